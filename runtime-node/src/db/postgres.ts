@@ -1,0 +1,128 @@
+import pg from "pg";
+import { assertTenantId, type Database, type SqlParam } from "./database.js";
+
+/** Options for {@link openPostgresDatabase}. */
+export interface PostgresOptions {
+  /** Maximum pool size (default 10). */
+  readonly maxConnections?: number;
+  /** Called when an idle pooled connection fails (default: ignored; the pool drops it). */
+  readonly onPoolError?: (error: Error) => void;
+}
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+const SET_TENANT = "select set_config('hamlet.tenant_id', $1, true)";
+
+/**
+ * Opens a PostgreSQL connection pool. `int8`/`numeric` columns come back as
+ * strings (node-postgres defaults); `json`/`jsonb` columns are parsed.
+ * `withTenant` sets the transaction-local `hamlet.tenant_id` read by RLS policies.
+ */
+export function openPostgresDatabase(connectionString: string, options: PostgresOptions = {}): Database {
+  const pool = new pg.Pool({ connectionString, max: options.maxConnections ?? 10 });
+  pool.on("error", options.onPoolError ?? (() => undefined));
+  let savepoints = 0;
+
+  async function runQuery<T>(target: Queryable, sql: string, params: readonly SqlParam[]): Promise<T[]> {
+    const result = await target.query(sql, params.map(toPgValue));
+    return (result.rows ?? []) as T[];
+  }
+
+  async function runExecute(target: Queryable, sql: string, params: readonly SqlParam[]) {
+    const result = await target.query(sql, params.map(toPgValue));
+    return { rowCount: result.rowCount ?? 0 };
+  }
+
+  function transactionHandle(client: pg.PoolClient, tenantId: string | null): { handle: Database; end(): void } {
+    let active = true;
+    const check = (): void => {
+      if (!active) throw new Error("Hamlet: transaction handle used after its transaction ended");
+    };
+    const nested = async <T>(nestedTenant: string | null, fn: (tx: Database) => Promise<T>): Promise<T> => {
+      check();
+      const name = `hamlet_sp_${++savepoints}`;
+      await client.query(`SAVEPOINT ${name}`);
+      const switchesTenant = nestedTenant !== tenantId;
+      if (switchesTenant) await client.query(SET_TENANT, [nestedTenant ?? ""]);
+      const inner = transactionHandle(client, nestedTenant);
+      try {
+        const result = await fn(inner.handle);
+        await client.query(`RELEASE SAVEPOINT ${name}`);
+        // A released savepoint keeps its SET LOCAL; restore the outer tenant.
+        if (switchesTenant) await client.query(SET_TENANT, [tenantId ?? ""]);
+        return result;
+      } catch (error) {
+        await client.query(`ROLLBACK TO SAVEPOINT ${name}`);
+        await client.query(`RELEASE SAVEPOINT ${name}`);
+        throw error;
+      } finally {
+        inner.end();
+      }
+    };
+    const handle: Database = {
+      dialect: "postgres",
+      tenantId,
+      async query<T extends object>(sql: string, params: readonly SqlParam[] = []) {
+        check();
+        return runQuery<T>(client, sql, params);
+      },
+      async execute(sql: string, params: readonly SqlParam[] = []) {
+        check();
+        return runExecute(client, sql, params);
+      },
+      transaction: (fn) => nested(tenantId, fn),
+      withTenant: (id, fn) => {
+        assertTenantId(id);
+        return nested(id, fn);
+      },
+      close: async () => {
+        throw new Error("Hamlet: close() the root database handle, not a transaction handle");
+      },
+    };
+    return { handle, end: () => void (active = false) };
+  }
+
+  async function begin<T>(tenantId: string | null, fn: (tx: Database) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    let broken = false;
+    const tx = transactionHandle(client, tenantId);
+    try {
+      await client.query("BEGIN");
+      if (tenantId !== null) await client.query(SET_TENANT, [tenantId]);
+      const result = await fn(tx.handle);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      try {
+        await client.query("ROLLBACK");
+      } catch {
+        broken = true;
+      }
+      throw error;
+    } finally {
+      tx.end();
+      client.release(broken);
+    }
+  }
+
+  return {
+    dialect: "postgres",
+    tenantId: null,
+    query: <T extends object>(sql: string, params: readonly SqlParam[] = []) => runQuery<T>(pool, sql, params),
+    execute: (sql, params = []) => runExecute(pool, sql, params),
+    transaction: (fn) => begin(null, fn),
+    withTenant: (tenantId, fn) => {
+      assertTenantId(tenantId);
+      return begin(tenantId, fn);
+    },
+    close: () => pool.end(),
+  };
+}
+
+function toPgValue(value: SqlParam): string | number | boolean | Buffer | null {
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof Uint8Array && !Buffer.isBuffer(value)) {
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  }
+  return value as string | number | boolean | Buffer | null;
+}

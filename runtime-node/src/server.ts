@@ -1,0 +1,137 @@
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from "fastify";
+import "./fastify-types.js";
+import { systemClock, type Clock } from "./clock.js";
+import type { HamletConfig } from "./config.js";
+import type { Database } from "./db/database.js";
+import { openDatabase } from "./db/open.js";
+import { clientErrorTag, errorStatus } from "./error-replies.js";
+import { kvFor, type KvStore } from "./kv/kv-store.js";
+import { ensureRuntimeTables } from "./runtime-schema.js";
+import { createSessionManager, type SessionManager } from "./session/session-manager.js";
+import { resolveTenant, unresolvedTenantStatus } from "./tenant.js";
+
+/** Options for {@link createHamletServer}. */
+export interface HamletServerOptions {
+  readonly config: HamletConfig;
+  /** Use this database instead of opening `config.database.url` (the server will not close it). */
+  readonly database?: Database;
+  /** Fastify logger setting (default `false`). */
+  readonly logger?: FastifyServerOptions["logger"];
+  /** Clock for session expiry (default `Date.now`). */
+  readonly clock?: Clock;
+  /** Run {@link ensureRuntimeTables} on startup (default `true`). */
+  readonly ensureTables?: boolean;
+}
+
+/** Runtime services shared with generated route code. */
+export interface HamletContext {
+  readonly config: HamletConfig;
+  readonly db: Database;
+  readonly sessions: SessionManager;
+  /** The KV store of `tenantId`. */
+  kv(tenantId: string): KvStore;
+}
+
+/** A `preHandler` that answers 401 `{"tag":"Unauthorized"}` when the request has no session. */
+export type RequireSession = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
+
+/** The Fastify instance returned by {@link createHamletServer}. */
+export type HamletServer = FastifyInstance & {
+  readonly hamlet: HamletContext;
+  readonly requireSession: RequireSession;
+};
+
+/** Answers 401 `{"tag":"Unauthorized"}` unless `request.session` is set. */
+export const requireSession: RequireSession = async (request, reply) => {
+  if (request.session === null) return reply.code(401).send({ tag: "Unauthorized" });
+  return undefined;
+};
+
+/**
+ * Creates the Fastify app every generated server runs on:
+ * - JSON body parsing with `config.server.bodyLimitBytes` (default 1 MiB; 413 `PayloadTooLarge`);
+ * - `onRequest`: resolves `request.tenant` — when none matches it answers 404
+ *   `{"tag":"UnknownTenant"}` (host/single mode) or 400 `{"tag":"MissingTenant"}` (header mode) —
+ *   then loads `request.session` from the signed cookie;
+ * - `app.requireSession` preHandler (401 `{"tag":"Unauthorized"}`);
+ * - errors: 4xx → `{"tag":"BadRequest"|…}`; anything else is logged and answered
+ *   500 `{"tag":"InternalError"}` with no details; unknown routes → 404 `{"tag":"NotFound"}`.
+ * Generated code registers routes with `app.route(...)`, using `app.hamlet` for services.
+ */
+export async function createHamletServer(options: HamletServerOptions): Promise<HamletServer> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const ownsDatabase = options.database === undefined;
+  const db = options.database ?? openDatabase(config.database.url);
+  try {
+    if (options.ensureTables ?? true) await ensureRuntimeTables(db);
+  } catch (error) {
+    if (ownsDatabase) await db.close();
+    throw error;
+  }
+  const sessions = createSessionManager({
+    db,
+    secrets: config.sessions.secrets,
+    ttlSeconds: config.sessions.ttlSeconds,
+    cookieName: config.sessions.cookieName,
+    clock,
+  });
+  const hamlet: HamletContext = { config, db, sessions, kv: (tenantId) => kvFor(db, tenantId, { clock }) };
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: config.server?.bodyLimitBytes ?? 1024 * 1024,
+    trustProxy: config.server?.trustProxy ?? false,
+    onProtoPoisoning: "error",
+    onConstructorPoisoning: "error",
+    return503OnClosing: true,
+  });
+  app.decorate("hamlet", hamlet);
+  app.decorate("requireSession", requireSession);
+  app.decorateRequest("tenant", null);
+  app.decorateRequest("session", null);
+
+  const tenantStatus = unresolvedTenantStatus(config.tenants);
+  app.addHook("onRequest", async (request, reply) => {
+    const tenant = resolveTenant(request, config.tenants);
+    if (tenant === null) {
+      return reply.code(tenantStatus).send({ tag: tenantStatus === 404 ? "UnknownTenant" : "MissingTenant" });
+    }
+    request.tenant = tenant;
+    request.session = await sessions.load(request, reply);
+    return undefined;
+  });
+
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ tag: "NotFound" }));
+  app.setErrorHandler((error: unknown, request, reply) => {
+    const status = errorStatus(error);
+    if (status !== undefined && status >= 400 && status < 500) {
+      return reply.code(status).send({ tag: clientErrorTag(status) });
+    }
+    request.log.error({ err: error }, "unhandled error");
+    return reply.code(500).send({ tag: "InternalError" });
+  });
+
+  if (ownsDatabase) app.addHook("onClose", async () => db.close());
+  return app as unknown as HamletServer;
+}
+
+/** Where a started server listens. */
+export interface StartedServer {
+  readonly host: string;
+  readonly port: number;
+  /** `http://host:port` */
+  readonly url: string;
+}
+
+/** Listens on `host` (default `127.0.0.1`) and `port` (default 3000; 0 picks a free port). */
+export async function startServer(
+  app: FastifyInstance,
+  { port = 3000, host = "127.0.0.1" }: { readonly port?: number; readonly host?: string } = {},
+): Promise<StartedServer> {
+  await app.listen({ port, host });
+  const address = app.server.address();
+  const actualPort = typeof address === "object" && address !== null ? address.port : port;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  return { host, port: actualPort, url: `http://${urlHost}:${actualPort}` };
+}
