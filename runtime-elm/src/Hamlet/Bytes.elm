@@ -6,8 +6,8 @@ module Hamlet.Bytes exposing
 {-| `Bytes` values on the wire: base64 text (standard alphabet `A-Z a-z 0-9 + /`,
 padded with `=`, no line breaks).
 
-The type is named like elm/bytes' `Bytes.Bytes`; import this module with an
-alias (`import Hamlet.Bytes`) and refer to `Hamlet.Bytes.Bytes`.
+The type has the same name as elm/bytes' `Bytes.Bytes`: refer to it qualified as
+`Hamlet.Bytes.Bytes`, and import elm/bytes under an alias when both are needed.
 
 @docs Bytes, fromBase64, toBase64, decoder, encode
 @docs fromBytes, toBytes, width
