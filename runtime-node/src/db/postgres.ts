@@ -71,7 +71,7 @@ export function openPostgresDatabase(connectionString: string, options: Postgres
         return runExecute(client, sql, params);
       },
       transaction: (fn) => nested(tenantId, fn),
-      withTenant: (id, fn) => {
+      withTenant: async (id, fn) => {
         assertTenantId(id);
         return nested(id, fn);
       },
@@ -111,7 +111,7 @@ export function openPostgresDatabase(connectionString: string, options: Postgres
     query: <T extends object>(sql: string, params: readonly SqlParam[] = []) => runQuery<T>(pool, sql, params),
     execute: (sql, params = []) => runExecute(pool, sql, params),
     transaction: (fn) => begin(null, fn),
-    withTenant: (tenantId, fn) => {
+    withTenant: async (tenantId, fn) => {
       assertTenantId(tenantId);
       return begin(tenantId, fn);
     },

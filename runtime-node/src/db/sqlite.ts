@@ -110,7 +110,7 @@ export function openSqliteDatabase(filename: string, options: SqliteOptions = {}
         return runExecute(sql, params);
       },
       transaction: (fn) => nested(tenantId, fn),
-      withTenant: (id, fn) => {
+      withTenant: async (id, fn) => {
         assertTenantId(id);
         return nested(id, fn);
       },
@@ -153,7 +153,7 @@ export function openSqliteDatabase(filename: string, options: SqliteOptions = {}
       return mutex.run(() => runExecute(sql, params));
     },
     transaction: (fn) => begin(null, fn),
-    withTenant: (tenantId, fn) => {
+    withTenant: async (tenantId, fn) => {
       assertTenantId(tenantId);
       return begin(tenantId, fn);
     },
