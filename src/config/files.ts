@@ -1,0 +1,24 @@
+/** Expanding the `schema` globs of a configuration into files. */
+import { globSync } from "tinyglobby";
+import { diagnostic } from "../diagnostics/messages.js";
+import type { Diagnostic } from "../diagnostics/types.js";
+import type { HamletConfig } from "./load.js";
+
+/**
+ * The schema files of a configuration: absolute paths, sorted and without duplicates. Globs are
+ * relative to `config.rootDir`; `node_modules` and `.git` are skipped unless a glob names them.
+ * A glob that matches nothing is HAM0704 at the glob in hamlet.toml; no globs at all is HAM0707.
+ */
+export function resolveSchemaFiles(config: HamletConfig): { files: string[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const found = new Set<string>();
+  const { patterns, spans } = config.schema;
+  patterns.forEach((pattern, i) => {
+    const ignore = ["node_modules", ".git"].filter((dir) => !pattern.includes(dir)).map((dir) => `**/${dir}/**`);
+    const matches = globSync([pattern], { cwd: config.rootDir, absolute: true, onlyFiles: true, expandDirectories: false, ignore });
+    if (matches.length === 0) diagnostics.push(diagnostic("HAM0704", spans[i], { pattern }));
+    for (const match of matches) found.add(match);
+  });
+  if (patterns.length === 0) diagnostics.push(diagnostic("HAM0707", undefined));
+  return { files: [...found].sort(), diagnostics };
+}
