@@ -7,7 +7,8 @@ import type { HamletConfig } from "./load.js";
 /**
  * The schema files of a configuration: absolute paths, sorted and without duplicates. Globs are
  * relative to `config.rootDir`; `node_modules` and `.git` are skipped unless a glob names them.
- * A glob that matches nothing is HAM0704 at the glob in hamlet.toml; no globs at all is HAM0707.
+ * A glob that matches nothing is HAM0704 at the glob in hamlet.toml. An empty result
+ * (`schema = []`) is not reported here: the caller reports HAM0707 once for all sources of files.
  */
 export function resolveSchemaFiles(config: HamletConfig): { files: string[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
@@ -19,6 +20,5 @@ export function resolveSchemaFiles(config: HamletConfig): { files: string[]; dia
     if (matches.length === 0) diagnostics.push(diagnostic("HAM0704", spans[i], { pattern }));
     for (const match of matches) found.add(match);
   });
-  if (patterns.length === 0) diagnostics.push(diagnostic("HAM0707", undefined));
   return { files: [...found].sort(), diagnostics };
 }
