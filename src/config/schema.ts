@@ -121,7 +121,7 @@ export const configSchema: readonly TableSpec[] = [
           expected: "a URL starting with `sqlite:` or `postgres://`",
         },
         default: "sqlite:.hamlet/app.db",
-        description: "sqlite:PATH (relative to hamlet.toml) or postgres://...",
+        description: "Database to connect to: sqlite:PATH or postgres://...",
       },
       {
         key: "session_secret_env",
