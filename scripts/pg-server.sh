@@ -7,7 +7,8 @@
 # The cluster lives in a fresh temporary directory owned by the `postgres` user
 # (PostgreSQL refuses to run as root), listens only on 127.0.0.1 on a free port,
 # and trusts loopback connections. Durability is switched off: test data only.
-# Environment: PG_BIN (default /usr/lib/postgresql/15/bin), PG_PORT (default: a free port).
+# Environment: PG_BIN (default /usr/lib/postgresql/15/bin), PG_PORT (default: a free port),
+# HAMLET_PG_TMPDIR (parent of the cluster directory; default /dev/shm if writable, else $TMPDIR or /tmp).
 set -euo pipefail
 
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
@@ -30,7 +31,12 @@ start() {
     exit 2
   fi
   local dir port
-  dir="$(mktemp -d "${TMPDIR:-/tmp}/hamlet-pg.XXXXXX")"
+  local base="${HAMLET_PG_TMPDIR:-}"
+  if [ -z "$base" ]; then
+    # RAM-backed when available: CREATE DATABASE per test is ~4x faster.
+    if [ -d /dev/shm ] && [ -w /dev/shm ]; then base=/dev/shm; else base="${TMPDIR:-/tmp}"; fi
+  fi
+  dir="$(mktemp -d "$base/hamlet-pg.XXXXXX")"
   chmod 700 "$dir"
   if [ "$(id -u)" = "0" ]; then chown postgres: "$dir"; fi
   port="${PG_PORT:-$(free_port)}"

@@ -2,19 +2,21 @@
  * Real PostgreSQL for tests.
  *
  * - Uses `HAMLET_TEST_PG_URL` (a superuser URL, e.g. from `eval "$(scripts/pg-server.sh start)"`) when set;
- * - otherwise starts a throwaway server with `scripts/pg-server.sh` on first use in this test file
- *   and stops it after the file's tests;
+ * - otherwise starts a throwaway server with `scripts/pg-server.sh` on first use, shared by all
+ *   test files of the vitest run and stopped (by a detached watcher) when the run's process exits;
  * - when neither is possible the import fails loudly, unless `HAMLET_SKIP_PG=1`
  *   (then `postgresAvailable` is false and PG variants are skipped).
  *
  * Every `createDatabase()` makes a fresh, randomly named database, so test files run in parallel.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { isMainThread } from "node:worker_threads";
 import pg from "pg";
 import { afterAll } from "vitest";
 
@@ -51,53 +53,79 @@ export interface PostgresFixture {
 
 interface Server {
   readonly url: string;
-  readonly dir: string | null;
   readonly admin: pg.Pool;
 }
 
 let server: Promise<Server> | null = null;
 let users = 0;
-let startedDir: string | null = null;
 
-async function startServer(): Promise<Server> {
-  if (EXTERNAL_URL !== undefined) {
-    return { url: EXTERNAL_URL, dir: null, admin: adminPool(EXTERNAL_URL) };
-  }
-  const { stdout } = await run(SCRIPT, ["start"], { env: { ...process.env, PG_BIN } });
-  const url = /HAMLET_TEST_PG_URL=(\S+)/.exec(stdout)?.[1];
-  const dir = /HAMLET_TEST_PG_DIR=(\S+)/.exec(stdout)?.[1];
-  if (url === undefined || dir === undefined) throw new Error(`pg-server.sh start printed: ${stdout}`);
-  startedDir = dir;
-  return { url, dir, admin: adminPool(url) };
-}
+/**
+ * The process that owns this test run: the vitest main process (parent of a forks-pool
+ * worker, or this process itself for the threads pool). Test files of one run share
+ * one throwaway server, stopped by a detached watcher once this process exits.
+ */
+const RUN_OWNER_PID = isMainThread ? process.ppid : process.pid;
+const SHARED_STATE = join(tmpdir(), `hamlet-pg-shared-${RUN_OWNER_PID}.json`);
+const SHARED_LOCK = `${SHARED_STATE}.lock`;
 
-function adminPool(url: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
-  pool.on("error", () => undefined);
-  return pool;
-}
-
-async function stopServer(): Promise<void> {
-  const current = server;
-  server = null;
-  if (current === null) return;
-  const { admin, dir } = await current;
-  await admin.end();
-  if (dir !== null) {
-    await run(SCRIPT, ["stop", dir], { env: { ...process.env, PG_BIN } });
-    startedDir = null;
-  }
-}
-
-process.once("exit", () => {
-  if (startedDir !== null) {
+async function withLock<T>(fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
     try {
-      execFileSync(SCRIPT, ["stop", startedDir], { stdio: "ignore" });
+      mkdirSync(SHARED_LOCK);
+      break;
     } catch {
-      // best effort
+      if (Date.now() > deadline) rmSync(SHARED_LOCK, { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
-});
+  try {
+    return await fn();
+  } finally {
+    rmSync(SHARED_LOCK, { recursive: true, force: true });
+  }
+}
+
+async function sharedServerUrl(): Promise<string> {
+  return withLock(async () => {
+    if (existsSync(SHARED_STATE)) {
+      const state = JSON.parse(readFileSync(SHARED_STATE, "utf8")) as { url: string; dir: string };
+      if (existsSync(join(state.dir, "data", "postmaster.pid"))) return state.url;
+    }
+    const { stdout } = await run(SCRIPT, ["start"], { env: { ...process.env, PG_BIN } });
+    const url = /HAMLET_TEST_PG_URL=(\S+)/.exec(stdout)?.[1];
+    const dir = /HAMLET_TEST_PG_DIR=(\S+)/.exec(stdout)?.[1];
+    if (url === undefined || dir === undefined) throw new Error(`pg-server.sh start printed: ${stdout}`);
+    writeFileSync(SHARED_STATE, JSON.stringify({ url, dir }));
+    const reaper = spawn(
+      "sh",
+      [
+        "-c",
+        'while kill -0 "$0" 2>/dev/null; do sleep 1; done; "$1" stop "$2"; rm -f "$3"',
+        String(RUN_OWNER_PID),
+        SCRIPT,
+        dir,
+        SHARED_STATE,
+      ],
+      { detached: true, stdio: "ignore", env: { ...process.env, PG_BIN } },
+    );
+    reaper.unref();
+    return url;
+  });
+}
+
+async function startServer(): Promise<Server> {
+  const url = EXTERNAL_URL ?? (await sharedServerUrl());
+  const admin = new pg.Pool({ connectionString: url, max: 2 });
+  admin.on("error", () => undefined);
+  return { url, admin };
+}
+
+async function releaseServer(): Promise<void> {
+  const current = server;
+  server = null;
+  if (current !== null) await (await current).admin.end();
+}
 
 function ensureServer(): Promise<Server> {
   server ??= startServer();
@@ -132,7 +160,7 @@ export function usePostgres(): PostgresFixture {
         for (const name of roles) await admin.query(`DROP ROLE IF EXISTS ${name}`);
       }
     } finally {
-      if (--users === 0) await stopServer();
+      if (--users === 0) await releaseServer();
     }
   }, 60_000);
 
@@ -140,7 +168,12 @@ export function usePostgres(): PostgresFixture {
     async createDatabase() {
       const { url, admin } = await ensureServer();
       const name = randomName("hamlet_test");
-      await admin.query(`CREATE DATABASE ${name}`);
+      try {
+        // FILE_COPY is much faster than the PG15 default for tiny template databases.
+        await admin.query(`CREATE DATABASE ${name} STRATEGY FILE_COPY`);
+      } catch {
+        await admin.query(`CREATE DATABASE ${name}`); // PostgreSQL < 15
+      }
       databases.push(name);
       return withPath(url, name);
     },
