@@ -2,15 +2,35 @@
 export type { Clock } from "./clock.js";
 export { systemClock } from "./clock.js";
 export type { HamletConfig } from "./config.js";
-export type { Database, Dialect, ExecuteResult, SqlParam } from "./db/database.js";
-export { openDatabase, parseDatabaseUrl, type DatabaseTarget, type OpenDatabaseOptions } from "./db/open.js";
+export type {
+  Database,
+  Dialect,
+  ExecuteResult,
+  SqlParam,
+} from "./db/database.js";
+export {
+  openDatabase,
+  parseDatabaseUrl,
+  type DatabaseTarget,
+  type OpenDatabaseOptions,
+} from "./db/open.js";
 export { toPositional, type PositionalStatement } from "./db/placeholders.js";
 export { openPostgresDatabase, type PostgresOptions } from "./db/postgres.js";
 export { openSqliteDatabase, type SqliteOptions } from "./db/sqlite.js";
 export type { ErrorReply } from "./error-replies.js";
 export type { JsonObject, JsonValue } from "./json.js";
-export { kvFor, type KvEntry, type KvOptions, type KvSetOptions, type KvStore } from "./kv/kv-store.js";
-export { ensureRuntimeTables, RUNTIME_TABLES, TENANT_POLICY_PREDICATE } from "./runtime-schema.js";
+export {
+  kvFor,
+  type KvEntry,
+  type KvOptions,
+  type KvSetOptions,
+  type KvStore,
+} from "./kv/kv-store.js";
+export {
+  ensureRuntimeTables,
+  RUNTIME_TABLES,
+  TENANT_POLICY_PREDICATE,
+} from "./runtime-schema.js";
 export {
   createHamletServer,
   requireSession,
@@ -28,7 +48,11 @@ export {
   type CookieSigner,
   type SessionSecrets,
 } from "./session/cookie-signer.js";
-export { parseCookieHeader, serializeCookie, type CookieAttributes } from "./session/cookies.js";
+export {
+  parseCookieHeader,
+  serializeCookie,
+  type CookieAttributes,
+} from "./session/cookies.js";
 export {
   createSessionManager,
   type Session,
@@ -37,5 +61,15 @@ export {
   type SessionReply,
   type SessionRequest,
 } from "./session/session-manager.js";
-export { sessionStoreFor, type SessionStore, type StoredSession } from "./session/session-store.js";
-export { normalizeHost, resolveTenant, unresolvedTenantStatus, type TenantConfig, type TenantRequest } from "./tenant.js";
+export {
+  sessionStoreFor,
+  type SessionStore,
+  type StoredSession,
+} from "./session/session-store.js";
+export {
+  normalizeHost,
+  resolveTenant,
+  unresolvedTenantStatus,
+  type TenantConfig,
+  type TenantRequest,
+} from "./tenant.js";

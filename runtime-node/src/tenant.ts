@@ -1,9 +1,17 @@
 /** How the tenant of a request is determined. */
 export type TenantConfig =
   /** By `Host` header (port stripped, lowercased) through `hosts`; unknown hosts use `default` if set. */
-  | { readonly mode: "host"; readonly hosts: Readonly<Record<string, string>>; readonly default?: string }
+  | {
+      readonly mode: "host";
+      readonly hosts: Readonly<Record<string, string>>;
+      readonly default?: string;
+    }
   /** By a request header (default `x-tenant`), optionally restricted to `allowed`. */
-  | { readonly mode: "header"; readonly header?: string; readonly allowed?: readonly string[] }
+  | {
+      readonly mode: "header";
+      readonly header?: string;
+      readonly allowed?: readonly string[];
+    }
   /** Every request belongs to one tenant (default `"default"`). */
   | { readonly mode: "single"; readonly tenant?: string };
 
@@ -18,7 +26,10 @@ const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
  * The tenant of `request`, or `null` when none matches — never a silent fallback
  * (host mode falls back only to an explicitly configured `default`).
  */
-export function resolveTenant(request: TenantRequest, config: TenantConfig): string | null {
+export function resolveTenant(
+  request: TenantRequest,
+  config: TenantConfig,
+): string | null {
   switch (config.mode) {
     case "single":
       return config.tenant ?? "default";
@@ -28,9 +39,12 @@ export function resolveTenant(request: TenantRequest, config: TenantConfig): str
       return mapped ?? config.default ?? null;
     }
     case "header": {
-      const value = firstHeader(request.headers[(config.header ?? "x-tenant").toLowerCase()])?.trim();
+      const value = firstHeader(
+        request.headers[(config.header ?? "x-tenant").toLowerCase()],
+      )?.trim();
       if (value === undefined || !TENANT_ID.test(value)) return null;
-      if (config.allowed !== undefined && !config.allowed.includes(value)) return null;
+      if (config.allowed !== undefined && !config.allowed.includes(value))
+        return null;
       return value;
     }
   }
@@ -62,7 +76,10 @@ export function normalizeHost(host: string | undefined): string | null {
 
 const normalizedHosts = new WeakMap<object, Map<string, string>>();
 
-function lookupHost(hosts: Readonly<Record<string, string>>, host: string): string | undefined {
+function lookupHost(
+  hosts: Readonly<Record<string, string>>,
+  host: string,
+): string | undefined {
   let table = normalizedHosts.get(hosts);
   if (table === undefined) {
     table = new Map();

@@ -23,10 +23,17 @@ describe.each(testDialects)("KV store on %s", (dialect) => {
   afterEach(async () => db.close());
 
   const rawCount = async () =>
-    Number((await db.query<{ n: unknown }>("SELECT count(*) AS n FROM hamlet_kv"))[0]?.n);
+    Number(
+      (await db.query<{ n: unknown }>("SELECT count(*) AS n FROM hamlet_kv"))[0]
+        ?.n,
+    );
 
   it("round-trips JSON values and overwrites", async () => {
-    const value = { list: [1, 2.5, "three", null, true], nested: { ok: false }, unicode: "ünï ✓" };
+    const value = {
+      list: [1, 2.5, "three", null, true],
+      nested: { ok: false },
+      unicode: "ünï ✓",
+    };
     await alpha.set("doc", value);
     expect(await alpha.get("doc")).toEqual(value);
     await alpha.set("doc", "replaced");
@@ -68,10 +75,22 @@ describe.each(testDialects)("KV store on %s", (dialect) => {
   });
 
   it("lists by literal prefix in key order", async () => {
-    for (const key of ["user:b", "user:a", "user%x", "users", "other", "user:_"]) await alpha.set(key, key);
+    for (const key of [
+      "user:b",
+      "user:a",
+      "user%x",
+      "users",
+      "other",
+      "user:_",
+    ])
+      await alpha.set(key, key);
     const entries = await alpha.list("user:");
     expect(entries.map((e) => e.key)).toEqual(["user:_", "user:a", "user:b"]);
-    expect(entries[0]).toEqual({ key: "user:_", value: "user:_", expiresAt: null });
+    expect(entries[0]).toEqual({
+      key: "user:_",
+      value: "user:_",
+      expiresAt: null,
+    });
     expect((await alpha.list("user%")).map((e) => e.key)).toEqual(["user%x"]);
     expect(await alpha.list()).toHaveLength(6);
   });
@@ -84,8 +103,12 @@ describe.each(testDialects)("KV store on %s", (dialect) => {
   });
 
   it("rejects invalid TTLs", async () => {
-    await expect(alpha.set("k", 1, { ttlSeconds: 0 })).rejects.toThrow(/ttlSeconds/);
-    await expect(alpha.set("k", 1, { ttlSeconds: Number.NaN })).rejects.toThrow(/ttlSeconds/);
+    await expect(alpha.set("k", 1, { ttlSeconds: 0 })).rejects.toThrow(
+      /ttlSeconds/,
+    );
+    await expect(alpha.set("k", 1, { ttlSeconds: Number.NaN })).rejects.toThrow(
+      /ttlSeconds/,
+    );
   });
 
   it("isolates tenants: A never sees, lists, deletes or purges B's data", async () => {

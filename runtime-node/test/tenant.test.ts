@@ -1,14 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { normalizeHost, resolveTenant, unresolvedTenantStatus, type TenantConfig } from "../src/tenant.js";
+import {
+  normalizeHost,
+  resolveTenant,
+  unresolvedTenantStatus,
+  type TenantConfig,
+} from "../src/tenant.js";
 
 const req = (headers: Record<string, string>) => ({ headers });
 
 describe("resolveTenant", () => {
-  const hosts: TenantConfig = { mode: "host", hosts: { "a.example.com": "alpha", "B.Example.com": "beta" } };
+  const hosts: TenantConfig = {
+    mode: "host",
+    hosts: { "a.example.com": "alpha", "B.Example.com": "beta" },
+  };
 
   it("maps the Host header, ignoring port and case", () => {
     expect(resolveTenant(req({ host: "a.example.com" }), hosts)).toBe("alpha");
-    expect(resolveTenant(req({ host: "A.EXAMPLE.COM:8443" }), hosts)).toBe("alpha");
+    expect(resolveTenant(req({ host: "A.EXAMPLE.COM:8443" }), hosts)).toBe(
+      "alpha",
+    );
     expect(resolveTenant(req({ host: "b.example.com." }), hosts)).toBe("beta");
   });
 
@@ -19,7 +29,9 @@ describe("resolveTenant", () => {
   });
 
   it("uses an explicitly configured default", () => {
-    expect(resolveTenant(req({ host: "other" }), { ...hosts, default: "fallback" })).toBe("fallback");
+    expect(
+      resolveTenant(req({ host: "other" }), { ...hosts, default: "fallback" }),
+    ).toBe("fallback");
   });
 
   it("reads a header in header mode, validating it", () => {
@@ -28,13 +40,20 @@ describe("resolveTenant", () => {
     expect(resolveTenant(req({ "x-tenant": "" }), config)).toBeNull();
     expect(resolveTenant(req({ "x-tenant": "a b" }), config)).toBeNull();
     expect(resolveTenant(req({}), config)).toBeNull();
-    expect(resolveTenant(req({ "x-tenant": "other" }), { ...config, allowed: ["acme"] })).toBeNull();
+    expect(
+      resolveTenant(req({ "x-tenant": "other" }), {
+        ...config,
+        allowed: ["acme"],
+      }),
+    ).toBeNull();
     expect(unresolvedTenantStatus(config)).toBe(400);
   });
 
   it("single mode always yields the configured tenant", () => {
     expect(resolveTenant(req({}), { mode: "single" })).toBe("default");
-    expect(resolveTenant(req({ host: "x" }), { mode: "single", tenant: "solo" })).toBe("solo");
+    expect(
+      resolveTenant(req({ host: "x" }), { mode: "single", tenant: "solo" }),
+    ).toBe("solo");
   });
 
   it("normalizes IPv6 hosts", () => {

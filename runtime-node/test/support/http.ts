@@ -15,7 +15,12 @@ export interface RawResponse {
 export function send(
   baseUrl: string,
   path: string,
-  options: { method?: string; host?: string; headers?: Record<string, string>; body?: string } = {},
+  options: {
+    method?: string;
+    host?: string;
+    headers?: Record<string, string>;
+    body?: string;
+  } = {},
 ): Promise<RawResponse> {
   const url = new URL(path, baseUrl);
   return new Promise((resolve, reject) => {
@@ -23,7 +28,10 @@ export function send(
       url,
       {
         method: options.method ?? "GET",
-        headers: { ...(options.host === undefined ? {} : { host: options.host }), ...options.headers },
+        headers: {
+          ...(options.host === undefined ? {} : { host: options.host }),
+          ...options.headers,
+        },
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -47,8 +55,14 @@ export function send(
 }
 
 /** `name=value` of the first Set-Cookie for `name`, for sending back in a Cookie header. */
-export function cookiePair(setCookies: readonly string[], name: string): string {
+export function cookiePair(
+  setCookies: readonly string[],
+  name: string,
+): string {
   const found = setCookies.find((c) => c.startsWith(`${name}=`));
-  if (found === undefined) throw new Error(`no Set-Cookie for ${name} in ${JSON.stringify(setCookies)}`);
+  if (found === undefined)
+    throw new Error(
+      `no Set-Cookie for ${name} in ${JSON.stringify(setCookies)}`,
+    );
   return found.split(";")[0] as string;
 }
