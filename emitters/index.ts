@@ -1,0 +1,5 @@
+/** Every built-in emitter, in the order they run. Add new emitters here. */
+import type { AnyEmitter } from "../src/emit/types.js";
+import { jsonEmitter } from "./json/index.js";
+
+export const builtinEmitters: readonly AnyEmitter[] = [jsonEmitter as unknown as AnyEmitter];

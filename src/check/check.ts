@@ -1,0 +1,133 @@
+/**
+ * The checker: from parsed documents to a `Schema`, reporting every semantic problem.
+ * Declarations are lowered by kind through one table; types first, so that everything else
+ * can see them.
+ */
+import type * as ast from "../ast/nodes.js";
+import { diagnostic } from "../diagnostics/messages.js";
+import { hasErrors, type Diagnostic } from "../diagnostics/types.js";
+import type { Features, Schema, TypeDef } from "../schema/types.js";
+import { createContext, kindPhrase, type CheckContext } from "./context.js";
+import { lowerEvent, lowerWorkflow } from "./lower-events.js";
+import { lowerEndpoint, lowerService, lowerUpload } from "./lower-http.js";
+import { lowerModel, resolveReferences, type PendingReference } from "./lower-model.js";
+import { lowerSse, lowerWebSocket, lowerWorker } from "./lower-streams.js";
+import { reservedTypeNames } from "./lower-type.js";
+import { lowerAlias, lowerAliasTarget, lowerEnum, lowerRecord } from "./lower-types.js";
+import { createOutput, type Output } from "./output.js";
+import { checkAliasCycles, checkInhabited } from "./recursion.js";
+import { routeKey } from "./paths.js";
+
+export interface CheckResult {
+  /** `undefined` when any error was found: emitters never see a broken schema. */
+  readonly schema: Schema | undefined;
+  readonly diagnostics: Diagnostic[];
+}
+
+type Lowering = (ctx: CheckContext, d: ast.Declaration, out: Output, pending: PendingReference[]) => void;
+
+/** One lowering per declaration kind; `phase` orders them (types before their users). */
+const lowerings: Record<ast.DeclarationKind, { phase: number; lower: Lowering }> = {
+  Enum: { phase: 0, lower: (ctx, d) => lowerEnum(ctx, d as ast.EnumDeclaration) },
+  Alias: { phase: 1, lower: (ctx, d) => lowerAlias(ctx, d as ast.AliasDeclaration) },
+  Record: { phase: 1, lower: (ctx, d) => lowerRecord(ctx, d as ast.RecordDeclaration) },
+  Event: { phase: 1, lower: (ctx, d, out) => lowerEvent(ctx, d as ast.EventDeclaration, out) },
+  WebSocket: { phase: 1, lower: (ctx, d, out) => lowerWebSocket(ctx, d as ast.WebSocketDeclaration, out) },
+  Endpoint: { phase: 2, lower: (ctx, d, out) => lowerEndpoint(ctx, d as ast.HttpDeclaration, out) },
+  Service: { phase: 2, lower: (ctx, d, out) => lowerService(ctx, d as ast.HttpDeclaration, out) },
+  Upload: { phase: 2, lower: (ctx, d, out) => lowerUpload(ctx, d as ast.HttpDeclaration, out) },
+  Sse: { phase: 2, lower: (ctx, d, out) => lowerSse(ctx, d as ast.SseDeclaration, out) },
+  Worker: { phase: 2, lower: (ctx, d, out) => lowerWorker(ctx, d as ast.WorkerDeclaration, out) },
+  Workflow: { phase: 2, lower: (ctx, d, out) => lowerWorkflow(ctx, d as ast.WorkflowDeclaration, out) },
+  Model: { phase: 2, lower: (ctx, d, out, pending) => lowerModel(ctx, d as ast.ModelDeclaration, out, pending) },
+};
+
+const TYPE_KINDS = new Set<ast.DeclarationKind>(["Alias", "Record", "Enum", "Event", "WebSocket"]);
+
+
+/** Checks documents (an entry file and everything it imports) into a schema. */
+export function checkDocuments(documents: readonly ast.Document[], features: Features): CheckResult {
+  const ctx = createContext(features);
+  const packageName = checkPackage(ctx, documents);
+  const declarations = documents.flatMap((doc) => doc.declarations).filter((d) => d.name.name !== "");
+  registerSymbols(ctx, declarations);
+
+  const aliases = declarations.filter((d): d is ast.AliasDeclaration => d.kind === "Alias" && ctx.symbols.get(d.name.name)?.declaration === d);
+  for (const alias of aliases) {
+    ctx.currentDeclaration = declarations.indexOf(alias);
+    lowerAliasTarget(ctx, alias);
+  }
+  const cyclic = checkAliasCycles(ctx, aliases.map((a) => ({ name: a.name.name, span: a.name.span })));
+  for (const name of cyclic) ctx.aliasTargets.set(name, { kind: "primitive", name: "Json" });
+
+  const out = createOutput();
+  const pending: PendingReference[] = [];
+  const unique = declarations.filter((d) => ctx.symbols.get(d.name.name)?.declaration === d);
+  for (const phase of [0, 1, 2]) {
+    for (const d of unique) {
+      const lowering = lowerings[d.kind];
+      if (lowering.phase !== phase) continue;
+      ctx.currentDeclaration = declarations.indexOf(d);
+      lowering.lower(ctx, d, out, pending);
+    }
+  }
+  resolveReferences(ctx, out, pending);
+  checkRoutes(ctx, out);
+
+  const types = sortedTypes(ctx);
+  checkInhabited(ctx, types);
+  if (hasErrors(ctx.diagnostics)) return { schema: undefined, diagnostics: ctx.diagnostics };
+  const { routes: _routes, ...parts } = out;
+  return { schema: { package: packageName, features, types, ...parts }, diagnostics: ctx.diagnostics };
+}
+
+function checkPackage(ctx: CheckContext, documents: readonly ast.Document[]): string {
+  const named = documents.find((d) => d.packageName && d.packageName.name !== "");
+  const name = named?.packageName?.name ?? fallbackPackage(documents[0]?.file ?? "schema");
+  for (const doc of documents) {
+    if (!doc.packageName) ctx.report(diagnostic("HAM0105", { file: doc.file, start: 0, end: 0 }));
+    else if (doc.packageName.name !== "" && doc.packageName.name !== name) {
+      ctx.report(diagnostic("HAM0104", doc.packageName.span, { found: doc.packageName.name, expected: name }));
+    }
+  }
+  return name;
+}
+
+function fallbackPackage(file: string): string {
+  const base = file.replace(/^.*[\\/]/, "").replace(/\.hamlet$/, "");
+  const cleaned = base.replace(/[^A-Za-z0-9_]/g, "_");
+  return /^[A-Za-z_]/.test(cleaned) ? cleaned : `schema_${cleaned}`;
+}
+
+function registerSymbols(ctx: CheckContext, declarations: readonly ast.Declaration[]): void {
+  for (const d of declarations) {
+    const name = d.name.name;
+    if (reservedTypeNames.has(name)) {
+      ctx.report(diagnostic("HAM0212", d.name.span, { name }));
+      continue;
+    }
+    const existing = ctx.symbols.get(name);
+    if (existing) {
+      ctx.report(diagnostic("HAM0202", d.name.span, { name, kind: kindPhrase(existing.kind) }));
+      continue;
+    }
+    ctx.symbols.set(name, { name, kind: d.kind, span: d.name.span, isType: TYPE_KINDS.has(d.kind), declaration: d });
+  }
+}
+
+function checkRoutes(ctx: CheckContext, out: Output): void {
+  const seen = new Map<string, string>();
+  for (const route of out.routes) {
+    const key = routeKey(route.method, route.path);
+    const other = seen.get(key);
+    if (other) ctx.report(diagnostic("HAM0405", route.span, { route: `${route.method} ${route.path}`, other }));
+    else seen.set(key, route.owner);
+  }
+}
+
+function sortedTypes(ctx: CheckContext): TypeDef[] {
+  const order = [...ctx.types.keys()];
+  return [...ctx.types.values()].sort(
+    (a, b) => ctx.typeOrder.get(a.name)! - ctx.typeOrder.get(b.name)! || order.indexOf(a.name) - order.indexOf(b.name),
+  );
+}

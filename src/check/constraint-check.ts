@@ -1,0 +1,22 @@
+/** Checks a JSON value against constraints; used for defaults, so a default can never be invalid. */
+import type { Constraints, JsonValue } from "../schema/types.js";
+
+/** Messages for every violated constraint, worded as the validators word them. */
+export function violations(value: JsonValue, c: Constraints): string[] {
+  const found: string[] = [];
+  if (typeof value === "string") {
+    const length = [...value].length;
+    if (c.minLength !== undefined && length < c.minLength) found.push(`expected at least ${c.minLength} characters`);
+    if (c.maxLength !== undefined && length > c.maxLength) found.push(`expected at most ${c.maxLength} characters`);
+    if (c.pattern !== undefined && !new RegExp(c.pattern).test(value)) found.push(`expected to match pattern ${c.pattern}`);
+  }
+  if (typeof value === "number") {
+    if (c.min !== undefined && value < c.min) found.push(`expected at least ${c.min}`);
+    if (c.max !== undefined && value > c.max) found.push(`expected at most ${c.max}`);
+  }
+  if (Array.isArray(value)) {
+    if (c.minItems !== undefined && value.length < c.minItems) found.push(`expected at least ${c.minItems} items`);
+    if (c.maxItems !== undefined && value.length > c.maxItems) found.push(`expected at most ${c.maxItems} items`);
+  }
+  return found;
+}

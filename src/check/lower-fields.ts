@@ -1,0 +1,57 @@
+/** Lowers field lists: names, types, annotations and defaults. */
+import type * as ast from "../ast/nodes.js";
+import { diagnostic } from "../diagnostics/messages.js";
+import type { FieldDef } from "../schema/types.js";
+import { fieldAnnotations, type FieldFacts, type FieldTarget } from "./annotations.js";
+import { docLines, pascalCase, type CheckContext } from "./context.js";
+import { checkDefault } from "./defaults.js";
+import { lowerType } from "./lower-type.js";
+
+/** Reports duplicate names in a list of named nodes; returns the nodes with unique, non-empty names. */
+export function uniqueByName<T extends { readonly name: ast.Identifier }>(ctx: CheckContext, nodes: readonly T[], what: string): T[] {
+  const seen = new Set<string>();
+  const result: T[] = [];
+  for (const node of nodes) {
+    const name = node.name.name;
+    if (name === "") continue;
+    if (seen.has(name)) {
+      ctx.report(diagnostic("HAM0203", node.name.span, { name, what }));
+      continue;
+    }
+    seen.add(name);
+    result.push(node);
+  }
+  return result;
+}
+
+/** Lowers the fields of a record named `owner`; inline records become `<owner><Field>`. */
+export function lowerRecordFields(ctx: CheckContext, fields: readonly ast.Field[], owner: string, target: FieldTarget): FieldDef[] {
+  return uniqueByName(ctx, fields, "field").map((field) => lowerField(ctx, field, owner, target));
+}
+
+export function lowerField(ctx: CheckContext, field: ast.Field, owner: string, target: FieldTarget): FieldDef {
+  return lowerFieldWithFacts(ctx, field, owner, target).def;
+}
+
+/** Lowers a field and also returns what its annotations say (for model columns). */
+export function lowerFieldWithFacts(ctx: CheckContext, field: ast.Field, owner: string, target: FieldTarget): { def: FieldDef; facts: FieldFacts } {
+  const name = field.name.name;
+  const partName = `${owner}${pascalCase(name)}`;
+  const type = lowerType(ctx, field.type, { name: partName, origin: { kind: "part", owner, role: name } });
+  const facts = fieldAnnotations(ctx, field.annotations, type, target);
+  let defaultValue: FieldDef["default"];
+  if (field.defaultValue) {
+    if (type.kind === "optional") ctx.report(diagnostic("HAM0310", field.defaultValue.span));
+    defaultValue = checkDefault(ctx, field.defaultValue, type, facts.constraints);
+  }
+  const def: FieldDef = {
+    name,
+    type,
+    constraints: facts.constraints,
+    ...(defaultValue !== undefined ? { default: defaultValue } : {}),
+    ...(facts.deprecated !== undefined ? { deprecated: facts.deprecated } : {}),
+    docs: docLines(field.docs),
+    span: field.span,
+  };
+  return { def, facts };
+}

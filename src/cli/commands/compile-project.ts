@@ -1,0 +1,25 @@
+/** Shared by `check` and `build`: load the project, compile it, report diagnostics. */
+import { compile, type CompileResult } from "../../program/compile.js";
+import { ExitCode } from "../exit-codes.js";
+import { loadProject, type Project, type ProjectOptions } from "../project.js";
+import type { Reporter } from "../report.js";
+
+export interface CompiledProject {
+  readonly project: Project;
+  readonly result: CompileResult;
+  readonly sources: Map<string, string>;
+}
+
+/** Returns the compiled project, or the exit code to stop with. */
+export function compileProject(options: ProjectOptions, reporter: Reporter): CompiledProject | ExitCode {
+  const { project, diagnostics } = loadProject(options);
+  if (!project) {
+    reporter.diagnostics(diagnostics, new Map());
+    return ExitCode.usage;
+  }
+  const result = compile({ entries: project.files, features: project.config.features });
+  const sources = new Map([...project.sources, ...result.sources]);
+  reporter.diagnostics([...diagnostics, ...result.diagnostics], sources);
+  if (!result.schema) return ExitCode.failed;
+  return { project, result, sources };
+}

@@ -1,0 +1,41 @@
+/** `hamletc build --watch`: rebuild whenever a schema file or hamlet.toml changes. */
+import { watch, type FSWatcher } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { findConfig } from "../../config/index.js";
+import type { Reporter } from "../report.js";
+import { runBuild, type BuildOptions } from "./build.js";
+import { loadProject } from "../project.js";
+
+/** Runs until interrupted; resolves when the process is asked to stop. */
+export async function watchBuild(options: BuildOptions, reporter: Reporter): Promise<never> {
+  let watchers: FSWatcher[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  let running = Promise.resolve();
+
+  const folders = (): string[] => {
+    const { project } = loadProject(options);
+    const files = project?.files ?? options.files.map((f) => resolve(f));
+    const config = options.config ? resolve(options.config) : findConfig(process.cwd());
+    return [...new Set([...files.map((f) => dirname(f)), ...(config ? [dirname(config)] : [])])];
+  };
+  const rewatch = (): void => {
+    for (const w of watchers) w.close();
+    watchers = folders().map((folder) =>
+      watch(folder, (_event, name) => {
+        if (name && !/\.hamlet$|hamlet\.toml$/.test(name.toString())) return;
+        clearTimeout(timer);
+        timer = setTimeout(rebuild, 50);
+      }),
+    );
+  };
+  const rebuild = (): void => {
+    running = running.then(async () => {
+      reporter.info(`\n[${new Date().toLocaleTimeString()}] Building…`);
+      await runBuild(options, reporter);
+      reporter.flush();
+      rewatch();
+    });
+  };
+  rebuild();
+  return new Promise<never>(() => undefined);
+}

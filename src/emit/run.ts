@@ -1,0 +1,36 @@
+/** Runs the enabled emitters on a checked schema and gathers their files. */
+import { posix } from "node:path";
+import { diagnostic } from "../diagnostics/messages.js";
+import type { Diagnostic } from "../diagnostics/types.js";
+import type { Schema } from "../schema/types.js";
+import { resolveOptions, type RawOption } from "./options.js";
+import type { AnyEmitter, EmittedFile } from "./types.js";
+
+export interface EmitterSelection {
+  readonly emitter: AnyEmitter;
+  readonly options: Readonly<Record<string, RawOption>>;
+}
+
+export interface EmitResult {
+  /** Files with paths relative to the output folder (`elm/Api/Types.elm`). */
+  readonly files: EmittedFile[];
+  readonly diagnostics: Diagnostic[];
+}
+
+export async function runEmitters(schema: Schema, selections: readonly EmitterSelection[]): Promise<EmitResult> {
+  const files: EmittedFile[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const { emitter, options: raw } of selections) {
+    const { options, diagnostics: optionProblems } = resolveOptions(emitter, raw);
+    diagnostics.push(...optionProblems);
+    if (optionProblems.length > 0) continue;
+    try {
+      const emitted = await emitter.emit(schema, { options, report: (d) => diagnostics.push(d) });
+      for (const file of emitted) files.push({ path: posix.join(emitter.outDir, file.path), content: file.content });
+    } catch (error) {
+      diagnostics.push(diagnostic("HAM0803", undefined, { emitter: emitter.name, detail: (error as Error).stack ?? String(error) }));
+    }
+  }
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { files, diagnostics };
+}

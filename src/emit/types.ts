@@ -1,0 +1,49 @@
+/**
+ * The emitter plugin interface. An emitter has a name, an options schema (unknown options are
+ * errors), its own diagnostics, and `emit`, which turns a checked schema into files.
+ * Emitters compute in TypeScript and return text; they never write to disk themselves.
+ */
+import type { Diagnostic } from "../diagnostics/types.js";
+import type { Schema } from "../schema/types.js";
+
+export type OptionValue = string | number | boolean;
+
+export interface OptionSpec<V extends OptionValue = OptionValue> {
+  readonly type: V extends string ? "string" : V extends number ? "number" : "boolean";
+  readonly default: V;
+  readonly description: string;
+  /** Allowed values for a string option. */
+  readonly choices?: readonly string[];
+}
+
+export type OptionsSchema<O> = { readonly [K in keyof O]: OptionSpec<O[K] & OptionValue> };
+
+export interface EmittedFile {
+  /** Path relative to the emitter's own output folder, with `/` separators. */
+  readonly path: string;
+  readonly content: string;
+}
+
+export interface EmitContext<O> {
+  readonly options: O;
+  /** Reports an emitter diagnostic (codes HAM08xx); an error fails the build. */
+  report(diagnostic: Diagnostic): void;
+}
+
+export interface Emitter<O extends Record<string, OptionValue> = Record<string, OptionValue>> {
+  /** Also the key in `[hamlet.emitters.<name>]`. */
+  readonly name: string;
+  readonly description: string;
+  /** Sub-folder of the output folder it writes into. */
+  readonly outDir: string;
+  readonly options: OptionsSchema<O>;
+  emit(schema: Schema, context: EmitContext<O>): Promise<readonly EmittedFile[]> | readonly EmittedFile[];
+}
+
+/** Identity helper that keeps an emitter's option types. */
+export function defineEmitter<O extends Record<string, OptionValue>>(emitter: Emitter<O>): Emitter<O> {
+  return emitter;
+}
+
+/** An emitter whose option types are erased, for the registry. */
+export type AnyEmitter = Emitter<Record<string, OptionValue>>;

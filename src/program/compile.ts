@@ -1,0 +1,42 @@
+/**
+ * The pipeline: load → lex → parse → check. Emitting is a separate step that runs only on a
+ * schema without errors (see `src/emit/run.ts`).
+ */
+import type { Document } from "../ast/nodes.js";
+import { checkDocuments } from "../check/check.js";
+import type { Diagnostic } from "../diagnostics/types.js";
+import { hasErrors } from "../diagnostics/types.js";
+import type { Features, Schema } from "../schema/types.js";
+import { nodeHost, type CompilerHost } from "./host.js";
+import { loadDocuments } from "./load.js";
+
+export interface CompileOptions {
+  readonly entries: readonly string[];
+  readonly features: Features;
+  readonly host?: CompilerHost;
+}
+
+export interface CompileResult {
+  readonly documents: Document[];
+  readonly sources: Map<string, string>;
+  /** Present only when there are no errors. */
+  readonly schema: Schema | undefined;
+  readonly diagnostics: Diagnostic[];
+}
+
+export function compile(options: CompileOptions): CompileResult {
+  const loaded = loadDocuments(options.entries, options.host ?? nodeHost);
+  const checked = checkDocuments(loaded.documents, options.features);
+  const diagnostics = [...loaded.diagnostics, ...checked.diagnostics];
+  const schema = hasErrors(diagnostics) ? undefined : checked.schema;
+  return { documents: loaded.documents, sources: loaded.sources, schema, diagnostics: sortDiagnostics(diagnostics) };
+}
+
+/** Orders diagnostics by file, then position, so output is stable. */
+export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  return [...diagnostics].sort((a, b) => {
+    const fa = a.span?.file ?? "";
+    const fb = b.span?.file ?? "";
+    return fa < fb ? -1 : fa > fb ? 1 : (a.span?.start ?? 0) - (b.span?.start ?? 0);
+  });
+}
