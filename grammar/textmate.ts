@@ -388,9 +388,29 @@ export function generateTextMateGrammar(): Record<string, unknown> {
     cap(name, "variable.parameter.path.hamlet"),
     cap("\\}", "punctuation.definition.parameter.end.hamlet"),
   ]);
-  const string: Rule = matchRule(undefined, [
-    stringPieces("string.quoted.double.hamlet", [include("escapes")]),
-  ]);
+  // A closed string, else (the lexer's optional closing quote) an unterminated one, which stops at
+  // the end of its line and flags its opening quote.
+  const closed = str.close.replace(/\?$/, "");
+  const string: Rule = {
+    patterns: [
+      matchRule(undefined, [
+        group("string.quoted.double.hamlet", [
+          cap(str.open, "punctuation.definition.string.begin.hamlet"),
+          cap(str.body, "string.quoted.double.hamlet", [include("escapes")]),
+          cap(closed, "punctuation.definition.string.end.hamlet"),
+        ]),
+      ]),
+      matchRule(undefined, [
+        group("string.quoted.double.hamlet", [
+          cap(
+            str.open,
+            "punctuation.definition.string.begin.hamlet invalid.illegal.unterminated-string.hamlet",
+          ),
+          cap(str.body, "string.quoted.double.hamlet", [include("escapes")]),
+        ]),
+      ]),
+    ],
+  };
   const pathString = (): Piece =>
     stringPieces("string.quoted.double.path.hamlet", [
       include("path-parameter"),

@@ -661,6 +661,13 @@ describe("TextMate scopes", () => {
     expectToken(text, "\\n", [...str, "constant.character.escape.hamlet"]);
     expectToken(text, "\\u00e9", [...str, "constant.character.escape.hamlet"]);
     expectToken(text, "\\q", [...str, "invalid.illegal.escape.hamlet"]);
+    const open = 'b: String = "never closed\n';
+    expectToken(open, '"', [
+      ...str,
+      "punctuation.definition.string.begin.hamlet",
+      "invalid.illegal.unterminated-string.hamlet",
+    ]);
+    expectToken(open, "never closed", str);
   });
 
   it("malformed strings and comments end with their line", () => {

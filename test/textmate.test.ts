@@ -96,4 +96,47 @@ describe("generated TextMate grammar", () => {
   it("counts capturing groups", () => {
     expect(capturingGroups("(?:a)(b)[(](?<n>c)\\(")).toBe(2);
   });
+
+  it("is the grammar the VS Code extension contributes", () => {
+    const dir = join(repoRoot, "editors", "vscode");
+    const manifest = JSON.parse(
+      readFileSync(join(dir, "package.json"), "utf8"),
+    ) as {
+      name: string;
+      publisher: string;
+      main: string;
+      engines: { vscode: string };
+      dependencies: Record<string, string>;
+      contributes: {
+        languages: {
+          id: string;
+          extensions: string[];
+          configuration: string;
+        }[];
+        grammars: { language: string; scopeName: string; path: string }[];
+      };
+    };
+    expect(manifest.name).toBe("hamlet-vscode");
+    expect(manifest.publisher).toBe("hamlet");
+    expect(manifest.engines.vscode).toBe("^1.80.0");
+    expect(manifest.dependencies).toHaveProperty("vscode-languageclient");
+    expect(existsSync(join(dir, manifest.main))).toBe(true);
+    const [language] = manifest.contributes.languages;
+    expect(language).toMatchObject({ id: "hamlet", extensions: [".hamlet"] });
+    const configuration = JSON.parse(
+      readFileSync(join(dir, language!.configuration), "utf8"),
+    ) as {
+      comments: { lineComment: string };
+    };
+    expect(configuration.comments.lineComment).toBe("//");
+    const [grammar] = manifest.contributes.grammars;
+    expect(grammar).toMatchObject({
+      language: "hamlet",
+      scopeName: SCOPE_NAME,
+    });
+    expect(resolve(dir, grammar!.path)).toBe(extensionCopy);
+    const client = readFileSync(join(dir, manifest.main), "utf8");
+    expect(client).toContain('require("vscode-languageclient/node")');
+    expect(client).toMatch(/args: \["lsp"/);
+  });
 });
