@@ -1,5 +1,6 @@
 /** Runs the enabled emitters on a checked schema and gathers their files. */
-import { posix } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, posix, relative, sep } from "node:path";
 import { diagnostic } from "../diagnostics/messages.js";
 import type { Diagnostic } from "../diagnostics/types.js";
 import type { Schema } from "../schema/types.js";
@@ -17,7 +18,33 @@ export interface EmitResult {
   readonly diagnostics: Diagnostic[];
 }
 
-export async function runEmitters(schema: Schema, selections: readonly EmitterSelection[]): Promise<EmitResult> {
+/** Reads an emitter's earlier output from disk. */
+function existingOutput(root: string | undefined) {
+  return {
+    readExisting(path: string): string | undefined {
+      if (!root) return undefined;
+      try {
+        return readFileSync(join(root, path), "utf8");
+      } catch {
+        return undefined;
+      }
+    },
+    listExisting(folder: string): string[] {
+      if (!root) return [];
+      try {
+        return readdirSync(join(root, folder), { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => relative(root, join(e.parentPath, e.name)).split(sep).join("/"))
+          .sort();
+      } catch {
+        return [];
+      }
+    },
+  };
+}
+
+/** Runs the emitters; `outDir` (the output folder of earlier builds) lets them read their history. */
+export async function runEmitters(schema: Schema, selections: readonly EmitterSelection[], outDir?: string): Promise<EmitResult> {
   const files: EmittedFile[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const { emitter, options: raw } of selections) {
@@ -25,7 +52,8 @@ export async function runEmitters(schema: Schema, selections: readonly EmitterSe
     diagnostics.push(...optionProblems);
     if (optionProblems.length > 0) continue;
     try {
-      const emitted = await emitter.emit(schema, { options, report: (d) => diagnostics.push(d) });
+      const history = existingOutput(outDir === undefined ? undefined : join(outDir, emitter.outDir));
+      const emitted = await emitter.emit(schema, { options, report: (d) => diagnostics.push(d), ...history });
       for (const file of emitted) files.push({ path: posix.join(emitter.outDir, file.path), content: file.content });
     } catch (error) {
       diagnostics.push(diagnostic("HAM0803", undefined, { emitter: emitter.name, detail: (error as Error).stack ?? String(error) }));

@@ -26,6 +26,13 @@ export interface EmittedFile {
 
 export interface EmitContext<O> {
   readonly options: O;
+  /**
+   * A file this emitter wrote in an earlier build (path relative to its output folder), or
+   * `undefined`. For emitters whose output depends on history, such as numbered migrations.
+   */
+  readExisting(path: string): string | undefined;
+  /** Files under a folder of this emitter's earlier output, relative to its output folder, sorted. */
+  listExisting(folder: string): string[];
   /** Reports an emitter diagnostic (codes HAM08xx); an error fails the build. */
   report(diagnostic: Diagnostic): void;
 }

@@ -22,7 +22,7 @@ export async function runBuild(options: BuildOptions, reporter: Reporter): Promi
   const selections = builtinEmitters
     .filter((e) => emitterEnabled(config, e.name))
     .map((emitter) => ({ emitter, options: config.emitters[emitter.name]?.options ?? {} }));
-  const emitted = await runEmitters(result.schema!, selections);
+  const emitted = await runEmitters(result.schema!, selections, config.outDir);
   reporter.diagnostics(emitted.diagnostics, sources);
   if (emitted.diagnostics.some((d) => d.severity === "error")) return emitted.diagnostics.some((d) => d.code === "HAM0801" || d.code === "HAM0802") ? ExitCode.usage : ExitCode.failed;
   const out = relative(process.cwd(), config.outDir) || ".";
