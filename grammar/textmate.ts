@@ -131,7 +131,8 @@ export function toOniguruma(regex: RegExp): string {
     }
     if (inClass) {
       if (c === "]") inClass = false;
-      out += c;
+      // Inside a JS class `[` and `&` are literals; in Oniguruma they nest and intersect sets.
+      out += c === "[" || c === "&" ? `\\${c}` : c;
       continue;
     }
     if (c === "[") {

@@ -91,6 +91,7 @@ describe("generated TextMate grammar", () => {
     expect(() => toOniguruma(/a/u)).toThrow(/flags/);
     expect(() => toOniguruma(/(a)\1/)).toThrow(/escape/);
     expect(toOniguruma(/[$^]/)).toBe("[$^]");
+    expect(toOniguruma(/[[&&a]/)).toBe("[\\[\\&\\&a]");
   });
 
   it("counts capturing groups", () => {
