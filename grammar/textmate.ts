@@ -340,6 +340,17 @@ export function generateTextMateGrammar(): Record<string, unknown> {
   const words = (tokens: readonly TokenType[]): string =>
     tokens.map(keywordWord).join("|");
   const notField = `(?!\\s*:)`;
+  // Parenthesised arguments may span lines, but an unclosed `(` must not swallow what follows:
+  // they also end before a brace and before a line that starts a new statement.
+  const statementWords = words([
+    ...Object.values(headerKeywords),
+    ...Object.values(declarationKeywords),
+    ...Object.values(sectionKeywords),
+  ]);
+  const parensEnd = [
+    cap("\\)", "punctuation.section.parens.end.hamlet"),
+    `|(?=[{}])|(?=^\\s*(?:@|//|(?:${statementWords})${after}${notField}))`,
+  ];
 
   const declarationWords = Object.values(declarationKeywords);
   const sectionWords = Object.values(sectionKeywords);
@@ -467,7 +478,7 @@ export function generateTextMateGrammar(): Record<string, unknown> {
             "\\s*",
             cap("\\(", "punctuation.section.parens.begin.hamlet"),
           ],
-          [cap("\\)", "punctuation.section.parens.end.hamlet"), "|(?=[{}])"],
+          parensEnd,
         ),
         patterns: [include("annotation-arguments")],
       },
@@ -491,7 +502,7 @@ export function generateTextMateGrammar(): Record<string, unknown> {
             "\\s*",
             cap("\\(", "punctuation.section.parens.begin.hamlet"),
           ],
-          [cap("\\)", "punctuation.section.parens.end.hamlet"), "|(?=[{}])"],
+          parensEnd,
         ),
         patterns: [include("annotation-arguments")],
       },
@@ -582,7 +593,7 @@ export function generateTextMateGrammar(): Record<string, unknown> {
             "\\s*",
             cap("\\(", "punctuation.section.parens.begin.hamlet"),
           ],
-          [cap("\\)", "punctuation.section.parens.end.hamlet"), "|(?=[{}])"],
+          parensEnd,
         ),
         patterns: [
           include("comments"),

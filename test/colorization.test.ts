@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import oniguruma from "vscode-oniguruma";
@@ -195,6 +195,9 @@ const SNIPPETS: readonly string[] = [
   `record A { s: String = "abc\\"\nrecord B {}\n`,
   `record A { s: String = "abc\\\nrecord B {}\n`,
   `record A { id: Uuid /// doc inside a line\n  b: Int }\n`,
+  `alias Code = String @pattern("^[A-Z]+$\n\nrecord Next { a: Int }\n`,
+  `alias Code = String @length(1,\nrecord Next { a: Int }\n`,
+  `model M {\n  index (a,\n  index (b)\n}\n`,
   `record A { id: Uuid // note "quoted\n  b: Int }\n`,
   `record A { s: String = "a // not a comment", t: String = "/// nor this" }\n`,
   `endpoint E: GET "/x/{id}" {\n  request { id: Uuid }\n  response List<Map<String, Post>>\n  errors { NotFound, Gone { why: String } }\n}\n`,
@@ -203,8 +206,24 @@ const SNIPPETS: readonly string[] = [
   `5record records recordx _record record_ x10MB 10x 10MBx 1m 1ms 2h 3d 4s a-5 1e5 -2.5\n`,
 ];
 
+/** The language spec's corpus (`spec/valid`, `spec/invalid`), when present. */
+function specFiles(): [string, string][] {
+  const out: [string, string][] = [];
+  const walk = (dir: string): void => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".hamlet"))
+        out.push([relative(repoRoot, path), readFileSync(path, "utf8")]);
+    }
+  };
+  walk(join(repoRoot, "spec"));
+  return out.sort(([a], [b]) => (a < b ? -1 : 1));
+}
+
 function corpus(): [string, string][] {
-  const files = [...exampleFiles()];
+  const files = [...exampleFiles(), ...specFiles()];
   if (!files.some(([name]) => name === "game.hamlet"))
     files.push(["game.hamlet", GAME]);
   return [
@@ -630,6 +649,27 @@ describe("TextMate scopes", () => {
     expectToken(text, "-3", ["constant.numeric.integer.hamlet"]);
     expectToken(text, "true", ["constant.language.boolean.hamlet"]);
     expectToken(text, "false", ["constant.language.boolean.hamlet"]);
+  });
+
+  it("parenthesised arguments span lines but end before the next statement", () => {
+    const text =
+      "@retry(attempts: 5,\n  backoff: fixed(1s))\n@length(1,\nrecord Next {}\n";
+    expectToken(text, "backoff", [
+      "meta.annotation.hamlet",
+      "variable.parameter.hamlet",
+    ]);
+    expectToken(text, "fixed", [
+      "meta.annotation.hamlet",
+      "entity.name.function.hamlet",
+    ]);
+    expectToken(text, "record", [
+      "meta.declaration.record.hamlet",
+      "keyword.declaration.record.hamlet",
+    ]);
+    expectToken(text, "Next", [
+      "meta.declaration.record.hamlet",
+      "entity.name.type.hamlet",
+    ]);
   });
 
   it("annotations with arguments", () => {
