@@ -44,6 +44,11 @@ function ruleDescription(rule: string): string {
   return words[rule] ?? rule.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
 }
 
+/** Rules return `undefined` after an error they could not recover from; lists skip those. */
+function pushDefined<T>(list: T[], item: T | undefined): void {
+  if (item !== undefined) list.push(item);
+}
+
 const declarationStarts = new Set<TokenType>([t.AnnotationName, ...Object.values(decl)]);
 
 class HamletParser extends EmbeddedActionsParser {
@@ -201,7 +206,7 @@ class HamletParser extends EmbeddedActionsParser {
       const first = this.LA(1);
       const docs = this.ACTION(() => this.docsFor(first));
       const annotations: ast.Annotation[] = [];
-      this.MANY(() => annotations.push(this.SUBRULE(this.annotation)));
+      this.MANY(() => pushDefined(annotations, this.SUBRULE(this.annotation)));
       const base = { docs, annotations };
       const d: ast.Declaration = this.OR([
         { ALT: () => this.SUBRULE(this.aliasDeclaration, { ARGS: [base] }) },
@@ -226,7 +231,7 @@ class HamletParser extends EmbeddedActionsParser {
     const constraints: ast.Annotation[] = [];
     this.MANY({
       GATE: () => this.LA(1).startLine === this.LA(0).endLine,
-      DEF: () => constraints.push(this.SUBRULE(this.annotation)),
+      DEF: () => pushDefined(constraints, this.SUBRULE(this.annotation)),
     });
     return { kind: "Alias", ...base, name, type, constraints, span: this.spanFrom(kw) };
   });
@@ -306,7 +311,7 @@ class HamletParser extends EmbeddedActionsParser {
             GATE: () => this.isAt(section.index) && this.isAt(t.LParen, 2),
             ALT: () => {
               this.ACTION(() => this.checkSeparated(previous, first, "columns", hadComma));
-              indexes.push(this.SUBRULE(this.indexClause));
+              pushDefined(indexes, this.SUBRULE(this.indexClause));
             },
           },
           {
@@ -339,7 +344,7 @@ class HamletParser extends EmbeddedActionsParser {
     this.AT_LEAST_ONE_SEP({ SEP: t.Comma, DEF: () => columns.push(this.ident(this.CONSUME(t.Identifier))) });
     this.CONSUME(t.RParen);
     const annotations: ast.Annotation[] = [];
-    this.MANY(() => annotations.push(this.SUBRULE(this.annotation)));
+    this.MANY(() => pushDefined(annotations, this.SUBRULE(this.annotation)));
     return { kind: "Index", columns, annotations, docs, span: this.spanFrom(kw) };
   });
 
@@ -352,7 +357,7 @@ class HamletParser extends EmbeddedActionsParser {
       GATE: () => !this.atBlockEnd(),
       DEF: () => {
         this.OR({ MAX_LOOKAHEAD: 1, DEF: [
-          { GATE: () => this.isSectionStart(), ALT: () => sections.push(this.SUBRULE(this.section)) },
+          { GATE: () => this.isSectionStart(), ALT: () => pushDefined(sections, this.SUBRULE(this.section)) },
           { IGNORE_AMBIGUITIES: true, ALT: () => this.junk("a declaration body") },
         ] });
         this.OPTION(() => this.CONSUME(t.Comma));
@@ -360,7 +365,7 @@ class HamletParser extends EmbeddedActionsParser {
     });
     this.CONSUME(t.RCurly);
     return sections;
-  });
+  }, { recoveryValueFunc: () => [] });
 
   private isSectionStart(): boolean {
     return Object.values(section).includes(this.LA(1).tokenType as (typeof section)[keyof typeof section]);
@@ -465,7 +470,7 @@ class HamletParser extends EmbeddedActionsParser {
     });
     this.CONSUME(t.RCurly);
     return properties;
-  });
+  }, { recoveryValueFunc: () => [] });
 
   // -- fields and variants ----------------------------------------------------------------------
 
@@ -503,7 +508,7 @@ class HamletParser extends EmbeddedActionsParser {
     });
     this.CONSUME(t.RCurly);
     return fields;
-  });
+  }, { recoveryValueFunc: () => [] });
 
   private field = this.RULE(
     "field",
@@ -516,7 +521,7 @@ class HamletParser extends EmbeddedActionsParser {
       let defaultValue: ast.Value | undefined;
       this.MANY(() => {
         this.OR([
-          { ALT: () => annotations.push(this.SUBRULE(this.annotation)) },
+          { ALT: () => pushDefined(annotations, this.SUBRULE(this.annotation)) },
           {
             ALT: () => {
               this.CONSUME(t.Equals);
@@ -548,7 +553,7 @@ class HamletParser extends EmbeddedActionsParser {
               const name = this.ident(this.CONSUME(t.Identifier));
               const fields = this.OPTION(() => this.SUBRULE(this.fieldBlock));
               const annotations: ast.Annotation[] = [];
-              this.MANY2(() => annotations.push(this.SUBRULE(this.annotation)));
+              this.MANY2(() => pushDefined(annotations, this.SUBRULE(this.annotation)));
               variants.push({ kind: "Variant", name, fields, annotations, docs, span: this.spanFrom(first) });
             },
           },
@@ -564,7 +569,7 @@ class HamletParser extends EmbeddedActionsParser {
     });
     this.CONSUME(t.RCurly);
     return variants;
-  });
+  }, { recoveryValueFunc: () => [] });
 
   // -- types ------------------------------------------------------------------------------------
 
@@ -579,7 +584,7 @@ class HamletParser extends EmbeddedActionsParser {
             const args: ast.TypeNode[] = [];
             this.OPTION(() => {
               this.CONSUME(t.LAngle);
-              this.AT_LEAST_ONE_SEP({ SEP: t.Comma, DEF: () => args.push(this.SUBRULE(this.typeRef)) });
+              this.AT_LEAST_ONE_SEP({ SEP: t.Comma, DEF: () => pushDefined(args, this.SUBRULE(this.typeRef)) });
               this.CONSUME(t.RAngle);
             });
             return { kind: "NamedType", name, args, span: this.spanFrom(first) };
@@ -617,10 +622,10 @@ class HamletParser extends EmbeddedActionsParser {
   private argumentList = this.RULE("argumentList", (): ast.Argument[] => {
     const args: ast.Argument[] = [];
     this.CONSUME(t.LParen);
-    this.MANY_SEP({ SEP: t.Comma, DEF: () => args.push(this.SUBRULE(this.argument)) });
+    this.MANY_SEP({ SEP: t.Comma, DEF: () => pushDefined(args, this.SUBRULE(this.argument)) });
     this.CONSUME(t.RParen);
     return args;
-  });
+  }, { recoveryValueFunc: () => [] });
 
   private argument = this.RULE("argument", (): ast.Argument => {
     const first = this.LA(1);
@@ -640,7 +645,7 @@ class HamletParser extends EmbeddedActionsParser {
     const token = this.CONSUME(t.StringLiteral);
     const raw = token.image ?? "";
     return { kind: "String", value: this.ACTION(() => stringValue(raw)), raw, span: this.span(token, token) };
-  });
+  }, { recoveryValueFunc: (): ast.StringValue => ({ kind: "String", value: "", raw: "", span: { file: "", start: 0, end: 0 } }) });
 
   private value = this.RULE(
     "value",
@@ -705,7 +710,7 @@ class HamletParser extends EmbeddedActionsParser {
             const open = this.CONSUME(t.LSquare);
             const items: ast.Value[] = [];
             this.MANY(() => {
-              items.push(this.SUBRULE(this.value));
+              pushDefined(items, this.SUBRULE(this.value));
               this.OPTION2(() => this.CONSUME(t.Comma));
             });
             this.CONSUME(t.RSquare);

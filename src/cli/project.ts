@@ -27,6 +27,8 @@ export interface Project {
 
 export interface ProjectResult {
   readonly project: Project | undefined;
+  /** Texts of configuration files, for code frames, even when loading failed. */
+  readonly sources: Map<string, string>;
   readonly diagnostics: Diagnostic[];
 }
 
@@ -44,7 +46,7 @@ export function loadProject(options: ProjectOptions, cwd = process.cwd()): Proje
       // The loader reported it.
     }
     diagnostics.push(...loaded.diagnostics);
-    if (!loaded.config || loaded.diagnostics.some((d) => d.severity === "error")) return { project: undefined, diagnostics };
+    if (!loaded.config || loaded.diagnostics.some((d) => d.severity === "error")) return { project: undefined, diagnostics, sources };
     config = loaded.config;
   } else {
     // A bare schema file: every feature and emitter on, output in ./generated.
@@ -67,9 +69,9 @@ export function loadProject(options: ProjectOptions, cwd = process.cwd()): Proje
     files = resolved.files;
   } else {
     diagnostics.push(diagnostic("HAM0707", undefined));
-    return { project: undefined, diagnostics };
+    return { project: undefined, diagnostics, sources };
   }
   if (files.length === 0 && !diagnostics.some((d) => d.code === "HAM0704")) diagnostics.push(diagnostic("HAM0707", undefined));
-  if (diagnostics.some((d) => d.severity === "error")) return { project: undefined, diagnostics };
-  return { project: { config, files, sources }, diagnostics };
+  if (diagnostics.some((d) => d.severity === "error")) return { project: undefined, diagnostics, sources };
+  return { project: { config, files, sources }, diagnostics, sources };
 }

@@ -12,9 +12,9 @@ export interface CompiledProject {
 
 /** Returns the compiled project, or the exit code to stop with. */
 export function compileProject(options: ProjectOptions, reporter: Reporter): CompiledProject | ExitCode {
-  const { project, diagnostics } = loadProject(options);
+  const { project, diagnostics, sources: configSources } = loadProject(options);
   if (!project) {
-    reporter.diagnostics(diagnostics, new Map());
+    reporter.diagnostics(diagnostics, configSources);
     return ExitCode.usage;
   }
   const result = compile({ entries: project.files, features: project.config.features });

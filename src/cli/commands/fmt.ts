@@ -12,9 +12,9 @@ export interface FmtOptions extends ProjectOptions {
 }
 
 export function runFmt(options: FmtOptions, reporter: Reporter): ExitCode {
-  const { project, diagnostics } = loadProject(options);
+  const { project, diagnostics, sources: configSources } = loadProject(options);
   if (!project) {
-    reporter.diagnostics(diagnostics, new Map());
+    reporter.diagnostics(diagnostics, configSources);
     return ExitCode.usage;
   }
   const problems: Diagnostic[] = [];
