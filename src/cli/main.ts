@@ -3,13 +3,7 @@
  * unformatted files or stale output, 2 usage, configuration or internal errors.
  */
 import { Command, CommanderError, Option } from "commander";
-import { builtinEmitters } from "../../emitters/index.js";
-import { configReferenceText } from "../config/index.js";
-import { runBuild } from "./commands/build.js";
-import { runCheck } from "./commands/check.js";
-import { runFmt } from "./commands/fmt.js";
-import { runInit } from "./commands/init.js";
-import { watchBuild } from "./commands/watch.js";
+import type { AnyEmitter } from "../emit/types.js";
 import { ExitCode } from "./exit-codes.js";
 import { createReporter, type OutputFormat } from "./report.js";
 
@@ -46,16 +40,23 @@ function projectOptions(files: string[], flags: CommonFlags) {
   };
 }
 
-function emitterHelp(): string {
+/** Loaded only when help is asked for, so that every other command starts faster. */
+interface HelpTexts {
+  readonly emitters: readonly AnyEmitter[];
+  readonly configReference: string;
+}
+
+function emitterHelp(help: HelpTexts | undefined): string {
+  if (!help) return "";
   const lines = ["", "Emitters (all on unless [hamlet.emitters.<name>] enabled = false):"];
-  for (const e of builtinEmitters) {
+  for (const e of help.emitters) {
     lines.push(`  ${e.name.padEnd(12)} ${e.description}`);
     for (const [key, spec] of Object.entries(e.options)) lines.push(`    ${key} (${spec.type}, default ${JSON.stringify(spec.default)}): ${spec.description}`);
   }
   return lines.join("\n");
 }
 
-function buildProgram(setExit: (code: number) => void): Command {
+function buildProgram(setExit: (code: number) => void, help: HelpTexts | undefined): Command {
   const program = new Command("hamletc")
     .description("Compile .hamlet schemas into Elm, TypeScript, SQL and OpenAPI.")
     .version(VERSION)
@@ -63,13 +64,17 @@ function buildProgram(setExit: (code: number) => void): Command {
     // Before the sub-commands are added, so that they inherit it: usage errors must exit 2, not 1.
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
-    .addHelpText("after", `\nExit codes: 0 success (warnings allowed); 1 schema errors, unformatted files or stale output; 2 usage, configuration or internal error.\n\nhamlet.toml settings:\n${configReferenceText()}`);
+    .addHelpText(
+      "after",
+      `\nExit codes: 0 success (warnings allowed); 1 schema errors, unformatted files or stale output; 2 usage, configuration or internal error.${help ? `\n\nhamlet.toml settings:\n${help.configReference}` : ""}`,
+    );
 
   common(program.command("check"))
     .description("Parse and check schema files; write nothing.")
     .argument("[files...]", "schema files (default: the schema globs of hamlet.toml)")
-    .action((files: string[], flags: CommonFlags) => {
+    .action(async (files: string[], flags: CommonFlags) => {
       const reporter = createReporter(flags.format);
+      const { runCheck } = await import("./commands/check.js");
       setExit(runCheck(projectOptions(files, flags), reporter));
       reporter.flush();
     });
@@ -80,11 +85,12 @@ function buildProgram(setExit: (code: number) => void): Command {
     .option("-o, --out <dir>", "output folder (overrides [hamlet] out)")
     .option("--check", "write nothing; exit 1 if the files on disk differ from what would be generated")
     .option("-w, --watch", "rebuild whenever a schema file or hamlet.toml changes")
-    .addHelpText("after", emitterHelp())
+    .addHelpText("after", emitterHelp(help))
     .action(async (files: string[], flags: CommonFlags & { out?: string; check?: boolean; watch?: boolean }) => {
       const reporter = createReporter(flags.format);
       const options = { ...projectOptions(files, flags), out: flags.out, check: flags.check };
-      if (flags.watch) await watchBuild(options, reporter);
+      if (flags.watch) await (await import("./commands/watch.js")).watchBuild(options, reporter);
+      const { runBuild } = await import("./commands/build.js");
       setExit(await runBuild(options, reporter));
       reporter.flush();
     });
@@ -93,9 +99,24 @@ function buildProgram(setExit: (code: number) => void): Command {
     .description("Format schema files in the canonical style (comments are kept).")
     .argument("[files...]", "schema files (default: the schema globs of hamlet.toml)")
     .option("--check", "write nothing; exit 1 if any file is not formatted")
-    .action((files: string[], flags: CommonFlags & { check?: boolean }) => {
+    .action(async (files: string[], flags: CommonFlags & { check?: boolean }) => {
       const reporter = createReporter(flags.format);
+      const { runFmt } = await import("./commands/fmt.js");
       setExit(runFmt({ ...projectOptions(files, flags), check: flags.check }, reporter));
+      reporter.flush();
+    });
+
+  program
+    .command("migrate")
+    .description("Apply pending SQL migrations (from `hamletc build`, <out>/sql/<dialect>/) to a database, in order.")
+    .option("-c, --config <path>", "use this hamlet.toml instead of searching upwards from the current folder")
+    .option("--database <url>", "database URL (default: [hamlet.server] database_url)")
+    .addOption(new Option("--dialect <dialect>", "which migrations to apply (default: the URL's)").choices(["sqlite", "postgres"]))
+    .option("--dir <path>", "the sql output folder holding sqlite/ and postgres/ (default: <out>/sql)")
+    .action(async (flags: { config?: string; database?: string; dialect?: "sqlite" | "postgres"; dir?: string }) => {
+      const reporter = createReporter("human");
+      const { runMigrate } = await import("./commands/migrate.js");
+      setExit(await runMigrate(flags, reporter));
       reporter.flush();
     });
 
@@ -103,7 +124,10 @@ function buildProgram(setExit: (code: number) => void): Command {
     .command("init")
     .description("Create a starter project (hamlet.toml and schema/app.hamlet) that builds at once.")
     .argument("[dir]", "folder to create it in", ".")
-    .action((dir: string) => setExit(runInit(dir, createReporter("human"))));
+    .action(async (dir: string) => {
+      const { runInit } = await import("./commands/init.js");
+      setExit(runInit(dir, createReporter("human")));
+    });
 
   return program;
 }
@@ -111,7 +135,9 @@ function buildProgram(setExit: (code: number) => void): Command {
 /** Runs the CLI and returns the exit code (the launcher sets `process.exitCode`). */
 export async function main(argv: readonly string[]): Promise<number> {
   let code: number = ExitCode.ok;
-  const program = buildProgram((c) => (code = c));
+  const wantsHelp = argv.some((a) => a === "--help" || a === "-h" || a === "help");
+  const help = wantsHelp ? await loadHelpTexts() : undefined;
+  const program = buildProgram((c) => (code = c), help);
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (error) {
@@ -124,4 +150,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     return ExitCode.usage;
   }
   return code;
+}
+
+async function loadHelpTexts(): Promise<HelpTexts> {
+  const [{ builtinEmitters }, { configReferenceText }] = await Promise.all([import("../../emitters/index.js"), import("../config/index.js")]);
+  return { emitters: builtinEmitters, configReference: configReferenceText() };
 }

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { builtinEmitters } from "../../emitters/index.js";
+import { builtinEmitterNames } from "../../emitters/names.js";
 import { applyOverrides, defaultConfig, findConfig, loadConfig, resolveSchemaFiles, type HamletConfig } from "../config/index.js";
 import { diagnostic } from "../diagnostics/messages.js";
 import type { Diagnostic } from "../diagnostics/types.js";
@@ -39,7 +39,7 @@ export function loadProject(options: ProjectOptions, cwd = process.cwd()): Proje
   const configPath = options.config ? resolve(cwd, options.config) : findConfig(cwd);
   let config: HamletConfig;
   if (configPath) {
-    const loaded = loadConfig(configPath, builtinEmitters.map((e) => e.name));
+    const loaded = loadConfig(configPath, builtinEmitterNames);
     try {
       sources.set(configPath, readFileSync(configPath, "utf8"));
     } catch {
