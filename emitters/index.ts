@@ -1,6 +1,7 @@
 /** Every built-in emitter, in the order they run. Add new emitters here. */
 import type { AnyEmitter } from "../src/emit/types.js";
 import { jsonEmitter } from "./json/index.js";
+import { sqlEmitter } from "./sql/index.js";
 import { openapiEmitter } from "./openapi/index.js";
 
-export const builtinEmitters: readonly AnyEmitter[] = [jsonEmitter as unknown as AnyEmitter, openapiEmitter as unknown as AnyEmitter];
+export const builtinEmitters: readonly AnyEmitter[] = [jsonEmitter as unknown as AnyEmitter, openapiEmitter as unknown as AnyEmitter, sqlEmitter as unknown as AnyEmitter];

@@ -166,6 +166,24 @@ export const messages = {
   HAM0803: define<{ emitter: string; detail: string }>("error", (p) => `The ${p.emitter} emitter failed: ${p.detail}.`),
   HAM0804: define<{ emitter: string; detail: string }>("warning", (p) => `${p.emitter}: ${p.detail}.`),
 
+  // SQL emitter (migrations)
+  HAM0830: define<{ table: string; model: string }>("error", (p) => `This migration would drop the table \`${p.table}\` (model ${p.model}) and its data.`, () =>
+    "If the model was renamed, mark the new one with `@renamed_from(\"OldName\")`; to drop the table, set `allow_destructive = true` under [hamlet.emitters.sql] for this build."),
+  HAM0831: define<{ table: string; column: string }>("error", (p) => `This migration would drop the column \`${p.table}.${p.column}\` and its data.`, () =>
+    "If the column was renamed, mark it with `@renamed_from(\"old_name\")`; to drop it, set `allow_destructive = true` under [hamlet.emitters.sql] for this build."),
+  HAM0832: define<{ table: string; column: string; from: string; to: string }>("error", (p) => `Changing the column \`${p.table}.${p.column}\` from ${p.from} to ${p.to} may fail on existing rows or lose data.`, () =>
+    "Add a new column and copy the data over in application code, or set `allow_destructive = true` under [hamlet.emitters.sql] if every existing value converts."),
+  HAM0833: define<{ table: string; column: string }>("error", (p) => `The column \`${p.table}.${p.column}\` would be NOT NULL without a default, but existing rows have no value for it.`, () =>
+    "Give it a default (`@default(...)` or `= value`), make it optional (`Type?`), or set `allow_destructive = true` under [hamlet.emitters.sql] if the table is empty."),
+  HAM0834: define<{ path: string; detail: string }>("error", (p) => `The migration history is unusable: \`${p.path}\` ${p.detail}.`, () =>
+    "Restore the sql/ output folder from version control: snapshot.json must describe the models as of the last migration."),
+  HAM0835: define<{ model: string; column: string; target: string }>("warning", (p) => `The global model \`${p.model}\` refers to the tenant-scoped model \`${p.target}\`: the column \`${p.column}\` gets no foreign key.`, () =>
+    "A row shared by every tenant cannot point at one tenant's row; make the target `@global` or the referring model tenant-scoped."),
+  HAM0837: define<{ table: string }>("error", (p) => `This migration would change the primary key of \`${p.table}\`, which fails when existing rows clash and breaks foreign keys to it.`, () =>
+    "Keep the primary key, or set `allow_destructive = true` under [hamlet.emitters.sql] for this build."),
+  HAM0838: define<{ table: string }>("error", (p) => `The table \`${p.table}\` cannot switch between \`@global\` and tenant-scoped in a migration.`, () =>
+    "Create a new model with the other tenancy (and a new table name), copy the data over, then remove the old model."),
+
   // Internal
   HAM0901: define<{ detail: string }>("error", (p) => `Internal compiler error: ${p.detail}.`, () => "Please report this with the schema that caused it."),
 } as const;

@@ -106,8 +106,10 @@ export function render(doc: Doc, width: number, breakBefore: ReadonlySet<number>
     let remaining = width - cur.indent * INDENT.length - cur.text.length;
     const local: Command[] = [next];
     let restIndex = restEnd;
+    let lineStart = cur.text.trim() === "";
     while (remaining >= 0) {
       let command = local.pop();
+      const inGroup = command !== undefined;
       if (!command) {
         if (restIndex < 0) return true;
         command = stack[restIndex--]!;
@@ -115,7 +117,12 @@ export function render(doc: Doc, width: number, breakBefore: ReadonlySet<number>
       const [level, mode, d] = command;
       switch (d.k) {
         case "tok":
-          if (breakBefore.has(d.offset)) return true;
+          if (breakBefore.has(d.offset) && !lineStart) {
+            // A forced continuation line: inside the group, measure from there; after it, the line ends.
+            if (!inGroup) return true;
+            remaining = width - (level + 1) * INDENT.length;
+          }
+          lineStart = false;
           remaining -= d.text.length;
           break;
         case "text":
