@@ -1,0 +1,89 @@
+/**
+ * `hamletc migrate`: applies the pending migrations that `hamletc build` wrote into
+ * `<out>/sql/<dialect>/` to a database (default: `[hamlet.server] database_url`).
+ */
+import { mkdirSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { defaultConfig, findConfig, loadConfig, type HamletConfig } from "../../config/index.js";
+import { ExitCode } from "../exit-codes.js";
+import type { Reporter } from "../report.js";
+
+export interface MigrateOptions {
+  readonly config?: string | undefined;
+  /** Database URL; default `[hamlet.server] database_url`. */
+  readonly database?: string | undefined;
+  /** Which migrations to apply; must match the URL's dialect. Default: the URL's dialect. */
+  readonly dialect?: "sqlite" | "postgres" | undefined;
+  /** The `sql` output folder; default `<out>/sql`. */
+  readonly dir?: string | undefined;
+}
+
+export async function runMigrate(options: MigrateOptions, reporter: Reporter, cwd = process.cwd()): Promise<ExitCode> {
+  const { builtinEmitters } = await import("../../../emitters/index.js");
+  const configPath = options.config ? resolve(cwd, options.config) : findConfig(cwd);
+  let config: HamletConfig;
+  if (configPath) {
+    const loaded = loadConfig(configPath, builtinEmitters.map((e) => e.name));
+    reporter.diagnostics(loaded.diagnostics, new Map());
+    if (!loaded.config || loaded.diagnostics.some((d) => d.severity === "error")) return ExitCode.usage;
+    config = loaded.config;
+  } else config = defaultConfig(cwd);
+
+  const { parseDatabaseUrl, openDatabase } = await import("../../../runtime-node/src/db/open.js");
+  const { migrate, readMigrations, MigrationError } = await import("../../migrate/migrate.js");
+  const url = options.database ?? config.server.databaseUrl;
+  let dialect: "sqlite" | "postgres";
+  // The config's relative `sqlite:` path is relative to the project root, like the server's.
+  const dbUrl = options.database === undefined ? sqliteUrlUnder(config.rootDir, url) : url;
+  try {
+    const target = parseDatabaseUrl(dbUrl);
+    dialect = target.dialect;
+    if (target.dialect === "sqlite" && target.filename !== ":memory:") mkdirSync(dirname(resolve(cwd, target.filename)), { recursive: true });
+  } catch (error) {
+    fail(`hamletc migrate: ${(error as Error).message}`);
+    return ExitCode.usage;
+  }
+  if (options.dialect && options.dialect !== dialect) {
+    fail(`hamletc migrate: --dialect ${options.dialect} does not match the database URL, which is ${dialect}.`);
+    return ExitCode.usage;
+  }
+  const dir = join(options.dir ? resolve(cwd, options.dir) : join(config.outDir, "sql"), dialect);
+  const shown = relative(cwd, dir) || ".";
+  let files;
+  try {
+    files = readMigrations(dir);
+  } catch (error) {
+    fail(`hamletc migrate: ${(error as Error).message}`);
+    return ExitCode.failed;
+  }
+  if (files.length === 0) {
+    fail(`hamletc migrate: no migrations in ${shown}; run \`hamletc build\` first.`);
+    return ExitCode.failed;
+  }
+  const db = openDatabase(dbUrl);
+  try {
+    const result = await migrate(db, files, (name) => reporter.info(`applied ${name}`));
+    reporter.info(
+      result.applied.length === 0
+        ? `Database is up to date (${result.upToDate} migration${result.upToDate === 1 ? "" : "s"} from ${shown}).`
+        : `Applied ${result.applied.length} migration${result.applied.length === 1 ? "" : "s"} from ${shown}.`,
+    );
+    return ExitCode.ok;
+  } catch (error) {
+    fail(`hamletc migrate: ${error instanceof MigrationError ? error.message : ((error as Error).stack ?? String(error))}`);
+    return ExitCode.failed;
+  } finally {
+    await db.close();
+  }
+}
+
+/** The config's relative `sqlite:` path, resolved against the project root. */
+function sqliteUrlUnder(rootDir: string, url: string): string {
+  const match = /^(sqlite|file):(?!\/\/)(.*)$/i.exec(url.trim());
+  if (!match || match[2] === ":memory:") return url;
+  return `sqlite:${resolve(rootDir, match[2]!)}`;
+}
+
+function fail(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
