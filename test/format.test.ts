@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { formatDocument } from "../src/format/format.js";
+import { parse } from "../grammar/parser.js";
+import { checkFormatting, formatDocument } from "../src/format/format.js";
 
 const examples = "/work/shared/examples";
 
@@ -341,5 +342,21 @@ describe("doc comments", () => {
     expect(fmt("record A {\n  a: /// nothing\n    Int\n  b: Int /// still nothing\n  , c: Int\n}")).toBe(
       lines("record A {", "  a:", "    /// nothing", "    Int", "  b: Int", "  c: Int", "  /// still nothing", "}"),
     );
+  });
+});
+
+describe("safety net", () => {
+  const source = "// keep me\nrecord A {\n  /// The a.\n  a: Int @min(0)\n}\n";
+  const document = parse(source, "s.hamlet").document;
+
+  it("accepts the formatter's own output", () => {
+    expect(checkFormatting(document, fmt(source), "s.hamlet")).toBeUndefined();
+  });
+
+  it("catches lost comments, changed meaning, lost docs and broken output", () => {
+    expect(checkFormatting(document, "record A {\n  /// The a.\n  a: Int @min(0)\n}\n", "s.hamlet")).toMatch(/comment/);
+    expect(checkFormatting(document, "// keep me\nrecord A {\n  /// The a.\n  a: Int @min(1)\n}\n", "s.hamlet")).toMatch(/meaning/);
+    expect(checkFormatting(document, "// keep me\nrecord A {\n  a: Int @min(0) /// The a.\n}\n", "s.hamlet")).toMatch(/meaning/);
+    expect(checkFormatting(document, "// keep me\nrecord A {\n  /// The a.\n  a: Int @min(0)\n", "s.hamlet")).toMatch(/parse/);
   });
 });

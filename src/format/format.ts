@@ -56,6 +56,7 @@
  */
 import { lex } from "../../grammar/lexer.js";
 import { parse } from "../../grammar/parser.js";
+import type { Document } from "../ast/nodes.js";
 import { diagnostic } from "../diagnostics/messages.js";
 import type { Diagnostic } from "../diagnostics/types.js";
 import { commentTexts, deepEqual, meaning } from "./compare.js";
@@ -82,13 +83,23 @@ export function formatDocument(text: string, file: string): FormatResult {
   } catch (error) {
     return internal(`failed: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const problem = checkFormatting(document, output, file);
+  return problem === undefined ? { output, diagnostics } : internal(problem);
+}
+
+/**
+ * The safety net: what is wrong with `output` as the formatting of `document`, or `undefined`.
+ * The output must parse without errors, mean the same (tree without spans, docs included) and
+ * keep the same multiset of comments.
+ */
+export function checkFormatting(document: Document, output: string, file: string): string | undefined {
   const again = parse(output, file);
-  if (again.diagnostics.some((d) => d.severity === "error")) return internal("produced text that does not parse");
+  if (again.diagnostics.some((d) => d.severity === "error")) return "produced text that does not parse";
   if (!deepEqual(commentTexts(again.document.comments), commentTexts(document.comments))) {
-    return internal("would lose or change a comment");
+    return "would lose or change a comment";
   }
-  if (!deepEqual(meaning(again.document), meaning(document))) return internal("would change the meaning of the file");
-  return { output, diagnostics };
+  if (!deepEqual(meaning(again.document), meaning(document))) return "would change the meaning of the file";
+  return undefined;
 }
 
 /** True when `text` is already formatted (and has no errors). */
