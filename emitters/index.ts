@@ -3,5 +3,6 @@ import type { AnyEmitter } from "../src/emit/types.js";
 import { jsonEmitter } from "./json/index.js";
 import { sqlEmitter } from "./sql/index.js";
 import { openapiEmitter } from "./openapi/index.js";
+import { docsEmitter } from "./docs/index.js";
 
-export const builtinEmitters: readonly AnyEmitter[] = [jsonEmitter as unknown as AnyEmitter, openapiEmitter as unknown as AnyEmitter, sqlEmitter as unknown as AnyEmitter];
+export const builtinEmitters: readonly AnyEmitter[] = [jsonEmitter as unknown as AnyEmitter, openapiEmitter as unknown as AnyEmitter, sqlEmitter as unknown as AnyEmitter, docsEmitter as unknown as AnyEmitter];
