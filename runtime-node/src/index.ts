@@ -18,6 +18,27 @@ export { toPositional, type PositionalStatement } from "./db/placeholders.js";
 export { openPostgresDatabase, type PostgresOptions } from "./db/postgres.js";
 export { openSqliteDatabase, type SqliteOptions } from "./db/sqlite.js";
 export type { ErrorReply } from "./error-replies.js";
+export {
+  authenticated,
+  endpointContext,
+  fail,
+  Failure,
+  fastifyPath,
+  fromText,
+  queryValue,
+  rawRequest,
+  relocateIssues,
+  sendValidationFailed,
+  serveEndpoint,
+  type AuthenticatedContext,
+  type DecodeResult,
+  type EndpointContext,
+  type EndpointSpec,
+  type ErrorSpec,
+  type ParamSpec,
+  type TextKind,
+  type ValidationIssue,
+} from "./http/routes.js";
 export type { JsonObject, JsonValue } from "./json.js";
 export {
   kvFor,

@@ -1,0 +1,111 @@
+/** The fixed helpers at the top of every generated `validators.ts` (scalar checks, no schema knowledge). */
+export const VALIDATORS_PRELUDE = `
+/** One problem found while decoding, with a JSONPath-like location: \`$.posts[3].body\`. */
+export interface Issue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** The result of a decoder: the value, or every issue found. */
+export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: Issue[] };
+
+const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const TIMESTAMP_RE = /^(\\d{4})-(\\d{2})-(\\d{2})[Tt](\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d+))?(?:[Zz]|([+-])(\\d{2}):(\\d{2}))$/;
+const DATE_RE = /^(\\d{4})-(\\d{2})-(\\d{2})$/;
+const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$/;
+const EMAIL_RE = /^[a-z0-9!#$%&'*+/=?^_\`{|}~-]+(?:\\.[a-z0-9!#$%&'*+/=?^_\`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** Reports the keys \`__proto__\`, \`constructor\` and \`prototype\` (a prototype-pollution vector). */
+function checkKeys(value: Record<string, unknown>, path: string, errors: Issue[]): void {
+  if (hasOwn.call(value, "__proto__")) errors.push({ path, message: 'forbidden key "__proto__"' });
+  if (hasOwn.call(value, "constructor")) errors.push({ path, message: 'forbidden key "constructor"' });
+  if (hasOwn.call(value, "prototype")) errors.push({ path, message: 'forbidden key "prototype"' });
+}
+
+function isForbiddenKey(key: string): boolean {
+  return key === "__proto__" || key === "constructor" || key === "prototype";
+}
+
+/** Length in Unicode code points (a surrogate pair counts once). */
+function codePoints(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count--;
+        i++;
+      }
+    }
+  }
+  return count;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** An RFC 3339 timestamp as a \`Date\` (fraction kept to milliseconds), or undefined. */
+function parseTimestamp(text: string): Date | undefined {
+  const m = TIMESTAMP_RE.exec(text);
+  if (m === null) return undefined;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = Number(m[6]);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  const fraction = m[7] === undefined ? 0 : Number((m[7] + "00").slice(0, 3));
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, fraction);
+  if (m[8] !== undefined) {
+    const offsetHours = Number(m[9]);
+    const offsetMinutes = Number(m[10]);
+    if (offsetHours > 23 || offsetMinutes > 59) return undefined;
+    const offset = (offsetHours * 60 + offsetMinutes) * 60000;
+    date.setTime(m[8] === "+" ? date.getTime() - offset : date.getTime() + offset);
+  }
+  return date;
+}
+
+function isCalendarDate(text: string): boolean {
+  const m = DATE_RE.exec(text);
+  if (m === null) return false;
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(Number(m[1]), month);
+}
+
+/** An absolute http(s) URL with a host. */
+function isUrl(text: string): boolean {
+  if (!/^https?:\\/\\//i.test(text)) return false;
+  try {
+    return new URL(text).hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+function unknownVariant(value: unknown, allowed: string): string {
+  return typeof value === "string" ? \`unknown variant \${JSON.stringify(value)}, expected one of \${allowed}\` : \`expected one of \${allowed}\`;
+}
+
+function result<T>(value: T, errors: Issue[]): Decoded<T> {
+  return errors.length === 0 ? { ok: true, value } : { ok: false, errors };
+}
+
+function encodeTimestamp(value: Date): string {
+  return value.toISOString();
+}
+`;

@@ -1,0 +1,85 @@
+/**
+ * Goldens of the TypeScript emitter (RECORD=1 rewrites them) and a real `tsc --strict` run over
+ * all of them, resolving `@hamlet/runtime-node` to runtime-node/src.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { repoRoot } from "./support/corpus.js";
+import { compileSchema, emitTypescript, goldenRoot, tmpRoot, tsCases, writeFiles } from "./support/ts-emit.js";
+
+const run = promisify(execFile);
+const RECORD = process.env["RECORD"] === "1";
+
+describe("typescript goldens", () => {
+  for (const c of tsCases()) {
+    it(c.name, async () => {
+      const files = await emitTypescript(compileSchema(c.entry));
+      const dir = join(goldenRoot, c.name);
+      // Deterministic: a second emit gives the same text.
+      const again = await emitTypescript(compileSchema(c.entry));
+      expect([...again]).toEqual([...files]);
+      if (RECORD) {
+        rmSync(dir, { recursive: true, force: true });
+        writeFiles(dir, files);
+        return;
+      }
+      const expected = existsSync(dir) ? readdirSync(dir).sort() : [];
+      expect(expected, `goldens of ${c.name} are missing or stale: run RECORD=1 npx vitest run test/typescript-golden.test.ts`).toEqual([...files.keys()].sort());
+      for (const [path, content] of files) {
+        const golden = readFileSync(join(dir, path), "utf8");
+        expect(content, `test/golden/typescript/${c.name}/${path} is stale: run RECORD=1 npx vitest run test/typescript-golden.test.ts`).toBe(golden);
+      }
+    });
+  }
+});
+
+describe("goldens compile under tsc --strict", () => {
+  it("tsc reports no errors", { timeout: 120_000 }, async () => {
+    const dir = join(tmpRoot, `tsc-goldens-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    try {
+      const runtime = join(repoRoot, "runtime-node", "src", "index.ts");
+      const tsconfig = {
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          noUncheckedIndexedAccess: true,
+          exactOptionalPropertyTypes: true,
+          noImplicitOverride: true,
+          noFallthroughCasesInSwitch: true,
+          noImplicitReturns: true,
+          skipLibCheck: true,
+          noEmit: true,
+          types: ["node"],
+          typeRoots: [join(repoRoot, "node_modules", "@types")],
+          baseUrl: repoRoot,
+          paths: { "@hamlet/runtime-node": [relative(repoRoot, runtime)] },
+        },
+        include: [join(goldenRoot, "**", "*.ts")],
+      };
+      writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));
+      const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc");
+      const result = await run(process.execPath, [tsc, "-p", join(dir, "tsconfig.json")], { cwd: dir }).then(
+        (r) => r.stdout,
+        (e: { stdout?: string; stderr?: string }) => `${e.stdout ?? ""}${e.stderr ?? ""}`,
+      );
+      // runtime-node itself is checked by the repository's own tsconfig (without
+      // exactOptionalPropertyTypes); here only the generated files must be clean.
+      const problems: string[] = [];
+      let keep = false;
+      for (const line of result.split("\n")) {
+        if (line.trim() === "") continue;
+        if (!line.startsWith(" ")) keep = !line.includes("runtime-node/src/");
+        if (keep) problems.push(line);
+      }
+      expect(problems).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
