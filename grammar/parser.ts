@@ -524,8 +524,14 @@ class HamletParser extends EmbeddedActionsParser {
           { ALT: () => pushDefined(annotations, this.SUBRULE(this.annotation)) },
           {
             ALT: () => {
-              this.CONSUME(t.Equals);
-              defaultValue = this.SUBRULE(this.value);
+              const equals = this.CONSUME(t.Equals);
+              const value = this.SUBRULE(this.value);
+              this.ACTION(() => {
+                if (defaultValue !== undefined) {
+                  this.extraDiagnostics.push(diagnostic("HAM0004", this.span(equals, this.LA(0)), { detail: "a field has at most one default value" }));
+                }
+              });
+              defaultValue = value;
             },
           },
         ]);

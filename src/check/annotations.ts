@@ -45,13 +45,19 @@ export const annotationSpecs: Readonly<Record<string, AnnotationSpec>> = {
   deprecated: { targets: ["field", "column", "variant", "error variant", ...ALL_DECLARATIONS], args: [{ name: "reason", kind: "string", optional: true }] },
   auth: { targets: ["Endpoint", "Upload", "WebSocket", "Sse"], args: [{ name: "scheme", kind: "name" }] },
   retry: { targets: ["Event", "Service"], args: [{ name: "attempts", kind: "integer" }, { name: "backoff", kind: "call" }] },
-  emits: { targets: ["Endpoint", "Upload", "Service", "Event"], args: [{ name: "event", kind: "name" }] },
+  emits: { targets: ["Endpoint", "Upload"], args: [{ name: "event", kind: "name" }] },
   schedule: { targets: ["Event"], args: [{ name: "every", kind: "duration" }] },
   table: { targets: ["Model"], args: [{ name: "name", kind: "string" }] },
   global: { targets: ["Model"], args: [] },
 };
 
 const targetText: Record<string, string> = {
+  Sse: "an sse declaration",
+  Alias: "an alias declaration",
+  Enum: "an enum declaration",
+  Endpoint: "an endpoint declaration",
+  Upload: "an upload declaration",
+  Event: "an event declaration",
   field: "a field",
   column: "a model column",
   alias: "an alias",
@@ -89,7 +95,8 @@ function validAnnotations(ctx: CheckContext, annotations: readonly ast.Annotatio
       ctx.report(diagnostic("HAM0302", annotation.name.span, { name, target: describeTarget(target), allowed }));
       continue;
     }
-    if (result.has(name)) {
+    // @emits may be repeated, one event each.
+    if (result.has(name) && name !== "emits") {
       ctx.report(diagnostic("HAM0307", annotation.name.span, { name }));
       continue;
     }
@@ -219,6 +226,9 @@ export function fieldAnnotations(ctx: CheckContext, annotations: readonly ast.An
         renamedFrom = (a.get("name") as ast.StringValue).value;
         break;
     }
+  }
+  if (c.minItems !== undefined && c.maxItems !== undefined && c.minItems > c.maxItems) {
+    ctx.report(diagnostic("HAM0305", valid.get("maxItems")!.span, { name: "minItems/@maxItems", min: c.minItems, max: c.maxItems }));
   }
   if (c.min !== undefined && c.max !== undefined && c.min > c.max) {
     ctx.report(diagnostic("HAM0305", valid.get("max")?.span ?? valid.get("min")!.span, { name: "min/@max", min: c.min, max: c.max }));

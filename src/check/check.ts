@@ -7,6 +7,7 @@ import type * as ast from "../ast/nodes.js";
 import { diagnostic } from "../diagnostics/messages.js";
 import { hasErrors, type Diagnostic } from "../diagnostics/types.js";
 import type { Features, Schema, TypeDef } from "../schema/types.js";
+import { annotationSpecs } from "./annotations.js";
 import { createContext, kindPhrase, type CheckContext } from "./context.js";
 import { lowerEvent, lowerWorkflow } from "./lower-events.js";
 import { lowerEndpoint, lowerService, lowerUpload } from "./lower-http.js";
@@ -46,10 +47,10 @@ const TYPE_KINDS = new Set<ast.DeclarationKind>(["Alias", "Record", "Enum", "Eve
 
 
 /** Checks documents (an entry file and everything it imports) into a schema. */
-export function checkDocuments(documents: readonly ast.Document[], features: Features): CheckResult {
+export function checkDocuments(documents: readonly ast.Document[], features: Features, primaryFile?: string): CheckResult {
   const ctx = createContext(features);
-  const packageName = checkPackage(ctx, documents);
-  const declarations = documents.flatMap((doc) => doc.declarations).filter((d) => d.name.name !== "");
+  const packageName = checkPackage(ctx, documents, primaryFile);
+  const declarations = documents.flatMap((doc) => detachAliasConstraints(ctx, doc.declarations)).filter((d) => d.name.name !== "");
   registerSymbols(ctx, declarations);
 
   const aliases = declarations.filter((d): d is ast.AliasDeclaration => d.kind === "Alias" && ctx.symbols.get(d.name.name)?.declaration === d);
@@ -81,8 +82,9 @@ export function checkDocuments(documents: readonly ast.Document[], features: Fea
   return { schema: { package: packageName, features, types, ...parts }, diagnostics: ctx.diagnostics };
 }
 
-function checkPackage(ctx: CheckContext, documents: readonly ast.Document[]): string {
-  const named = documents.find((d) => d.packageName && d.packageName.name !== "");
+function checkPackage(ctx: CheckContext, documents: readonly ast.Document[], primaryFile: string | undefined): string {
+  const hasName = (d: ast.Document) => !!d.packageName && d.packageName.name !== "";
+  const named = documents.find((d) => d.file === primaryFile && hasName(d)) ?? documents.find(hasName);
   const name = named?.packageName?.name ?? fallbackPackage(documents[0]?.file ?? "schema");
   for (const doc of documents) {
     if (!doc.packageName) ctx.report(diagnostic("HAM0105", { file: doc.file, start: 0, end: 0 }));
@@ -97,6 +99,24 @@ function fallbackPackage(file: string): string {
   const base = file.replace(/^.*[\\/]/, "").replace(/\.hamlet$/, "");
   const cleaned = base.replace(/[^A-Za-z0-9_]/g, "_");
   return /^[A-Za-z_]/.test(cleaned) ? cleaned : `schema_${cleaned}`;
+}
+
+/**
+ * A constraint written on the line after an alias parses as a leading annotation of the next
+ * declaration. Say so (HAM0008) instead of "cannot be used on a record", and drop it there.
+ */
+function detachAliasConstraints(ctx: CheckContext, declarations: readonly ast.Declaration[]): ast.Declaration[] {
+  return declarations.map((d, i) => {
+    const previous = declarations[i - 1];
+    if (previous?.kind !== "Alias") return d;
+    const misplaced = d.annotations.filter((a) => {
+      const spec = annotationSpecs[a.name.name];
+      return spec !== undefined && spec.targets.includes("alias") && !spec.targets.includes(d.kind);
+    });
+    if (misplaced.length === 0) return d;
+    for (const a of misplaced) ctx.report(diagnostic("HAM0008", a.span));
+    return { ...d, annotations: d.annotations.filter((a) => !misplaced.includes(a)) };
+  });
 }
 
 function registerSymbols(ctx: CheckContext, declarations: readonly ast.Declaration[]): void {

@@ -7,6 +7,9 @@ import { docLines, pascalCase, type CheckContext } from "./context.js";
 import { checkDefault } from "./defaults.js";
 import { lowerType } from "./lower-type.js";
 
+/** Keys a JavaScript server must never copy from input (prototype pollution); see the wire format. */
+const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
 /** Reports duplicate names in a list of named nodes; returns the nodes with unique, non-empty names. */
 export function uniqueByName<T extends { readonly name: ast.Identifier }>(ctx: CheckContext, nodes: readonly T[], what: string): T[] {
   const seen = new Set<string>();
@@ -36,6 +39,7 @@ export function lowerField(ctx: CheckContext, field: ast.Field, owner: string, t
 /** Lowers a field and also returns what its annotations say (for model columns). */
 export function lowerFieldWithFacts(ctx: CheckContext, field: ast.Field, owner: string, target: FieldTarget): { def: FieldDef; facts: FieldFacts } {
   const name = field.name.name;
+  if (FORBIDDEN_KEYS.has(name)) ctx.report(diagnostic("HAM0213", field.name.span, { name }));
   const partName = `${owner}${pascalCase(name)}`;
   const type = lowerType(ctx, field.type, { name: partName, origin: { kind: "part", owner, role: name } });
   const facts = fieldAnnotations(ctx, field.annotations, type, target);

@@ -19,7 +19,8 @@ function method(ctx: CheckContext, id: ast.Identifier, allowed: readonly HttpMet
   if ((allowed as readonly string[]).includes(name)) return name as HttpMethod;
   if (name !== "") {
     const upper = name.toUpperCase();
-    const suggestion = (allowed as readonly string[]).includes(upper) ? { method: name, suggestion: upper } : withSuggestion({ method: name }, name, allowed);
+    const text = `${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]}`;
+    const suggestion = (allowed as readonly string[]).includes(upper) ? { method: name, allowed: text, suggestion: upper } : withSuggestion({ method: name, allowed: text }, name, allowed);
     ctx.report(diagnostic("HAM0401", id.span, suggestion));
   }
   return allowed[0]!;
@@ -110,7 +111,7 @@ export function lowerEndpoint(ctx: CheckContext, d: ast.HttpDeclaration, out: Ou
   const bodyless = m === "GET" || m === "DELETE";
   if (bodyless) {
     for (const f of fields) {
-      if (!pathParams.includes(f.name) && !queryable(ctx, f.type)) ctx.report(diagnostic("HAM0406", f.span, { field: f.name, type: typeToString(f.type) }));
+      if (!pathParams.includes(f.name) && !queryable(ctx, f.type)) ctx.report(diagnostic("HAM0406", f.span, { field: f.name, type: typeToString(f.type), method: m }));
     }
   }
   out.endpoints.push({

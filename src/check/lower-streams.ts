@@ -42,7 +42,10 @@ export function lowerWorker(ctx: CheckContext, d: ast.WorkerDeclaration, out: Ou
     if (!section.fields) {
       // A reference to a declared type.
       const type = lowerType(ctx, { kind: "NamedType", name: section.name, args: [], span: section.name.span }, { name: typeName, origin: { kind: "declared" } });
-      return type.kind === "ref" ? type.name : undefined;
+      if (type.kind === "ref" && ctx.types.get(type.name)?.kind === "record") return type.name;
+      const builtin = type.kind === "primitive" && type.name === typeName;
+      if (builtin || (type.kind === "ref" && ctx.types.has(type.name))) ctx.report(diagnostic("HAM0416", section.name.span, { name: typeName, role: `worker ${keyword}` }));
+      return undefined;
     }
     if (!claimPartName(ctx, typeName, name, section.name.span)) return undefined;
     const fields = lowerRecordFields(ctx, section.fields, typeName, "field");

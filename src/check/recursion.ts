@@ -5,23 +5,48 @@
  */
 import { diagnostic } from "../diagnostics/messages.js";
 import type { TypeDef, TypeExpr } from "../schema/types.js";
+import type { Span } from "../ast/nodes.js";
 import type { CheckContext } from "./context.js";
 
-export function checkAliasCycles(ctx: CheckContext, aliases: readonly { name: string; span: import("../ast/nodes.js").Span }[]): Set<string> {
+/** Aliases a type expression mentions, looking inside lists, maps and optionals. */
+function aliasRefs(ctx: CheckContext, type: TypeExpr, into: string[] = []): string[] {
+  switch (type.kind) {
+    case "ref":
+      if (ctx.aliasTargets.has(type.name)) into.push(type.name);
+      return into;
+    case "list":
+      return aliasRefs(ctx, type.element, into);
+    case "map":
+      return aliasRefs(ctx, type.value, into);
+    case "optional":
+      return aliasRefs(ctx, type.inner, into);
+    case "primitive":
+      return into;
+  }
+}
+
+/**
+ * An alias may not mention itself, even inside `List` or `?`: an alias is another name for a
+ * type, not a new type, so `alias B = List<B>` has no end (Elm rejects recursive aliases too).
+ * Recursion goes through records and enums instead.
+ */
+export function checkAliasCycles(ctx: CheckContext, aliases: readonly { name: string; span: Span }[]): Set<string> {
   const cyclic = new Set<string>();
-  for (const alias of aliases) {
-    const path = [alias.name];
-    let current = ctx.aliasTargets.get(alias.name);
-    while (current?.kind === "ref" && ctx.aliasTargets.has(current.name)) {
-      if (current.name === alias.name) {
-        cyclic.add(alias.name);
-        ctx.report(diagnostic("HAM0207", alias.span, { cycle: [...path, alias.name].join(" → ") }));
-        break;
-      }
-      if (path.includes(current.name)) break;
-      path.push(current.name);
-      current = ctx.aliasTargets.get(current.name);
+  const pathTo = (from: string, target: string, seen: Set<string>): string[] | undefined => {
+    for (const next of aliasRefs(ctx, ctx.aliasTargets.get(from)!)) {
+      if (next === target) return [next];
+      if (seen.has(next)) continue;
+      seen.add(next);
+      const rest = pathTo(next, target, seen);
+      if (rest) return [next, ...rest];
     }
+    return undefined;
+  };
+  for (const alias of aliases) {
+    const path = pathTo(alias.name, alias.name, new Set());
+    if (!path) continue;
+    cyclic.add(alias.name);
+    ctx.report(diagnostic("HAM0207", alias.span, { cycle: [alias.name, ...path].join(" → ") }));
   }
   return cyclic;
 }

@@ -2,6 +2,7 @@
  * The pipeline: load → lex → parse → check. Emitting is a separate step that runs only on a
  * schema without errors (see `src/emit/run.ts`).
  */
+import { resolve } from "node:path";
 import type { Document } from "../ast/nodes.js";
 import { checkDocuments } from "../check/check.js";
 import type { Diagnostic } from "../diagnostics/types.js";
@@ -26,7 +27,7 @@ export interface CompileResult {
 
 export function compile(options: CompileOptions): CompileResult {
   const loaded = loadDocuments(options.entries, options.host ?? nodeHost);
-  const checked = checkDocuments(loaded.documents, options.features);
+  const checked = checkDocuments(loaded.documents, options.features, options.entries[0] === undefined ? undefined : resolve(options.entries[0]));
   const diagnostics = [...loaded.diagnostics, ...checked.diagnostics];
   const schema = hasErrors(diagnostics) ? undefined : checked.schema;
   return { documents: loaded.documents, sources: loaded.sources, schema, diagnostics: sortDiagnostics(diagnostics) };
