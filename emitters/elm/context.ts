@@ -1,0 +1,398 @@
+/**
+ * What every generated module needs to know about a schema: Elm names, recursion, and how a
+ * `TypeExpr` becomes an Elm type, decoder, encoder, text form or literal.
+ */
+import type { EnumDef, JsonValue, Schema, TypeDef, TypeExpr } from "../../src/schema/types.js";
+import { decoderName, encoderName, isTagged, toStringName, typeMap, typeName, variantNames } from "./names.js";
+
+export interface ElmContext {
+  readonly schema: Schema;
+  readonly types: Map<string, TypeDef>;
+  /** Enum name → variant name → Elm constructor. */
+  readonly variants: Map<string, Map<string, string>>;
+  /** Records and aliases that become single-constructor custom types to break recursion. */
+  readonly wrapped: Set<string>;
+  /** Strongly connected component id of each type (for `Decode.lazy`). */
+  readonly component: Map<string, number>;
+  /** Module qualifier of the types module (`Types.`) or `""` inside it. */
+  readonly qualifier: string;
+}
+
+export function buildContext(schema: Schema): ElmContext {
+  const types = typeMap(schema);
+  return {
+    schema,
+    types,
+    variants: variantNames(schema),
+    wrapped: wrappedTypes(schema, types),
+    component: components(schema, (t) => refs(t, () => true)),
+    qualifier: "",
+  };
+}
+
+export function qualified(ctx: ElmContext, qualifier: string): ElmContext {
+  return { ...ctx, qualifier };
+}
+
+/** Names of the types a definition mentions (through fields, variants, alias targets). */
+function refs(def: TypeDef, follow: (t: TypeDef) => boolean): string[] {
+  const out: string[] = [];
+  const walk = (t: TypeExpr): void => {
+    if (t.kind === "ref") out.push(t.name);
+    else if (t.kind === "list") walk(t.element);
+    else if (t.kind === "map") walk(t.value);
+    else if (t.kind === "optional") walk(t.inner);
+  };
+  if (!follow(def)) return out;
+  if (def.kind === "alias") walk(def.type);
+  else if (def.kind === "record") def.fields.forEach((f) => walk(f.type));
+  else def.variants.forEach((v) => v.fields.forEach((f) => walk(f.type)));
+  return out;
+}
+
+/** Tarjan's algorithm over the named types; edges from `edges`. Returns type name → component id. */
+function components(schema: Schema, edges: (def: TypeDef) => string[], only?: Set<string>): Map<string, number> {
+  const byName = typeMap(schema);
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: string[] = [];
+  const result = new Map<string, number>();
+  let counter = 0;
+  let componentId = 0;
+  const visit = (name: string): void => {
+    index.set(name, counter);
+    low.set(name, counter);
+    counter++;
+    stack.push(name);
+    onStack.add(name);
+    const def = byName.get(name)!;
+    for (const next of edges(def)) {
+      if (!byName.has(next) || (only && !only.has(next))) continue;
+      if (!index.has(next)) {
+        visit(next);
+        low.set(name, Math.min(low.get(name)!, low.get(next)!));
+      } else if (onStack.has(next)) low.set(name, Math.min(low.get(name)!, index.get(next)!));
+    }
+    if (low.get(name) === index.get(name)) {
+      let member: string;
+      do {
+        member = stack.pop()!;
+        onStack.delete(member);
+        result.set(member, componentId);
+      } while (member !== name);
+      componentId++;
+    }
+  };
+  for (const t of schema.types) if ((!only || only.has(t.name)) && !index.has(t.name)) visit(t.name);
+  return result;
+}
+
+/** Is `name` in a cycle (a component of several types, or a type that mentions itself)? */
+function cyclic(name: string, comp: Map<string, number>, edges: (n: string) => string[]): boolean {
+  const id = comp.get(name);
+  return [...comp].some(([other, c]) => c === id && other !== name) || edges(name).includes(name);
+}
+
+/**
+ * Elm type aliases may not be recursive. A cycle of records and aliases that passes through no
+ * enum is broken by turning its records into `type Comment = Comment { ... }`; cycles made only
+ * of aliases (`alias Tree = List<Tree>`) wrap the aliases.
+ */
+function wrappedTypes(schema: Schema, byName: Map<string, TypeDef>): Set<string> {
+  const wrapped = new Set<string>();
+  for (let round = 0; round < 2; round++) {
+    const candidates = new Set(
+      schema.types.filter((t) => t.kind !== "enum" && !wrapped.has(t.name)).map((t) => t.name),
+    );
+    const edgesOf = (n: string): string[] => refs(byName.get(n)!, () => true).filter((r) => candidates.has(r));
+    const comp = components(schema, (d) => edgesOf(d.name), candidates);
+    for (const name of candidates) {
+      if (!cyclic(name, comp, edgesOf)) continue;
+      const def = byName.get(name)!;
+      if (round === 0 ? def.kind === "record" : true) wrapped.add(name);
+    }
+  }
+  return wrapped;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Elm source fragments
+
+/** Parenthesizes an expression or type that has spaces. */
+export function paren(text: string): string {
+  if (!/\s/.test(text)) return text;
+  if (/^\(.*\)$/.test(text) || /^\[.*\]$/.test(text) || /^\{.*\}$/.test(text) || /^".*"$/.test(text)) return text;
+  return `(${text})`;
+}
+
+export function elmString(text: string): string {
+  let out = '"';
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (ch === '"') out += '\\"';
+    else if (ch === "\\") out += "\\\\";
+    else if (ch === "\n") out += "\\n";
+    else if (ch === "\r") out += "\\r";
+    else if (ch === "\t") out += "\\t";
+    else if (code < 0x20 || code === 0x7f || (code >= 0x80 && code < 0xa0) || code === 0x2028 || code === 0x2029)
+      out += `\\u{${code.toString(16).toUpperCase().padStart(4, "0")}}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+export function elmNumber(value: number, float: boolean): string {
+  let text = String(value).replace("e+", "e");
+  if (float && /e/.test(text) && !/\./.test(text)) text = text.replace("e", ".0e");
+  return value < 0 ? `(${text})` : text;
+}
+
+/** A doc comment from doc lines and a deprecation, or `""` when there is nothing to say. */
+export function docComment(lines: readonly string[], extra: readonly string[] = [], deprecated?: string): string {
+  const paragraphs: string[] = [];
+  if (lines.length > 0) paragraphs.push(lines.map((l) => l.trim()).join("\n"));
+  if (deprecated !== undefined)
+    paragraphs.push(deprecated === "" ? "**Deprecated.**" : `**Deprecated:** ${deprecated}`);
+  if (extra.length > 0) paragraphs.push(extra.join("\n"));
+  if (paragraphs.length === 0) return "";
+  const text = paragraphs.join("\n\n").replace(/-\}/g, "- }").replace(/\{-/g, "{ -");
+  return `{-| ${text}\n-}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Types, decoders, encoders
+
+export function refType(ctx: ElmContext, name: string): string {
+  return ctx.qualifier + typeName(name);
+}
+
+export function elmType(ctx: ElmContext, t: TypeExpr): string {
+  switch (t.kind) {
+    case "primitive":
+      switch (t.name) {
+        case "Uuid":
+          return "Hamlet.Uuid.Uuid";
+        case "Timestamp":
+          return "Time.Posix";
+        case "Date":
+          return "Hamlet.Date.Date";
+        case "Bytes":
+          return "Hamlet.Bytes.Bytes";
+        case "Json":
+          return "Encode.Value";
+        default:
+          return t.name;
+      }
+    case "list":
+      return `List ${paren(elmType(ctx, t.element))}`;
+    case "map":
+      return `Dict.Dict String ${paren(elmType(ctx, t.value))}`;
+    case "optional":
+      return `Maybe ${paren(elmType(ctx, t.inner))}`;
+    case "ref":
+      return refType(ctx, t.name);
+  }
+}
+
+/** A decoder expression; `from` is the type whose decoder is being defined (for `Decode.lazy`). */
+export function decoder(ctx: ElmContext, t: TypeExpr, from?: string): string {
+  switch (t.kind) {
+    case "primitive":
+      switch (t.name) {
+        case "String":
+          return "Decode.string";
+        case "Int":
+          return "safeInt";
+        case "Float":
+          return "finiteFloat";
+        case "Bool":
+          return "Decode.bool";
+        case "Uuid":
+          return "Hamlet.Uuid.decoder";
+        case "Timestamp":
+          return "Hamlet.Timestamp.decoder";
+        case "Date":
+          return "Hamlet.Date.decoder";
+        case "Bytes":
+          return "Hamlet.Bytes.decoder";
+        case "Json":
+          return "Decode.value";
+      }
+      break;
+    case "list":
+      return `Decode.list ${paren(decoder(ctx, t.element, from))}`;
+    case "map":
+      return `decodeDict ${paren(decoder(ctx, t.value, from))}`;
+    case "optional":
+      return `Decode.nullable ${paren(decoder(ctx, t.inner, from))}`;
+    case "ref": {
+      const name = ctx.qualifier + decoderName(t.name);
+      if (from !== undefined && ctx.component.get(from) === ctx.component.get(t.name))
+        return `Decode.lazy (\\_ -> ${name})`;
+      return name;
+    }
+  }
+  throw new Error("unreachable");
+}
+
+export function encoder(ctx: ElmContext, t: TypeExpr): string {
+  switch (t.kind) {
+    case "primitive":
+      switch (t.name) {
+        case "String":
+          return "Encode.string";
+        case "Int":
+          return "Encode.int";
+        case "Float":
+          return "Encode.float";
+        case "Bool":
+          return "Encode.bool";
+        case "Uuid":
+          return "Hamlet.Uuid.encode";
+        case "Timestamp":
+          return "Hamlet.Timestamp.encode";
+        case "Date":
+          return "Hamlet.Date.encode";
+        case "Bytes":
+          return "Hamlet.Bytes.encode";
+        case "Json":
+          return "identity";
+      }
+      break;
+    case "list":
+      return `Encode.list ${paren(encoder(ctx, t.element))}`;
+    case "map":
+      return `Encode.dict identity ${paren(encoder(ctx, t.value))}`;
+    case "optional":
+      return `encodeNullable ${paren(encoder(ctx, t.inner))}`;
+    case "ref":
+      return ctx.qualifier + encoderName(t.name);
+  }
+  throw new Error("unreachable");
+}
+
+/** Follows aliases (not wrapped ones) to the type that decides the wire form. */
+export function underlying(ctx: ElmContext, t: TypeExpr): TypeExpr {
+  const seen = new Set<string>();
+  let current = t;
+  while (current.kind === "ref" && !seen.has(current.name)) {
+    seen.add(current.name);
+    const def = ctx.types.get(current.name);
+    if (def?.kind !== "alias" || ctx.wrapped.has(def.name)) break;
+    current = def.type;
+  }
+  return current;
+}
+
+/** `a -> String` for the text form of a path or query value (spec/wire-format.md, "Text forms"). */
+export function textForm(ctx: ElmContext, t: TypeExpr): string {
+  const u = underlying(ctx, t);
+  if (u.kind === "primitive") {
+    switch (u.name) {
+      case "String":
+        return "identity";
+      case "Int":
+        return "String.fromInt";
+      case "Float":
+        return "String.fromFloat";
+      case "Bool":
+        return "boolText";
+      case "Uuid":
+        return "Hamlet.Uuid.toString";
+      case "Timestamp":
+        return "Hamlet.Timestamp.toString";
+      case "Date":
+        return "Hamlet.Date.toString";
+      default:
+        break;
+    }
+  }
+  if (u.kind === "ref") {
+    const def = ctx.types.get(u.name);
+    if (def?.kind === "enum" && def.plain) return ctx.qualifier + toStringName(def.name);
+  }
+  // Not textual (the checker rejects these in paths and queries): JSON text as a fallback.
+  return `(\\v -> Encode.encode 0 (${encoder(ctx, t)} v))`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Literals (defaults)
+
+/** Milliseconds since the epoch of an RFC 3339 timestamp (fraction kept to milliseconds). */
+export function timestampMillis(text: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$/.exec(text);
+  if (!m) throw new Error(`not a timestamp: ${text}`);
+  const ms = Number((m[7] ?? "").padEnd(3, "0").slice(0, 3));
+  const date = new Date(Date.UTC(2000, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]), ms));
+  date.setUTCFullYear(Number(m[1]));
+  let offset = 0;
+  const zone = m[8]!;
+  if (zone !== "Z" && zone !== "z")
+    offset = (zone.startsWith("-") ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)));
+  return date.getTime() - offset * 60_000;
+}
+
+export function jsonLiteral(value: JsonValue): string {
+  if (value === null) return "Encode.null";
+  if (typeof value === "boolean") return `Encode.bool ${value ? "True" : "False"}`;
+  if (typeof value === "number")
+    return Number.isInteger(value) ? `Encode.int ${elmNumber(value, false)}` : `Encode.float ${elmNumber(value, true)}`;
+  if (typeof value === "string") return `Encode.string ${elmString(value)}`;
+  if (Array.isArray(value)) return `Encode.list identity [ ${value.map(jsonLiteral).join(", ")} ]`;
+  const entries = Object.entries(value as Record<string, JsonValue>);
+  return `Encode.object [ ${entries.map(([k, v]) => `( ${elmString(k)}, ${jsonLiteral(v)} )`).join(", ")} ]`;
+}
+
+/** An Elm expression of type `elmType(t)` for a default's wire value. */
+export function literal(ctx: ElmContext, t: TypeExpr, value: JsonValue): string {
+  switch (t.kind) {
+    case "optional":
+      return value === null ? "Nothing" : `Just ${paren(literal(ctx, t.inner, value))}`;
+    case "list":
+      return `[ ${(value as JsonValue[]).map((v) => literal(ctx, t.element, v)).join(", ")} ]`;
+    case "map":
+      return `Dict.fromList [ ${Object.entries(value as Record<string, JsonValue>)
+        .map(([k, v]) => `( ${elmString(k)}, ${literal(ctx, t.value, v)} )`)
+        .join(", ")} ]`;
+    case "primitive":
+      switch (t.name) {
+        case "String":
+          return elmString(value as string);
+        case "Int":
+          return elmNumber(value as number, false);
+        case "Float":
+          return elmNumber(value as number, true);
+        case "Bool":
+          return value ? "True" : "False";
+        case "Uuid":
+          return `knownUuid ${elmString(value as string)}`;
+        case "Date":
+          return `knownDate ${elmString(value as string)}`;
+        case "Bytes":
+          return `knownBytes ${elmString(value as string)}`;
+        case "Timestamp":
+          return `Time.millisToPosix ${timestampMillis(value as string)}`;
+        case "Json":
+          return paren(jsonLiteral(value));
+      }
+      break;
+    case "ref": {
+      const def = ctx.types.get(t.name);
+      if (def?.kind === "alias") {
+        const inner = literal(ctx, def.type, value);
+        return ctx.wrapped.has(def.name) ? `${refType(ctx, def.name)} ${paren(inner)}` : inner;
+      }
+      if (def?.kind === "enum") {
+        const variant = typeof value === "string" ? value : (value as { tag: string }).tag;
+        return ctx.qualifier + ctx.variants.get(def.name)!.get(variant)!;
+      }
+      break;
+    }
+  }
+  throw new Error(`no Elm literal for ${JSON.stringify(value)}`);
+}
+
+export function enumIsTagged(def: EnumDef): boolean {
+  return isTagged(def);
+}
