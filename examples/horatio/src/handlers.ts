@@ -1,0 +1,96 @@
+/**
+ * Horatio's endpoint handlers. Posts live in the tenant's KV store (`post:<id>`, the post's wire
+ * JSON), so every tenant sees only its own posts; a per-author counter with a one-minute TTL
+ * implements the rate limit.
+ */
+import { randomUUID } from "node:crypto";
+import { fail, type JsonValue, type KvStore } from "../../../runtime-node/src/index.js";
+import type { Handlers } from "../generated/typescript/server.js";
+import type { Post, Uuid } from "../generated/typescript/types.js";
+import { decodePost, encodePost } from "../generated/typescript/validators.js";
+
+export interface HandlerOptions {
+  /** Posts an author may write per minute (default 30). */
+  readonly postsPerMinute?: number;
+  /** Handles that may not post. */
+  readonly banned?: ReadonlySet<string>;
+  /** Current time (default `Date.now`). */
+  readonly now?: () => number;
+}
+
+const POST_PREFIX = "post:";
+
+async function allPosts(kv: KvStore): Promise<Post[]> {
+  const posts: Post[] = [];
+  for (const entry of await kv.list(POST_PREFIX)) {
+    const decoded = decodePost(entry.value);
+    if (decoded.ok) posts.push(decoded.value);
+  }
+  return posts;
+}
+
+/** Newest first; ties broken by id so pages are stable. */
+function newestFirst(a: Post, b: Post): number {
+  const diff = b.created_at.getTime() - a.created_at.getTime();
+  return diff !== 0 ? diff : a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/** `#words` of a post body, at most 10, without duplicates. */
+function hashtags(body: string): string[] {
+  const tags = new Set<string>();
+  for (const match of body.matchAll(/#([\p{L}\p{N}_]+)/gu)) tags.add(match[1]!.toLowerCase());
+  return [...tags].slice(0, 10);
+}
+
+export function createHandlers(options: HandlerOptions = {}): Handlers {
+  const now = options.now ?? Date.now;
+  const postsPerMinute = options.postsPerMinute ?? 30;
+  const banned = options.banned ?? new Set<string>();
+  return {
+    async getFeed(request, { kv }) {
+      const visibleAt = now();
+      const matching = (await allPosts(kv))
+        .filter((p) => p.created_at.getTime() <= visibleAt && p.visibility === "Public")
+        .filter((p) => request.author === undefined || p.author === request.author)
+        .filter((p) => request.before === undefined || p.created_at.getTime() < request.before.getTime())
+        .sort(newestFirst);
+      const posts = matching.slice(0, request.limit);
+      const last = posts[posts.length - 1];
+      return {
+        posts,
+        next_before: matching.length > posts.length && last !== undefined ? last.created_at : undefined,
+      };
+    },
+
+    async getPost(request, { kv }) {
+      const stored = await kv.get(POST_PREFIX + request.id);
+      const decoded = stored === undefined ? undefined : decodePost(stored);
+      if (decoded === undefined || !decoded.ok) return fail({ tag: "NotFound" as const });
+      return decoded.value;
+    },
+
+    async createPost(request, { kv, session }) {
+      const handle = session.data["handle"];
+      if (typeof handle !== "string") throw new Error("session without a handle");
+      if (banned.has(handle)) return fail({ tag: "Banned" as const, reason: "this account may not post" });
+      const counterKey = `rate:${handle}`;
+      const count = await kv.get(counterKey);
+      const used = typeof count === "number" ? count : 0;
+      if (used >= postsPerMinute) return fail({ tag: "RateLimited" as const, retry_after_s: 60 });
+      await kv.set(counterKey, used + 1, { ttlSeconds: 60 });
+      const post: Post = {
+        id: randomUUID() as Uuid,
+        author: handle,
+        body: request.body,
+        tags: hashtags(request.body),
+        reply_to: undefined,
+        likes: 0,
+        visibility: request.visibility,
+        created_at: request.publish_at ?? new Date(now()),
+        reactions: {},
+      };
+      await kv.set(POST_PREFIX + post.id, encodePost(post) as JsonValue);
+      return post;
+    },
+  };
+}

@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// Builds and starts the Horatio example: regenerates nothing (generated/ is committed), compiles
+// src/ + generated/typescript/ + runtime-node with examples/horatio/tsconfig.json into
+// examples/horatio/.hamlet/build, then runs src/main.js. Environment: see src/main.ts.
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const tsc = join(dirname(require.resolve("typescript/package.json")), "bin", "tsc");
+const built = spawnSync(process.execPath, [tsc, "-p", join(here, "tsconfig.json")], { stdio: "inherit" });
+if (built.status !== 0) {
+  console.error("horatio: compilation failed");
+  process.exit(built.status ?? 1);
+}
+await import(pathToFileURL(join(here, ".hamlet", "build", "examples", "horatio", "src", "main.js")).href);
