@@ -39,6 +39,7 @@ export {
   type TextKind,
   type ValidationIssue,
 } from "./http/routes.js";
+export { registerApiDocs, type ApiDocsOptions } from "./http/docs.js";
 export type { JsonObject, JsonValue } from "./json.js";
 export {
   kvFor,
