@@ -166,7 +166,8 @@ export function plan(pairs: readonly TablePair[]): Plan {
   const dropped = pairs.filter((p) => p.old && !p.new).map((p) => p.old!);
   const created = pairs.filter((p) => p.new && !p.old).map((p) => p.new!);
 
-  if (dropped.length > 0 || works.some((w) => w.rebuild)) lite.push("PRAGMA defer_foreign_keys = ON;");
+  if (dropped.length > 0 || works.some((w) => w.rebuild))
+    lite.push("-- Drops or rebuilds tables: apply with foreign keys off, then run PRAGMA foreign_key_check before committing (hamletc migrate does).");
 
   // 1. PostgreSQL: foreign keys that go away, indexes that change.
   for (const t of dropped) for (const fk of t.foreignKeys) pg.push(`ALTER TABLE ${q(t.table)} DROP CONSTRAINT ${q(fk.name)};`);
@@ -196,7 +197,8 @@ export function plan(pairs: readonly TablePair[]): Plan {
       if (!n.global) pg.push(`ALTER TABLE ${q(n.table)} RENAME CONSTRAINT ${q(checkName(o.table, TENANT_COLUMN))} TO ${q(checkName(n.table, TENANT_COLUMN))};`);
       for (const c of o.columns)
         if (typeCheck("postgres", c.name, c.type)) pg.push(`ALTER TABLE ${q(n.table)} RENAME CONSTRAINT ${q(checkName(o.table, c.name))} TO ${q(checkName(n.table, c.name))};`);
-      if (!w.rebuild) lite.push(`ALTER TABLE ${q(o.table)} RENAME TO ${q(n.table)};`);
+      // Also before a rebuild: renaming rewrites the foreign keys of other tables that point here.
+      lite.push(`ALTER TABLE ${q(o.table)} RENAME TO ${q(n.table)};`);
     }
     if (w.pkChanged) {
       problems.push({ code: "HAM0837", table: n.table });
@@ -260,7 +262,7 @@ export function plan(pairs: readonly TablePair[]): Plan {
       if (!w.rebuild) lite.push(`ALTER TABLE ${table} ADD COLUMN ${columnSql("sqlite", n.table, c.new)};`);
     }
     if (w.pkChanged) pg.push(`ALTER TABLE ${table} ADD CONSTRAINT ${q(pkeyName(n.table))} PRIMARY KEY (${n.primaryKey.map(q).join(", ")});`);
-    if (w.rebuild) lite.push(...rebuild(w.pair, o, n));
+    if (w.rebuild) lite.push(...rebuild(w.pair, n));
     if (w.addedIndexes.length > 0 || w.droppedIndexes.length > 0) summary.push(`index_${n.table}`);
     for (const i of w.addedIndexes) {
       pg.push(createIndex(n, i));
@@ -285,7 +287,7 @@ export function plan(pairs: readonly TablePair[]): Plan {
 }
 
 /** SQLite's way to change a table: create the new one, copy, drop the old, rename, re-index. */
-function rebuild(pair: TablePair, o: SnapshotTable, n: SnapshotTable): string[] {
+function rebuild(pair: TablePair, n: SnapshotTable): string[] {
   const temp = `_hamlet_new_${n.table}`;
   const targets: string[] = [];
   const sources: string[] = [];
@@ -303,8 +305,8 @@ function rebuild(pair: TablePair, o: SnapshotTable, n: SnapshotTable): string[] 
   }
   return [
     createTable("sqlite", n, temp),
-    `INSERT INTO ${q(temp)} (${targets.join(", ")}) SELECT ${sources.join(", ")} FROM ${q(o.table)};`,
-    `DROP TABLE ${q(o.table)};`,
+    `INSERT INTO ${q(temp)} (${targets.join(", ")}) SELECT ${sources.join(", ")} FROM ${q(n.table)};`,
+    `DROP TABLE ${q(n.table)};`,
     `ALTER TABLE ${q(temp)} RENAME TO ${q(n.table)};`,
     ...n.indexes.map((i) => createIndex(n, i)),
   ];

@@ -153,6 +153,9 @@ export async function migrate(db: Database, files: readonly MigrationFile[], onA
   const applied: string[] = [];
   let upToDate = 0;
   for (const file of files) {
+    // SQLite changes tables by rebuilding them, which needs foreign keys off (a no-op inside a
+    // transaction, so it is set around it) and checked before committing.
+    if (db.dialect === "sqlite") await db.execute("PRAGMA foreign_keys = OFF");
     const didApply = await db.transaction(async (tx) => {
       await lock(tx);
       const done = await appliedIn(tx);
@@ -165,8 +168,14 @@ export async function migrate(db: Database, files: readonly MigrationFile[], onA
           throw new MigrationError(`migration ${file.name} failed: ${(error as Error).message}\n  in: ${statement.split("\n")[0]}`);
         }
       }
+      if (tx.dialect === "sqlite") {
+        const broken = await tx.query<{ table: string; parent: string }>("PRAGMA foreign_key_check");
+        if (broken.length > 0) throw new MigrationError(`migration ${file.name} leaves ${broken.length} row(s) with broken foreign keys (first: ${broken[0]!.table} → ${broken[0]!.parent})`);
+      }
       await tx.execute("INSERT INTO hamlet_migrations (id, name, checksum) VALUES ($1, $2, $3)", [file.id, file.name, file.checksum]);
       return true;
+    }).finally(async () => {
+      if (db.dialect === "sqlite") await db.execute("PRAGMA foreign_keys = ON");
     });
     if (didApply) {
       applied.push(file.name);
