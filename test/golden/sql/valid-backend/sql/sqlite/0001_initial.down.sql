@@ -2,7 +2,7 @@
 -- Do not edit: hamletc migrate refuses applied migrations whose text changed.
 -- Reverts the migration; may lose data.
 
-PRAGMA defer_foreign_keys = ON;
+-- Drops or rebuilds tables: apply with foreign keys off, then run PRAGMA foreign_key_check before committing (hamletc migrate does).
 
 DROP TABLE "accounts";
 
