@@ -129,6 +129,15 @@ function buildProgram(setExit: (code: number) => void, help: HelpTexts | undefin
       setExit(runInit(dir, createReporter("human")));
     });
 
+  program
+    .command("lsp")
+    .description("Run the language server over stdio (used by editor extensions).")
+    .option("--stdio", "use stdio (the default and only transport)")
+    .action(async () => {
+      const { runLsp } = await import("./commands/lsp.js");
+      runLsp();
+    });
+
   return program;
 }
 
