@@ -2,14 +2,17 @@
  * Goldens of the sql emitter for every corpus entry with models (RECORD=1 rewrites them), and
  * every migration applied to a fresh SQLite file and a fresh PostgreSQL database.
  */
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { testDialects, useFreshDatabases } from "../runtime-node/test/support/databases.js";
 import { migrate, splitStatements } from "../src/migrate/migrate.js";
 import { repoRoot } from "./support/corpus.js";
-import { catalog, compileSchema, emitSql, migrationsOf, sqlCases, writeFiles } from "./sql-helpers.js";
+import { catalog, compileSchema, emitRepositories, emitSql, migrationsOf, sqlCases, tempDir, writeFiles } from "./sql-helpers.js";
 
+const run = promisify(execFile);
 const RECORD = process.env["RECORD"] === "1";
 const goldenRoot = join(repoRoot, "test", "golden", "sql");
 const cases = sqlCases();
@@ -29,10 +32,12 @@ describe("sql goldens", () => {
   for (const c of cases) {
     it(c.name, async () => {
       const schema = compileSchema(c.entry);
-      const first = await emitSql(schema);
-      expect(first.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      const sql = await emitSql(schema);
+      expect(sql.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      const first = { files: [...sql.files, ...(await emitRepositories(schema))] };
       const again = await emitSql(schema);
-      expect(again.files).toEqual(first.files);
+      expect(again.files).toEqual(sql.files);
+      expect(await emitRepositories(schema)).toEqual(first.files.filter((f) => f.path.startsWith("typescript/")));
       const dir = join(goldenRoot, c.name);
       if (RECORD) {
         writeFiles(dir, first.files);
@@ -43,6 +48,43 @@ describe("sql goldens", () => {
       for (const f of first.files) expect(f.content, `${hint} (${f.path})`).toBe(readFileSync(join(dir, f.path), "utf8"));
     });
   }
+});
+
+describe("generated repositories compile under tsc --strict", () => {
+  it("tsc reports no errors", { timeout: 120_000 }, async () => {
+    const dir = tempDir("hamlet-repo-tsc-");
+    try {
+      const files: string[] = [];
+      for (const c of cases) {
+        const target = join(dir, c.name, "repositories.ts");
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, readFileSync(join(goldenRoot, c.name, "typescript", "repositories.ts"), "utf8"));
+        files.push(target);
+      }
+      // The runtime's Database must be accepted where a RepositoryDatabase is expected.
+      const check = join(dir, "check.ts");
+      const runtime = join(repoRoot, "runtime-node", "src", "db", "database.js");
+      writeFileSync(
+        check,
+        cases.map((c, i) => `import { repositories as r${i} } from "./${c.name}/repositories.js";`).join("\n") +
+          `\nimport type { Database } from ${JSON.stringify(runtime)};\nexport function all(db: Database) { return [${cases.map((_, i) => `r${i}(db, "t")`).join(", ")}]; }\n`,
+      );
+      const tsconfig = {
+        compilerOptions: {
+          target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noUncheckedIndexedAccess: true,
+          exactOptionalPropertyTypes: true, noImplicitReturns: true, skipLibCheck: true, noEmit: true, types: ["node"],
+          typeRoots: [join(repoRoot, "node_modules", "@types")], allowImportingTsExtensions: false,
+        },
+        files: [...files, check],
+      };
+      writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
+      const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc");
+      const result = await run(process.execPath, [tsc, "-p", join(dir, "tsconfig.json")]).catch((e: { stdout: string }) => ({ stdout: e.stdout }));
+      expect(result.stdout).toBe("");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("corpus migrations apply to fresh databases", () => {

@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { repositoryEmitter } from "../emitters/repository/index.js";
 import { sqlEmitter } from "../emitters/sql/index.js";
 import type { Database, Dialect } from "../runtime-node/src/db/database.js";
 import type { Diagnostic } from "../src/diagnostics/types.js";
@@ -65,6 +66,13 @@ export function migrationsOf(files: readonly EmittedFile[], dialect: Dialect): M
       return { id: Number(name.slice(0, 4)), name, sql: f.content, checksum: checksum(f.content) };
     })
     .sort((a, b) => a.id - b.id);
+}
+
+/** The repository emitter's file (`typescript/repositories.ts`). */
+export async function emitRepositories(schema: Schema): Promise<EmittedFile[]> {
+  const result = await runEmitters(schema, [{ emitter: repositoryEmitter as never, options: {} }]);
+  if (result.diagnostics.length > 0) throw new Error(result.diagnostics.map((d) => d.message).join("; "));
+  return result.files;
 }
 
 export function tempDir(prefix: string): string {
