@@ -1,10 +1,17 @@
 /** `hamletc lsp` as an editor drives it: a real process speaking JSON-RPC over stdio. */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "../grammar/parser.js";
+import { completionContext } from "../src/lsp/completion-context.js";
+import { completion } from "../src/lsp/completion.js";
+import { definition } from "../src/lsp/definition.js";
+import { hover } from "../src/lsp/hover.js";
+import { nodeAt } from "../src/lsp/node-at.js";
+import { Workspace } from "../src/lsp/workspace.js";
 import { repoRoot } from "./support/corpus.js";
 import { LspClient, type Notification } from "./support/lsp-client.js";
 
@@ -77,24 +84,33 @@ function diagnosticsOf(uri: string, since: number, accept: (d: LspDiagnostic[]) 
     .then((n) => params(n).diagnostics);
 }
 
-beforeAll(async () => {
-  // The launcher runs the compiled CLI; make sure dist/ is current.
-  const build = spawnSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: repoRoot, encoding: "utf8" });
-  expect(build.status, build.stdout + build.stderr).toBe(0);
-  work = mkdtempSync(join(tmpdir(), "hamletc-lsp-"));
-  writeFileSync(join(work, "common.hamlet"), COMMON);
-  writeFileSync(join(work, "main.hamlet"), FIXED);
-  mainUri = pathToFileURL(join(work, "main.hamlet")).href;
-  commonUri = pathToFileURL(join(work, "common.hamlet")).href;
-  client = new LspClient(process.execPath, [join(repoRoot, "bin", "hamletc.js"), "lsp", "--stdio"], { cwd: work });
-}, 120_000);
-
-afterAll(() => {
-  client?.kill();
-  rmSync(work, { recursive: true, force: true });
-});
-
 describe("hamletc lsp", () => {
+  // The CLI compiled into a private folder: dist/ is rebuilt by other suites running at the same
+  // time, and a process started while tsc rewrites it could load a half-written file.
+  const outDir = join(repoRoot, "test", ".tmp", `lsp-dist-${process.pid}`);
+
+  beforeAll(async () => {
+    const build = spawnSync("npx", ["tsc", "-p", "tsconfig.build.json", "--outDir", outDir], { cwd: repoRoot, encoding: "utf8" });
+    expect(build.status, build.stdout + build.stderr).toBe(0);
+    // The same launcher as bin/hamletc.js, pointed at this build.
+    const launcher = join(outDir, "hamletc.js");
+    const bin = readFileSync(join(repoRoot, "bin", "hamletc.js"), "utf8");
+    expect(bin).toContain("../dist/src/cli/main.js");
+    writeFileSync(launcher, bin.replace("../dist/src/cli/main.js", "./src/cli/main.js"));
+    work = mkdtempSync(join(tmpdir(), "hamletc-lsp-"));
+    writeFileSync(join(work, "common.hamlet"), COMMON);
+    writeFileSync(join(work, "main.hamlet"), FIXED);
+    mainUri = pathToFileURL(join(work, "main.hamlet")).href;
+    commonUri = pathToFileURL(join(work, "common.hamlet")).href;
+    client = new LspClient(process.execPath, [launcher, "lsp", "--stdio"], { cwd: work });
+  }, 180_000);
+
+  afterAll(() => {
+    client?.kill();
+    if (work) rmSync(work, { recursive: true, force: true });
+    rmSync(outDir, { recursive: true, force: true });
+  });
+
   it("initializes with the features it serves", async () => {
     const result = await client.request<{ capabilities: Record<string, unknown> }>("initialize", { processId: process.pid, rootUri: pathToFileURL(work).href, capabilities: {} });
     expect(result.capabilities).toMatchObject({ hoverProvider: true, definitionProvider: true, documentSymbolProvider: true, documentFormattingProvider: true });
@@ -192,5 +208,123 @@ describe("hamletc lsp", () => {
     await client.request("shutdown");
     client.notify("exit");
     expect(await client.exited).toBe(0);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// In-process: the same modules the server uses, on a larger schema, without a child process.
+
+const SCHEMA = `package shop
+
+/// A registered customer.
+@table("users")
+model UserRow {
+  id: Uuid @primary @default(uuid)
+  email: String @format(email)
+}
+
+model OrderRow {
+  id: Uuid @primary
+  user_id: Uuid @references(UserRow)
+}
+
+/// Raised when an order is placed.
+event OrderPlaced { order_id: Uuid }
+
+/// Place an order.
+@emits(OrderPlaced)
+endpoint PlaceOrder: POST "/api/orders" {
+  request { items: List<String> @minItems(1) }
+  response { order_id: Uuid }
+}
+
+worker Packer {
+  input PackJob { order_id: Uuid }
+  output PackDone { boxes: Int }
+}
+
+workflow Fulfil {
+  trigger OrderPlaced
+  step pack -> { boxes: Int }
+}
+`;
+
+describe("language server modules", () => {
+  let dir: string;
+  let file: string;
+  let workspace: Workspace;
+  const at = (needle: string, delta = 0): number => SCHEMA.indexOf(needle) + delta;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "hamletc-lsp-unit-"));
+    file = join(dir, "shop.hamlet");
+    writeFileSync(file, SCHEMA);
+    workspace = new Workspace({ all: () => [] });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("tells completion contexts apart from the text before the cursor", () => {
+    const ctx = (before: string) => completionContext(before, before.length);
+    expect(ctx("@")).toEqual({ kind: "annotation", leading: true });
+    expect(ctx("record A {\n  b: String @le")).toEqual({ kind: "annotation", leading: false });
+    expect(ctx("model M {\n  u: Uuid @references(")).toEqual({ kind: "argument", annotation: "references" });
+    expect(ctx("@retry(attempts: ")).toEqual({ kind: "argument", annotation: "retry" });
+    expect(ctx("endpoint E: ")).toEqual({ kind: "method" });
+    expect(ctx("workflow W {\n  trigger Or")).toEqual({ kind: "event" });
+    for (const type of ["record A {\n  b: ", "record A {\n  b: List<", "record A {\n  b: Map<String, ", "alias A = ", "endpoint E: GET \"/\" {\n  response ", "record A { b: In"]) {
+      expect(ctx(type), type).toEqual({ kind: "type" });
+    }
+    expect(ctx("endpoint E: GET \"/\" {\n  re")).toEqual({ kind: "keyword", owner: "endpoint" });
+    expect(ctx("record A { b: Int }\nrec")).toEqual({ kind: "keyword", owner: undefined });
+    expect(ctx("record A {\n  // see: ")).toEqual({ kind: "none" });
+    expect(ctx('endpoint E: GET "/a: ')).toEqual({ kind: "none" });
+    expect(ctx('endpoint E: GET "/a/{id}" { request { a: String } }\nworker W {\n  in')).toEqual({ kind: "keyword", owner: "worker" });
+  });
+
+  it("completes model names in @references, event names in @emits and trigger, keywords in bodies", () => {
+    const labels = (text: string, offset: number) => completion(workspace, file, text, offset).map((i) => i.label);
+    expect(labels(SCHEMA, at("@references(", 12))).toEqual(["UserRow", "OrderRow"]);
+    expect(labels(SCHEMA, at("@emits(", 7))).toEqual(["OrderPlaced"]);
+    expect(labels(SCHEMA, at("trigger ", 8))).toEqual(["OrderPlaced"]);
+    const types = labels(SCHEMA, at("order_id: Uuid", 10));
+    expect(types).toEqual(expect.arrayContaining(["OrderPlaced", "PackJob", "PackDone", "Uuid"]));
+    expect(types).not.toContain("UserRow");
+    const withKeyword = SCHEMA.replace("  step pack", "  st\n  step pack");
+    expect(labels(withKeyword, withKeyword.indexOf("  st\n") + 4)).toEqual(["trigger", "step"]);
+  });
+
+  it("finds definitions from annotation arguments, triggers and worker parts", () => {
+    const target = (offset: number) => {
+      const location = definition(workspace, file, offset);
+      return location && SCHEMA.split("\n")[location.range.start.line]!.slice(location.range.start.character, location.range.end.character);
+    };
+    expect(target(at("@references(UserRow", 14))).toBe("UserRow");
+    expect(target(at("@emits(OrderPlaced", 8))).toBe("OrderPlaced");
+    expect(target(at("trigger OrderPlaced", 9))).toBe("OrderPlaced");
+    expect(definition(workspace, file, at("trigger OrderPlaced", 9))!.range.start.line).toBe(SCHEMA.slice(0, at("event OrderPlaced")).split("\n").length - 1);
+    expect(target(at("items", 1))).toBeNull();
+  });
+
+  it("hovers endpoints with method and path, worker parts, models and builtins", () => {
+    const text = (offset: number) => {
+      const h = hover(workspace, file, SCHEMA, offset);
+      return h ? (h.contents as { value: string }).value : "";
+    };
+    expect(text(at("PlaceOrder", 2))).toContain('endpoint PlaceOrder: POST "/api/orders"');
+    expect(text(at("PlaceOrder", 2))).toContain("Place an order.");
+    expect(text(at("PackJob", 2))).toContain("input PackJob {\n  order_id: Uuid\n}");
+    expect(text(at("@references(UserRow", 14))).toContain("A registered customer.");
+    expect(text(at("@references(UserRow", 14))).toContain('@table("users")');
+    expect(text(at("List<String>", 1))).toContain("Built-in type");
+    expect(text(at("@minItems", 3))).toContain("The fewest items");
+    expect(text(at("email: String", 1))).toContain("@format(email)");
+  });
+
+  it("finds the innermost node at an offset", () => {
+    const document = parse(SCHEMA, file).document;
+    expect(nodeAt(document, at("boxes: Int }\n}", 1))).toMatchObject({ kind: "field", field: { name: { name: "boxes" } } });
+    expect(nodeAt(document, at("step pack -> { boxes", 16))).toMatchObject({ kind: "field", field: { name: { name: "boxes" } } });
+    expect(nodeAt(document, at("@primary", 1))).toMatchObject({ kind: "annotation", annotation: { name: { name: "primary" } } });
+    expect(nodeAt(document, at("model UserRow", 2))).toBeUndefined();
   });
 });

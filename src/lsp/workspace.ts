@@ -3,7 +3,6 @@
  * each file's project, and loading or compiling a file with everything it imports.
  */
 import { dirname } from "node:path";
-import type { TextDocuments } from "vscode-languageserver/node.js";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { Document } from "../ast/nodes.js";
 import { findConfig, loadConfig } from "../config/index.js";
@@ -21,8 +20,13 @@ export interface Loaded {
   readonly sources: Map<string, string>;
 }
 
+/** The open documents; `TextDocuments` of vscode-languageserver is one. */
+export interface OpenDocuments {
+  all(): TextDocument[];
+}
+
 export class Workspace {
-  constructor(private readonly open: TextDocuments<TextDocument>) {}
+  constructor(private readonly open: OpenDocuments) {}
 
   /** Open documents by absolute path. */
   openDocuments(): Map<string, TextDocument> {
