@@ -179,13 +179,40 @@ export class WireArbitraries {
           .filter((entries) => entries.every(([k]) => !["__proto__", "constructor", "prototype"].includes(k)))
           .map((entries) => Object.fromEntries(entries));
       }
-      case "ref":
+      case "ref": {
+        const def = this.types.get(t.name);
+        // A field's own constraints on an alias add to the alias's.
+        if (def?.kind === "alias" && Object.keys(c).length > 0)
+          return this.expr(def.type, merge(def.constraints, c), depth);
         return this.ref(t.name, depth);
+      }
     }
   }
 }
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+
+function merge(a: Constraints, b: Constraints): Constraints {
+  const most = (x?: number, y?: number): number | undefined =>
+    x === undefined ? y : y === undefined ? x : Math.max(x, y);
+  const least = (x?: number, y?: number): number | undefined =>
+    x === undefined ? y : y === undefined ? x : Math.min(x, y);
+  const out: { -readonly [K in keyof Constraints]: Constraints[K] } = { ...a, ...b };
+  const set = (
+    key: "min" | "max" | "minLength" | "maxLength" | "minItems" | "maxItems",
+    value: number | undefined,
+  ): void => {
+    if (value === undefined) delete out[key];
+    else out[key] = value;
+  };
+  set("min", most(a.min, b.min));
+  set("max", least(a.max, b.max));
+  set("minLength", most(a.minLength, b.minLength));
+  set("maxLength", least(a.maxLength, b.maxLength));
+  set("minItems", most(a.minItems, b.minItems));
+  set("maxItems", least(a.maxItems, b.maxItems));
+  return out;
+}
 
 function primitive(name: string, c: Constraints): fc.Arbitrary<Wire> {
   switch (name) {

@@ -11,6 +11,7 @@ import type { EmittedFile } from "../../src/emit/types.js";
 import { compile } from "../../src/program/compile.js";
 import type { Schema } from "../../src/schema/types.js";
 import { corpus, repoRoot, sharedExamples } from "./corpus.js";
+import { edgeSchemaFile } from "./elm-edge.js";
 
 export interface ElmCase {
   /** Folder name under test/golden/elm: `valid-http`, `example-horatio`. */
@@ -22,6 +23,7 @@ export function elmCases(): ElmCase[] {
   return [
     ...corpus("valid").map((c) => ({ name: c.name.replace("/", "-"), entry: c.entry })),
     ...sharedExamples().map((file) => ({ name: `example-${basename(file, ".hamlet")}`, entry: file })),
+    { name: "edge-cases", entry: edgeSchemaFile() },
   ];
 }
 
