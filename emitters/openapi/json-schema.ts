@@ -16,8 +16,8 @@ export const FORBIDDEN_KEYS = ["__proto__", "constructor", "prototype"] as const
 export const BASE64_PATTERN = "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$";
 /** `8-4-4-4-12` hex digits (the `uuid` format alone also accepts a `urn:uuid:` prefix). */
 export const UUID_PATTERN = "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$";
-/** RFC 3339 with `T`/`t`, optional fraction, `Z` or `±hh:mm`, no leap second (`date-time` alone allows a space and `:60`). */
-export const TIMESTAMP_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](?:\\.[0-9]+)?(?:Z|[+-][0-9]{2}:[0-9]{2})$";
+/** RFC 3339 with `T`/`t`, optional fraction, `Z`/`z` or `±hh:mm`, no leap second (`date-time` alone allows a space and `:60`). */
+export const TIMESTAMP_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](?:\\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$";
 
 /** Name of the component holding a named type. */
 export function componentName(name: string): string {
