@@ -64,7 +64,7 @@ class HamletParser extends EmbeddedActionsParser {
   constructor(validate: boolean) {
     super([...t.allTokens], {
       recoveryEnabled: true,
-      maxLookahead: 3,
+      maxLookahead: 2,
       skipValidations: !validate,
       errorMessageProvider: errorMessages,
     });
