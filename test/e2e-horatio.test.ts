@@ -31,7 +31,8 @@ describe("examples/horatio sources", () => {
     expect(runtimeImport).toBe("../../../../runtime-node/src/index.js");
     const files = await emitTypescript(compileSchema(join(sharedExamplesDir, "horatio.hamlet")), runtimeImport);
     const dir = join(exampleDir, "generated", "typescript");
-    expect(readdirSync(dir).sort()).toEqual([...files.keys()].sort());
+    // Other emitters may add files to the same folder (repositories.ts); compare ours.
+    expect(readdirSync(dir)).toEqual(expect.arrayContaining([...files.keys()]));
     for (const [path, content] of files) {
       expect(readFileSync(join(dir, path), "utf8"), `examples/horatio/generated/typescript/${path} is stale: run \`node ../../bin/hamletc.js build\` in examples/horatio`).toBe(content);
     }

@@ -40,10 +40,16 @@ class Generator {
   stringChecks(c: Constraints, s: string, path: string): string[] {
     const code: string[] = [];
     if (c.minLength !== undefined || c.maxLength !== undefined) {
+      // A string of L UTF-16 units has between ceil(L/2) and L code points: count them only
+      // when the unit length cannot decide.
       const n = this.fresh("n");
-      code.push(`const ${n} = codePoints(${s});`);
-      if (c.minLength !== undefined) code.push(`if (${n} < ${c.minLength}) ${push(path, lit(`expected at least ${c.minLength} characters`))}`);
-      if (c.maxLength !== undefined) code.push(`if (${n} > ${c.maxLength}) ${push(path, lit(`expected at most ${c.maxLength} characters`))}`);
+      const undecided: string[] = [];
+      if (c.minLength !== undefined && c.minLength > 0) undecided.push(`${s}.length < ${c.minLength * 2}`);
+      if (c.maxLength !== undefined) undecided.push(`${s}.length > ${c.maxLength}`);
+      const checks: string[] = [];
+      if (c.minLength !== undefined && c.minLength > 0) checks.push(`if (${n} < ${c.minLength}) ${push(path, lit(`expected at least ${c.minLength} characters`))}`);
+      if (c.maxLength !== undefined) checks.push(`if (${n} > ${c.maxLength}) ${push(path, lit(`expected at most ${c.maxLength} characters`))}`);
+      if (undecided.length > 0) code.push(`if (${undecided.join(" || ")}) {`, `const ${n} = codePoints(${s});`, ...checks, `}`);
     }
     if (c.pattern !== undefined) code.push(`if (!${this.pattern(c.pattern)}.test(${s})) ${push(path, lit(`expected to match pattern ${c.pattern}`))}`);
     if (c.format === "email") code.push(`if (!EMAIL_RE.test(${s})) ${push(path, lit("expected an email address"))}`);
@@ -178,7 +184,12 @@ class Generator {
       case "Uuid": {
         const v = this.fresh("v");
         return {
-          code: [`let ${v}: Uuid | undefined;`, `if (typeof ${raw} === "string" && UUID_RE.test(${raw})) ${v} = ${raw}.toLowerCase() as Uuid;`, `else ${push(path, lit("expected a UUID"))}`],
+          code: [
+            `let ${v}: Uuid | undefined;`,
+            `if (typeof ${raw} === "string" && UUID_LOWER_RE.test(${raw})) ${v} = ${raw} as Uuid;`,
+            `else if (typeof ${raw} === "string" && UUID_RE.test(${raw})) ${v} = ${raw}.toLowerCase() as Uuid;`,
+            `else ${push(path, lit("expected a UUID"))}`,
+          ],
           out: `${v} as Uuid`,
         };
       }

@@ -41,6 +41,7 @@ export interface Issue {
 export type Decoded<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: Issue[] };
 
+const UUID_LOWER_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const TIMESTAMP_RE =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
@@ -102,17 +103,23 @@ function parseTimestamp(text: string): Date | undefined {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
   const fraction = m[7] === undefined ? 0 : Number((m[7] + "00").slice(0, 3));
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, fraction);
+  let time: number;
+  if (year >= 100) time = Date.UTC(year, month - 1, day, hour, minute, second, fraction);
+  else {
+    // Date.UTC maps years 0-99 to 1900-1999.
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    date.setUTCHours(hour, minute, second, fraction);
+    time = date.getTime();
+  }
   if (m[8] !== undefined) {
     const offsetHours = Number(m[9]);
     const offsetMinutes = Number(m[10]);
     if (offsetHours > 23 || offsetMinutes > 59) return undefined;
     const offset = (offsetHours * 60 + offsetMinutes) * 60000;
-    date.setTime(m[8] === "+" ? date.getTime() - offset : date.getTime() + offset);
+    time = m[8] === "+" ? time - offset : time + offset;
   }
-  return date;
+  return new Date(time);
 }
 
 function isCalendarDate(text: string): boolean {
@@ -527,7 +534,8 @@ function readPost(value: unknown, path: string, errors: Issue[]): Post {
   if (r0 === undefined) errors.push({ path: path + ".id", message: "is required" });
   else {
     let v2: Uuid | undefined;
-    if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
+    if (typeof r0 === "string" && UUID_LOWER_RE.test(r0)) v2 = r0 as Uuid;
+    else if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
     else errors.push({ path: path + ".id", message: "expected a UUID" });
     f1 = v2 as Uuid;
   }
@@ -544,10 +552,13 @@ function readPost(value: unknown, path: string, errors: Issue[]): Post {
   else {
     if (typeof r6 !== "string") errors.push({ path: path + ".body", message: "expected a string" });
     else {
-      const n8 = codePoints(r6);
-      if (n8 < 1) errors.push({ path: path + ".body", message: "expected at least 1 characters" });
-      if (n8 > 500)
-        errors.push({ path: path + ".body", message: "expected at most 500 characters" });
+      if (r6.length < 2 || r6.length > 500) {
+        const n8 = codePoints(r6);
+        if (n8 < 1)
+          errors.push({ path: path + ".body", message: "expected at least 1 characters" });
+        if (n8 > 500)
+          errors.push({ path: path + ".body", message: "expected at most 500 characters" });
+      }
     }
     f7 = r6 as string;
   }
@@ -573,7 +584,8 @@ function readPost(value: unknown, path: string, errors: Issue[]): Post {
   let f15: Uuid | undefined;
   if (r14 !== undefined && r14 !== null) {
     let v16: Uuid | undefined;
-    if (typeof r14 === "string" && UUID_RE.test(r14)) v16 = r14.toLowerCase() as Uuid;
+    if (typeof r14 === "string" && UUID_LOWER_RE.test(r14)) v16 = r14 as Uuid;
+    else if (typeof r14 === "string" && UUID_RE.test(r14)) v16 = r14.toLowerCase() as Uuid;
     else errors.push({ path: path + ".reply_to", message: "expected a UUID" });
     f15 = v16 as Uuid;
   }
@@ -677,7 +689,8 @@ function readFeedUpdate(value: unknown, path: string, errors: Issue[]): FeedUpda
       if (r0 === undefined) errors.push({ path: path + ".id", message: "is required" });
       else {
         let v2: Uuid | undefined;
-        if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
+        if (typeof r0 === "string" && UUID_LOWER_RE.test(r0)) v2 = r0 as Uuid;
+        else if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
         else errors.push({ path: path + ".id", message: "expected a UUID" });
         f1 = v2 as Uuid;
       }
@@ -689,7 +702,8 @@ function readFeedUpdate(value: unknown, path: string, errors: Issue[]): FeedUpda
       if (r0 === undefined) errors.push({ path: path + ".id", message: "is required" });
       else {
         let v2: Uuid | undefined;
-        if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
+        if (typeof r0 === "string" && UUID_LOWER_RE.test(r0)) v2 = r0 as Uuid;
+        else if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
         else errors.push({ path: path + ".id", message: "expected a UUID" });
         f1 = v2 as Uuid;
       }
@@ -802,7 +816,8 @@ function readGetPostRequest(value: unknown, path: string, errors: Issue[]): GetP
   if (r0 === undefined) errors.push({ path: path + ".id", message: "is required" });
   else {
     let v2: Uuid | undefined;
-    if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
+    if (typeof r0 === "string" && UUID_LOWER_RE.test(r0)) v2 = r0 as Uuid;
+    else if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
     else errors.push({ path: path + ".id", message: "expected a UUID" });
     f1 = v2 as Uuid;
   }
@@ -836,10 +851,13 @@ function readCreatePostRequest(value: unknown, path: string, errors: Issue[]): C
   else {
     if (typeof r0 !== "string") errors.push({ path: path + ".body", message: "expected a string" });
     else {
-      const n2 = codePoints(r0);
-      if (n2 < 1) errors.push({ path: path + ".body", message: "expected at least 1 characters" });
-      if (n2 > 500)
-        errors.push({ path: path + ".body", message: "expected at most 500 characters" });
+      if (r0.length < 2 || r0.length > 500) {
+        const n2 = codePoints(r0);
+        if (n2 < 1)
+          errors.push({ path: path + ".body", message: "expected at least 1 characters" });
+        if (n2 > 500)
+          errors.push({ path: path + ".body", message: "expected at most 500 characters" });
+      }
     }
     f1 = r0 as string;
   }
@@ -927,11 +945,13 @@ function readChat(value: unknown, path: string, errors: Issue[]): Chat {
         if (typeof r2 !== "string")
           errors.push({ path: path + ".text", message: "expected a string" });
         else {
-          const n4 = codePoints(r2);
-          if (n4 < 1)
-            errors.push({ path: path + ".text", message: "expected at least 1 characters" });
-          if (n4 > 2000)
-            errors.push({ path: path + ".text", message: "expected at most 2000 characters" });
+          if (r2.length < 2 || r2.length > 2000) {
+            const n4 = codePoints(r2);
+            if (n4 < 1)
+              errors.push({ path: path + ".text", message: "expected at least 1 characters" });
+            if (n4 > 2000)
+              errors.push({ path: path + ".text", message: "expected at most 2000 characters" });
+          }
         }
         f3 = r2 as string;
       }
@@ -994,7 +1014,8 @@ function readPhotoUploadFields(value: unknown, path: string, errors: Issue[]): P
   if (r0 === undefined) errors.push({ path: path + ".album_id", message: "is required" });
   else {
     let v2: Uuid | undefined;
-    if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
+    if (typeof r0 === "string" && UUID_LOWER_RE.test(r0)) v2 = r0 as Uuid;
+    else if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
     else errors.push({ path: path + ".album_id", message: "expected a UUID" });
     f1 = v2 as Uuid;
   }
@@ -1004,11 +1025,11 @@ function readPhotoUploadFields(value: unknown, path: string, errors: Issue[]): P
     if (typeof r3 !== "string")
       errors.push({ path: path + ".caption", message: "expected a string" });
     else {
-      const n5 = codePoints(r3);
-      if (n5 < 0)
-        errors.push({ path: path + ".caption", message: "expected at least 0 characters" });
-      if (n5 > 200)
-        errors.push({ path: path + ".caption", message: "expected at most 200 characters" });
+      if (r3.length > 200) {
+        const n5 = codePoints(r3);
+        if (n5 > 200)
+          errors.push({ path: path + ".caption", message: "expected at most 200 characters" });
+      }
     }
     f4 = r3 as string;
   }
@@ -1030,7 +1051,8 @@ function readPhotoUploadResponse(
   if (r0 === undefined) errors.push({ path: path + ".photo_id", message: "is required" });
   else {
     let v2: Uuid | undefined;
-    if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
+    if (typeof r0 === "string" && UUID_LOWER_RE.test(r0)) v2 = r0 as Uuid;
+    else if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
     else errors.push({ path: path + ".photo_id", message: "expected a UUID" });
     f1 = v2 as Uuid;
   }
@@ -1137,7 +1159,8 @@ function readPhotoUploaded(value: unknown, path: string, errors: Issue[]): Photo
   if (r0 === undefined) errors.push({ path: path + ".photo_id", message: "is required" });
   else {
     let v2: Uuid | undefined;
-    if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
+    if (typeof r0 === "string" && UUID_LOWER_RE.test(r0)) v2 = r0 as Uuid;
+    else if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
     else errors.push({ path: path + ".photo_id", message: "expected a UUID" });
     f1 = v2 as Uuid;
   }
@@ -1167,7 +1190,8 @@ function readPublishScheduledPost(
   if (r0 === undefined) errors.push({ path: path + ".post_id", message: "is required" });
   else {
     let v2: Uuid | undefined;
-    if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
+    if (typeof r0 === "string" && UUID_LOWER_RE.test(r0)) v2 = r0 as Uuid;
+    else if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
     else errors.push({ path: path + ".post_id", message: "expected a UUID" });
     f1 = v2 as Uuid;
   }

@@ -22,6 +22,7 @@ export interface Issue {
 export type Decoded<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: Issue[] };
 
+const UUID_LOWER_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const TIMESTAMP_RE =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
@@ -83,17 +84,23 @@ function parseTimestamp(text: string): Date | undefined {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
   const fraction = m[7] === undefined ? 0 : Number((m[7] + "00").slice(0, 3));
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, fraction);
+  let time: number;
+  if (year >= 100) time = Date.UTC(year, month - 1, day, hour, minute, second, fraction);
+  else {
+    // Date.UTC maps years 0-99 to 1900-1999.
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    date.setUTCHours(hour, minute, second, fraction);
+    time = date.getTime();
+  }
   if (m[8] !== undefined) {
     const offsetHours = Number(m[9]);
     const offsetMinutes = Number(m[10]);
     if (offsetHours > 23 || offsetMinutes > 59) return undefined;
     const offset = (offsetHours * 60 + offsetMinutes) * 60000;
-    date.setTime(m[8] === "+" ? date.getTime() - offset : date.getTime() + offset);
+    time = m[8] === "+" ? time - offset : time + offset;
   }
-  return date;
+  return new Date(time);
 }
 
 function isCalendarDate(text: string): boolean {
@@ -220,9 +227,11 @@ export function encodeEverything(value: EverythingInput): unknown {
 function readEmail(value: unknown, path: string, errors: Issue[]): Email {
   if (typeof value !== "string") errors.push({ path: path, message: "expected a string" });
   else {
-    const n0 = codePoints(value);
-    if (n0 < 3) errors.push({ path: path, message: "expected at least 3 characters" });
-    if (n0 > 254) errors.push({ path: path, message: "expected at most 254 characters" });
+    if (value.length < 6 || value.length > 254) {
+      const n0 = codePoints(value);
+      if (n0 < 3) errors.push({ path: path, message: "expected at least 3 characters" });
+      if (n0 > 254) errors.push({ path: path, message: "expected at most 254 characters" });
+    }
     if (!EMAIL_RE.test(value)) errors.push({ path: path, message: "expected an email address" });
   }
   return value as string;
@@ -295,10 +304,11 @@ function readEverything(value: unknown, path: string, errors: Issue[]): Everythi
   else {
     if (typeof r0 !== "string") errors.push({ path: path + ".text", message: "expected a string" });
     else {
-      const n2 = codePoints(r0);
-      if (n2 < 0) errors.push({ path: path + ".text", message: "expected at least 0 characters" });
-      if (n2 > 100)
-        errors.push({ path: path + ".text", message: "expected at most 100 characters" });
+      if (r0.length > 100) {
+        const n2 = codePoints(r0);
+        if (n2 > 100)
+          errors.push({ path: path + ".text", message: "expected at most 100 characters" });
+      }
     }
     f1 = r0 as string;
   }
@@ -340,7 +350,8 @@ function readEverything(value: unknown, path: string, errors: Issue[]): Everythi
   if (r9 === undefined || r9 === null) f10 = "123e4567-e89b-12d3-a456-426614174000" as Uuid;
   else {
     let v11: Uuid | undefined;
-    if (typeof r9 === "string" && UUID_RE.test(r9)) v11 = r9.toLowerCase() as Uuid;
+    if (typeof r9 === "string" && UUID_LOWER_RE.test(r9)) v11 = r9 as Uuid;
+    else if (typeof r9 === "string" && UUID_RE.test(r9)) v11 = r9.toLowerCase() as Uuid;
     else errors.push({ path: path + ".id", message: "expected a UUID" });
     f10 = v11 as Uuid;
   }

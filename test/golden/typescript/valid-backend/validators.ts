@@ -32,6 +32,7 @@ export interface Issue {
 export type Decoded<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: Issue[] };
 
+const UUID_LOWER_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const TIMESTAMP_RE =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
@@ -93,17 +94,23 @@ function parseTimestamp(text: string): Date | undefined {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
   const fraction = m[7] === undefined ? 0 : Number((m[7] + "00").slice(0, 3));
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, fraction);
+  let time: number;
+  if (year >= 100) time = Date.UTC(year, month - 1, day, hour, minute, second, fraction);
+  else {
+    // Date.UTC maps years 0-99 to 1900-1999.
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    date.setUTCHours(hour, minute, second, fraction);
+    time = date.getTime();
+  }
   if (m[8] !== undefined) {
     const offsetHours = Number(m[9]);
     const offsetMinutes = Number(m[10]);
     if (offsetHours > 23 || offsetMinutes > 59) return undefined;
     const offset = (offsetHours * 60 + offsetMinutes) * 60000;
-    date.setTime(m[8] === "+" ? date.getTime() - offset : date.getTime() + offset);
+    time = m[8] === "+" ? time - offset : time + offset;
   }
-  return date;
+  return new Date(time);
 }
 
 function isCalendarDate(text: string): boolean {
@@ -359,7 +366,8 @@ function readOrderPlaced(value: unknown, path: string, errors: Issue[]): OrderPl
   if (r0 === undefined) errors.push({ path: path + ".order_id", message: "is required" });
   else {
     let v2: Uuid | undefined;
-    if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
+    if (typeof r0 === "string" && UUID_LOWER_RE.test(r0)) v2 = r0 as Uuid;
+    else if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
     else errors.push({ path: path + ".order_id", message: "expected a UUID" });
     f1 = v2 as Uuid;
   }
@@ -393,7 +401,8 @@ function readReminderDue(value: unknown, path: string, errors: Issue[]): Reminde
   if (r0 === undefined) errors.push({ path: path + ".order_id", message: "is required" });
   else {
     let v2: Uuid | undefined;
-    if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
+    if (typeof r0 === "string" && UUID_LOWER_RE.test(r0)) v2 = r0 as Uuid;
+    else if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
     else errors.push({ path: path + ".order_id", message: "expected a UUID" });
     f1 = v2 as Uuid;
   }
@@ -429,7 +438,8 @@ function readPaymentsRequest(value: unknown, path: string, errors: Issue[]): Pay
   if (r0 === undefined) errors.push({ path: path + ".order_id", message: "is required" });
   else {
     let v2: Uuid | undefined;
-    if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
+    if (typeof r0 === "string" && UUID_LOWER_RE.test(r0)) v2 = r0 as Uuid;
+    else if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
     else errors.push({ path: path + ".order_id", message: "expected a UUID" });
     f1 = v2 as Uuid;
   }
@@ -570,7 +580,8 @@ function readPlaceOrderResponse(value: unknown, path: string, errors: Issue[]): 
   if (r0 === undefined) errors.push({ path: path + ".order_id", message: "is required" });
   else {
     let v2: Uuid | undefined;
-    if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
+    if (typeof r0 === "string" && UUID_LOWER_RE.test(r0)) v2 = r0 as Uuid;
+    else if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
     else errors.push({ path: path + ".order_id", message: "expected a UUID" });
     f1 = v2 as Uuid;
   }
@@ -677,7 +688,8 @@ function readAvatarFields(value: unknown, path: string, errors: Issue[]): Avatar
   if (r0 === undefined) errors.push({ path: path + ".user_id", message: "is required" });
   else {
     let v2: Uuid | undefined;
-    if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
+    if (typeof r0 === "string" && UUID_LOWER_RE.test(r0)) v2 = r0 as Uuid;
+    else if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
     else errors.push({ path: path + ".user_id", message: "expected a UUID" });
     f1 = v2 as Uuid;
   }
@@ -686,10 +698,11 @@ function readAvatarFields(value: unknown, path: string, errors: Issue[]): Avatar
   if (r3 !== undefined && r3 !== null) {
     if (typeof r3 !== "string") errors.push({ path: path + ".alt", message: "expected a string" });
     else {
-      const n5 = codePoints(r3);
-      if (n5 < 0) errors.push({ path: path + ".alt", message: "expected at least 0 characters" });
-      if (n5 > 120)
-        errors.push({ path: path + ".alt", message: "expected at most 120 characters" });
+      if (r3.length > 120) {
+        const n5 = codePoints(r3);
+        if (n5 > 120)
+          errors.push({ path: path + ".alt", message: "expected at most 120 characters" });
+      }
     }
     f4 = r3 as string;
   }

@@ -11,6 +11,7 @@ export interface Issue {
 export type Decoded<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: Issue[] };
 
+const UUID_LOWER_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const TIMESTAMP_RE =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
@@ -72,17 +73,23 @@ function parseTimestamp(text: string): Date | undefined {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
   const fraction = m[7] === undefined ? 0 : Number((m[7] + "00").slice(0, 3));
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, fraction);
+  let time: number;
+  if (year >= 100) time = Date.UTC(year, month - 1, day, hour, minute, second, fraction);
+  else {
+    // Date.UTC maps years 0-99 to 1900-1999.
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    date.setUTCHours(hour, minute, second, fraction);
+    time = date.getTime();
+  }
   if (m[8] !== undefined) {
     const offsetHours = Number(m[9]);
     const offsetMinutes = Number(m[10]);
     if (offsetHours > 23 || offsetMinutes > 59) return undefined;
     const offset = (offsetHours * 60 + offsetMinutes) * 60000;
-    date.setTime(m[8] === "+" ? date.getTime() - offset : date.getTime() + offset);
+    time = m[8] === "+" ? time - offset : time + offset;
   }
-  return date;
+  return new Date(time);
 }
 
 function isCalendarDate(text: string): boolean {

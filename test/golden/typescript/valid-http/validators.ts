@@ -30,6 +30,7 @@ export interface Issue {
 export type Decoded<T> =
   { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: Issue[] };
 
+const UUID_LOWER_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const TIMESTAMP_RE =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
@@ -91,17 +92,23 @@ function parseTimestamp(text: string): Date | undefined {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
   const fraction = m[7] === undefined ? 0 : Number((m[7] + "00").slice(0, 3));
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, fraction);
+  let time: number;
+  if (year >= 100) time = Date.UTC(year, month - 1, day, hour, minute, second, fraction);
+  else {
+    // Date.UTC maps years 0-99 to 1900-1999.
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    date.setUTCHours(hour, minute, second, fraction);
+    time = date.getTime();
+  }
   if (m[8] !== undefined) {
     const offsetHours = Number(m[9]);
     const offsetMinutes = Number(m[10]);
     if (offsetHours > 23 || offsetMinutes > 59) return undefined;
     const offset = (offsetHours * 60 + offsetMinutes) * 60000;
-    date.setTime(m[8] === "+" ? date.getTime() - offset : date.getTime() + offset);
+    time = m[8] === "+" ? time - offset : time + offset;
   }
-  return date;
+  return new Date(time);
 }
 
 function isCalendarDate(text: string): boolean {
@@ -338,7 +345,8 @@ function readItem(value: unknown, path: string, errors: Issue[]): Item {
   if (r0 === undefined) errors.push({ path: path + ".id", message: "is required" });
   else {
     let v2: Uuid | undefined;
-    if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
+    if (typeof r0 === "string" && UUID_LOWER_RE.test(r0)) v2 = r0 as Uuid;
+    else if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
     else errors.push({ path: path + ".id", message: "expected a UUID" });
     f1 = v2 as Uuid;
   }
@@ -348,9 +356,13 @@ function readItem(value: unknown, path: string, errors: Issue[]): Item {
   else {
     if (typeof r3 !== "string") errors.push({ path: path + ".name", message: "expected a string" });
     else {
-      const n5 = codePoints(r3);
-      if (n5 < 1) errors.push({ path: path + ".name", message: "expected at least 1 characters" });
-      if (n5 > 80) errors.push({ path: path + ".name", message: "expected at most 80 characters" });
+      if (r3.length < 2 || r3.length > 80) {
+        const n5 = codePoints(r3);
+        if (n5 < 1)
+          errors.push({ path: path + ".name", message: "expected at least 1 characters" });
+        if (n5 > 80)
+          errors.push({ path: path + ".name", message: "expected at most 80 characters" });
+      }
     }
     f4 = r3 as string;
   }
@@ -487,7 +499,8 @@ function readGetItemRequest(value: unknown, path: string, errors: Issue[]): GetI
   if (r0 === undefined) errors.push({ path: path + ".id", message: "is required" });
   else {
     let v2: Uuid | undefined;
-    if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
+    if (typeof r0 === "string" && UUID_LOWER_RE.test(r0)) v2 = r0 as Uuid;
+    else if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
     else errors.push({ path: path + ".id", message: "expected a UUID" });
     f1 = v2 as Uuid;
   }
@@ -522,7 +535,8 @@ function readUpdateItemRequest(value: unknown, path: string, errors: Issue[]): U
   if (r0 === undefined) errors.push({ path: path + ".id", message: "is required" });
   else {
     let v2: Uuid | undefined;
-    if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
+    if (typeof r0 === "string" && UUID_LOWER_RE.test(r0)) v2 = r0 as Uuid;
+    else if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
     else errors.push({ path: path + ".id", message: "expected a UUID" });
     f1 = v2 as Uuid;
   }
@@ -531,9 +545,13 @@ function readUpdateItemRequest(value: unknown, path: string, errors: Issue[]): U
   if (r3 !== undefined && r3 !== null) {
     if (typeof r3 !== "string") errors.push({ path: path + ".name", message: "expected a string" });
     else {
-      const n5 = codePoints(r3);
-      if (n5 < 1) errors.push({ path: path + ".name", message: "expected at least 1 characters" });
-      if (n5 > 80) errors.push({ path: path + ".name", message: "expected at most 80 characters" });
+      if (r3.length < 2 || r3.length > 80) {
+        const n5 = codePoints(r3);
+        if (n5 < 1)
+          errors.push({ path: path + ".name", message: "expected at least 1 characters" });
+        if (n5 > 80)
+          errors.push({ path: path + ".name", message: "expected at most 80 characters" });
+      }
     }
     f4 = r3 as string;
   }
@@ -579,7 +597,8 @@ function readDeleteItemRequest(value: unknown, path: string, errors: Issue[]): D
   if (r0 === undefined) errors.push({ path: path + ".id", message: "is required" });
   else {
     let v2: Uuid | undefined;
-    if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
+    if (typeof r0 === "string" && UUID_LOWER_RE.test(r0)) v2 = r0 as Uuid;
+    else if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
     else errors.push({ path: path + ".id", message: "expected a UUID" });
     f1 = v2 as Uuid;
   }
@@ -623,7 +642,8 @@ function readItemChangesEvent(value: unknown, path: string, errors: Issue[]): It
   if (r0 === undefined) errors.push({ path: path + ".id", message: "is required" });
   else {
     let v2: Uuid | undefined;
-    if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
+    if (typeof r0 === "string" && UUID_LOWER_RE.test(r0)) v2 = r0 as Uuid;
+    else if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
     else errors.push({ path: path + ".id", message: "expected a UUID" });
     f1 = v2 as Uuid;
   }
