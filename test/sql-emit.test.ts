@@ -10,7 +10,16 @@ import { describe, expect, it } from "vitest";
 import { testDialects, useFreshDatabases } from "../runtime-node/test/support/databases.js";
 import { migrate, splitStatements } from "../src/migrate/migrate.js";
 import { repoRoot } from "./support/corpus.js";
-import { catalog, compileSchema, emitRepositories, emitSql, migrationsOf, sqlCases, tempDir, writeFiles } from "./sql-helpers.js";
+import {
+  catalog,
+  compileSchema,
+  emitRepositories,
+  emitSql,
+  migrationsOf,
+  sqlCases,
+  tempDir,
+  writeFiles,
+} from "./sql-helpers.js";
 
 const run = promisify(execFile);
 const RECORD = process.env["RECORD"] === "1";
@@ -45,7 +54,8 @@ describe("sql goldens", () => {
       }
       const hint = `test/golden/sql/${c.name} is missing or stale: run RECORD=1 npx vitest run test/sql-emit.test.ts`;
       expect(listFiles(dir), hint).toEqual(first.files.map((f) => f.path).sort());
-      for (const f of first.files) expect(f.content, `${hint} (${f.path})`).toBe(readFileSync(join(dir, f.path), "utf8"));
+      for (const f of first.files)
+        expect(f.content, `${hint} (${f.path})`).toBe(readFileSync(join(dir, f.path), "utf8"));
     });
   }
 });
@@ -71,15 +81,26 @@ describe("generated repositories compile under tsc --strict", () => {
       );
       const tsconfig = {
         compilerOptions: {
-          target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, noUncheckedIndexedAccess: true,
-          exactOptionalPropertyTypes: true, noImplicitReturns: true, skipLibCheck: true, noEmit: true, types: ["node"],
-          typeRoots: [join(repoRoot, "node_modules", "@types")], allowImportingTsExtensions: false,
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          noUncheckedIndexedAccess: true,
+          exactOptionalPropertyTypes: true,
+          noImplicitReturns: true,
+          skipLibCheck: true,
+          noEmit: true,
+          types: ["node"],
+          typeRoots: [join(repoRoot, "node_modules", "@types")],
+          allowImportingTsExtensions: false,
         },
         files: [...files, check],
       };
       writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
       const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc");
-      const result = await run(process.execPath, [tsc, "-p", join(dir, "tsconfig.json")]).catch((e: { stdout: string }) => ({ stdout: e.stdout }));
+      const result = await run(process.execPath, [tsc, "-p", join(dir, "tsconfig.json")]).catch(
+        (e: { stdout: string }) => ({ stdout: e.stdout }),
+      );
       expect(result.stdout).toBe("");
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -104,7 +125,9 @@ describe("corpus migrations apply to fresh databases", () => {
           // Re-running is a no-op.
           expect((await migrate(db, ups)).applied).toEqual([]);
           // The down migrations undo everything.
-          const downs = files.filter((f) => f.path.startsWith(`sql/${dialect}/`) && f.path.endsWith(".down.sql")).reverse();
+          const downs = files
+            .filter((f) => f.path.startsWith(`sql/${dialect}/`) && f.path.endsWith(".down.sql"))
+            .reverse();
           await db.transaction(async (tx) => {
             for (const down of downs) for (const s of splitStatements(down.content)) await tx.execute(s);
           });

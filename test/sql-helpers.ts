@@ -23,7 +23,8 @@ export interface SqlCase {
 
 export function compileSchema(entry: string): Schema {
   const result = compile({ entries: [entry], features: readFeatures(readFileSync(entry, "utf8")) });
-  if (!result.schema) throw new Error(`${entry}: ${result.diagnostics.map((d) => `${d.code} ${d.message}`).join("; ")}`);
+  if (!result.schema)
+    throw new Error(`${entry}: ${result.diagnostics.map((d) => `${d.code} ${d.message}`).join("; ")}`);
   return result.schema;
 }
 
@@ -31,7 +32,14 @@ export function compileSchema(entry: string): Schema {
 export function sqlCases(): SqlCase[] {
   const cases: SqlCase[] = [];
   for (const e of corpus("valid")) cases.push({ name: e.name.replace("/", "-"), entry: e.entry });
-  for (const f of sharedExamples()) cases.push({ name: `shared-${f.split("/").pop()!.replace(/\.hamlet$/, "")}`, entry: f });
+  for (const f of sharedExamples())
+    cases.push({
+      name: `shared-${f
+        .split("/")
+        .pop()!
+        .replace(/\.hamlet$/, "")}`,
+      entry: f,
+    });
   return cases.filter((c) => compileSchema(c.entry).models.length > 0);
 }
 
@@ -41,13 +49,21 @@ export interface SqlEmit {
 }
 
 /** Runs the sql emitter; `outDir` holds earlier builds (the history), as `hamletc build -o` would. */
-export async function emitSql(schema: Schema, outDir?: string, options: Record<string, unknown> = {}): Promise<SqlEmit> {
+export async function emitSql(
+  schema: Schema,
+  outDir?: string,
+  options: Record<string, unknown> = {},
+): Promise<SqlEmit> {
   const raw = Object.fromEntries(Object.entries(options).map(([k, value]) => [k, { value, span: undefined }]));
   return runEmitters(schema, [{ emitter: sqlEmitter as never, options: raw }], outDir);
 }
 
 /** Builds `entry` into `outDir` (keeping history) and fails on error diagnostics. */
-export async function buildInto(entry: string | Schema, outDir: string, options: Record<string, unknown> = {}): Promise<SqlEmit> {
+export async function buildInto(
+  entry: string | Schema,
+  outDir: string,
+  options: Record<string, unknown> = {},
+): Promise<SqlEmit> {
   const schema = typeof entry === "string" ? compileSchema(entry) : entry;
   const emitted = await emitSql(schema, outDir, options);
   const errors = emitted.diagnostics.filter((d) => d.severity === "error");
@@ -95,13 +111,22 @@ export async function catalog(db: Database): Promise<unknown> {
     );
     const out: Record<string, unknown> = {};
     for (const { name } of tables) {
-      const columns = (await db.query<Record<string, unknown>>(`SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info('${name}')`)).sort((a, b) =>
-        String(a["name"]).localeCompare(String(b["name"])),
+      const columns = (
+        await db.query<Record<string, unknown>>(
+          `SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info('${name}')`,
+        )
+      ).sort((a, b) => String(a["name"]).localeCompare(String(b["name"])));
+      const indexes = await db.query<{ name: string; unique: number; origin: string }>(
+        `SELECT name, "unique", origin FROM pragma_index_list('${name}') ORDER BY name`,
       );
-      const indexes = await db.query<{ name: string; unique: number; origin: string }>(`SELECT name, "unique", origin FROM pragma_index_list('${name}') ORDER BY name`);
       const indexColumns: Record<string, unknown> = {};
-      for (const i of indexes) indexColumns[i.name] = (await db.query<{ name: string }>(`SELECT name FROM pragma_index_info('${i.name}') ORDER BY seqno`)).map((r) => r.name);
-      const fks = await db.query(`SELECT "table", "from", "to", seq FROM pragma_foreign_key_list('${name}') ORDER BY "table", seq`);
+      for (const i of indexes)
+        indexColumns[i.name] = (
+          await db.query<{ name: string }>(`SELECT name FROM pragma_index_info('${i.name}') ORDER BY seqno`)
+        ).map((r) => r.name);
+      const fks = await db.query(
+        `SELECT "table", "from", "to", seq FROM pragma_foreign_key_list('${name}') ORDER BY "table", seq`,
+      );
       out[name] = { columns, indexes, indexColumns, fks };
     }
     return out;
@@ -110,12 +135,18 @@ export async function catalog(db: Database): Promise<unknown> {
     `SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns
      WHERE table_schema = 'public' AND table_name <> 'hamlet_migrations' ORDER BY table_name, column_name`,
   );
-  const indexes = await db.query(`SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> 'hamlet_migrations' ORDER BY tablename, indexname`);
+  const indexes = await db.query(
+    `SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename <> 'hamlet_migrations' ORDER BY tablename, indexname`,
+  );
   const constraints = await db.query(
     `SELECT conrelid::regclass::text AS table_name, conname, contype, pg_get_constraintdef(oid) AS def FROM pg_constraint
      WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2`,
   );
-  const policies = await db.query(`SELECT tablename, policyname, qual, with_check FROM pg_policies WHERE schemaname = 'public' ORDER BY 1, 2`);
-  const rls = await db.query(`SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' ORDER BY relname`);
+  const policies = await db.query(
+    `SELECT tablename, policyname, qual, with_check FROM pg_policies WHERE schemaname = 'public' ORDER BY 1, 2`,
+  );
+  const rls = await db.query(
+    `SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' ORDER BY relname`,
+  );
   return { columns, indexes, constraints, policies, rls };
 }

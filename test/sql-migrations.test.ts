@@ -29,7 +29,9 @@ function versions(chain: string): string[] {
 /** Puts a row in every table (tenant-scoped ones under two tenants), so migrations meet data. */
 async function seed(db: Database, schema: Schema, round: number): Promise<void> {
   const parents = new Map<string, string>();
-  const models = [...schema.models].sort((a, b) => Number(a.columns.some((c) => c.references)) - Number(b.columns.some((c) => c.references)));
+  const models = [...schema.models].sort(
+    (a, b) => Number(a.columns.some((c) => c.references)) - Number(b.columns.some((c) => c.references)),
+  );
   for (const tenant of ["t1", "t2"]) {
     await db.withTenant(tenant, async (tx) => {
       for (const m of models) {
@@ -52,7 +54,10 @@ async function seed(db: Database, schema: Schema, round: number): Promise<void> 
         }
         const placeholders = vals.map((_, i) => `$${i + 1}`).join(", ");
         const pk = m.columns.find((c) => c.primary)!.column;
-        const rows = await tx.query<Record<string, unknown>>(`INSERT INTO "${m.table}" (${cols.map((c) => `"${c}"`).join(", ")}) VALUES (${placeholders}) RETURNING "${pk}"`, vals);
+        const rows = await tx.query<Record<string, unknown>>(
+          `INSERT INTO "${m.table}" (${cols.map((c) => `"${c}"`).join(", ")}) VALUES (${placeholders}) RETURNING "${pk}"`,
+          vals,
+        );
         parents.set(`${tenant}:${m.name}`, String(rows[0]![pk]));
       }
     });
@@ -83,7 +88,9 @@ describe("migration chains leave the same catalog as a fresh build", () => {
             expect(result.applied).toHaveLength(1);
             await seed(chained, schema, ++round);
           }
-          expect(migrationsOf((await emitSql(compileSchema(steps.at(-1)!), out)).files, dialect)).toHaveLength(steps.length);
+          expect(migrationsOf((await emitSql(compileSchema(steps.at(-1)!), out)).files, dialect)).toHaveLength(
+            steps.length,
+          );
           const scratchBuild = await emitSql(compileSchema(steps.at(-1)!));
           await migrate(direct, migrationsOf(scratchBuild.files, dialect));
           expect(await catalog(chained)).toEqual(await catalog(direct));
@@ -118,13 +125,48 @@ model Extra {
 
 describe("destructive changes", () => {
   const cases: { name: string; code: string; text: string; message: RegExp }[] = [
-    { name: "drop table", code: "HAM0830", text: base.replace(/model Extra \{[^}]*\}\n/, ""), message: /drop the table `extra`/ },
-    { name: "drop column", code: "HAM0831", text: base.replace("  note: String?\n", ""), message: /drop the column `item.note`/ },
-    { name: "narrowing type", code: "HAM0832", text: base.replace("price: Float", "price: Int"), message: /from Float to Int/ },
-    { name: "NOT NULL without default", code: "HAM0833", text: base.replace("note: String?", "note: String"), message: /`item.note` would be NOT NULL/ },
-    { name: "new NOT NULL column", code: "HAM0833", text: base.replace("  note: String?\n", "  note: String?\n  sku: String\n"), message: /`item.sku`/ },
-    { name: "primary key", code: "HAM0837", text: base.replace("  name: String\n", "  name: String @primary\n"), message: /primary key of `item`/ },
-    { name: "tenancy", code: "HAM0838", text: base.replace("model Extra", "@global\nmodel Extra"), message: /`extra` cannot switch/ },
+    {
+      name: "drop table",
+      code: "HAM0830",
+      text: base.replace(/model Extra \{[^}]*\}\n/, ""),
+      message: /drop the table `extra`/,
+    },
+    {
+      name: "drop column",
+      code: "HAM0831",
+      text: base.replace("  note: String?\n", ""),
+      message: /drop the column `item.note`/,
+    },
+    {
+      name: "narrowing type",
+      code: "HAM0832",
+      text: base.replace("price: Float", "price: Int"),
+      message: /from Float to Int/,
+    },
+    {
+      name: "NOT NULL without default",
+      code: "HAM0833",
+      text: base.replace("note: String?", "note: String"),
+      message: /`item.note` would be NOT NULL/,
+    },
+    {
+      name: "new NOT NULL column",
+      code: "HAM0833",
+      text: base.replace("  note: String?\n", "  note: String?\n  sku: String\n"),
+      message: /`item.sku`/,
+    },
+    {
+      name: "primary key",
+      code: "HAM0837",
+      text: base.replace("  name: String\n", "  name: String @primary\n"),
+      message: /primary key of `item`/,
+    },
+    {
+      name: "tenancy",
+      code: "HAM0838",
+      text: base.replace("model Extra", "@global\nmodel Extra"),
+      message: /`extra` cannot switch/,
+    },
   ];
   for (const c of cases) {
     it(`${c.name} is refused with ${c.code}, and allowed with allow_destructive`, { timeout: 60_000 }, async () => {
@@ -150,11 +192,11 @@ describe("destructive changes", () => {
   it("widening changes and defaults need no permission", async () => {
     const out = join(scratch, "widening");
     await buildInto(schemaOf("w-v1", base.replace("price: Float", "price: Int")), out);
-    const next = await emitSql(schemaOf("w-v2", base.replace('note: String?', 'note: String = ""')), out);
+    const next = await emitSql(schemaOf("w-v2", base.replace("note: String?", 'note: String = ""')), out);
     expect(next.diagnostics).toEqual([]);
-    expect(next.files.find((f) => f.path.startsWith("sql/postgres/0002_") && f.path.endsWith(".up.sql"))!.content).toContain(
-      `ALTER TABLE "item" ALTER COLUMN "price" TYPE double precision USING "price"::double precision;`,
-    );
+    expect(
+      next.files.find((f) => f.path.startsWith("sql/postgres/0002_") && f.path.endsWith(".up.sql"))!.content,
+    ).toContain(`ALTER TABLE "item" ALTER COLUMN "price" TYPE double precision USING "price"::double precision;`);
   });
 
   it("an unreadable snapshot is reported", async () => {

@@ -145,10 +145,14 @@ function modelCode(schema: Schema, m: ModelDef): string {
   const optionalOnInsert = (c: ColumnDef) => c.nullable || c.columnDefault !== undefined;
   const lines: string[] = [];
   lines.push(`${doc(m.docs)}export interface ${n} {`);
-  for (const c of cols) lines.push(`${doc(c.def.docs, "  ")}  ${field(c)}: ${tsType(c.type)}${c.def.nullable ? " | null" : ""};`);
+  for (const c of cols)
+    lines.push(`${doc(c.def.docs, "  ")}  ${field(c)}: ${tsType(c.type)}${c.def.nullable ? " | null" : ""};`);
   lines.push("}", "");
   lines.push(`/** A new ${n}: columns with a default or \`null\` may be left out. */`, `export interface ${n}Insert {`);
-  for (const c of cols) lines.push(`  ${field(c)}${optionalOnInsert(c.def) ? "?" : ""}: ${tsType(c.type)}${c.def.nullable ? " | null" : ""};`);
+  for (const c of cols)
+    lines.push(
+      `  ${field(c)}${optionalOnInsert(c.def) ? "?" : ""}: ${tsType(c.type)}${c.def.nullable ? " | null" : ""};`,
+    );
   lines.push("}", "");
   lines.push(`/** The primary key of ${n}${tenant ? " (within the tenant)" : ""}. */`, `export interface ${n}Key {`);
   for (const c of pk) lines.push(`  ${field(c)}: ${tsType(c.type)};`);
@@ -160,7 +164,11 @@ function modelCode(schema: Schema, m: ModelDef): string {
   lines.push(`/** Equality filters of \`list\` (indexed columns). */`, `export interface ${n}Filter {`);
   for (const c of filterable) lines.push(`  ${field(c)}?: ${tsType(c.type)}${c.def.nullable ? " | null" : ""};`);
   lines.push("}", "");
-  lines.push(`/** Columns \`list\` can order by (indexed columns). */`, `export type ${n}Order = ${filterable.map((c) => JSON.stringify(c.def.column)).join(" | ") || "never"};`, "");
+  lines.push(
+    `/** Columns \`list\` can order by (indexed columns). */`,
+    `export type ${n}Order = ${filterable.map((c) => JSON.stringify(c.def.column)).join(" | ") || "never"};`,
+    "",
+  );
   const meta = `${camel(n)}Columns`;
   lines.push(`const ${meta} = {`);
   lines.push(`  all: [${cols.map((c) => JSON.stringify(c.def.column)).join(", ")}] as const,`);
@@ -172,25 +180,36 @@ function modelCode(schema: Schema, m: ModelDef): string {
   lines.push(`function encode${n}(${jsonCols.length ? "column" : "_column"}: string, value: unknown): SqlValue {`);
   if (jsonCols.length) {
     lines.push(`  switch (column) {`);
-    for (const c of jsonCols) lines.push(`    case ${JSON.stringify(c.def.column)}: return value === null ? null : ${encoder(c.type, "value")};`);
+    for (const c of jsonCols)
+      lines.push(
+        `    case ${JSON.stringify(c.def.column)}: return value === null ? null : ${encoder(c.type, "value")};`,
+      );
     lines.push(`    default: return value as SqlValue;`, `  }`);
   } else lines.push(`  return value as SqlValue;`);
   lines.push(`}`, "");
   lines.push(`function decode${n}(row: Row, dialect: RepositoryDatabase["dialect"]): ${n} {`, `  return {`);
   for (const c of cols) {
     const v = `row[${JSON.stringify(c.def.column)}]`;
-    lines.push(`    ${field(c)}: ${c.def.nullable ? `${v} === null || ${v} === undefined ? null : ` : ""}${decoder(c.type, v)},`);
+    lines.push(
+      `    ${field(c)}: ${c.def.nullable ? `${v} === null || ${v} === undefined ? null : ` : ""}${decoder(c.type, v)},`,
+    );
   }
   lines.push(`  };`, `}`, "");
 
   const tenantArg = tenant ? "this.#tenant" : "null";
-  const start = tenant ? `const params: SqlValue[] = [this.#tenant]; const where: string[] = ['"tenant_id" = $1'];` : `const params: SqlValue[] = []; const where: string[] = [];`;
-  lines.push(`${doc(m.docs.length ? m.docs : [`Typed access to the \`${m.table}\` table.`])}export class ${n}Repository {`);
+  const start = tenant
+    ? `const params: SqlValue[] = [this.#tenant]; const where: string[] = ['"tenant_id" = $1'];`
+    : `const params: SqlValue[] = []; const where: string[] = [];`;
+  lines.push(
+    `${doc(m.docs.length ? m.docs : [`Typed access to the \`${m.table}\` table.`])}export class ${n}Repository {`,
+  );
   lines.push(`  readonly #db: RepositoryDatabase;`);
   if (tenant) {
     lines.push(`  readonly #tenant: string;`);
     lines.push(`  /** Rows of one tenant: \`tenantId\`, or the tenant of a handle from \`withTenant\`. */`);
-    lines.push(`  constructor(db: RepositoryDatabase, tenantId?: string) { this.#db = db; this.#tenant = tenantOf(db, tenantId); }`);
+    lines.push(
+      `  constructor(db: RepositoryDatabase, tenantId?: string) { this.#db = db; this.#tenant = tenantOf(db, tenantId); }`,
+    );
   } else {
     lines.push(`  /** \`@global\`: rows shared by every tenant. */`);
     lines.push(`  constructor(db: RepositoryDatabase) { this.#db = db; }`);
@@ -286,7 +305,10 @@ export function repositoriesFile(schema: Schema): string {
   parts.push(`/** Every repository, ${anyTenant ? "scoped to one tenant" : "over one database"}. */`);
   parts.push(`export function repositories(db: RepositoryDatabase${anyTenant ? ", tenantId?: string" : ""}) {`);
   parts.push(`  return {`);
-  for (const m of schema.models) parts.push(`    ${camel(m.name)}: ${m.global ? `new ${m.name}Repository(db)` : `new ${m.name}Repository(db, tenantId)`},`);
+  for (const m of schema.models)
+    parts.push(
+      `    ${camel(m.name)}: ${m.global ? `new ${m.name}Repository(db)` : `new ${m.name}Repository(db, tenantId)`},`,
+    );
   parts.push(`  };`, `}`, "");
   return parts.join("\n");
 }

@@ -1,6 +1,15 @@
 /** SQL text for tables, columns, indexes and constraints, per dialect. */
 import type { JsonValue } from "../../src/schema/types.js";
-import { identifier, TENANT_COLUMN, type ColumnType, type SnapshotColumn, type SnapshotDefault, type SnapshotForeignKey, type SnapshotIndex, type SnapshotTable } from "./model.js";
+import {
+  identifier,
+  TENANT_COLUMN,
+  type ColumnType,
+  type SnapshotColumn,
+  type SnapshotDefault,
+  type SnapshotForeignKey,
+  type SnapshotIndex,
+  type SnapshotTable,
+} from "./model.js";
 
 export type Dialect = "sqlite" | "postgres";
 export const dialects: readonly Dialect[] = ["sqlite", "postgres"];
@@ -84,7 +93,9 @@ export function literal(dialect: Dialect, type: ColumnType, value: JsonValue): s
     case "Json":
       return dialect === "postgres" ? `${str(JSON.stringify(value))}::jsonb` : str(JSON.stringify(value));
     case "Bytes":
-      return dialect === "postgres" ? `decode(${str(String(value))}, 'base64')` : `X'${Buffer.from(String(value), "base64").toString("hex")}'`;
+      return dialect === "postgres"
+        ? `decode(${str(String(value))}, 'base64')`
+        : `X'${Buffer.from(String(value), "base64").toString("hex")}'`;
     default:
       return str(String(value));
   }
@@ -131,10 +142,14 @@ export function foreignKeySql(fk: SnapshotForeignKey): string {
 export function createTable(dialect: Dialect, t: SnapshotTable, name = t.table): string {
   const items: { docs: readonly string[]; text: string }[] = [];
   if (!t.global) items.push({ docs: [], text: tenantColumnSql(dialect, t.table) });
-  for (const c of t.columns) items.push({ docs: dialect === "sqlite" ? c.docs : [], text: columnSql(dialect, t.table, c) });
+  for (const c of t.columns)
+    items.push({ docs: dialect === "sqlite" ? c.docs : [], text: columnSql(dialect, t.table, c) });
   items.push({ docs: [], text: `CONSTRAINT ${q(pkeyName(t.table))} PRIMARY KEY (${t.primaryKey.map(q).join(", ")})` });
   if (dialect === "sqlite") for (const fk of t.foreignKeys) items.push({ docs: [], text: foreignKeySql(fk) });
-  const lines = items.flatMap((item, i) => [...docComment(item.docs, "  "), `  ${item.text}${i === items.length - 1 ? "" : ","}`]);
+  const lines = items.flatMap((item, i) => [
+    ...docComment(item.docs, "  "),
+    `  ${item.text}${i === items.length - 1 ? "" : ","}`,
+  ]);
   const head = dialect === "sqlite" ? docComment(t.docs, "") : [];
   return [...head, `CREATE TABLE ${q(name)} (`, ...lines, ");"].join("\n");
 }

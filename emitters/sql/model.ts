@@ -9,9 +9,7 @@ import type { ColumnDef, JsonValue, ModelDef, Primitive, Schema, TypeExpr } from
 export type ColumnType = { readonly base: Primitive } | { readonly base: "enum"; readonly values: readonly string[] };
 
 export type SnapshotDefault =
-  | { readonly kind: "uuid" }
-  | { readonly kind: "now" }
-  | { readonly kind: "literal"; readonly value: JsonValue };
+  { readonly kind: "uuid" } | { readonly kind: "now" } | { readonly kind: "literal"; readonly value: JsonValue };
 
 export interface SnapshotColumn {
   readonly name: string;
@@ -113,7 +111,8 @@ function snapshotTable(schema: Schema, m: ModelDef): SnapshotTable {
     const existing = indexes.findIndex((i) => JSON.stringify(i.columns) === key);
     if (existing >= 0) {
       // A unique and a plain index on the same columns: the unique one serves both.
-      if (unique && !indexes[existing]!.unique) indexes[existing] = { name: indexName(m.table, cols, true), columns: cols, unique: true };
+      if (unique && !indexes[existing]!.unique)
+        indexes[existing] = { name: indexName(m.table, cols, true), columns: cols, unique: true };
       return;
     }
     if (seen.has(key)) return;
@@ -131,9 +130,20 @@ function snapshotTable(schema: Schema, m: ModelDef): SnapshotTable {
     const target = schema.models.find((t) => t.name === c.references!.model);
     if (!target) continue;
     const targetColumn = target.columns.find((t) => t.name === c.references!.column)?.column ?? c.references.column;
-    if (target.global) foreignKeys.push({ name: identifier(`${m.table}_${c.column}_fkey`), columns: [c.column], table: target.table, references: [targetColumn] });
+    if (target.global)
+      foreignKeys.push({
+        name: identifier(`${m.table}_${c.column}_fkey`),
+        columns: [c.column],
+        table: target.table,
+        references: [targetColumn],
+      });
     else if (!m.global)
-      foreignKeys.push({ name: identifier(`${m.table}_${c.column}_fkey`), columns: [TENANT_COLUMN, c.column], table: target.table, references: [TENANT_COLUMN, targetColumn] });
+      foreignKeys.push({
+        name: identifier(`${m.table}_${c.column}_fkey`),
+        columns: [TENANT_COLUMN, c.column],
+        table: target.table,
+        references: [TENANT_COLUMN, targetColumn],
+      });
     // A global model referencing a tenant-scoped one gets no foreign key (see HAM0835).
   }
   return {

@@ -18,7 +18,17 @@ import {
   typeCheck,
   type Dialect,
 } from "./ddl.js";
-import { sameType, TENANT_COLUMN, type Renames, type Snapshot, type SnapshotColumn, type SnapshotForeignKey, type SnapshotIndex, type SnapshotTable, type ColumnType } from "./model.js";
+import {
+  sameType,
+  TENANT_COLUMN,
+  type Renames,
+  type Snapshot,
+  type SnapshotColumn,
+  type SnapshotForeignKey,
+  type SnapshotIndex,
+  type SnapshotTable,
+  type ColumnType,
+} from "./model.js";
 
 export interface ColumnPair {
   readonly old: SnapshotColumn | undefined;
@@ -33,7 +43,13 @@ export interface TablePair {
 export type Problem =
   | { readonly code: "HAM0830"; readonly table: string; readonly model: string }
   | { readonly code: "HAM0831"; readonly table: string; readonly column: string }
-  | { readonly code: "HAM0832"; readonly table: string; readonly column: string; readonly from: string; readonly to: string }
+  | {
+      readonly code: "HAM0832";
+      readonly table: string;
+      readonly column: string;
+      readonly from: string;
+      readonly to: string;
+    }
   | { readonly code: "HAM0833"; readonly table: string; readonly column: string }
   | { readonly code: "HAM0837"; readonly table: string }
   | { readonly code: "HAM0838"; readonly table: string };
@@ -65,19 +81,32 @@ export function matchTables(before: Snapshot, after: Snapshot, renames: Renames)
   }
   for (const n of after.tables) {
     const o = found.get(n);
-    pairs.push({ old: o, new: n, columns: o ? matchColumns(o, n, renames.columns.get(n.table)) : n.columns.map((c) => ({ old: undefined, new: c })) });
+    pairs.push({
+      old: o,
+      new: n,
+      columns: o
+        ? matchColumns(o, n, renames.columns.get(n.table))
+        : n.columns.map((c) => ({ old: undefined, new: c })),
+    });
   }
-  for (const o of before.tables) if (!used.has(o)) pairs.push({ old: o, new: undefined, columns: o.columns.map((c) => ({ old: c, new: undefined })) });
+  for (const o of before.tables)
+    if (!used.has(o))
+      pairs.push({ old: o, new: undefined, columns: o.columns.map((c) => ({ old: c, new: undefined })) });
   return pairs;
 }
 
-function matchColumns(o: SnapshotTable, n: SnapshotTable, renamed: ReadonlyMap<string, string> | undefined): ColumnPair[] {
+function matchColumns(
+  o: SnapshotTable,
+  n: SnapshotTable,
+  renamed: ReadonlyMap<string, string> | undefined,
+): ColumnPair[] {
   const used = new Set<SnapshotColumn>();
   const pairs: ColumnPair[] = [];
   for (const c of n.columns) {
     let match = o.columns.find((x) => x.name === c.name);
     const from = renamed?.get(c.name);
-    if (!match && from !== undefined && !n.columns.some((x) => x.name === from)) match = o.columns.find((x) => x.name === from);
+    if (!match && from !== undefined && !n.columns.some((x) => x.name === from))
+      match = o.columns.find((x) => x.name === from);
     if (match) used.add(match);
     pairs.push({ old: match, new: c });
   }
@@ -157,9 +186,16 @@ export function plan(pairs: readonly TablePair[]): Plan {
     for (const c of pair.columns) {
       if (!c.new) rebuild = true;
       else if (!c.old) {
-        const simple = (c.new.nullable || (c.new.default?.kind === "literal" && c.new.default.value !== null)) && constantDefault(c.new.default);
+        const simple =
+          (c.new.nullable || (c.new.default?.kind === "literal" && c.new.default.value !== null)) &&
+          constantDefault(c.new.default);
         if (!simple) rebuild = true;
-      } else if (!sameType(c.old.type, c.new.type) || c.old.nullable !== c.new.nullable || !same(c.old.default, c.new.default)) rebuild = true;
+      } else if (
+        !sameType(c.old.type, c.new.type) ||
+        c.old.nullable !== c.new.nullable ||
+        !same(c.old.default, c.new.default)
+      )
+        rebuild = true;
     }
     works.push({ pair, o, n, rename, droppedIndexes, addedIndexes, droppedFks, addedFks, pkChanged, rebuild });
   }
@@ -167,11 +203,15 @@ export function plan(pairs: readonly TablePair[]): Plan {
   const created = pairs.filter((p) => p.new && !p.old).map((p) => p.new!);
 
   if (dropped.length > 0 || works.some((w) => w.rebuild))
-    lite.push("-- Drops or rebuilds tables: apply with foreign keys off, then run PRAGMA foreign_key_check before committing (hamletc migrate does).");
+    lite.push(
+      "-- Drops or rebuilds tables: apply with foreign keys off, then run PRAGMA foreign_key_check before committing (hamletc migrate does).",
+    );
 
   // 1. PostgreSQL: foreign keys that go away, indexes that change.
-  for (const t of dropped) for (const fk of t.foreignKeys) pg.push(`ALTER TABLE ${q(t.table)} DROP CONSTRAINT ${q(fk.name)};`);
-  for (const w of works) for (const fk of w.droppedFks) pg.push(`ALTER TABLE ${q(w.o.table)} DROP CONSTRAINT ${q(fk.name)};`);
+  for (const t of dropped)
+    for (const fk of t.foreignKeys) pg.push(`ALTER TABLE ${q(t.table)} DROP CONSTRAINT ${q(fk.name)};`);
+  for (const w of works)
+    for (const fk of w.droppedFks) pg.push(`ALTER TABLE ${q(w.o.table)} DROP CONSTRAINT ${q(fk.name)};`);
   for (const w of works) {
     for (const i of w.droppedIndexes) {
       pg.push(`DROP INDEX ${q(i.name)};`);
@@ -194,9 +234,15 @@ export function plan(pairs: readonly TablePair[]): Plan {
       summary.push(`rename_${o.table}_to_${n.table}`);
       pg.push(`ALTER TABLE ${q(o.table)} RENAME TO ${q(n.table)};`);
       pg.push(`ALTER TABLE ${q(n.table)} RENAME CONSTRAINT ${q(pkeyName(o.table))} TO ${q(pkeyName(n.table))};`);
-      if (!n.global) pg.push(`ALTER TABLE ${q(n.table)} RENAME CONSTRAINT ${q(checkName(o.table, TENANT_COLUMN))} TO ${q(checkName(n.table, TENANT_COLUMN))};`);
+      if (!n.global)
+        pg.push(
+          `ALTER TABLE ${q(n.table)} RENAME CONSTRAINT ${q(checkName(o.table, TENANT_COLUMN))} TO ${q(checkName(n.table, TENANT_COLUMN))};`,
+        );
       for (const c of o.columns)
-        if (typeCheck("postgres", c.name, c.type)) pg.push(`ALTER TABLE ${q(n.table)} RENAME CONSTRAINT ${q(checkName(o.table, c.name))} TO ${q(checkName(n.table, c.name))};`);
+        if (typeCheck("postgres", c.name, c.type))
+          pg.push(
+            `ALTER TABLE ${q(n.table)} RENAME CONSTRAINT ${q(checkName(o.table, c.name))} TO ${q(checkName(n.table, c.name))};`,
+          );
       // Also before a rebuild: renaming rewrites the foreign keys of other tables that point here.
       lite.push(`ALTER TABLE ${q(o.table)} RENAME TO ${q(n.table)};`);
     }
@@ -211,7 +257,9 @@ export function plan(pairs: readonly TablePair[]): Plan {
         summary.push(`rename_${n.table}_${c.old.name}_to_${c.new.name}`);
         pg.push(`ALTER TABLE ${table} RENAME COLUMN ${q(c.old.name)} TO ${q(c.new.name)};`);
         if (typeCheck("postgres", c.old.name, c.old.type))
-          pg.push(`ALTER TABLE ${table} RENAME CONSTRAINT ${q(checkName(n.table, c.old.name))} TO ${q(checkName(n.table, c.new.name))};`);
+          pg.push(
+            `ALTER TABLE ${table} RENAME CONSTRAINT ${q(checkName(n.table, c.old.name))} TO ${q(checkName(n.table, c.new.name))};`,
+          );
         if (!w.rebuild) lite.push(`ALTER TABLE ${table} RENAME COLUMN ${q(c.old.name)} TO ${q(c.new.name)};`);
       }
     }
@@ -230,25 +278,39 @@ export function plan(pairs: readonly TablePair[]): Plan {
       if (!typeChanged && !defaultChanged && c.old.nullable === c.new.nullable) continue;
       summary.push(`alter_${n.table}_${c.new.name}`);
       if (typeChanged) {
-        if (!widening(c.old.type, c.new.type)) problems.push({ code: "HAM0832", table: n.table, column: c.new.name, from: typeName(c.old.type), to: typeName(c.new.type) });
-        if (typeCheck("postgres", c.new.name, c.old.type)) pg.push(`ALTER TABLE ${table} DROP CONSTRAINT ${q(checkName(n.table, c.new.name))};`);
+        if (!widening(c.old.type, c.new.type))
+          problems.push({
+            code: "HAM0832",
+            table: n.table,
+            column: c.new.name,
+            from: typeName(c.old.type),
+            to: typeName(c.new.type),
+          });
+        if (typeCheck("postgres", c.new.name, c.old.type))
+          pg.push(`ALTER TABLE ${table} DROP CONSTRAINT ${q(checkName(n.table, c.new.name))};`);
         const to = sqlType("postgres", c.new.type);
         if (to !== sqlType("postgres", c.old.type)) {
           if (c.old.default) pg.push(`ALTER TABLE ${table} ALTER COLUMN ${col} DROP DEFAULT;`);
           pg.push(`ALTER TABLE ${table} ALTER COLUMN ${col} TYPE ${to} USING ${col}::${to};`);
         }
         const check = typeCheck("postgres", c.new.name, c.new.type);
-        if (check) pg.push(`ALTER TABLE ${table} ADD CONSTRAINT ${q(checkName(n.table, c.new.name))} CHECK (${check});`);
+        if (check)
+          pg.push(`ALTER TABLE ${table} ADD CONSTRAINT ${q(checkName(n.table, c.new.name))} CHECK (${check});`);
       }
       if (defaultChanged || typeChanged) {
-        if (c.new.default) pg.push(`ALTER TABLE ${table} ALTER COLUMN ${col} SET DEFAULT ${defaultSql("postgres", c.new.type, c.new.default)};`);
+        if (c.new.default)
+          pg.push(
+            `ALTER TABLE ${table} ALTER COLUMN ${col} SET DEFAULT ${defaultSql("postgres", c.new.type, c.new.default)};`,
+          );
         else if (c.old.default && !typeChanged) pg.push(`ALTER TABLE ${table} ALTER COLUMN ${col} DROP DEFAULT;`);
       }
       if (c.old.nullable && !c.new.nullable) {
         if (c.new.default) {
           // Row-level security would hide every row from the owner's backfill: lift it meanwhile.
           if (!n.global) pg.push(`ALTER TABLE ${table} NO FORCE ROW LEVEL SECURITY;`);
-          pg.push(`UPDATE ${table} SET ${col} = ${defaultSql("postgres", c.new.type, c.new.default)} WHERE ${col} IS NULL;`);
+          pg.push(
+            `UPDATE ${table} SET ${col} = ${defaultSql("postgres", c.new.type, c.new.default)} WHERE ${col} IS NULL;`,
+          );
           if (!n.global) pg.push(`ALTER TABLE ${table} FORCE ROW LEVEL SECURITY;`);
         } else problems.push({ code: "HAM0833", table: n.table, column: c.new.name });
         pg.push(`ALTER TABLE ${table} ALTER COLUMN ${col} SET NOT NULL;`);
@@ -261,7 +323,10 @@ export function plan(pairs: readonly TablePair[]): Plan {
       pg.push(`ALTER TABLE ${table} ADD COLUMN ${columnSql("postgres", n.table, c.new)};`);
       if (!w.rebuild) lite.push(`ALTER TABLE ${table} ADD COLUMN ${columnSql("sqlite", n.table, c.new)};`);
     }
-    if (w.pkChanged) pg.push(`ALTER TABLE ${table} ADD CONSTRAINT ${q(pkeyName(n.table))} PRIMARY KEY (${n.primaryKey.map(q).join(", ")});`);
+    if (w.pkChanged)
+      pg.push(
+        `ALTER TABLE ${table} ADD CONSTRAINT ${q(pkeyName(n.table))} PRIMARY KEY (${n.primaryKey.map(q).join(", ")});`,
+      );
     if (w.rebuild) lite.push(...rebuild(w.pair, n));
     if (w.addedIndexes.length > 0 || w.droppedIndexes.length > 0) summary.push(`index_${n.table}`);
     for (const i of w.addedIndexes) {
@@ -270,9 +335,16 @@ export function plan(pairs: readonly TablePair[]): Plan {
     }
     // Documentation (PostgreSQL keeps it as comments; SQLite only in CREATE TABLE text).
     if (!same(o.docs, n.docs)) pg.push(comment("TABLE", table, n.docs));
-    for (const c of pair.columns) if (c.new && c.old && !same(c.old.docs, c.new.docs)) pg.push(comment("COLUMN", `${table}.${q(c.new.name)}`, c.new.docs));
-    for (const c of pair.columns) if (c.new && !c.old && c.new.docs.length) pg.push(comment("COLUMN", `${table}.${q(c.new.name)}`, c.new.docs));
-    if (summary.length === 0 && (!same(o.docs, n.docs) || pair.columns.some((c) => c.old && c.new && !same(c.old.docs, c.new.docs)))) summary.push(`docs_${n.table}`);
+    for (const c of pair.columns)
+      if (c.new && c.old && !same(c.old.docs, c.new.docs))
+        pg.push(comment("COLUMN", `${table}.${q(c.new.name)}`, c.new.docs));
+    for (const c of pair.columns)
+      if (c.new && !c.old && c.new.docs.length) pg.push(comment("COLUMN", `${table}.${q(c.new.name)}`, c.new.docs));
+    if (
+      summary.length === 0 &&
+      (!same(o.docs, n.docs) || pair.columns.some((c) => c.old && c.new && !same(c.old.docs, c.new.docs)))
+    )
+      summary.push(`docs_${n.table}`);
   }
 
   // 4. New tables, then every new foreign key (PostgreSQL), so tables may refer to each other.
@@ -298,8 +370,10 @@ function rebuild(pair: TablePair, n: SnapshotTable): string[] {
   for (const c of pair.columns) {
     if (!c.old || !c.new) continue;
     let expr = q(c.old.name);
-    if (sqlType("sqlite", c.old.type) !== sqlType("sqlite", c.new.type)) expr = `CAST(${expr} AS ${sqlType("sqlite", c.new.type)})`;
-    if (c.old.nullable && !c.new.nullable && c.new.default) expr = `COALESCE(${expr}, ${defaultSql("sqlite", c.new.type, c.new.default)})`;
+    if (sqlType("sqlite", c.old.type) !== sqlType("sqlite", c.new.type))
+      expr = `CAST(${expr} AS ${sqlType("sqlite", c.new.type)})`;
+    if (c.old.nullable && !c.new.nullable && c.new.default)
+      expr = `COALESCE(${expr}, ${defaultSql("sqlite", c.new.type, c.new.default)})`;
     targets.push(q(c.new.name));
     sources.push(expr);
   }

@@ -105,8 +105,10 @@ export function splitStatements(sql: string): string[] {
 }
 
 const CREATE_TABLE: Record<Dialect, string> = {
-  sqlite: "CREATE TABLE IF NOT EXISTS hamlet_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
-  postgres: "CREATE TABLE IF NOT EXISTS hamlet_migrations (id integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
+  sqlite:
+    "CREATE TABLE IF NOT EXISTS hamlet_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')))",
+  postgres:
+    "CREATE TABLE IF NOT EXISTS hamlet_migrations (id integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",
 };
 
 async function lock(tx: Database): Promise<void> {
@@ -117,7 +119,9 @@ async function lock(tx: Database): Promise<void> {
 }
 
 async function appliedIn(tx: Database): Promise<AppliedMigration[]> {
-  const rows = await tx.query<{ id: unknown; name: unknown; checksum: unknown }>("SELECT id, name, checksum FROM hamlet_migrations ORDER BY id");
+  const rows = await tx.query<{ id: unknown; name: unknown; checksum: unknown }>(
+    "SELECT id, name, checksum FROM hamlet_migrations ORDER BY id",
+  );
   return rows.map((r) => ({ id: Number(r.id), name: String(r.name), checksum: String(r.checksum) }));
 }
 
@@ -148,7 +152,11 @@ export interface MigrateResult {
 }
 
 /** Applies every pending migration of `files` to `db`. Throws {@link MigrationError} on a changed history. */
-export async function migrate(db: Database, files: readonly MigrationFile[], onApply?: (name: string) => void): Promise<MigrateResult> {
+export async function migrate(
+  db: Database,
+  files: readonly MigrationFile[],
+  onApply?: (name: string) => void,
+): Promise<MigrateResult> {
   verify(await appliedMigrations(db), files);
   const applied: string[] = [];
   let upToDate = 0;
@@ -156,27 +164,38 @@ export async function migrate(db: Database, files: readonly MigrationFile[], onA
     // SQLite changes tables by rebuilding them, which needs foreign keys off (a no-op inside a
     // transaction, so it is set around it) and checked before committing.
     if (db.dialect === "sqlite") await db.execute("PRAGMA foreign_keys = OFF");
-    const didApply = await db.transaction(async (tx) => {
-      await lock(tx);
-      const done = await appliedIn(tx);
-      verify(done, files);
-      if (done.some((a) => a.id === file.id)) return false;
-      for (const statement of splitStatements(file.sql)) {
-        try {
-          await tx.execute(statement);
-        } catch (error) {
-          throw new MigrationError(`migration ${file.name} failed: ${(error as Error).message}\n  in: ${statement.split("\n")[0]}`);
+    const didApply = await db
+      .transaction(async (tx) => {
+        await lock(tx);
+        const done = await appliedIn(tx);
+        verify(done, files);
+        if (done.some((a) => a.id === file.id)) return false;
+        for (const statement of splitStatements(file.sql)) {
+          try {
+            await tx.execute(statement);
+          } catch (error) {
+            throw new MigrationError(
+              `migration ${file.name} failed: ${(error as Error).message}\n  in: ${statement.split("\n")[0]}`,
+            );
+          }
         }
-      }
-      if (tx.dialect === "sqlite") {
-        const broken = await tx.query<{ table: string; parent: string }>("PRAGMA foreign_key_check");
-        if (broken.length > 0) throw new MigrationError(`migration ${file.name} leaves ${broken.length} row(s) with broken foreign keys (first: ${broken[0]!.table} → ${broken[0]!.parent})`);
-      }
-      await tx.execute("INSERT INTO hamlet_migrations (id, name, checksum) VALUES ($1, $2, $3)", [file.id, file.name, file.checksum]);
-      return true;
-    }).finally(async () => {
-      if (db.dialect === "sqlite") await db.execute("PRAGMA foreign_keys = ON");
-    });
+        if (tx.dialect === "sqlite") {
+          const broken = await tx.query<{ table: string; parent: string }>("PRAGMA foreign_key_check");
+          if (broken.length > 0)
+            throw new MigrationError(
+              `migration ${file.name} leaves ${broken.length} row(s) with broken foreign keys (first: ${broken[0]!.table} → ${broken[0]!.parent})`,
+            );
+        }
+        await tx.execute("INSERT INTO hamlet_migrations (id, name, checksum) VALUES ($1, $2, $3)", [
+          file.id,
+          file.name,
+          file.checksum,
+        ]);
+        return true;
+      })
+      .finally(async () => {
+        if (db.dialect === "sqlite") await db.execute("PRAGMA foreign_keys = ON");
+      });
     if (didApply) {
       applied.push(file.name);
       onApply?.(file.name);

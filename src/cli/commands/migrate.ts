@@ -23,7 +23,10 @@ export async function runMigrate(options: MigrateOptions, reporter: Reporter, cw
   const configPath = options.config ? resolve(cwd, options.config) : findConfig(cwd);
   let config: HamletConfig;
   if (configPath) {
-    const loaded = loadConfig(configPath, builtinEmitters.map((e) => e.name));
+    const loaded = loadConfig(
+      configPath,
+      builtinEmitters.map((e) => e.name),
+    );
     reporter.diagnostics(loaded.diagnostics, new Map());
     if (!loaded.config || loaded.diagnostics.some((d) => d.severity === "error")) return ExitCode.usage;
     config = loaded.config;
@@ -38,7 +41,8 @@ export async function runMigrate(options: MigrateOptions, reporter: Reporter, cw
   try {
     const target = parseDatabaseUrl(dbUrl);
     dialect = target.dialect;
-    if (target.dialect === "sqlite" && target.filename !== ":memory:") mkdirSync(dirname(resolve(cwd, target.filename)), { recursive: true });
+    if (target.dialect === "sqlite" && target.filename !== ":memory:")
+      mkdirSync(dirname(resolve(cwd, target.filename)), { recursive: true });
   } catch (error) {
     fail(`hamletc migrate: ${(error as Error).message}`);
     return ExitCode.usage;
@@ -70,7 +74,9 @@ export async function runMigrate(options: MigrateOptions, reporter: Reporter, cw
     );
     return ExitCode.ok;
   } catch (error) {
-    fail(`hamletc migrate: ${error instanceof MigrationError ? error.message : ((error as Error).stack ?? String(error))}`);
+    fail(
+      `hamletc migrate: ${error instanceof MigrationError ? error.message : ((error as Error).stack ?? String(error))}`,
+    );
     return ExitCode.failed;
   } finally {
     await db.close();
