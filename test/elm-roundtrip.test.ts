@@ -11,7 +11,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildContext } from "../emitters/elm/context.js";
-import { decoderName, encoderName, validateName } from "../emitters/elm/names.js";
+import { decoderName, encoderName, endpointName, validateName } from "../emitters/elm/names.js";
 import { constrainedTypes } from "../emitters/elm/validate-module.js";
 import type { EmittedFile } from "../src/emit/types.js";
 import type { Schema, TypeDef, TypeExpr } from "../src/schema/types.js";
@@ -45,7 +45,18 @@ function harness(cases: readonly Case[]): string {
       );
     }
   }
-  const imports = cases.flatMap((c) => [`import ${c.prefix}.Types`, `import ${c.prefix}.Validate`]);
+  for (const c of cases) {
+    for (const ep of c.schema.endpoints) {
+      branches.push(
+        `        ${JSON.stringify(`${c.name}:url:${ep.name}`)} ->\n            url ${c.prefix}.Types.${decoderName(ep.request)} (${c.prefix}.Endpoints.${endpointName(ep.name)}Url { baseUrl = "https://h" }) json\n`,
+      );
+    }
+  }
+  const imports = cases.flatMap((c) => [
+    `import ${c.prefix}.Types`,
+    `import ${c.prefix}.Validate`,
+    ...(c.schema.endpoints.length > 0 ? [`import ${c.prefix}.Endpoints`] : []),
+  ]);
   return `port module Main exposing (main)
 
 ${imports.join("\n")}
@@ -96,6 +107,16 @@ check decoder encode validate json =
                 [ ( "ok", encode value )
                 , ( "violations", Encode.list (\\v -> Encode.object [ ( "path", Encode.string v.path ), ( "message", Encode.string v.message ) ]) (validate value) )
                 ]
+
+        Err err ->
+            Encode.object [ ( "error", Encode.string (Decode.errorToString err) ) ]
+
+
+url : Decode.Decoder a -> (a -> String) -> String -> Encode.Value
+url decoder toUrl json =
+    case Decode.decodeString decoder json of
+        Ok value ->
+            Encode.object [ ( "ok", Encode.string (toUrl value) ) ]
 
         Err err ->
             Encode.object [ ( "error", Encode.string (Decode.errorToString err) ) ]
@@ -248,5 +269,128 @@ describe.skipIf(!ready)("Elm codecs agree with the wire format", () => {
       expect(reply.error, `${item.type} accepted ${item.json} as ${JSON.stringify(reply.ok)}`).toBeDefined();
       if (item.expect) expect(reply.error).toContain(item.expect);
     });
+  });
+});
+
+const UUID = "123e4567-e89b-12d3-a456-426614174000";
+const POST = {
+  id: UUID,
+  author: "ada_l",
+  body: "hello",
+  tags: [],
+  likes: 0,
+  visibility: "Public",
+  created_at: "2024-03-05T07:08:09.123Z",
+  reactions: {},
+};
+
+describe.skipIf(!ready)("Elm validators report the server's paths and messages", () => {
+  const v = (path: string, message: string) => ({ path, message });
+  const examples: { type: string; value: unknown; violations: { path: string; message: string }[] }[] = [
+    {
+      type: "example-horatio:Post",
+      value: { ...POST, author: "AB", body: "", tags: Array.from({ length: 11 }, () => "t"), likes: -1 },
+      violations: [
+        v("$.author", "expected to match pattern ^[a-z0-9_]{3,20}$"),
+        v("$.body", "expected at least 1 characters"),
+        v("$.tags", "expected at most 10 items"),
+        v("$.likes", "expected at least 0"),
+      ],
+    },
+    {
+      type: "example-horatio:GetFeedResponse",
+      value: { posts: [POST, POST, POST, { ...POST, body: "x".repeat(501) }] },
+      violations: [v("$.posts[3].body", "expected at most 500 characters")],
+    },
+    {
+      type: "example-horatio:FeedUpdate",
+      value: { tag: "Posted", post: { ...POST, body: "😀".repeat(500) } },
+      violations: [],
+    },
+    {
+      type: "valid-all-types:Everything",
+      value: {
+        text: "t",
+        anything: null,
+        grid: [],
+        names: [],
+        scores: { a: 0.5, 'b"': 2 },
+        homepage: "notaurl",
+        contact: "x",
+        count: 6,
+        nested: { street: "s", number: 0 },
+      },
+      violations: [
+        v("$.count", "expected at most 5"),
+        v("$.names", "expected at least 1 items"),
+        v('$.scores["b\\""]', "expected at most 1"),
+        v("$.homepage", "expected a URL"),
+        v("$.contact", "expected at least 3 characters"),
+        v("$.contact", "expected an email address"),
+        v("$.nested.number", "expected at least 1"),
+      ],
+    },
+    {
+      type: "edge-cases:Tree",
+      value: {
+        tag: "Branch",
+        children: [
+          { tag: "Leaf", value: -1 },
+          { tag: "Leaf", value: 1 },
+          { tag: "Leaf", value: 2 },
+          { tag: "Leaf", value: 3 },
+        ],
+      },
+      violations: [v("$.children", "expected at most 3 items"), v("$.children[0].value", "expected at least 0")],
+    },
+    {
+      type: "edge-cases:Node",
+      value: { label: "ok", kids: { k: { label: "", kids: {}, next: { label: "toolong", kids: {} } } } },
+      violations: [
+        v('$.kids["k"].next.label', "expected at most 5 characters"),
+        v('$.kids["k"].label', "expected at least 1 characters"),
+      ],
+    },
+  ];
+
+  it.each(examples)("$type", async ({ type, value, violations }) => {
+    const [reply] = await ask([{ type, json: JSON.stringify(value) }]);
+    expect(reply!.error).toBeUndefined();
+    expect(reply!.violations).toEqual(violations);
+  });
+});
+
+describe.skipIf(!ready)("Elm request URLs", () => {
+  const examples: { endpoint: string; request: unknown; url: string }[] = [
+    {
+      endpoint: "example-horatio:url:GetPost",
+      request: { id: UUID.toUpperCase() },
+      url: `https://h/api/posts/${UUID}`,
+    },
+    { endpoint: "example-horatio:url:GetFeed", request: {}, url: "https://h/api/feed?limit=20" },
+    {
+      endpoint: "example-horatio:url:GetFeed",
+      request: { author: "ada", before: "2024-03-05T08:08:09.1+01:00", limit: 5 },
+      url: "https://h/api/feed?author=ada&before=2024-03-05T07%3A08%3A09.100Z&limit=5",
+    },
+    { endpoint: "example-horatio:url:CreatePost", request: { body: "x" }, url: "https://h/api/posts" },
+    {
+      endpoint: "valid-http:url:ListItems",
+      request: { tags: ["a b", "c/d"], order: "Desc", search: "é&?" },
+      url: "https://h/api/items?search=%C3%A9%26%3F&order=Desc&tags=a%20b&tags=c%2Fd&limit=20",
+    },
+    { endpoint: "valid-http:url:UpdateItem", request: { id: UUID, name: "n" }, url: `https://h/api/items/${UUID}` },
+    { endpoint: "valid-http:url:Health", request: {}, url: "https://h/health" },
+    {
+      endpoint: "edge-cases:url:Search",
+      request: { kind: "Thing", page: -2, q: "x&y", flags: [true, false], ids: [UUID], day: "2024-02-29" },
+      url: `https://h/api/search/Thing/-2?q=x%26y&flags=true&flags=false&day=2024-02-29&ids=${UUID}`,
+    },
+  ];
+
+  it.each(examples)("$endpoint $url", async ({ endpoint, request, url }) => {
+    const [reply] = await ask([{ type: endpoint, json: JSON.stringify(request) }]);
+    expect(reply!.error).toBeUndefined();
+    expect(reply!.ok).toBe(url);
   });
 });

@@ -140,11 +140,14 @@ function endpointFunctions(ctx: ElmContext, ep: EndpointDef): { exposing: string
     "        }",
     "",
     "",
-    `${urlFn} : Config -> ${wrapped ? `{ ${def.fields.map((f, i) => `${names[i]} : ${elmType(ctx, f.type)}`).join(", ")} }` : requestType} -> String`,
+    docComment([
+      `The URL \`${fn}\` requests: path parameters filled in${ep.bodyless ? ", the other fields in the query string" : ""}.`,
+    ]) +
+      `${urlFn} : Config -> ${wrapped ? `{ ${def.fields.map((f, i) => `${names[i]} : ${elmType(ctx, f.type)}`).join(", ")} }` : requestType} -> String`,
     `${urlFn} config ${usesRequest ? "request" : "_"} =`,
     `    ${url}`,
   ].join("\n");
-  return { exposing: [fn, `${fn}Task`], source };
+  return { exposing: [fn, `${fn}Task`, urlFn], source };
 }
 
 export function endpointsModule(ctx: ElmContext, moduleName: string, typesModule: string): string | undefined {

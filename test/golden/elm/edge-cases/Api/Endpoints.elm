@@ -1,4 +1,4 @@
-module Api.Endpoints exposing (Config, put, putTask, remove, removeTask, search, searchTask)
+module Api.Endpoints exposing (Config, put, putTask, putUrl, remove, removeTask, removeUrl, search, searchTask, searchUrl)
 
 {-| Requests to the endpoints of the `edge` schema. Each endpoint has a `Cmd` version
 (results arrive as messages) and a `Task` version; both give a `Result (Hamlet.Http.Error e) a`, where `e`
@@ -57,6 +57,8 @@ searchTask config request =
         }
 
 
+{-| The URL `search` requests: path parameters filled in, the other fields in the query string.
+-}
 searchUrl : Config -> Types.SearchRequest -> String
 searchUrl config request =
     config.baseUrl
@@ -106,6 +108,8 @@ putTask config request =
         }
 
 
+{-| The URL `put` requests: path parameters filled in.
+-}
 putUrl : Config -> Types.PutRequest -> String
 putUrl config request =
     config.baseUrl ++ Hamlet.Url.path [ "api", "things", Hamlet.Uuid.toString request.id ]
@@ -140,6 +144,8 @@ removeTask config request =
         }
 
 
+{-| The URL `remove` requests: path parameters filled in, the other fields in the query string.
+-}
 removeUrl : Config -> Types.RemoveRequest -> String
 removeUrl config request =
     config.baseUrl ++ Hamlet.Url.path [ "api", "things", Hamlet.Uuid.toString request.id ]

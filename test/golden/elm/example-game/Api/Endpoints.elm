@@ -1,4 +1,4 @@
-module Api.Endpoints exposing (Config, newGame, newGameTask)
+module Api.Endpoints exposing (Config, newGame, newGameTask, newGameUrl)
 
 {-| Requests to the endpoints of the `game` schema. Each endpoint has a `Cmd` version
 (results arrive as messages) and a `Task` version; both give a `Result (Hamlet.Http.Error e) a`, where `e`
@@ -52,6 +52,8 @@ newGameTask config request =
         }
 
 
+{-| The URL `newGame` requests: path parameters filled in.
+-}
 newGameUrl : Config -> Types.NewGameRequest -> String
 newGameUrl config request =
     config.baseUrl ++ Hamlet.Url.path [ "api", "games" ]

@@ -1,4 +1,4 @@
-module Api.Endpoints exposing (Config, placeOrder, placeOrderTask)
+module Api.Endpoints exposing (Config, placeOrder, placeOrderTask, placeOrderUrl)
 
 {-| Requests to the endpoints of the `corpus` schema. Each endpoint has a `Cmd` version
 (results arrive as messages) and a `Task` version; both give a `Result (Hamlet.Http.Error e) a`, where `e`
@@ -55,6 +55,8 @@ placeOrderTask config request =
         }
 
 
+{-| The URL `placeOrder` requests: path parameters filled in.
+-}
 placeOrderUrl : Config -> Types.PlaceOrderRequest -> String
 placeOrderUrl config request =
     config.baseUrl ++ Hamlet.Url.path [ "api", "orders" ]

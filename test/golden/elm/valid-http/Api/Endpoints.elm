@@ -1,4 +1,4 @@
-module Api.Endpoints exposing (Config, deleteItem, deleteItemTask, getItem, getItemTask, health, healthTask, listItems, listItemsTask, updateItem, updateItemTask)
+module Api.Endpoints exposing (Config, deleteItem, deleteItemTask, deleteItemUrl, getItem, getItemTask, getItemUrl, health, healthTask, healthUrl, listItems, listItemsTask, listItemsUrl, updateItem, updateItemTask, updateItemUrl)
 
 {-| Requests to the endpoints of the `corpus` schema. Each endpoint has a `Cmd` version
 (results arrive as messages) and a `Task` version; both give a `Result (Hamlet.Http.Error e) a`, where `e`
@@ -57,6 +57,8 @@ listItemsTask config request =
         }
 
 
+{-| The URL `listItems` requests: path parameters filled in, the other fields in the query string.
+-}
 listItemsUrl : Config -> Types.ListItemsRequest -> String
 listItemsUrl config request =
     config.baseUrl
@@ -102,6 +104,8 @@ getItemTask config request =
         }
 
 
+{-| The URL `getItem` requests: path parameters filled in, the other fields in the query string.
+-}
 getItemUrl : Config -> Types.GetItemRequest -> String
 getItemUrl config request =
     config.baseUrl ++ Hamlet.Url.path [ "api", "items", Hamlet.Uuid.toString request.id ]
@@ -144,6 +148,8 @@ updateItemTask config request =
         }
 
 
+{-| The URL `updateItem` requests: path parameters filled in.
+-}
 updateItemUrl : Config -> Types.UpdateItemRequest -> String
 updateItemUrl config request =
     config.baseUrl ++ Hamlet.Url.path [ "api", "items", Hamlet.Uuid.toString request.id ]
@@ -181,6 +187,8 @@ deleteItemTask config request =
         }
 
 
+{-| The URL `deleteItem` requests: path parameters filled in, the other fields in the query string.
+-}
 deleteItemUrl : Config -> Types.DeleteItemRequest -> String
 deleteItemUrl config request =
     config.baseUrl ++ Hamlet.Url.path [ "api", "items", Hamlet.Uuid.toString request.id ]
@@ -215,6 +223,8 @@ healthTask config request =
         }
 
 
+{-| The URL `health` requests: path parameters filled in, the other fields in the query string.
+-}
 healthUrl : Config -> Types.HealthRequest -> String
 healthUrl config _ =
     config.baseUrl ++ Hamlet.Url.path [ "health" ]

@@ -1,4 +1,4 @@
-module Api.Endpoints exposing (Config, products, productsTask)
+module Api.Endpoints exposing (Config, products, productsTask, productsUrl)
 
 {-| Requests to the endpoints of the `shop` schema. Each endpoint has a `Cmd` version
 (results arrive as messages) and a `Task` version; both give a `Result (Hamlet.Http.Error e) a`, where `e`
@@ -52,6 +52,8 @@ productsTask config request =
         }
 
 
+{-| The URL `products` requests: path parameters filled in, the other fields in the query string.
+-}
 productsUrl : Config -> Types.ProductsRequest -> String
 productsUrl config _ =
     config.baseUrl ++ Hamlet.Url.path [ "api", "products" ]
