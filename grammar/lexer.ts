@@ -1,7 +1,7 @@
 /**
  * Turns text into tokens, comments and lexical diagnostics. Never throws.
  */
-import { Lexer, type IToken } from "chevrotain";
+import { Lexer, type IToken } from "./chevrotain.js";
 import type { Comment, DocComment, Span } from "../src/ast/nodes.js";
 import { diagnostic } from "../src/diagnostics/messages.js";
 import type { Diagnostic } from "../src/diagnostics/types.js";

@@ -8,7 +8,7 @@ import {
   type IParserErrorMessageProvider,
   type IToken,
   type TokenType,
-} from "chevrotain";
+} from "./chevrotain.js";
 import type * as ast from "../src/ast/nodes.js";
 import { diagnostic } from "../src/diagnostics/messages.js";
 import type { Diagnostic } from "../src/diagnostics/types.js";

@@ -6,7 +6,7 @@
  * The TextMate grammar is generated from the tables exported here, so highlighting cannot
  * drift from the lexer.
  */
-import { createToken, Lexer, type TokenType } from "chevrotain";
+import { createToken, Lexer, type TokenType } from "./chevrotain.js";
 
 /** Matches any token; lets the parser skip junk between declarations. */
 export const AnyToken = createToken({ name: "AnyToken", pattern: Lexer.NA });
