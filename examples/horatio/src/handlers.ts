@@ -65,18 +65,18 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     async getPost(request, { kv }) {
       const stored = await kv.get(POST_PREFIX + request.id);
       const decoded = stored === undefined ? undefined : decodePost(stored);
-      if (decoded === undefined || !decoded.ok) return fail({ tag: "NotFound" as const });
+      if (decoded === undefined || !decoded.ok) return fail({ tag: "NotFound" });
       return decoded.value;
     },
 
     async createPost(request, { kv, session }) {
       const handle = session.data["handle"];
       if (typeof handle !== "string") throw new Error("session without a handle");
-      if (banned.has(handle)) return fail({ tag: "Banned" as const, reason: "this account may not post" });
+      if (banned.has(handle)) return fail({ tag: "Banned", reason: "this account may not post" });
       const counterKey = `rate:${handle}`;
       const count = await kv.get(counterKey);
       const used = typeof count === "number" ? count : 0;
-      if (used >= postsPerMinute) return fail({ tag: "RateLimited" as const, retry_after_s: 60 });
+      if (used >= postsPerMinute) return fail({ tag: "RateLimited", retry_after_s: 60 });
       await kv.set(counterKey, used + 1, { ttlSeconds: 60 });
       const post: Post = {
         id: randomUUID() as Uuid,
