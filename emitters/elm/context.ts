@@ -20,11 +20,12 @@ export interface ElmContext {
 
 export function buildContext(schema: Schema): ElmContext {
   const types = typeMap(schema);
+  const wrapped = wrappedTypes(schema, types);
   return {
     schema,
     types,
-    variants: variantNames(schema),
-    wrapped: wrappedTypes(schema, types),
+    variants: variantNames(schema, wrapped),
+    wrapped,
     component: components(schema, (t) => refs(t, () => true)),
     qualifier: "",
   };

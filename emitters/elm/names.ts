@@ -79,9 +79,15 @@ export const validateAtName = (type: string): string => `validate${typeName(type
 export const endpointName = (name: string): string => lowerFirst(typeName(name));
 
 /** Constructor names of every enum variant, after the clash rule. */
-export function variantNames(schema: Schema): Map<string, Map<string, string>> {
+export function variantNames(
+  schema: Schema,
+  wrapped: ReadonlySet<string> = new Set(),
+): Map<string, Map<string, string>> {
   const enums = schema.types.filter((t): t is EnumDef => t.kind === "enum");
-  const recordNames = new Set(schema.types.filter((t) => t.kind === "record").map((t) => typeName(t.name)));
+  // Record aliases define a constructor of their name, and so do wrapped (recursive) aliases.
+  const recordNames = new Set(
+    schema.types.filter((t) => t.kind === "record" || wrapped.has(t.name)).map((t) => typeName(t.name)),
+  );
   const owners = new Map<string, number>();
   for (const e of enums)
     for (const v of e.variants) owners.set(typeName(v.name), (owners.get(typeName(v.name)) ?? 0) + 1);
