@@ -1,16 +1,20 @@
 /** `hamletc lsp` as an editor drives it: a real process speaking JSON-RPC over stdio. */
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { TextDocument } from "vscode-languageserver-textdocument";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "../grammar/parser.js";
 import { completionContext } from "../src/lsp/completion-context.js";
 import { completion } from "../src/lsp/completion.js";
 import { definition } from "../src/lsp/definition.js";
+import { diagnosticsFor } from "../src/lsp/diagnostics.js";
+import { formatting } from "../src/lsp/formatting.js";
 import { hover } from "../src/lsp/hover.js";
 import { nodeAt } from "../src/lsp/node-at.js";
+import { uriToPath } from "../src/lsp/uri.js";
 import { Workspace } from "../src/lsp/workspace.js";
 import { repoRoot } from "./support/corpus.js";
 import { LspClient, type Notification } from "./support/lsp-client.js";
@@ -60,6 +64,17 @@ endpoint GetPost: GET "/api/posts/{id}" {
 `;
 const FIXED = BROKEN.replace("Strng", "String");
 
+function run(command: string, args: string[], cwd: string): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString("utf8")));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString("utf8")));
+    child.on("error", (error) => resolve({ status: null, output: error.message }));
+    child.on("close", (status) => resolve({ status, output }));
+  });
+}
+
 /** The position of the `nth` occurrence of `needle` in `text`, plus `delta` characters. */
 function positionOf(text: string, needle: string, delta = 0, nth = 0): Position {
   let offset = -1;
@@ -90,8 +105,9 @@ describe("hamletc lsp", () => {
   const outDir = join(repoRoot, "test", ".tmp", `lsp-dist-${process.pid}`);
 
   beforeAll(async () => {
-    const build = spawnSync("npx", ["tsc", "-p", "tsconfig.build.json", "--outDir", outDir], { cwd: repoRoot, encoding: "utf8" });
-    expect(build.status, build.stdout + build.stderr).toBe(0);
+    // Asynchronously: a long synchronous build would starve the test worker's own messaging.
+    const build = await run("npx", ["tsc", "-p", "tsconfig.build.json", "--outDir", outDir], repoRoot);
+    expect(build.status, build.output).toBe(0);
     // The same launcher as bin/hamletc.js, pointed at this build.
     const launcher = join(outDir, "hamletc.js");
     const bin = readFileSync(join(repoRoot, "bin", "hamletc.js"), "utf8");
@@ -326,5 +342,49 @@ describe("language server modules", () => {
     expect(nodeAt(document, at("step pack -> { boxes", 16))).toMatchObject({ kind: "field", field: { name: { name: "boxes" } } });
     expect(nodeAt(document, at("@primary", 1))).toMatchObject({ kind: "annotation", annotation: { name: { name: "primary" } } });
     expect(nodeAt(document, at("model UserRow", 2))).toBeUndefined();
+  });
+});
+
+describe("language server edge cases", () => {
+  it("gives no formatting edits for text with syntax errors or already formatted text", () => {
+    expect(formatting("record A {\n  b: \n", "/x/a.hamlet")).toEqual([]);
+    expect(formatting("package a\n\nrecord A { b: Int }\n", "/x/a.hamlet")).toEqual([]);
+  });
+
+  it("checks documents that are not files yet, from their unsaved text", () => {
+    const text = "package draft\n\nrecord A { b: Strng }\n";
+    const open = TextDocument.create("untitled:Untitled-1", "hamlet", 1, text);
+    const workspace = new Workspace({ all: () => [open] });
+    const diagnostics = diagnosticsFor(workspace, uriToPath(open.uri), text);
+    expect(diagnostics.map((d) => d.code)).toEqual(["HAM0201"]);
+    expect(diagnostics[0]!.range.start).toEqual({ line: 2, character: 14 });
+  });
+});
+
+describe("language server features from hamlet.toml", () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "hamletc-lsp-config-"));
+    writeFileSync(join(dir, "hamlet.toml"), '[hamlet]\nschema = ["schema/*.hamlet"]\n\n[hamlet.features]\ndatabase = true\nevent_store = false\n');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("uses the features of the nearest hamlet.toml", () => {
+    const text = "package flows\n\nevent Started { id: Uuid }\n\nworkflow Run {\n  trigger Started\n  step go\n}\n";
+    const path = join(dir, "schema", "flows.hamlet");
+    const open = TextDocument.create(pathToFileURL(path).href, "hamlet", 1, text);
+    const diagnostics = diagnosticsFor(new Workspace({ all: () => [open] }), path, text);
+    const workflow = diagnostics.find((d) => d.message.includes("event_store"));
+    expect(workflow, JSON.stringify(diagnostics)).toBeDefined();
+    expect(workflow!.severity).toBe(1);
+    // Without a hamlet.toml, every feature is on.
+    const bareDir = mkdtempSync(join(tmpdir(), "hamletc-lsp-bare-"));
+    try {
+      const bare = join(bareDir, "flows.hamlet");
+      const bareOpen = TextDocument.create(pathToFileURL(bare).href, "hamlet", 1, text);
+      expect(diagnosticsFor(new Workspace({ all: () => [bareOpen] }), bare, text)).toEqual([]);
+    } finally {
+      rmSync(bareDir, { recursive: true, force: true });
+    }
   });
 });
