@@ -112,27 +112,29 @@ function responses(schema: Schema, response: TypeExpr | undefined, errors: strin
   out[response ? "200" : "204"] = response ? { description: statusText(200), content: jsonContent(typeSchema(schema, response)) } : { description: statusText(204) };
   const byStatus = new Map<number, ErrorCase[]>();
   const add = (status: number, c: ErrorCase) => byStatus.set(status, [...(byStatus.get(status) ?? []), c]);
-  if (validates) add(400, { component: VALIDATION_FAILED, tag: "ValidationFailed" });
-  if (auth) add(401, { component: UNAUTHORIZED, tag: "Unauthorized" });
-  add(500, { component: INTERNAL_ERROR, tag: "InternalError" });
+  if (validates) add(400, { component: VALIDATION_FAILED, tag: "ValidationFailed", description: statusText(400) });
+  if (auth) add(401, { component: UNAUTHORIZED, tag: "Unauthorized", description: statusText(401) });
+  add(500, { component: INTERNAL_ERROR, tag: "InternalError", description: statusText(500) });
   if (errors !== undefined) {
     const def = findEnum(schema, errors);
     for (const v of def.variants) {
       const status = v.status ?? 422;
       const existing = byStatus.get(status) ?? [];
-      // A declared variant with the runtime's own tag (e.g. `Unauthorized`) replaces the runtime's one.
-      byStatus.set(status, existing.filter((c) => c.tag !== v.name));
+      // A declared variant with the runtime's own tag and no fields (`Unauthorized`) is the same
+      // body as the runtime's: keep one. With fields, both bodies remain possible.
+      if (v.fields.length === 0) byStatus.set(status, existing.filter((c) => c.tag !== v.name));
       add(status, { component: variantComponentName(def.name, v.name), tag: v.name, ...variantNote(v) });
     }
   }
   for (const status of [...byStatus.keys()].sort((a, b) => a - b)) {
     const cases = byStatus.get(status)!;
-    const declared = cases.filter((c) => c.description !== undefined).map((c) => `- \`${c.tag}\`: ${c.description}`);
-    const description = [cases.length === 1 && cases[0]!.description !== undefined ? cases[0]!.description : statusText(status), ...(cases.length > 1 ? declared : [])].join("\n");
-    const body: JsonSchema =
-      cases.length === 1
-        ? ref(cases[0]!.component)
-        : { oneOf: cases.map((c) => ref(c.component)), discriminator: { propertyName: "tag", mapping: Object.fromEntries(cases.map((c) => [c.tag, ref(c.component).$ref])) } };
+    const description =
+      cases.length === 1 ? (cases[0]!.description ?? statusText(status)) : ["One of:", ...cases.map((c) => `- \`${c.tag}\`${c.description === undefined ? "" : `: ${c.description}`}`)].join("\n");
+    const uniqueTags = new Set(cases.map((c) => c.tag)).size === cases.length;
+    let body: JsonSchema;
+    if (cases.length === 1) body = ref(cases[0]!.component);
+    else if (uniqueTags) body = { oneOf: cases.map((c) => ref(c.component)), discriminator: { propertyName: "tag", mapping: Object.fromEntries(cases.map((c) => [c.tag, ref(c.component).$ref])) } };
+    else body = { anyOf: cases.map((c) => ref(c.component)) }; // same tag, different shapes: no discriminator
     out[String(status)] = { description, content: jsonContent(body) };
   }
   return out;
