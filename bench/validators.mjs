@@ -60,13 +60,25 @@ async function generatedValidators() {
 
 // --- the payload -------------------------------------------------------------------------------
 function payload(count) {
-  const words = ["hello", "world", "elm", "types", "schema", "wire", "café", "naïve", "🎭", "hamlet", "to be", "or not"];
+  const words = [
+    "hello",
+    "world",
+    "elm",
+    "types",
+    "schema",
+    "wire",
+    "café",
+    "naïve",
+    "🎭",
+    "hamlet",
+    "to be",
+    "or not",
+  ];
   const posts = [];
   let seed = 42;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const pick = (list) => list[Math.floor(random() * list.length)];
-  const uuid = () =>
-    "xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx".replace(/x/g, () => Math.floor(random() * 16).toString(16));
+  const uuid = () => "xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx".replace(/x/g, () => Math.floor(random() * 16).toString(16));
   for (let i = 0; i < count; i++) {
     const body = Array.from({ length: 5 + Math.floor(random() * 40) }, () => pick(words)).join(" ");
     const post = {
@@ -114,25 +126,38 @@ const postSchema = {
 const feedSchema = {
   type: "object",
   required: ["posts"],
-  properties: { posts: { type: "array", items: postSchema }, next_before: { anyOf: [timestampSchema, { type: "null" }] } },
+  properties: {
+    posts: { type: "array", items: postSchema },
+    next_before: { anyOf: [timestampSchema, { type: "null" }] },
+  },
   ...noForbiddenKeys,
 };
 
 // --- zod -----------------------------------------------------------------------------------------
 const zPost = z.object({
-  id: z.string().uuid().transform((s) => s.toLowerCase()),
+  id: z
+    .string()
+    .uuid()
+    .transform((s) => s.toLowerCase()),
   author: z.string().regex(/^[a-z0-9_]{3,20}$/),
   body: z.string().min(1).max(500),
   tags: z.array(z.string()).max(10),
   reply_to: z.string().uuid().nullish(),
   likes: z.number().int().safe().min(0),
   visibility: z.enum(["Public", "Followers", "Private"]),
-  created_at: z.string().datetime({ offset: true }).transform((s) => new Date(s)),
+  created_at: z
+    .string()
+    .datetime({ offset: true })
+    .transform((s) => new Date(s)),
   reactions: z.record(z.number().int().safe()),
 });
 const zFeed = z.object({
   posts: z.array(zPost),
-  next_before: z.string().datetime({ offset: true }).transform((s) => new Date(s)).nullish(),
+  next_before: z
+    .string()
+    .datetime({ offset: true })
+    .transform((s) => new Date(s))
+    .nullish(),
 });
 
 // --- timing --------------------------------------------------------------------------------------
@@ -176,7 +201,11 @@ const candidates = [
 ];
 for (const [name, accepts] of candidates) {
   if (!accepts(input)) {
-    const detail = name.startsWith("hamlet") ? generated.decodeGetFeedResponse(input).errors : name.startsWith("ajv") ? ajvValidate.errors : zFeed.safeParse(input).error.issues;
+    const detail = name.startsWith("hamlet")
+      ? generated.decodeGetFeedResponse(input).errors
+      : name.startsWith("ajv")
+        ? ajvValidate.errors
+        : zFeed.safeParse(input).error.issues;
     throw new Error(`${name} rejects the payload: ${JSON.stringify(detail).slice(0, 500)}`);
   }
 }
@@ -185,13 +214,21 @@ const broken = JSON.parse(JSON.stringify(input));
 broken.posts[3].body = "x".repeat(501);
 for (const [name, accepts] of candidates) if (accepts(broken)) throw new Error(`${name} accepts a 501-character body`);
 
-console.log(`Decoding a GetFeedResponse with ${POSTS} posts (${JSON.stringify(input).length} bytes of JSON), Node ${process.version}`);
+console.log(
+  `Decoding a GetFeedResponse with ${POSTS} posts (${JSON.stringify(input).length} bytes of JSON), Node ${process.version}`,
+);
 const results = benchmark(candidates, input);
 const base = results[0][1];
-const rows = results.map(([name, ops]) => [name, Math.round(ops).toLocaleString("en-US"), `${(base / ops).toFixed(2)}x`, `${(1e6 / ops).toFixed(1)} µs`]);
+const rows = results.map(([name, ops]) => [
+  name,
+  Math.round(ops).toLocaleString("en-US"),
+  `${(base / ops).toFixed(2)}x`,
+  `${(1e6 / ops).toFixed(1)} µs`,
+]);
 const header = ["validator", "ops/s", "hamlet speed-up", "per payload"];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-const line = (cells) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;
+const line = (cells) =>
+  `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |`;
 console.log(line(header));
 console.log(`|${widths.map((w, i) => (i === 0 ? ":" : "") + "-".repeat(w + 1) + (i === 0 ? "" : ":")).join("|")}|`);
 for (const row of rows) console.log(line(row));

@@ -22,7 +22,9 @@ const exampleDir = join(repoRoot, "examples", "horatio");
 
 describe("examples/horatio sources", () => {
   it("schema/horatio.hamlet is byte-identical to the shared example", () => {
-    expect(readFileSync(join(exampleDir, "schema", "horatio.hamlet"))).toEqual(readFileSync(join(sharedExamplesDir, "horatio.hamlet")));
+    expect(readFileSync(join(exampleDir, "schema", "horatio.hamlet"))).toEqual(
+      readFileSync(join(sharedExamplesDir, "horatio.hamlet")),
+    );
   });
 
   it("generated/typescript is what the emitter makes of the shared example", async () => {
@@ -34,7 +36,10 @@ describe("examples/horatio sources", () => {
     // Other emitters may add files to the same folder (repositories.ts); compare ours.
     expect(readdirSync(dir)).toEqual(expect.arrayContaining([...files.keys()]));
     for (const [path, content] of files) {
-      expect(readFileSync(join(dir, path), "utf8"), `examples/horatio/generated/typescript/${path} is stale: run \`node ../../bin/hamletc.js build\` in examples/horatio`).toBe(content);
+      expect(
+        readFileSync(join(dir, path), "utf8"),
+        `examples/horatio/generated/typescript/${path} is stale: run \`node ../../bin/hamletc.js build\` in examples/horatio`,
+      ).toBe(content);
     }
   });
 });
@@ -66,17 +71,30 @@ describe.each(testDialects)("horatio end to end on %s", (dialect) => {
 
   async function login(host: string, handle: string): Promise<CookieJar> {
     const jar = new CookieJar();
-    const res = await rawRequest(`${url}/dev/login`, { method: "POST", host, headers: { "content-type": "application/json" }, body: JSON.stringify({ handle }), jar });
+    const res = await rawRequest(`${url}/dev/login`, {
+      method: "POST",
+      host,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ handle }),
+      jar,
+    });
     expect(res.status).toBe(200);
     return jar;
   }
-  const clientFor = (host: string, jar = new CookieJar()) => createClient({ baseUrl: url, fetch: hostFetch(host, jar) });
+  const clientFor = (host: string, jar = new CookieJar()) =>
+    createClient({ baseUrl: url, fetch: hostFetch(host, jar) });
 
   it("creates, reads and lists posts through the generated client", async () => {
     const client = clientFor("alpha.test", await login("alpha.test", "alice"));
     const created = await client.createPost({ body: "hello #world from alice", visibility: "Public" });
     if (!created.ok) throw new Error(JSON.stringify(created));
-    expect(created.value).toMatchObject({ author: "alice", body: "hello #world from alice", tags: ["world"], likes: 0, visibility: "Public" });
+    expect(created.value).toMatchObject({
+      author: "alice",
+      body: "hello #world from alice",
+      tags: ["world"],
+      likes: 0,
+      visibility: "Public",
+    });
     expect(created.value.created_at).toBeInstanceOf(Date);
     const read = await client.getPost({ id: created.value.id });
     expect(read).toEqual({ ok: true, value: created.value });
@@ -93,7 +111,12 @@ describe.each(testDialects)("horatio end to end on %s", (dialect) => {
 
   it("answers a declared error with its status (client and raw)", async () => {
     const client = clientFor("alpha.test");
-    expect(await client.getPost({ id: missingId })).toEqual({ ok: false, kind: "error", status: 404, error: { tag: "NotFound" } });
+    expect(await client.getPost({ id: missingId })).toEqual({
+      ok: false,
+      kind: "error",
+      status: 404,
+      error: { tag: "NotFound" },
+    });
     const raw = await rawRequest(`${url}/api/posts/${missingId}`, { host: "alpha.test" });
     expect([raw.status, raw.body]).toEqual([404, '{"tag":"NotFound"}']);
   });
@@ -102,14 +125,37 @@ describe.each(testDialects)("horatio end to end on %s", (dialect) => {
     const jar = await login("alpha.test", "bob");
     const client = clientFor("alpha.test", jar);
     for (let i = 0; i < 3; i++) expect((await client.createPost({ body: `post ${i}` })).ok).toBe(true);
-    expect(await client.createPost({ body: "one too many" })).toEqual({ ok: false, kind: "error", status: 429, error: { tag: "RateLimited", retry_after_s: 60 } });
-    const banned = await rawRequest(`${url}/api/posts`, { method: "POST", host: "alpha.test", jar: await login("alpha.test", "mallory"), headers: { "content-type": "application/json" }, body: '{"body":"hi"}' });
-    expect([banned.status, JSON.parse(banned.body)]).toEqual([422, { tag: "Banned", reason: "this account may not post" }]);
+    expect(await client.createPost({ body: "one too many" })).toEqual({
+      ok: false,
+      kind: "error",
+      status: 429,
+      error: { tag: "RateLimited", retry_after_s: 60 },
+    });
+    const banned = await rawRequest(`${url}/api/posts`, {
+      method: "POST",
+      host: "alpha.test",
+      jar: await login("alpha.test", "mallory"),
+      headers: { "content-type": "application/json" },
+      body: '{"body":"hi"}',
+    });
+    expect([banned.status, JSON.parse(banned.body)]).toEqual([
+      422,
+      { tag: "Banned", reason: "this account may not post" },
+    ]);
   });
 
   it("answers 401 without a session", async () => {
-    expect(await clientFor("alpha.test").createPost({ body: "anonymous" })).toEqual({ ok: false, kind: "unauthorized", status: 401 });
-    const raw = await rawRequest(`${url}/api/posts`, { method: "POST", host: "alpha.test", headers: { "content-type": "application/json" }, body: '{"body":"x"}' });
+    expect(await clientFor("alpha.test").createPost({ body: "anonymous" })).toEqual({
+      ok: false,
+      kind: "unauthorized",
+      status: 401,
+    });
+    const raw = await rawRequest(`${url}/api/posts`, {
+      method: "POST",
+      host: "alpha.test",
+      headers: { "content-type": "application/json" },
+      body: '{"body":"x"}',
+    });
     expect([raw.status, raw.body]).toEqual([401, '{"tag":"Unauthorized"}']);
   });
 
@@ -127,12 +173,25 @@ describe.each(testDialects)("horatio end to end on %s", (dialect) => {
       },
     ]);
     const limit = await rawRequest(`${url}/api/feed?limit=2.5`, { host: "alpha.test" });
-    expect(JSON.parse(limit.body)).toEqual({ tag: "ValidationFailed", issues: [{ path: "$query.limit", message: "expected an integer" }] });
+    expect(JSON.parse(limit.body)).toEqual({
+      tag: "ValidationFailed",
+      issues: [{ path: "$query.limit", message: "expected an integer" }],
+    });
     const path = await rawRequest(`${url}/api/posts/not-a-uuid`, { host: "alpha.test" });
-    expect([path.status, JSON.parse(path.body)]).toEqual([400, { tag: "ValidationFailed", issues: [{ path: "$path.id", message: "expected a UUID" }] }]);
+    expect([path.status, JSON.parse(path.body)]).toEqual([
+      400,
+      { tag: "ValidationFailed", issues: [{ path: "$path.id", message: "expected a UUID" }] },
+    ]);
 
     const jar = await login("alpha.test", "carol");
-    const post = (body: string) => rawRequest(`${url}/api/posts`, { method: "POST", host: "alpha.test", jar, headers: { "content-type": "application/json" }, body });
+    const post = (body: string) =>
+      rawRequest(`${url}/api/posts`, {
+        method: "POST",
+        host: "alpha.test",
+        jar,
+        headers: { "content-type": "application/json" },
+        body,
+      });
     const bad = await post(JSON.stringify({ body: "", visibility: "Secret", publish_at: "2024-02-30T00:00:00Z" }));
     expect([bad.status, JSON.parse(bad.body)]).toEqual([
       400,
@@ -148,15 +207,27 @@ describe.each(testDialects)("horatio end to end on %s", (dialect) => {
     // 500 code points (astral characters are two UTF-16 units each) pass, 501 do not.
     expect((await post(JSON.stringify({ body: "😀".repeat(500) }))).status).toBe(200);
     const long = await post(JSON.stringify({ body: "😀".repeat(501) }));
-    expect(JSON.parse(long.body)).toEqual({ tag: "ValidationFailed", issues: [{ path: "$.body", message: "expected at most 500 characters" }] });
+    expect(JSON.parse(long.body)).toEqual({
+      tag: "ValidationFailed",
+      issues: [{ path: "$.body", message: "expected at most 500 characters" }],
+    });
     const missing = await post("{}");
-    expect(JSON.parse(missing.body)).toEqual({ tag: "ValidationFailed", issues: [{ path: "$.body", message: "is required" }] });
+    expect(JSON.parse(missing.body)).toEqual({
+      tag: "ValidationFailed",
+      issues: [{ path: "$.body", message: "is required" }],
+    });
     const notObject = await post("[1]");
-    expect([notObject.status, JSON.parse(notObject.body)]).toEqual([400, { tag: "ValidationFailed", issues: [{ path: "$", message: "expected an object" }] }]);
+    expect([notObject.status, JSON.parse(notObject.body)]).toEqual([
+      400,
+      { tag: "ValidationFailed", issues: [{ path: "$", message: "expected an object" }] },
+    ]);
     const polluted = await post('{"body":"x","constructor":{"prototype":{}}}');
     expect(polluted.status).toBe(400);
     const constructorKey = await post('{"body":"x","constructor":1}');
-    expect(JSON.parse(constructorKey.body)).toEqual({ tag: "ValidationFailed", issues: [{ path: "$", message: 'forbidden key "constructor"' }] });
+    expect(JSON.parse(constructorKey.body)).toEqual({
+      tag: "ValidationFailed",
+      issues: [{ path: "$", message: 'forbidden key "constructor"' }],
+    });
   });
 
   it("keeps tenants apart (Host header)", async () => {
@@ -164,7 +235,12 @@ describe.each(testDialects)("horatio end to end on %s", (dialect) => {
     const created = await alpha.createPost({ body: "only on alpha" });
     if (!created.ok) throw new Error(JSON.stringify(created));
     const beta = clientFor("beta.test", await login("beta.test", "erin"));
-    expect(await beta.getPost({ id: created.value.id })).toEqual({ ok: false, kind: "error", status: 404, error: { tag: "NotFound" } });
+    expect(await beta.getPost({ id: created.value.id })).toEqual({
+      ok: false,
+      kind: "error",
+      status: 404,
+      error: { tag: "NotFound" },
+    });
     const betaFeed = await beta.getFeed({});
     expect(betaFeed.ok && betaFeed.value.posts).toEqual([]);
     const own = await beta.createPost({ body: "only on beta" });
@@ -175,9 +251,18 @@ describe.each(testDialects)("horatio end to end on %s", (dialect) => {
     expect(alphaFeed.value.posts.map((p) => p.body)).not.toContain("only on beta");
     // An alpha session cookie means nothing on beta.
     const crossJar = await login("alpha.test", "frank");
-    expect(await clientFor("beta.test", crossJar).createPost({ body: "sneaky" })).toEqual({ ok: false, kind: "unauthorized", status: 401 });
+    expect(await clientFor("beta.test", crossJar).createPost({ body: "sneaky" })).toEqual({
+      ok: false,
+      kind: "unauthorized",
+      status: 401,
+    });
     // Unknown host: no tenant.
-    expect(await clientFor("gamma.test").getFeed({})).toEqual({ ok: false, kind: "http", status: 404, body: { tag: "UnknownTenant" } });
+    expect(await clientFor("gamma.test").getFeed({})).toEqual({
+      ok: false,
+      kind: "http",
+      status: 404,
+      body: { tag: "UnknownTenant" },
+    });
   });
 });
 
@@ -185,7 +270,9 @@ describe("generated routes around a crashing handler", () => {
   let app: HamletServer;
   let url: string;
   beforeAll(async () => {
-    app = await createHamletServer({ config: { ...config, database: { url: ":memory:" }, tenants: { mode: "single" } } });
+    app = await createHamletServer({
+      config: { ...config, database: { url: ":memory:" }, tenants: { mode: "single" } },
+    });
     const handlers: Handlers = {
       getFeed: async () => {
         throw new Error("secret database password in the message");
@@ -228,6 +315,10 @@ describe("generated routes around a crashing handler", () => {
   });
 
   it("the client reports network errors", async () => {
-    expect(await createClient({ baseUrl: url, fetch: unreachableFetch }).getFeed({})).toEqual({ ok: false, kind: "network", message: "fetch failed: connect ECONNREFUSED" });
+    expect(await createClient({ baseUrl: url, fetch: unreachableFetch }).getFeed({})).toEqual({
+      ok: false,
+      kind: "network",
+      message: "fetch failed: connect ECONNREFUSED",
+    });
   });
 });

@@ -27,10 +27,16 @@ describe("typescript goldens", () => {
         return;
       }
       const expected = existsSync(dir) ? readdirSync(dir).sort() : [];
-      expect(expected, `goldens of ${c.name} are missing or stale: run RECORD=1 npx vitest run test/typescript-golden.test.ts`).toEqual([...files.keys()].sort());
+      expect(
+        expected,
+        `goldens of ${c.name} are missing or stale: run RECORD=1 npx vitest run test/typescript-golden.test.ts`,
+      ).toEqual([...files.keys()].sort());
       for (const [path, content] of files) {
         const golden = readFileSync(join(dir, path), "utf8");
-        expect(content, `test/golden/typescript/${c.name}/${path} is stale: run RECORD=1 npx vitest run test/typescript-golden.test.ts`).toBe(golden);
+        expect(
+          content,
+          `test/golden/typescript/${c.name}/${path} is stale: run RECORD=1 npx vitest run test/typescript-golden.test.ts`,
+        ).toBe(golden);
       }
     });
   }

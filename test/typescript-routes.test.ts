@@ -9,7 +9,15 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createHamletServer, fail, fromText, queryValue, relocateIssues, startServer, type HamletServer } from "../runtime-node/src/index.js";
+import {
+  createHamletServer,
+  fail,
+  fromText,
+  queryValue,
+  relocateIssues,
+  startServer,
+  type HamletServer,
+} from "../runtime-node/src/index.js";
 import { corpus } from "./support/corpus.js";
 import { compileSchema, emitTypescript, tmpRoot, writeFiles } from "./support/ts-emit.js";
 import { CookieJar, hostFetch, rawRequest } from "./support/ts-http.js";
@@ -61,7 +69,10 @@ describe("generated routes for valid/http", () => {
   beforeAll(async () => {
     const entry = corpus("valid").find((c) => c.name === "valid/http")!.entry;
     mkdirSync(dir, { recursive: true });
-    writeFiles(join(dir, "typescript"), await emitTypescript(compileSchema(entry), "../../../../runtime-node/src/index.js"));
+    writeFiles(
+      join(dir, "typescript"),
+      await emitTypescript(compileSchema(entry), "../../../../runtime-node/src/index.js"),
+    );
     const server = (await import(join(dir, "typescript", "server.ts"))) as Module;
     const clientModule = (await import(join(dir, "typescript", "client.ts"))) as Module;
     app = await createHamletServer({
@@ -78,7 +89,9 @@ describe("generated routes for valid/http", () => {
     const handlers = {
       listItems: async (request: { search?: string; order: string; tags: string[]; limit: number }) => {
         seen.push(request);
-        const all = [...items.values()].sort((a, b) => (request.order === "Asc" ? a.price - b.price : b.price - a.price));
+        const all = [...items.values()].sort((a, b) =>
+          request.order === "Asc" ? a.price - b.price : b.price - a.price,
+        );
         return { items: all.slice(0, request.limit), total: all.length };
       },
       getItem: async (request: { id: string }) => {
@@ -100,8 +113,15 @@ describe("generated routes for valid/http", () => {
     };
     (server["registerRoutes"] as unknown as (app: HamletServer, handlers: unknown) => void)(app, handlers);
     url = (await startServer(app, { port: 0 })).url;
-    client = (clientModule["createClient"] as unknown as (o: unknown) => typeof client)({ baseUrl: url, fetch: hostFetch("127.0.0.1", jar) });
-    for (const [name, price] of [["apple", 3], ["pear", 1], ["plum", 2]] as const) {
+    client = (clientModule["createClient"] as unknown as (o: unknown) => typeof client)({
+      baseUrl: url,
+      fetch: hostFetch("127.0.0.1", jar),
+    });
+    for (const [name, price] of [
+      ["apple", 3],
+      ["pear", 1],
+      ["plum", 2],
+    ] as const) {
       const id = randomUUID();
       items.set(id, { id, name, price });
     }
@@ -135,18 +155,48 @@ describe("generated routes for valid/http", () => {
   });
 
   it("answers declared errors with their statuses", async () => {
-    expect(await client["getItem"]!({ id: "00000000-0000-0000-0000-000000000410" })).toEqual({ ok: false, kind: "error", status: 410, error: { tag: "Gone" } });
-    expect(await client["getItem"]!({ id: randomUUID() })).toEqual({ ok: false, kind: "error", status: 404, error: { tag: "NotFound" } });
+    expect(await client["getItem"]!({ id: "00000000-0000-0000-0000-000000000410" })).toEqual({
+      ok: false,
+      kind: "error",
+      status: 410,
+      error: { tag: "Gone" },
+    });
+    expect(await client["getItem"]!({ id: randomUUID() })).toEqual({
+      ok: false,
+      kind: "error",
+      status: 404,
+      error: { tag: "NotFound" },
+    });
   });
 
   it("merges path parameters with a PATCH body, requires a session, and answers 204", async () => {
     const [id, item] = [...items].find(([, i]) => i.name === "pear")!;
-    expect(await client["updateItem"]!({ id, name: "quince" })).toEqual({ ok: false, kind: "unauthorized", status: 401 });
+    expect(await client["updateItem"]!({ id, name: "quince" })).toEqual({
+      ok: false,
+      kind: "unauthorized",
+      status: 401,
+    });
     expect((await rawRequest(`${url}/login`, { method: "POST", jar })).status).toBe(200);
-    expect(await client["updateItem"]!({ id, name: "quince" })).toEqual({ ok: true, value: { ...item, name: "quince" } });
-    expect(await client["updateItem"]!({ id, name: "quince" })).toEqual({ ok: false, kind: "error", status: 409, error: { tag: "Conflict", current: { ...item, name: "quince" } } });
-    const tooLong = await rawRequest(`${url}/api/items/${id}`, { method: "PATCH", jar, headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "x".repeat(81), id: "ignored" }) });
-    expect(JSON.parse(tooLong.body)).toEqual({ tag: "ValidationFailed", issues: [{ path: "$.name", message: "expected at most 80 characters" }] });
+    expect(await client["updateItem"]!({ id, name: "quince" })).toEqual({
+      ok: true,
+      value: { ...item, name: "quince" },
+    });
+    expect(await client["updateItem"]!({ id, name: "quince" })).toEqual({
+      ok: false,
+      kind: "error",
+      status: 409,
+      error: { tag: "Conflict", current: { ...item, name: "quince" } },
+    });
+    const tooLong = await rawRequest(`${url}/api/items/${id}`, {
+      method: "PATCH",
+      jar,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "x".repeat(81), id: "ignored" }),
+    });
+    expect(JSON.parse(tooLong.body)).toEqual({
+      tag: "ValidationFailed",
+      issues: [{ path: "$.name", message: "expected at most 80 characters" }],
+    });
     expect(await client["deleteItem"]!({ id })).toEqual({ ok: true, value: undefined });
     const raw = await rawRequest(`${url}/api/items/${id}`, { method: "DELETE", jar });
     expect([raw.status, raw.body]).toEqual([204, ""]);

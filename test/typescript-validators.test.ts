@@ -15,7 +15,9 @@ import * as shop from "./golden/typescript/valid-imports/validators.js";
 import { ArbitraryBuilder } from "./support/ts-arbitrary.js";
 import { compileSchema, goldenRoot, tsCases } from "./support/ts-emit.js";
 
-type Decoder = (value: unknown) => { ok: true; value: unknown } | { ok: false; errors: { path: string; message: string }[] };
+type Decoder = (
+  value: unknown,
+) => { ok: true; value: unknown } | { ok: false; errors: { path: string; message: string }[] };
 
 const everything = {
   text: "hello",
@@ -64,7 +66,13 @@ describe("decoding accepts valid values and applies defaults", () => {
   });
 
   it("normalizes UUIDs to lower case and timestamps to Date (milliseconds kept)", () => {
-    const value = valueOf(allTypes.decodeEverything({ ...everything, id: "123E4567-E89B-12D3-A456-426614174000", at: "2024-03-05t07:08:09.123456-01:30" }));
+    const value = valueOf(
+      allTypes.decodeEverything({
+        ...everything,
+        id: "123E4567-E89B-12D3-A456-426614174000",
+        at: "2024-03-05t07:08:09.123456-01:30",
+      }),
+    );
     expect(value.id).toBe("123e4567-e89b-12d3-a456-426614174000");
     expect(value.at.toISOString()).toBe("2024-03-05T08:38:09.123Z");
   });
@@ -94,13 +102,29 @@ describe("every constraint kind is rejected with its path and message", () => {
     ["Bytes whitespace", { blob: "aGFt bGV0" }, ["$.blob: expected canonical base64"]],
     ["@minItems", { names: [] }, ["$.names: expected at least 1 items"]],
     ["@maxItems", { names: ["a", "b", "c", "d"] }, ["$.names: expected at most 3 items"]],
-    ["nested list element", { grid: [[1, "x"], 3] }, ["$.grid[0][1]: expected an integer", "$.grid[1]: expected a list"]],
-    ["alias range in a map", { scores: { a: 2, "b c": -1 } }, ['$.scores["a"]: expected at most 1', '$.scores["b c"]: expected at least 0']],
+    [
+      "nested list element",
+      { grid: [[1, "x"], 3] },
+      ["$.grid[0][1]: expected an integer", "$.grid[1]: expected a list"],
+    ],
+    [
+      "alias range in a map",
+      { scores: { a: 2, "b c": -1 } },
+      ['$.scores["a"]: expected at most 1', '$.scores["b c"]: expected at least 0'],
+    ],
     ["plain enum", { color: "Purple" }, ['$.color: unknown variant "Purple", expected one of Red, Green, Blue']],
     ["plain enum type", { color: 3 }, ["$.color: expected one of Red, Green, Blue"]],
     ["@format(url)", { homepage: "ftp://example.com" }, ["$.homepage: expected a URL"]],
-    ["@format(email) and alias @length", { contact: "a@" }, ["$.contact: expected at least 3 characters", "$.contact: expected an email address"]],
-    ["nested record", { nested: { number: 0 } }, ["$.nested.street: is required", "$.nested.number: expected at least 1"]],
+    [
+      "@format(email) and alias @length",
+      { contact: "a@" },
+      ["$.contact: expected at least 3 characters", "$.contact: expected an email address"],
+    ],
+    [
+      "nested record",
+      { nested: { number: 0 } },
+      ["$.nested.street: is required", "$.nested.number: expected at least 1"],
+    ],
     ["required field", { text: undefined }, ["$.text: is required"]],
     ["Json required (null is a value)", { anything: undefined }, ["$.anything: is required"]],
   ];
@@ -120,22 +144,41 @@ describe("every constraint kind is rejected with its path and message", () => {
   });
 
   it("@pattern is a search without flags", () => {
-    expect(errorsOf(shop.decodePrice, { amount: 1, currency: "eur" })).toEqual(["$.currency: expected to match pattern ^[A-Z]{3}$"]);
+    expect(errorsOf(shop.decodePrice, { amount: 1, currency: "eur" })).toEqual([
+      "$.currency: expected to match pattern ^[A-Z]{3}$",
+    ]);
     expect(errorsOf(shop.decodePrice, { amount: -1, currency: "EUR" })).toEqual(["$.amount: expected at least 0"]);
-    expect(valueOf(shop.decodeProduct({ name: "x", price: { amount: 1, currency: "EUR" } }))).toEqual({ name: "x", price: { amount: 1, currency: "EUR" } });
+    expect(valueOf(shop.decodeProduct({ name: "x", price: { amount: 1, currency: "EUR" } }))).toEqual({
+      name: "x",
+      price: { amount: 1, currency: "EUR" },
+    });
     expect(errorsOf(horatio.decodeHandle, "Alice")).toEqual(["$: expected to match pattern ^[a-z0-9_]{3,20}$"]);
   });
 
   it("checks a Horatio feed deep inside lists", () => {
-    const post = { id: "123e4567-e89b-12d3-a456-426614174000", author: "alice", body: "hi", tags: [], likes: 0, visibility: "Public", created_at: "2024-03-05T07:08:09Z", reactions: {} };
+    const post = {
+      id: "123e4567-e89b-12d3-a456-426614174000",
+      author: "alice",
+      body: "hi",
+      tags: [],
+      likes: 0,
+      visibility: "Public",
+      created_at: "2024-03-05T07:08:09Z",
+      reactions: {},
+    };
     const posts = [post, post, post, { ...post, body: "x".repeat(501), likes: -1 }];
-    expect(errorsOf(horatio.decodeGetFeedResponse, { posts })).toEqual(["$.posts[3].body: expected at most 500 characters", "$.posts[3].likes: expected at least 0"]);
+    expect(errorsOf(horatio.decodeGetFeedResponse, { posts })).toEqual([
+      "$.posts[3].body: expected at most 500 characters",
+      "$.posts[3].likes: expected at least 0",
+    ]);
   });
 });
 
 describe("forbidden keys and tagged enums", () => {
   it("rejects __proto__, constructor and prototype in records and maps", () => {
-    const record = JSON.parse(`{"__proto__": {"polluted": true}, "constructor": 1, "prototype": 2, "text": "x", "anything": 1, "grid": [], "scores": {"__proto__": 0.5}, "nested": {"street": "s", "number": 1}}`) as unknown;
+    const record = JSON.parse(
+      `{"__proto__": {"polluted": true}, "constructor": 1, "prototype": 2, "text": "x", "anything": 1, "grid": [], "scores": {"__proto__": 0.5}, "nested": {"street": "s", "number": 1}}`,
+    ) as unknown;
     expect(errorsOf(allTypes.decodeEverything, record)).toEqual([
       '$: forbidden key "__proto__"',
       '$: forbidden key "constructor"',
@@ -149,13 +192,13 @@ describe("forbidden keys and tagged enums", () => {
     expect(valueOf(enums.decodeShape({ tag: "Circle", radius: 2 }))).toEqual({ tag: "Circle", radius: 2 });
     expect(valueOf(enums.decodeShape({ tag: "Point" }))).toEqual({ tag: "Point" });
     expect(errorsOf(enums.decodeShape, { tag: "Circle", radius: -1 })).toEqual(["$.radius: expected at least 0"]);
-    expect(errorsOf(enums.decodeShape, { tag: "Hexagon" })).toEqual(['$.tag: unknown variant "Hexagon", expected one of Circle, Rectangle, Point']);
-    expect(errorsOf(enums.decodeShape, "Point")).toEqual(["$: expected an object"]);
-    expect(errorsOf(enums.decodeTree, { tag: "Node", value: 1, left: { tag: "Leaf" }, right: { tag: "Node" } })).toEqual([
-      "$.right.value: is required",
-      "$.right.left: is required",
-      "$.right.right: is required",
+    expect(errorsOf(enums.decodeShape, { tag: "Hexagon" })).toEqual([
+      '$.tag: unknown variant "Hexagon", expected one of Circle, Rectangle, Point',
     ]);
+    expect(errorsOf(enums.decodeShape, "Point")).toEqual(["$: expected an object"]);
+    expect(
+      errorsOf(enums.decodeTree, { tag: "Node", value: 1, left: { tag: "Leaf" }, right: { tag: "Node" } }),
+    ).toEqual(["$.right.value: is required", "$.right.left: is required", "$.right.right: is required"]);
   });
 
   it("tags declared errors even when no variant has fields", () => {
@@ -182,8 +225,14 @@ describe("encoders write the wire format", () => {
   });
 
   it("encodes tagged variants flat", () => {
-    expect(enums.encodeShape({ tag: "Rectangle", width: 1, height: 2 })).toEqual({ tag: "Rectangle", width: 1, height: 2 });
-    expect(horatio.encodeFeedUpdate({ tag: "Liked", id: "123E4567-E89B-12D3-A456-426614174000" as never, likes: 3 })).toEqual({ tag: "Liked", id: "123e4567-e89b-12d3-a456-426614174000", likes: 3 });
+    expect(enums.encodeShape({ tag: "Rectangle", width: 1, height: 2 })).toEqual({
+      tag: "Rectangle",
+      width: 1,
+      height: 2,
+    });
+    expect(
+      horatio.encodeFeedUpdate({ tag: "Liked", id: "123E4567-E89B-12D3-A456-426614174000" as never, likes: 3 }),
+    ).toEqual({ tag: "Liked", id: "123e4567-e89b-12d3-a456-426614174000", likes: 3 });
   });
 });
 
@@ -191,7 +240,10 @@ describe("decode(encode(x)) round-trips values derived from the schema", () => {
   for (const c of tsCases()) {
     it(c.name, async () => {
       const schema = compileSchema(c.entry);
-      const module = (await import(join(goldenRoot, c.name, "validators.ts"))) as Record<string, (value: unknown) => unknown>;
+      const module = (await import(join(goldenRoot, c.name, "validators.ts"))) as Record<
+        string,
+        (value: unknown) => unknown
+      >;
       const builder = new ArbitraryBuilder(schema);
       for (const def of schema.types) {
         const decode = module[`decode${def.name}`] as Decoder;

@@ -25,7 +25,14 @@ function textKind(table: TypeTable, type: TypeExpr): { kind: string; list: boole
   if (r.kind === "optional") r = table.resolve(r.inner);
   let kind = "json";
   if (r.kind === "primitive") {
-    kind = r.name === "Int" || r.name === "Float" ? "number" : r.name === "Bool" ? "boolean" : r.name === "Json" ? "json" : "text";
+    kind =
+      r.name === "Int" || r.name === "Float"
+        ? "number"
+        : r.name === "Bool"
+          ? "boolean"
+          : r.name === "Json"
+            ? "json"
+            : "text";
   } else if (r.kind === "ref") {
     const def = table.get(r.name);
     kind = def.kind === "enum" && !table.tagged(def) ? "text" : "json";
@@ -79,7 +86,9 @@ export function serverFile(table: TypeTable, header: string, runtimeImport: stri
     if (e.auth) usesAuth = true;
     const context = e.auth ? "AuthenticatedContext" : "EndpointContext";
     const route = `\`${e.method} ${e.path}\`${e.auth ? " (requires a session)" : ""}.`;
-    methods.push(`${tsDoc(e.docs, e.deprecated, [route])}${camel(e.name)}(request: ${e.request}, context: ${context}): Promise<${returns}>;`);
+    methods.push(
+      `${tsDoc(e.docs, e.deprecated, [route])}${camel(e.name)}(request: ${e.request}, context: ${context}): Promise<${returns}>;`,
+    );
     const query = e.bodyless ? request.fields.map((f) => f.name).filter((n) => !e.pathParams.includes(n)) : [];
     let errors = "undefined";
     if (e.errors !== undefined) {
@@ -280,8 +289,12 @@ export function clientFile(table: TypeTable, header: string): string {
       valueImports.add(`decode${e.errors}`);
     }
     const result = `ClientResult<${response === undefined ? "void" : value}${e.errors !== undefined ? `, ${e.errors}` : ""}>`;
-    members.push(`${tsDoc(e.docs, e.deprecated, [`\`${e.method} ${e.path}\``])}${camel(e.name)}(${param}): Promise<${result}>;`);
-    const query = e.bodyless ? JSON.stringify(request.fields.map((f) => f.name).filter((n) => !e.pathParams.includes(n))) : "null";
+    members.push(
+      `${tsDoc(e.docs, e.deprecated, [`\`${e.method} ${e.path}\``])}${camel(e.name)}(${param}): Promise<${result}>;`,
+    );
+    const query = e.bodyless
+      ? JSON.stringify(request.fields.map((f) => f.name).filter((n) => !e.pathParams.includes(n)))
+      : "null";
     impls.push(`${camel(e.name)}: (${hasArg ? "request" : ""}) =>
 send<${response === undefined ? "void" : value}, ${e.errors ?? "never"}>(${JSON.stringify(e.method)}, ${JSON.stringify(e.path)}, ${JSON.stringify(e.pathParams)}, ${query}, encode${e.request}(${hasArg ? "request" : "{}"}), ${response === undefined ? "undefined" : `decode${response}`}, ${e.errors === undefined ? "undefined" : `decode${e.errors}`}),`);
   }

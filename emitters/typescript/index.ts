@@ -47,8 +47,10 @@ function checkNames(table: TypeTable): void {
   const generated = new Map<string, string>();
   for (const name of BUILTIN_TYPE_NAMES) generated.set(name, "a built-in type of the generated code");
   for (const t of table.schema.types) {
-    if (t.kind === "record" && table.hasDefaults(t.name)) generated.set(`${t.name}Input`, `the input type of ${t.name}`);
-    if (t.kind === "enum") generated.set(table.tagged(t) ? `${t.name}Tags` : `${t.name}Values`, `the list of ${t.name}'s variants`);
+    if (t.kind === "record" && table.hasDefaults(t.name))
+      generated.set(`${t.name}Input`, `the input type of ${t.name}`);
+    if (t.kind === "enum")
+      generated.set(table.tagged(t) ? `${t.name}Tags` : `${t.name}Values`, `the list of ${t.name}'s variants`);
   }
   for (const t of table.schema.types) {
     const clash = generated.get(t.name);
@@ -63,7 +65,8 @@ async function format(code: string): Promise<string> {
 
 export const typescriptEmitter = defineEmitter<{ runtime_import: string }>({
   name: "typescript",
-  description: "TypeScript types, validators and encoders, a Fastify server (handlers + routes) and a typed fetch client.",
+  description:
+    "TypeScript types, validators and encoders, a Fastify server (handlers + routes) and a typed fetch client.",
   outDir: "typescript",
   options: {
     runtime_import: {

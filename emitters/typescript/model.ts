@@ -2,10 +2,31 @@
  * Shared knowledge of the TypeScript emitter: type lookup, TypeScript type names for schema
  * types, which enums are tagged on the wire, and how defaults become TypeScript literals.
  */
-import type { Constraints, EnumDef, FieldDef, JsonValue, Primitive, Schema, TypeDef, TypeExpr } from "../../src/schema/types.js";
+import type {
+  Constraints,
+  EnumDef,
+  FieldDef,
+  JsonValue,
+  Primitive,
+  Schema,
+  TypeDef,
+  TypeExpr,
+} from "../../src/schema/types.js";
 
 /** Names the generated files export besides the schema's own types. */
-export const BUILTIN_TYPE_NAMES = ["Uuid", "IsoDate", "Bytes", "JsonValue", "Issue", "Decoded", "Handlers", "Client", "ClientOptions", "ClientResult", "FetchLike"];
+export const BUILTIN_TYPE_NAMES = [
+  "Uuid",
+  "IsoDate",
+  "Bytes",
+  "JsonValue",
+  "Issue",
+  "Decoded",
+  "Handlers",
+  "Client",
+  "ClientOptions",
+  "ClientResult",
+  "FetchLike",
+];
 
 export class TypeTable {
   readonly byName = new Map<string, TypeDef>();
@@ -162,14 +183,17 @@ export function decodedLiteral(table: TypeTable, type: TypeExpr, value: JsonValu
     case "list":
       return `[${(value as readonly JsonValue[]).map((v) => decodedLiteral(table, resolved.element, v, prefix)).join(", ")}]`;
     case "map": {
-      const entries = Object.entries(value as Record<string, JsonValue>).map(([k, v]) => `${JSON.stringify(k)}: ${decodedLiteral(table, resolved.value, v, prefix)}`);
+      const entries = Object.entries(value as Record<string, JsonValue>).map(
+        ([k, v]) => `${JSON.stringify(k)}: ${decodedLiteral(table, resolved.value, v, prefix)}`,
+      );
       return `Object.assign(Object.create(null) as Record<string, ${tsType(resolved.value, prefix)}>, { ${entries.join(", ")} })`;
     }
     case "optional":
       return decodedLiteral(table, resolved.inner, value, prefix);
     case "ref": {
       const def = table.get(resolved.name);
-      if (def.kind === "enum" && !table.tagged(def) && typeof value === "string") return `${JSON.stringify(value)} as const`;
+      if (def.kind === "enum" && !table.tagged(def) && typeof value === "string")
+        return `${JSON.stringify(value)} as const`;
       // Records and tagged enums as defaults: decode the wire literal once per use.
       return `read${resolved.name}(${JSON.stringify(value)}, "$", [])`;
     }
@@ -179,7 +203,8 @@ export function decodedLiteral(table: TypeTable, type: TypeExpr, value: JsonValu
 /** Constraint kinds that apply to a value of `type` after resolving aliases. */
 export function constraintKind(table: TypeTable, type: TypeExpr): "string" | "number" | "items" | "none" {
   const r = table.resolve(type);
-  if (r.kind === "primitive") return r.name === "String" ? "string" : r.name === "Int" || r.name === "Float" ? "number" : "none";
+  if (r.kind === "primitive")
+    return r.name === "String" ? "string" : r.name === "Int" || r.name === "Float" ? "number" : "none";
   if (r.kind === "list" || r.kind === "map") return "items";
   return "none";
 }

@@ -47,11 +47,17 @@ class Generator {
       if (c.minLength !== undefined && c.minLength > 0) undecided.push(`${s}.length < ${c.minLength * 2}`);
       if (c.maxLength !== undefined) undecided.push(`${s}.length > ${c.maxLength}`);
       const checks: string[] = [];
-      if (c.minLength !== undefined && c.minLength > 0) checks.push(`if (${n} < ${c.minLength}) ${push(path, lit(`expected at least ${c.minLength} characters`))}`);
-      if (c.maxLength !== undefined) checks.push(`if (${n} > ${c.maxLength}) ${push(path, lit(`expected at most ${c.maxLength} characters`))}`);
-      if (undecided.length > 0) code.push(`if (${undecided.join(" || ")}) {`, `const ${n} = codePoints(${s});`, ...checks, `}`);
+      if (c.minLength !== undefined && c.minLength > 0)
+        checks.push(`if (${n} < ${c.minLength}) ${push(path, lit(`expected at least ${c.minLength} characters`))}`);
+      if (c.maxLength !== undefined)
+        checks.push(`if (${n} > ${c.maxLength}) ${push(path, lit(`expected at most ${c.maxLength} characters`))}`);
+      if (undecided.length > 0)
+        code.push(`if (${undecided.join(" || ")}) {`, `const ${n} = codePoints(${s});`, ...checks, `}`);
     }
-    if (c.pattern !== undefined) code.push(`if (!${this.pattern(c.pattern)}.test(${s})) ${push(path, lit(`expected to match pattern ${c.pattern}`))}`);
+    if (c.pattern !== undefined)
+      code.push(
+        `if (!${this.pattern(c.pattern)}.test(${s})) ${push(path, lit(`expected to match pattern ${c.pattern}`))}`,
+      );
     if (c.format === "email") code.push(`if (!EMAIL_RE.test(${s})) ${push(path, lit("expected an email address"))}`);
     if (c.format === "url") code.push(`if (!isUrl(${s})) ${push(path, lit("expected a URL"))}`);
     return code;
@@ -66,8 +72,10 @@ class Generator {
 
   itemChecks(c: Constraints, count: string, path: string): string[] {
     const code: string[] = [];
-    if (c.minItems !== undefined) code.push(`if (${count} < ${c.minItems}) ${push(path, lit(`expected at least ${c.minItems} items`))}`);
-    if (c.maxItems !== undefined) code.push(`if (${count} > ${c.maxItems}) ${push(path, lit(`expected at most ${c.maxItems} items`))}`);
+    if (c.minItems !== undefined)
+      code.push(`if (${count} < ${c.minItems}) ${push(path, lit(`expected at least ${c.minItems} items`))}`);
+    if (c.maxItems !== undefined)
+      code.push(`if (${count} > ${c.maxItems}) ${push(path, lit(`expected at most ${c.maxItems} items`))}`);
     return code;
   }
 
@@ -128,7 +136,13 @@ class Generator {
         const v = this.fresh("v");
         const inner = this.value(type.inner, c, raw, path);
         return {
-          code: [`let ${v}: ${tsType(type)} = null;`, `if (${raw} !== null) {`, ...inner.code, `${v} = ${inner.out};`, `}`],
+          code: [
+            `let ${v}: ${tsType(type)} = null;`,
+            `if (${raw} !== null) {`,
+            ...inner.code,
+            `${v} = ${inner.out};`,
+            `}`,
+          ],
           out: v,
         };
       }
@@ -159,12 +173,19 @@ class Generator {
 
   primitive(name: string, c: Constraints, raw: string, path: string): Piece {
     const guarded = (test: string, message: string, checks: string[], out: string): Piece => ({
-      code: checks.length ? [`if (${test}) ${push(path, lit(message))}`, `else {`, ...checks, `}`] : [`if (${test}) ${push(path, lit(message))}`],
+      code: checks.length
+        ? [`if (${test}) ${push(path, lit(message))}`, `else {`, ...checks, `}`]
+        : [`if (${test}) ${push(path, lit(message))}`],
       out,
     });
     switch (name) {
       case "String":
-        return guarded(`typeof ${raw} !== "string"`, "expected a string", this.stringChecks(c, raw, path), `${raw} as string`);
+        return guarded(
+          `typeof ${raw} !== "string"`,
+          "expected a string",
+          this.stringChecks(c, raw, path),
+          `${raw} as string`,
+        );
       case "Int":
         return {
           code: [
@@ -178,7 +199,12 @@ class Generator {
           out: `${raw} as number`,
         };
       case "Float":
-        return guarded(`typeof ${raw} !== "number" || !Number.isFinite(${raw})`, "expected a number", this.numberChecks(c, raw, path), `${raw} as number`);
+        return guarded(
+          `typeof ${raw} !== "number" || !Number.isFinite(${raw})`,
+          "expected a number",
+          this.numberChecks(c, raw, path),
+          `${raw} as number`,
+        );
       case "Bool":
         return guarded(`typeof ${raw} !== "boolean"`, "expected a boolean", [], `${raw} as boolean`);
       case "Uuid": {
@@ -196,14 +222,27 @@ class Generator {
       case "Timestamp": {
         const v = this.fresh("v");
         return {
-          code: [`const ${v} = typeof ${raw} === "string" ? parseTimestamp(${raw}) : undefined;`, `if (${v} === undefined) ${push(path, lit("expected an RFC 3339 timestamp"))}`],
+          code: [
+            `const ${v} = typeof ${raw} === "string" ? parseTimestamp(${raw}) : undefined;`,
+            `if (${v} === undefined) ${push(path, lit("expected an RFC 3339 timestamp"))}`,
+          ],
           out: `${v} as Date`,
         };
       }
       case "Date":
-        return guarded(`typeof ${raw} !== "string" || !isCalendarDate(${raw})`, "expected a date (YYYY-MM-DD)", [], `${raw} as IsoDate`);
+        return guarded(
+          `typeof ${raw} !== "string" || !isCalendarDate(${raw})`,
+          "expected a date (YYYY-MM-DD)",
+          [],
+          `${raw} as IsoDate`,
+        );
       case "Bytes":
-        return guarded(`typeof ${raw} !== "string" || !BASE64_RE.test(${raw})`, "expected canonical base64", [], `${raw} as Bytes`);
+        return guarded(
+          `typeof ${raw} !== "string" || !BASE64_RE.test(${raw})`,
+          "expected canonical base64",
+          [],
+          `${raw} as Bytes`,
+        );
       case "Json":
         return { code: [], out: `${raw} as JsonValue` };
       default:
@@ -222,14 +261,22 @@ class Generator {
       code.push(`const ${raw} = ${access(input, field.name)};`);
       if (field.type.kind === "optional") {
         const inner = this.value(field.type.inner, field.constraints, raw, path);
-        code.push(`let ${f}: ${tsType(field.type.inner)} | undefined;`, `if (${raw} !== undefined && ${raw} !== null) {`, ...inner.code, `${f} = ${inner.out};`, `}`);
+        code.push(
+          `let ${f}: ${tsType(field.type.inner)} | undefined;`,
+          `if (${raw} !== undefined && ${raw} !== null) {`,
+          ...inner.code,
+          `${f} = ${inner.out};`,
+          `}`,
+        );
         entries.push(`${propKey(field.name)}: ${f}`);
       } else {
         const t = tsType(field.type);
         const inner = this.value(field.type, field.constraints, raw, path);
         code.push(`let ${f}: ${t} | undefined;`);
         if (field.default !== undefined) {
-          code.push(`if (${raw} === undefined || ${raw} === null) ${f} = ${decodedLiteral(this.table, field.type, field.default)};`);
+          code.push(
+            `if (${raw} === undefined || ${raw} === null) ${f} = ${decodedLiteral(this.table, field.type, field.default)};`,
+          );
         } else {
           code.push(`if (${raw} === undefined) ${push(path, lit("is required"))}`);
         }
@@ -300,7 +347,11 @@ return value as unknown as ${def.name};
     if (this.table.passThrough(type)) return expr;
     switch (type.kind) {
       case "primitive":
-        return type.name === "Timestamp" ? `encodeTimestamp(${expr})` : type.name === "Uuid" ? `${expr}.toLowerCase()` : expr;
+        return type.name === "Timestamp"
+          ? `encodeTimestamp(${expr})`
+          : type.name === "Uuid"
+            ? `${expr}.toLowerCase()`
+            : expr;
       case "list": {
         const e = this.fresh("e");
         return `${expr}.map((${e}) => ${this.encode(type.element, e)})`;
@@ -325,7 +376,9 @@ return value as unknown as ${def.name};
       if (field.type.kind === "optional") {
         optional.push(`if (${get} != null) out[${lit(field.name)}] = ${this.encode(field.type.inner, get)};`);
       } else if (field.default !== undefined) {
-        required.push(`${propKey(field.name)}: ${get} === undefined ? ${JSON.stringify(field.default)} : ${this.encode(field.type, get)}`);
+        required.push(
+          `${propKey(field.name)}: ${get} === undefined ? ${JSON.stringify(field.default)} : ${this.encode(field.type, get)}`,
+        );
       } else {
         required.push(`${propKey(field.name)}: ${this.encode(field.type, get)}`);
       }
@@ -343,7 +396,8 @@ return value as unknown as ${def.name};
       case "record":
         return `${doc}export function encode${def.name}(value: ${inputName(this.table, def.name)}): unknown {\n${this.encodeFields(def.fields, [])}\n}`;
       case "enum": {
-        if (!this.table.tagged(def)) return `${doc}export function encode${def.name}(value: ${def.name}): unknown {\nreturn value;\n}`;
+        if (!this.table.tagged(def))
+          return `${doc}export function encode${def.name}(value: ${def.name}): unknown {\nreturn value;\n}`;
         const cases = def.variants.map((v) => {
           if (v.fields.length === 0) return `case ${lit(v.name)}:\nreturn { tag: ${lit(v.name)} };`;
           return `case ${lit(v.name)}: {\n${this.encodeFields(v.fields, [`tag: ${lit(v.name)}`])}\n}`;
@@ -375,7 +429,14 @@ return result(decoded, errors);
 }`,
   );
   const encoders = types.map((def) => gen.encoder(def));
-  const typeNames = ["Bytes", "IsoDate", "JsonValue", "Uuid", ...types.map((t) => t.name), ...types.filter((t) => table.hasDefaults(t.name)).map((t) => `${t.name}Input`)];
+  const typeNames = [
+    "Bytes",
+    "IsoDate",
+    "JsonValue",
+    "Uuid",
+    ...types.map((t) => t.name),
+    ...types.filter((t) => table.hasDefaults(t.name)).map((t) => `${t.name}Input`),
+  ];
   const patterns = [...gen.patterns].map(([source, name]) => `const ${name} = new RegExp(${lit(source)});`);
   return `${header}import type { ${typeNames.join(", ")} } from "./types.js";
 ${VALIDATORS_PRELUDE}${ENCODE_MAP}

@@ -8,7 +8,8 @@ import type { Constraints, EnumDef, FieldDef, Schema, TypeDef, TypeExpr } from "
 
 const MAX_DEPTH = 3;
 const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
-const EMAIL_RE = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+const EMAIL_RE =
+  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
 function codePoints(s: string): number {
   return [...s].length;
@@ -27,7 +28,9 @@ export class ArbitraryBuilder {
   }
 
   tagged(def: EnumDef): boolean {
-    return !def.plain || (def.origin.kind === "part" && (def.origin.role === "errors" || def.origin.role === "messages"));
+    return (
+      !def.plain || (def.origin.kind === "part" && (def.origin.role === "errors" || def.origin.role === "messages"))
+    );
   }
 
   /** Arbitrary of the named type. */
@@ -67,8 +70,11 @@ export class ArbitraryBuilder {
           case "enum": {
             if (!this.tagged(def)) return fc.constantFrom(...def.variants.map((v) => v.name));
             let variants = def.variants;
-            if (depth >= MAX_DEPTH && variants.some((v) => v.fields.length === 0)) variants = variants.filter((v) => v.fields.length === 0);
-            return fc.oneof(...variants.map((v) => this.fields(v.fields, depth).map((fields) => ({ tag: v.name, ...fields }))));
+            if (depth >= MAX_DEPTH && variants.some((v) => v.fields.length === 0))
+              variants = variants.filter((v) => v.fields.length === 0);
+            return fc.oneof(
+              ...variants.map((v) => this.fields(v.fields, depth).map((fields) => ({ tag: v.name, ...fields }))),
+            );
           }
         }
       }
@@ -79,7 +85,10 @@ export class ArbitraryBuilder {
     const shape: Record<string, fc.Arbitrary<unknown>> = {};
     for (const f of fields) {
       if (f.type.kind === "optional") {
-        shape[f.name] = depth >= MAX_DEPTH ? fc.constant(undefined) : fc.option(this.of(f.type.inner, f.constraints, depth + 1), { nil: undefined });
+        shape[f.name] =
+          depth >= MAX_DEPTH
+            ? fc.constant(undefined)
+            : fc.option(this.of(f.type.inner, f.constraints, depth + 1), { nil: undefined });
       } else {
         shape[f.name] = this.of(f.type, f.constraints, depth + 1);
       }
@@ -94,7 +103,10 @@ export class ArbitraryBuilder {
       case "Int": {
         const min = c.min ?? Number.MIN_SAFE_INTEGER;
         const max = c.max ?? Number.MAX_SAFE_INTEGER;
-        return fc.oneof(fc.integer({ min: Math.max(min, -1000), max: Math.min(max, 1000) }), fc.integer({ min: Math.ceil(min), max: Math.floor(max) }));
+        return fc.oneof(
+          fc.integer({ min: Math.max(min, -1000), max: Math.min(max, 1000) }),
+          fc.integer({ min: Math.ceil(min), max: Math.floor(max) }),
+        );
       }
       case "Float":
         return fc
@@ -105,10 +117,18 @@ export class ArbitraryBuilder {
       case "Uuid":
         return fc.uuid().map((u) => u.toLowerCase());
       case "Timestamp":
-        return fc.date({ min: new Date("0001-01-01T00:00:00.000Z"), max: new Date("9999-12-31T23:59:59.999Z"), noInvalidDate: true });
+        return fc.date({
+          min: new Date("0001-01-01T00:00:00.000Z"),
+          max: new Date("9999-12-31T23:59:59.999Z"),
+          noInvalidDate: true,
+        });
       case "Date":
         return fc
-          .date({ min: new Date("0000-01-01T00:00:00.000Z"), max: new Date("9999-12-31T00:00:00.000Z"), noInvalidDate: true })
+          .date({
+            min: new Date("0000-01-01T00:00:00.000Z"),
+            max: new Date("9999-12-31T00:00:00.000Z"),
+            noInvalidDate: true,
+          })
           .map((d) => d.toISOString().slice(0, 10));
       case "Bytes":
         return fc.uint8Array({ maxLength: 20 }).map((b) => Buffer.from(b).toString("base64"));
@@ -147,8 +167,15 @@ function stringArbitrary(c: Constraints): fc.Arbitrary<string> {
   };
   let base: fc.Arbitrary<string>;
   if (c.format === "email") {
-    const word = fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789"), minLength: 1, maxLength: 8 });
-    base = fc.tuple(word, word, fc.constantFrom("com", "org", "io")).map(([a, b, tld]) => `${a}@${b}.${tld}`).filter((s) => EMAIL_RE.test(s));
+    const word = fc.string({
+      unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789"),
+      minLength: 1,
+      maxLength: 8,
+    });
+    base = fc
+      .tuple(word, word, fc.constantFrom("com", "org", "io"))
+      .map(([a, b, tld]) => `${a}@${b}.${tld}`)
+      .filter((s) => EMAIL_RE.test(s));
   } else if (c.format === "url") {
     base = fc.webUrl({ validSchemes: ["http", "https"] });
   } else if (c.pattern !== undefined) {

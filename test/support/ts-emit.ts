@@ -23,11 +23,15 @@ export function tsCases(): TsCase[] {
 
 export function compileSchema(entry: string): Schema {
   const result = compile({ entries: [entry], features: readFeatures(readFileSync(entry, "utf8")) });
-  if (!result.schema) throw new Error(`${entry} does not compile: ${result.diagnostics.map((d) => d.message).join("; ")}`);
+  if (!result.schema)
+    throw new Error(`${entry} does not compile: ${result.diagnostics.map((d) => d.message).join("; ")}`);
   return result.schema;
 }
 
-export async function emitTypescript(schema: Schema, runtimeImport = "@hamlet/runtime-node"): Promise<Map<string, string>> {
+export async function emitTypescript(
+  schema: Schema,
+  runtimeImport = "@hamlet/runtime-node",
+): Promise<Map<string, string>> {
   const files = await typescriptEmitter.emit(schema, {
     options: { runtime_import: runtimeImport },
     readExisting: () => undefined,

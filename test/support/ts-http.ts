@@ -62,7 +62,13 @@ export function rawRequest(url: string, options: RawRequest = {}): Promise<RawRe
 /** A `fetch` for the generated client that sends `host` and uses `jar`. */
 export function hostFetch(host: string, jar: CookieJar) {
   return async (url: string, init: { method: string; headers: Record<string, string>; body?: string }) => {
-    const response = await rawRequest(url, { method: init.method, host, headers: init.headers, ...(init.body !== undefined ? { body: init.body } : {}), jar });
+    const response = await rawRequest(url, {
+      method: init.method,
+      host,
+      headers: init.headers,
+      ...(init.body !== undefined ? { body: init.body } : {}),
+      jar,
+    });
     return { status: response.status, text: async () => response.body };
   };
 }

@@ -33,7 +33,9 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
     app.post("/dev/login", async (request, reply) => {
       const handle = (request.body as { handle?: unknown } | undefined)?.handle;
       if (typeof handle !== "string" || !HANDLE.test(handle)) {
-        return reply.code(400).send({ tag: "ValidationFailed", issues: [{ path: "$.handle", message: "expected a handle" }] });
+        return reply
+          .code(400)
+          .send({ tag: "ValidationFailed", issues: [{ path: "$.handle", message: "expected a handle" }] });
       }
       const data = { handle };
       request.session = request.session

@@ -19,8 +19,7 @@ export interface ValidationIssue {
 
 /** What a generated decoder returns. */
 export type DecodeResult<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly errors: readonly ValidationIssue[] };
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: readonly ValidationIssue[] };
 
 /** A declared error returned by a handler; build it with {@link fail}. */
 export class Failure<E> {
@@ -233,7 +232,10 @@ export function serveEndpoint<Req, Res, E>(app: HamletServer, spec: EndpointSpec
         return reply.code(status ?? 422).send(spec.errors.encode(error));
       }
       if (spec.encode === undefined) return reply.code(204).send();
-      return reply.code(200).type("application/json; charset=utf-8").send(JSON.stringify(spec.encode(result as Res)));
+      return reply
+        .code(200)
+        .type("application/json; charset=utf-8")
+        .send(JSON.stringify(spec.encode(result as Res)));
     },
   });
 }
