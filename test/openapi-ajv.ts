@@ -14,7 +14,8 @@ export const DOC_ID = "https://hamlet.invalid/openapi.json";
  * here: every variant's `tag` is a `const`, so `oneOf` alone already picks exactly one.
  */
 export function componentAjv(doc: { components: { schemas: Record<string, unknown> } }) {
-  const ajv = new Ajv2020({ strict: true, strictTypes: false, allErrors: true });
+  // Patterns without the `u` flag, as the wire format says (ECMAScript, no flags).
+  const ajv = new Ajv2020({ strict: true, strictTypes: false, allErrors: true, unicodeRegExp: false });
   addFormats(ajv);
   ajv.addKeyword({ keyword: "discriminator", schemaType: "object" });
   ajv.addKeyword({ keyword: "components" });
