@@ -89,3 +89,28 @@ describe("goldens compile under tsc --strict", () => {
     }
   });
 });
+
+describe("names the generated code needs", () => {
+  it("rejects schema types that would collide with them", async () => {
+    const dir = join(tmpRoot, `names-${process.pid}`);
+    mkdirSync(dir, { recursive: true });
+    try {
+      const cases: [string, string][] = [
+        ["record Failure { a: Int }", "the type name Failure collides with a built-in type of the generated code"],
+        ["record Promise { a: Int }", "the type name Promise collides with a built-in type of the generated code"],
+        ["record A { a: Int = 1 }\nrecord AInput { b: Int }", "the type name AInput collides with the input type of A"],
+        [
+          "enum Color { Red }\nrecord ColorValues { a: Int }",
+          "the type name ColorValues collides with the list of Color's variants",
+        ],
+      ];
+      for (const [source, message] of cases) {
+        const file = join(dir, "names.hamlet");
+        writeFileSync(file, `package names\n${source}\n`);
+        await expect(emitTypescript(compileSchema(file))).rejects.toThrow(message);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -77,6 +77,17 @@ describe("decoding accepts valid values and applies defaults", () => {
     expect(value.at.toISOString()).toBe("2024-03-05T08:38:09.123Z");
   });
 
+  it("handles years before 100 (Date.UTC would map them to 19xx)", () => {
+    const value = valueOf(
+      allTypes.decodeEverything({ ...everything, at: "0048-02-29T23:00:00-02:00", day: "0048-02-29" }),
+    );
+    expect(value.at.toISOString()).toBe("0048-03-01T01:00:00.000Z");
+    expect(allTypes.encodeEverything(value) as Record<string, unknown>).toMatchObject({
+      at: "0048-03-01T01:00:00.000Z",
+      day: "0048-02-29",
+    });
+  });
+
   it("ignores unknown keys and accepts 1.0 as an Int", () => {
     const value = valueOf(allTypes.decodeEverything({ ...everything, extra: 1, count: 1.0 }));
     expect(value.count).toBe(1);

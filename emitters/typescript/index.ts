@@ -52,7 +52,11 @@ function checkNames(table: TypeTable): void {
     if (t.kind === "enum")
       generated.set(table.tagged(t) ? `${t.name}Tags` : `${t.name}Values`, `the list of ${t.name}'s variants`);
   }
+  const seen = new Set<string>();
   for (const t of table.schema.types) {
+    if (seen.has(t.name))
+      throw new Error(`the type name ${t.name} is generated twice (an endpoint's \`Result\` alias?); rename the type`);
+    seen.add(t.name);
     const clash = generated.get(t.name);
     if (clash !== undefined) throw new Error(`the type name ${t.name} collides with ${clash}; rename the type`);
   }

@@ -15,6 +15,7 @@ import type {
 
 /** Names the generated files export besides the schema's own types. */
 export const BUILTIN_TYPE_NAMES = [
+  // Declared by the generated files.
   "Uuid",
   "IsoDate",
   "Bytes",
@@ -26,6 +27,23 @@ export const BUILTIN_TYPE_NAMES = [
   "ClientOptions",
   "ClientResult",
   "FetchLike",
+  "Send",
+  // Imported from runtime-node by server.ts.
+  "Failure",
+  "HamletServer",
+  "EndpointContext",
+  "AuthenticatedContext",
+  // Globals the generated code relies on.
+  "Record",
+  "Array",
+  "Promise",
+  "Object",
+  "Error",
+  "RegExp",
+  "Number",
+  "JSON",
+  "URL",
+  "URLSearchParams",
 ];
 
 export class TypeTable {
