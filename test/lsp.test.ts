@@ -194,6 +194,9 @@ describe("hamletc lsp", () => {
     const across = await client.request<{ uri: string; range: Range }>("textDocument/definition", { textDocument: { uri: mainUri }, position: positionOf(FIXED, "author: Handle", 9) });
     const handle = positionOf(COMMON, "Handle");
     expect(across).toEqual({ uri: commonUri, range: { start: handle, end: { line: handle.line, character: handle.character + 6 } } });
+
+    const file = await client.request<{ uri: string }>("textDocument/definition", { textDocument: { uri: mainUri }, position: positionOf(FIXED, "./common", 3) });
+    expect(file.uri).toBe(commonUri);
   });
 
   it("completes annotations after @ and types after a colon", async () => {

@@ -82,6 +82,8 @@ export function hover(workspace: Workspace, path: string, text: string, offset: 
       span = found.annotation.span;
       break;
     }
+    case "import":
+      return null;
   }
   if (value === undefined) return null;
   return { contents: { kind: "markdown", value }, range: new OffsetMap(text).spanRange(span) };

@@ -8,7 +8,9 @@ export type NodeAt =
   | { readonly kind: "declaration"; readonly name: ast.Identifier }
   | { readonly kind: "field"; readonly field: ast.Field }
   | { readonly kind: "variant"; readonly variant: ast.Variant }
-  | { readonly kind: "annotation"; readonly annotation: ast.Annotation };
+  | { readonly kind: "annotation"; readonly annotation: ast.Annotation }
+  /** The path of an `import "./common.hamlet"`. */
+  | { readonly kind: "import"; readonly path: ast.StringValue };
 
 /** Offsets at both ends count: a cursor just after a name is on it. */
 function within(span: ast.Span, offset: number): boolean {
@@ -106,6 +108,8 @@ function bodyAt(d: ast.Declaration, offset: number): NodeAt | undefined {
 }
 
 export function nodeAt(document: ast.Document, offset: number): NodeAt | undefined {
+  const imported = document.imports.find((i) => within(i.path.span, offset));
+  if (imported) return { kind: "import", path: imported.path };
   return first(document.declarations, (d) => {
     if (!within(d.span, offset)) return undefined;
     const annotation = first(d.annotations, (a) => annotationAt(a, offset));
