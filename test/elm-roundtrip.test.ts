@@ -381,6 +381,8 @@ describe.skipIf(!ready)("Elm request URLs", () => {
     },
     { endpoint: "valid-http:url:UpdateItem", request: { id: UUID, name: "n" }, url: `https://h/api/items/${UUID}` },
     { endpoint: "valid-http:url:Health", request: {}, url: "https://h/health" },
+    { endpoint: "edge-cases:url:Config", request: {}, url: "https://h/config" },
+    { endpoint: "edge-cases:url:Numbers", request: { n: 1.5 }, url: "https://h/numbers/1.5" },
     {
       endpoint: "edge-cases:url:Search",
       request: { kind: "Thing", page: -2, q: "x&y", flags: [true, false], ids: [UUID], day: "2024-02-29" },

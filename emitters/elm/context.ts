@@ -266,7 +266,7 @@ export function encoder(ctx: ElmContext, t: TypeExpr): string {
     case "map":
       return `Encode.dict identity ${paren(encoder(ctx, t.value))}`;
     case "optional":
-      return `encodeNullable ${paren(encoder(ctx, t.inner))}`;
+      return `nullableValue ${paren(encoder(ctx, t.inner))}`;
     case "ref":
       return ctx.qualifier + encoderName(t.name);
   }

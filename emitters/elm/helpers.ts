@@ -141,11 +141,11 @@ objectOf fields =
     Encode.object (List.filterMap (\\( key, value ) -> Maybe.map (Tuple.pair key) value) fields)
 `,
   },
-  encodeNullable: {
+  nullableValue: {
     uses: [],
     source: `
-encodeNullable : (a -> Encode.Value) -> Maybe a -> Encode.Value
-encodeNullable encode value =
+nullableValue : (a -> Encode.Value) -> Maybe a -> Encode.Value
+nullableValue encode value =
     Maybe.withDefault Encode.null (Maybe.map encode value)
 `,
   },

@@ -76,7 +76,14 @@ export const toStringName = (type: string): string => `${lowerFirst(typeName(typ
 export const defaultName = (type: string): string => `default${typeName(type)}`;
 export const validateName = (type: string): string => `validate${typeName(type)}`;
 export const validateAtName = (type: string): string => `validate${typeName(type)}At`;
-export const endpointName = (name: string): string => lowerFirst(typeName(name));
+/** Names the Endpoints module uses for arguments and helpers; an endpoint may not take them. */
+const ENDPOINT_LOCALS = new Set(["config", "toMsg", "request", "v", "objectOf", "boolText", "identity"]);
+
+/** `GetPost` → `getPost`; an endpoint whose name would be a local name gets `Endpoint` appended. */
+export const endpointName = (name: string): string => {
+  const base = lowerFirst(typeName(name));
+  return ENDPOINT_LOCALS.has(base) ? `${base}Endpoint` : base;
+};
 
 /** Constructor names of every enum variant, after the clash rule. */
 export function variantNames(

@@ -46,6 +46,16 @@ endpoint Put: PUT "/api/things/{id}" {
   request { id: Uuid, thing: Thing, note: String? }
 }
 
+/// Named like an argument of the generated functions.
+endpoint Config: GET "/config" {
+  response { ok: Bool }
+}
+
+endpoint Numbers: POST "/numbers/{n}" {
+  request { n: Float, note: String? }
+  response Map<String, List<Int?>>
+}
+
 endpoint Remove: DELETE "/api/things/{id}" {
   request { id: Uuid }
   errors { NotFound, Locked { until: Timestamp } }

@@ -1,4 +1,4 @@
-module Api.Types exposing (Forest, Node(..), Nodes, Other(..), PutRequest, RemoveError(..), RemoveRequest, SearchRequest, Status(..), Thing, Tree(..), defaultPutRequest, defaultSearchRequest, defaultThing, encodeForest, encodeNode, encodeNodes, encodeOther, encodePutRequest, encodeRemoveError, encodeRemoveRequest, encodeSearchRequest, encodeStatus, encodeThing, encodeTree, forestDecoder, nodeDecoder, nodesDecoder, otherDecoder, otherToString, putRequestDecoder, removeErrorDecoder, removeRequestDecoder, searchRequestDecoder, statusDecoder, statusToString, thingDecoder, treeDecoder)
+module Api.Types exposing (ConfigRequest, ConfigResponse, Forest, Node(..), Nodes, NumbersRequest, Other(..), PutRequest, RemoveError(..), RemoveRequest, SearchRequest, Status(..), Thing, Tree(..), configRequestDecoder, configResponseDecoder, defaultNumbersRequest, defaultPutRequest, defaultSearchRequest, defaultThing, encodeConfigRequest, encodeConfigResponse, encodeForest, encodeNode, encodeNodes, encodeNumbersRequest, encodeOther, encodePutRequest, encodeRemoveError, encodeRemoveRequest, encodeSearchRequest, encodeStatus, encodeThing, encodeTree, forestDecoder, nodeDecoder, nodesDecoder, numbersRequestDecoder, otherDecoder, otherToString, putRequestDecoder, removeErrorDecoder, removeRequestDecoder, searchRequestDecoder, statusDecoder, statusToString, thingDecoder, treeDecoder)
 
 {-| Types of the `edge` schema, with JSON decoders and encoders that implement the Hamlet wire format.
 
@@ -60,8 +60,8 @@ encodeThing value =
         , ( "reply_to", Just (Encode.string value.replyTo) )
         , ( "Upper_case", Just (Encode.bool value.upperCase) )
         , ( "port", Just (Encode.float value.port_) )
-        , ( "opt_list", Just (Encode.list (encodeNullable Encode.int) value.optList) )
-        , ( "maybe_map", Just (Encode.dict identity (encodeNullable Encode.int) value.maybeMap) )
+        , ( "opt_list", Just (Encode.list (nullableValue Encode.int) value.optList) )
+        , ( "maybe_map", Just (Encode.dict identity (nullableValue Encode.int) value.maybeMap) )
         , ( "when", Just (Hamlet.Timestamp.encode value.when) )
         , ( "json_default", Just (identity value.jsonDefault) )
         , ( "day", Just (Hamlet.Date.encode value.day) )
@@ -365,6 +365,68 @@ defaultPutRequest fields =
     }
 
 
+type alias ConfigRequest =
+    {}
+
+
+configRequestDecoder : Decode.Decoder ConfigRequest
+configRequestDecoder =
+    decodeObject {}
+
+
+encodeConfigRequest : ConfigRequest -> Encode.Value
+encodeConfigRequest _ =
+    objectOf []
+
+
+type alias ConfigResponse =
+    { ok : Bool
+    }
+
+
+configResponseDecoder : Decode.Decoder ConfigResponse
+configResponseDecoder =
+    decodeObject ConfigResponse
+        |> required "ok" Decode.bool
+
+
+encodeConfigResponse : ConfigResponse -> Encode.Value
+encodeConfigResponse value =
+    objectOf
+        [ ( "ok", Just (Encode.bool value.ok) )
+        ]
+
+
+type alias NumbersRequest =
+    { n : Float
+    , note : Maybe String
+    }
+
+
+numbersRequestDecoder : Decode.Decoder NumbersRequest
+numbersRequestDecoder =
+    decodeObject NumbersRequest
+        |> required "n" finiteFloat
+        |> optional "note" Decode.string
+
+
+encodeNumbersRequest : NumbersRequest -> Encode.Value
+encodeNumbersRequest value =
+    objectOf
+        [ ( "n", Just (Encode.float value.n) )
+        , ( "note", Maybe.map Encode.string value.note )
+        ]
+
+
+{-| A `NumbersRequest` from its required fields, with every default filled in and optional fields left out.
+-}
+defaultNumbersRequest : { n : Float } -> NumbersRequest
+defaultNumbersRequest fields =
+    { n = fields.n
+    , note = Nothing
+    }
+
+
 type alias RemoveRequest =
     { id : Hamlet.Uuid.Uuid
     }
@@ -524,8 +586,8 @@ objectOf fields =
     Encode.object (List.filterMap (\( key, value ) -> Maybe.map (Tuple.pair key) value) fields)
 
 
-encodeNullable : (a -> Encode.Value) -> Maybe a -> Encode.Value
-encodeNullable encode value =
+nullableValue : (a -> Encode.Value) -> Maybe a -> Encode.Value
+nullableValue encode value =
     Maybe.withDefault Encode.null (Maybe.map encode value)
 
 
