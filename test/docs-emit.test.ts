@@ -8,7 +8,7 @@ import { docsEmitter } from "../emitters/docs/index.js";
 import { anchor } from "../emitters/docs/markdown.js";
 import { openApiDocument } from "../emitters/openapi/index.js";
 import type { AnyEmitter } from "../src/emit/types.js";
-import { componentAjv } from "./openapi-ajv.js";
+import { componentAjv, DOC_ID } from "./openapi-ajv.js";
 import { checkGolden, emitWith, orphanGoldens, schemaCases } from "./openapi-support.js";
 
 const emitter = docsEmitter as unknown as AnyEmitter;
@@ -84,6 +84,58 @@ describe("docs wire examples satisfy the published JSON Schema", () => {
         const example = JSON.parse(blocks.at(-1)!);
         const validate = ajv.getSchema(`#/components/schemas/${def.name}`)!;
         expect(validate(example), `${def.name} ${JSON.stringify(example)}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      }
+    });
+  }
+});
+
+describe("docs endpoint examples satisfy the OpenAPI operation", () => {
+  /** Resolves `#/components/...` refs in an inline schema against the document. */
+  const absolute = (schema: unknown): unknown => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', `"${DOC_ID}#/components/`));
+
+  for (const c of cases.filter((c) => c.schema.endpoints.length > 0)) {
+    it(c.name, async () => {
+      const [file] = await emitWith(emitter, c.schema);
+      const md = file!.content;
+      const doc = openApiDocument(c.schema, { examples: false }) as { paths: Record<string, Record<string, any>> }; // a JSON document
+      const ajv = componentAjv(doc as never);
+      for (const e of c.schema.endpoints) {
+        const text = section(md, anchor("endpoint", e.name))!;
+        const operation = doc.paths[e.path]![e.method.toLowerCase()]!;
+        const check = (schema: unknown, value: unknown, what: string) => {
+          const validate = ajv.compile(absolute(schema) as object);
+          expect(validate(value), `${e.name} ${what} ${JSON.stringify(value)}: ${JSON.stringify(validate.errors)}`).toBe(true);
+        };
+        const http = /```http\n([\s\S]*?)\n```/.exec(text)![1]!;
+        const [requestLine, ...rest] = http.split("\n");
+        expect(requestLine!.startsWith(`${e.method} `)).toBe(true);
+        const target = new URL(requestLine!.slice(e.method.length + 1), "http://x");
+        // Path and query parameters: each text form fits its parameter's schema.
+        for (const p of (operation.parameters ?? []) as { name: string; in: string; required: boolean; schema: { type?: string } }[]) {
+          if (p.in === "query") {
+            const values = target.searchParams.getAll(p.name);
+            if (p.required) expect(values.length, `${e.name} ?${p.name}`).toBeGreaterThan(0);
+            for (const v of values) {
+              const parsed = p.schema.type === "integer" || p.schema.type === "number" || p.schema.type === "boolean" ? JSON.parse(v) : v;
+              check(p.schema.type === "array" ? (p.schema as { items: unknown }).items : p.schema, parsed, `query ${p.name}`);
+            }
+          }
+        }
+        if (operation.requestBody) {
+          const body = JSON.parse(rest.slice(rest.indexOf("") + 1).join("\n"));
+          check(operation.requestBody.content["application/json"].schema, body, "request body");
+        }
+        const blocks = jsonBlocks(text).map((b) => JSON.parse(b) as unknown);
+        if (e.response) check(operation.responses["200"].content["application/json"].schema, blocks[0], "response");
+        const errorBlocks = blocks.slice(e.response ? 1 : 0);
+        for (const body of errorBlocks) {
+          const tag = (body as { tag: string }).tag;
+          const status = Object.entries(operation.responses as Record<string, { content?: Record<string, { schema: unknown }> }>).find(([, r]) =>
+            JSON.stringify(r.content ?? {}).includes(`.${tag}"`),
+          );
+          expect(status, `${e.name} ${tag}`).toBeDefined();
+          check(status![1].content!["application/json"]!.schema, body, `error ${tag}`);
+        }
       }
     });
   }
