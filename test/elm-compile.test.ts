@@ -7,6 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { bareSchemaFile } from "./support/elm-edge.js";
 import {
   elmCases,
   elmFormatBin,
@@ -35,8 +36,10 @@ function mainModule(modules: readonly string[]): string {
   ].join("\n");
 }
 
+const compileCases = [...elmCases(), { name: "bare (no constraints, no endpoints)", entry: bareSchemaFile() }];
+
 describe.skipIf(!ready)("elm make on the Elm emitter's output", () => {
-  it.each(elmCases())(
+  it.each(compileCases)(
     "$name compiles",
     async ({ entry }) => {
       const files = await emitElm(schemaOf(entry));

@@ -72,3 +72,20 @@ export function edgeSchemaFile(): string {
   }
   return written;
 }
+
+/** A schema with no constraints and no endpoints: Validate.elm has nothing to check. */
+export const BARE_SCHEMA = `package bare
+
+record A { x: Int, b: B? }
+enum B { One, Two }
+`;
+
+let bareWritten: string | undefined;
+
+export function bareSchemaFile(): string {
+  if (!bareWritten) {
+    bareWritten = join(mkdtempSync(join(tmpdir(), "hamlet-elm-bare-")), "bare.hamlet");
+    writeFileSync(bareWritten, BARE_SCHEMA);
+  }
+  return bareWritten;
+}
