@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Builds and starts the Horatio example: regenerates nothing (generated/ is committed), compiles
-// src/ + generated/typescript/ + runtime-node with examples/horatio/tsconfig.json into
-// examples/horatio/.hamlet/build, then runs src/main.js. Environment: see src/main.ts.
+// Builds and starts the Horatio example: runs `hamletc build` on its schema (generated/ is
+// committed, so this only rewrites what changed), compiles src/ + generated/typescript/ +
+// runtime-node with examples/horatio/tsconfig.json into examples/horatio/.hamlet/build, then
+// runs src/main.js. Environment: see src/main.ts.
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -10,6 +11,12 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const tsc = join(dirname(require.resolve("typescript/package.json")), "bin", "tsc");
+const hamletc = join(here, "..", "..", "bin", "hamletc.js");
+const generated = spawnSync(process.execPath, [hamletc, "build"], { cwd: here, stdio: "inherit" });
+if (generated.status !== 0) {
+  console.error("horatio: hamletc build failed");
+  process.exit(generated.status ?? 1);
+}
 const built = spawnSync(process.execPath, [tsc, "-p", join(here, "tsconfig.json")], { stdio: "inherit" });
 if (built.status !== 0) {
   console.error("horatio: compilation failed");
