@@ -354,6 +354,13 @@ describe("language server edge cases", () => {
     expect(formatting("package a\n\nrecord A { b: Int }\n", "/x/a.hamlet")).toEqual([]);
   });
 
+  it("completes declared types while the document does not parse", () => {
+    const text = "package draft\n\nrecord A {\n  b: \n}\n\nenum C { D, E }\n";
+    const open = TextDocument.create("untitled:Untitled-2", "hamlet", 1, text);
+    const items = completion(new Workspace({ all: () => [open] }), uriToPath(open.uri), text, text.indexOf("b: ") + 3);
+    expect(items.map((i) => i.label)).toEqual(expect.arrayContaining(["A", "C", "String"]));
+  });
+
   it("checks documents that are not files yet, from their unsaved text", () => {
     const text = "package draft\n\nrecord A { b: Strng }\n";
     const open = TextDocument.create("untitled:Untitled-1", "hamlet", 1, text);
