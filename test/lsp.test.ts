@@ -359,6 +359,8 @@ describe("language server edge cases", () => {
     const open = TextDocument.create("untitled:Untitled-2", "hamlet", 1, text);
     const items = completion(new Workspace({ all: () => [open] }), uriToPath(open.uri), text, text.indexOf("b: ") + 3);
     expect(items.map((i) => i.label)).toEqual(expect.arrayContaining(["A", "C", "String"]));
+    const glued = completion(new Workspace({ all: () => [open] }), uriToPath(open.uri), text, text.indexOf("b:") + 2);
+    expect(glued.find((i) => i.label === "String")?.insertText).toBe(" String");
   });
 
   it("checks documents that are not files yet, from their unsaved text", () => {

@@ -96,8 +96,11 @@ export function completion(workspace: Workspace, path: string, text: string, off
       if (context.annotation === "references") return declaredItems(index(), (d) => d.kind === "declaration" && d.node.kind === "Model");
       if (context.annotation === "emits") return declaredItems(index(), (d) => d.kind === "declaration" && d.node.kind === "Event");
       return [];
-    case "type":
-      return typeItems(index());
+    case "type": {
+      // Typed right after the colon (a trigger character): keep the canonical `name: Type` spacing.
+      const space = text[offset - 1] === ":" ? " " : "";
+      return typeItems(index()).map((i) => (space ? { ...i, insertText: space + (i.insertText ?? i.label), filterText: i.label } : i));
+    }
     case "method":
       return METHODS.map((label) => ({ label, kind: CompletionItemKind.EnumMember }));
     case "event":
