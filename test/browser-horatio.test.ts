@@ -92,6 +92,11 @@ describe.skipIf(!hasChromium)("Swagger UI on the generated Horatio server, in Ch
     const listed = await execute(feed);
     expect(listed.status).toBe("200");
     expect((listed.body as { posts: { body: string }[] }).posts.map((p) => p.body)).toEqual(["Hello from Swagger UI"]);
+    // The upload is multipart with a file picker for its `file` part.
+    const upload = page.locator("#operations-default-PhotoUpload");
+    await upload.locator(".opblock-summary").first().click();
+    await upload.locator("button.try-out__btn").click();
+    await expect.poll(() => upload.locator('input[type="file"]').count()).toBe(1);
     expect(problems).toEqual([]);
     await context.close();
   });

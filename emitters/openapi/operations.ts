@@ -147,9 +147,10 @@ function variantNote(v: VariantDef): { description?: string } {
 
 function operationBase(def: EndpointDef | UploadDef): JsonSchema {
   const out: JsonSchema = { operationId: def.name };
+  // The first doc line is the summary; the description repeats it only when there is more to say.
   const description = describe(def);
   if (def.docs.length > 0) out.summary = def.docs[0]!.trim();
-  if (description !== undefined) out.description = description;
+  if (description !== undefined && description !== out.summary) out.description = description;
   if (def.deprecated !== undefined) out.deprecated = true;
   return out;
 }
