@@ -124,6 +124,7 @@ model Extra {
 `;
 
 describe("destructive changes", () => {
+  const freshForDestructive = useFreshDatabases();
   const cases: { name: string; code: string; text: string; message: RegExp }[] = [
     {
       name: "drop table",
@@ -186,6 +187,15 @@ describe("destructive changes", () => {
       }
       expect(allowed.diagnostics).toEqual([]);
       expect(allowed.files.filter((f) => f.path.includes("/0002_"))).toHaveLength(4);
+      // The allowed migration runs (on empty tables) on both dialects.
+      for (const dialect of testDialects) {
+        const db = await freshForDestructive.open(dialect);
+        try {
+          expect((await migrate(db, migrationsOf(allowed.files, dialect))).applied).toHaveLength(2);
+        } finally {
+          await db.close();
+        }
+      }
     });
   }
 
