@@ -114,7 +114,7 @@ getPostUrl config request =
 
 `POST /api/posts`
 
-Needs a signed-in session (the session cookie is sent with the request).
+Needs a signed-in session: the browser sends the session cookie with same-origin requests.
 
 -}
 createPost : Config -> (Result (Hamlet.Http.Error Types.CreatePostError) Types.Post -> msg) -> Types.CreatePostRequest -> Cmd msg

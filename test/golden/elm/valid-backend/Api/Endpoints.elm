@@ -25,7 +25,7 @@ type alias Config =
 
 {-| `POST /api/orders`
 
-Needs a signed-in session (the session cookie is sent with the request).
+Needs a signed-in session: the browser sends the session cookie with same-origin requests.
 
 -}
 placeOrder : Config -> (Result (Hamlet.Http.Error Never) Types.PlaceOrderResponse -> msg) -> Types.PlaceOrderRequest -> Cmd msg

@@ -115,7 +115,7 @@ getItemUrl config request =
 
 `PATCH /api/items/{id}`
 
-Needs a signed-in session (the session cookie is sent with the request).
+Needs a signed-in session: the browser sends the session cookie with same-origin requests.
 
 -}
 updateItem : Config -> (Result (Hamlet.Http.Error Types.UpdateItemError) Types.Item -> msg) -> Types.UpdateItemRequest -> Cmd msg
@@ -157,7 +157,7 @@ updateItemUrl config request =
 
 {-| `DELETE /api/items/{id}`
 
-Needs a signed-in session (the session cookie is sent with the request).
+Needs a signed-in session: the browser sends the session cookie with same-origin requests.
 
 -}
 deleteItem : Config -> (Result (Hamlet.Http.Error Never) () -> msg) -> Types.DeleteItemRequest -> Cmd msg
