@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Database } from "../runtime-node/src/db/database.js";
 import { testDialects, useFreshDatabases } from "../runtime-node/test/support/databases.js";
-import { migrate } from "../src/migrate/migrate.js";
+import { migrate, splitStatements } from "../src/migrate/migrate.js";
 import { compile } from "../src/program/compile.js";
 import type { Schema } from "../src/schema/types.js";
 import { specDir } from "./support/corpus.js";
@@ -94,6 +94,25 @@ describe("migration chains leave the same catalog as a fresh build", () => {
           const scratchBuild = await emitSql(compileSchema(steps.at(-1)!));
           await migrate(direct, migrationsOf(scratchBuild.files, dialect));
           expect(await catalog(chained)).toEqual(await catalog(direct));
+          // The down migrations, newest first, lead back to the first version's catalog.
+          const last = await emitSql(compileSchema(steps.at(-1)!), out);
+          const downs = last.files
+            .filter(
+              (f) => f.path.startsWith(`sql/${dialect}/`) && f.path.endsWith(".down.sql") && !f.path.includes("/0001_"),
+            )
+            .reverse();
+          // (On empty tables: a down migration that tightens NOT NULL fails on rows holding NULL, as it should.)
+          const tables = compileSchema(steps.at(-1)!).models.map((m) => `"${m.table}"`);
+          if (dialect === "postgres") await chained.execute(`TRUNCATE ${tables.join(", ")} CASCADE`);
+          else await applyScript(chained, tables.map((t) => `DELETE FROM ${t};`).join("\n"));
+          for (const down of downs) await applyScript(chained, down.content);
+          const v1 = await fresh.open(dialect);
+          try {
+            await migrate(v1, migrationsOf((await emitSql(compileSchema(steps[0]!))).files, dialect));
+            expect(await catalog(chained)).toEqual(await catalog(v1));
+          } finally {
+            await v1.close();
+          }
         } finally {
           await chained.close();
           await direct.close();
@@ -102,6 +121,18 @@ describe("migration chains leave the same catalog as a fresh build", () => {
     }
   }
 });
+
+/** Applies a migration script the way `migrate` does (SQLite: foreign keys off meanwhile). */
+async function applyScript(db: Database, sql: string): Promise<void> {
+  if (db.dialect === "sqlite") await db.execute("PRAGMA foreign_keys = OFF");
+  try {
+    await db.transaction(async (tx) => {
+      for (const statement of splitStatements(sql)) await tx.execute(statement);
+    });
+  } finally {
+    if (db.dialect === "sqlite") await db.execute("PRAGMA foreign_keys = ON");
+  }
+}
 
 function schemaOf(name: string, text: string): Schema {
   const file = join(scratch, `${name}.hamlet`);
