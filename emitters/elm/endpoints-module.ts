@@ -112,7 +112,8 @@ function endpointFunctions(ctx: ElmContext, ep: EndpointDef): { exposing: string
   const body = bodyExpression(ctx, ep, def, names);
   const route = `\`${ep.method} ${ep.path}\``;
   const notes = [route];
-  if (ep.auth === "session") notes.push("", "Needs a signed-in session: the browser sends the session cookie with same-origin requests.");
+  if (ep.auth === "session")
+    notes.push("", "Needs a signed-in session: the browser sends the session cookie with same-origin requests.");
   const doc = docComment(ep.docs, notes, ep.deprecated);
   const taskDoc = docComment([`\`${fn}\` as a \`Task\`, to chain with other requests.`], [], ep.deprecated);
   const request = (extra: string[]): string =>
