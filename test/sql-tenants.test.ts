@@ -5,6 +5,7 @@
  * tenant: it sees nothing and cannot insert (row-level security fails closed).
  */
 import { randomUUID } from "node:crypto";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { columnType } from "../emitters/sql/model.js";
@@ -15,7 +16,7 @@ import { postgresAvailable, usePostgres } from "../runtime-node/test/support/pos
 import { migrate } from "../src/migrate/migrate.js";
 import type { ModelDef, Schema } from "../src/schema/types.js";
 import { repoRoot } from "./support/corpus.js";
-import { compileSchema, emitSql, migrationsOf, sqlCases } from "./sql-helpers.js";
+import { compileSchema, emitRepositories, emitSql, migrationsOf, sqlCases } from "./sql-helpers.js";
 
 type Row = Record<string, unknown>;
 interface Repo {
@@ -211,6 +212,69 @@ describe.runIf(postgresAvailable)("PostgreSQL row-level security through a non-s
       } finally {
         await app.close();
         await db.close();
+      }
+    });
+  }
+});
+
+describe("repositories round-trip every column type", () => {
+  const fresh = useFreshDatabases();
+  const entry = join(repoRoot, "spec", "migrations", "types", "v2.hamlet");
+  for (const dialect of testDialects) {
+    it(dialect, { timeout: 60_000 }, async () => {
+      const schema = compileSchema(entry);
+      const dir = join(repoRoot, "test", ".tmp", `sql-types-${process.pid}-${dialect}`);
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, "repositories.ts");
+      writeFileSync(file, (await emitRepositories(schema))[0]!.content);
+      const db = await fresh.open(dialect);
+      try {
+        await migrate(db, migrationsOf((await emitSql(schema)).files, dialect));
+        const { SampleRepository } = (await import(file)) as Record<string, RepoClass>;
+        const repo = new SampleRepository!(db, "t1");
+        const defaults = await repo.insert({ code: "a" });
+        expect(defaults).toMatchObject({
+          code: "a",
+          count: -1,
+          ratio: 0.25,
+          flag: true,
+          born: null,
+          data: null,
+          blob: null,
+          mood: "Meh",
+          note: "none",
+          seen: null,
+        });
+        expect(defaults["id"]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+        expect(new Date(String(defaults["at"])).toISOString()).toBe(defaults["at"]);
+        const full = {
+          code: "b",
+          count: 2.5,
+          ratio: -1.5,
+          flag: false,
+          born: "2024-02-29",
+          at: "2024-03-01T12:34:56.789Z",
+          data: { list: [1, "two", null], nested: { ok: true } },
+          blob: new Uint8Array([0, 1, 254, 255]),
+          mood: "Sad",
+          note: "it's",
+          seen: true,
+        };
+        const inserted = await repo.insert(full);
+        const { blob, ...rest } = full;
+        expect(inserted).toMatchObject(rest);
+        expect([...(inserted["blob"] as Uint8Array)]).toEqual([...blob]);
+        expect(await repo.get({ id: inserted["id"] })).toEqual(inserted);
+        expect((await repo.list({ where: { code: "b" } })).map((r) => r["id"])).toEqual([inserted["id"]]);
+        expect((await repo.list({ orderBy: "code", direction: "desc", limit: 1 })).map((r) => r["code"])).toEqual([
+          "b",
+        ]);
+        const updated = await repo.update({ id: inserted["id"] }, { data: [1, 2], seen: null, born: null });
+        expect(updated).toMatchObject({ data: [1, 2], seen: null, born: null, code: "b" });
+        await expect(repo.list({ orderBy: "note; DROP TABLE sample" })).rejects.toThrow(/cannot order/);
+      } finally {
+        await db.close();
+        rmSync(dir, { recursive: true, force: true });
       }
     });
   }
