@@ -248,3 +248,40 @@ describe("destructive changes", () => {
     expect(result.diagnostics.map((d) => d.code)).toEqual(["HAM0834"]);
   });
 });
+
+describe("references", () => {
+  const freshForRefs = useFreshDatabases();
+  it("a global model referring to a tenant-scoped one gets no foreign key (HAM0835)", async () => {
+    const schema = schemaOf(
+      "global-ref",
+      `package g\nmodel Team {\n  id: Uuid @primary\n}\n@global\nmodel Badge {\n  id: Uuid @primary\n  team_id: Uuid @references(Team)\n}\n`,
+    );
+    const result = await emitSql(schema);
+    expect(result.diagnostics.map((d) => `${d.code} ${d.severity}`)).toEqual(["HAM0835 warning"]);
+    expect(result.files.map((f) => f.content).join("\n")).not.toContain("FOREIGN KEY");
+  });
+
+  for (const dialect of testDialects) {
+    it(`a row cannot refer to another tenant's row (${dialect})`, { timeout: 60_000 }, async () => {
+      const { files } = await emitSql(compileSchema(versions("blog")[0]!));
+      const db = await freshForRefs.open(dialect);
+      try {
+        await migrate(db, migrationsOf(files, dialect));
+        const author = crypto.randomUUID();
+        await db.withTenant("b", (tx) =>
+          tx.execute(`INSERT INTO author (tenant_id, id, name) VALUES ('b', $1, 'x')`, [author]),
+        );
+        await expect(
+          db.withTenant("a", (tx) =>
+            tx.execute(`INSERT INTO post (tenant_id, author_id, title) VALUES ('a', $1, 't')`, [author]),
+          ),
+        ).rejects.toThrow(/FOREIGN KEY|foreign key/);
+        await db.withTenant("b", (tx) =>
+          tx.execute(`INSERT INTO post (tenant_id, author_id, title) VALUES ('b', $1, 't')`, [author]),
+        );
+      } finally {
+        await db.close();
+      }
+    });
+  }
+});
