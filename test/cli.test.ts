@@ -26,12 +26,10 @@ function hamletc(args: string[], cwd = work) {
   return run(process.execPath, [bin, ...args], cwd);
 }
 
-beforeAll(async () => {
-  // The launcher runs the compiled CLI; make sure dist/ is current.
-  const build = await run(process.execPath, [join(repoRoot, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.build.json"], repoRoot);
-  expect(build.code, build.stdout + build.stderr).toBe(0);
+// dist/ is built once for every suite by test/global-setup.ts.
+beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "hamletc-cli-"));
-}, 120_000);
+});
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("hamletc check", () => {

@@ -1,6 +1,5 @@
 /** `hamletc lsp` as an editor drives it: a real process speaking JSON-RPC over stdio. */
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -64,17 +63,6 @@ endpoint GetPost: GET "/api/posts/{id}" {
 `;
 const FIXED = BROKEN.replace("Strng", "String");
 
-function run(command: string, args: string[], cwd: string): Promise<{ status: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd });
-    let output = "";
-    child.stdout.on("data", (d: Buffer) => (output += d.toString("utf8")));
-    child.stderr.on("data", (d: Buffer) => (output += d.toString("utf8")));
-    child.on("error", (error) => resolve({ status: null, output: error.message }));
-    child.on("close", (status) => resolve({ status, output }));
-  });
-}
-
 /** The position of the `nth` occurrence of `needle` in `text`, plus `delta` characters. */
 function positionOf(text: string, needle: string, delta = 0, nth = 0): Position {
   let offset = -1;
@@ -100,19 +88,9 @@ function diagnosticsOf(uri: string, since: number, accept: (d: LspDiagnostic[]) 
 }
 
 describe("hamletc lsp", () => {
-  // The CLI compiled into a private folder: dist/ is rebuilt by other suites running at the same
-  // time, and a process started while tsc rewrites it could load a half-written file.
-  const outDir = join(repoRoot, "test", ".tmp", `lsp-dist-${process.pid}`);
-
+  // dist/ is built once for every suite by test/global-setup.ts.
   beforeAll(async () => {
-    // Asynchronously: a long synchronous build would starve the test worker's own messaging.
-    const build = await run("npx", ["tsc", "-p", "tsconfig.build.json", "--outDir", outDir], repoRoot);
-    expect(build.status, build.output).toBe(0);
-    // The same launcher as bin/hamletc.js, pointed at this build.
-    const launcher = join(outDir, "hamletc.js");
-    const bin = readFileSync(join(repoRoot, "bin", "hamletc.js"), "utf8");
-    expect(bin).toContain("../dist/src/cli/main.js");
-    writeFileSync(launcher, bin.replace("../dist/src/cli/main.js", "./src/cli/main.js"));
+    const launcher = join(repoRoot, "bin", "hamletc.js");
     work = mkdtempSync(join(tmpdir(), "hamletc-lsp-"));
     writeFileSync(join(work, "common.hamlet"), COMMON);
     writeFileSync(join(work, "main.hamlet"), FIXED);
@@ -124,7 +102,6 @@ describe("hamletc lsp", () => {
   afterAll(() => {
     client?.kill();
     if (work) rmSync(work, { recursive: true, force: true });
-    rmSync(outDir, { recursive: true, force: true });
   });
 
   it("initializes with the features it serves", async () => {

@@ -1,0 +1,18 @@
+/**
+ * Builds dist/ once, before any test file starts: several suites run the real `hamletc`
+ * launcher (bin/hamletc.js → dist/), and rebuilding it from inside a suite while another suite
+ * runs the CLI would let a process load a half-written file.
+ */
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+
+export default async function setup(): Promise<void> {
+  const root = join(import.meta.dirname, "..");
+  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
+  await new Promise<void>((resolve, reject) => {
+    execFile(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: root, maxBuffer: 1 << 26 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`building dist/ for the tests failed:\n${stdout}${stderr}`));
+      else resolve();
+    });
+  });
+}
