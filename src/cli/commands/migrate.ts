@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { builtinEmitterNames } from "../../../emitters/names.js";
 import { defaultConfig, findConfig, loadConfig, type HamletConfig } from "../../config/index.js";
 import { ExitCode } from "../exit-codes.js";
 import type { Reporter } from "../report.js";
@@ -19,14 +20,10 @@ export interface MigrateOptions {
 }
 
 export async function runMigrate(options: MigrateOptions, reporter: Reporter, cwd = process.cwd()): Promise<ExitCode> {
-  const { builtinEmitters } = await import("../../../emitters/index.js");
   const configPath = options.config ? resolve(cwd, options.config) : findConfig(cwd);
   let config: HamletConfig;
   if (configPath) {
-    const loaded = loadConfig(
-      configPath,
-      builtinEmitters.map((e) => e.name),
-    );
+    const loaded = loadConfig(configPath, builtinEmitterNames);
     reporter.diagnostics(loaded.diagnostics, new Map());
     if (!loaded.config || loaded.diagnostics.some((d) => d.severity === "error")) return ExitCode.usage;
     config = loaded.config;
