@@ -19,7 +19,18 @@ const option = (name, fallback) => {
 const sizes = option("--sizes", "100,500,5000").split(",").map(Number);
 const runs = Number(option("--runs", "5"));
 
-const FIELD_TYPES = ["String @length(1, 200)", "Int @range(0, 1000)", "Float", "Bool", "Uuid", "Timestamp", "List<String> @maxItems(20)", "Map<String, Int>", "String?", "Date?"];
+const FIELD_TYPES = [
+  "String @length(1, 200)",
+  "Int @range(0, 1000)",
+  "Float",
+  "Bool",
+  "Uuid",
+  "Timestamp",
+  "List<String> @maxItems(20)",
+  "Map<String, Int>",
+  "String?",
+  "Date?",
+];
 
 /** A schema with `records` records of 10 fields, one enum per 10 records, and records/2.5 endpoints. */
 export function generateSchema(records) {
@@ -34,9 +45,23 @@ export function generateSchema(records) {
   for (let e = 0; e < endpoints; e++) {
     const model = `Model${e % records}`;
     if (e % 2 === 0) {
-      lines.push(`endpoint Get${e}: GET "/api/items${e}/{id}" {`, "  request { id: Uuid }", `  response ${model}`, "  errors { NotFound }", "}", "");
+      lines.push(
+        `endpoint Get${e}: GET "/api/items${e}/{id}" {`,
+        "  request { id: Uuid }",
+        `  response ${model}`,
+        "  errors { NotFound }",
+        "}",
+        "",
+      );
     } else {
-      lines.push(`@auth(session)`, `endpoint Create${e}: POST "/api/items${e}" {`, `  request { item: ${model}, note: String? @length(0, 500) }`, `  response { id: Uuid, item: ${model} }`, "}", "");
+      lines.push(
+        `@auth(session)`,
+        `endpoint Create${e}: POST "/api/items${e}" {`,
+        `  request { item: ${model}, note: String? @length(0, 500) }`,
+        `  response { id: Uuid, item: ${model} }`,
+        "}",
+        "",
+      );
     }
   }
   return lines.join("\n");
@@ -94,7 +119,9 @@ try {
   console.log("|--------:|------:|----------------:|-------------------:|---------------------:|----------------:|");
   for (const r of rows) {
     const rate = Math.round(r.lines / (r.inProcess / 1000));
-    console.log(`| ${r.records} | ${r.lines} | ${r.check.toFixed(0)} ms | ${r.inProcess.toFixed(1)} ms | ${rate.toLocaleString("en-US")} | ${r.build.toFixed(0)} ms |`);
+    console.log(
+      `| ${r.records} | ${r.lines} | ${r.check.toFixed(0)} ms | ${r.inProcess.toFixed(1)} ms | ${rate.toLocaleString("en-US")} | ${r.build.toFixed(0)} ms |`,
+    );
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

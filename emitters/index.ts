@@ -8,4 +8,12 @@ import { repositoryEmitter } from "./repository/index.js";
 import { openapiEmitter } from "./openapi/index.js";
 import { docsEmitter } from "./docs/index.js";
 
-export const builtinEmitters: readonly AnyEmitter[] = [jsonEmitter as unknown as AnyEmitter, elmEmitter as unknown as AnyEmitter, openapiEmitter as unknown as AnyEmitter, sqlEmitter as unknown as AnyEmitter, repositoryEmitter as unknown as AnyEmitter, docsEmitter as unknown as AnyEmitter, typescriptEmitter as unknown as AnyEmitter];
+export const builtinEmitters: readonly AnyEmitter[] = [
+  jsonEmitter as unknown as AnyEmitter,
+  elmEmitter as unknown as AnyEmitter,
+  openapiEmitter as unknown as AnyEmitter,
+  sqlEmitter as unknown as AnyEmitter,
+  repositoryEmitter as unknown as AnyEmitter,
+  docsEmitter as unknown as AnyEmitter,
+  typescriptEmitter as unknown as AnyEmitter,
+];

@@ -10,7 +10,9 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const entry = createRequire(import.meta.url).resolve("chevrotain"); // .../chevrotain/lib/src/api.js
-const chevrotain = (await import(pathToFileURL(join(dirname(entry), "..", "chevrotain.mjs")).href)) as typeof Chevrotain;
+const chevrotain = (await import(
+  pathToFileURL(join(dirname(entry), "..", "chevrotain.mjs")).href
+)) as typeof Chevrotain;
 
 export const { createToken, EmbeddedActionsParser, EOF, Lexer } = chevrotain;
 export type { ILexingResult, IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";

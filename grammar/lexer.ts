@@ -40,11 +40,15 @@ export function lex(text: string, file: string): LexResult {
     diagnostics.push(diagnostic("HAM0001", span(error.offset, error.offset + character.length), { text: character }));
   }
   for (const token of result.tokens) {
-    if (token.tokenType === StringLiteral) checkString(token, span(token.startOffset, token.endOffset! + 1), diagnostics);
+    if (token.tokenType === StringLiteral)
+      checkString(token, span(token.startOffset, token.endOffset! + 1), diagnostics);
   }
 
   const commentTokens = result.groups["comments"] ?? [];
-  const comments: Comment[] = commentTokens.map((t) => ({ text: t.image, span: span(t.startOffset, t.endOffset! + 1) }));
+  const comments: Comment[] = commentTokens.map((t) => ({
+    text: t.image,
+    span: span(t.startOffset, t.endOffset! + 1),
+  }));
   const docsByTokenOffset = new Map<number, DocComment[]>();
   const trailingDocs: DocComment[] = [];
   let next = 0;

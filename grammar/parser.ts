@@ -30,8 +30,7 @@ const errorMessages: IParserErrorMessageProvider = {
   buildNotAllInputParsedMessage: ({ firstRedundant }) => `unexpected ${describe(firstRedundant)}`,
   buildNoViableAltMessage: ({ actual, ruleName }) =>
     `unexpected ${describe(actual[0]!)} in ${ruleDescription(ruleName)}`,
-  buildEarlyExitMessage: ({ actual, ruleName }) =>
-    `unexpected ${describe(actual[0]!)} in ${ruleDescription(ruleName)}`,
+  buildEarlyExitMessage: ({ actual, ruleName }) => `unexpected ${describe(actual[0]!)} in ${ruleDescription(ruleName)}`,
 };
 
 function ruleDescription(rule: string): string {
@@ -171,19 +170,22 @@ class HamletParser extends EmbeddedActionsParser {
       imports.push({ kind: "Import", path, docs: this.ACTION(() => this.docsFor(kw)), span: this.spanFrom(kw) });
     });
     this.MANY2(() => {
-      this.OR({ MAX_LOOKAHEAD: 1, DEF: [
-        {
-          GATE: () => declarationStarts.has(this.LA(1).tokenType),
-          ALT: () => {
-            const d = this.SUBRULE(this.declaration);
-            if (d) {
-              declarations.push(d);
-              this.ACTION(() => this.partial.push(d));
-            }
+      this.OR({
+        MAX_LOOKAHEAD: 1,
+        DEF: [
+          {
+            GATE: () => declarationStarts.has(this.LA(1).tokenType),
+            ALT: () => {
+              const d = this.SUBRULE(this.declaration);
+              if (d) {
+                declarations.push(d);
+                this.ACTION(() => this.partial.push(d));
+              }
+            },
           },
-        },
-        { IGNORE_AMBIGUITIES: true, ALT: () => this.junk("declaration") },
-      ] });
+          { IGNORE_AMBIGUITIES: true, ALT: () => this.junk("declaration") },
+        ],
+      });
     });
     this.CONSUME(EOF);
     return {
@@ -237,13 +239,16 @@ class HamletParser extends EmbeddedActionsParser {
   });
 
   /** `record`, `event`: a name and a field block. */
-  private recordLike = this.RULE("recordLike", (base: DeclarationStart): ast.RecordDeclaration | ast.EventDeclaration => {
-    const kw = this.OR([{ ALT: () => this.CONSUME(decl.record) }, { ALT: () => this.CONSUME(decl.event) }]);
-    const name = this.ident(this.CONSUME(t.Identifier));
-    const fields = this.SUBRULE(this.fieldBlock);
-    const kind = kw.tokenType === decl.event ? "Event" : "Record";
-    return { kind, ...base, name, fields, span: this.spanFrom(kw) };
-  });
+  private recordLike = this.RULE(
+    "recordLike",
+    (base: DeclarationStart): ast.RecordDeclaration | ast.EventDeclaration => {
+      const kw = this.OR([{ ALT: () => this.CONSUME(decl.record) }, { ALT: () => this.CONSUME(decl.event) }]);
+      const name = this.ident(this.CONSUME(t.Identifier));
+      const fields = this.SUBRULE(this.fieldBlock);
+      const kind = kw.tokenType === decl.event ? "Event" : "Record";
+      return { kind, ...base, name, fields, span: this.spanFrom(kw) };
+    },
+  );
 
   private enumDeclaration = this.RULE("enumDeclaration", (base: DeclarationStart): ast.EnumDeclaration => {
     const kw = this.CONSUME(decl.enum);
@@ -276,23 +281,29 @@ class HamletParser extends EmbeddedActionsParser {
     return { kind: "Sse", ...base, name, type, span: this.spanFrom(kw) };
   });
 
-  private websocketDeclaration = this.RULE("websocketDeclaration", (base: DeclarationStart): ast.WebSocketDeclaration => {
-    const kw = this.CONSUME(decl.websocket);
-    const name = this.ident(this.CONSUME(t.Identifier));
-    this.CONSUME(t.Colon);
-    const path = this.SUBRULE(this.stringValue);
-    const variants = this.SUBRULE(this.variantBlock);
-    return { kind: "WebSocket", ...base, name, path, variants, span: this.spanFrom(kw) };
-  });
+  private websocketDeclaration = this.RULE(
+    "websocketDeclaration",
+    (base: DeclarationStart): ast.WebSocketDeclaration => {
+      const kw = this.CONSUME(decl.websocket);
+      const name = this.ident(this.CONSUME(t.Identifier));
+      this.CONSUME(t.Colon);
+      const path = this.SUBRULE(this.stringValue);
+      const variants = this.SUBRULE(this.variantBlock);
+      return { kind: "WebSocket", ...base, name, path, variants, span: this.spanFrom(kw) };
+    },
+  );
 
   /** `worker`, `workflow`: a name and a block of sections. */
-  private sectionedDeclaration = this.RULE("sectionedDeclaration", (base: DeclarationStart): ast.WorkerDeclaration | ast.WorkflowDeclaration => {
-    const kw = this.OR([{ ALT: () => this.CONSUME(decl.worker) }, { ALT: () => this.CONSUME(decl.workflow) }]);
-    const name = this.ident(this.CONSUME(t.Identifier));
-    const sections = this.SUBRULE(this.sectionBlock);
-    const kind = kw.tokenType === decl.worker ? "Worker" : "Workflow";
-    return { kind, ...base, name, sections, span: this.spanFrom(kw) };
-  });
+  private sectionedDeclaration = this.RULE(
+    "sectionedDeclaration",
+    (base: DeclarationStart): ast.WorkerDeclaration | ast.WorkflowDeclaration => {
+      const kw = this.OR([{ ALT: () => this.CONSUME(decl.worker) }, { ALT: () => this.CONSUME(decl.workflow) }]);
+      const name = this.ident(this.CONSUME(t.Identifier));
+      const sections = this.SUBRULE(this.sectionBlock);
+      const kind = kw.tokenType === decl.worker ? "Worker" : "Workflow";
+      return { kind, ...base, name, sections, span: this.spanFrom(kw) };
+    },
+  );
 
   private modelDeclaration = this.RULE("modelDeclaration", (base: DeclarationStart): ast.ModelDeclaration => {
     const kw = this.CONSUME(decl.model);
@@ -306,24 +317,27 @@ class HamletParser extends EmbeddedActionsParser {
       GATE: () => !this.atBlockEnd(),
       DEF: () => {
         const first = this.LA(1);
-        this.OR({ MAX_LOOKAHEAD: 1, DEF: [
-          {
-            GATE: () => this.isAt(section.index) && this.isAt(t.LParen, 2),
-            ALT: () => {
-              this.ACTION(() => this.checkSeparated(previous, first, "columns", hadComma));
-              pushDefined(indexes, this.SUBRULE(this.indexClause));
+        this.OR({
+          MAX_LOOKAHEAD: 1,
+          DEF: [
+            {
+              GATE: () => this.isAt(section.index) && this.isAt(t.LParen, 2),
+              ALT: () => {
+                this.ACTION(() => this.checkSeparated(previous, first, "columns", hadComma));
+                pushDefined(indexes, this.SUBRULE(this.indexClause));
+              },
             },
-          },
-          {
-            GATE: () => this.LA(1).tokenType !== t.RCurly && this.isIdentifier(this.LA(1)),
-            ALT: () => {
-              this.ACTION(() => this.checkSeparated(previous, first, "columns", hadComma));
-              const f = this.SUBRULE(this.field);
-              if (f) fields.push(f);
+            {
+              GATE: () => this.LA(1).tokenType !== t.RCurly && this.isIdentifier(this.LA(1)),
+              ALT: () => {
+                this.ACTION(() => this.checkSeparated(previous, first, "columns", hadComma));
+                const f = this.SUBRULE(this.field);
+                if (f) fields.push(f);
+              },
             },
-          },
-          { IGNORE_AMBIGUITIES: true, ALT: () => this.junk("a model") },
-        ] });
+            { IGNORE_AMBIGUITIES: true, ALT: () => this.junk("a model") },
+          ],
+        });
         previous = this.LA(0);
         hadComma = false;
         this.OPTION(() => {
@@ -350,22 +364,29 @@ class HamletParser extends EmbeddedActionsParser {
 
   // -- sections -------------------------------------------------------------------------------
 
-  private sectionBlock = this.RULE("sectionBlock", (): ast.Section[] => {
-    const sections: ast.Section[] = [];
-    this.CONSUME(t.LCurly);
-    this.MANY({
-      GATE: () => !this.atBlockEnd(),
-      DEF: () => {
-        this.OR({ MAX_LOOKAHEAD: 1, DEF: [
-          { GATE: () => this.isSectionStart(), ALT: () => pushDefined(sections, this.SUBRULE(this.section)) },
-          { IGNORE_AMBIGUITIES: true, ALT: () => this.junk("a declaration body") },
-        ] });
-        this.OPTION(() => this.CONSUME(t.Comma));
-      },
-    });
-    this.CONSUME(t.RCurly);
-    return sections;
-  }, { recoveryValueFunc: () => [] });
+  private sectionBlock = this.RULE(
+    "sectionBlock",
+    (): ast.Section[] => {
+      const sections: ast.Section[] = [];
+      this.CONSUME(t.LCurly);
+      this.MANY({
+        GATE: () => !this.atBlockEnd(),
+        DEF: () => {
+          this.OR({
+            MAX_LOOKAHEAD: 1,
+            DEF: [
+              { GATE: () => this.isSectionStart(), ALT: () => pushDefined(sections, this.SUBRULE(this.section)) },
+              { IGNORE_AMBIGUITIES: true, ALT: () => this.junk("a declaration body") },
+            ],
+          });
+          this.OPTION(() => this.CONSUME(t.Comma));
+        },
+      });
+      this.CONSUME(t.RCurly);
+      return sections;
+    },
+    { recoveryValueFunc: () => [] },
+  );
 
   private isSectionStart(): boolean {
     return Object.values(section).includes(this.LA(1).tokenType as (typeof section)[keyof typeof section]);
@@ -377,7 +398,10 @@ class HamletParser extends EmbeddedActionsParser {
     return this.OR([
       {
         ALT: () => {
-          const k = this.OR2([{ ALT: () => this.CONSUME(section.request) }, { ALT: () => this.CONSUME(section.response) }]);
+          const k = this.OR2([
+            { ALT: () => this.CONSUME(section.request) },
+            { ALT: () => this.CONSUME(section.response) },
+          ]);
           const type = this.SUBRULE(this.typeRef);
           return { kind: "TypeSection" as const, keyword: this.ident(k), type, docs, span: this.spanFrom(k) };
         },
@@ -400,7 +424,13 @@ class HamletParser extends EmbeddedActionsParser {
         ALT: () => {
           const k = this.CONSUME(section.file);
           const properties = this.SUBRULE(this.propertyBlock);
-          return { kind: "PropertiesSection" as const, keyword: this.ident(k), properties, docs, span: this.spanFrom(k) };
+          return {
+            kind: "PropertiesSection" as const,
+            keyword: this.ident(k),
+            properties,
+            docs,
+            span: this.spanFrom(k),
+          };
         },
       },
       {
@@ -413,7 +443,14 @@ class HamletParser extends EmbeddedActionsParser {
           ]);
           const name = this.ident(this.CONSUME(t.Identifier));
           const fields = this.OPTION(() => this.SUBRULE2(this.fieldBlock));
-          return { kind: "NamedRecordSection" as const, keyword: this.ident(k), name, fields, docs, span: this.spanFrom(k) };
+          return {
+            kind: "NamedRecordSection" as const,
+            keyword: this.ident(k),
+            name,
+            fields,
+            docs,
+            span: this.spanFrom(k),
+          };
         },
       },
       {
@@ -437,40 +474,47 @@ class HamletParser extends EmbeddedActionsParser {
     ]);
   });
 
-  private propertyBlock = this.RULE("propertyBlock", (): ast.Property[] => {
-    const properties: ast.Property[] = [];
-    this.CONSUME(t.LCurly);
-    let previous: IToken | undefined;
-    let hadComma = false;
-    this.MANY({
-      GATE: () => !this.atBlockEnd(),
-      DEF: () => {
-        const first = this.LA(1);
-        this.OR({ MAX_LOOKAHEAD: 1, DEF: [
-          {
-            GATE: () => this.isIdentifier(this.LA(1)),
-            ALT: () => {
-              this.ACTION(() => this.checkSeparated(previous, first, "constraints", hadComma));
-              const docs = this.ACTION(() => this.docsFor(first));
-              const name = this.ident(this.CONSUME(t.Identifier));
-              this.CONSUME(t.Colon);
-              const value = this.SUBRULE(this.value);
-              properties.push({ kind: "Property", name, value, docs, span: this.spanFrom(first) });
-            },
-          },
-          { IGNORE_AMBIGUITIES: true, ALT: () => this.junk("a file block") },
-        ] });
-        previous = this.LA(0);
-        hadComma = false;
-        this.OPTION(() => {
-          this.CONSUME(t.Comma);
-          hadComma = true;
-        });
-      },
-    });
-    this.CONSUME(t.RCurly);
-    return properties;
-  }, { recoveryValueFunc: () => [] });
+  private propertyBlock = this.RULE(
+    "propertyBlock",
+    (): ast.Property[] => {
+      const properties: ast.Property[] = [];
+      this.CONSUME(t.LCurly);
+      let previous: IToken | undefined;
+      let hadComma = false;
+      this.MANY({
+        GATE: () => !this.atBlockEnd(),
+        DEF: () => {
+          const first = this.LA(1);
+          this.OR({
+            MAX_LOOKAHEAD: 1,
+            DEF: [
+              {
+                GATE: () => this.isIdentifier(this.LA(1)),
+                ALT: () => {
+                  this.ACTION(() => this.checkSeparated(previous, first, "constraints", hadComma));
+                  const docs = this.ACTION(() => this.docsFor(first));
+                  const name = this.ident(this.CONSUME(t.Identifier));
+                  this.CONSUME(t.Colon);
+                  const value = this.SUBRULE(this.value);
+                  properties.push({ kind: "Property", name, value, docs, span: this.spanFrom(first) });
+                },
+              },
+              { IGNORE_AMBIGUITIES: true, ALT: () => this.junk("a file block") },
+            ],
+          });
+          previous = this.LA(0);
+          hadComma = false;
+          this.OPTION(() => {
+            this.CONSUME(t.Comma);
+            hadComma = true;
+          });
+        },
+      });
+      this.CONSUME(t.RCurly);
+      return properties;
+    },
+    { recoveryValueFunc: () => [] },
+  );
 
   // -- fields and variants ----------------------------------------------------------------------
 
@@ -478,37 +522,44 @@ class HamletParser extends EmbeddedActionsParser {
     return token.tokenType === t.Identifier || (token.tokenType.CATEGORIES ?? []).includes(t.Identifier);
   }
 
-  private fieldBlock = this.RULE("fieldBlock", (): ast.Field[] => {
-    const fields: ast.Field[] = [];
-    this.CONSUME(t.LCurly);
-    let previous: IToken | undefined;
-    let hadComma = false;
-    this.MANY({
-      GATE: () => !this.atBlockEnd(),
-      DEF: () => {
-        const first = this.LA(1);
-        this.OR({ MAX_LOOKAHEAD: 1, DEF: [
-          {
-            GATE: () => this.isIdentifier(this.LA(1)),
-            ALT: () => {
-              this.ACTION(() => this.checkSeparated(previous, first, "fields", hadComma));
-              const f = this.SUBRULE(this.field);
-              if (f) fields.push(f);
-            },
-          },
-          { IGNORE_AMBIGUITIES: true, ALT: () => this.junk("a field list") },
-        ] });
-        previous = this.LA(0);
-        hadComma = false;
-        this.OPTION(() => {
-          this.CONSUME(t.Comma);
-          hadComma = true;
-        });
-      },
-    });
-    this.CONSUME(t.RCurly);
-    return fields;
-  }, { recoveryValueFunc: () => [] });
+  private fieldBlock = this.RULE(
+    "fieldBlock",
+    (): ast.Field[] => {
+      const fields: ast.Field[] = [];
+      this.CONSUME(t.LCurly);
+      let previous: IToken | undefined;
+      let hadComma = false;
+      this.MANY({
+        GATE: () => !this.atBlockEnd(),
+        DEF: () => {
+          const first = this.LA(1);
+          this.OR({
+            MAX_LOOKAHEAD: 1,
+            DEF: [
+              {
+                GATE: () => this.isIdentifier(this.LA(1)),
+                ALT: () => {
+                  this.ACTION(() => this.checkSeparated(previous, first, "fields", hadComma));
+                  const f = this.SUBRULE(this.field);
+                  if (f) fields.push(f);
+                },
+              },
+              { IGNORE_AMBIGUITIES: true, ALT: () => this.junk("a field list") },
+            ],
+          });
+          previous = this.LA(0);
+          hadComma = false;
+          this.OPTION(() => {
+            this.CONSUME(t.Comma);
+            hadComma = true;
+          });
+        },
+      });
+      this.CONSUME(t.RCurly);
+      return fields;
+    },
+    { recoveryValueFunc: () => [] },
+  );
 
   private field = this.RULE(
     "field",
@@ -528,7 +579,11 @@ class HamletParser extends EmbeddedActionsParser {
               const value = this.SUBRULE(this.value);
               this.ACTION(() => {
                 if (defaultValue !== undefined) {
-                  this.extraDiagnostics.push(diagnostic("HAM0004", this.span(equals, this.LA(0)), { detail: "a field has at most one default value" }));
+                  this.extraDiagnostics.push(
+                    diagnostic("HAM0004", this.span(equals, this.LA(0)), {
+                      detail: "a field has at most one default value",
+                    }),
+                  );
                 }
               });
               defaultValue = value;
@@ -536,46 +591,61 @@ class HamletParser extends EmbeddedActionsParser {
           },
         ]);
       });
-      return { kind: "Field", name: this.ident(nameToken), type, annotations, defaultValue, docs, span: this.spanFrom(nameToken) };
+      return {
+        kind: "Field",
+        name: this.ident(nameToken),
+        type,
+        annotations,
+        defaultValue,
+        docs,
+        span: this.spanFrom(nameToken),
+      };
     },
     { recoveryValueFunc: () => undefined },
   );
 
-  private variantBlock = this.RULE("variantBlock", (): ast.Variant[] => {
-    const variants: ast.Variant[] = [];
-    this.CONSUME(t.LCurly);
-    let previous: IToken | undefined;
-    let hadComma = false;
-    this.MANY({
-      GATE: () => !this.atBlockEnd(),
-      DEF: () => {
-        const first = this.LA(1);
-        this.OR({ MAX_LOOKAHEAD: 1, DEF: [
-          {
-            GATE: () => this.isIdentifier(this.LA(1)),
-            ALT: () => {
-              this.ACTION(() => this.checkSeparated(previous, first, "variants", hadComma));
-              const docs = this.ACTION(() => this.docsFor(first));
-              const name = this.ident(this.CONSUME(t.Identifier));
-              const fields = this.OPTION(() => this.SUBRULE(this.fieldBlock));
-              const annotations: ast.Annotation[] = [];
-              this.MANY2(() => pushDefined(annotations, this.SUBRULE(this.annotation)));
-              variants.push({ kind: "Variant", name, fields, annotations, docs, span: this.spanFrom(first) });
-            },
-          },
-          { IGNORE_AMBIGUITIES: true, ALT: () => this.junk("a variant list") },
-        ] });
-        previous = this.LA(0);
-        hadComma = false;
-        this.OPTION2(() => {
-          this.CONSUME(t.Comma);
-          hadComma = true;
-        });
-      },
-    });
-    this.CONSUME(t.RCurly);
-    return variants;
-  }, { recoveryValueFunc: () => [] });
+  private variantBlock = this.RULE(
+    "variantBlock",
+    (): ast.Variant[] => {
+      const variants: ast.Variant[] = [];
+      this.CONSUME(t.LCurly);
+      let previous: IToken | undefined;
+      let hadComma = false;
+      this.MANY({
+        GATE: () => !this.atBlockEnd(),
+        DEF: () => {
+          const first = this.LA(1);
+          this.OR({
+            MAX_LOOKAHEAD: 1,
+            DEF: [
+              {
+                GATE: () => this.isIdentifier(this.LA(1)),
+                ALT: () => {
+                  this.ACTION(() => this.checkSeparated(previous, first, "variants", hadComma));
+                  const docs = this.ACTION(() => this.docsFor(first));
+                  const name = this.ident(this.CONSUME(t.Identifier));
+                  const fields = this.OPTION(() => this.SUBRULE(this.fieldBlock));
+                  const annotations: ast.Annotation[] = [];
+                  this.MANY2(() => pushDefined(annotations, this.SUBRULE(this.annotation)));
+                  variants.push({ kind: "Variant", name, fields, annotations, docs, span: this.spanFrom(first) });
+                },
+              },
+              { IGNORE_AMBIGUITIES: true, ALT: () => this.junk("a variant list") },
+            ],
+          });
+          previous = this.LA(0);
+          hadComma = false;
+          this.OPTION2(() => {
+            this.CONSUME(t.Comma);
+            hadComma = true;
+          });
+        },
+      });
+      this.CONSUME(t.RCurly);
+      return variants;
+    },
+    { recoveryValueFunc: () => [] },
+  );
 
   // -- types ------------------------------------------------------------------------------------
 
@@ -625,13 +695,17 @@ class HamletParser extends EmbeddedActionsParser {
     return { kind: "Annotation", name, args, span: this.spanFrom(at) };
   });
 
-  private argumentList = this.RULE("argumentList", (): ast.Argument[] => {
-    const args: ast.Argument[] = [];
-    this.CONSUME(t.LParen);
-    this.MANY_SEP({ SEP: t.Comma, DEF: () => pushDefined(args, this.SUBRULE(this.argument)) });
-    this.CONSUME(t.RParen);
-    return args;
-  }, { recoveryValueFunc: () => [] });
+  private argumentList = this.RULE(
+    "argumentList",
+    (): ast.Argument[] => {
+      const args: ast.Argument[] = [];
+      this.CONSUME(t.LParen);
+      this.MANY_SEP({ SEP: t.Comma, DEF: () => pushDefined(args, this.SUBRULE(this.argument)) });
+      this.CONSUME(t.RParen);
+      return args;
+    },
+    { recoveryValueFunc: () => [] },
+  );
 
   private argument = this.RULE("argument", (): ast.Argument => {
     const first = this.LA(1);
@@ -647,11 +721,22 @@ class HamletParser extends EmbeddedActionsParser {
     return { kind: "Argument", name, value, span: this.spanFrom(first) };
   });
 
-  private stringValue = this.RULE("stringValue", (): ast.StringValue => {
-    const token = this.CONSUME(t.StringLiteral);
-    const raw = token.image ?? "";
-    return { kind: "String", value: this.ACTION(() => stringValue(raw)), raw, span: this.span(token, token) };
-  }, { recoveryValueFunc: (): ast.StringValue => ({ kind: "String", value: "", raw: "", span: { file: "", start: 0, end: 0 } }) });
+  private stringValue = this.RULE(
+    "stringValue",
+    (): ast.StringValue => {
+      const token = this.CONSUME(t.StringLiteral);
+      const raw = token.image ?? "";
+      return { kind: "String", value: this.ACTION(() => stringValue(raw)), raw, span: this.span(token, token) };
+    },
+    {
+      recoveryValueFunc: (): ast.StringValue => ({
+        kind: "String",
+        value: "",
+        raw: "",
+        span: { file: "", start: 0, end: 0 },
+      }),
+    },
+  );
 
   private value = this.RULE(
     "value",
@@ -663,7 +748,8 @@ class HamletParser extends EmbeddedActionsParser {
             const tok = this.CONSUME(t.IntegerLiteral);
             const value = Number(tok.image);
             this.ACTION(() => {
-              if (!Number.isSafeInteger(value)) this.extraDiagnostics.push(diagnostic("HAM0009", this.span(tok, tok), { text: tok.image }));
+              if (!Number.isSafeInteger(value))
+                this.extraDiagnostics.push(diagnostic("HAM0009", this.span(tok, tok), { text: tok.image }));
             });
             return { kind: "Integer" as const, value, raw: tok.image, span: this.span(tok, tok) };
           },
@@ -684,21 +770,37 @@ class HamletParser extends EmbeddedActionsParser {
           ALT: () => {
             const tok = this.CONSUME(t.DurationLiteral);
             const [, amount = "0", unit = "ms"] = /^([0-9]+)(ms|s|m|h|d)$/.exec(tok.image ?? "") ?? [];
-            return { kind: "Duration" as const, milliseconds: Number(amount) * DURATION_UNITS[unit]!, raw: tok.image, span: this.span(tok, tok) };
+            return {
+              kind: "Duration" as const,
+              milliseconds: Number(amount) * DURATION_UNITS[unit]!,
+              raw: tok.image,
+              span: this.span(tok, tok),
+            };
           },
         },
         {
           ALT: () => {
             const tok = this.CONSUME(t.SizeLiteral);
             const [, amount = "0", unit = "B"] = /^([0-9]+)(B|KB|MB|GB|TB)$/.exec(tok.image ?? "") ?? [];
-            return { kind: "Size" as const, bytes: Number(amount) * SIZE_UNITS[unit]!, raw: tok.image, span: this.span(tok, tok) };
+            return {
+              kind: "Size" as const,
+              bytes: Number(amount) * SIZE_UNITS[unit]!,
+              raw: tok.image,
+              span: this.span(tok, tok),
+            };
           },
         },
         {
           ALT: () => {
             const tok = this.CONSUME(t.DimensionLiteral);
             const [w = "0", h = "0"] = (tok.image ?? "0x0").split("x");
-            return { kind: "Dimension" as const, width: Number(w), height: Number(h), raw: tok.image, span: this.span(tok, tok) };
+            return {
+              kind: "Dimension" as const,
+              width: Number(w),
+              height: Number(h),
+              raw: tok.image,
+              span: this.span(tok, tok),
+            };
           },
         },
         {
@@ -757,7 +859,8 @@ export function parse(text: string, file: string): ParseResult {
   const seen = new Set<number>();
   // Errors right after an unterminated string on its line are its echo, not news.
   const quiet = lexed.diagnostics.filter((d) => d.code === "HAM0002").map((d) => d.span!);
-  const nextTokenStart = (end: number): number => lexed.tokens.find((t) => t.startOffset >= end)?.startOffset ?? text.length;
+  const nextTokenStart = (end: number): number =>
+    lexed.tokens.find((t) => t.startOffset >= end)?.startOffset ?? text.length;
   const isEcho = (offset: number): boolean => quiet.some((q) => offset >= q.start && offset <= nextTokenStart(q.end));
   for (const error of p.errors) {
     const token = error.token;

@@ -35,15 +35,7 @@ import {
 export const SCOPE_NAME = "source.hamlet";
 
 /** HTTP methods accepted before a path (they lex as identifiers). */
-export const HTTP_METHODS = [
-  "GET",
-  "POST",
-  "PUT",
-  "PATCH",
-  "DELETE",
-  "HEAD",
-  "OPTIONS",
-] as const;
+export const HTTP_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"] as const;
 
 /** Characters after a backslash that form a JSON escape; `\u` takes four hex digits. */
 const SIMPLE_ESCAPES = `"\\/bfnrt`;
@@ -81,16 +73,13 @@ const NUMERIC_KINDS: Record<string, string> = {
 export function tokenRegex(token: TokenType): string {
   const pattern = token.PATTERN;
   if (typeof pattern === "string") return escapeRegex(pattern);
-  if (!(pattern instanceof RegExp))
-    throw new Error(`token ${token.name} has no regex pattern`);
+  if (!(pattern instanceof RegExp)) throw new Error(`token ${token.name} has no regex pattern`);
   return toOniguruma(pattern);
 }
 
 /** Escapes text so that a regex matches it literally. */
 export function escapeRegex(text: string): string {
-  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, (c) =>
-    c === "/" ? c : `\\${c}`,
-  );
+  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, (c) => (c === "/" ? c : `\\${c}`));
 }
 
 /**
@@ -101,10 +90,7 @@ export function escapeRegex(text: string): string {
  */
 export function toOniguruma(regex: RegExp): string {
   const flags = regex.flags.replace(/[gi]/g, "");
-  if (flags !== "")
-    throw new Error(
-      `unsupported regex flags /${regex.flags} in ${regex.source}`,
-    );
+  if (flags !== "") throw new Error(`unsupported regex flags /${regex.flags} in ${regex.source}`);
   let out = "";
   let inClass = false;
   const src = regex.source;
@@ -136,8 +122,7 @@ export function toOniguruma(regex: RegExp): string {
       continue;
     }
     if (c === "[") {
-      if (src.startsWith("[^]", i) || src.startsWith("[]", i))
-        throw new Error(`unsupported class in ${src}`);
+      if (src.startsWith("[^]", i) || src.startsWith("[]", i)) throw new Error(`unsupported class in ${src}`);
       inClass = true;
       if (src[i + 1] === "^") {
         out += "[^";
@@ -148,8 +133,7 @@ export function toOniguruma(regex: RegExp): string {
       // A `]` right after `[` or `[^` is a literal in JS only when escaped; nothing to do.
       continue;
     }
-    if (c === "^" || c === "$")
-      throw new Error(`anchors are not supported in token patterns: ${src}`);
+    if (c === "^" || c === "$") throw new Error(`anchors are not supported in token patterns: ${src}`);
     out += c;
   }
   return regex.flags.includes("i") ? `(?i:${out})` : out;
@@ -169,12 +153,7 @@ export function capturingGroups(source: string): number {
       inClass = true;
     } else if (c === "(" && source[i + 1] !== "?") {
       count++;
-    } else if (
-      c === "(" &&
-      source[i + 1] === "?" &&
-      source[i + 2] === "<" &&
-      /[A-Za-z]/.test(source[i + 3] ?? "")
-    ) {
+    } else if (c === "(" && source[i + 1] === "?" && source[i + 2] === "<" && /[A-Za-z]/.test(source[i + 3] ?? "")) {
       count++;
     }
   }
@@ -210,8 +189,7 @@ function assemble(parts: readonly (Piece | string)[]): {
           group += capturingGroups(item);
           return item;
         }
-        const captured =
-          item.scope !== undefined || item.patterns !== undefined;
+        const captured = item.scope !== undefined || item.patterns !== undefined;
         if (!captured) {
           if (item.parts) return walk(item.parts);
           group += capturingGroups(item.re);
@@ -245,18 +223,11 @@ function cap(re: string, scope?: string, patterns?: Rule[]): Piece {
   };
 }
 
-function group(
-  scope: string | undefined,
-  parts: readonly (Piece | string)[],
-): Piece {
+function group(scope: string | undefined, parts: readonly (Piece | string)[]): Piece {
   return { re: "", ...(scope !== undefined ? { scope } : {}), parts };
 }
 
-function matchRule(
-  name: string | undefined,
-  parts: readonly (Piece | string)[],
-  comment?: string,
-): Rule {
+function matchRule(name: string | undefined, parts: readonly (Piece | string)[], comment?: string): Rule {
   const { re, captures } = assemble(parts);
   const rule: Rule = {};
   if (comment) rule["comment"] = comment;
@@ -282,8 +253,7 @@ function identifierClasses(): { start: string; rest: string; full: string } {
 /** The word a keyword token matches. */
 function keywordWord(token: TokenType): string {
   const source = tokenRegex(token);
-  if (!/^[A-Za-z_]+$/.test(source))
-    throw new Error(`unexpected keyword pattern ${source} for ${token.name}`);
+  if (!/^[A-Za-z_]+$/.test(source)) throw new Error(`unexpected keyword pattern ${source} for ${token.name}`);
   return source;
 }
 
@@ -291,8 +261,7 @@ function keywordWord(token: TokenType): string {
 function commentParts(token: TokenType): { delimiter: string; rest: string } {
   const source = tokenRegex(token);
   const m = /^((?:\\?\/)+)(\[\^\\n\\r\]\*)$/.exec(source);
-  if (!m)
-    throw new Error(`unexpected comment pattern ${source} for ${token.name}`);
+  if (!m) throw new Error(`unexpected comment pattern ${source} for ${token.name}`);
   return { delimiter: m[1]!, rest: m[2]! };
 }
 
@@ -328,8 +297,7 @@ function numericParts(token: TokenType): {
 /** Builds the TextMate grammar for `.hamlet` files. */
 export function generateTextMateGrammar(): Record<string, unknown> {
   for (const token of punctuationTokens) {
-    if (!PUNCTUATION_SCOPES[token.name])
-      throw new Error(`no TextMate scope for punctuation ${token.name}`);
+    if (!PUNCTUATION_SCOPES[token.name]) throw new Error(`no TextMate scope for punctuation ${token.name}`);
   }
   const ident = identifierClasses();
   // No look-behind guards: every context consumes whole identifiers, so like the lexer's scan a
@@ -337,8 +305,7 @@ export function generateTextMateGrammar(): Record<string, unknown> {
   const after = `(?!${ident.rest})`;
   const name = ident.full;
   const upperName = `[A-Z]${ident.rest}*`;
-  const words = (tokens: readonly TokenType[]): string =>
-    tokens.map(keywordWord).join("|");
+  const words = (tokens: readonly TokenType[]): string => tokens.map(keywordWord).join("|");
   const notField = `(?!\\s*:)`;
   // Parenthesised arguments may span lines, but an unclosed `(` must not swallow what follows:
   // they also end before a brace and before a line that starts a new statement.
@@ -414,20 +381,14 @@ export function generateTextMateGrammar(): Record<string, unknown> {
       ]),
       matchRule(undefined, [
         group("string.quoted.double.hamlet", [
-          cap(
-            str.open,
-            "punctuation.definition.string.begin.hamlet invalid.illegal.unterminated-string.hamlet",
-          ),
+          cap(str.open, "punctuation.definition.string.begin.hamlet invalid.illegal.unterminated-string.hamlet"),
           cap(str.body, "string.quoted.double.hamlet", [include("escapes")]),
         ]),
       ]),
     ],
   };
   const pathString = (): Piece =>
-    stringPieces("string.quoted.double.path.hamlet", [
-      include("path-parameter"),
-      include("escapes"),
-    ]);
+    stringPieces("string.quoted.double.path.hamlet", [include("path-parameter"), include("escapes")]);
 
   // Numbers and constants ---------------------------------------------------------------------
   const numbers: Rule[] = literalTokens
@@ -440,29 +401,18 @@ export function generateTextMateGrammar(): Record<string, unknown> {
       if (parts.unit === undefined) {
         pieces.push(parts.lead);
       } else if (parts.tail === undefined) {
-        pieces.push(
-          parts.lead,
-          cap(parts.unit, `keyword.other.unit.${kind}.hamlet`),
-        );
+        pieces.push(parts.lead, cap(parts.unit, `keyword.other.unit.${kind}.hamlet`));
       } else {
-        pieces.push(
-          parts.lead,
-          cap(parts.unit, `punctuation.separator.${kind}.hamlet`),
-          parts.tail,
-        );
+        pieces.push(parts.lead, cap(parts.unit, `punctuation.separator.${kind}.hamlet`), parts.tail);
       }
       pieces.push(parts.guard);
       return matchRule(`constant.numeric.${kind}.hamlet`, pieces);
     });
-  const booleans = matchRule("constant.language.boolean.hamlet", [
-    `(?:${words([True, False])})`,
-    after,
-  ]);
+  const booleans = matchRule("constant.language.boolean.hamlet", [`(?:${words([True, False])})`, after]);
 
   // Annotations ---------------------------------------------------------------------------------
   const annotationSource = tokenRegex(AnnotationName);
-  if (!annotationSource.startsWith("@"))
-    throw new Error(`unexpected AnnotationName pattern ${annotationSource}`);
+  if (!annotationSource.startsWith("@")) throw new Error(`unexpected AnnotationName pattern ${annotationSource}`);
   const annotationName = (): Piece =>
     group("entity.name.function.decorator.hamlet", [
       cap("@", "punctuation.definition.annotation.hamlet"),
@@ -472,14 +422,7 @@ export function generateTextMateGrammar(): Record<string, unknown> {
     patterns: [
       {
         name: "meta.annotation.hamlet",
-        ...beginEnd(
-          [
-            annotationName(),
-            "\\s*",
-            cap("\\(", "punctuation.section.parens.begin.hamlet"),
-          ],
-          parensEnd,
-        ),
+        ...beginEnd([annotationName(), "\\s*", cap("\\(", "punctuation.section.parens.begin.hamlet")], parensEnd),
         patterns: [include("annotation-arguments")],
       },
       matchRule("meta.annotation.hamlet", [annotationName()]),
@@ -497,11 +440,7 @@ export function generateTextMateGrammar(): Record<string, unknown> {
       ]),
       {
         ...beginEnd(
-          [
-            cap(name, "entity.name.function.hamlet"),
-            "\\s*",
-            cap("\\(", "punctuation.section.parens.begin.hamlet"),
-          ],
+          [cap(name, "entity.name.function.hamlet"), "\\s*", cap("\\(", "punctuation.section.parens.begin.hamlet")],
           parensEnd,
         ),
         patterns: [include("annotation-arguments")],
@@ -516,10 +455,7 @@ export function generateTextMateGrammar(): Record<string, unknown> {
   const header: Rule = {
     patterns: [
       matchRule(undefined, [
-        cap(
-          keywordWord(headerKeywords.package),
-          "keyword.other.package.hamlet",
-        ),
+        cap(keywordWord(headerKeywords.package), "keyword.other.package.hamlet"),
         after,
         notField,
         `(?:\\s+`,
@@ -527,10 +463,7 @@ export function generateTextMateGrammar(): Record<string, unknown> {
         `)?`,
       ]),
       matchRule(undefined, [
-        cap(
-          keywordWord(headerKeywords.import),
-          "keyword.control.import.hamlet",
-        ),
+        cap(keywordWord(headerKeywords.import), "keyword.control.import.hamlet"),
         after,
         notField,
         `(?:\\s*`,
@@ -619,11 +552,7 @@ export function generateTextMateGrammar(): Record<string, unknown> {
     ],
   };
 
-  const field: Rule = matchRule(undefined, [
-    cap(name, "variable.other.property.hamlet"),
-    "\\s*",
-    "(?=:)",
-  ]);
+  const field: Rule = matchRule(undefined, [cap(name, "variable.other.property.hamlet"), "\\s*", "(?=:)"]);
 
   const httpPath: Rule = matchRule(undefined, [
     cap(method, "keyword.other.http-method.hamlet"),
@@ -653,9 +582,7 @@ export function generateTextMateGrammar(): Record<string, unknown> {
   const identifiers: Rule = matchRule("variable.other.hamlet", [name]);
 
   const punctuation: Rule = {
-    patterns: punctuationTokens.map((t) =>
-      matchRule(PUNCTUATION_SCOPES[t.name], [tokenRegex(t)]),
-    ),
+    patterns: punctuationTokens.map((t) => matchRule(PUNCTUATION_SCOPES[t.name], [tokenRegex(t)])),
   };
 
   const repository: Record<string, Rule> = {
@@ -678,8 +605,7 @@ export function generateTextMateGrammar(): Record<string, unknown> {
   };
 
   return {
-    $schema:
-      "https://raw.githubusercontent.com/martinring/tmlanguage/master/tmlanguage.json",
+    $schema: "https://raw.githubusercontent.com/martinring/tmlanguage/master/tmlanguage.json",
     name: "Hamlet",
     scopeName: SCOPE_NAME,
     fileTypes: ["hamlet"],
@@ -704,10 +630,7 @@ export function generateTextMateGrammar(): Record<string, unknown> {
   };
 }
 
-function beginEnd(
-  begin: readonly (Piece | string)[],
-  end: readonly (Piece | string)[],
-): Rule {
+function beginEnd(begin: readonly (Piece | string)[], end: readonly (Piece | string)[]): Rule {
   const b = assemble(begin);
   const e = assemble(end);
   const rule: Rule = { begin: b.re };

@@ -10,7 +10,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
 const only = process.argv[2];
 let failed = false;
-for (const file of readdirSync(join(root, "bench")).filter((f) => f.endsWith(".mjs")).sort()) {
+for (const file of readdirSync(join(root, "bench"))
+  .filter((f) => f.endsWith(".mjs"))
+  .sort()) {
   if (only && !file.includes(only)) continue;
   console.log(`\n=== bench/${file}`);
   const r = spawnSync(process.execPath, [join(root, "bench", file)], { cwd: root, stdio: "inherit" });

@@ -52,18 +52,28 @@ describe.skipIf(!hasChromium)("Swagger UI in Chromium", () => {
     app = Fastify();
     await registerApiDocs(app, { document });
     // The endpoint by hand, following the wire format: path parameter, query `times`, 401 without a session.
-    app.get<{ Params: { name: string }; Querystring: { times?: string } }>("/api/hello/:name", async (request, reply) => {
-      const session = parseCookieHeader(request.headers.cookie).get("hamlet_session");
-      if (session === undefined) return reply.code(401).send({ tag: "Unauthorized" });
-      const times = request.query.times === undefined ? 2 : Number(request.query.times);
-      return { message: `Hello, ${request.params.name}! (session ${session})`, count: times };
-    });
+    app.get<{ Params: { name: string }; Querystring: { times?: string } }>(
+      "/api/hello/:name",
+      async (request, reply) => {
+        const session = parseCookieHeader(request.headers.cookie).get("hamlet_session");
+        if (session === undefined) return reply.code(401).send({ tag: "Unauthorized" });
+        const times = request.query.times === undefined ? 2 : Number(request.query.times);
+        return { message: `Hello, ${request.params.name}! (session ${session})`, count: times };
+      },
+    );
     await app.listen({ host: "127.0.0.1", port: 0 });
     const address = app.server.address();
     url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
     });
   });
 
@@ -98,7 +108,13 @@ describe.skipIf(!hasChromium)("Swagger UI in Chromium", () => {
     await expect.poll(async () => (await body.textContent()) ?? "", { timeout: 60_000 }).toContain("Hello, Ada!");
     const shown = JSON.parse((await body.textContent())!);
     expect(shown).toEqual({ message: "Hello, Ada! (session s3cret)", count: 3 });
-    await expect.poll(async () => (await operation.locator(".live-responses-table tr.response .response-col_status").first().textContent())?.trim()).toBe("200");
+    await expect
+      .poll(async () =>
+        (
+          await operation.locator(".live-responses-table tr.response .response-col_status").first().textContent()
+        )?.trim(),
+      )
+      .toBe("200");
 
     // Everything came from our own server: no CDN, no outside validator.
     expect(requests.length).toBeGreaterThan(3);

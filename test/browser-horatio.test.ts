@@ -11,7 +11,13 @@ import { chromium, type Browser, type Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openApiDocument } from "../emitters/openapi/index.js";
 import { createApp } from "../examples/horatio/src/app.js";
-import { openDatabase, registerApiDocs, startServer, type Database, type HamletServer } from "../runtime-node/src/index.js";
+import {
+  openDatabase,
+  registerApiDocs,
+  startServer,
+  type Database,
+  type HamletServer,
+} from "../runtime-node/src/index.js";
 import { compile } from "../src/program/compile.js";
 import { sharedExamplesDir } from "./support/corpus.js";
 
@@ -26,7 +32,10 @@ describe.skipIf(!hasChromium)("Swagger UI on the generated Horatio server, in Ch
   let url: string;
 
   beforeAll(async () => {
-    const { schema } = compile({ entries: [join(sharedExamplesDir, "horatio.hamlet")], features: { database: true, eventStore: true } });
+    const { schema } = compile({
+      entries: [join(sharedExamplesDir, "horatio.hamlet")],
+      features: { database: true, eventStore: true },
+    });
     db = openDatabase(":memory:");
     app = await createApp({
       config: {
@@ -41,7 +50,14 @@ describe.skipIf(!hasChromium)("Swagger UI on the generated Horatio server, in Ch
     url = (await startServer(app, { port: 0 })).url;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
     });
   });
 
@@ -56,7 +72,9 @@ describe.skipIf(!hasChromium)("Swagger UI on the generated Horatio server, in Ch
     const status = operation.locator(".live-responses-table tr.response .response-col_status").first();
     await status.waitFor({ timeout: 60_000 });
     const body = operation.locator(".live-responses-table .response-col_description pre").first();
-    await expect.poll(async () => ((await body.textContent()) ?? "").trim().length, { timeout: 60_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => ((await body.textContent()) ?? "").trim().length, { timeout: 60_000 })
+      .toBeGreaterThan(0);
     return { status: ((await status.textContent()) ?? "").trim(), body: JSON.parse((await body.textContent())!) };
   }
 
@@ -72,7 +90,9 @@ describe.skipIf(!hasChromium)("Swagger UI on the generated Horatio server, in Ch
     await operation.waitFor({ timeout: 60_000 });
     await operation.locator(".opblock-summary").first().click();
     await operation.locator("button.try-out__btn").click();
-    await operation.locator("textarea.body-param__text").fill(JSON.stringify({ body: "Hello from Swagger UI", visibility: "Public" }));
+    await operation
+      .locator("textarea.body-param__text")
+      .fill(JSON.stringify({ body: "Hello from Swagger UI", visibility: "Public" }));
 
     const anonymous = await execute(operation);
     expect(anonymous).toEqual({ status: "401", body: { tag: "Unauthorized" } });
@@ -83,7 +103,12 @@ describe.skipIf(!hasChromium)("Swagger UI on the generated Horatio server, in Ch
     await operation.locator("button.btn-clear").click();
     const signedIn = await execute(operation);
     expect(signedIn.status).toBe("200");
-    expect(signedIn.body).toMatchObject({ author: "ada", body: "Hello from Swagger UI", visibility: "Public", likes: 0 });
+    expect(signedIn.body).toMatchObject({
+      author: "ada",
+      body: "Hello from Swagger UI",
+      visibility: "Public",
+      likes: 0,
+    });
 
     // The server stored it: GetFeed through Swagger UI lists the post.
     const feed = page.locator("#operations-default-GetFeed");

@@ -13,12 +13,21 @@ let work: string;
  * Runs a command without blocking the test worker's event loop (a synchronous spawn starves
  * vitest's own messaging on a busy machine).
  */
-function run(file: string, args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  file: string,
+  args: string[],
+  cwd: string,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(file, args, { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 1 << 26 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      file,
+      args,
+      { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" }, maxBuffer: 1 << 26 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -56,8 +65,17 @@ describe("hamletc check", () => {
     expect(r.code).toBe(1);
     const parsed = JSON.parse(r.stdout) as Record<string, unknown>[];
     expect(parsed).toHaveLength(2);
-    expect(parsed[0]).toMatchObject({ code: "HAM0201", severity: "error", line: 3, column: 22, endLine: 3, endColumn: 27 });
-    expect(Object.keys(parsed[0]!)).toEqual(expect.arrayContaining(["code", "severity", "message", "file", "line", "column", "endLine", "endColumn"]));
+    expect(parsed[0]).toMatchObject({
+      code: "HAM0201",
+      severity: "error",
+      line: 3,
+      column: 22,
+      endLine: 3,
+      endColumn: 27,
+    });
+    expect(Object.keys(parsed[0]!)).toEqual(
+      expect.arrayContaining(["code", "severity", "message", "file", "line", "column", "endLine", "endColumn"]),
+    );
   });
 
   it("exits 0 with warnings only", async () => {
@@ -78,7 +96,12 @@ describe("hamletc check", () => {
   });
 
   it("applies feature flags over the defaults", async () => {
-    const r = await hamletc(["check", "--event-store", "off", sharedExamples().find((f) => f.endsWith("horatio.hamlet"))!]);
+    const r = await hamletc([
+      "check",
+      "--event-store",
+      "off",
+      sharedExamples().find((f) => f.endsWith("horatio.hamlet"))!,
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("HAM0501");
     expect(r.stderr).toContain("event_store = true");
@@ -114,9 +137,16 @@ describe("hamlet.toml projects", () => {
   });
 
   it("builds multi-file schemas through imports", async () => {
-    const r = await hamletc(["build", "--out", join(work, "imports-out"), join(specDir, "valid", "imports", "main.hamlet")]);
+    const r = await hamletc([
+      "build",
+      "--out",
+      join(work, "imports-out"),
+      join(specDir, "valid", "imports", "main.hamlet"),
+    ]);
     expect(r.code, r.stderr).toBe(0);
-    const schema = JSON.parse(readFileSync(join(work, "imports-out", "json", "schema.json"), "utf8")) as { types: { name: string }[] };
+    const schema = JSON.parse(readFileSync(join(work, "imports-out", "json", "schema.json"), "utf8")) as {
+      types: { name: string }[];
+    };
     expect(schema.types.map((t) => t.name)).toEqual(expect.arrayContaining(["Cents", "Price", "Product"]));
   });
 });
@@ -150,7 +180,10 @@ describe("hamletc build --watch", () => {
     const schema = join(dir, "w.hamlet");
     cpSync(join(specDir, "valid", "enums.hamlet"), schema);
     const { spawn } = await import("node:child_process");
-    const child = spawn(process.execPath, [bin, "build", "--watch", "--out", out, schema], { cwd: dir, env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(process.execPath, [bin, "build", "--watch", "--out", out, schema], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: "1" },
+    });
     let stderr = "";
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const waitFor = async (predicate: () => boolean, what: string) => {

@@ -45,16 +45,11 @@ interface ScopedToken {
 let grammar: vsctm.IGrammar;
 
 beforeAll(async () => {
-  const wasm = readFileSync(
-    require.resolve("vscode-oniguruma/release/onig.wasm"),
-  );
-  await oniguruma.loadWASM(
-    wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength),
-  );
+  const wasm = readFileSync(require.resolve("vscode-oniguruma/release/onig.wasm"));
+  await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
   const registry = new vsctm.Registry({
     onigLib: Promise.resolve({
-      createOnigScanner: (sources: string[]) =>
-        new oniguruma.OnigScanner(sources),
+      createOnigScanner: (sources: string[]) => new oniguruma.OnigScanner(sources),
       createOnigString: (text: string) => new oniguruma.OnigString(text),
     }),
     loadGrammar: async (scopeName: string) => {
@@ -94,11 +89,8 @@ function tokenize(text: string): ScopedToken[] {
 
 /** Scopes of every character (undefined for line breaks). */
 function scopesByOffset(text: string): (readonly string[] | undefined)[] {
-  const scopes: (readonly string[] | undefined)[] = new Array(text.length).fill(
-    undefined,
-  );
-  for (const t of tokenize(text))
-    for (let i = t.start; i < t.end; i++) scopes[i] = t.scopes;
+  const scopes: (readonly string[] | undefined)[] = new Array(text.length).fill(undefined);
+  for (const t of tokenize(text)) for (let i = t.start; i < t.end; i++) scopes[i] = t.scopes;
   return scopes;
 }
 
@@ -107,31 +99,17 @@ function tokenAt(text: string, needle: string, nth = 0): ScopedToken {
   let at = -1;
   for (let i = 0; i <= nth; i++) {
     at = text.indexOf(needle, at + 1);
-    if (at < 0)
-      throw new Error(
-        `${JSON.stringify(needle)} #${nth} not in ${JSON.stringify(text)}`,
-      );
+    if (at < 0) throw new Error(`${JSON.stringify(needle)} #${nth} not in ${JSON.stringify(text)}`);
   }
   const token = tokenize(text).find((t) => t.start === at);
-  if (!token)
-    throw new Error(
-      `no token starts at ${JSON.stringify(needle)} in ${JSON.stringify(text)}`,
-    );
+  if (!token) throw new Error(`no token starts at ${JSON.stringify(needle)} in ${JSON.stringify(text)}`);
   return token;
 }
 
 /** Asserts that `needle` is exactly one TextMate token with exactly these scopes. */
-function expectToken(
-  text: string,
-  needle: string,
-  scopes: string[],
-  nth = 0,
-): void {
+function expectToken(text: string, needle: string, scopes: string[], nth = 0): void {
   const token = tokenAt(text, needle, nth);
-  expect(
-    { text: token.text, scopes: token.scopes },
-    `${needle} in ${text}`,
-  ).toEqual({
+  expect({ text: token.text, scopes: token.scopes }, `${needle} in ${text}`).toEqual({
     text: needle,
     scopes: ["source.hamlet", ...scopes],
   });
@@ -140,24 +118,17 @@ function expectToken(
 const has = (scopes: readonly string[] | undefined, prefix: string): boolean =>
   (scopes ?? []).some((s) => s === prefix || s.startsWith(`${prefix}.`));
 const isKeywordScope = (scopes: readonly string[] | undefined): boolean =>
-  (scopes ?? []).some(
-    (s) => s.startsWith("keyword.") || s.startsWith("storage.type"),
-  );
+  (scopes ?? []).some((s) => s.startsWith("keyword.") || s.startsWith("storage.type"));
 
 // ---------------------------------------------------------------------------------------------
 // Corpus
 
 function exampleFiles(): Map<string, string> {
   const found = new Map<string, string>();
-  for (const dir of [
-    join(repoRoot, "examples"),
-    join(repoRoot, "spec", "examples"),
-    "/work/shared/examples",
-  ]) {
+  for (const dir of [join(repoRoot, "examples"), join(repoRoot, "spec", "examples"), "/work/shared/examples"]) {
     if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir)) {
-      if (name.endsWith(".hamlet") && !found.has(name))
-        found.set(name, readFileSync(join(dir, name), "utf8"));
+      if (name.endsWith(".hamlet") && !found.has(name)) found.set(name, readFileSync(join(dir, name), "utf8"));
     }
   }
   return found;
@@ -214,8 +185,7 @@ function specFiles(): [string, string][] {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith(".hamlet"))
-        out.push([relative(repoRoot, path), readFileSync(path, "utf8")]);
+      else if (entry.name.endsWith(".hamlet")) out.push([relative(repoRoot, path), readFileSync(path, "utf8")]);
     }
   };
   walk(join(repoRoot, "spec"));
@@ -224,12 +194,8 @@ function specFiles(): [string, string][] {
 
 function corpus(): [string, string][] {
   const files = [...exampleFiles(), ...specFiles()];
-  if (!files.some(([name]) => name === "game.hamlet"))
-    files.push(["game.hamlet", GAME]);
-  return [
-    ...files,
-    ...SNIPPETS.map((s, i): [string, string] => [`snippet ${i}`, s]),
-  ];
+  if (!files.some(([name]) => name === "game.hamlet")) files.push(["game.hamlet", GAME]);
+  return [...files, ...SNIPPETS.map((s, i): [string, string] => [`snippet ${i}`, s])];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -245,11 +211,7 @@ const NUMERIC_SCOPES = new Map([
 
 /** Offsets where `predicate` holds, as a compact description for error messages. */
 function describeOffsets(text: string, offsets: readonly number[]): string[] {
-  return offsets
-    .slice(0, 5)
-    .map(
-      (o) => `${o}: ${JSON.stringify(text.slice(Math.max(0, o - 10), o + 10))}`,
-    );
+  return offsets.slice(0, 5).map((o) => `${o}: ${JSON.stringify(text.slice(Math.max(0, o - 10), o + 10))}`);
 }
 
 /** Characters of lexer strings and comments, and of TextMate string and comment scopes. */
@@ -266,8 +228,7 @@ function coverage(text: string): {
     if (t.tokenType !== StringLiteral) continue;
     for (let i = t.startOffset; i <= t.endOffset!; i++) lexString.add(i);
   }
-  for (const c of result.comments)
-    for (let i = c.span.start; i < c.span.end; i++) lexComment.add(i);
+  for (const c of result.comments) for (let i = c.span.start; i < c.span.end; i++) lexComment.add(i);
   const tmString = new Set<number>();
   const tmComment = new Set<number>();
   scopesByOffset(text).forEach((scopes, i) => {
@@ -277,12 +238,7 @@ function coverage(text: string): {
   return { lexString, lexComment, tmString, tmComment };
 }
 
-function expectSameOffsets(
-  text: string,
-  what: string,
-  lexer: Set<number>,
-  textmate: Set<number>,
-): void {
+function expectSameOffsets(text: string, what: string, lexer: Set<number>, textmate: Set<number>): void {
   const onlyLexer = [...lexer].filter((o) => !textmate.has(o));
   const onlyTextMate = [...textmate].filter((o) => !lexer.has(o));
   expect(
@@ -301,8 +257,7 @@ function numericOffsets(text: string): {
   const lexer = new Map<number, string>();
   for (const t of lex(text, "test.hamlet").tokens) {
     const scope = NUMERIC_SCOPES.get(t.tokenType);
-    if (scope)
-      for (let i = t.startOffset; i <= t.endOffset!; i++) lexer.set(i, scope);
+    if (scope) for (let i = t.startOffset; i <= t.endOffset!; i++) lexer.set(i, scope);
   }
   const textmate = new Map<number, string>();
   scopesByOffset(text).forEach((scopes, i) => {
@@ -339,18 +294,13 @@ describe("TextMate grammar agrees with the lexer", () => {
           }
           if (token.tokenType === AnnotationName) {
             for (let o = token.startOffset; o <= token.endOffset!; o++) {
-              expect(scopes[o], where).toContain(
-                "entity.name.function.decorator.hamlet",
-              );
+              expect(scopes[o], where).toContain("entity.name.function.decorator.hamlet");
             }
             return;
           }
           if (!keywordTypes.has(token.tokenType)) {
             // Plain identifiers are never keywords (HTTP methods excepted).
-            if (
-              token.tokenType === Identifier &&
-              !/^[A-Z]+$/.test(token.image)
-            ) {
+            if (token.tokenType === Identifier && !/^[A-Z]+$/.test(token.image)) {
               expect(isKeywordScope(at), where).toBe(false);
             }
             return;
@@ -358,11 +308,7 @@ describe("TextMate grammar agrees with the lexer", () => {
           const previous = tokens[i - 1];
           const next = tokens[i + 1];
           if (next?.tokenType === Colon) {
-            expect(
-              has(at, "variable.other.property") ||
-                has(at, "variable.parameter"),
-              where,
-            ).toBe(true);
+            expect(has(at, "variable.other.property") || has(at, "variable.parameter"), where).toBe(true);
             return;
           }
           const keywordPosition =
@@ -375,14 +321,11 @@ describe("TextMate grammar agrees with the lexer", () => {
           const namePosition =
             previous !== undefined &&
             !keywordPosition &&
-            (previous.tokenType === LParen ||
-              previous.tokenType === Comma ||
-              keywordTypes.has(previous.tokenType));
+            (previous.tokenType === LParen || previous.tokenType === Comma || keywordTypes.has(previous.tokenType));
           if (keywordPosition) expect(isKeywordScope(at), where).toBe(true);
           if (namePosition) expect(isKeywordScope(at), where).toBe(false);
           // The whole keyword carries the scope.
-          for (let o = token.startOffset; o <= token.endOffset!; o++)
-            expect(scopes[o], where).toBe(at);
+          for (let o = token.startOffset; o <= token.endOffset!; o++) expect(scopes[o], where).toBe(at);
         });
       });
     });
@@ -432,9 +375,7 @@ describe("TextMate grammar agrees with the lexer", () => {
         expectSameOffsets(text, "strings", c.lexString, c.tmString);
         expectSameOffsets(text, "comments", c.lexComment, c.tmComment);
         const { lexer, textmate } = numericOffsets(text);
-        expect(Object.fromEntries(textmate), JSON.stringify(text)).toEqual(
-          Object.fromEntries(lexer),
-        );
+        expect(Object.fromEntries(textmate), JSON.stringify(text)).toEqual(Object.fromEntries(lexer));
       }),
       { numRuns: 1000 },
     );
@@ -447,20 +388,9 @@ describe("TextMate grammar agrees with the lexer", () => {
 describe("TextMate scopes", () => {
   it("comments", () => {
     const text = "/// A doc\n// a note\nrecord A {} // trailing\n";
-    expectToken(text, "///", [
-      "comment.line.documentation.hamlet",
-      "punctuation.definition.comment.hamlet",
-    ]);
+    expectToken(text, "///", ["comment.line.documentation.hamlet", "punctuation.definition.comment.hamlet"]);
     expectToken(text, " A doc", ["comment.line.documentation.hamlet"]);
-    expectToken(
-      text,
-      "//",
-      [
-        "comment.line.double-slash.hamlet",
-        "punctuation.definition.comment.hamlet",
-      ],
-      2,
-    );
+    expectToken(text, "//", ["comment.line.double-slash.hamlet", "punctuation.definition.comment.hamlet"], 2);
     expectToken(text, " trailing", ["comment.line.double-slash.hamlet"]);
   });
 
@@ -473,99 +403,39 @@ describe("TextMate scopes", () => {
   });
 
   it("declarations and their names", () => {
-    const text =
-      'record Post {}\nendpoint GetPost: GET "/api/posts/{id}" {}\nsse LiveFeed: FeedUpdate\n';
-    expectToken(text, "record", [
-      "meta.declaration.record.hamlet",
-      "keyword.declaration.record.hamlet",
-    ]);
-    expectToken(text, "Post", [
-      "meta.declaration.record.hamlet",
-      "entity.name.type.hamlet",
-    ]);
-    expectToken(text, "endpoint", [
-      "meta.declaration.endpoint.hamlet",
-      "keyword.declaration.endpoint.hamlet",
-    ]);
-    expectToken(text, "GetPost", [
-      "meta.declaration.endpoint.hamlet",
-      "entity.name.type.hamlet",
-    ]);
-    expectToken(text, ":", [
-      "meta.declaration.endpoint.hamlet",
-      "punctuation.separator.colon.hamlet",
-    ]);
-    expectToken(text, "GET", [
-      "meta.declaration.endpoint.hamlet",
-      "keyword.other.http-method.hamlet",
-    ]);
-    const path = [
-      "meta.declaration.endpoint.hamlet",
-      "string.quoted.double.path.hamlet",
-    ];
-    expectToken(text, '"', [
-      ...path,
-      "punctuation.definition.string.begin.hamlet",
-    ]);
+    const text = 'record Post {}\nendpoint GetPost: GET "/api/posts/{id}" {}\nsse LiveFeed: FeedUpdate\n';
+    expectToken(text, "record", ["meta.declaration.record.hamlet", "keyword.declaration.record.hamlet"]);
+    expectToken(text, "Post", ["meta.declaration.record.hamlet", "entity.name.type.hamlet"]);
+    expectToken(text, "endpoint", ["meta.declaration.endpoint.hamlet", "keyword.declaration.endpoint.hamlet"]);
+    expectToken(text, "GetPost", ["meta.declaration.endpoint.hamlet", "entity.name.type.hamlet"]);
+    expectToken(text, ":", ["meta.declaration.endpoint.hamlet", "punctuation.separator.colon.hamlet"]);
+    expectToken(text, "GET", ["meta.declaration.endpoint.hamlet", "keyword.other.http-method.hamlet"]);
+    const path = ["meta.declaration.endpoint.hamlet", "string.quoted.double.path.hamlet"];
+    expectToken(text, '"', [...path, "punctuation.definition.string.begin.hamlet"]);
     expectToken(text, "/api/posts/", path);
-    expectToken(
-      text,
-      "{",
-      [
-        ...path,
-        "meta.path-parameter.hamlet",
-        "punctuation.definition.parameter.begin.hamlet",
-      ],
-      1,
-    );
-    expectToken(text, "id", [
-      ...path,
-      "meta.path-parameter.hamlet",
-      "variable.parameter.path.hamlet",
-    ]);
-    expectToken(text, "LiveFeed", [
-      "meta.declaration.sse.hamlet",
-      "entity.name.type.hamlet",
-    ]);
+    expectToken(text, "{", [...path, "meta.path-parameter.hamlet", "punctuation.definition.parameter.begin.hamlet"], 1);
+    expectToken(text, "id", [...path, "meta.path-parameter.hamlet", "variable.parameter.path.hamlet"]);
+    expectToken(text, "LiveFeed", ["meta.declaration.sse.hamlet", "entity.name.type.hamlet"]);
     expectToken(text, "FeedUpdate", ["entity.name.type.hamlet"]);
   });
 
   it("alias", () => {
     const text = 'alias Handle = String @pattern("^[a-z]$")\n';
-    expectToken(text, "alias", [
-      "meta.declaration.alias.hamlet",
-      "keyword.declaration.alias.hamlet",
-    ]);
-    expectToken(text, "Handle", [
-      "meta.declaration.alias.hamlet",
-      "entity.name.type.hamlet",
-    ]);
-    expectToken(text, "=", [
-      "meta.declaration.alias.hamlet",
-      "keyword.operator.assignment.hamlet",
-    ]);
-    expectToken(text, "String", [
-      "meta.declaration.alias.hamlet",
-      "entity.name.type.hamlet",
-    ]);
+    expectToken(text, "alias", ["meta.declaration.alias.hamlet", "keyword.declaration.alias.hamlet"]);
+    expectToken(text, "Handle", ["meta.declaration.alias.hamlet", "entity.name.type.hamlet"]);
+    expectToken(text, "=", ["meta.declaration.alias.hamlet", "keyword.operator.assignment.hamlet"]);
+    expectToken(text, "String", ["meta.declaration.alias.hamlet", "entity.name.type.hamlet"]);
     expectToken(text, "@", [
       "meta.annotation.hamlet",
       "entity.name.function.decorator.hamlet",
       "punctuation.definition.annotation.hamlet",
     ]);
-    expectToken(text, "pattern", [
-      "meta.annotation.hamlet",
-      "entity.name.function.decorator.hamlet",
-    ]);
-    expectToken(text, "^[a-z]$", [
-      "meta.annotation.hamlet",
-      "string.quoted.double.hamlet",
-    ]);
+    expectToken(text, "pattern", ["meta.annotation.hamlet", "entity.name.function.decorator.hamlet"]);
+    expectToken(text, "^[a-z]$", ["meta.annotation.hamlet", "string.quoted.double.hamlet"]);
   });
 
   it("contextual keywords used as field names", () => {
-    const text =
-      "record Doc {\n  type: String\n  index: Int\n  file: Bytes\n  error: String\n}\n";
+    const text = "record Doc {\n  type: String\n  index: Int\n  file: Bytes\n  error: String\n}\n";
     for (const field of ["type", "index", "file", "error"]) {
       expectToken(text, field, ["variable.other.property.hamlet"]);
     }
@@ -584,67 +454,32 @@ describe("TextMate scopes", () => {
     expectToken(text, "step", ["keyword.other.step.hamlet"]);
     expectToken(text, "thumbnail", ["entity.name.function.hamlet"]);
     expectToken(text, "->", ["keyword.operator.arrow.hamlet"]);
-    expectToken(text, "index", [
-      "meta.index.hamlet",
-      "keyword.other.index.hamlet",
-    ]);
-    expectToken(text, "(", [
-      "meta.index.hamlet",
-      "punctuation.section.parens.begin.hamlet",
-    ]);
-    expectToken(text, "file", [
-      "meta.index.hamlet",
-      "variable.other.property.hamlet",
-    ]);
-    expectToken(text, "created_at", [
-      "meta.index.hamlet",
-      "variable.other.property.hamlet",
-    ]);
+    expectToken(text, "index", ["meta.index.hamlet", "keyword.other.index.hamlet"]);
+    expectToken(text, "(", ["meta.index.hamlet", "punctuation.section.parens.begin.hamlet"]);
+    expectToken(text, "file", ["meta.index.hamlet", "variable.other.property.hamlet"]);
+    expectToken(text, "created_at", ["meta.index.hamlet", "variable.other.property.hamlet"]);
   });
 
   it("types", () => {
-    const text =
-      "record R { tags: List<String>, m: Map<String, Int>, o: Uuid? }\n";
+    const text = "record R { tags: List<String>, m: Map<String, Int>, o: Uuid? }\n";
     expectToken(text, "List", ["entity.name.type.hamlet"]);
-    expectToken(text, "<", [
-      "meta.type.parameters.hamlet",
-      "punctuation.definition.typeparameters.begin.hamlet",
-    ]);
-    expectToken(text, "String", [
-      "meta.type.parameters.hamlet",
-      "entity.name.type.hamlet",
-    ]);
-    expectToken(text, ">", [
-      "meta.type.parameters.hamlet",
-      "punctuation.definition.typeparameters.end.hamlet",
-    ]);
-    expectToken(text, "Int", [
-      "meta.type.parameters.hamlet",
-      "entity.name.type.hamlet",
-    ]);
+    expectToken(text, "<", ["meta.type.parameters.hamlet", "punctuation.definition.typeparameters.begin.hamlet"]);
+    expectToken(text, "String", ["meta.type.parameters.hamlet", "entity.name.type.hamlet"]);
+    expectToken(text, ">", ["meta.type.parameters.hamlet", "punctuation.definition.typeparameters.end.hamlet"]);
+    expectToken(text, "Int", ["meta.type.parameters.hamlet", "entity.name.type.hamlet"]);
     expectToken(text, "?", ["keyword.operator.optional.hamlet"]);
     expectToken(text, ",", ["punctuation.separator.comma.hamlet"]);
     expectToken(text, "{", ["punctuation.section.block.begin.hamlet"]);
   });
 
   it("literals with units", () => {
-    const text =
-      "f { a: 10MB, b: 500ms, c: 4096x4096, d: 1.5e3, e: -3, f: true, g: false }\n";
+    const text = "f { a: 10MB, b: 500ms, c: 4096x4096, d: 1.5e3, e: -3, f: true, g: false }\n";
     expectToken(text, "10", ["constant.numeric.size.hamlet"]);
-    expectToken(text, "MB", [
-      "constant.numeric.size.hamlet",
-      "keyword.other.unit.size.hamlet",
-    ]);
+    expectToken(text, "MB", ["constant.numeric.size.hamlet", "keyword.other.unit.size.hamlet"]);
     expectToken(text, "500", ["constant.numeric.duration.hamlet"]);
-    expectToken(text, "ms", [
-      "constant.numeric.duration.hamlet",
-      "keyword.other.unit.duration.hamlet",
-    ]);
+    expectToken(text, "ms", ["constant.numeric.duration.hamlet", "keyword.other.unit.duration.hamlet"]);
     expectToken(text, "4096", ["constant.numeric.dimension.hamlet"]);
-    expectToken(text, "x", [
-      "constant.numeric.dimension.hamlet",
-      "punctuation.separator.dimension.hamlet",
-    ]);
+    expectToken(text, "x", ["constant.numeric.dimension.hamlet", "punctuation.separator.dimension.hamlet"]);
     expectToken(text, "1.5e3", ["constant.numeric.float.hamlet"]);
     expectToken(text, "-3", ["constant.numeric.integer.hamlet"]);
     expectToken(text, "true", ["constant.language.boolean.hamlet"]);
@@ -652,47 +487,21 @@ describe("TextMate scopes", () => {
   });
 
   it("parenthesised arguments span lines but end before the next statement", () => {
-    const text =
-      "@retry(attempts: 5,\n  backoff: fixed(1s))\n@length(1,\nrecord Next {}\n";
-    expectToken(text, "backoff", [
-      "meta.annotation.hamlet",
-      "variable.parameter.hamlet",
-    ]);
-    expectToken(text, "fixed", [
-      "meta.annotation.hamlet",
-      "entity.name.function.hamlet",
-    ]);
-    expectToken(text, "record", [
-      "meta.declaration.record.hamlet",
-      "keyword.declaration.record.hamlet",
-    ]);
-    expectToken(text, "Next", [
-      "meta.declaration.record.hamlet",
-      "entity.name.type.hamlet",
-    ]);
+    const text = "@retry(attempts: 5,\n  backoff: fixed(1s))\n@length(1,\nrecord Next {}\n";
+    expectToken(text, "backoff", ["meta.annotation.hamlet", "variable.parameter.hamlet"]);
+    expectToken(text, "fixed", ["meta.annotation.hamlet", "entity.name.function.hamlet"]);
+    expectToken(text, "record", ["meta.declaration.record.hamlet", "keyword.declaration.record.hamlet"]);
+    expectToken(text, "Next", ["meta.declaration.record.hamlet", "entity.name.type.hamlet"]);
   });
 
   it("annotations with arguments", () => {
-    const text =
-      "@retry(attempts: 5, backoff: exponential(1s, 10m))\n@global\n";
+    const text = "@retry(attempts: 5, backoff: exponential(1s, 10m))\n@global\n";
     const meta = ["meta.annotation.hamlet"];
     expectToken(text, "attempts", [...meta, "variable.parameter.hamlet"]);
     expectToken(text, "exponential", [...meta, "entity.name.function.hamlet"]);
     expectToken(text, "1", [...meta, "constant.numeric.duration.hamlet"]);
-    expectToken(
-      text,
-      "s",
-      [
-        ...meta,
-        "constant.numeric.duration.hamlet",
-        "keyword.other.unit.duration.hamlet",
-      ],
-      1,
-    );
-    expectToken(text, "global", [
-      ...meta,
-      "entity.name.function.decorator.hamlet",
-    ]);
+    expectToken(text, "s", [...meta, "constant.numeric.duration.hamlet", "keyword.other.unit.duration.hamlet"], 1);
+    expectToken(text, "global", [...meta, "entity.name.function.decorator.hamlet"]);
   });
 
   it("string escapes", () => {
@@ -718,17 +527,11 @@ describe("TextMate scopes", () => {
       "id: Uuid /// doc",
     ]) {
       const text = `${first}\nrecord B { zed: String }\n`;
-      expectToken(text, "record", [
-        "meta.declaration.record.hamlet",
-        "keyword.declaration.record.hamlet",
-      ]);
+      expectToken(text, "record", ["meta.declaration.record.hamlet", "keyword.declaration.record.hamlet"]);
       expectToken(text, "zed", ["variable.other.property.hamlet"]);
       const next = tokenize(text).filter((t) => t.start > first.length);
       for (const t of next) {
-        expect(
-          has(t.scopes, "string") || has(t.scopes, "comment"),
-          `${t.text} after ${first}`,
-        ).toBe(false);
+        expect(has(t.scopes, "string") || has(t.scopes, "comment"), `${t.text} after ${first}`).toBe(false);
       }
     }
   });

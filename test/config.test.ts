@@ -309,7 +309,10 @@ describe("loadConfig", () => {
   });
 
   it("HAM0706: unknown emitter with a suggestion", () => {
-    const file = write("hamlet.toml", "[hamlet.emitters.typescrpt]\nenabled = false\n\n[hamlet.emitters.zzz]\n[hamlet.emitters.elm]\n");
+    const file = write(
+      "hamlet.toml",
+      "[hamlet.emitters.typescrpt]\nenabled = false\n\n[hamlet.emitters.zzz]\n[hamlet.emitters.elm]\n",
+    );
     const { config, diagnostics } = loadConfig(file, ["elm", "typescript", "openapi"]);
     expect(summary(diagnostics)).toEqual([
       "HAM0706 1:18 Unknown emitter `typescrpt`. | Did you mean `typescript`?",
@@ -347,7 +350,10 @@ describe("applyOverrides", () => {
 
   it("turning the database off turns the event store off, unless asked for", () => {
     const base = defaultConfig(dir);
-    expect(applyOverrides(base, { features: { database: false } }).config.features).toEqual({ database: false, eventStore: false });
+    expect(applyOverrides(base, { features: { database: false } }).config.features).toEqual({
+      database: false,
+      eventStore: false,
+    });
     const { config, diagnostics } = applyOverrides(base, { features: { database: false, eventStore: true } });
     expect(diagnostics.map((d) => [d.code, d.span])).toEqual([["HAM0705", undefined]]);
     expect(config.features).toEqual({ database: false, eventStore: false });
@@ -363,7 +369,10 @@ describe("resolveSchemaFiles", () => {
     write("project/schema/more/c.hamlet", "");
     write("project/node_modules/pkg/x.hamlet", "");
     write("project/sub/dir/.keep", "");
-    const file = write("project/hamlet.toml", '[hamlet]\nschema = ["schema/*.hamlet", "**/*.hamlet", "schema/a.hamlet"]\n');
+    const file = write(
+      "project/hamlet.toml",
+      '[hamlet]\nschema = ["schema/*.hamlet", "**/*.hamlet", "schema/a.hamlet"]\n',
+    );
     // Globs are relative to the file, not to the working directory.
     const { config } = loadConfig(file);
     const { files, diagnostics } = resolveSchemaFiles(config!);
@@ -427,11 +436,14 @@ describe("configSchema", () => {
     expect(reference).toContain("[hamlet.server]");
     expect(reference).toMatch(/^tenant += "single" +# "single" \| "host" \| "header"\. /m);
     expect(reference).toContain("event_store = true");
-    expect(configReferenceMarkdown()).toContain("| `database_url` | string | `\"sqlite:.hamlet/app.db\"` |");
+    expect(configReferenceMarkdown()).toContain('| `database_url` | string | `"sqlite:.hamlet/app.db"` |');
   });
 
   it("its reference text is itself a valid configuration", () => {
-    const file = write("hamlet.toml", configReferenceText().replace("[hamlet.emitters.<name>]", "[hamlet.emitters.elm]"));
+    const file = write(
+      "hamlet.toml",
+      configReferenceText().replace("[hamlet.emitters.<name>]", "[hamlet.emitters.elm]"),
+    );
     const { diagnostics } = loadConfig(file);
     expect(summary(diagnostics)).toEqual([]);
   });

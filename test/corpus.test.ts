@@ -51,7 +51,14 @@ describe("invalid corpus", () => {
       const { result, found } = actual(entry.entry, readFeatures(readFileSync(entry.entry, "utf8")));
       const got = found.map((f) => {
         if (typeof f === "string") return f;
-        const wanted = expected.find((e) => e.file === f.file && e.code === f.code && e.line === f.line && e.column === f.column && e.endLine === undefined);
+        const wanted = expected.find(
+          (e) =>
+            e.file === f.file &&
+            e.code === f.code &&
+            e.line === f.line &&
+            e.column === f.column &&
+            e.endLine === undefined,
+        );
         return formatExpectation(wanted ? { ...f, endLine: undefined, endColumn: undefined } : f);
       });
       expect(got.sort()).toEqual(expected.map(formatExpectation).sort());

@@ -35,7 +35,12 @@ describe("docs goldens", () => {
     });
   }
   it("no golden without a case", () => {
-    expect(orphanGoldens("docs", cases.map((c) => c.name))).toEqual([]);
+    expect(
+      orphanGoldens(
+        "docs",
+        cases.map((c) => c.name),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -83,7 +88,9 @@ describe("docs wire examples satisfy the published JSON Schema", () => {
         expect(blocks.length, def.name).toBeGreaterThan(0);
         const example = JSON.parse(blocks.at(-1)!);
         const validate = ajv.getSchema(`#/components/schemas/${def.name}`)!;
-        expect(validate(example), `${def.name} ${JSON.stringify(example)}: ${JSON.stringify(validate.errors)}`).toBe(true);
+        expect(validate(example), `${def.name} ${JSON.stringify(example)}: ${JSON.stringify(validate.errors)}`).toBe(
+          true,
+        );
       }
     });
   }
@@ -91,7 +98,8 @@ describe("docs wire examples satisfy the published JSON Schema", () => {
 
 describe("docs endpoint examples satisfy the OpenAPI operation", () => {
   /** Resolves `#/components/...` refs in an inline schema against the document. */
-  const absolute = (schema: unknown): unknown => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', `"${DOC_ID}#/components/`));
+  const absolute = (schema: unknown): unknown =>
+    JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', `"${DOC_ID}#/components/`));
 
   for (const c of cases.filter((c) => c.schema.endpoints.length > 0)) {
     it(c.name, async () => {
@@ -104,20 +112,35 @@ describe("docs endpoint examples satisfy the OpenAPI operation", () => {
         const operation = doc.paths[e.path]![e.method.toLowerCase()]!;
         const check = (schema: unknown, value: unknown, what: string) => {
           const validate = ajv.compile(absolute(schema) as object);
-          expect(validate(value), `${e.name} ${what} ${JSON.stringify(value)}: ${JSON.stringify(validate.errors)}`).toBe(true);
+          expect(
+            validate(value),
+            `${e.name} ${what} ${JSON.stringify(value)}: ${JSON.stringify(validate.errors)}`,
+          ).toBe(true);
         };
         const http = /```http\n([\s\S]*?)\n```/.exec(text)![1]!;
         const [requestLine, ...rest] = http.split("\n");
         expect(requestLine!.startsWith(`${e.method} `)).toBe(true);
         const target = new URL(requestLine!.slice(e.method.length + 1), "http://x");
         // Path and query parameters: each text form fits its parameter's schema.
-        for (const p of (operation.parameters ?? []) as { name: string; in: string; required: boolean; schema: { type?: string } }[]) {
+        for (const p of (operation.parameters ?? []) as {
+          name: string;
+          in: string;
+          required: boolean;
+          schema: { type?: string };
+        }[]) {
           if (p.in === "query") {
             const values = target.searchParams.getAll(p.name);
             if (p.required) expect(values.length, `${e.name} ?${p.name}`).toBeGreaterThan(0);
             for (const v of values) {
-              const parsed = p.schema.type === "integer" || p.schema.type === "number" || p.schema.type === "boolean" ? JSON.parse(v) : v;
-              check(p.schema.type === "array" ? (p.schema as { items: unknown }).items : p.schema, parsed, `query ${p.name}`);
+              const parsed =
+                p.schema.type === "integer" || p.schema.type === "number" || p.schema.type === "boolean"
+                  ? JSON.parse(v)
+                  : v;
+              check(
+                p.schema.type === "array" ? (p.schema as { items: unknown }).items : p.schema,
+                parsed,
+                `query ${p.name}`,
+              );
             }
           }
         }
@@ -130,9 +153,9 @@ describe("docs endpoint examples satisfy the OpenAPI operation", () => {
         const errorBlocks = blocks.slice(e.response ? 1 : 0);
         for (const body of errorBlocks) {
           const tag = (body as { tag: string }).tag;
-          const status = Object.entries(operation.responses as Record<string, { content?: Record<string, { schema: unknown }> }>).find(([, r]) =>
-            JSON.stringify(r.content ?? {}).includes(`.${tag}"`),
-          );
+          const status = Object.entries(
+            operation.responses as Record<string, { content?: Record<string, { schema: unknown }> }>,
+          ).find(([, r]) => JSON.stringify(r.content ?? {}).includes(`.${tag}"`));
           expect(status, `${e.name} ${tag}`).toBeDefined();
           check(status![1].content!["application/json"]!.schema, body, `error ${tag}`);
         }

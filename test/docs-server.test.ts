@@ -56,7 +56,12 @@ describe("registerApiDocs", async () => {
 
   it("takes JSON text and custom paths", async () => {
     const other = Fastify();
-    await registerApiDocs(other, { document: JSON.stringify(document), documentPath: "/api/spec.json", uiPath: "/api/docs/", title: "Horatio <API>" });
+    await registerApiDocs(other, {
+      document: JSON.stringify(document),
+      documentPath: "/api/spec.json",
+      uiPath: "/api/docs/",
+      title: "Horatio <API>",
+    });
     expect((await other.inject({ method: "GET", url: "/api/spec.json" })).json()).toEqual(document);
     const page = await other.inject({ method: "GET", url: "/api/docs" });
     expect(page.body).toContain("<title>Horatio &lt;API&gt;</title>");

@@ -27,7 +27,9 @@ describe("emitter registry", () => {
     const [file] = sharedExamples();
     const { schema } = compile({ entries: [file!], features: { database: true, eventStore: true } });
     const json = builtinEmitters.find((e) => e.name === "json")!;
-    const result = await runEmitters(schema!, [{ emitter: json, options: { spanz: { value: true, span: undefined }, file: { value: 3, span: undefined } } }]);
+    const result = await runEmitters(schema!, [
+      { emitter: json, options: { spanz: { value: true, span: undefined }, file: { value: 3, span: undefined } } },
+    ]);
     expect(result.diagnostics.map((d) => [d.code, d.hint])).toEqual([
       ["HAM0801", "Did you mean `spans`?"],
       ["HAM0802", undefined],

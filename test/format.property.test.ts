@@ -53,15 +53,34 @@ function joinWith(items: readonly Piece[][], separator: Piece, trailingComma = f
 const commentText = fc
   .string({ unit: fc.constantFrom(..."abc XYZ019_/*{}@\"'é→\t:;,.-"), maxLength: 20 })
   .map((s) => s.trimEnd());
-const docLines = fc.array(commentText.map((t) => `/// ${t}`.trimEnd()), { maxLength: 2 });
+const docLines = fc.array(
+  commentText.map((t) => `/// ${t}`.trimEnd()),
+  { maxLength: 2 },
+);
 
-const fieldNames = ["id", "name", "type", "index", "file", "request", "step", "error", "input", "trigger", "records", "x"];
+const fieldNames = [
+  "id",
+  "name",
+  "type",
+  "index",
+  "file",
+  "request",
+  "step",
+  "error",
+  "input",
+  "trigger",
+  "records",
+  "x",
+];
 const lowerName = fc.oneof(
   fc.constantFrom(...fieldNames),
   fc.stringMatching(/^[a-z_][a-z0-9_]{0,7}$/).filter((n) => n !== "true" && n !== "false"),
 );
 const upperName = fc.stringMatching(/^[A-Z][A-Za-z0-9_]{0,7}$/);
-const typeName = fc.oneof(fc.constantFrom("String", "Int", "Float", "Bool", "Uuid", "Timestamp", "Json", "Post"), upperName);
+const typeName = fc.oneof(
+  fc.constantFrom("String", "Int", "Float", "Bool", "Uuid", "Timestamp", "Json", "Post"),
+  upperName,
+);
 
 const value: fc.Arbitrary<Piece[]> = fc.letrec<{ value: Piece[] }>((tie) => ({
   value: fc.oneof(
@@ -109,7 +128,9 @@ function argList(args: readonly [string | undefined, Piece[]][]): Piece[] {
 const annotation: fc.Arbitrary<Piece[]> = fc
   .tuple(
     fc.constantFrom("length", "range", "min", "pattern", "primary", "default", "auth", "retry", "deprecated", "unique"),
-    fc.option(fc.array(fc.tuple(fc.option(lowerName, { nil: undefined }), value), { maxLength: 3 }), { nil: undefined }),
+    fc.option(fc.array(fc.tuple(fc.option(lowerName, { nil: undefined }), value), { maxLength: 3 }), {
+      nil: undefined,
+    }),
   )
   .map(([name, args]) => (args === undefined ? [`@${name}`] : [`@${name}`, gap, ...argList(args)]));
 
@@ -130,7 +151,15 @@ const { type, field, fieldBlock } = fc.letrec<Arbs>((tie) => ({
     tie("fieldBlock"),
   ),
   field: fc
-    .tuple(fc.constant(null), lowerName, tie("type"), fc.array(annotation, { maxLength: 2 }), fc.option(value, { nil: undefined }), fc.nat(2), docLines)
+    .tuple(
+      fc.constant(null),
+      lowerName,
+      tie("type"),
+      fc.array(annotation, { maxLength: 2 }),
+      fc.option(value, { nil: undefined }),
+      fc.nat(2),
+      docLines,
+    )
     .map(([, name, t, anns, dflt, at, docs]) => {
       const tail: Piece[][] = anns.map((a) => [gap, ...a]);
       if (dflt) tail.splice(Math.min(at, tail.length), 0, [gap, "=", gap, ...dflt]);
@@ -143,10 +172,17 @@ const { type, field, fieldBlock } = fc.letrec<Arbs>((tie) => ({
 
 const variant: fc.Arbitrary<Piece[]> = fc
   .tuple(upperName, fc.option(fieldBlock, { nil: undefined }), fc.array(annotation, { maxLength: 1 }), docLines)
-  .map(([name, fields, anns, docs]) => [{ docs }, name, ...(fields ? [gap, ...fields] : []), ...anns.flatMap((a) => [gap, ...a])]);
+  .map(([name, fields, anns, docs]) => [
+    { docs },
+    name,
+    ...(fields ? [gap, ...fields] : []),
+    ...anns.flatMap((a) => [gap, ...a]),
+  ]);
 
 const block = (members: fc.Arbitrary<Piece[]>, max = 4): fc.Arbitrary<Piece[]> =>
-  fc.tuple(fc.array(members, { maxLength: max }), fc.boolean()).map(([ms, trailing]) => ["{", gap, ...joinWith(ms, sep, trailing), gap, "}"]);
+  fc
+    .tuple(fc.array(members, { maxLength: max }), fc.boolean())
+    .map(([ms, trailing]) => ["{", gap, ...joinWith(ms, sep, trailing), gap, "}"]);
 
 const property: fc.Arbitrary<Piece[]> = fc
   .tuple(fc.constantFrom("max_size", "types", "max_dimensions", "other"), value, docLines)
@@ -161,10 +197,16 @@ const section: fc.Arbitrary<Piece[]> = fc
       fieldBlock.map((b) => ["fields", gap, ...b]),
       block(property).map((b) => ["file", gap, ...b]),
       fc
-        .tuple(fc.constantFrom("input", "progress", "output", "error"), upperName, fc.option(fieldBlock, { nil: undefined }))
+        .tuple(
+          fc.constantFrom("input", "progress", "output", "error"),
+          upperName,
+          fc.option(fieldBlock, { nil: undefined }),
+        )
         .map(([k, n, b]) => [k, gap, n, ...(b ? [gap, ...b] : [])]),
       upperName.map((e) => ["trigger", gap, e]),
-      fc.tuple(lowerName, fc.option(type, { nil: undefined })).map(([n, t]) => ["step", gap, n, ...(t ? [gap, "->", gap, ...t] : [])]),
+      fc
+        .tuple(lowerName, fc.option(type, { nil: undefined }))
+        .map(([n, t]) => ["step", gap, n, ...(t ? [gap, "->", gap, ...t] : [])]),
     ),
   )
   .map(([docs, s]) => [{ docs }, ...s]);
@@ -172,7 +214,13 @@ const section: fc.Arbitrary<Piece[]> = fc
 /** Sections may follow each other with nothing but a space. */
 const sectionBlock = fc
   .tuple(fc.array(fc.tuple(section, fc.boolean()), { maxLength: 4 }))
-  .map(([ss]) => ["{", gap, ...ss.flatMap(([s, comma], i) => [...(i > 0 ? [gap] : []), ...s, ...(comma ? [gap, ","] : [])]), gap, "}"]);
+  .map(([ss]) => [
+    "{",
+    gap,
+    ...ss.flatMap(([s, comma], i) => [...(i > 0 ? [gap] : []), ...s, ...(comma ? [gap, ","] : [])]),
+    gap,
+    "}",
+  ]);
 
 const indexClause: fc.Arbitrary<Piece[]> = fc
   .tuple(fc.array(lowerName, { minLength: 1, maxLength: 3 }), fc.array(annotation, { maxLength: 1 }), docLines)
@@ -182,7 +230,10 @@ const indexClause: fc.Arbitrary<Piece[]> = fc
     gap,
     "(",
     gap,
-    ...joinWith(cols.map((c) => [c]), { gap: "gap" }).flatMap((p): Piece[] => (typeof p === "object" ? [gap, ",", gap] : [p])),
+    ...joinWith(
+      cols.map((c) => [c]),
+      { gap: "gap" },
+    ).flatMap((p): Piece[] => (typeof p === "object" ? [gap, ",", gap] : [p])),
     gap,
     ")",
     ...anns.flatMap((a) => [gap, ...a]),
@@ -197,17 +248,32 @@ const declaration: fc.Arbitrary<Piece[]> = fc
     fc.array(annotation, { maxLength: 2 }),
     upperName,
     fc.oneof(
-      fc.tuple(type, fc.array(annotation, { maxLength: 2 })).map(([t, cs]) => (name: string) => [
-        "alias", gap, name, gap, "=", gap, ...t, ...cs.flatMap((c) => [same, ...c]),
-      ]),
-      fc.tuple(fc.constantFrom("record", "event"), fieldBlock).map(([k, b]) => (name: string) => [k, gap, name, gap, ...b]),
+      fc
+        .tuple(type, fc.array(annotation, { maxLength: 2 }))
+        .map(([t, cs]) => (name: string) => [
+          "alias",
+          gap,
+          name,
+          gap,
+          "=",
+          gap,
+          ...t,
+          ...cs.flatMap((c) => [same, ...c]),
+        ]),
+      fc
+        .tuple(fc.constantFrom("record", "event"), fieldBlock)
+        .map(([k, b]) => (name: string) => [k, gap, name, gap, ...b]),
       block(variant).map((b) => (name: string) => ["enum", gap, name, gap, ...b]),
-      fc.tuple(fc.constantFrom("endpoint", "service", "upload"), method, path, sectionBlock).map(([k, m, p, b]) => (name: string) => [
-        k, gap, name, gap, ":", gap, m, gap, p, gap, ...b,
-      ]),
+      fc
+        .tuple(fc.constantFrom("endpoint", "service", "upload"), method, path, sectionBlock)
+        .map(([k, m, p, b]) => (name: string) => [k, gap, name, gap, ":", gap, m, gap, p, gap, ...b]),
       type.map((t) => (name: string) => ["sse", gap, name, gap, ":", gap, ...t]),
-      fc.tuple(path, block(variant)).map(([p, b]) => (name: string) => ["websocket", gap, name, gap, ":", gap, p, gap, ...b]),
-      fc.tuple(fc.constantFrom("worker", "workflow"), sectionBlock).map(([k, b]) => (name: string) => [k, gap, name, gap, ...b]),
+      fc
+        .tuple(path, block(variant))
+        .map(([p, b]) => (name: string) => ["websocket", gap, name, gap, ":", gap, p, gap, ...b]),
+      fc
+        .tuple(fc.constantFrom("worker", "workflow"), sectionBlock)
+        .map(([k, b]) => (name: string) => [k, gap, name, gap, ...b]),
       block(fc.oneof(field, indexClause), 5).map((b) => (name: string) => ["model", gap, name, gap, ...b]),
     ),
   )
@@ -243,7 +309,7 @@ function prng(seed: number): (n: number) => number {
 }
 
 const wordy = /[A-Za-z0-9_@]/;
-const someComments = ["// note", "// TODO: tidy", "//", "// a // b", "//// four", "// \"quoted\" {braces}"];
+const someComments = ["// note", "// TODO: tidy", "//", "// a // b", "//// four", '// "quoted" {braces}'];
 
 function layoutPieces(pieces: readonly Piece[], seed: number): string {
   const rand = prng(seed);
@@ -270,14 +336,41 @@ function layoutPieces(pieces: readonly Piece[], seed: number): string {
           pendingGap += pick(["", " ", "  ", "\t"]);
           break;
         case "gap":
-          pendingGap += quiet && rand(25) > 0
-            ? pick(["", " ", " "])
-            : pick(["", "", " ", " ", " ", "  ", "\t", "\n", "\n" + indent(), "\n\n", ` ${comment()}\n`, `\n${indent()}${comment()}\n${indent()}`]);
+          pendingGap +=
+            quiet && rand(25) > 0
+              ? pick(["", " ", " "])
+              : pick([
+                  "",
+                  "",
+                  " ",
+                  " ",
+                  " ",
+                  "  ",
+                  "\t",
+                  "\n",
+                  "\n" + indent(),
+                  "\n\n",
+                  ` ${comment()}\n`,
+                  `\n${indent()}${comment()}\n${indent()}`,
+                ]);
           break;
         case "sep":
-          pendingGap += quiet && rand(10) > 0
-            ? pick([", ", ","])
-            : pick([",", ", ", " ,", "\n", "\n", ",\n", "\n,", "\n\n\n", `, ${comment()}\n`, `\n${indent()}${comment()}\n`, " ,  \n\n"]) + indent();
+          pendingGap +=
+            quiet && rand(10) > 0
+              ? pick([", ", ","])
+              : pick([
+                  ",",
+                  ", ",
+                  " ,",
+                  "\n",
+                  "\n",
+                  ",\n",
+                  "\n,",
+                  "\n\n\n",
+                  `, ${comment()}\n`,
+                  `\n${indent()}${comment()}\n`,
+                  " ,  \n\n",
+                ]) + indent();
           break;
         case "decl":
           pendingGap += pick(["\n", "\n\n", "\n\n\n\n", `\n${comment()}\n`, `\n\n${comment()}\n\n`, ` ${comment()}\n`]);
@@ -328,14 +421,18 @@ function stripSpans(node: unknown): unknown {
   return node;
 }
 
-const commentsOf = (text: string): string[] => parse(text, "p.hamlet").document.comments.map((c) => c.text.trimEnd()).sort();
+const commentsOf = (text: string): string[] =>
+  parse(text, "p.hamlet")
+    .document.comments.map((c) => c.text.trimEnd())
+    .sort();
 
 function formatted(text: string): string {
   const before = parse(text, "p.hamlet");
   const errors = before.diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0) throw new Error(`generated an invalid schema:\n${text}\n${JSON.stringify(errors, null, 1)}`);
   const result = formatDocument(text, "p.hamlet");
-  if (result.output === undefined) throw new Error(`no output for:\n${text}\n${JSON.stringify(result.diagnostics, null, 1)}`);
+  if (result.output === undefined)
+    throw new Error(`no output for:\n${text}\n${JSON.stringify(result.diagnostics, null, 1)}`);
   return result.output;
 }
 
@@ -390,7 +487,7 @@ describe.each([
 describe("fmt on arbitrary text", () => {
   it("never throws, and refuses exactly the files with errors", { timeout: 120_000 }, () => {
     const noisy = fc.oneof(
-      fc.string({ unit: fc.constantFrom(..."record enum{}:,<>?@()=\"/ \nabcXY019-"), maxLength: 60 }),
+      fc.string({ unit: fc.constantFrom(...'record enum{}:,<>?@()="/ \nabcXY019-'), maxLength: 60 }),
       fc.tuple(fc.constantFrom(...exampleTexts), fc.nat(), fc.string({ maxLength: 3 })).map(([t, at, s]) => {
         const i = at % t.length;
         return t.slice(0, i) + s + t.slice(i + 1);

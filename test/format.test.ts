@@ -39,9 +39,19 @@ describe("examples", () => {
 
 describe("file layout", () => {
   it("puts one blank line after the package, after the imports and between declarations", () => {
-    const source = 'package   p\nimport "./a.hamlet"\nimport "./b.hamlet"\nrecord A { x: Int }\n\n\n\nrecord B { y: Int }';
+    const source =
+      'package   p\nimport "./a.hamlet"\nimport "./b.hamlet"\nrecord A { x: Int }\n\n\n\nrecord B { y: Int }';
     expect(fmt(source)).toBe(
-      lines('package p', "", 'import "./a.hamlet"', 'import "./b.hamlet"', "", "record A { x: Int }", "", "record B { y: Int }"),
+      lines(
+        "package p",
+        "",
+        'import "./a.hamlet"',
+        'import "./b.hamlet"',
+        "",
+        "record A { x: Int }",
+        "",
+        "record B { y: Int }",
+      ),
     );
   });
 
@@ -63,7 +73,13 @@ describe("file layout", () => {
   });
 
   it("refuses files with syntax errors", () => {
-    for (const broken of ["record A {", "record A { x: }", 'package p\nrecord { x: Int }', 'alias A = String @pattern("\\q")', "record A { a: Int b: Int }"]) {
+    for (const broken of [
+      "record A {",
+      "record A { x: }",
+      "package p\nrecord { x: Int }",
+      'alias A = String @pattern("\\q")',
+      "record A { a: Int b: Int }",
+    ]) {
       const result = formatDocument(broken, "broken.hamlet");
       expect(result.output, broken).toBeUndefined();
       expect(result.diagnostics.some((d) => d.severity === "error")).toBe(true);
@@ -100,14 +116,26 @@ describe("blocks", () => {
   });
 
   it("counts what follows a block on its line", () => {
-    const source = "record A {\n  a: { first: String, second: String, third: String, fourth: Int } @maxItems(3) @minItems(1)\n}";
+    const source =
+      "record A {\n  a: { first: String, second: String, third: String, fourth: Int } @maxItems(3) @minItems(1)\n}";
     expect(fmt(source)).toBe(
-      lines("record A {", "  a: {", "    first: String", "    second: String", "    third: String", "    fourth: Int", "  } @maxItems(3) @minItems(1)", "}"),
+      lines(
+        "record A {",
+        "  a: {",
+        "    first: String",
+        "    second: String",
+        "    third: String",
+        "    fourth: Int",
+        "  } @maxItems(3) @minItems(1)",
+        "}",
+      ),
     );
   });
 
   it("prints empty blocks as {}", () => {
-    expect(fmt("record A {\n\n}\nenum E { }\nworker W {}")).toBe(lines("record A {}", "", "enum E {}", "", "worker W {}"));
+    expect(fmt("record A {\n\n}\nenum E { }\nworker W {}")).toBe(
+      lines("record A {}", "", "enum E {}", "", "worker W {}"),
+    );
   });
 
   it("keeps at most one blank line between members, none at the ends", () => {
@@ -121,7 +149,9 @@ describe("blocks", () => {
       lines('endpoint E: GET "/e" {', "  request { id: Uuid }", "  response Post", "}"),
     );
     expect(fmt("model M { id: Uuid @primary }")).toBe(lines("model M {", "  id: Uuid @primary", "}"));
-    expect(fmt("worker W { input I { a: Int }, output O }")).toBe(lines("worker W {", "  input I { a: Int }", "  output O", "}"));
+    expect(fmt("worker W { input I { a: Int }, output O }")).toBe(
+      lines("worker W {", "  input I { a: Int }", "  output O", "}"),
+    );
   });
 });
 
@@ -157,13 +187,19 @@ describe("members", () => {
   });
 
   it("keeps alias constraints on the type's line", () => {
-    expect(fmt('alias H=String   @pattern("x")@length(3, 20)')).toBe(lines('alias H = String @pattern("x") @length(3, 20)'));
-    expect(fmt("alias R = {\n  a: Int\n} @deprecated(\"no\")")).toBe(lines("alias R = {", "  a: Int", '} @deprecated("no")'));
+    expect(fmt('alias H=String   @pattern("x")@length(3, 20)')).toBe(
+      lines('alias H = String @pattern("x") @length(3, 20)'),
+    );
+    expect(fmt('alias R = {\n  a: Int\n} @deprecated("no")')).toBe(
+      lines("alias R = {", "  a: Int", '} @deprecated("no")'),
+    );
   });
 
   it("prints inline records on one line when short and comment-free", () => {
     expect(fmt("sse S: { a: Int, b: { c: String } }")).toBe(lines("sse S: { a: Int, b: { c: String } }"));
-    expect(fmt("sse S: {\n  a: Int, b: { c: String }\n}")).toBe(lines("sse S: {", "  a: Int", "  b: { c: String }", "}"));
+    expect(fmt("sse S: {\n  a: Int, b: { c: String }\n}")).toBe(
+      lines("sse S: {", "  a: Int", "  b: { c: String }", "}"),
+    );
     expect(fmt("sse S: List<{ a: Int }>?")).toBe(lines("sse S: List<{ a: Int }>?"));
   });
 
@@ -195,8 +231,19 @@ describe("members", () => {
   });
 
   it("prints websocket and service declarations", () => {
-    expect(fmt('websocket C:"/ws" { M { t: String }, P }\n@retry(attempts: 2)\nservice S : POST "https://x" { request Req }')).toBe(
-      lines('websocket C: "/ws" { M { t: String }, P }', "", "@retry(attempts: 2)", 'service S: POST "https://x" {', "  request Req", "}"),
+    expect(
+      fmt(
+        'websocket C:"/ws" { M { t: String }, P }\n@retry(attempts: 2)\nservice S : POST "https://x" { request Req }',
+      ),
+    ).toBe(
+      lines(
+        'websocket C: "/ws" { M { t: String }, P }',
+        "",
+        "@retry(attempts: 2)",
+        'service S: POST "https://x" {',
+        "  request Req",
+        "}",
+      ),
     );
   });
 });
@@ -246,14 +293,24 @@ describe("comments", () => {
   });
 
   it("moves comments in odd places to the line above their member", () => {
-    const source = "record A {\n  a: List< // inside a type\n    Int>\n  b: Int @range(0, // between arguments\n    10) // after b\n}";
+    const source =
+      "record A {\n  a: List< // inside a type\n    Int>\n  b: Int @range(0, // between arguments\n    10) // after b\n}";
     expect(fmt(source)).toBe(
-      lines("record A {", "  // inside a type", "  a: List<Int>", "  // between arguments", "  b: Int @range(0, 10) // after b", "}"),
+      lines(
+        "record A {",
+        "  // inside a type",
+        "  a: List<Int>",
+        "  // between arguments",
+        "  b: Int @range(0, 10) // after b",
+        "}",
+      ),
     );
   });
 
   it("keeps a comment after a dropped comma", () => {
-    expect(fmt("enum E {\n  A // a\n  , // comma\n  B\n}")).toBe(lines("enum E {", "  A // a", "  // comma", "  B", "}"));
+    expect(fmt("enum E {\n  A // a\n  , // comma\n  B\n}")).toBe(
+      lines("enum E {", "  A // a", "  // comma", "  B", "}"),
+    );
   });
 
   it("indents comments inside empty blocks", () => {
@@ -267,7 +324,16 @@ describe("comments", () => {
 
   it("keeps a blank line between a comment and what follows when the source had one", () => {
     expect(fmt("record A { x: Int }\n// about B\n\nrecord B { x: Int }\n\n\n// about C\nrecord C { x: Int }")).toBe(
-      lines("record A { x: Int }", "", "// about B", "", "record B { x: Int }", "", "// about C", "record C { x: Int }"),
+      lines(
+        "record A { x: Int }",
+        "",
+        "// about B",
+        "",
+        "record B { x: Int }",
+        "",
+        "// about C",
+        "record C { x: Int }",
+      ),
     );
   });
 });
@@ -329,7 +395,9 @@ describe("doc comments", () => {
   });
 
   it("moves a doc comment written after code onto its own line above what it documents", () => {
-    expect(fmt("record A {\n  a: Int /// Docs of b.\n  b: Int\n}")).toBe(lines("record A {", "  a: Int", "  /// Docs of b.", "  b: Int", "}"));
+    expect(fmt("record A {\n  a: Int /// Docs of b.\n  b: Int\n}")).toBe(
+      lines("record A {", "  a: Int", "  /// Docs of b.", "  b: Int", "}"),
+    );
   });
 
   it("keeps docs on model columns and index clauses", () => {
@@ -355,8 +423,14 @@ describe("safety net", () => {
 
   it("catches lost comments, changed meaning, lost docs and broken output", () => {
     expect(checkFormatting(document, "record A {\n  /// The a.\n  a: Int @min(0)\n}\n", "s.hamlet")).toMatch(/comment/);
-    expect(checkFormatting(document, "// keep me\nrecord A {\n  /// The a.\n  a: Int @min(1)\n}\n", "s.hamlet")).toMatch(/meaning/);
-    expect(checkFormatting(document, "// keep me\nrecord A {\n  a: Int @min(0) /// The a.\n}\n", "s.hamlet")).toMatch(/meaning/);
-    expect(checkFormatting(document, "// keep me\nrecord A {\n  /// The a.\n  a: Int @min(0)\n", "s.hamlet")).toMatch(/parse/);
+    expect(
+      checkFormatting(document, "// keep me\nrecord A {\n  /// The a.\n  a: Int @min(1)\n}\n", "s.hamlet"),
+    ).toMatch(/meaning/);
+    expect(checkFormatting(document, "// keep me\nrecord A {\n  a: Int @min(0) /// The a.\n}\n", "s.hamlet")).toMatch(
+      /meaning/,
+    );
+    expect(checkFormatting(document, "// keep me\nrecord A {\n  /// The a.\n  a: Int @min(0)\n", "s.hamlet")).toMatch(
+      /parse/,
+    );
   });
 });

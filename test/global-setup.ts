@@ -10,9 +10,14 @@ export default async function setup(): Promise<void> {
   const root = join(import.meta.dirname, "..");
   const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
   await new Promise<void>((resolve, reject) => {
-    execFile(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: root, maxBuffer: 1 << 26 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`building dist/ for the tests failed:\n${stdout}${stderr}`));
-      else resolve();
-    });
+    execFile(
+      process.execPath,
+      [tsc, "-p", "tsconfig.build.json"],
+      { cwd: root, maxBuffer: 1 << 26 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`building dist/ for the tests failed:\n${stdout}${stderr}`));
+        else resolve();
+      },
+    );
   });
 }

@@ -80,10 +80,17 @@ let mainUri: string;
 let commonUri: string;
 
 /** The next diagnostics published for `uri` after notification number `since` (that satisfy `accept`). */
-function diagnosticsOf(uri: string, since: number, accept: (d: LspDiagnostic[]) => boolean = () => true): Promise<LspDiagnostic[]> {
+function diagnosticsOf(
+  uri: string,
+  since: number,
+  accept: (d: LspDiagnostic[]) => boolean = () => true,
+): Promise<LspDiagnostic[]> {
   const params = (n: Notification) => n.params as { uri: string; diagnostics: LspDiagnostic[] };
   return client
-    .waitFor((n) => n.method === "textDocument/publishDiagnostics" && params(n).uri === uri && accept(params(n).diagnostics), since)
+    .waitFor(
+      (n) => n.method === "textDocument/publishDiagnostics" && params(n).uri === uri && accept(params(n).diagnostics),
+      since,
+    )
     .then((n) => params(n).diagnostics);
 }
 
@@ -105,15 +112,26 @@ describe("hamletc lsp", () => {
   });
 
   it("initializes with the features it serves", async () => {
-    const result = await client.request<{ capabilities: Record<string, unknown> }>("initialize", { processId: process.pid, rootUri: pathToFileURL(work).href, capabilities: {} });
-    expect(result.capabilities).toMatchObject({ hoverProvider: true, definitionProvider: true, documentSymbolProvider: true, documentFormattingProvider: true });
+    const result = await client.request<{ capabilities: Record<string, unknown> }>("initialize", {
+      processId: process.pid,
+      rootUri: pathToFileURL(work).href,
+      capabilities: {},
+    });
+    expect(result.capabilities).toMatchObject({
+      hoverProvider: true,
+      definitionProvider: true,
+      documentSymbolProvider: true,
+      documentFormattingProvider: true,
+    });
     expect(result.capabilities["completionProvider"]).toBeDefined();
     client.notify("initialized", {});
   });
 
   it("publishes diagnostics for an open document with an error, and clears them once fixed", async () => {
     let since = client.notifications.length;
-    client.notify("textDocument/didOpen", { textDocument: { uri: mainUri, languageId: "hamlet", version: 1, text: BROKEN } });
+    client.notify("textDocument/didOpen", {
+      textDocument: { uri: mainUri, languageId: "hamlet", version: 1, text: BROKEN },
+    });
     const diagnostics = await diagnosticsOf(mainUri, since);
     // The unknown type, and `@length` on a field whose type is unknown.
     expect(diagnostics.map((d) => d.code)).toContain("HAM0201");
@@ -125,75 +143,126 @@ describe("hamletc lsp", () => {
     expect(d!.range).toEqual({ start, end: { line: start.line, character: start.character + 5 } });
 
     since = client.notifications.length;
-    client.notify("textDocument/didChange", { textDocument: { uri: mainUri, version: 2 }, contentChanges: [{ text: FIXED }] });
+    client.notify("textDocument/didChange", {
+      textDocument: { uri: mainUri, version: 2 },
+      contentChanges: [{ text: FIXED }],
+    });
     expect(await diagnosticsOf(mainUri, since)).toEqual([]);
   });
 
   it("re-checks open files that import a changed file", async () => {
     let since = client.notifications.length;
-    client.notify("textDocument/didOpen", { textDocument: { uri: commonUri, languageId: "hamlet", version: 1, text: COMMON } });
+    client.notify("textDocument/didOpen", {
+      textDocument: { uri: commonUri, languageId: "hamlet", version: 1, text: COMMON },
+    });
     expect(await diagnosticsOf(commonUri, since)).toEqual([]);
     expect(await diagnosticsOf(mainUri, since)).toEqual([]);
 
     since = client.notifications.length;
     const edit = { start: positionOf(COMMON, "Handle"), end: positionOf(COMMON, "Handle", 6) };
-    client.notify("textDocument/didChange", { textDocument: { uri: commonUri, version: 2 }, contentChanges: [{ range: edit, text: "Handel" }] });
+    client.notify("textDocument/didChange", {
+      textDocument: { uri: commonUri, version: 2 },
+      contentChanges: [{ range: edit, text: "Handel" }],
+    });
     const broken = await diagnosticsOf(mainUri, since, (d) => d.length > 0);
     expect(broken.map((d) => d.code)).toEqual(["HAM0201"]);
     expect(broken[0]!.range.start).toEqual(positionOf(FIXED, "Handle"));
 
     since = client.notifications.length;
-    client.notify("textDocument/didChange", { textDocument: { uri: commonUri, version: 3 }, contentChanges: [{ text: COMMON }] });
+    client.notify("textDocument/didChange", {
+      textDocument: { uri: commonUri, version: 3 },
+      contentChanges: [{ text: COMMON }],
+    });
     expect(await diagnosticsOf(mainUri, since)).toEqual([]);
   });
 
   it("shows the declaration and its doc comment on hover over a type reference", async () => {
-    const hover = await client.request<{ contents: { value: string }; range: Range }>("textDocument/hover", { textDocument: { uri: mainUri }, position: positionOf(FIXED, "response Post", 10) });
+    const hover = await client.request<{ contents: { value: string }; range: Range }>("textDocument/hover", {
+      textDocument: { uri: mainUri },
+      position: positionOf(FIXED, "response Post", 10),
+    });
     expect(hover.contents.value).toContain("record Post");
     expect(hover.contents.value).toContain("A post as clients see it.");
     expect(hover.contents.value).toContain("author: Handle");
 
-    const field = await client.request<{ contents: { value: string } }>("textDocument/hover", { textDocument: { uri: mainUri }, position: positionOf(FIXED, "body:", 1) });
+    const field = await client.request<{ contents: { value: string } }>("textDocument/hover", {
+      textDocument: { uri: mainUri },
+      position: positionOf(FIXED, "body:", 1),
+    });
     expect(field.contents.value).toContain("body: String @length(1, 500)");
 
-    const annotation = await client.request<{ contents: { value: string } }>("textDocument/hover", { textDocument: { uri: mainUri }, position: positionOf(FIXED, "@length", 2) });
+    const annotation = await client.request<{ contents: { value: string } }>("textDocument/hover", {
+      textDocument: { uri: mainUri },
+      position: positionOf(FIXED, "@length", 2),
+    });
     expect(annotation.contents.value).toContain("@length(min?, max?)");
 
-    const imported = await client.request<{ contents: { value: string } }>("textDocument/hover", { textDocument: { uri: mainUri }, position: positionOf(FIXED, "author: Handle", 9) });
+    const imported = await client.request<{ contents: { value: string } }>("textDocument/hover", {
+      textDocument: { uri: mainUri },
+      position: positionOf(FIXED, "author: Handle", 9),
+    });
     expect(imported.contents.value).toContain("A user handle.");
   });
 
   it("goes to the definition in the same file and across an import", async () => {
-    const local = await client.request<{ uri: string; range: Range }>("textDocument/definition", { textDocument: { uri: mainUri }, position: positionOf(FIXED, "response Post", 10) });
+    const local = await client.request<{ uri: string; range: Range }>("textDocument/definition", {
+      textDocument: { uri: mainUri },
+      position: positionOf(FIXED, "response Post", 10),
+    });
     const name = positionOf(FIXED, "record Post", 7);
-    expect(local).toEqual({ uri: mainUri, range: { start: name, end: { line: name.line, character: name.character + 4 } } });
+    expect(local).toEqual({
+      uri: mainUri,
+      range: { start: name, end: { line: name.line, character: name.character + 4 } },
+    });
 
-    const across = await client.request<{ uri: string; range: Range }>("textDocument/definition", { textDocument: { uri: mainUri }, position: positionOf(FIXED, "author: Handle", 9) });
+    const across = await client.request<{ uri: string; range: Range }>("textDocument/definition", {
+      textDocument: { uri: mainUri },
+      position: positionOf(FIXED, "author: Handle", 9),
+    });
     const handle = positionOf(COMMON, "Handle");
-    expect(across).toEqual({ uri: commonUri, range: { start: handle, end: { line: handle.line, character: handle.character + 6 } } });
+    expect(across).toEqual({
+      uri: commonUri,
+      range: { start: handle, end: { line: handle.line, character: handle.character + 6 } },
+    });
 
-    const file = await client.request<{ uri: string }>("textDocument/definition", { textDocument: { uri: mainUri }, position: positionOf(FIXED, "./common", 3) });
+    const file = await client.request<{ uri: string }>("textDocument/definition", {
+      textDocument: { uri: mainUri },
+      position: positionOf(FIXED, "./common", 3),
+    });
     expect(file.uri).toBe(commonUri);
   });
 
   it("completes annotations after @ and types after a colon", async () => {
-    const annotations = await client.request<{ label: string }[]>("textDocument/completion", { textDocument: { uri: mainUri }, position: positionOf(FIXED, "@length", 1) });
+    const annotations = await client.request<{ label: string }[]>("textDocument/completion", {
+      textDocument: { uri: mainUri },
+      position: positionOf(FIXED, "@length", 1),
+    });
     expect(annotations.map((i) => i.label)).toEqual(expect.arrayContaining(["length", "pattern", "references"]));
 
-    const types = await client.request<{ label: string }[]>("textDocument/completion", { textDocument: { uri: mainUri }, position: positionOf(FIXED, "author: ", 8) });
-    expect(types.map((i) => i.label)).toEqual(expect.arrayContaining(["String", "Int", "List", "Map", "Post", "Handle"]));
+    const types = await client.request<{ label: string }[]>("textDocument/completion", {
+      textDocument: { uri: mainUri },
+      position: positionOf(FIXED, "author: ", 8),
+    });
+    expect(types.map((i) => i.label)).toEqual(
+      expect.arrayContaining(["String", "Int", "List", "Map", "Post", "Handle"]),
+    );
     expect(types.map((i) => i.label)).not.toContain("GetPost");
   });
 
   it("lists declarations with their children as document symbols", async () => {
-    const symbols = await client.request<DocumentSymbol[]>("textDocument/documentSymbol", { textDocument: { uri: mainUri } });
+    const symbols = await client.request<DocumentSymbol[]>("textDocument/documentSymbol", {
+      textDocument: { uri: mainUri },
+    });
     expect(symbols.map((s) => s.name)).toEqual(["Post", "GetPost"]);
     expect(symbols[0]!.children!.map((c) => c.name)).toEqual(["id", "author", "body"]);
     expect(symbols[1]!.children!.map((c) => c.name)).toEqual(["request", "response"]);
   });
 
   it("formats the whole document", async () => {
-    const edits = await client.request<{ range: Range; newText: string }[]>("textDocument/formatting", { textDocument: { uri: mainUri }, options: { tabSize: 2, insertSpaces: true } });
+    const edits = await client.request<{ range: Range; newText: string }[]>("textDocument/formatting", {
+      textDocument: { uri: mainUri },
+      options: { tabSize: 2, insertSpaces: true },
+    });
     expect(edits).toHaveLength(1);
     expect(edits[0]!.range.start).toEqual({ line: 0, character: 0 });
     expect(edits[0]!.newText).toContain("  id: Uuid\n");
@@ -267,14 +336,24 @@ describe("language server modules", () => {
     expect(ctx("@retry(attempts: ")).toEqual({ kind: "argument", annotation: "retry" });
     expect(ctx("endpoint E: ")).toEqual({ kind: "method" });
     expect(ctx("workflow W {\n  trigger Or")).toEqual({ kind: "event" });
-    for (const type of ["record A {\n  b: ", "record A {\n  b: List<", "record A {\n  b: Map<String, ", "alias A = ", "endpoint E: GET \"/\" {\n  response ", "record A { b: In"]) {
+    for (const type of [
+      "record A {\n  b: ",
+      "record A {\n  b: List<",
+      "record A {\n  b: Map<String, ",
+      "alias A = ",
+      'endpoint E: GET "/" {\n  response ',
+      "record A { b: In",
+    ]) {
       expect(ctx(type), type).toEqual({ kind: "type" });
     }
-    expect(ctx("endpoint E: GET \"/\" {\n  re")).toEqual({ kind: "keyword", owner: "endpoint" });
+    expect(ctx('endpoint E: GET "/" {\n  re')).toEqual({ kind: "keyword", owner: "endpoint" });
     expect(ctx("record A { b: Int }\nrec")).toEqual({ kind: "keyword", owner: undefined });
     expect(ctx("record A {\n  // see: ")).toEqual({ kind: "none" });
     expect(ctx('endpoint E: GET "/a: ')).toEqual({ kind: "none" });
-    expect(ctx('endpoint E: GET "/a/{id}" { request { a: String } }\nworker W {\n  in')).toEqual({ kind: "keyword", owner: "worker" });
+    expect(ctx('endpoint E: GET "/a/{id}" { request { a: String } }\nworker W {\n  in')).toEqual({
+      kind: "keyword",
+      owner: "worker",
+    });
   });
 
   it("completes model names in @references, event names in @emits and trigger, keywords in bodies", () => {
@@ -292,12 +371,20 @@ describe("language server modules", () => {
   it("finds definitions from annotation arguments, triggers and worker parts", () => {
     const target = (offset: number) => {
       const location = definition(workspace, file, offset);
-      return location && SCHEMA.split("\n")[location.range.start.line]!.slice(location.range.start.character, location.range.end.character);
+      return (
+        location &&
+        SCHEMA.split("\n")[location.range.start.line]!.slice(
+          location.range.start.character,
+          location.range.end.character,
+        )
+      );
     };
     expect(target(at("@references(UserRow", 14))).toBe("UserRow");
     expect(target(at("@emits(OrderPlaced", 8))).toBe("OrderPlaced");
     expect(target(at("trigger OrderPlaced", 9))).toBe("OrderPlaced");
-    expect(definition(workspace, file, at("trigger OrderPlaced", 9))!.range.start.line).toBe(SCHEMA.slice(0, at("event OrderPlaced")).split("\n").length - 1);
+    expect(definition(workspace, file, at("trigger OrderPlaced", 9))!.range.start.line).toBe(
+      SCHEMA.slice(0, at("event OrderPlaced")).split("\n").length - 1,
+    );
     expect(target(at("items", 1))).toBeNull();
   });
 
@@ -318,9 +405,18 @@ describe("language server modules", () => {
 
   it("finds the innermost node at an offset", () => {
     const document = parse(SCHEMA, file).document;
-    expect(nodeAt(document, at("boxes: Int }\n}", 1))).toMatchObject({ kind: "field", field: { name: { name: "boxes" } } });
-    expect(nodeAt(document, at("step pack -> { boxes", 16))).toMatchObject({ kind: "field", field: { name: { name: "boxes" } } });
-    expect(nodeAt(document, at("@primary", 1))).toMatchObject({ kind: "annotation", annotation: { name: { name: "primary" } } });
+    expect(nodeAt(document, at("boxes: Int }\n}", 1))).toMatchObject({
+      kind: "field",
+      field: { name: { name: "boxes" } },
+    });
+    expect(nodeAt(document, at("step pack -> { boxes", 16))).toMatchObject({
+      kind: "field",
+      field: { name: { name: "boxes" } },
+    });
+    expect(nodeAt(document, at("@primary", 1))).toMatchObject({
+      kind: "annotation",
+      annotation: { name: { name: "primary" } },
+    });
     expect(nodeAt(document, at("model UserRow", 2))).toBeUndefined();
   });
 });
@@ -354,7 +450,10 @@ describe("language server features from hamlet.toml", () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "hamletc-lsp-config-"));
-    writeFileSync(join(dir, "hamlet.toml"), '[hamlet]\nschema = ["schema/*.hamlet"]\n\n[hamlet.features]\ndatabase = true\nevent_store = false\n');
+    writeFileSync(
+      join(dir, "hamlet.toml"),
+      '[hamlet]\nschema = ["schema/*.hamlet"]\n\n[hamlet.features]\ndatabase = true\nevent_store = false\n',
+    );
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -21,7 +21,17 @@ type Decoder = (value: unknown) => { ok: boolean; errors?: unknown };
 type Validators = Record<string, unknown>;
 
 const cases = schemaCases();
-const KINDS = ["length", "range", "pattern", "items", "format", "enum tag", "missing required", "wrong type", "forbidden key"];
+const KINDS = [
+  "length",
+  "range",
+  "pattern",
+  "items",
+  "format",
+  "enum tag",
+  "missing required",
+  "wrong type",
+  "forbidden key",
+];
 
 /** The TypeScript emitter's validators for a case, if its goldens exist. */
 async function tsValidators(caseName: string): Promise<Validators | undefined> {
@@ -33,7 +43,8 @@ async function tsValidators(caseName: string): Promise<Validators | undefined> {
 
 function fieldsOf(def: TypeDef): { label: string; fields: readonly FieldDef[]; tag?: string }[] {
   if (def.kind === "record") return [{ label: def.name, fields: def.fields }];
-  if (def.kind === "enum" && isTagged(def)) return def.variants.map((v) => ({ label: `${def.name}.${v.name}`, fields: v.fields, tag: v.name }));
+  if (def.kind === "enum" && isTagged(def))
+    return def.variants.map((v) => ({ label: `${def.name}.${v.name}`, fields: v.fields, tag: v.name }));
   return [];
 }
 
@@ -52,11 +63,17 @@ describe("JSON Schema and TypeScript validators agree with the wire format", () 
         const check = (value: unknown, expected: boolean, why: string) => {
           const text = `${def.name} ${why}: ${JSON.stringify(value)}`;
           expect(validate(value), `ajv ${text} ${JSON.stringify(validate.errors)}`).toBe(expected);
-          if (decode) expect(decode(value).ok, `TS decode${def.name} ${text} ${JSON.stringify(decode(value).errors)}`).toBe(expected);
+          if (decode)
+            expect(decode(value).ok, `TS decode${def.name} ${text} ${JSON.stringify(decode(value).errors)}`).toBe(
+              expected,
+            );
         };
 
         // Valid wire values are accepted.
-        fc.assert(fc.property(wire.named(def.name), (value) => check(value, true, "valid")), { numRuns: 40 });
+        fc.assert(
+          fc.property(wire.named(def.name), (value) => check(value, true, "valid")),
+          { numRuns: 40 },
+        );
 
         // One broken rule at a time, in a fixed example and in random valid containers.
         for (const [kind, bad] of wire.violations({ kind: "ref", name: def.name }, {})) {
@@ -69,7 +86,9 @@ describe("JSON Schema and TypeScript validators agree with the wire format", () 
             if (bads.length === 0) continue;
             const base = wire.object(fields, 0).map((o) => (tag === undefined ? o : { tag, ...o }));
             fc.assert(
-              fc.property(base, fc.constantFrom(...bads), (value, [kind, bad]) => check({ ...value, [f.name]: bad }, false, `${f.name}: ${kind}`)),
+              fc.property(base, fc.constantFrom(...bads), (value, [kind, bad]) =>
+                check({ ...value, [f.name]: bad }, false, `${f.name}: ${kind}`),
+              ),
               { numRuns: 15 },
             );
           }
@@ -88,7 +107,12 @@ describe("Runtime replies", () => {
     const horatio = cases.find((c) => c.name === "shared/horatio")!.schema;
     const ajv = componentAjv(openApiDocument(horatio) as never);
     const ok = (name: string, value: unknown) => ajv.getSchema(`#/components/schemas/${name}`)!(value);
-    expect(ok("Hamlet.ValidationFailed", { tag: "ValidationFailed", issues: [{ path: "$.body", message: "expected at most 500 characters" }] })).toBe(true);
+    expect(
+      ok("Hamlet.ValidationFailed", {
+        tag: "ValidationFailed",
+        issues: [{ path: "$.body", message: "expected at most 500 characters" }],
+      }),
+    ).toBe(true);
     expect(ok("Hamlet.ValidationFailed", { tag: "ValidationFailed" })).toBe(false);
     expect(ok("Hamlet.Unauthorized", { tag: "Unauthorized" })).toBe(true);
     expect(ok("Hamlet.InternalError", { tag: "InternalError" })).toBe(true);

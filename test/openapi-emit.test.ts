@@ -17,7 +17,13 @@ const require = createRequire(import.meta.url);
 const emitter = openapiEmitter as unknown as AnyEmitter;
 const cases = schemaCases();
 
-type Doc = { paths: Record<string, Record<string, { operationId: string; parameters?: { name: string; in: string; required: boolean }[] }>>; components: { schemas: Record<string, Record<string, unknown>> } };
+type Doc = {
+  paths: Record<
+    string,
+    Record<string, { operationId: string; parameters?: { name: string; in: string; required: boolean }[] }>
+  >;
+  components: { schemas: Record<string, Record<string, unknown>> };
+};
 
 async function emitDoc(schema: (typeof cases)[number]["schema"]) {
   const files = await emitWith(emitter, schema);
@@ -33,7 +39,12 @@ describe("openapi goldens", () => {
     });
   }
   it("no golden without a case", () => {
-    expect(orphanGoldens("openapi", cases.map((c) => c.name))).toEqual([]);
+    expect(
+      orphanGoldens(
+        "openapi",
+        cases.map((c) => c.name),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -65,7 +76,10 @@ describe("openapi documents are valid OpenAPI 3.1", () => {
         const validate = ajv.getSchema(`#/components/schemas/${name}`)!;
         expect(validate, name).toBeDefined();
         for (const example of (component.examples as unknown[] | undefined) ?? []) {
-          expect(validate(example), `${name} example ${JSON.stringify(example)}: ${JSON.stringify(validate.errors)}`).toBe(true);
+          expect(
+            validate(example),
+            `${name} example ${JSON.stringify(example)}: ${JSON.stringify(validate.errors)}`,
+          ).toBe(true);
         }
       }
     });
@@ -73,7 +87,9 @@ describe("openapi documents are valid OpenAPI 3.1", () => {
 
   it("swagger-parser really rejects a broken document", async () => {
     const { doc } = await emitDoc(cases.find((c) => c.name === "shared/horatio")!.schema);
-    const broken = structuredClone(doc) as unknown as { paths: Record<string, Record<string, Record<string, unknown>>> };
+    const broken = structuredClone(doc) as unknown as {
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+    };
     broken.paths["/api/feed"]!.get!.responses = { "200": { content: {} } }; // a response needs a description
     await expect(SwaggerParser.validate(broken as never)).rejects.toThrow();
     const dangling = structuredClone(doc) as unknown as { components: { schemas: Record<string, unknown> } };
@@ -85,7 +101,12 @@ describe("openapi documents are valid OpenAPI 3.1", () => {
 describe("openapi emitter options", () => {
   const horatio = cases.find((c) => c.name === "shared/horatio")!.schema;
   it("format both writes JSON and YAML of the same document", async () => {
-    const files = await emitWith(emitter, horatio, { format: "both", title: "Horatio", version: "2.1.0", server_url: "https://api.example.com" });
+    const files = await emitWith(emitter, horatio, {
+      format: "both",
+      title: "Horatio",
+      version: "2.1.0",
+      server_url: "https://api.example.com",
+    });
     expect(files.map((f) => f.path)).toEqual(["openapi.json", "openapi.yaml"]);
     const json = JSON.parse(files[0]!.content);
     expect(parseYaml(files[1]!.content)).toEqual(json);
@@ -102,6 +123,8 @@ describe("openapi emitter options", () => {
     const doc = JSON.parse(file!.content);
     expect(doc.components.securitySchemes.session).toMatchObject({ type: "apiKey", in: "cookie", name: "sid" });
     expect(doc.paths["/api/posts"].post.security).toEqual([{ session: [] }]);
-    expect(doc.paths["/api/posts"].post.responses["401"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/Hamlet.Unauthorized" });
+    expect(doc.paths["/api/posts"].post.responses["401"].content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/Hamlet.Unauthorized",
+    });
   });
 });

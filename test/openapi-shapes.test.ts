@@ -67,15 +67,25 @@ describe("openapi shapes", () => {
     const thing = doc.components.schemas.Thing;
     expect(thing.description).toBe("A thing.\nDeprecated: use Other");
     expect(thing.deprecated).toBe(true);
-    expect(thing.properties.name).toMatchObject({ type: "string", minLength: 2, maxLength: 5, description: "The name." });
+    expect(thing.properties.name).toMatchObject({
+      type: "string",
+      minLength: 2,
+      maxLength: 5,
+      description: "The name.",
+    });
     expect(thing.properties.counts).toMatchObject({ type: "object", maxProperties: 2 });
     expect(thing.properties.tags).toMatchObject({ type: "array", minItems: 1 });
     expect(act.summary).toBe("Acts on a thing.");
   });
 
   it("splits path parameters from the JSON body", () => {
-    expect(act.parameters).toEqual([{ name: "id", in: "path", required: true, schema: { type: "integer", minimum: 1, maximum: 10 } }]);
-    expect(act.requestBody).toEqual({ required: false, content: { "application/json": { schema: { $ref: "#/components/schemas/ActRequest.Body" } } } });
+    expect(act.parameters).toEqual([
+      { name: "id", in: "path", required: true, schema: { type: "integer", minimum: 1, maximum: 10 } },
+    ]);
+    expect(act.requestBody).toEqual({
+      required: false,
+      content: { "application/json": { schema: { $ref: "#/components/schemas/ActRequest.Body" } } },
+    });
     expect(Object.keys(doc.components.schemas["ActRequest.Body"].properties)).toEqual(["note"]);
     expect(act.security).toEqual([{ session: [] }]);
   });
@@ -84,15 +94,28 @@ describe("openapi shapes", () => {
     expect(Object.keys(act.responses)).toEqual(["200", "400", "401", "404", "418", "500"]);
     expect(act.responses["404"].content["application/json"].schema).toEqual({
       oneOf: [{ $ref: "#/components/schemas/ActError.NotFound" }, { $ref: "#/components/schemas/ActError.Missing" }],
-      discriminator: { propertyName: "tag", mapping: { NotFound: "#/components/schemas/ActError.NotFound", Missing: "#/components/schemas/ActError.Missing" } },
+      discriminator: {
+        propertyName: "tag",
+        mapping: {
+          NotFound: "#/components/schemas/ActError.NotFound",
+          Missing: "#/components/schemas/ActError.Missing",
+        },
+      },
     });
     expect(act.responses["404"].description).toBe("One of:\n- `NotFound`: No such thing.\n- `Missing`: Gone away.");
-    expect(act.responses["418"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/ActError.Teapot" });
+    expect(act.responses["418"].content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/ActError.Teapot",
+    });
   });
 
   it("keeps both 401 bodies when a declared Unauthorized has fields", () => {
     const schema = act.responses["401"].content["application/json"].schema;
-    expect(schema).toEqual({ anyOf: [{ $ref: "#/components/schemas/Hamlet.Unauthorized" }, { $ref: "#/components/schemas/ActError.Unauthorized" }] });
+    expect(schema).toEqual({
+      anyOf: [
+        { $ref: "#/components/schemas/Hamlet.Unauthorized" },
+        { $ref: "#/components/schemas/ActError.Unauthorized" },
+      ],
+    });
     const ajv = componentAjv(doc as never);
     const validate = ajv.compile({ $ref: "https://hamlet.invalid/openapi.json#/components/schemas/ActError" });
     expect(validate({ tag: "Unauthorized", reason: "expired" })).toBe(true);
@@ -107,14 +130,21 @@ describe("openapi shapes", () => {
       ["page", "query", false, null],
     ]);
     expect(params[2]!.schema.default).toBe(1);
-    expect(doc.paths["/things"].get.responses["200"].content["application/json"].schema).toEqual({ type: "array", items: { $ref: "#/components/schemas/Thing" } });
+    expect(doc.paths["/things"].get.responses["200"].content["application/json"].schema).toEqual({
+      type: "array",
+      items: { $ref: "#/components/schemas/Thing" },
+    });
   });
 
   it("describes uploads as multipart with file constraints", () => {
     const put = doc.paths["/things/{id}/picture"].put;
     const multipart = put.requestBody.content["multipart/form-data"];
     expect(multipart.schema.required).toEqual(["file"]);
-    expect(multipart.schema.properties.file).toMatchObject({ type: "string", contentMediaType: "image/png", maxLength: 1024 * 1024 });
+    expect(multipart.schema.properties.file).toMatchObject({
+      type: "string",
+      contentMediaType: "image/png",
+      maxLength: 1024 * 1024,
+    });
     expect(multipart.encoding).toEqual({ file: { contentType: "image/png" } });
     expect(Object.keys(multipart.schema.properties)).toEqual(["caption", "file"]);
     expect(Object.keys(put.responses)).toEqual(["204", "400", "500"]);

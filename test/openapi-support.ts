@@ -22,17 +22,30 @@ export function schemaCases(): SchemaCase[] {
   ];
   return entries.map(({ name, entry }) => {
     const result = compile({ entries: [entry], features: readFeatures(readFileSync(entry, "utf8")) });
-    if (!result.schema) throw new Error(`${name} does not compile: ${result.diagnostics.map((d) => d.message).join("; ")}`);
+    if (!result.schema)
+      throw new Error(`${name} does not compile: ${result.diagnostics.map((d) => d.message).join("; ")}`);
     return { name, schema: result.schema };
   });
 }
 
 /** Runs an emitter with its default options (plus `raw`), failing on any diagnostic. */
-export async function emitWith(emitter: AnyEmitter, schema: Schema, raw: Record<string, unknown> = {}): Promise<readonly EmittedFile[]> {
-  const { options, diagnostics } = resolveOptions(emitter, Object.fromEntries(Object.entries(raw).map(([k, value]) => [k, { value, span: undefined }])));
+export async function emitWith(
+  emitter: AnyEmitter,
+  schema: Schema,
+  raw: Record<string, unknown> = {},
+): Promise<readonly EmittedFile[]> {
+  const { options, diagnostics } = resolveOptions(
+    emitter,
+    Object.fromEntries(Object.entries(raw).map(([k, value]) => [k, { value, span: undefined }])),
+  );
   if (diagnostics.length > 0) throw new Error(diagnostics.map((d) => d.message).join("; "));
   const reported: string[] = [];
-  const files = await emitter.emit(schema, { options, report: (d) => reported.push(d.message), readExisting: () => undefined, listExisting: () => [] });
+  const files = await emitter.emit(schema, {
+    options,
+    report: (d) => reported.push(d.message),
+    readExisting: () => undefined,
+    listExisting: () => [],
+  });
   if (reported.length > 0) throw new Error(reported.join("; "));
   return files;
 }
@@ -58,13 +71,15 @@ export function checkGolden(area: string, caseName: string, files: readonly Emit
   for (const f of files) {
     const path = join(dir, f.path);
     if (!existsSync(path)) problems.push(`missing golden ${relative(repoRoot, path)} (run with RECORD=1)`);
-    else if (readFileSync(path, "utf8") !== f.content) problems.push(`stale golden ${relative(repoRoot, path)} (run with RECORD=1)`);
+    else if (readFileSync(path, "utf8") !== f.content)
+      problems.push(`stale golden ${relative(repoRoot, path)} (run with RECORD=1)`);
   }
   if (existsSync(dir)) {
     for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
       if (!e.isFile()) continue;
       const rel = relative(dir, join(e.parentPath, e.name)).split("\\").join("/");
-      if (!expected.has(rel)) problems.push(`golden ${relative(repoRoot, join(dir, rel))} is no longer emitted (run with RECORD=1)`);
+      if (!expected.has(rel))
+        problems.push(`golden ${relative(repoRoot, join(dir, rel))} is no longer emitted (run with RECORD=1)`);
     }
   }
   return problems;

@@ -28,11 +28,16 @@ function merge(a: Constraints, b: Constraints): Constraints {
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, "0");
-const daysIn = (y: number, m: number) => [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
+const daysIn = (y: number, m: number) =>
+  [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
 
 const dateArb = (minYear: number) =>
   fc
-    .record({ y: fc.integer({ min: minYear, max: 9999 }), m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 31 }) })
+    .record({
+      y: fc.integer({ min: minYear, max: 9999 }),
+      m: fc.integer({ min: 1, max: 12 }),
+      d: fc.integer({ min: 1, max: 31 }),
+    })
     .map(({ y, m, d }) => `${pad(y, 4)}-${pad(m, 2)}-${pad(Math.min(d, daysIn(y, m)), 2)}`);
 
 const timestampArb = fc
@@ -41,33 +46,71 @@ const timestampArb = fc
     h: fc.integer({ min: 0, max: 23 }),
     mi: fc.integer({ min: 0, max: 59 }),
     s: fc.integer({ min: 0, max: 59 }),
-    fraction: fc.option(fc.string({ unit: fc.constantFrom(..."0123456789"), minLength: 1, maxLength: 9 }), { nil: undefined }),
+    fraction: fc.option(fc.string({ unit: fc.constantFrom(..."0123456789"), minLength: 1, maxLength: 9 }), {
+      nil: undefined,
+    }),
     t: fc.constantFrom("T", "t"),
-    offset: fc.oneof(fc.constantFrom("Z", "z"), fc.record({ sign: fc.constantFrom("+", "-"), h: fc.integer({ min: 0, max: 23 }), m: fc.integer({ min: 0, max: 59 }) }).map((o) => `${o.sign}${pad(o.h, 2)}:${pad(o.m, 2)}`)),
+    offset: fc.oneof(
+      fc.constantFrom("Z", "z"),
+      fc
+        .record({
+          sign: fc.constantFrom("+", "-"),
+          h: fc.integer({ min: 0, max: 23 }),
+          m: fc.integer({ min: 0, max: 59 }),
+        })
+        .map((o) => `${o.sign}${pad(o.h, 2)}:${pad(o.m, 2)}`),
+    ),
   })
-  .map((p) => `${p.date}${p.t}${pad(p.h, 2)}:${pad(p.mi, 2)}:${pad(p.s, 2)}${p.fraction === undefined ? "" : `.${p.fraction}`}${p.offset}`);
+  .map(
+    (p) =>
+      `${p.date}${p.t}${pad(p.h, 2)}:${pad(p.mi, 2)}:${pad(p.s, 2)}${p.fraction === undefined ? "" : `.${p.fraction}`}${p.offset}`,
+  );
 
 const codePointLength = (s: string) => [...s].length;
 
 function stringArb(c: Constraints): fc.Arbitrary<string> {
-  const fits = (s: string) => codePointLength(s) >= (c.minLength ?? 0) && codePointLength(s) <= (c.maxLength ?? Infinity);
+  const fits = (s: string) =>
+    codePointLength(s) >= (c.minLength ?? 0) && codePointLength(s) <= (c.maxLength ?? Infinity);
   if (c.pattern !== undefined) return fc.stringMatching(new RegExp(c.pattern)).filter(fits);
   if (c.format === "email") {
-    const word = fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789"), minLength: 1, maxLength: 8 });
-    return fc.tuple(word, word, fc.constantFrom("com", "org", "io")).map(([a, b, tld]) => `${a}@${b}.${tld}`).filter(fits);
+    const word = fc.string({
+      unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789"),
+      minLength: 1,
+      maxLength: 8,
+    });
+    return fc
+      .tuple(word, word, fc.constantFrom("com", "org", "io"))
+      .map(([a, b, tld]) => `${a}@${b}.${tld}`)
+      .filter(fits);
   }
   if (c.format === "url") {
-    const word = fc.string({ unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789"), minLength: 1, maxLength: 8 });
-    return fc.tuple(fc.constantFrom("http", "https"), word, word).map(([s, host, path]) => `${s}://${host}.example/${path}`).filter(fits);
+    const word = fc.string({
+      unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789"),
+      minLength: 1,
+      maxLength: 8,
+    });
+    return fc
+      .tuple(fc.constantFrom("http", "https"), word, word)
+      .map(([s, host, path]) => `${s}://${host}.example/${path}`)
+      .filter(fits);
   }
   const minLength = c.minLength ?? 0;
   const maxLength = Math.min(c.maxLength ?? 20, minLength + 20);
   // Any code point, astral ones included: lengths count code points, not UTF-16 units.
-  return fc.string({ unit: fc.oneof(fc.constantFrom("a", "é", "😀", " ", "\n"), fc.string({ unit: "binary", minLength: 1, maxLength: 1 })), minLength, maxLength });
+  return fc.string({
+    unit: fc.oneof(
+      fc.constantFrom("a", "é", "😀", " ", "\n"),
+      fc.string({ unit: "binary", minLength: 1, maxLength: 1 }),
+    ),
+    minLength,
+    maxLength,
+  });
 }
 
 /** A JSON value without the forbidden keys (their treatment inside `Json` is not specified). */
-const jsonArb = fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.parse(JSON.stringify(v), (k, x) => (FORBIDDEN.has(k) ? undefined : x)) as unknown);
+const jsonArb = fc
+  .jsonValue({ maxDepth: 2 })
+  .map((v) => JSON.parse(JSON.stringify(v), (k, x) => (FORBIDDEN.has(k) ? undefined : x)) as unknown);
 
 export class WireValues {
   private readonly types = new Map<string, TypeDef>();
@@ -131,7 +174,11 @@ export class WireValues {
         const min = c.minItems ?? 0;
         const max = depth >= MAX_DEPTH ? min : Math.min(c.maxItems ?? min + 3, min + 3);
         if (max === 0) return fc.constant({});
-        return fc.dictionary(fc.string({ maxLength: 5 }).filter((k) => !FORBIDDEN.has(k)), this.valid(t.value, {}, depth + 1), { minKeys: min, maxKeys: max });
+        return fc.dictionary(
+          fc.string({ maxLength: 5 }).filter((k) => !FORBIDDEN.has(k)),
+          this.valid(t.value, {}, depth + 1),
+          { minKeys: min, maxKeys: max },
+        );
       }
       case "optional":
         return depth >= MAX_DEPTH ? fc.constant(null) : fc.option(this.valid(t.inner, c, depth + 1), { nil: null });
@@ -141,7 +188,8 @@ export class WireValues {
         if (d.kind === "enum") {
           if (!isTagged(d)) return fc.constantFrom(...d.variants.map((v) => v.name));
           let variants = d.variants;
-          if (depth >= MAX_DEPTH && variants.some((v) => v.fields.length === 0)) variants = variants.filter((v) => v.fields.length === 0);
+          if (depth >= MAX_DEPTH && variants.some((v) => v.fields.length === 0))
+            variants = variants.filter((v) => v.fields.length === 0);
           return fc.oneof(...variants.map((v) => this.object(v.fields, depth).map((o) => ({ tag: v.name, ...o }))));
         }
       }
@@ -156,7 +204,9 @@ export class WireValues {
       const mayOmit = f.type.kind === "optional" || f.default !== undefined;
       if (mayOmit && depth >= MAX_DEPTH) return fc.constant(undefined);
       const value = this.valid(inner, f.constraints, depth + 1).map((v) => [f.name, v] as [string, unknown]);
-      const arb: fc.Arbitrary<[string, unknown] | undefined> = mayOmit ? fc.oneof(fc.constant(undefined), fc.constant([f.name, null] as [string, unknown]), value) : value;
+      const arb: fc.Arbitrary<[string, unknown] | undefined> = mayOmit
+        ? fc.oneof(fc.constant(undefined), fc.constant([f.name, null] as [string, unknown]), value)
+        : value;
       return arb;
     });
     const extra = fc.option(fc.tuple(fc.constantFrom("unknown_key", "extra"), jsonArb), { nil: undefined });
@@ -198,7 +248,9 @@ export class WireValues {
             if (c.maxLength !== undefined) out.push(["length", "😀".repeat(c.maxLength + 1)]);
             if (c.pattern !== undefined) {
               const re = new RegExp(c.pattern);
-              const miss = ["", "!", " ", "A", "a", "0", "!!!!!!!!", "\u0000", "😀".repeat(30)].find((s) => !re.test(s));
+              const miss = ["", "!", " ", "A", "a", "0", "!!!!!!!!", "\u0000", "😀".repeat(30)].find(
+                (s) => !re.test(s),
+              );
               if (miss !== undefined) out.push(["pattern", miss]);
             }
             if (c.format === "email") out.push(["format", "not-an-email"]);
@@ -223,7 +275,12 @@ export class WireValues {
             break;
           case "Uuid":
             wrongType(1);
-            out.push(["format", "not-a-uuid"], ["format", "urn:uuid:123e4567-e89b-12d3-a456-426614174000"], ["format", "123e4567e89b12d3a456426614174000"], ["format", "123e4567-e89b-12d3-a456-42661417400g"]);
+            out.push(
+              ["format", "not-a-uuid"],
+              ["format", "urn:uuid:123e4567-e89b-12d3-a456-426614174000"],
+              ["format", "123e4567e89b12d3a456426614174000"],
+              ["format", "123e4567-e89b-12d3-a456-42661417400g"],
+            );
             break;
           case "Timestamp":
             wrongType(1709622489123);
@@ -240,11 +297,22 @@ export class WireValues {
             break;
           case "Date":
             wrongType(20240305);
-            out.push(["format", "2024-02-30"], ["format", "2023-02-29"], ["format", "2024-3-5"], ["format", "2024-03-05T00:00:00Z"]);
+            out.push(
+              ["format", "2024-02-30"],
+              ["format", "2023-02-29"],
+              ["format", "2024-3-5"],
+              ["format", "2024-03-05T00:00:00Z"],
+            );
             break;
           case "Bytes":
             wrongType([1, 2]);
-            out.push(["format", "aGFtbGV0="], ["format", "YR=="], ["format", "aGFt bGV0"], ["format", "aGFtbGV0\n"], ["format", "aGFtbGV0-_"]);
+            out.push(
+              ["format", "aGFtbGV0="],
+              ["format", "YR=="],
+              ["format", "aGFt bGV0"],
+              ["format", "aGFtbGV0\n"],
+              ["format", "aGFtbGV0-_"],
+            );
             break;
           case "Json":
             break;
@@ -254,9 +322,11 @@ export class WireValues {
         wrongType({});
         wrongType("[]");
         const item = this.sample(t.element, {});
-        if (c.minItems !== undefined && c.minItems > 0) out.push(["items", Array.from({ length: c.minItems - 1 }, () => item)]);
+        if (c.minItems !== undefined && c.minItems > 0)
+          out.push(["items", Array.from({ length: c.minItems - 1 }, () => item)]);
         if (c.maxItems !== undefined) out.push(["items", Array.from({ length: c.maxItems + 1 }, () => item)]);
-        if (depth < 2) for (const [kind, bad] of this.violations(t.element, {}, depth + 1)) out.push([`element ${kind}`, [bad]]);
+        if (depth < 2)
+          for (const [kind, bad] of this.violations(t.element, {}, depth + 1)) out.push([`element ${kind}`, [bad]]);
         break;
       }
       case "map": {
@@ -265,8 +335,12 @@ export class WireValues {
         const entries = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, item]));
         if (c.minItems !== undefined && c.minItems > 0) out.push(["items", entries(c.minItems - 1)]);
         if (c.maxItems !== undefined) out.push(["items", entries(c.maxItems + 1)]);
-        out.push(["forbidden key", JSON.parse(`{"__proto__": ${JSON.stringify(item)}}`)], ["forbidden key", { constructor: item }]);
-        if (depth < 2) for (const [kind, bad] of this.violations(t.value, {}, depth + 1)) out.push([`value ${kind}`, { k: bad }]);
+        out.push(
+          ["forbidden key", JSON.parse(`{"__proto__": ${JSON.stringify(item)}}`)],
+          ["forbidden key", { constructor: item }],
+        );
+        if (depth < 2)
+          for (const [kind, bad] of this.violations(t.value, {}, depth + 1)) out.push([`value ${kind}`, { k: bad }]);
         break;
       }
       case "optional":
@@ -289,14 +363,18 @@ export class WireValues {
           out.push(["missing required", rest]);
           fields = d.variants.find((v) => v.name === base.tag)!.fields;
         }
-        out.push(["forbidden key", { ...base, constructor: 1 }], ["forbidden key", JSON.parse(`{"__proto__": 1, ${JSON.stringify(base).slice(1)}`.replace(", }", "}"))]);
+        out.push(
+          ["forbidden key", { ...base, constructor: 1 }],
+          ["forbidden key", JSON.parse(`{"__proto__": 1, ${JSON.stringify(base).slice(1)}`.replace(", }", "}"))],
+        );
         for (const f of fields) {
           if (f.type.kind !== "optional" && f.default === undefined) {
             const { [f.name]: _gone, ...rest } = base;
             out.push(["missing required", rest]);
           }
           if (depth < 2) {
-            for (const [kind, bad] of this.fieldViolations(f, depth + 1)) out.push([`${f.name}: ${kind}`, { ...base, [f.name]: bad }]);
+            for (const [kind, bad] of this.fieldViolations(f, depth + 1))
+              out.push([`${f.name}: ${kind}`, { ...base, [f.name]: bad }]);
           }
         }
         break;

@@ -8,7 +8,35 @@ import { overlayHost } from "../src/program/host.js";
 import { corpus, sharedExamples } from "./support/corpus.js";
 
 const sources = [...sharedExamples(), ...corpus("valid").flatMap((e) => e.files)].map((f) => readFileSync(f, "utf8"));
-const pieces = ["{", "}", "(", ")", "<", ">", ",", ":", "=", "?", "@", "->", '"', "///", "//", "\n", " ", "record", "enum", "endpoint", "model", "index", "10MB", "4096x", "-", "@range(", "List<"];
+const pieces = [
+  "{",
+  "}",
+  "(",
+  ")",
+  "<",
+  ">",
+  ",",
+  ":",
+  "=",
+  "?",
+  "@",
+  "->",
+  '"',
+  "///",
+  "//",
+  "\n",
+  " ",
+  "record",
+  "enum",
+  "endpoint",
+  "model",
+  "index",
+  "10MB",
+  "4096x",
+  "-",
+  "@range(",
+  "List<",
+];
 
 /** Every diagnostic has a span inside the text and a code from the table. */
 function checkResult(text: string): void {
@@ -28,12 +56,21 @@ describe("parser robustness", () => {
   });
 
   it("never throws on arbitrary text", () => {
-    fc.assert(fc.property(fc.string({ maxLength: 300 }), (text) => checkResult(text)), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 300 }), (text) => checkResult(text)),
+      { numRuns: 500 },
+    );
   });
 
   it("never throws on token soup", () => {
-    const soup = fc.array(fc.oneof(fc.constantFrom(...pieces), fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,6}$/), fc.integer().map(String)), { maxLength: 80 });
-    fc.assert(fc.property(soup, (parts) => checkResult(parts.join(" "))), { numRuns: 500 });
+    const soup = fc.array(
+      fc.oneof(fc.constantFrom(...pieces), fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,6}$/), fc.integer().map(String)),
+      { maxLength: 80 },
+    );
+    fc.assert(
+      fc.property(soup, (parts) => checkResult(parts.join(" "))),
+      { numRuns: 500 },
+    );
   });
 
   it("never throws on mutated corpus files, and the checker tolerates the partial trees", () => {
@@ -50,7 +87,11 @@ describe("parser robustness", () => {
         const mutated = text.slice(0, cut) + insert + text.slice(cut + remove);
         checkResult(mutated);
         const file = "/virtual/fuzz.hamlet";
-        const result = compile({ entries: [file], features: { database: true, eventStore: true }, host: overlayHost(new Map([[file, mutated]])) });
+        const result = compile({
+          entries: [file],
+          features: { database: true, eventStore: true },
+          host: overlayHost(new Map([[file, mutated]])),
+        });
         if (result.diagnostics.some((d) => d.severity === "error")) expect(result.schema).toBeUndefined();
       }),
       { numRuns: 400 },
@@ -58,7 +99,10 @@ describe("parser robustness", () => {
   });
 
   it("keeps declarations after a broken one", () => {
-    const { document, diagnostics } = parse("package p\nrecord A { a: }\nrecord B { b: Int }\nenum C { X }\n", "x.hamlet");
+    const { document, diagnostics } = parse(
+      "package p\nrecord A { a: }\nrecord B { b: Int }\nenum C { X }\n",
+      "x.hamlet",
+    );
     expect(diagnostics.map((d) => d.code)).toEqual(["HAM0004"]);
     expect(document.declarations.map((d) => d.name.name)).toEqual(["A", "B", "C"]);
   });

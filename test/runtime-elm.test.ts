@@ -21,8 +21,7 @@ const elmHome = process.env.ELM_HOME ?? join(homedir(), ".elm");
 const coreDir = join(elmHome, "0.19.1", "packages", "elm", "core", "1.0.5");
 const TIMEOUT_MS = 120_000;
 
-const elmReady =
-  existsSync(coreDir) && existsSync(elm) && existsSync(elmTestRs);
+const elmReady = existsSync(coreDir) && existsSync(elm) && existsSync(elmTestRs);
 
 if (!elmReady) {
   const line = "#".repeat(80);
@@ -45,10 +44,7 @@ const modules = readdirSync(join(runtimeDir, "src", "Hamlet"))
   .sort();
 
 /** Runs a tool in runtime-elm and returns its exit code with all of its output. */
-function run(
-  command: string,
-  args: string[],
-): { status: number | null; output: string } {
+function run(command: string, args: string[]): { status: number | null; output: string } {
   const result = spawnSync(command, args, {
     cwd: runtimeDir,
     encoding: "utf8",
@@ -59,11 +55,7 @@ function run(
     },
     timeout: TIMEOUT_MS - 5_000,
   });
-  const output = [
-    result.error ? String(result.error) : "",
-    result.stdout ?? "",
-    result.stderr ?? "",
-  ]
+  const output = [result.error ? String(result.error) : "", result.stdout ?? "", result.stderr ?? ""]
     .filter((part) => part.length > 0)
     .join("\n");
   return { status: result.status, output };
@@ -78,11 +70,7 @@ describe.skipIf(!elmReady)("runtime-elm", () => {
   it.each(modules)(
     "elm make compiles Hamlet/%s",
     (name) => {
-      const { status, output } = run(elm, [
-        "make",
-        join("src", "Hamlet", name),
-        "--output=/dev/null",
-      ]);
+      const { status, output } = run(elm, ["make", join("src", "Hamlet", name), "--output=/dev/null"]);
       expect(status, output).toBe(0);
     },
     TIMEOUT_MS,
@@ -91,11 +79,7 @@ describe.skipIf(!elmReady)("runtime-elm", () => {
   it(
     "elm-test-rs --offline passes",
     () => {
-      const { status, output } = run(elmTestRs, [
-        "--offline",
-        "--compiler",
-        elm,
-      ]);
+      const { status, output } = run(elmTestRs, ["--offline", "--compiler", elm]);
       expect(status, output).toBe(0);
       expect(output).toContain("TEST RUN PASSED");
     },

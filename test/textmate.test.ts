@@ -14,21 +14,11 @@ import {
   SCOPE_NAME,
   toOniguruma,
 } from "../grammar/textmate.js";
-import {
-  declarationKeywords,
-  headerKeywords,
-  sectionKeywords,
-} from "../grammar/tokens.js";
+import { declarationKeywords, headerKeywords, sectionKeywords } from "../grammar/tokens.js";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const committed = join(repoRoot, "grammar", "hamlet.tmLanguage.json");
-const extensionCopy = join(
-  repoRoot,
-  "editors",
-  "vscode",
-  "syntaxes",
-  "hamlet.tmLanguage.json",
-);
+const extensionCopy = join(repoRoot, "editors", "vscode", "syntaxes", "hamlet.tmLanguage.json");
 const record = process.env["RECORD"] === "1";
 
 describe("generated TextMate grammar", () => {
@@ -40,15 +30,9 @@ describe("generated TextMate grammar", () => {
   ] as const) {
     it(`${label} equals the generated grammar`, () => {
       if (record) writeFileSync(file, rendered);
-      expect(
-        existsSync(file),
-        `${label} is missing; run RECORD=1 npx vitest run test/textmate.test.ts`,
-      ).toBe(true);
+      expect(existsSync(file), `${label} is missing; run RECORD=1 npx vitest run test/textmate.test.ts`).toBe(true);
       const text = readFileSync(file, "utf8");
-      expect(
-        text,
-        `${label} is stale; run RECORD=1 npx vitest run test/textmate.test.ts`,
-      ).toBe(rendered);
+      expect(text, `${label} is stale; run RECORD=1 npx vitest run test/textmate.test.ts`).toBe(rendered);
     });
   }
 
@@ -73,12 +57,9 @@ describe("generated TextMate grammar", () => {
   it("only references repository rules that exist", () => {
     const grammar = generateTextMateGrammar();
     const repository = grammar["repository"] as Record<string, unknown>;
-    const includes = [
-      ...JSON.stringify(grammar).matchAll(/"include":"#([^"]+)"/g),
-    ].map((m) => m[1]!);
+    const includes = [...JSON.stringify(grammar).matchAll(/"include":"#([^"]+)"/g)].map((m) => m[1]!);
     expect(includes.length).toBeGreaterThan(0);
-    for (const name of includes)
-      expect(Object.keys(repository), name).toContain(name);
+    for (const name of includes) expect(Object.keys(repository), name).toContain(name);
   });
 
   it("converts JavaScript regex syntax to Oniguruma", () => {
@@ -100,9 +81,7 @@ describe("generated TextMate grammar", () => {
 
   it("is the grammar the VS Code extension contributes", () => {
     const dir = join(repoRoot, "editors", "vscode");
-    const manifest = JSON.parse(
-      readFileSync(join(dir, "package.json"), "utf8"),
-    ) as {
+    const manifest = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as {
       name: string;
       publisher: string;
       main: string;
@@ -124,9 +103,7 @@ describe("generated TextMate grammar", () => {
     expect(existsSync(join(dir, manifest.main))).toBe(true);
     const [language] = manifest.contributes.languages;
     expect(language).toMatchObject({ id: "hamlet", extensions: [".hamlet"] });
-    const configuration = JSON.parse(
-      readFileSync(join(dir, language!.configuration), "utf8"),
-    ) as {
+    const configuration = JSON.parse(readFileSync(join(dir, language!.configuration), "utf8")) as {
       comments: { lineComment: string };
     };
     expect(configuration.comments.lineComment).toBe("//");

@@ -6,7 +6,16 @@
 import { defineEmitter } from "../../src/emit/types.js";
 import type { Schema } from "../../src/schema/types.js";
 import { endpointSection, uploadSection } from "./http-sections.js";
-import { eventSection, modelSection, serviceSection, sseSection, typeSection, websocketSection, workerSection, workflowSection } from "./sections.js";
+import {
+  eventSection,
+  modelSection,
+  serviceSection,
+  sseSection,
+  typeSection,
+  websocketSection,
+  workerSection,
+  workflowSection,
+} from "./sections.js";
 
 interface Part {
   readonly id: string;
@@ -18,16 +27,63 @@ interface Part {
 /** The whole reference as Markdown. */
 export function apiMarkdown(schema: Schema, title?: string): string {
   const parts: Part[] = [
-    { id: "endpoints", title: "Endpoints", intro: "JSON over HTTP. `GET` and `DELETE` take their fields in the query string, the other methods in a JSON body.", sections: schema.endpoints.map((d) => endpointSection(schema, d)) },
-    { id: "uploads", title: "Uploads", intro: "Multipart uploads: text parts for the fields, one `file` part.", sections: schema.uploads.map((d) => uploadSection(schema, d)) },
-    { id: "server-sent-events", title: "Server-sent events", intro: "Streams pushed to sessions.", sections: schema.sse.map((d) => sseSection(schema, d)) },
-    { id: "websockets", title: "WebSockets", intro: "Messages between clients, routed by the server.", sections: schema.websockets.map((d) => websocketSection(schema, d)) },
-    { id: "workers", title: "Workers", intro: "Typed messages to and from background workers.", sections: schema.workers.map((d) => workerSection(schema, d)) },
-    { id: "events", title: "Events", intro: "Events raised by the server and handled by workflows and handlers.", sections: schema.events.map((d) => eventSection(schema, d)) },
-    { id: "services", title: "Services", intro: "Outside HTTP services the server calls.", sections: schema.services.map((d) => serviceSection(schema, d)) },
-    { id: "workflows", title: "Workflows", intro: "Multi-step workflows on the event store.", sections: schema.workflows.map((d) => workflowSection(schema, d)) },
+    {
+      id: "endpoints",
+      title: "Endpoints",
+      intro:
+        "JSON over HTTP. `GET` and `DELETE` take their fields in the query string, the other methods in a JSON body.",
+      sections: schema.endpoints.map((d) => endpointSection(schema, d)),
+    },
+    {
+      id: "uploads",
+      title: "Uploads",
+      intro: "Multipart uploads: text parts for the fields, one `file` part.",
+      sections: schema.uploads.map((d) => uploadSection(schema, d)),
+    },
+    {
+      id: "server-sent-events",
+      title: "Server-sent events",
+      intro: "Streams pushed to sessions.",
+      sections: schema.sse.map((d) => sseSection(schema, d)),
+    },
+    {
+      id: "websockets",
+      title: "WebSockets",
+      intro: "Messages between clients, routed by the server.",
+      sections: schema.websockets.map((d) => websocketSection(schema, d)),
+    },
+    {
+      id: "workers",
+      title: "Workers",
+      intro: "Typed messages to and from background workers.",
+      sections: schema.workers.map((d) => workerSection(schema, d)),
+    },
+    {
+      id: "events",
+      title: "Events",
+      intro: "Events raised by the server and handled by workflows and handlers.",
+      sections: schema.events.map((d) => eventSection(schema, d)),
+    },
+    {
+      id: "services",
+      title: "Services",
+      intro: "Outside HTTP services the server calls.",
+      sections: schema.services.map((d) => serviceSection(schema, d)),
+    },
+    {
+      id: "workflows",
+      title: "Workflows",
+      intro: "Multi-step workflows on the event store.",
+      sections: schema.workflows.map((d) => workflowSection(schema, d)),
+    },
     { id: "models", title: "Models", intro: "Database tables.", sections: schema.models.map((d) => modelSection(d)) },
-    { id: "types", title: "Types", intro: "Every named type with its JSON wire form. Optional fields may be absent or `null`; fields with a default may be absent or `null` and then take the default.", sections: schema.types.map((d) => typeSection(schema, d)) },
+    {
+      id: "types",
+      title: "Types",
+      intro:
+        "Every named type with its JSON wire form. Optional fields may be absent or `null`; fields with a default may be absent or `null` and then take the default.",
+      sections: schema.types.map((d) => typeSection(schema, d)),
+    },
   ].filter((p) => p.sections.length > 0);
 
   const lines = [
@@ -45,7 +101,10 @@ export function apiMarkdown(schema: Schema, title?: string): string {
     for (const section of part.sections) lines.push(...section);
   }
   // One blank line between blocks, one newline at the end.
-  return `${lines.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+  return `${lines
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trimEnd()}\n`;
 }
 
 export const docsEmitter = defineEmitter<{ file: string; title: string }>({
@@ -54,7 +113,11 @@ export const docsEmitter = defineEmitter<{ file: string; title: string }>({
   outDir: "docs",
   options: {
     file: { type: "string", default: "api.md", description: "Name of the Markdown file." },
-    title: { type: "string", default: "", description: "Title of the document (default: the package's API reference)." },
+    title: {
+      type: "string",
+      default: "",
+      description: "Title of the document (default: the package's API reference).",
+    },
   },
   emit(schema, { options }) {
     return [{ path: options.file, content: apiMarkdown(schema, options.title === "" ? undefined : options.title) }];

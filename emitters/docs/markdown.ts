@@ -70,7 +70,8 @@ export function docBlock(doc: Documented): string[] {
   const out: string[] = [];
   const text = doc.docs.join("\n").trim();
   if (text !== "") out.push(text, "");
-  if (doc.deprecated !== undefined) out.push(`> **Deprecated**${doc.deprecated === "" ? "." : `: ${doc.deprecated}`}`, "");
+  if (doc.deprecated !== undefined)
+    out.push(`> **Deprecated**${doc.deprecated === "" ? "." : `: ${doc.deprecated}`}`, "");
   return out;
 }
 
@@ -87,7 +88,12 @@ export function escapeCell(text: string): string {
 
 export function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
   if (rows.length === 0) return [];
-  return [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`), ""];
+  return [
+    `| ${head.join(" | ")} |`,
+    `|${head.map(() => "---").join("|")}|`,
+    ...rows.map((r) => `| ${r.join(" | ")} |`),
+    "",
+  ];
 }
 
 /** Whether the key must be present on the wire, and what happens when it is not. */
@@ -100,7 +106,13 @@ export function requiredText(field: FieldDef): string {
 export function fieldsTable(fields: readonly FieldDef[]): string[] {
   return table(
     ["Field", "Type", "Required", "Constraints", "Description"],
-    fields.map((f) => [`\`${f.name}\``, escapeCell(typeCell(f.type)), requiredText(f), escapeCell(constraintText(f.constraints).join(", ")), docCell(f)]),
+    fields.map((f) => [
+      `\`${f.name}\``,
+      escapeCell(typeCell(f.type)),
+      requiredText(f),
+      escapeCell(constraintText(f.constraints).join(", ")),
+      docCell(f),
+    ]),
   );
 }
 

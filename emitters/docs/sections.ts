@@ -1,9 +1,32 @@
 /** Docs sections for types, streams, workers, events, services, workflows and models. */
-import type { EventDef, ModelDef, RetryPolicy, Schema, ServiceDef, SseDef, TypeDef, WebSocketDef, WorkerDef, WorkflowDef } from "../../src/schema/types.js";
+import type {
+  EventDef,
+  ModelDef,
+  RetryPolicy,
+  Schema,
+  ServiceDef,
+  SseDef,
+  TypeDef,
+  WebSocketDef,
+  WorkerDef,
+  WorkflowDef,
+} from "../../src/schema/types.js";
 import { exampleOfFields, exampleOfType } from "../openapi/examples.js";
 import { isTagged } from "../openapi/json-schema.js";
 import { findEnum, findRecord } from "./http-sections.js";
-import { anchor, codeBlock, constraintText, docBlock, docCell, escapeCell, fieldsTable, jsonBlock, table, typeCell, typeText } from "./markdown.js";
+import {
+  anchor,
+  codeBlock,
+  constraintText,
+  docBlock,
+  docCell,
+  escapeCell,
+  fieldsTable,
+  jsonBlock,
+  table,
+  typeCell,
+  typeText,
+} from "./markdown.js";
 
 function typeLink(name: string): string {
   return `[\`${name}\`](#${anchor("type", name)})`;
@@ -16,28 +39,52 @@ function originText(def: TypeDef): string[] {
 
 export function typeSection(schema: Schema, def: TypeDef): string[] {
   const kind = def.kind === "enum" ? (isTagged(def) ? "tagged enum" : "enum") : def.kind;
-  const out = [`<a id="${anchor("type", def.name)}"></a>`, "", `### \`${def.name}\` (${kind})`, "", ...originText(def), ...docBlock(def)];
+  const out = [
+    `<a id="${anchor("type", def.name)}"></a>`,
+    "",
+    `### \`${def.name}\` (${kind})`,
+    "",
+    ...originText(def),
+    ...docBlock(def),
+  ];
   switch (def.kind) {
     case "alias": {
       const c = constraintText(def.constraints);
-      out.push(`**Type**: ${typeCell(def.type)}${c.length > 0 ? `; **constraints**: ${c.join(", ")}` : ""}. The constraints apply wherever \`${def.name}\` is used.`, "");
+      out.push(
+        `**Type**: ${typeCell(def.type)}${c.length > 0 ? `; **constraints**: ${c.join(", ")}` : ""}. The constraints apply wherever \`${def.name}\` is used.`,
+        "",
+      );
       break;
     }
     case "record":
-      out.push("**Wire form**: a JSON object; unknown keys are ignored; the keys `__proto__`, `constructor` and `prototype` are rejected.", "");
+      out.push(
+        "**Wire form**: a JSON object; unknown keys are ignored; the keys `__proto__`, `constructor` and `prototype` are rejected.",
+        "",
+      );
       out.push(...(def.fields.length > 0 ? fieldsTable(def.fields) : ["_No fields: the empty object `{}`._", ""]));
       break;
     case "enum":
       if (!isTagged(def)) {
         out.push("**Wire form**: a JSON string holding the variant's name.", "");
-        out.push(...table(["Value", "Description"], def.variants.map((v) => [`\`"${v.name}"\``, docCell(v)])));
+        out.push(
+          ...table(
+            ["Value", "Description"],
+            def.variants.map((v) => [`\`"${v.name}"\``, docCell(v)]),
+          ),
+        );
       } else {
-        out.push('**Wire form**: a JSON object whose `"tag"` names the variant, with the variant\'s fields beside it.', "");
+        out.push(
+          '**Wire form**: a JSON object whose `"tag"` names the variant, with the variant\'s fields beside it.',
+          "",
+        );
         for (const v of def.variants) {
-          out.push(`- \`${v.name}\`${v.status !== undefined ? ` (HTTP ${v.status})` : ""}${v.fields.length === 0 ? ": no fields" : ""}${docCell(v) !== "" ? ` — ${docCell(v)}` : ""}`);
+          out.push(
+            `- \`${v.name}\`${v.status !== undefined ? ` (HTTP ${v.status})` : ""}${v.fields.length === 0 ? ": no fields" : ""}${docCell(v) !== "" ? ` — ${docCell(v)}` : ""}`,
+          );
         }
         out.push("");
-        for (const v of def.variants.filter((v) => v.fields.length > 0)) out.push(`Fields of \`${v.name}\`:`, "", ...fieldsTable(v.fields));
+        for (const v of def.variants.filter((v) => v.fields.length > 0))
+          out.push(`Fields of \`${v.name}\`:`, "", ...fieldsTable(v.fields));
       }
       break;
   }
@@ -59,7 +106,9 @@ export function sseSection(schema: Schema, def: SseDef): string[] {
     ...docBlock(def),
     `- **Event type**: ${typeCell(def.type)}`,
     authLine(def.auth),
-    "- **Delivery**: targeted at sessions; each event has `event: " + def.name + "` and one `data:` line with the JSON value.",
+    "- **Delivery**: targeted at sessions; each event has `event: " +
+      def.name +
+      "` and one `data:` line with the JSON value.",
     "",
     "**Example event**",
     "",
@@ -80,7 +129,12 @@ export function websocketSection(schema: Schema, def: WebSocketDef): string[] {
     "",
   ];
   for (const v of messages.variants) {
-    out.push(`**\`${v.name}\`**${docCell(v) !== "" ? `: ${docCell(v)}` : ""}`, "", ...(v.fields.length > 0 ? fieldsTable(v.fields) : []), ...jsonBlock(exampleOfFields(schema, v.fields, v.name)));
+    out.push(
+      `**\`${v.name}\`**${docCell(v) !== "" ? `: ${docCell(v)}` : ""}`,
+      "",
+      ...(v.fields.length > 0 ? fieldsTable(v.fields) : []),
+      ...jsonBlock(exampleOfFields(schema, v.fields, v.name)),
+    );
   }
   return out;
 }
@@ -93,7 +147,18 @@ export function workerSection(schema: Schema, def: WorkerDef): string[] {
     ["Output", def.output],
     ["Error", def.error],
   ];
-  out.push(...table(["Message", "Type", "Example"], roles.filter(([, t]) => t !== undefined).map(([role, t]) => [role, typeLink(t!), `\`${escapeCell(JSON.stringify(exampleOfType(schema, { kind: "ref", name: t! }) ?? null))}\``])));
+  out.push(
+    ...table(
+      ["Message", "Type", "Example"],
+      roles
+        .filter(([, t]) => t !== undefined)
+        .map(([role, t]) => [
+          role,
+          typeLink(t!),
+          `\`${escapeCell(JSON.stringify(exampleOfType(schema, { kind: "ref", name: t! }) ?? null))}\``,
+        ]),
+    ),
+  );
   return out;
 }
 
@@ -111,7 +176,10 @@ export function formatDuration(ms: number): string {
 function retryText(retry: RetryPolicy | undefined): string {
   if (!retry) return "none";
   const b = retry.backoff;
-  const backoff = b.kind === "fixed" ? `fixed ${formatDuration(b.delayMs)}` : `exponential from ${formatDuration(b.initialMs)} up to ${formatDuration(b.maxMs)}`;
+  const backoff =
+    b.kind === "fixed"
+      ? `fixed ${formatDuration(b.delayMs)}`
+      : `exponential from ${formatDuration(b.initialMs)} up to ${formatDuration(b.maxMs)}`;
   return `${retry.attempts} attempts, ${backoff}`;
 }
 
@@ -170,7 +238,13 @@ export function workflowSection(schema: Schema, def: WorkflowDef): string[] {
   out.push(
     ...table(
       ["#", "Step", "Output", "Example output", "Description"],
-      def.steps.map((s, i) => [String(i + 1), `\`${s.name}\``, s.output ? escapeCell(typeCell(s.output)) : "none", s.output ? `\`${escapeCell(JSON.stringify(exampleOfType(schema, s.output) ?? null))}\`` : "", docCell(s)]),
+      def.steps.map((s, i) => [
+        String(i + 1),
+        `\`${s.name}\``,
+        s.output ? escapeCell(typeCell(s.output)) : "none",
+        s.output ? `\`${escapeCell(JSON.stringify(exampleOfType(schema, s.output) ?? null))}\`` : "",
+        docCell(s),
+      ]),
     ),
   );
   return out;
@@ -189,7 +263,10 @@ export function modelSection(def: ModelDef): string[] {
   if (def.renamedFrom) out.push(`- **Renamed from**: \`${def.renamedFrom}\``);
   out.push("");
   const defaultText = (c: ModelDef["columns"][number]): string => {
-    if (c.columnDefault) return c.columnDefault.kind === "literal" ? `\`${JSON.stringify(c.columnDefault.value)}\`` : `\`${c.columnDefault.kind}\``;
+    if (c.columnDefault)
+      return c.columnDefault.kind === "literal"
+        ? `\`${JSON.stringify(c.columnDefault.value)}\``
+        : `\`${c.columnDefault.kind}\``;
     return c.default !== undefined ? `\`${JSON.stringify(c.default)}\`` : "";
   };
   out.push(
@@ -199,7 +276,9 @@ export function modelSection(def: ModelDef): string[] {
         `\`${c.column}\``,
         `\`${typeText(c.type)}\``,
         c.nullable ? "yes" : "no",
-        [c.primary ? "primary" : "", c.unique ? "unique" : "", c.indexed ? "indexed" : ""].filter((x) => x !== "").join(", "),
+        [c.primary ? "primary" : "", c.unique ? "unique" : "", c.indexed ? "indexed" : ""]
+          .filter((x) => x !== "")
+          .join(", "),
         defaultText(c),
         c.references ? `\`${c.references.model}.${c.references.column}\`` : "",
         escapeCell(constraintText(c.constraints).join(", ")),
@@ -208,7 +287,12 @@ export function modelSection(def: ModelDef): string[] {
     ),
   );
   if (def.indexes.length > 0) {
-    out.push("**Indexes**", "", ...def.indexes.map((i) => `- ${i.unique ? "unique " : ""}(${i.columns.map((c) => `\`${c}\``).join(", ")})`), "");
+    out.push(
+      "**Indexes**",
+      "",
+      ...def.indexes.map((i) => `- ${i.unique ? "unique " : ""}(${i.columns.map((c) => `\`${c}\``).join(", ")})`),
+      "",
+    );
   }
   return out;
 }

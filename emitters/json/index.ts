@@ -14,7 +14,11 @@ export const jsonEmitter = defineEmitter<{ spans: boolean; file: string }>({
   description: "The checked schema as JSON (resolved types, named inline records, constraints).",
   outDir: "json",
   options: {
-    spans: { type: "boolean", default: false, description: "Keep source spans (file, start and end offsets) on every node." },
+    spans: {
+      type: "boolean",
+      default: false,
+      description: "Keep source spans (file, start and end offsets) on every node.",
+    },
     file: { type: "string", default: "schema.json", description: "Name of the file to write." },
   },
   emit(schema, { options }) {

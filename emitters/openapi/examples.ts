@@ -13,7 +13,8 @@ type Mutable = { [key: string]: JsonValue };
 const MAX_DEPTH = 12;
 
 function merge(a: Constraints, b: Constraints): Constraints {
-  const pick = (x: number | undefined, y: number | undefined, f: (p: number, q: number) => number) => (x === undefined ? y : y === undefined ? x : f(x, y));
+  const pick = (x: number | undefined, y: number | undefined, f: (p: number, q: number) => number) =>
+    x === undefined ? y : y === undefined ? x : f(x, y);
   const out: { -readonly [K in keyof Constraints]: Constraints[K] } = { ...a, ...b };
   out.minLength = pick(a.minLength, b.minLength, Math.max);
   out.maxLength = pick(a.maxLength, b.maxLength, Math.min);
@@ -96,7 +97,8 @@ function example(state: State, type: TypeExpr, c: Constraints, depth: number): J
     case "map": {
       const count = listCount(state, c);
       const out: Mutable = {};
-      for (let i = 0; i < count; i++) out[count === 1 ? "key" : `key${i + 1}`] = example(state, type.value, {}, depth + 1) ?? null;
+      for (let i = 0; i < count; i++)
+        out[count === 1 ? "key" : `key${i + 1}`] = example(state, type.value, {}, depth + 1) ?? null;
       return out;
     }
     case "ref":
@@ -141,7 +143,8 @@ function refExample(state: State, name: string, c: Constraints, depth: number): 
     case "enum": {
       if (!isTagged(def)) return def.variants[0]!.name;
       // In a recursive position, prefer a variant without payload so the value ends.
-      const variant = (minimal(inner) ? def.variants.find((v) => v.fields.length === 0) : undefined) ?? def.variants[0]!;
+      const variant =
+        (minimal(inner) ? def.variants.find((v) => v.fields.length === 0) : undefined) ?? def.variants[0]!;
       return fieldsExample(inner, variant.fields, depth, variant.name);
     }
   }

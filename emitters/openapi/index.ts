@@ -20,14 +20,21 @@ export interface OpenApiOptions {
   readonly examples: boolean;
 }
 
-export const DEFAULT_OPENAPI_OPTIONS: OpenApiOptions = { title: "", version: "1.0.0", serverUrl: "", sessionCookie: "hamlet_session", examples: true };
+export const DEFAULT_OPENAPI_OPTIONS: OpenApiOptions = {
+  title: "",
+  version: "1.0.0",
+  serverUrl: "",
+  sessionCookie: "hamlet_session",
+  examples: true,
+};
 
 const METHOD_ORDER = ["get", "put", "post", "patch", "delete"];
 
 /** Builds the OpenAPI document as a plain object (stable key order). */
 export function openApiDocument(schema: Schema, options: Partial<OpenApiOptions> = {}): JsonSchema {
   const o = { ...DEFAULT_OPENAPI_OPTIONS, ...options };
-  const withAuth = schema.endpoints.some((e) => e.auth === "session") || schema.uploads.some((u) => u.auth === "session");
+  const withAuth =
+    schema.endpoints.some((e) => e.auth === "session") || schema.uploads.some((u) => u.auth === "session");
   const paths = new Map<string, Map<string, JsonSchema>>();
   const addOperation = (path: string, method: string, operation: JsonSchema) => {
     const item = paths.get(path) ?? new Map<string, JsonSchema>();
@@ -43,7 +50,9 @@ export function openApiDocument(schema: Schema, options: Partial<OpenApiOptions>
     pathsObject[path] = Object.fromEntries(METHOD_ORDER.filter((m) => item.has(m)).map((m) => [m, item.get(m)]));
   }
 
-  const components = [...schemaComponents(schema), ...bodyComponents(schema), ...runtimeComponents(withAuth)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const components = [...schemaComponents(schema), ...bodyComponents(schema), ...runtimeComponents(withAuth)].sort(
+    ([a], [b]) => (a < b ? -1 : a > b ? 1 : 0),
+  );
   const schemas: JsonSchema = {};
   for (const [name, component] of components) schemas[name] = component;
   if (o.examples) {
@@ -64,28 +73,64 @@ export function openApiDocument(schema: Schema, options: Partial<OpenApiOptions>
   if (o.serverUrl !== "") doc.servers = [{ url: o.serverUrl }];
   doc.paths = pathsObject;
   const componentsObject: JsonSchema = { schemas };
-  if (withAuth) componentsObject.securitySchemes = { [SESSION_SCHEME]: { type: "apiKey", in: "cookie", name: o.sessionCookie, description: "The signed session cookie set by the server." } };
+  if (withAuth)
+    componentsObject.securitySchemes = {
+      [SESSION_SCHEME]: {
+        type: "apiKey",
+        in: "cookie",
+        name: o.sessionCookie,
+        description: "The signed session cookie set by the server.",
+      },
+    };
   doc.components = componentsObject;
   return doc;
 }
 
-export const openapiEmitter = defineEmitter<{ format: string; title: string; version: string; server_url: string; session_cookie: string; examples: boolean }>({
+export const openapiEmitter = defineEmitter<{
+  format: string;
+  title: string;
+  version: string;
+  server_url: string;
+  session_cookie: string;
+  examples: boolean;
+}>({
   name: "openapi",
-  description: "OpenAPI 3.1 document (JSON and/or YAML) for every endpoint and upload, with JSON Schema for every type.",
+  description:
+    "OpenAPI 3.1 document (JSON and/or YAML) for every endpoint and upload, with JSON Schema for every type.",
   outDir: "openapi",
   options: {
-    format: { type: "string", default: "json", choices: ["json", "yaml", "both"], description: "Write openapi.json, openapi.yaml, or both." },
+    format: {
+      type: "string",
+      default: "json",
+      choices: ["json", "yaml", "both"],
+      description: "Write openapi.json, openapi.yaml, or both.",
+    },
     title: { type: "string", default: "", description: "info.title (default: the package name)." },
     version: { type: "string", default: DEFAULT_OPENAPI_OPTIONS.version, description: "info.version." },
-    server_url: { type: "string", default: "", description: "URL of the server (servers[0].url); empty for the document's own origin." },
-    session_cookie: { type: "string", default: DEFAULT_OPENAPI_OPTIONS.sessionCookie, description: "Name of the session cookie (the runtime's sessions.cookieName)." },
+    server_url: {
+      type: "string",
+      default: "",
+      description: "URL of the server (servers[0].url); empty for the document's own origin.",
+    },
+    session_cookie: {
+      type: "string",
+      default: DEFAULT_OPENAPI_OPTIONS.sessionCookie,
+      description: "Name of the session cookie (the runtime's sessions.cookieName).",
+    },
     examples: { type: "boolean", default: true, description: "Attach a generated wire example to every schema." },
   },
   emit(schema, { options }) {
-    const doc = openApiDocument(schema, { title: options.title, version: options.version, serverUrl: options.server_url, sessionCookie: options.session_cookie, examples: options.examples });
+    const doc = openApiDocument(schema, {
+      title: options.title,
+      version: options.version,
+      serverUrl: options.server_url,
+      sessionCookie: options.session_cookie,
+      examples: options.examples,
+    });
     const files: EmittedFile[] = [];
     if (options.format !== "yaml") files.push({ path: "openapi.json", content: `${JSON.stringify(doc, null, 2)}\n` });
-    if (options.format !== "json") files.push({ path: "openapi.yaml", content: stringify(doc, { aliasDuplicateObjects: false, lineWidth: 0 }) });
+    if (options.format !== "json")
+      files.push({ path: "openapi.yaml", content: stringify(doc, { aliasDuplicateObjects: false, lineWidth: 0 }) });
     return files;
   },
 });

@@ -3,7 +3,17 @@
  * encodes them: plain enums as strings, other enums as objects tagged by `"tag"`, optional fields
  * absent or null, formats plus patterns where a format alone would accept more than the wire does.
  */
-import type { Constraints, Documented, EnumDef, FieldDef, Primitive, Schema, TypeDef, TypeExpr, VariantDef } from "../../src/schema/types.js";
+import type {
+  Constraints,
+  Documented,
+  EnumDef,
+  FieldDef,
+  Primitive,
+  Schema,
+  TypeDef,
+  TypeExpr,
+  VariantDef,
+} from "../../src/schema/types.js";
 
 /** A JSON Schema object; key order is the order of insertion, so output is stable. */
 export type JsonSchema = { [key: string]: unknown };
@@ -17,7 +27,8 @@ export const BASE64_PATTERN = "^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A
 /** `8-4-4-4-12` hex digits (the `uuid` format alone also accepts a `urn:uuid:` prefix). */
 export const UUID_PATTERN = "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$";
 /** RFC 3339 with `T`/`t`, optional fraction, `Z`/`z` or `±hh:mm`, no leap second (`date-time` alone allows a space and `:60`). */
-export const TIMESTAMP_PATTERN = "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](?:\\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$";
+export const TIMESTAMP_PATTERN =
+  "^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-5][0-9](?:\\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})$";
 
 /** Name of the component holding a named type. */
 export function componentName(name: string): string {
@@ -102,7 +113,8 @@ export function withConstraints(schema: Schema, base: JsonSchema, type: TypeExpr
   if (c.max !== undefined) out.maximum = typeof out.maximum === "number" ? Math.min(out.maximum, c.max) : c.max;
   if (c.pattern !== undefined) {
     // A second pattern (alias plus field) must both hold: keep the first, add the other through allOf.
-    if (typeof out.pattern === "string" && out.pattern !== c.pattern) out.allOf = [...((out.allOf as JsonSchema[] | undefined) ?? []), { pattern: c.pattern }];
+    if (typeof out.pattern === "string" && out.pattern !== c.pattern)
+      out.allOf = [...((out.allOf as JsonSchema[] | undefined) ?? []), { pattern: c.pattern }];
     else out.pattern = c.pattern;
   }
   if (c.minItems !== undefined) out[isMap ? "minProperties" : "minItems"] = c.minItems;
@@ -186,13 +198,19 @@ export function variantSchema(schema: Schema, variant: VariantDef): JsonSchema {
 export function taggedUnion(enumName: string, variants: readonly VariantDef[]): JsonSchema {
   const mapping: Record<string, string> = {};
   for (const v of variants) mapping[v.name] = ref(variantComponentName(enumName, v.name)).$ref as string;
-  return { type: "object", oneOf: variants.map((v) => ref(variantComponentName(enumName, v.name))), discriminator: { propertyName: "tag", mapping } };
+  return {
+    type: "object",
+    oneOf: variants.map((v) => ref(variantComponentName(enumName, v.name))),
+    discriminator: { propertyName: "tag", mapping },
+  };
 }
 
 function enumDescription(def: EnumDef): string | undefined {
   const base = describe(def);
   if (isTagged(def)) return base;
-  const lines = def.variants.filter((v) => describe(v) !== undefined).map((v) => `- \`${v.name}\`: ${describe(v)!.replace(/\n/g, " ")}`);
+  const lines = def.variants
+    .filter((v) => describe(v) !== undefined)
+    .map((v) => `- \`${v.name}\`: ${describe(v)!.replace(/\n/g, " ")}`);
   if (lines.length === 0) return base;
   return [base, ...lines].filter((l) => l !== undefined).join("\n");
 }
@@ -215,7 +233,13 @@ export function typeComponents(schema: Schema, def: TypeDef): [string, JsonSchem
         return [[componentName(def.name), out]];
       }
       const union = annotate(taggedUnion(def.name, def.variants), def);
-      return [[componentName(def.name), union], ...def.variants.map((v): [string, JsonSchema] => [variantComponentName(def.name, v.name), variantSchema(schema, v)])];
+      return [
+        [componentName(def.name), union],
+        ...def.variants.map((v): [string, JsonSchema] => [
+          variantComponentName(def.name, v.name),
+          variantSchema(schema, v),
+        ]),
+      ];
     }
   }
 }

@@ -3,8 +3,28 @@
  * path and query parameters, JSON or multipart bodies, success, declared errors by status,
  * 400 `ValidationFailed`, 401 for `@auth(session)`, 500 `InternalError`.
  */
-import type { EndpointDef, EnumDef, FieldDef, FileConstraints, RecordDef, Schema, TypeExpr, UploadDef, VariantDef } from "../../src/schema/types.js";
-import { describe, fieldIsRequired, objectSchema, ref, typeSchema, underlying, variantComponentName, withConstraints, type JsonSchema } from "./json-schema.js";
+import type {
+  EndpointDef,
+  EnumDef,
+  FieldDef,
+  FileConstraints,
+  RecordDef,
+  Schema,
+  TypeExpr,
+  UploadDef,
+  VariantDef,
+} from "../../src/schema/types.js";
+import {
+  describe,
+  fieldIsRequired,
+  objectSchema,
+  ref,
+  typeSchema,
+  underlying,
+  variantComponentName,
+  withConstraints,
+  type JsonSchema,
+} from "./json-schema.js";
 
 /** Components the runtime's own replies use; the dot keeps them apart from declared names. */
 export const VALIDATION_FAILED = "Hamlet.ValidationFailed";
@@ -36,7 +56,10 @@ export function runtimeComponents(withAuth: boolean): [string, JsonSchema][] {
       {
         type: "object",
         properties: {
-          path: { type: "string", description: "Where: `$` is the body, `$path.<name>` a path parameter, `$query.<name>` a query parameter." },
+          path: {
+            type: "string",
+            description: "Where: `$` is the body, `$path.<name>` a path parameter, `$query.<name>` a query parameter.",
+          },
           message: { type: "string" },
         },
         required: ["path", "message"],
@@ -107,9 +130,17 @@ interface ErrorCase {
 }
 
 /** Responses: success, then every error status in numeric order; several bodies on one status become a `oneOf`. */
-function responses(schema: Schema, response: TypeExpr | undefined, errors: string | undefined, auth: boolean, validates: boolean): JsonSchema {
+function responses(
+  schema: Schema,
+  response: TypeExpr | undefined,
+  errors: string | undefined,
+  auth: boolean,
+  validates: boolean,
+): JsonSchema {
   const out: JsonSchema = {};
-  out[response ? "200" : "204"] = response ? { description: statusText(200), content: jsonContent(typeSchema(schema, response)) } : { description: statusText(204) };
+  out[response ? "200" : "204"] = response
+    ? { description: statusText(200), content: jsonContent(typeSchema(schema, response)) }
+    : { description: statusText(204) };
   const byStatus = new Map<number, ErrorCase[]>();
   const add = (status: number, c: ErrorCase) => byStatus.set(status, [...(byStatus.get(status) ?? []), c]);
   if (validates) add(400, { component: VALIDATION_FAILED, tag: "ValidationFailed", description: statusText(400) });
@@ -122,18 +153,34 @@ function responses(schema: Schema, response: TypeExpr | undefined, errors: strin
       const existing = byStatus.get(status) ?? [];
       // A declared variant with the runtime's own tag and no fields (`Unauthorized`) is the same
       // body as the runtime's: keep one. With fields, both bodies remain possible.
-      if (v.fields.length === 0) byStatus.set(status, existing.filter((c) => c.tag !== v.name));
+      if (v.fields.length === 0)
+        byStatus.set(
+          status,
+          existing.filter((c) => c.tag !== v.name),
+        );
       add(status, { component: variantComponentName(def.name, v.name), tag: v.name, ...variantNote(v) });
     }
   }
   for (const status of [...byStatus.keys()].sort((a, b) => a - b)) {
     const cases = byStatus.get(status)!;
     const description =
-      cases.length === 1 ? (cases[0]!.description ?? statusText(status)) : ["One of:", ...cases.map((c) => `- \`${c.tag}\`${c.description === undefined ? "" : `: ${c.description}`}`)].join("\n");
+      cases.length === 1
+        ? (cases[0]!.description ?? statusText(status))
+        : [
+            "One of:",
+            ...cases.map((c) => `- \`${c.tag}\`${c.description === undefined ? "" : `: ${c.description}`}`),
+          ].join("\n");
     const uniqueTags = new Set(cases.map((c) => c.tag)).size === cases.length;
     let body: JsonSchema;
     if (cases.length === 1) body = ref(cases[0]!.component);
-    else if (uniqueTags) body = { oneOf: cases.map((c) => ref(c.component)), discriminator: { propertyName: "tag", mapping: Object.fromEntries(cases.map((c) => [c.tag, ref(c.component).$ref])) } };
+    else if (uniqueTags)
+      body = {
+        oneOf: cases.map((c) => ref(c.component)),
+        discriminator: {
+          propertyName: "tag",
+          mapping: Object.fromEntries(cases.map((c) => [c.tag, ref(c.component).$ref])),
+        },
+      };
     else body = { anyOf: cases.map((c) => ref(c.component)) }; // same tag, different shapes: no discriminator
     out[String(status)] = { description, content: jsonContent(body) };
   }
@@ -165,13 +212,22 @@ export function endpointOperation(schema: Schema, def: EndpointDef): JsonSchema 
   const pathFields = def.pathParams.map((p) => request.fields.find((f) => f.name === p)!);
   const rest = request.fields.filter((f) => !def.pathParams.includes(f.name));
   const out = operationBase(def);
-  const parameters = [...pathFields.map((f) => parameter(schema, f, "path")), ...(def.bodyless ? rest.map((f) => parameter(schema, f, "query")) : [])];
+  const parameters = [
+    ...pathFields.map((f) => parameter(schema, f, "path")),
+    ...(def.bodyless ? rest.map((f) => parameter(schema, f, "query")) : []),
+  ];
   if (parameters.length > 0) out.parameters = parameters;
   if (!def.bodyless) {
     const bodySchema = def.pathParams.length === 0 ? ref(request.name) : bodyComponentRef(request.name);
     out.requestBody = { required: rest.some(fieldIsRequired), content: jsonContent(bodySchema) };
   }
-  out.responses = responses(schema, def.response, def.errors, def.auth === "session", request.fields.length > 0 || !def.bodyless);
+  out.responses = responses(
+    schema,
+    def.response,
+    def.errors,
+    def.auth === "session",
+    request.fields.length > 0 || !def.bodyless,
+  );
   Object.assign(out, security(def));
   return out;
 }
@@ -235,14 +291,22 @@ export function uploadOperation(schema: Schema, def: UploadDef): JsonSchema {
     properties[f.name] = s;
     if (fieldIsRequired(f)) required.push(f.name);
   }
-  const file: JsonSchema = { type: "string", contentMediaType: def.file.types?.length === 1 ? def.file.types[0] : "application/octet-stream" };
+  const file: JsonSchema = {
+    type: "string",
+    contentMediaType: def.file.types?.length === 1 ? def.file.types[0] : "application/octet-stream",
+  };
   if (def.file.maxSize !== undefined) file.maxLength = def.file.maxSize;
   file.description = fileConstraintText(def.file);
   properties.file = file;
   required.push("file");
   const multipart: JsonSchema = { schema: { type: "object", properties, required } };
-  if (def.file.types && def.file.types.length > 0) multipart.encoding = { file: { contentType: def.file.types.join(", ") } };
-  out.requestBody = { required: true, description: fileConstraintText(def.file), content: { "multipart/form-data": multipart } };
+  if (def.file.types && def.file.types.length > 0)
+    multipart.encoding = { file: { contentType: def.file.types.join(", ") } };
+  out.requestBody = {
+    required: true,
+    description: fileConstraintText(def.file),
+    content: { "multipart/form-data": multipart },
+  };
   out.responses = responses(schema, def.response, def.errors, def.auth === "session", true);
   Object.assign(out, security(def));
   return out;

@@ -140,14 +140,20 @@ class Parser {
         this.i++;
         from = this.escape(true);
       } else from = [this.src[this.i++]!];
-      if (from.length === 1 && this.src[this.i] === "-" && this.src[this.i + 1] !== "]" && this.i + 1 < this.src.length) {
+      if (
+        from.length === 1 &&
+        this.src[this.i] === "-" &&
+        this.src[this.i + 1] !== "]" &&
+        this.i + 1 < this.src.length
+      ) {
         this.i++;
         let to: string;
         if (this.src[this.i] === "\\") {
           this.i++;
           to = this.escape(true)[0]!;
         } else to = this.src[this.i++]!;
-        for (let code = from[0]!.codePointAt(0)!; code <= to.codePointAt(0)!; code++) set.add(String.fromCodePoint(code));
+        for (let code = from[0]!.codePointAt(0)!; code <= to.codePointAt(0)!; code++)
+          set.add(String.fromCodePoint(code));
       } else from.forEach((ch) => set.add(ch));
     }
     if (this.src[this.i] !== "]") throw new Error("unclosed class");

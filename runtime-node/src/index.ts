@@ -2,18 +2,8 @@
 export type { Clock } from "./clock.js";
 export { systemClock } from "./clock.js";
 export type { HamletConfig } from "./config.js";
-export type {
-  Database,
-  Dialect,
-  ExecuteResult,
-  SqlParam,
-} from "./db/database.js";
-export {
-  openDatabase,
-  parseDatabaseUrl,
-  type DatabaseTarget,
-  type OpenDatabaseOptions,
-} from "./db/open.js";
+export type { Database, Dialect, ExecuteResult, SqlParam } from "./db/database.js";
+export { openDatabase, parseDatabaseUrl, type DatabaseTarget, type OpenDatabaseOptions } from "./db/open.js";
 export { toPositional, type PositionalStatement } from "./db/placeholders.js";
 export { openPostgresDatabase, type PostgresOptions } from "./db/postgres.js";
 export { openSqliteDatabase, type SqliteOptions } from "./db/sqlite.js";
@@ -41,18 +31,8 @@ export {
 } from "./http/routes.js";
 export { registerApiDocs, type ApiDocsOptions } from "./http/docs.js";
 export type { JsonObject, JsonValue } from "./json.js";
-export {
-  kvFor,
-  type KvEntry,
-  type KvOptions,
-  type KvSetOptions,
-  type KvStore,
-} from "./kv/kv-store.js";
-export {
-  ensureRuntimeTables,
-  RUNTIME_TABLES,
-  TENANT_POLICY_PREDICATE,
-} from "./runtime-schema.js";
+export { kvFor, type KvEntry, type KvOptions, type KvSetOptions, type KvStore } from "./kv/kv-store.js";
+export { ensureRuntimeTables, RUNTIME_TABLES, TENANT_POLICY_PREDICATE } from "./runtime-schema.js";
 export {
   createHamletServer,
   requireSession,
@@ -70,11 +50,7 @@ export {
   type CookieSigner,
   type SessionSecrets,
 } from "./session/cookie-signer.js";
-export {
-  parseCookieHeader,
-  serializeCookie,
-  type CookieAttributes,
-} from "./session/cookies.js";
+export { parseCookieHeader, serializeCookie, type CookieAttributes } from "./session/cookies.js";
 export {
   createSessionManager,
   type Session,
@@ -83,11 +59,7 @@ export {
   type SessionReply,
   type SessionRequest,
 } from "./session/session-manager.js";
-export {
-  sessionStoreFor,
-  type SessionStore,
-  type StoredSession,
-} from "./session/session-store.js";
+export { sessionStoreFor, type SessionStore, type StoredSession } from "./session/session-store.js";
 export {
   normalizeHost,
   resolveTenant,

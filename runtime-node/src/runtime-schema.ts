@@ -23,8 +23,7 @@ const TABLES: readonly string[] = [
 ];
 
 /** The RLS predicate: rows are visible only to the tenant set via `withTenant` (none when unset). */
-export const TENANT_POLICY_PREDICATE =
-  "tenant_id = current_setting('hamlet.tenant_id', true)";
+export const TENANT_POLICY_PREDICATE = "tenant_id = current_setting('hamlet.tenant_id', true)";
 
 /**
  * Creates the runtime's tables idempotently on either dialect. On PostgreSQL it also
@@ -37,9 +36,7 @@ export async function ensureRuntimeTables(db: Database): Promise<void> {
   await db.transaction(async (tx) => {
     if (tx.dialect === "postgres") {
       // Serialize concurrent callers: CREATE ... IF NOT EXISTS races on PostgreSQL.
-      await tx.query(
-        "select pg_advisory_xact_lock(hashtext('hamlet_runtime_tables'))",
-      );
+      await tx.query("select pg_advisory_xact_lock(hashtext('hamlet_runtime_tables'))");
     }
     for (const sql of TABLES) await tx.execute(sql);
     if (tx.dialect === "postgres") {

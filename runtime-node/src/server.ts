@@ -12,10 +12,7 @@ import { openDatabase } from "./db/open.js";
 import { clientErrorTag, errorStatus } from "./error-replies.js";
 import { kvFor, type KvStore } from "./kv/kv-store.js";
 import { ensureRuntimeTables } from "./runtime-schema.js";
-import {
-  createSessionManager,
-  type SessionManager,
-} from "./session/session-manager.js";
+import { createSessionManager, type SessionManager } from "./session/session-manager.js";
 import { resolveTenant, unresolvedTenantStatus } from "./tenant.js";
 
 /** Options for {@link createHamletServer}. */
@@ -41,10 +38,7 @@ export interface HamletContext {
 }
 
 /** A `preHandler` that answers 401 `{"tag":"Unauthorized"}` when the request has no session. */
-export type RequireSession = (
-  request: FastifyRequest,
-  reply: FastifyReply,
-) => Promise<FastifyReply | undefined>;
+export type RequireSession = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined>;
 
 /** The Fastify instance returned by {@link createHamletServer}. */
 export type HamletServer = FastifyInstance & {
@@ -54,8 +48,7 @@ export type HamletServer = FastifyInstance & {
 
 /** Answers 401 `{"tag":"Unauthorized"}` unless `request.session` is set. */
 export const requireSession: RequireSession = async (request, reply) => {
-  if (request.session === null)
-    return reply.code(401).send({ tag: "Unauthorized" });
+  if (request.session === null) return reply.code(401).send({ tag: "Unauthorized" });
   return undefined;
 };
 
@@ -70,9 +63,7 @@ export const requireSession: RequireSession = async (request, reply) => {
  *   500 `{"tag":"InternalError"}` with no details; unknown routes → 404 `{"tag":"NotFound"}`.
  * Generated code registers routes with `app.route(...)`, using `app.hamlet` for services.
  */
-export async function createHamletServer(
-  options: HamletServerOptions,
-): Promise<HamletServer> {
+export async function createHamletServer(options: HamletServerOptions): Promise<HamletServer> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const ownsDatabase = options.database === undefined;
@@ -114,20 +105,16 @@ export async function createHamletServer(
   app.addHook("onRequest", async (request, reply) => {
     const tenant = resolveTenant(request, config.tenants);
     if (tenant === null) {
-      return reply
-        .code(tenantStatus)
-        .send({
-          tag: tenantStatus === 404 ? "UnknownTenant" : "MissingTenant",
-        });
+      return reply.code(tenantStatus).send({
+        tag: tenantStatus === 404 ? "UnknownTenant" : "MissingTenant",
+      });
     }
     request.tenant = tenant;
     request.session = await sessions.load(request, reply);
     return undefined;
   });
 
-  app.setNotFoundHandler((_request, reply) =>
-    reply.code(404).send({ tag: "NotFound" }),
-  );
+  app.setNotFoundHandler((_request, reply) => reply.code(404).send({ tag: "NotFound" }));
   app.setErrorHandler((error: unknown, request, reply) => {
     const status = errorStatus(error);
     if (status !== undefined && status >= 400 && status < 500) {
@@ -152,15 +139,11 @@ export interface StartedServer {
 /** Listens on `host` (default `127.0.0.1`) and `port` (default 3000; 0 picks a free port). */
 export async function startServer(
   app: FastifyInstance,
-  {
-    port = 3000,
-    host = "127.0.0.1",
-  }: { readonly port?: number; readonly host?: string } = {},
+  { port = 3000, host = "127.0.0.1" }: { readonly port?: number; readonly host?: string } = {},
 ): Promise<StartedServer> {
   await app.listen({ port, host });
   const address = app.server.address();
-  const actualPort =
-    typeof address === "object" && address !== null ? address.port : port;
+  const actualPort = typeof address === "object" && address !== null ? address.port : port;
   const urlHost = host.includes(":") ? `[${host}]` : host;
   return { host, port: actualPort, url: `http://${urlHost}:${actualPort}` };
 }

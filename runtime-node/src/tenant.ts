@@ -26,10 +26,7 @@ const TENANT_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
  * The tenant of `request`, or `null` when none matches — never a silent fallback
  * (host mode falls back only to an explicitly configured `default`).
  */
-export function resolveTenant(
-  request: TenantRequest,
-  config: TenantConfig,
-): string | null {
+export function resolveTenant(request: TenantRequest, config: TenantConfig): string | null {
   switch (config.mode) {
     case "single":
       return config.tenant ?? "default";
@@ -39,12 +36,9 @@ export function resolveTenant(
       return mapped ?? config.default ?? null;
     }
     case "header": {
-      const value = firstHeader(
-        request.headers[(config.header ?? "x-tenant").toLowerCase()],
-      )?.trim();
+      const value = firstHeader(request.headers[(config.header ?? "x-tenant").toLowerCase()])?.trim();
       if (value === undefined || !TENANT_ID.test(value)) return null;
-      if (config.allowed !== undefined && !config.allowed.includes(value))
-        return null;
+      if (config.allowed !== undefined && !config.allowed.includes(value)) return null;
       return value;
     }
   }
@@ -76,10 +70,7 @@ export function normalizeHost(host: string | undefined): string | null {
 
 const normalizedHosts = new WeakMap<object, Map<string, string>>();
 
-function lookupHost(
-  hosts: Readonly<Record<string, string>>,
-  host: string,
-): string | undefined {
+function lookupHost(hosts: Readonly<Record<string, string>>, host: string): string | undefined {
   let table = normalizedHosts.get(hosts);
   if (table === undefined) {
     table = new Map();

@@ -1,8 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  createCookieSigner,
-  newSessionId,
-} from "../src/session/cookie-signer.js";
+import { createCookieSigner, newSessionId } from "../src/session/cookie-signer.js";
 import { parseCookieHeader, serializeCookie } from "../src/session/cookies.js";
 
 const SECRET_A = "a".repeat(32);
@@ -20,9 +17,7 @@ describe("cookie signer", () => {
 
   it("rejects a cookie signed for another tenant", () => {
     const signer = createCookieSigner(SECRET_A);
-    expect(
-      signer.verify("beta", signer.sign("alpha", newSessionId())),
-    ).toBeNull();
+    expect(signer.verify("beta", signer.sign("alpha", newSessionId()))).toBeNull();
   });
 
   it("rejects tampered ids, signatures and garbage", () => {
@@ -31,8 +26,7 @@ describe("cookie signer", () => {
     const value = signer.sign("alpha", id);
     const [, signature] = value.split(".") as [string, string];
     const otherId = newSessionId();
-    const flip = (s: string, i: number) =>
-      s.slice(0, i) + (s[i] === "A" ? "B" : "A") + s.slice(i + 1);
+    const flip = (s: string, i: number) => s.slice(0, i) + (s[i] === "A" ? "B" : "A") + s.slice(i + 1);
     expect(signer.verify("alpha", `${otherId}.${signature}`)).toBeNull();
     expect(signer.verify("alpha", `${id}.${flip(signature, 5)}`)).toBeNull();
     expect(signer.verify("alpha", `${flip(id, 0)}.${signature}`)).toBeNull();
@@ -78,9 +72,7 @@ describe("cookie header helpers", () => {
   });
 
   it("serializes with safe defaults", () => {
-    expect(serializeCookie("s", "v", { maxAgeSeconds: 60 })).toBe(
-      "s=v; Max-Age=60; Path=/; HttpOnly; SameSite=Lax",
-    );
+    expect(serializeCookie("s", "v", { maxAgeSeconds: 60 })).toBe("s=v; Max-Age=60; Path=/; HttpOnly; SameSite=Lax");
     expect(serializeCookie("s", "", { maxAgeSeconds: 0, secure: true })).toBe(
       "s=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/; HttpOnly; Secure; SameSite=Lax",
     );

@@ -9,16 +9,12 @@ describe.each(testDialects)("Database on %s", (dialect) => {
   let db: Database;
   beforeEach(async () => {
     db = await fresh.open(dialect);
-    await db.execute(
-      "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, note TEXT)",
-    );
+    await db.execute("CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, note TEXT)");
   });
   afterEach(async () => db.close());
 
   const names = async (handle: Database = db) =>
-    (
-      await handle.query<{ name: string }>("SELECT name FROM items ORDER BY id")
-    ).map((r) => r.name);
+    (await handle.query<{ name: string }>("SELECT name FROM items ORDER BY id")).map((r) => r.name);
 
   it("reports its dialect", () => {
     expect(db.dialect).toBe(dialect);
@@ -26,33 +22,20 @@ describe.each(testDialects)("Database on %s", (dialect) => {
   });
 
   it("binds $n parameters, repeated and out of order, and leaves literals alone", async () => {
-    const inserted = await db.execute(
-      "INSERT INTO items (id, name, note) VALUES ($2, $1, '$1 literal')",
-      ["a", 1],
-    );
+    const inserted = await db.execute("INSERT INTO items (id, name, note) VALUES ($2, $1, '$1 literal')", ["a", 1]);
     expect(inserted.rowCount).toBe(1);
-    await db.execute("INSERT INTO items (id, name, note) VALUES ($1, $2, $2)", [
-      2,
-      "b",
-    ]);
+    await db.execute("INSERT INTO items (id, name, note) VALUES ($1, $2, $2)", [2, "b"]);
     const rows = await db.query<{ id: number; name: string; note: string }>(
       "SELECT id, name, note FROM items WHERE name = $1 OR note = $1 ORDER BY id",
       ["b"],
     );
     expect(rows).toEqual([{ id: 2, name: "b", note: "b" }]);
-    expect(await db.query("SELECT note FROM items WHERE id = $1", [1])).toEqual(
-      [{ note: "$1 literal" }],
-    );
+    expect(await db.query("SELECT note FROM items WHERE id = $1", [1])).toEqual([{ note: "$1 literal" }]);
   });
 
   it("execute returns affected row counts; query on a write returns no rows", async () => {
-    await db.execute(
-      "INSERT INTO items (id, name) VALUES (1, 'a'), (2, 'b'), (3, 'c')",
-    );
-    expect(
-      (await db.execute("UPDATE items SET note = $1 WHERE id > $2", ["x", 1]))
-        .rowCount,
-    ).toBe(2);
+    await db.execute("INSERT INTO items (id, name) VALUES (1, 'a'), (2, 'b'), (3, 'c')");
+    expect((await db.execute("UPDATE items SET note = $1 WHERE id > $2", ["x", 1])).rowCount).toBe(2);
     expect(await db.query("DELETE FROM items WHERE id = $1", [3])).toEqual([]);
     expect(await names()).toEqual(["a", "b"]);
   });
@@ -81,15 +64,11 @@ describe.each(testDialects)("Database on %s", (dialect) => {
       await tx.execute("INSERT INTO items (id, name) VALUES (1, 'outer')");
       await expect(
         tx.transaction(async (inner) => {
-          await inner.execute(
-            "INSERT INTO items (id, name) VALUES (2, 'inner')",
-          );
+          await inner.execute("INSERT INTO items (id, name) VALUES (2, 'inner')");
           throw new Error("inner failed");
         }),
       ).rejects.toThrow("inner failed");
-      await tx.transaction(async (inner) =>
-        inner.execute("INSERT INTO items (id, name) VALUES (3, 'kept')"),
-      );
+      await tx.transaction(async (inner) => inner.execute("INSERT INTO items (id, name) VALUES (3, 'kept')"));
     });
     expect(await names()).toEqual(["outer", "kept"]);
   });
@@ -99,41 +78,26 @@ describe.each(testDialects)("Database on %s", (dialect) => {
     await db.transaction(async (tx) => {
       leaked = tx;
     });
-    await expect(leaked!.query("SELECT 1")).rejects.toThrow(
-      /after its transaction ended/,
-    );
+    await expect(leaked!.query("SELECT 1")).rejects.toThrow(/after its transaction ended/);
   });
 
   it("serializes concurrent transactions without losing writes", async () => {
-    await db.execute(
-      "INSERT INTO items (id, name, note) VALUES (1, 'counter', '0')",
-    );
+    await db.execute("INSERT INTO items (id, name, note) VALUES (1, 'counter', '0')");
     await Promise.all(
       Array.from({ length: 10 }, () =>
         db.transaction(async (tx) => {
-          if (tx.dialect === "postgres")
-            await tx.query("SELECT 1 FROM items WHERE id = 1 FOR UPDATE");
-          const [row] = await tx.query<{ note: string }>(
-            "SELECT note FROM items WHERE id = 1",
-          );
-          await tx.execute("UPDATE items SET note = $1 WHERE id = 1", [
-            String(Number(row!.note) + 1),
-          ]);
+          if (tx.dialect === "postgres") await tx.query("SELECT 1 FROM items WHERE id = 1 FOR UPDATE");
+          const [row] = await tx.query<{ note: string }>("SELECT note FROM items WHERE id = 1");
+          await tx.execute("UPDATE items SET note = $1 WHERE id = 1", [String(Number(row!.note) + 1)]);
         }),
       ),
     );
-    expect(await db.query("SELECT note FROM items WHERE id = 1")).toEqual([
-      { note: "10" },
-    ]);
+    expect(await db.query("SELECT note FROM items WHERE id = 1")).toEqual([{ note: "10" }]);
   });
 
   it("withTenant exposes the tenant on the handle and restores it after a nested switch", async () => {
     const setting = async (h: Database) =>
-      (
-        await h.query<{ t: string | null }>(
-          "SELECT current_setting('hamlet.tenant_id', true) AS t",
-        )
-      )[0]?.t;
+      (await h.query<{ t: string | null }>("SELECT current_setting('hamlet.tenant_id', true) AS t"))[0]?.t;
     await db.withTenant("alpha", async (tx) => {
       expect(tx.tenantId).toBe("alpha");
       if (dialect === "postgres") expect(await setting(tx)).toBe("alpha");
@@ -153,9 +117,7 @@ describe.each(testDialects)("Database on %s", (dialect) => {
   it("ensureRuntimeTables is idempotent, also when run concurrently", async () => {
     await Promise.all([ensureRuntimeTables(db), ensureRuntimeTables(db)]);
     await ensureRuntimeTables(db);
-    expect(await db.query("SELECT count(*) AS n FROM hamlet_kv")).toHaveLength(
-      1,
-    );
+    expect(await db.query("SELECT count(*) AS n FROM hamlet_kv")).toHaveLength(1);
   });
 });
 
@@ -163,12 +125,8 @@ describe("SQLite specifics", () => {
   it("uses WAL and refuses the root handle inside a transaction instead of deadlocking", async () => {
     const db = await fresh.open("sqlite");
     try {
-      expect(await db.query("PRAGMA journal_mode")).toEqual([
-        { journal_mode: "wal" },
-      ]);
-      await expect(
-        db.transaction(async () => db.query("SELECT 1")),
-      ).rejects.toThrow(/handle passed to the callback/);
+      expect(await db.query("PRAGMA journal_mode")).toEqual([{ journal_mode: "wal" }]);
+      await expect(db.transaction(async () => db.query("SELECT 1"))).rejects.toThrow(/handle passed to the callback/);
       expect(await db.query("SELECT 1 AS one")).toEqual([{ one: 1 }]);
     } finally {
       await db.close();

@@ -22,11 +22,7 @@ describe.each(testDialects)("KV store on %s", (dialect) => {
   });
   afterEach(async () => db.close());
 
-  const rawCount = async () =>
-    Number(
-      (await db.query<{ n: unknown }>("SELECT count(*) AS n FROM hamlet_kv"))[0]
-        ?.n,
-    );
+  const rawCount = async () => Number((await db.query<{ n: unknown }>("SELECT count(*) AS n FROM hamlet_kv"))[0]?.n);
 
   it("round-trips JSON values and overwrites", async () => {
     const value = {
@@ -75,15 +71,7 @@ describe.each(testDialects)("KV store on %s", (dialect) => {
   });
 
   it("lists by literal prefix in key order", async () => {
-    for (const key of [
-      "user:b",
-      "user:a",
-      "user%x",
-      "users",
-      "other",
-      "user:_",
-    ])
-      await alpha.set(key, key);
+    for (const key of ["user:b", "user:a", "user%x", "users", "other", "user:_"]) await alpha.set(key, key);
     const entries = await alpha.list("user:");
     expect(entries.map((e) => e.key)).toEqual(["user:_", "user:a", "user:b"]);
     expect(entries[0]).toEqual({
@@ -103,12 +91,8 @@ describe.each(testDialects)("KV store on %s", (dialect) => {
   });
 
   it("rejects invalid TTLs", async () => {
-    await expect(alpha.set("k", 1, { ttlSeconds: 0 })).rejects.toThrow(
-      /ttlSeconds/,
-    );
-    await expect(alpha.set("k", 1, { ttlSeconds: Number.NaN })).rejects.toThrow(
-      /ttlSeconds/,
-    );
+    await expect(alpha.set("k", 1, { ttlSeconds: 0 })).rejects.toThrow(/ttlSeconds/);
+    await expect(alpha.set("k", 1, { ttlSeconds: Number.NaN })).rejects.toThrow(/ttlSeconds/);
   });
 
   it("isolates tenants: A never sees, lists, deletes or purges B's data", async () => {

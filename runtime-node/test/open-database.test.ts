@@ -3,14 +3,8 @@ import { parseDatabaseUrl } from "../src/db/open.js";
 
 describe("parseDatabaseUrl", () => {
   it.each([
-    [
-      "postgres://u@h:5432/db",
-      { dialect: "postgres", connectionString: "postgres://u@h:5432/db" },
-    ],
-    [
-      "postgresql://h/db",
-      { dialect: "postgres", connectionString: "postgresql://h/db" },
-    ],
+    ["postgres://u@h:5432/db", { dialect: "postgres", connectionString: "postgres://u@h:5432/db" }],
+    ["postgresql://h/db", { dialect: "postgres", connectionString: "postgresql://h/db" }],
     ["sqlite:data/app.db", { dialect: "sqlite", filename: "data/app.db" }],
     ["sqlite:///var/app.db", { dialect: "sqlite", filename: "/var/app.db" }],
     ["file:app.db", { dialect: "sqlite", filename: "app.db" }],

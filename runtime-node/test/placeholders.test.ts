@@ -3,12 +3,7 @@ import { toPositional } from "../src/db/placeholders.js";
 
 describe("toPositional", () => {
   it("rewrites $n to ? and orders params by occurrence", () => {
-    expect(
-      toPositional("select * from t where a = $2 and b = $1 or c = $2", [
-        "x",
-        "y",
-      ]),
-    ).toEqual({
+    expect(toPositional("select * from t where a = $2 and b = $1 or c = $2", ["x", "y"])).toEqual({
       sql: "select * from t where a = ? and b = ? or c = ?",
       params: ["y", "x", "y"],
     });

@@ -4,11 +4,7 @@ import { openPostgresDatabase } from "../src/db/postgres.js";
 import { kvFor } from "../src/kv/kv-store.js";
 import { ensureRuntimeTables } from "../src/runtime-schema.js";
 import { sessionStoreFor } from "../src/session/session-store.js";
-import {
-  postgresAvailable,
-  usePostgres,
-  type PostgresFixture,
-} from "./support/postgres.js";
+import { postgresAvailable, usePostgres, type PostgresFixture } from "./support/postgres.js";
 
 const pg: PostgresFixture | null = postgresAvailable ? usePostgres() : null;
 
@@ -21,9 +17,7 @@ describe.skipIf(!postgresAvailable)("PostgreSQL row level security", () => {
     admin = openPostgresDatabase(url);
     await ensureRuntimeTables(admin);
     const role = await pg!.createRole();
-    await admin.execute(
-      `GRANT SELECT, INSERT, UPDATE, DELETE ON hamlet_kv, hamlet_sessions TO ${role.name}`,
-    );
+    await admin.execute(`GRANT SELECT, INSERT, UPDATE, DELETE ON hamlet_kv, hamlet_sessions TO ${role.name}`);
     // One connection, so the "after a tenant transaction" test reuses it.
     app = openPostgresDatabase(role.urlFor(url), { maxConnections: 1 });
     // Superuser bypasses RLS: seed both tenants directly.
@@ -47,49 +41,33 @@ describe.skipIf(!postgresAvailable)("PostgreSQL row level security", () => {
     expect(await app.query("SELECT * FROM hamlet_kv")).toEqual([]);
     expect(await app.query("SELECT * FROM hamlet_sessions")).toEqual([]);
     await expect(
-      app.execute(
-        "INSERT INTO hamlet_kv (tenant_id, key, value) VALUES ('alpha', 'x', '1')",
-      ),
+      app.execute("INSERT INTO hamlet_kv (tenant_id, key, value) VALUES ('alpha', 'x', '1')"),
     ).rejects.toThrow(/row-level security/);
     expect((await app.execute("DELETE FROM hamlet_kv")).rowCount).toBe(0);
-    expect(
-      await admin.query("SELECT count(*)::int AS n FROM hamlet_kv"),
-    ).toEqual([{ n: 2 }]);
+    expect(await admin.query("SELECT count(*)::int AS n FROM hamlet_kv")).toEqual([{ n: 2 }]);
   });
 
   it("stays closed on a pooled connection after a tenant transaction ended", async () => {
     await app.withTenant("alpha", async (tx) => {
-      expect(await tx.query("SELECT key FROM hamlet_kv")).toEqual([
-        { key: "k" },
-      ]);
+      expect(await tx.query("SELECT key FROM hamlet_kv")).toEqual([{ key: "k" }]);
     });
     expect(await app.query("SELECT * FROM hamlet_kv")).toEqual([]);
   });
 
   it("within withTenant sees only that tenant and cannot write rows for another", async () => {
-    const rows = await app.withTenant("alpha", (tx) =>
-      tx.query("SELECT tenant_id, value FROM hamlet_kv"),
-    );
+    const rows = await app.withTenant("alpha", (tx) => tx.query("SELECT tenant_id, value FROM hamlet_kv"));
     expect(rows).toEqual([{ tenant_id: "alpha", value: '"a"' }]);
     await expect(
       app.withTenant("alpha", (tx) =>
-        tx.execute(
-          "INSERT INTO hamlet_kv (tenant_id, key, value) VALUES ('beta', 'evil', '1')",
-        ),
+        tx.execute("INSERT INTO hamlet_kv (tenant_id, key, value) VALUES ('beta', 'evil', '1')"),
       ),
     ).rejects.toThrow(/row-level security/);
     await expect(
-      app.withTenant("alpha", (tx) =>
-        tx.execute("UPDATE hamlet_kv SET tenant_id = 'beta' WHERE key = 'k'"),
-      ),
+      app.withTenant("alpha", (tx) => tx.execute("UPDATE hamlet_kv SET tenant_id = 'beta' WHERE key = 'k'")),
     ).rejects.toThrow(/row-level security/);
-    const updated = await app.withTenant("alpha", (tx) =>
-      tx.execute("UPDATE hamlet_kv SET value = '1'"),
-    );
+    const updated = await app.withTenant("alpha", (tx) => tx.execute("UPDATE hamlet_kv SET value = '1'"));
     expect(updated.rowCount).toBe(1);
-    expect(
-      await admin.query("SELECT value FROM hamlet_kv WHERE tenant_id = 'beta'"),
-    ).toEqual([{ value: '"b"' }]);
+    expect(await admin.query("SELECT value FROM hamlet_kv WHERE tenant_id = 'beta'")).toEqual([{ value: '"b"' }]);
   });
 
   it("the scoped stores work through RLS as the application role", async () => {

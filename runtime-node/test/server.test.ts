@@ -2,11 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { HamletConfig } from "../src/config.js";
 import type { Database } from "../src/db/database.js";
 import type { JsonValue } from "../src/json.js";
-import {
-  createHamletServer,
-  startServer,
-  type HamletServer,
-} from "../src/server.js";
+import { createHamletServer, startServer, type HamletServer } from "../src/server.js";
 import { testDialects, useFreshDatabases } from "./support/databases.js";
 import { cookiePair, send } from "./support/http.js";
 
@@ -33,12 +29,7 @@ function registerRoutes(app: HamletServer): void {
     handler: async (request, reply) => {
       const data = { user: request.body.user };
       request.session = request.session
-        ? await app.hamlet.sessions.rotate(
-            request,
-            reply,
-            request.session,
-            data,
-          )
+        ? await app.hamlet.sessions.rotate(request, reply, request.session, data)
         : await app.hamlet.sessions.create(request, reply, data);
       return { tag: "Ok" };
     },
@@ -71,9 +62,7 @@ function registerRoutes(app: HamletServer): void {
     method: "PUT",
     url: "/kv/:key",
     handler: async (request) => {
-      await app.hamlet
-        .kv(request.tenant!)
-        .set(request.params.key, request.body);
+      await app.hamlet.kv(request.tenant!).set(request.params.key, request.body);
       return { tag: "Ok" };
     },
   });
@@ -81,8 +70,7 @@ function registerRoutes(app: HamletServer): void {
     method: "GET",
     url: "/kv/:key",
     handler: async (request) => ({
-      value:
-        (await app.hamlet.kv(request.tenant!).get(request.params.key)) ?? null,
+      value: (await app.hamlet.kv(request.tenant!).get(request.params.key)) ?? null,
     }),
   });
 }
@@ -148,9 +136,7 @@ describe.each(testDialects)("HTTP host on %s", (dialect) => {
       body: JSON.stringify({ user: "ann" }),
     });
     const [cookie] = res.headers.getSetCookie();
-    expect(cookie).toMatch(
-      /^hamlet_session=[\w-]{43}\.[\w-]{43}; Max-Age=600; Path=\/; HttpOnly; SameSite=Lax$/,
-    );
+    expect(cookie).toMatch(/^hamlet_session=[\w-]{43}\.[\w-]{43}; Max-Age=600; Path=\/; HttpOnly; SameSite=Lax$/);
     const me = await fetch(`${url}/me`, {
       headers: { cookie: cookie!.split(";")[0]! },
     });
@@ -270,8 +256,7 @@ describe.each(testDialects)("HTTP host on %s", (dialect) => {
       headers: json,
       body: '"blue"',
     });
-    const read = async (host: string) =>
-      JSON.parse((await send(url, "/kv/color", { host })).body) as unknown;
+    const read = async (host: string) => JSON.parse((await send(url, "/kv/color", { host })).body) as unknown;
     expect(await read("alpha.test")).toEqual({ value: "red" });
     expect(await read("beta.test")).toEqual({ value: "blue" });
   });
@@ -288,9 +273,7 @@ describe.each(testDialects)("HTTP host on %s", (dialect) => {
     expect(JSON.parse((await send(url, "/me")).body)).toEqual({
       tag: "MissingTenant",
     });
-    expect(
-      (await send(url, "/me", { headers: { "x-tenant": "alpha" } })).status,
-    ).toBe(401);
+    expect((await send(url, "/me", { headers: { "x-tenant": "alpha" } })).status).toBe(401);
   });
 
   it("enforces the body limit and rejects malformed JSON with tagged errors", async () => {

@@ -28,14 +28,9 @@ function recordingReply(): SessionReply & { cookies: string[] } {
   };
 }
 
-function requestWith(
-  tenant: string | null,
-  setCookie?: string,
-  protocol = "http",
-): SessionRequest {
+function requestWith(tenant: string | null, setCookie?: string, protocol = "http"): SessionRequest {
   const headers: Record<string, string> = {};
-  if (setCookie !== undefined)
-    headers["cookie"] = setCookie.split(";")[0] as string;
+  if (setCookie !== undefined) headers["cookie"] = setCookie.split(";")[0] as string;
   return { headers, tenant, protocol };
 }
 
@@ -68,10 +63,7 @@ describe.each(testDialects)("sessions on %s", (dialect) => {
     expect(cookie).toMatch(
       /^hamlet_session=[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}; Max-Age=3600; Path=\/; HttpOnly; SameSite=Lax$/,
     );
-    const loaded = await sessions.load(
-      requestWith("alpha", cookie),
-      recordingReply(),
-    );
+    const loaded = await sessions.load(requestWith("alpha", cookie), recordingReply());
     expect(loaded).toEqual(session);
     expect(loaded?.data).toEqual({ user: "ann" });
   });
@@ -84,46 +76,23 @@ describe.each(testDialects)("sessions on %s", (dialect) => {
 
   it("rejects a tenant A cookie on tenant B, even with a row under the same id", async () => {
     const { session, cookie } = await login("alpha");
-    expect(
-      await sessions.load(requestWith("beta", cookie), recordingReply()),
-    ).toBeNull();
-    await sessionStoreFor(db, "beta").insert(
-      session.id,
-      { user: "mallory" },
-      clock.now() + 10_000,
-    );
-    expect(
-      await sessions.load(requestWith("beta", cookie), recordingReply()),
-    ).toBeNull();
-    expect(
-      await sessionStoreFor(db, "beta").get(session.id, clock.now()),
-    ).not.toBeNull();
-    expect(
-      await sessionStoreFor(db, "alpha").get(session.id, clock.now()),
-    ).toMatchObject({ data: { user: "ann" } });
+    expect(await sessions.load(requestWith("beta", cookie), recordingReply())).toBeNull();
+    await sessionStoreFor(db, "beta").insert(session.id, { user: "mallory" }, clock.now() + 10_000);
+    expect(await sessions.load(requestWith("beta", cookie), recordingReply())).toBeNull();
+    expect(await sessionStoreFor(db, "beta").get(session.id, clock.now())).not.toBeNull();
+    expect(await sessionStoreFor(db, "alpha").get(session.id, clock.now())).toMatchObject({ data: { user: "ann" } });
   });
 
   it("rejects tampered cookies and unknown ids", async () => {
     const { cookie } = await login("alpha");
     const [pair] = cookie.split(";") as [string];
-    const [id, sig] = pair.slice("hamlet_session=".length).split(".") as [
-      string,
-      string,
-    ];
+    const [id, sig] = pair.slice("hamlet_session=".length).split(".") as [string, string];
     const tampered = `hamlet_session=${newSessionId()}.${sig}`;
-    expect(
-      await sessions.load(requestWith("alpha", tampered), recordingReply()),
-    ).toBeNull();
+    expect(await sessions.load(requestWith("alpha", tampered), recordingReply())).toBeNull();
     const flipped = `hamlet_session=${id}.${sig.startsWith("A") ? "B" : "A"}${sig.slice(1)}`;
-    expect(
-      await sessions.load(requestWith("alpha", flipped), recordingReply()),
-    ).toBeNull();
-    expect(
-      await sessions.load(requestWith("alpha"), recordingReply()),
-    ).toBeNull();
-    expect(
-      await sessions.load(requestWith(null, cookie), recordingReply()),
-    ).toBeNull();
+    expect(await sessions.load(requestWith("alpha", flipped), recordingReply())).toBeNull();
+    expect(await sessions.load(requestWith("alpha"), recordingReply())).toBeNull();
+    expect(await sessions.load(requestWith(null, cookie), recordingReply())).toBeNull();
   });
 
   it("expires after the TTL and slides the expiry on use", async () => {
@@ -134,13 +103,9 @@ describe.each(testDialects)("sessions on %s", (dialect) => {
     expect(loaded?.expiresAt).toBe(clock.now() + 3600_000);
     expect(reply.cookies).toHaveLength(1);
     clock.advanceSeconds(3000);
-    expect(
-      await sessions.load(requestWith("alpha", cookie), recordingReply()),
-    ).not.toBeNull();
+    expect(await sessions.load(requestWith("alpha", cookie), recordingReply())).not.toBeNull();
     clock.advanceSeconds(3600);
-    expect(
-      await sessions.load(requestWith("alpha", cookie), recordingReply()),
-    ).toBeNull();
+    expect(await sessions.load(requestWith("alpha", cookie), recordingReply())).toBeNull();
   });
 
   it("does not rewrite the expiry on every request", async () => {
@@ -154,39 +119,22 @@ describe.each(testDialects)("sessions on %s", (dialect) => {
   it("rotate issues a new id, keeps data and invalidates the old cookie", async () => {
     const { session, cookie } = await login("alpha");
     const reply = recordingReply();
-    const rotated = await sessions.rotate(
-      requestWith("alpha", cookie),
-      reply,
-      session,
-      { user: "ann", admin: true },
-    );
+    const rotated = await sessions.rotate(requestWith("alpha", cookie), reply, session, { user: "ann", admin: true });
     expect(rotated.id).not.toBe(session.id);
-    expect(
-      await sessions.load(requestWith("alpha", cookie), recordingReply()),
-    ).toBeNull();
-    const loaded = await sessions.load(
-      requestWith("alpha", reply.cookies[0]),
-      recordingReply(),
-    );
+    expect(await sessions.load(requestWith("alpha", cookie), recordingReply())).toBeNull();
+    const loaded = await sessions.load(requestWith("alpha", reply.cookies[0]), recordingReply());
     expect(loaded?.data).toEqual({ user: "ann", admin: true });
   });
 
   it("save replaces data; destroy deletes and clears the cookie", async () => {
     const { session, cookie } = await login("alpha");
     await sessions.save(session, { user: "bob" });
-    expect(
-      (await sessions.load(requestWith("alpha", cookie), recordingReply()))
-        ?.data,
-    ).toEqual({ user: "bob" });
+    expect((await sessions.load(requestWith("alpha", cookie), recordingReply()))?.data).toEqual({ user: "bob" });
     const reply = recordingReply();
     await sessions.destroy(requestWith("alpha", cookie), reply);
     expect(reply.cookies[0]).toMatch(/^hamlet_session=; Max-Age=0;/);
-    expect(
-      await sessions.load(requestWith("alpha", cookie), recordingReply()),
-    ).toBeNull();
-    await expect(sessions.save(session, {})).rejects.toThrow(
-      /no longer exists/,
-    );
+    expect(await sessions.load(requestWith("alpha", cookie), recordingReply())).toBeNull();
+    await expect(sessions.save(session, {})).rejects.toThrow(/no longer exists/);
   });
 
   it("accepts cookies signed with an older secret after secret rotation", async () => {
@@ -196,17 +144,13 @@ describe.each(testDialects)("sessions on %s", (dialect) => {
       secrets: [NEW_SECRET, OLD_SECRET],
       clock: clock.now,
     });
-    expect(
-      await rotatedKeys.load(requestWith("alpha", cookie), recordingReply()),
-    ).not.toBeNull();
+    expect(await rotatedKeys.load(requestWith("alpha", cookie), recordingReply())).not.toBeNull();
     const retired = createSessionManager({
       db,
       secrets: [NEW_SECRET],
       clock: clock.now,
     });
-    expect(
-      await retired.load(requestWith("alpha", cookie), recordingReply()),
-    ).toBeNull();
+    expect(await retired.load(requestWith("alpha", cookie), recordingReply())).toBeNull();
   });
 
   it("purgeExpired is per tenant", async () => {
@@ -214,9 +158,7 @@ describe.each(testDialects)("sessions on %s", (dialect) => {
     await login("beta");
     clock.advanceSeconds(3601);
     expect(await sessions.purgeExpired("alpha")).toBe(1);
-    const left = await db.query<{ tenant_id: string }>(
-      "SELECT tenant_id FROM hamlet_sessions",
-    );
+    const left = await db.query<{ tenant_id: string }>("SELECT tenant_id FROM hamlet_sessions");
     expect(left).toEqual([{ tenant_id: "beta" }]);
   });
 });

@@ -1,10 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  normalizeHost,
-  resolveTenant,
-  unresolvedTenantStatus,
-  type TenantConfig,
-} from "../src/tenant.js";
+import { normalizeHost, resolveTenant, unresolvedTenantStatus, type TenantConfig } from "../src/tenant.js";
 
 const req = (headers: Record<string, string>) => ({ headers });
 
@@ -16,9 +11,7 @@ describe("resolveTenant", () => {
 
   it("maps the Host header, ignoring port and case", () => {
     expect(resolveTenant(req({ host: "a.example.com" }), hosts)).toBe("alpha");
-    expect(resolveTenant(req({ host: "A.EXAMPLE.COM:8443" }), hosts)).toBe(
-      "alpha",
-    );
+    expect(resolveTenant(req({ host: "A.EXAMPLE.COM:8443" }), hosts)).toBe("alpha");
     expect(resolveTenant(req({ host: "b.example.com." }), hosts)).toBe("beta");
   });
 
@@ -29,9 +22,7 @@ describe("resolveTenant", () => {
   });
 
   it("uses an explicitly configured default", () => {
-    expect(
-      resolveTenant(req({ host: "other" }), { ...hosts, default: "fallback" }),
-    ).toBe("fallback");
+    expect(resolveTenant(req({ host: "other" }), { ...hosts, default: "fallback" })).toBe("fallback");
   });
 
   it("reads a header in header mode, validating it", () => {
@@ -51,9 +42,7 @@ describe("resolveTenant", () => {
 
   it("single mode always yields the configured tenant", () => {
     expect(resolveTenant(req({}), { mode: "single" })).toBe("default");
-    expect(
-      resolveTenant(req({ host: "x" }), { mode: "single", tenant: "solo" }),
-    ).toBe("solo");
+    expect(resolveTenant(req({ host: "x" }), { mode: "single", tenant: "solo" })).toBe("solo");
   });
 
   it("normalizes IPv6 hosts", () => {

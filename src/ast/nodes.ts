@@ -190,13 +190,7 @@ export interface IndexClause {
 // Sections of declaration bodies
 
 export type Section =
-  | TypeSection
-  | VariantsSection
-  | FieldsSection
-  | PropertiesSection
-  | NamedRecordSection
-  | TriggerSection
-  | StepSection;
+  TypeSection | VariantsSection | FieldsSection | PropertiesSection | NamedRecordSection | TriggerSection | StepSection;
 
 /** `request T`, `response T` */
 export interface TypeSection {

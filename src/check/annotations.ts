@@ -21,14 +21,39 @@ interface AnnotationSpec {
 }
 
 const ALL_DECLARATIONS: readonly ast.DeclarationKind[] = [
-  "Alias", "Record", "Enum", "Endpoint", "Service", "Upload", "Sse", "WebSocket", "Worker", "Event", "Workflow", "Model",
+  "Alias",
+  "Record",
+  "Enum",
+  "Endpoint",
+  "Service",
+  "Upload",
+  "Sse",
+  "WebSocket",
+  "Worker",
+  "Event",
+  "Workflow",
+  "Model",
 ];
 const VALUE_TARGETS: readonly Target[] = ["field", "column", "alias"];
 
 /** Every annotation of the language. */
 export const annotationSpecs: Readonly<Record<string, AnnotationSpec>> = {
-  length: { targets: VALUE_TARGETS, appliesTo: "string", args: [{ name: "min", kind: "integer", optional: true }, { name: "max", kind: "integer", optional: true }] },
-  range: { targets: VALUE_TARGETS, appliesTo: "number", args: [{ name: "min", kind: "number", optional: true }, { name: "max", kind: "number", optional: true }] },
+  length: {
+    targets: VALUE_TARGETS,
+    appliesTo: "string",
+    args: [
+      { name: "min", kind: "integer", optional: true },
+      { name: "max", kind: "integer", optional: true },
+    ],
+  },
+  range: {
+    targets: VALUE_TARGETS,
+    appliesTo: "number",
+    args: [
+      { name: "min", kind: "number", optional: true },
+      { name: "max", kind: "number", optional: true },
+    ],
+  },
   min: { targets: VALUE_TARGETS, appliesTo: "number", args: [{ name: "value", kind: "number" }] },
   max: { targets: VALUE_TARGETS, appliesTo: "number", args: [{ name: "value", kind: "number" }] },
   pattern: { targets: VALUE_TARGETS, appliesTo: "string", args: [{ name: "regex", kind: "string" }] },
@@ -42,9 +67,18 @@ export const annotationSpecs: Readonly<Record<string, AnnotationSpec>> = {
   references: { targets: ["column"], args: [{ name: "model", kind: "name" }] },
   renamed_from: { targets: ["column", "Model"], args: [{ name: "name", kind: "string" }] },
   status: { targets: ["error variant"], args: [{ name: "code", kind: "integer" }] },
-  deprecated: { targets: ["field", "column", "variant", "error variant", ...ALL_DECLARATIONS], args: [{ name: "reason", kind: "string", optional: true }] },
+  deprecated: {
+    targets: ["field", "column", "variant", "error variant", ...ALL_DECLARATIONS],
+    args: [{ name: "reason", kind: "string", optional: true }],
+  },
   auth: { targets: ["Endpoint", "Upload", "WebSocket", "Sse"], args: [{ name: "scheme", kind: "name" }] },
-  retry: { targets: ["Event", "Service"], args: [{ name: "attempts", kind: "integer" }, { name: "backoff", kind: "call" }] },
+  retry: {
+    targets: ["Event", "Service"],
+    args: [
+      { name: "attempts", kind: "integer" },
+      { name: "backoff", kind: "call" },
+    ],
+  },
   emits: { targets: ["Endpoint", "Upload"], args: [{ name: "event", kind: "name" }] },
   schedule: { targets: ["Event"], args: [{ name: "every", kind: "duration" }] },
   table: { targets: ["Model"], args: [{ name: "name", kind: "string" }] },
@@ -80,14 +114,29 @@ const appliesText: Record<Applies, string> = {
  * Checks the annotations of one target and returns those that are valid there, each once.
  * `spansOk` tells whether the annotation applies to the value's type.
  */
-function validAnnotations(ctx: CheckContext, annotations: readonly ast.Annotation[], target: Target, type?: TypeExpr): Map<string, ast.Annotation> {
+function validAnnotations(
+  ctx: CheckContext,
+  annotations: readonly ast.Annotation[],
+  target: Target,
+  type?: TypeExpr,
+): Map<string, ast.Annotation> {
   const result = new Map<string, ast.Annotation>();
   for (const annotation of annotations) {
     const name = annotation.name.name;
     if (name === "") continue;
     const spec = annotationSpecs[name];
     if (!spec) {
-      ctx.report(diagnostic("HAM0301", annotation.name.span, withSuggestion({ name }, `@${name}`, Object.keys(annotationSpecs).map((k) => `@${k}`))));
+      ctx.report(
+        diagnostic(
+          "HAM0301",
+          annotation.name.span,
+          withSuggestion(
+            { name },
+            `@${name}`,
+            Object.keys(annotationSpecs).map((k) => `@${k}`),
+          ),
+        ),
+      );
       continue;
     }
     if (!spec.targets.includes(target)) {
@@ -101,7 +150,13 @@ function validAnnotations(ctx: CheckContext, annotations: readonly ast.Annotatio
       continue;
     }
     if (spec.appliesTo && type && !applies(ctx, spec.appliesTo, type)) {
-      ctx.report(diagnostic("HAM0303", annotation.name.span, { name, type: typeToString(type), allowed: appliesText[spec.appliesTo] }));
+      ctx.report(
+        diagnostic("HAM0303", annotation.name.span, {
+          name,
+          type: typeToString(type),
+          allowed: appliesText[spec.appliesTo],
+        }),
+      );
       continue;
     }
     result.set(name, annotation);
@@ -117,13 +172,27 @@ function applies(ctx: CheckContext, kind: Applies, type: TypeExpr): boolean {
 }
 
 function args(ctx: CheckContext, annotation: ast.Annotation): Map<string, ast.Value> | undefined {
-  return readArguments(ctx, `@${annotation.name.name}`, annotation.args, annotationSpecs[annotation.name.name]!.args, annotation.span);
+  return readArguments(
+    ctx,
+    `@${annotation.name.name}`,
+    annotation.args,
+    annotationSpecs[annotation.name.name]!.args,
+    annotation.span,
+  );
 }
 
 /** Checks a pair of bounds, reporting HAM0305 when reversed. */
-function bounds(ctx: CheckContext, annotation: ast.Annotation, min: number | undefined, max: number | undefined, nonNegative: boolean): boolean {
+function bounds(
+  ctx: CheckContext,
+  annotation: ast.Annotation,
+  min: number | undefined,
+  max: number | undefined,
+  nonNegative: boolean,
+): boolean {
   if (nonNegative && ((min ?? 0) < 0 || (max ?? 0) < 0)) {
-    ctx.report(diagnostic("HAM0304", annotation.span, { name: `@${annotation.name.name}`, detail: "bounds cannot be negative" }));
+    ctx.report(
+      diagnostic("HAM0304", annotation.span, { name: `@${annotation.name.name}`, detail: "bounds cannot be negative" }),
+    );
     return false;
   }
   if (min !== undefined && max !== undefined && min > max) {
@@ -131,7 +200,12 @@ function bounds(ctx: CheckContext, annotation: ast.Annotation, min: number | und
     return false;
   }
   if (min === undefined && max === undefined) {
-    ctx.report(diagnostic("HAM0304", annotation.span, { name: `@${annotation.name.name}`, detail: "give at least one of `min` and `max`" }));
+    ctx.report(
+      diagnostic("HAM0304", annotation.span, {
+        name: `@${annotation.name.name}`,
+        detail: "give at least one of `min` and `max`",
+      }),
+    );
     return false;
   }
   return true;
@@ -149,14 +223,23 @@ export interface FieldFacts {
 }
 
 /** Checks the trailing annotations of a field, column or alias of type `type`. */
-export function fieldAnnotations(ctx: CheckContext, annotations: readonly ast.Annotation[], type: TypeExpr, target: FieldTarget): FieldFacts {
+export function fieldAnnotations(
+  ctx: CheckContext,
+  annotations: readonly ast.Annotation[],
+  type: TypeExpr,
+  target: FieldTarget,
+): FieldFacts {
   const valid = validAnnotations(ctx, annotations, target, type);
   const c: { -readonly [K in keyof Constraints]: Constraints[K] } = {};
-  const isInt = underlying(ctx, required(type)).kind === "primitive" && (underlying(ctx, required(type)) as { name: string }).name === "Int";
+  const isInt =
+    underlying(ctx, required(type)).kind === "primitive" &&
+    (underlying(ctx, required(type)) as { name: string }).name === "Int";
   const numberArg = (a: ast.Annotation, v: ast.Value | undefined): number | undefined => {
     const n = numberOf(v);
     if (n !== undefined && isInt && !Number.isInteger(n)) {
-      ctx.report(diagnostic("HAM0304", v!.span, { name: `@${a.name.name}`, detail: "bounds of an Int must be integers" }));
+      ctx.report(
+        diagnostic("HAM0304", v!.span, { name: `@${a.name.name}`, detail: "bounds of an Int must be integers" }),
+      );
       return undefined;
     }
     return n;
@@ -172,13 +255,15 @@ export function fieldAnnotations(ctx: CheckContext, annotations: readonly ast.An
       case "length": {
         const min = numberOf(a.get("min"));
         const max = numberOf(a.get("max"));
-        if (bounds(ctx, annotation, min, max, true)) Object.assign(c, min !== undefined ? { minLength: min } : {}, max !== undefined ? { maxLength: max } : {});
+        if (bounds(ctx, annotation, min, max, true))
+          Object.assign(c, min !== undefined ? { minLength: min } : {}, max !== undefined ? { maxLength: max } : {});
         break;
       }
       case "range": {
         const min = numberArg(annotation, a.get("min"));
         const max = numberArg(annotation, a.get("max"));
-        if (bounds(ctx, annotation, min, max, false)) Object.assign(c, min !== undefined ? { min } : {}, max !== undefined ? { max } : {});
+        if (bounds(ctx, annotation, min, max, false))
+          Object.assign(c, min !== undefined ? { min } : {}, max !== undefined ? { max } : {});
         break;
       }
       case "min":
@@ -190,7 +275,10 @@ export function fieldAnnotations(ctx: CheckContext, annotations: readonly ast.An
       case "minItems":
       case "maxItems": {
         const n = numberOf(a.get("count"))!;
-        if (n < 0) ctx.report(diagnostic("HAM0304", annotation.span, { name: `@${name}`, detail: "the count cannot be negative" }));
+        if (n < 0)
+          ctx.report(
+            diagnostic("HAM0304", annotation.span, { name: `@${name}`, detail: "the count cannot be negative" }),
+          );
         else c[name] = n;
         break;
       }
@@ -200,14 +288,21 @@ export function fieldAnnotations(ctx: CheckContext, annotations: readonly ast.An
           new RegExp(regex);
           c.pattern = regex;
         } catch (error) {
-          ctx.report(diagnostic("HAM0306", a.get("regex")!.span, { detail: (error as Error).message.replace(/^Invalid regular expression: /, "") }));
+          ctx.report(
+            diagnostic("HAM0306", a.get("regex")!.span, {
+              detail: (error as Error).message.replace(/^Invalid regular expression: /, ""),
+            }),
+          );
         }
         break;
       }
       case "format": {
         const format = (a.get("format") as ast.NameValue).name;
         if (format === "email" || format === "url") c.format = format;
-        else ctx.report(diagnostic("HAM0311", a.get("format")!.span, withSuggestion({ name: format }, format, ["email", "url"])));
+        else
+          ctx.report(
+            diagnostic("HAM0311", a.get("format")!.span, withSuggestion({ name: format }, format, ["email", "url"])),
+          );
         break;
       }
       case "deprecated":
@@ -215,7 +310,8 @@ export function fieldAnnotations(ctx: CheckContext, annotations: readonly ast.An
         break;
       case "default": {
         const value = a.get("value")!;
-        if (value.kind === "Name" && (value.name === "uuid" || value.name === "now")) columnDefault = { kind: value.name };
+        if (value.kind === "Name" && (value.name === "uuid" || value.name === "now"))
+          columnDefault = { kind: value.name };
         else columnDefault = { kind: "value", value };
         break;
       }
@@ -228,10 +324,22 @@ export function fieldAnnotations(ctx: CheckContext, annotations: readonly ast.An
     }
   }
   if (c.minItems !== undefined && c.maxItems !== undefined && c.minItems > c.maxItems) {
-    ctx.report(diagnostic("HAM0305", valid.get("maxItems")!.span, { name: "minItems/@maxItems", min: c.minItems, max: c.maxItems }));
+    ctx.report(
+      diagnostic("HAM0305", valid.get("maxItems")!.span, {
+        name: "minItems/@maxItems",
+        min: c.minItems,
+        max: c.maxItems,
+      }),
+    );
   }
   if (c.min !== undefined && c.max !== undefined && c.min > c.max) {
-    ctx.report(diagnostic("HAM0305", valid.get("max")?.span ?? valid.get("min")!.span, { name: "min/@max", min: c.min, max: c.max }));
+    ctx.report(
+      diagnostic("HAM0305", valid.get("max")?.span ?? valid.get("min")!.span, {
+        name: "min/@max",
+        min: c.min,
+        max: c.max,
+      }),
+    );
   }
   return {
     constraints: c,
@@ -282,7 +390,10 @@ export function declarationAnnotations(ctx: CheckContext, declaration: ast.Decla
       case "auth": {
         const scheme = a.get("scheme") as ast.NameValue;
         if (scheme.name === "session") auth = "session";
-        else ctx.report(diagnostic("HAM0311", scheme.span, withSuggestion({ name: scheme.name }, scheme.name, ["session"])));
+        else
+          ctx.report(
+            diagnostic("HAM0311", scheme.span, withSuggestion({ name: scheme.name }, scheme.name, ["session"])),
+          );
         break;
       }
       case "retry":
@@ -305,21 +416,42 @@ export function declarationAnnotations(ctx: CheckContext, declaration: ast.Decla
   return { auth, retry, emits, schedule, table, global: valid.has("global"), deprecated, renamedFrom };
 }
 
-function retryPolicy(ctx: CheckContext, annotation: ast.Annotation, a: Map<string, ast.Value>): RetryPolicy | undefined {
+function retryPolicy(
+  ctx: CheckContext,
+  annotation: ast.Annotation,
+  a: Map<string, ast.Value>,
+): RetryPolicy | undefined {
   const attempts = numberOf(a.get("attempts"))!;
   if (attempts < 1) {
-    ctx.report(diagnostic("HAM0304", a.get("attempts")!.span, { name: "@retry", detail: "`attempts` must be at least 1" }));
+    ctx.report(
+      diagnostic("HAM0304", a.get("attempts")!.span, { name: "@retry", detail: "`attempts` must be at least 1" }),
+    );
     return undefined;
   }
   const backoff = a.get("backoff") as ast.CallValue;
   const kind = backoff.callee.name;
   if (kind === "exponential") {
-    const b = readArguments(ctx, "exponential", backoff.args, [{ name: "initial", kind: "duration" }, { name: "max", kind: "duration" }], backoff.span);
+    const b = readArguments(
+      ctx,
+      "exponential",
+      backoff.args,
+      [
+        { name: "initial", kind: "duration" },
+        { name: "max", kind: "duration" },
+      ],
+      backoff.span,
+    );
     if (!b) return undefined;
     const initialMs = (b.get("initial") as ast.DurationValue).milliseconds;
     const maxMs = (b.get("max") as ast.DurationValue).milliseconds;
     if (initialMs > maxMs) {
-      ctx.report(diagnostic("HAM0305", backoff.span, { name: "retry", min: (b.get("initial") as ast.DurationValue).raw, max: (b.get("max") as ast.DurationValue).raw }));
+      ctx.report(
+        diagnostic("HAM0305", backoff.span, {
+          name: "retry",
+          min: (b.get("initial") as ast.DurationValue).raw,
+          max: (b.get("max") as ast.DurationValue).raw,
+        }),
+      );
       return undefined;
     }
     return { attempts, backoff: { kind: "exponential", initialMs, maxMs } };
@@ -329,13 +461,19 @@ function retryPolicy(ctx: CheckContext, annotation: ast.Annotation, a: Map<strin
     if (!b) return undefined;
     return { attempts, backoff: { kind: "fixed", delayMs: (b.get("delay") as ast.DurationValue).milliseconds } };
   }
-  ctx.report(diagnostic("HAM0311", backoff.callee.span, withSuggestion({ name: kind }, kind, ["exponential", "fixed"])));
+  ctx.report(
+    diagnostic("HAM0311", backoff.callee.span, withSuggestion({ name: kind }, kind, ["exponential", "fixed"])),
+  );
   void annotation;
   return undefined;
 }
 
 /** Checks the annotations of a variant; `status` only in `errors`. */
-export function variantAnnotations(ctx: CheckContext, variant: ast.Variant, inErrors: boolean): { status: number | undefined; deprecated: string | undefined } {
+export function variantAnnotations(
+  ctx: CheckContext,
+  variant: ast.Variant,
+  inErrors: boolean,
+): { status: number | undefined; deprecated: string | undefined } {
   const valid = validAnnotations(ctx, variant.annotations, inErrors ? "error variant" : "variant");
   let status: number | undefined;
   let deprecated: string | undefined;
@@ -344,7 +482,8 @@ export function variantAnnotations(ctx: CheckContext, variant: ast.Variant, inEr
     if (!a) continue;
     if (name === "status") {
       const code = numberOf(a.get("code"))!;
-      if (code < 400 || code > 599) ctx.report(diagnostic("HAM0414", annotation.span, { name: variant.name.name, status: code }));
+      if (code < 400 || code > 599)
+        ctx.report(diagnostic("HAM0414", annotation.span, { name: variant.name.name, status: code }));
       else status = code;
     }
     if (name === "deprecated") deprecated = (a.get("reason") as ast.StringValue | undefined)?.value ?? "";

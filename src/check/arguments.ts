@@ -62,7 +62,8 @@ export function readArguments(
     let spec: ArgSpec | undefined;
     if (arg.name) {
       spec = specs.find((s) => s.name === arg.name!.name);
-      if (!spec) return fail(`no argument is called \`${arg.name.name}\`; expected ${describeSignature(specs)}`, arg.span);
+      if (!spec)
+        return fail(`no argument is called \`${arg.name.name}\`; expected ${describeSignature(specs)}`, arg.span);
     } else {
       if (result.size > position) return fail("positional arguments must come before named ones", arg.span);
       spec = specs[position++];
@@ -73,7 +74,8 @@ export function readArguments(
     result.set(spec.name, arg.value);
   }
   const missing = specs.filter((s) => !s.optional && !result.has(s.name));
-  if (missing.length > 0) return fail(`expected ${describeSignature(specs)}; missing ${missing.map((m) => `\`${m.name}\``).join(", ")}`);
+  if (missing.length > 0)
+    return fail(`expected ${describeSignature(specs)}; missing ${missing.map((m) => `\`${m.name}\``).join(", ")}`);
   return result;
 }
 

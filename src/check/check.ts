@@ -45,20 +45,30 @@ const lowerings: Record<ast.DeclarationKind, { phase: number; lower: Lowering }>
 
 const TYPE_KINDS = new Set<ast.DeclarationKind>(["Alias", "Record", "Enum", "Event", "WebSocket"]);
 
-
 /** Checks documents (an entry file and everything it imports) into a schema. */
-export function checkDocuments(documents: readonly ast.Document[], features: Features, primaryFile?: string): CheckResult {
+export function checkDocuments(
+  documents: readonly ast.Document[],
+  features: Features,
+  primaryFile?: string,
+): CheckResult {
   const ctx = createContext(features);
   const packageName = checkPackage(ctx, documents, primaryFile);
-  const declarations = documents.flatMap((doc) => detachAliasConstraints(ctx, doc.declarations)).filter((d) => d.name.name !== "");
+  const declarations = documents
+    .flatMap((doc) => detachAliasConstraints(ctx, doc.declarations))
+    .filter((d) => d.name.name !== "");
   registerSymbols(ctx, declarations);
 
-  const aliases = declarations.filter((d): d is ast.AliasDeclaration => d.kind === "Alias" && ctx.symbols.get(d.name.name)?.declaration === d);
+  const aliases = declarations.filter(
+    (d): d is ast.AliasDeclaration => d.kind === "Alias" && ctx.symbols.get(d.name.name)?.declaration === d,
+  );
   for (const alias of aliases) {
     ctx.currentDeclaration = declarations.indexOf(alias);
     lowerAliasTarget(ctx, alias);
   }
-  const cyclic = checkAliasCycles(ctx, aliases.map((a) => ({ name: a.name.name, span: a.name.span })));
+  const cyclic = checkAliasCycles(
+    ctx,
+    aliases.map((a) => ({ name: a.name.name, span: a.name.span })),
+  );
   for (const name of cyclic) ctx.aliasTargets.set(name, { kind: "primitive", name: "Json" });
 
   const out = createOutput();

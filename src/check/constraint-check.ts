@@ -8,7 +8,8 @@ export function violations(value: JsonValue, c: Constraints): string[] {
     const length = [...value].length;
     if (c.minLength !== undefined && length < c.minLength) found.push(`expected at least ${c.minLength} characters`);
     if (c.maxLength !== undefined && length > c.maxLength) found.push(`expected at most ${c.maxLength} characters`);
-    if (c.pattern !== undefined && !new RegExp(c.pattern).test(value)) found.push(`expected to match pattern ${c.pattern}`);
+    if (c.pattern !== undefined && !new RegExp(c.pattern).test(value))
+      found.push(`expected to match pattern ${c.pattern}`);
   }
   if (typeof value === "number") {
     if (c.min !== undefined && value < c.min) found.push(`expected at least ${c.min}`);

@@ -8,7 +8,12 @@ import { violations } from "./constraint-check.js";
 import { isValidLiteral } from "./literals.js";
 
 /** Returns the wire value of the default, or `undefined` after reporting why it does not fit. */
-export function checkDefault(ctx: CheckContext, value: ast.Value, type: TypeExpr, constraints: Constraints): JsonValue | undefined {
+export function checkDefault(
+  ctx: CheckContext,
+  value: ast.Value,
+  type: TypeExpr,
+  constraints: Constraints,
+): JsonValue | undefined {
   const problems: string[] = [];
   const json = toJson(ctx, value, type, problems);
   if (problems.length > 0) {
@@ -65,7 +70,17 @@ function toJson(ctx: CheckContext, value: ast.Value, type: TypeExpr, problems: s
       if (value.kind !== "Name") return fail(`expected one of ${def.variants.map((v) => `\`${v.name}\``).join(", ")}`);
       const variant = def.variants.find((v) => v.name === value.name);
       if (!variant) {
-        ctx.report(diagnostic("HAM0311", value.span, withSuggestion({ name: value.name }, value.name, def.variants.map((v) => v.name))));
+        ctx.report(
+          diagnostic(
+            "HAM0311",
+            value.span,
+            withSuggestion(
+              { name: value.name },
+              value.name,
+              def.variants.map((v) => v.name),
+            ),
+          ),
+        );
         return undefined;
       }
       if (variant.hasPayload) return fail(`the variant \`${variant.name}\` carries fields and has no literal form`);

@@ -14,14 +14,26 @@ export function lowerEvent(ctx: CheckContext, d: ast.EventDeclaration, out: Outp
   lowerRecord(ctx, d);
   const all = declarationAnnotationsQuiet(ctx, d);
   const schedule = d.annotations.find((a) => a.name.name === "schedule");
-  if (schedule && !ctx.features.eventStore) ctx.report(diagnostic("HAM0502", schedule.span, { what: "A persistent schedule (`@schedule`)" }));
+  if (schedule && !ctx.features.eventStore)
+    ctx.report(diagnostic("HAM0502", schedule.span, { what: "A persistent schedule (`@schedule`)" }));
   const retry = d.annotations.find((a) => a.name.name === "retry");
-  if (retry && !ctx.features.eventStore) ctx.report(diagnostic("HAM0503", retry.span, { what: `delayed delivery of \`${d.name.name}\`` }));
-  out.events.push({ name: d.name.name, retry: all.retry, durable: ctx.features.eventStore, docs: docLines(d.docs), ...deprecation(all.deprecated), span: d.span });
+  if (retry && !ctx.features.eventStore)
+    ctx.report(diagnostic("HAM0503", retry.span, { what: `delayed delivery of \`${d.name.name}\`` }));
+  out.events.push({
+    name: d.name.name,
+    retry: all.retry,
+    durable: ctx.features.eventStore,
+    docs: docLines(d.docs),
+    ...deprecation(all.deprecated),
+    span: d.span,
+  });
 }
 
 /** The record lowering already reported annotation problems; read the facts without reporting twice. */
-function declarationAnnotationsQuiet(ctx: CheckContext, d: ast.EventDeclaration): ReturnType<typeof declarationAnnotations> {
+function declarationAnnotationsQuiet(
+  ctx: CheckContext,
+  d: ast.EventDeclaration,
+): ReturnType<typeof declarationAnnotations> {
   const quiet: CheckContext = { ...ctx, report: () => undefined };
   return declarationAnnotations(quiet, d);
 }
@@ -53,9 +65,18 @@ export function lowerWorkflow(ctx: CheckContext, d: ast.WorkflowDeclaration, out
     }
     seen.add(s.name.name);
     const partName = `${name}${pascalCase(s.name.name)}Output`;
-    const output = s.output ? lowerType(ctx, s.output, { name: partName, origin: { kind: "part", owner: name, role: `step ${s.name.name}` } }) : undefined;
+    const output = s.output
+      ? lowerType(ctx, s.output, { name: partName, origin: { kind: "part", owner: name, role: `step ${s.name.name}` } })
+      : undefined;
     steps.push({ name: s.name.name, output, docs: docLines(s.docs) });
   }
   if (steps.length === 0) ctx.report(diagnostic("HAM0506", d.name.span, { name }));
-  out.workflows.push({ name, trigger: trigger?.name ?? "", steps, docs: docLines(d.docs), ...deprecation(facts.deprecated), span: d.span });
+  out.workflows.push({
+    name,
+    trigger: trigger?.name ?? "",
+    steps,
+    docs: docLines(d.docs),
+    ...deprecation(facts.deprecated),
+    span: d.span,
+  });
 }

@@ -11,7 +11,11 @@ import { lowerType } from "./lower-type.js";
 const FORBIDDEN_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 /** Reports duplicate names in a list of named nodes; returns the nodes with unique, non-empty names. */
-export function uniqueByName<T extends { readonly name: ast.Identifier }>(ctx: CheckContext, nodes: readonly T[], what: string): T[] {
+export function uniqueByName<T extends { readonly name: ast.Identifier }>(
+  ctx: CheckContext,
+  nodes: readonly T[],
+  what: string,
+): T[] {
   const seen = new Set<string>();
   const result: T[] = [];
   for (const node of nodes) {
@@ -28,7 +32,12 @@ export function uniqueByName<T extends { readonly name: ast.Identifier }>(ctx: C
 }
 
 /** Lowers the fields of a record named `owner`; inline records become `<owner><Field>`. */
-export function lowerRecordFields(ctx: CheckContext, fields: readonly ast.Field[], owner: string, target: FieldTarget): FieldDef[] {
+export function lowerRecordFields(
+  ctx: CheckContext,
+  fields: readonly ast.Field[],
+  owner: string,
+  target: FieldTarget,
+): FieldDef[] {
   return uniqueByName(ctx, fields, "field").map((field) => lowerField(ctx, field, owner, target));
 }
 
@@ -37,7 +46,12 @@ export function lowerField(ctx: CheckContext, field: ast.Field, owner: string, t
 }
 
 /** Lowers a field and also returns what its annotations say (for model columns). */
-export function lowerFieldWithFacts(ctx: CheckContext, field: ast.Field, owner: string, target: FieldTarget): { def: FieldDef; facts: FieldFacts } {
+export function lowerFieldWithFacts(
+  ctx: CheckContext,
+  field: ast.Field,
+  owner: string,
+  target: FieldTarget,
+): { def: FieldDef; facts: FieldFacts } {
   const name = field.name.name;
   if (FORBIDDEN_KEYS.has(name)) ctx.report(diagnostic("HAM0213", field.name.span, { name }));
   const partName = `${owner}${pascalCase(name)}`;

@@ -20,7 +20,9 @@ function method(ctx: CheckContext, id: ast.Identifier, allowed: readonly HttpMet
   if (name !== "") {
     const upper = name.toUpperCase();
     const text = `${allowed.slice(0, -1).join(", ")} or ${allowed[allowed.length - 1]}`;
-    const suggestion = (allowed as readonly string[]).includes(upper) ? { method: name, allowed: text, suggestion: upper } : withSuggestion({ method: name, allowed: text }, name, allowed);
+    const suggestion = (allowed as readonly string[]).includes(upper)
+      ? { method: name, allowed: text, suggestion: upper }
+      : withSuggestion({ method: name, allowed: text }, name, allowed);
     ctx.report(diagnostic("HAM0401", id.span, suggestion));
   }
   return allowed[0]!;
@@ -46,8 +48,16 @@ function requestRecord(ctx: CheckContext, owner: string, section: ast.TypeSectio
     ctx.report(diagnostic("HAM0416", section.type.span, { name: typeToString(type), role: "request" }));
   }
   claimPartName(ctx, name, owner, section?.span ?? span);
-  const fields = section?.type.kind === "InlineRecord" ? lowerRecordFields(ctx, section.type.fields, name, "field") : [];
-  defineType(ctx, { kind: "record", name, fields, origin: { kind: "part", owner, role: "request" }, docs: docLines(section?.docs ?? []), span: section?.span ?? span });
+  const fields =
+    section?.type.kind === "InlineRecord" ? lowerRecordFields(ctx, section.type.fields, name, "field") : [];
+  defineType(ctx, {
+    kind: "record",
+    name,
+    fields,
+    origin: { kind: "part", owner, role: "request" },
+    docs: docLines(section?.docs ?? []),
+    span: section?.span ?? span,
+  });
   return name;
 }
 
@@ -70,13 +80,19 @@ function errors(ctx: CheckContext, owner: string, section: ast.VariantsSection |
 }
 
 /** Checks that path parameters are textual, required request fields. */
-function pathParameters(ctx: CheckContext, template: ast.StringValue, fields: readonly FieldDef[], check: boolean): string[] {
+function pathParameters(
+  ctx: CheckContext,
+  template: ast.StringValue,
+  fields: readonly FieldDef[],
+  check: boolean,
+): string[] {
   const parsed = parsePathTemplate(template.value);
   if (parsed.error && check) ctx.report(diagnostic("HAM0404", template.span, { detail: parsed.error }));
   for (const param of parsed.params) {
     const field = fields.find((f) => f.name === param);
     if (!field) ctx.report(diagnostic("HAM0402", template.span, { name: param }));
-    else if (field.type.kind === "optional" || !isTextual(ctx, field.type)) ctx.report(diagnostic("HAM0403", field.span, { name: param, type: typeToString(field.type) }));
+    else if (field.type.kind === "optional" || !isTextual(ctx, field.type))
+      ctx.report(diagnostic("HAM0403", field.span, { name: param, type: typeToString(field.type) }));
   }
   return [...parsed.params];
 }
@@ -94,7 +110,8 @@ function emitted(ctx: CheckContext, facts: DeclarationFacts): string[] {
     if (!symbol) {
       const candidates = [...ctx.symbols.values()].filter((s) => s.kind === "Event").map((s) => s.name);
       ctx.report(diagnostic("HAM0201", e.span, withSuggestion({ name: e.name }, e.name, candidates)));
-    } else if (symbol.kind !== "Event") ctx.report(diagnostic("HAM0504", e.span, { name: e.name, kind: kindPhrase(symbol.kind) }));
+    } else if (symbol.kind !== "Event")
+      ctx.report(diagnostic("HAM0504", e.span, { name: e.name, kind: kindPhrase(symbol.kind) }));
     else events.push(e.name);
   }
   return events;
@@ -111,7 +128,8 @@ export function lowerEndpoint(ctx: CheckContext, d: ast.HttpDeclaration, out: Ou
   const bodyless = m === "GET" || m === "DELETE";
   if (bodyless) {
     for (const f of fields) {
-      if (!pathParams.includes(f.name) && !queryable(ctx, f.type)) ctx.report(diagnostic("HAM0406", f.span, { field: f.name, type: typeToString(f.type), method: m }));
+      if (!pathParams.includes(f.name) && !queryable(ctx, f.type))
+        ctx.report(diagnostic("HAM0406", f.span, { field: f.name, type: typeToString(f.type), method: m }));
     }
   }
   out.endpoints.push({
@@ -144,9 +162,11 @@ export function lowerService(ctx: CheckContext, d: ast.HttpDeclaration, out: Out
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) ctx.report(diagnostic("HAM0413", d.path.span, { url: d.path.value }));
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:"))
+    ctx.report(diagnostic("HAM0413", d.path.span, { url: d.path.value }));
   else pathParameters(ctx, { ...d.path, value: decodeURIComponent(url.pathname) }, requestFields(ctx, request), false);
-  if (facts.retry && !ctx.features.eventStore) ctx.report(diagnostic("HAM0507", d.annotations.find((a) => a.name.name === "retry")!.span));
+  if (facts.retry && !ctx.features.eventStore)
+    ctx.report(diagnostic("HAM0507", d.annotations.find((a) => a.name.name === "retry")!.span));
   out.services.push({
     name,
     method: m,
@@ -171,10 +191,19 @@ export function lowerUpload(ctx: CheckContext, d: ast.HttpDeclaration, out: Outp
   const fieldsName = `${name}Fields`;
   claimPartName(ctx, fieldsName, name, fieldsSection?.span ?? d.name.span);
   const fields = lowerRecordFields(ctx, fieldsSection?.fields ?? [], fieldsName, "field");
-  for (const f of fields) if (!isTextual(ctx, required(f.type))) ctx.report(diagnostic("HAM0412", f.span, { name: f.name }));
-  defineType(ctx, { kind: "record", name: fieldsName, fields, origin: { kind: "part", owner: name, role: "fields" }, docs: docLines(fieldsSection?.docs ?? []), span: fieldsSection?.span ?? d.span });
+  for (const f of fields)
+    if (!isTextual(ctx, required(f.type))) ctx.report(diagnostic("HAM0412", f.span, { name: f.name }));
+  defineType(ctx, {
+    kind: "record",
+    name: fieldsName,
+    fields,
+    origin: { kind: "part", owner: name, role: "fields" },
+    docs: docLines(fieldsSection?.docs ?? []),
+    span: fieldsSection?.span ?? d.span,
+  });
   const fileSection = firstSection(sections, "file", "PropertiesSection");
-  if (!fileSection) ctx.report(diagnostic("HAM0408", d.name.span, { section: "file", owner: `The upload \`${name}\`` }));
+  if (!fileSection)
+    ctx.report(diagnostic("HAM0408", d.name.span, { section: "file", owner: `The upload \`${name}\`` }));
   out.uploads.push({
     name,
     method: m,
@@ -210,12 +239,17 @@ function fileConstraints(ctx: CheckContext, properties: readonly ast.Property[])
     } else if (key === "types") {
       if (v.kind === "List" && v.items.every((i) => i.kind === "String" && /^[\w.+-]+\/[\w.+*-]+$/.test(i.value))) {
         result.types = v.items.map((i) => (i as ast.StringValue).value);
-      } else ctx.report(diagnostic("HAM0411", v.span, { name: key, expected: 'a list of media types such as ["image/png"]' }));
+      } else
+        ctx.report(
+          diagnostic("HAM0411", v.span, { name: key, expected: 'a list of media types such as ["image/png"]' }),
+        );
     } else if (key === "max_dimensions") {
       if (v.kind === "Dimension") result.maxDimensions = { width: v.width, height: v.height };
       else ctx.report(diagnostic("HAM0411", v.span, { name: key, expected: "a dimension such as 4096x4096" }));
     } else {
-      ctx.report(diagnostic("HAM0410", p.name.span, withSuggestion({ name: key }, key, ["max_size", "types", "max_dimensions"])));
+      ctx.report(
+        diagnostic("HAM0410", p.name.span, withSuggestion({ name: key }, key, ["max_size", "types", "max_dimensions"])),
+      );
     }
   }
   return result;

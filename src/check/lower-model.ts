@@ -52,9 +52,11 @@ export function lowerModel(ctx: CheckContext, d: ast.ModelDeclaration, out: Outp
   for (const field of uniqueByName(ctx, d.fields, "column")) {
     const { def, facts: f } = lowerFieldWithFacts(ctx, { ...field, defaultValue: undefined }, name, "column");
     if (RESERVED_COLUMNS.has(def.name)) ctx.report(diagnostic("HAM0606", field.name.span, { name: def.name }));
-    if (!storable(ctx, def.type)) ctx.report(diagnostic("HAM0601", field.type.span, { name: def.name, type: typeToString(def.type) }));
+    if (!storable(ctx, def.type))
+      ctx.report(diagnostic("HAM0601", field.type.span, { name: def.name, type: typeToString(def.type) }));
     let columnDefault: ColumnDefault | undefined;
-    const written = f.columnDefault ?? (field.defaultValue ? { kind: "value" as const, value: field.defaultValue } : undefined);
+    const written =
+      f.columnDefault ?? (field.defaultValue ? { kind: "value" as const, value: field.defaultValue } : undefined);
     if (written?.kind === "uuid" || written?.kind === "now") {
       const fits = isPrimitive(ctx, def.type, written.kind === "uuid" ? "Uuid" : "Timestamp");
       if (fits) columnDefault = written;
@@ -63,7 +65,8 @@ export function lowerModel(ctx: CheckContext, d: ast.ModelDeclaration, out: Outp
       const value = checkDefault(ctx, written.value, def.type, def.constraints);
       if (value !== undefined) columnDefault = { kind: "literal", value };
     }
-    if (f.references) pending.push({ model: name, column: def.name, target: f.references.model, span: f.references.span });
+    if (f.references)
+      pending.push({ model: name, column: def.name, target: f.references.model, span: f.references.span });
     columns.push({
       ...def,
       column: def.name,
@@ -85,7 +88,17 @@ export function lowerModel(ctx: CheckContext, d: ast.ModelDeclaration, out: Outp
     for (const c of clause.columns) {
       if (c.name !== "" && !columns.some((col) => col.name === c.name)) {
         ok = false;
-        ctx.report(diagnostic("HAM0603", c.span, withSuggestion({ name: c.name, model: name }, c.name, columns.map((col) => col.name))));
+        ctx.report(
+          diagnostic(
+            "HAM0603",
+            c.span,
+            withSuggestion(
+              { name: c.name, model: name },
+              c.name,
+              columns.map((col) => col.name),
+            ),
+          ),
+        );
       }
     }
     const { unique } = indexAnnotations(ctx, clause);
@@ -114,18 +127,31 @@ export function resolveReferences(ctx: CheckContext, out: Output, pending: reado
   for (const ref of pending) {
     const target = out.models.find((m) => m.name === ref.target);
     if (!target) {
-      ctx.report(diagnostic("HAM0604", ref.span, withSuggestion({ name: ref.target }, ref.target, out.models.map((m) => m.name))));
+      ctx.report(
+        diagnostic(
+          "HAM0604",
+          ref.span,
+          withSuggestion(
+            { name: ref.target },
+            ref.target,
+            out.models.map((m) => m.name),
+          ),
+        ),
+      );
       continue;
     }
     if (target.primaryKey.length !== 1) {
-      if (target.primaryKey.length > 1) ctx.report(diagnostic("HAM0608", ref.span, { model: ref.model, target: ref.target }));
+      if (target.primaryKey.length > 1)
+        ctx.report(diagnostic("HAM0608", ref.span, { model: ref.model, target: ref.target }));
       continue;
     }
     const index = out.models.findIndex((m) => m.name === ref.model);
     const model = out.models[index]!;
     out.models[index] = {
       ...model,
-      columns: model.columns.map((c) => (c.name === ref.column ? { ...c, references: { model: target.name, column: target.primaryKey[0]! } } : c)),
+      columns: model.columns.map((c) =>
+        c.name === ref.column ? { ...c, references: { model: target.name, column: target.primaryKey[0]! } } : c,
+      ),
     };
   }
 }

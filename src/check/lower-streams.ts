@@ -14,7 +14,14 @@ export function lowerSse(ctx: CheckContext, d: ast.SseDeclaration, out: Output):
   const name = d.name.name;
   const facts = declarationAnnotations(ctx, d);
   const type = lowerType(ctx, d.type, { name: `${name}Event`, origin: { kind: "part", owner: name, role: "event" } });
-  out.sse.push({ name, type, auth: facts.auth, docs: docLines(d.docs), ...deprecation(facts.deprecated), span: d.span });
+  out.sse.push({
+    name,
+    type,
+    auth: facts.auth,
+    docs: docLines(d.docs),
+    ...deprecation(facts.deprecated),
+    span: d.span,
+  });
 }
 
 export function lowerWebSocket(ctx: CheckContext, d: ast.WebSocketDeclaration, out: Output): void {
@@ -22,10 +29,19 @@ export function lowerWebSocket(ctx: CheckContext, d: ast.WebSocketDeclaration, o
   const facts = declarationAnnotations(ctx, d);
   const parsed = parsePathTemplate(d.path.value);
   if (parsed.error) ctx.report(diagnostic("HAM0404", d.path.span, { detail: parsed.error }));
-  else if (parsed.params.length > 0) ctx.report(diagnostic("HAM0404", d.path.span, { detail: "websocket paths take no parameters" }));
+  else if (parsed.params.length > 0)
+    ctx.report(diagnostic("HAM0404", d.path.span, { detail: "websocket paths take no parameters" }));
   // The message enum takes the websocket's own name.
   defineEnum(ctx, name, d.variants, { kind: "part", owner: name, role: "messages" }, d.docs, d.span, false);
-  out.websockets.push({ name, path: d.path.value, message: name, auth: facts.auth, docs: docLines(d.docs), ...deprecation(facts.deprecated), span: d.span });
+  out.websockets.push({
+    name,
+    path: d.path.value,
+    message: name,
+    auth: facts.auth,
+    docs: docLines(d.docs),
+    ...deprecation(facts.deprecated),
+    span: d.span,
+  });
   out.routes.push({ method: "GET", path: d.path.value, owner: name, span: d.path.span });
 }
 
@@ -41,18 +57,31 @@ export function lowerWorker(ctx: CheckContext, d: ast.WorkerDeclaration, out: Ou
     const typeName = section.name.name;
     if (!section.fields) {
       // A reference to a declared type.
-      const type = lowerType(ctx, { kind: "NamedType", name: section.name, args: [], span: section.name.span }, { name: typeName, origin: { kind: "declared" } });
+      const type = lowerType(
+        ctx,
+        { kind: "NamedType", name: section.name, args: [], span: section.name.span },
+        { name: typeName, origin: { kind: "declared" } },
+      );
       if (type.kind === "ref" && ctx.types.get(type.name)?.kind === "record") return type.name;
       const builtin = type.kind === "primitive" && type.name === typeName;
-      if (builtin || (type.kind === "ref" && ctx.types.has(type.name))) ctx.report(diagnostic("HAM0416", section.name.span, { name: typeName, role: `worker ${keyword}` }));
+      if (builtin || (type.kind === "ref" && ctx.types.has(type.name)))
+        ctx.report(diagnostic("HAM0416", section.name.span, { name: typeName, role: `worker ${keyword}` }));
       return undefined;
     }
     if (!claimPartName(ctx, typeName, name, section.name.span)) return undefined;
     const fields = lowerRecordFields(ctx, section.fields, typeName, "field");
-    defineType(ctx, { kind: "record", name: typeName, fields, origin: { kind: "part", owner: name, role: keyword }, docs: docLines(section.docs), span: section.span });
+    defineType(ctx, {
+      kind: "record",
+      name: typeName,
+      fields,
+      origin: { kind: "part", owner: name, role: keyword },
+      docs: docLines(section.docs),
+      span: section.span,
+    });
     return typeName;
   };
-  if (!sections.has("input")) ctx.report(diagnostic("HAM0408", d.name.span, { section: "input", owner: `The worker \`${name}\`` }));
+  if (!sections.has("input"))
+    ctx.report(diagnostic("HAM0408", d.name.span, { section: "input", owner: `The worker \`${name}\`` }));
   out.workers.push({
     name,
     input: typeOf("input"),

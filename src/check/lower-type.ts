@@ -61,7 +61,12 @@ function lowerNamedType(ctx: CheckContext, node: ast.NamedType, naming: InlineNa
   }
   const symbol = ctx.symbols.get(name);
   if (!symbol) {
-    const candidates = [...primitives, "List", "Map", ...[...ctx.symbols.values()].filter((s) => s.isType).map((s) => s.name)];
+    const candidates = [
+      ...primitives,
+      "List",
+      "Map",
+      ...[...ctx.symbols.values()].filter((s) => s.isType).map((s) => s.name),
+    ];
     ctx.report(diagnostic("HAM0201", node.name.span, withSuggestion({ name }, name, candidates)));
     return JSON_TYPE;
   }
@@ -88,6 +93,13 @@ function defineInlineRecord(ctx: CheckContext, node: ast.InlineRecordType, namin
   const owner = naming.origin.kind === "part" ? naming.origin.owner : naming.name;
   claimPartName(ctx, naming.name, owner, node.span);
   const fields = lowerRecordFields(ctx, node.fields, naming.name, "field");
-  defineType(ctx, { kind: "record", name: naming.name, fields, origin: naming.origin, docs: docLines([]), span: node.span });
+  defineType(ctx, {
+    kind: "record",
+    name: naming.name,
+    fields,
+    origin: naming.origin,
+    docs: docLines([]),
+    span: node.span,
+  });
   return naming.name;
 }

@@ -12,7 +12,10 @@ const DECLARED: TypeOrigin = { kind: "declared" };
 /** Lowers an alias's target type; runs before every other declaration so that constraints can see through aliases. */
 export function lowerAliasTarget(ctx: CheckContext, d: ast.AliasDeclaration): void {
   const name = d.name.name;
-  ctx.aliasTargets.set(name, lowerType(ctx, d.type, { name: `${name}Value`, origin: { kind: "part", owner: name, role: "value" } }));
+  ctx.aliasTargets.set(
+    name,
+    lowerType(ctx, d.type, { name: `${name}Value`, origin: { kind: "part", owner: name, role: "value" } }),
+  );
 }
 
 export function lowerAlias(ctx: CheckContext, d: ast.AliasDeclaration): void {
@@ -20,7 +23,16 @@ export function lowerAlias(ctx: CheckContext, d: ast.AliasDeclaration): void {
   const type = ctx.aliasTargets.get(name)!;
   const facts = fieldAnnotations(ctx, d.constraints, type, "alias");
   const decl = declarationAnnotations(ctx, d);
-  const def = { kind: "alias" as const, name, type, constraints: facts.constraints, origin: DECLARED, docs: docLines(d.docs), ...deprecation(decl.deprecated), span: d.span };
+  const def = {
+    kind: "alias" as const,
+    name,
+    type,
+    constraints: facts.constraints,
+    origin: DECLARED,
+    docs: docLines(d.docs),
+    ...deprecation(decl.deprecated),
+    span: d.span,
+  };
   ctx.aliasDefs.set(name, def);
   defineType(ctx, def);
 }
@@ -29,7 +41,15 @@ export function lowerRecord(ctx: CheckContext, d: ast.RecordDeclaration | ast.Ev
   const name = d.name.name;
   const facts = declarationAnnotations(ctx, d);
   const fields = lowerRecordFields(ctx, d.fields, name, "field");
-  defineType(ctx, { kind: "record", name, fields, origin: DECLARED, docs: docLines(d.docs), ...deprecation(facts.deprecated), span: d.span });
+  defineType(ctx, {
+    kind: "record",
+    name,
+    fields,
+    origin: DECLARED,
+    docs: docLines(d.docs),
+    ...deprecation(facts.deprecated),
+    span: d.span,
+  });
 }
 
 export function lowerEnum(ctx: CheckContext, d: ast.EnumDeclaration): void {
@@ -62,7 +82,15 @@ export function defineEnum(
       span: v.span,
     };
   });
-  const def: EnumDef = { kind: "enum", name, variants: lowered, plain: lowered.every((v) => !v.hasPayload), origin, docs: docLines(docs), span };
+  const def: EnumDef = {
+    kind: "enum",
+    name,
+    variants: lowered,
+    plain: lowered.every((v) => !v.hasPayload),
+    origin,
+    docs: docLines(docs),
+    span,
+  };
   defineType(ctx, def);
   return def;
 }

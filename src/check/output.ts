@@ -1,6 +1,16 @@
 /** The declarations lowered so far, gathered into the schema at the end. */
 import type { Span } from "../ast/nodes.js";
-import type { EndpointDef, EventDef, ModelDef, ServiceDef, SseDef, UploadDef, WebSocketDef, WorkerDef, WorkflowDef } from "../schema/types.js";
+import type {
+  EndpointDef,
+  EventDef,
+  ModelDef,
+  ServiceDef,
+  SseDef,
+  UploadDef,
+  WebSocketDef,
+  WorkerDef,
+  WorkflowDef,
+} from "../schema/types.js";
 
 export interface Route {
   readonly method: string;
@@ -23,5 +33,16 @@ export interface Output {
 }
 
 export function createOutput(): Output {
-  return { endpoints: [], sse: [], websockets: [], uploads: [], workers: [], events: [], services: [], workflows: [], models: [], routes: [] };
+  return {
+    endpoints: [],
+    sse: [],
+    websockets: [],
+    uploads: [],
+    workers: [],
+    events: [],
+    services: [],
+    workflows: [],
+    models: [],
+    routes: [],
+  };
 }

@@ -87,7 +87,11 @@ export function checkInhabited(ctx: CheckContext, types: readonly TypeDef[]): vo
   }
   for (const def of types) {
     if (inhabited.has(def.name) || def.kind === "alias") continue;
-    ctx.report(diagnostic("HAM0206", ctx.symbols.get(def.name)?.declaration?.name.span ?? def.span, { cycle: describeCycle(def, byName, inhabited) }));
+    ctx.report(
+      diagnostic("HAM0206", ctx.symbols.get(def.name)?.declaration?.name.span ?? def.span, {
+        cycle: describeCycle(def, byName, inhabited),
+      }),
+    );
   }
 }
 
@@ -97,7 +101,12 @@ function describeCycle(start: TypeDef, byName: Map<string, TypeDef>, inhabited: 
   let current: TypeDef | undefined = start;
   while (current && !visited.has(current.name)) {
     visited.add(current.name);
-    const fields = current.kind === "record" ? current.fields : current.kind === "enum" ? current.variants.flatMap((v) => v.fields) : [];
+    const fields =
+      current.kind === "record"
+        ? current.fields
+        : current.kind === "enum"
+          ? current.variants.flatMap((v) => v.fields)
+          : [];
     const next = fields.find((f) => f.type.kind === "ref" && !inhabited.has(f.type.name));
     if (!next || next.type.kind !== "ref") break;
     steps.push(`${current.name}.${next.name}`);

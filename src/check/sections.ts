@@ -12,12 +12,24 @@ const ownerText: Record<string, string> = {
 };
 
 /** Groups sections by keyword, reporting unknown and repeated ones. */
-export function sectionsOf(ctx: CheckContext, kind: string, sections: readonly ast.Section[], allowed: readonly string[], repeatable: readonly string[] = []): Map<string, ast.Section[]> {
+export function sectionsOf(
+  ctx: CheckContext,
+  kind: string,
+  sections: readonly ast.Section[],
+  allowed: readonly string[],
+  repeatable: readonly string[] = [],
+): Map<string, ast.Section[]> {
   const result = new Map<string, ast.Section[]>();
   for (const section of sections) {
     const keyword = section.keyword.name;
     if (!allowed.includes(keyword)) {
-      ctx.report(diagnostic("HAM0407", section.keyword.span, { section: keyword, owner: ownerText[kind] ?? kind, allowed: allowed.join(", ") }));
+      ctx.report(
+        diagnostic("HAM0407", section.keyword.span, {
+          section: keyword,
+          owner: ownerText[kind] ?? kind,
+          allowed: allowed.join(", "),
+        }),
+      );
       continue;
     }
     const list = result.get(keyword) ?? [];
@@ -31,7 +43,11 @@ export function sectionsOf(ctx: CheckContext, kind: string, sections: readonly a
   return result;
 }
 
-export function firstSection<K extends ast.Section["kind"]>(sections: Map<string, ast.Section[]>, keyword: string, kind: K): Extract<ast.Section, { kind: K }> | undefined {
+export function firstSection<K extends ast.Section["kind"]>(
+  sections: Map<string, ast.Section[]>,
+  keyword: string,
+  kind: K,
+): Extract<ast.Section, { kind: K }> | undefined {
   const section = sections.get(keyword)?.[0];
   return section && section.kind === kind ? (section as Extract<ast.Section, { kind: K }>) : undefined;
 }

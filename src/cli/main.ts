@@ -51,7 +51,8 @@ function emitterHelp(help: HelpTexts | undefined): string {
   const lines = ["", "Emitters (all on unless [hamlet.emitters.<name>] enabled = false):"];
   for (const e of help.emitters) {
     lines.push(`  ${e.name.padEnd(12)} ${e.description}`);
-    for (const [key, spec] of Object.entries(e.options)) lines.push(`    ${key} (${spec.type}, default ${JSON.stringify(spec.default)}): ${spec.description}`);
+    for (const [key, spec] of Object.entries(e.options))
+      lines.push(`    ${key} (${spec.type}, default ${JSON.stringify(spec.default)}): ${spec.description}`);
   }
   return lines.join("\n");
 }
@@ -111,7 +112,12 @@ function buildProgram(setExit: (code: number) => void, help: HelpTexts | undefin
     .description("Apply pending SQL migrations (from `hamletc build`, <out>/sql/<dialect>/) to a database, in order.")
     .option("-c, --config <path>", "use this hamlet.toml instead of searching upwards from the current folder")
     .option("--database <url>", "database URL (default: [hamlet.server] database_url)")
-    .addOption(new Option("--dialect <dialect>", "which migrations to apply (default: the URL's)").choices(["sqlite", "postgres"]))
+    .addOption(
+      new Option("--dialect <dialect>", "which migrations to apply (default: the URL's)").choices([
+        "sqlite",
+        "postgres",
+      ]),
+    )
     .option("--dir <path>", "the sql output folder holding sqlite/ and postgres/ (default: <out>/sql)")
     .action(async (flags: { config?: string; database?: string; dialect?: "sqlite" | "postgres"; dir?: string }) => {
       const reporter = createReporter("human");
@@ -151,17 +157,27 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync([...argv], { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return ExitCode.ok;
+      if (
+        error.code === "commander.helpDisplayed" ||
+        error.code === "commander.version" ||
+        error.code === "commander.help"
+      )
+        return ExitCode.ok;
       if (error.code === "hamletc.invalidArgument") process.stderr.write(`${error.message}\n`);
       return ExitCode.usage;
     }
-    process.stderr.write(`hamletc: internal error: ${(error as Error).stack ?? String(error)}\nPlease report this with the schema that caused it.\n`);
+    process.stderr.write(
+      `hamletc: internal error: ${(error as Error).stack ?? String(error)}\nPlease report this with the schema that caused it.\n`,
+    );
     return ExitCode.usage;
   }
   return code;
 }
 
 async function loadHelpTexts(): Promise<HelpTexts> {
-  const [{ builtinEmitters }, { configReferenceText }] = await Promise.all([import("../../emitters/index.js"), import("../config/index.js")]);
+  const [{ builtinEmitters }, { configReferenceText }] = await Promise.all([
+    import("../../emitters/index.js"),
+    import("../config/index.js"),
+  ]);
   return { emitters: builtinEmitters, configReference: configReferenceText() };
 }

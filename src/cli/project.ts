@@ -5,7 +5,14 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { builtinEmitterNames } from "../../emitters/names.js";
-import { applyOverrides, defaultConfig, findConfig, loadConfig, resolveSchemaFiles, type HamletConfig } from "../config/index.js";
+import {
+  applyOverrides,
+  defaultConfig,
+  findConfig,
+  loadConfig,
+  resolveSchemaFiles,
+  type HamletConfig,
+} from "../config/index.js";
 import { diagnostic } from "../diagnostics/messages.js";
 import type { Diagnostic } from "../diagnostics/types.js";
 import type { Features } from "../schema/types.js";
@@ -46,7 +53,8 @@ export function loadProject(options: ProjectOptions, cwd = process.cwd()): Proje
       // The loader reported it.
     }
     diagnostics.push(...loaded.diagnostics);
-    if (!loaded.config || loaded.diagnostics.some((d) => d.severity === "error")) return { project: undefined, diagnostics, sources };
+    if (!loaded.config || loaded.diagnostics.some((d) => d.severity === "error"))
+      return { project: undefined, diagnostics, sources };
     config = loaded.config;
   } else {
     // A bare schema file: every feature and emitter on, output in ./generated.
@@ -71,7 +79,8 @@ export function loadProject(options: ProjectOptions, cwd = process.cwd()): Proje
     diagnostics.push(diagnostic("HAM0707", undefined));
     return { project: undefined, diagnostics, sources };
   }
-  if (files.length === 0 && !diagnostics.some((d) => d.code === "HAM0704")) diagnostics.push(diagnostic("HAM0707", undefined));
+  if (files.length === 0 && !diagnostics.some((d) => d.code === "HAM0704"))
+    diagnostics.push(diagnostic("HAM0707", undefined));
   if (diagnostics.some((d) => d.severity === "error")) return { project: undefined, diagnostics, sources };
   return { project: { config, files, sources }, diagnostics, sources };
 }

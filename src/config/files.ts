@@ -16,7 +16,13 @@ export function resolveSchemaFiles(config: HamletConfig): { files: string[]; dia
   const { patterns, spans } = config.schema;
   patterns.forEach((pattern, i) => {
     const ignore = ["node_modules", ".git"].filter((dir) => !pattern.includes(dir)).map((dir) => `**/${dir}/**`);
-    const matches = globSync([pattern], { cwd: config.rootDir, absolute: true, onlyFiles: true, expandDirectories: false, ignore });
+    const matches = globSync([pattern], {
+      cwd: config.rootDir,
+      absolute: true,
+      onlyFiles: true,
+      expandDirectories: false,
+      ignore,
+    });
     if (matches.length === 0) diagnostics.push(diagnostic("HAM0704", spans[i], { pattern }));
     for (const match of matches) found.add(match);
   });

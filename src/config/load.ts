@@ -10,14 +10,7 @@ import { diagnostic } from "../diagnostics/messages.js";
 import { withSuggestion } from "../diagnostics/suggest.js";
 import type { Diagnostic } from "../diagnostics/types.js";
 import type { Features } from "../schema/types.js";
-import {
-  CONFIG_FILE_NAME,
-  childTables,
-  expectedText,
-  settingDefault,
-  tableSpec,
-  type SettingType,
-} from "./schema.js";
+import { CONFIG_FILE_NAME, childTables, expectedText, settingDefault, tableSpec, type SettingType } from "./schema.js";
 import { nodeSpan, parseTomlFile, plainValue, type TomlEntry, type TomlTable } from "./toml.js";
 
 export type TenantMode = "single" | "host" | "header";
@@ -114,12 +107,20 @@ export function loadConfig(path: string, knownEmitters?: readonly string[]): Loa
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : error instanceof Error ? error.message : String(error);
+    const reason =
+      (error as NodeJS.ErrnoException).code === "ENOENT"
+        ? "no such file"
+        : error instanceof Error
+          ? error.message
+          : String(error);
     return { config: undefined, diagnostics: [diagnostic("HAM0103", undefined, { path: file, reason })] };
   }
   const parsed = parseTomlFile(file, text);
   if (!parsed.ok) {
-    return { config: undefined, diagnostics: [diagnostic("HAM0703", parsed.span, { detail: lowerFirst(parsed.message) })] };
+    return {
+      config: undefined,
+      diagnostics: [diagnostic("HAM0703", parsed.span, { detail: lowerFirst(parsed.message) })],
+    };
   }
 
   const diagnostics: Diagnostic[] = [];
@@ -146,7 +147,9 @@ export function loadConfig(path: string, knownEmitters?: readonly string[]): Loa
         }
       } else if (children.has(key) || (children.has("<name>") && !spec?.openKeys)) {
         if (entry.node.kind !== "table") {
-          diagnostics.push(diagnostic("HAM0702", nodeSpan(entry), { key: dotted(key), expected: `a table, \`[${dotted(key)}]\`` }));
+          diagnostics.push(
+            diagnostic("HAM0702", nodeSpan(entry), { key: dotted(key), expected: `a table, \`[${dotted(key)}]\`` }),
+          );
         } else if (children.has(key)) {
           visit(entry.node, [...path, key]);
         } else if (path.join(".") === "hamlet.emitters" && knownEmitters && !knownEmitters.includes(key)) {
@@ -156,7 +159,10 @@ export function loadConfig(path: string, knownEmitters?: readonly string[]): Loa
           visit(entry.node, [...path, key]);
         }
       } else if (!spec?.openKeys) {
-        const candidates = [...(spec?.settings.map((s) => s.key) ?? []), ...[...children].filter((c) => c !== "<name>")];
+        const candidates = [
+          ...(spec?.settings.map((s) => s.key) ?? []),
+          ...[...children].filter((c) => c !== "<name>"),
+        ];
         diagnostics.push(diagnostic("HAM0701", entry.keySpan, withSuggestion({ key: dotted(key) }, key, candidates)));
       }
     }

@@ -225,7 +225,13 @@ export function configReferenceText(): string {
   for (const table of configSchema) {
     if (lines.length > 0) lines.push("");
     lines.push(`[${table.path}]  # ${table.description}`);
-    const rows = table.settings.map((s) => [`${s.key} = ${tomlLiteral(s.default)}`, `# ${typeLabel(s.type)}. ${s.description}${s.defaultText ? ` Default: ${s.defaultText}.` : ""}`] as const);
+    const rows = table.settings.map(
+      (s) =>
+        [
+          `${s.key} = ${tomlLiteral(s.default)}`,
+          `# ${typeLabel(s.type)}. ${s.description}${s.defaultText ? ` Default: ${s.defaultText}.` : ""}`,
+        ] as const,
+    );
     const width = Math.max(...rows.map(([left]) => left.length));
     for (const [left, right] of rows) lines.push(`${left.padEnd(width)}  ${right}`);
   }
@@ -239,7 +245,9 @@ export function configReferenceMarkdown(): string {
   for (const table of configSchema) {
     lines.push(`| **[${table.path}]** | | | ${cell(table.description)} |`);
     for (const s of table.settings) {
-      lines.push(`| \`${s.key}\` | ${cell(typeLabel(s.type))} | \`${cell(s.defaultText ?? tomlLiteral(s.default))}\` | ${cell(s.description)} |`);
+      lines.push(
+        `| \`${s.key}\` | ${cell(typeLabel(s.type))} | \`${cell(s.defaultText ?? tomlLiteral(s.default))}\` | ${cell(s.description)} |`,
+      );
     }
   }
   return lines.join("\n") + "\n";

@@ -21,9 +21,16 @@ type Sources = ReadonlyMap<string, string>;
 function located(d: Diagnostic, sources: Sources) {
   if (!d.span) return undefined;
   const text = sources.get(d.span.file);
-  if (text === undefined) return { file: d.span.file, start: { line: 1, column: 1 }, end: { line: 1, column: 1 }, text: undefined };
+  if (text === undefined)
+    return { file: d.span.file, start: { line: 1, column: 1 }, end: { line: 1, column: 1 }, text: undefined };
   const starts = lineStarts(text);
-  return { file: d.span.file, start: positionAt(starts, d.span.start), end: positionAt(starts, d.span.end), text, starts };
+  return {
+    file: d.span.file,
+    start: positionAt(starts, d.span.start),
+    end: positionAt(starts, d.span.end),
+    text,
+    starts,
+  };
 }
 
 export function toJson(d: Diagnostic, sources: Sources, cwd = process.cwd()): DiagnosticJson {
@@ -57,13 +64,20 @@ export function renderHuman(d: Diagnostic, sources: Sources, options: RenderOpti
   const bold = paint(options.color, "1");
   const at = located(d, sources);
   const severity = d.severity === "error" ? red("error") : yellow("warning");
-  const where = at ? `${cyan(relative(options.cwd ?? process.cwd(), at.file) || at.file)}:${yellow(String(at.start.line))}:${yellow(String(at.start.column))} - ` : "";
+  const where = at
+    ? `${cyan(relative(options.cwd ?? process.cwd(), at.file) || at.file)}:${yellow(String(at.start.line))}:${yellow(String(at.start.column))} - `
+    : "";
   const lines = [`${where}${severity} ${dim(d.code)}: ${bold(d.message)}`];
   if (at?.text !== undefined && at.starts) {
     const lineIndex = at.start.line - 1;
-    const lineText = at.text.slice(at.starts[lineIndex], (at.starts[lineIndex + 1] ?? at.text.length + 1) - 1).replace(/\r$/, "");
+    const lineText = at.text
+      .slice(at.starts[lineIndex], (at.starts[lineIndex + 1] ?? at.text.length + 1) - 1)
+      .replace(/\r$/, "");
     const gutter = String(at.start.line);
-    const width = at.end.line === at.start.line ? Math.max(1, at.end.column - at.start.column) : Math.max(1, lineText.length - at.start.column + 1);
+    const width =
+      at.end.line === at.start.line
+        ? Math.max(1, at.end.column - at.start.column)
+        : Math.max(1, lineText.length - at.start.column + 1);
     const underline = " ".repeat(at.start.column - 1) + (d.severity === "error" ? red : yellow)("~".repeat(width));
     lines.push("", `${dim(gutter)} ${lineText.replace(/\t/g, " ")}`, `${" ".repeat(gutter.length)} ${underline}`);
   }

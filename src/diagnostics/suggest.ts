@@ -33,7 +33,11 @@ export function suggest(name: string, candidates: Iterable<string>): string | un
 }
 
 /** Adds `suggestion` to diagnostic params only when there is one. */
-export function withSuggestion<P extends object>(params: P, name: string, candidates: Iterable<string>): P & { suggestion?: string } {
+export function withSuggestion<P extends object>(
+  params: P,
+  name: string,
+  candidates: Iterable<string>,
+): P & { suggestion?: string } {
   const suggestion = suggest(name, candidates);
   return suggestion ? { ...params, suggestion } : params;
 }

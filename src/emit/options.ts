@@ -10,14 +10,23 @@ export interface RawOption {
   readonly span: Span | undefined;
 }
 
-export function resolveOptions(emitter: AnyEmitter, raw: Readonly<Record<string, RawOption>>): { options: Record<string, OptionValue>; diagnostics: Diagnostic[] } {
+export function resolveOptions(
+  emitter: AnyEmitter,
+  raw: Readonly<Record<string, RawOption>>,
+): { options: Record<string, OptionValue>; diagnostics: Diagnostic[] } {
   const options: Record<string, OptionValue> = {};
   const diagnostics: Diagnostic[] = [];
   for (const [key, spec] of Object.entries(emitter.options)) options[key] = spec.default;
   for (const [key, { value, span }] of Object.entries(raw)) {
     const spec = emitter.options[key];
     if (!spec) {
-      diagnostics.push(diagnostic("HAM0801", span, withSuggestion({ emitter: emitter.name, option: key }, key, Object.keys(emitter.options))));
+      diagnostics.push(
+        diagnostic(
+          "HAM0801",
+          span,
+          withSuggestion({ emitter: emitter.name, option: key }, key, Object.keys(emitter.options)),
+        ),
+      );
       continue;
     }
     const fits = typeof value === spec.type && (!spec.choices || spec.choices.includes(value as string));

@@ -44,7 +44,11 @@ function existingOutput(root: string | undefined) {
 }
 
 /** Runs the emitters; `outDir` (the output folder of earlier builds) lets them read their history. */
-export async function runEmitters(schema: Schema, selections: readonly EmitterSelection[], outDir?: string): Promise<EmitResult> {
+export async function runEmitters(
+  schema: Schema,
+  selections: readonly EmitterSelection[],
+  outDir?: string,
+): Promise<EmitResult> {
   const files: EmittedFile[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const { emitter, options: raw } of selections) {
@@ -56,7 +60,9 @@ export async function runEmitters(schema: Schema, selections: readonly EmitterSe
       const emitted = await emitter.emit(schema, { options, report: (d) => diagnostics.push(d), ...history });
       for (const file of emitted) files.push({ path: posix.join(emitter.outDir, file.path), content: file.content });
     } catch (error) {
-      diagnostics.push(diagnostic("HAM0803", undefined, { emitter: emitter.name, detail: (error as Error).stack ?? String(error) }));
+      diagnostics.push(
+        diagnostic("HAM0803", undefined, { emitter: emitter.name, detail: (error as Error).stack ?? String(error) }),
+      );
     }
   }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

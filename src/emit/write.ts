@@ -44,7 +44,10 @@ export function writeOutputs(outDir: string, files: readonly EmittedFile[]): Wri
     report.written.push(file.path);
   }
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, MANIFEST), `${JSON.stringify({ generator: "hamletc", files: [...current].sort() }, null, 2)}\n`);
+  writeFileSync(
+    join(outDir, MANIFEST),
+    `${JSON.stringify({ generator: "hamletc", files: [...current].sort() }, null, 2)}\n`,
+  );
   return report;
 }
 

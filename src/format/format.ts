@@ -75,7 +75,10 @@ export function formatDocument(text: string, file: string): FormatResult {
   if (diagnostics.some((d) => d.severity === "error")) return { output: undefined, diagnostics };
   const internal = (detail: string): FormatResult => ({
     output: undefined,
-    diagnostics: [...diagnostics, diagnostic("HAM0901", { file, start: 0, end: 0 }, { detail: `the formatter ${detail}` })],
+    diagnostics: [
+      ...diagnostics,
+      diagnostic("HAM0901", { file, start: 0, end: 0 }, { detail: `the formatter ${detail}` }),
+    ],
   });
   let output: string;
   try {

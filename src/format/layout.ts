@@ -54,7 +54,11 @@ function blankLineBefore(source: string, offset: number): boolean {
 
 export function layout(source: string, document: ast.Document, tokens: readonly IToken[]): string {
   const comments = [...document.comments].sort((a, b) => a.span.start - b.span.start);
-  const printer = new Printer(source, tokens, comments.map((c) => c.span.start));
+  const printer = new Printer(
+    source,
+    tokens,
+    comments.map((c) => c.span.start),
+  );
   const items = printer.items(document);
 
   // Every printed token, by source offset.
@@ -164,18 +168,27 @@ export function layout(source: string, document: ast.Document, tokens: readonly 
   let previous: Entry | undefined;
   let previousItem = -1;
   for (const entry of entries) {
-    const line = entry.kind === "code" ? lines[entry.line]! : entry.attached === undefined ? undefined : lines[entry.attached]!;
+    const line =
+      entry.kind === "code" ? lines[entry.line]! : entry.attached === undefined ? undefined : lines[entry.attached]!;
     const startsItem = line !== undefined && line.firstOfItem && line.item !== previousItem && previous !== undefined;
     let blank = false;
     if (previous === undefined) blank = false;
     else if (entry.kind === "code" && line!.first?.closer) blank = false;
     else if (previous.kind === "code" && lines[previous.line]!.text.endsWith("{")) blank = false;
-    else if (startsItem && line!.item > 0 && !(line!.itemKind === "import" && items[line!.item - 1]?.kind === "import")) {
+    else if (
+      startsItem &&
+      line!.item > 0 &&
+      !(line!.itemKind === "import" && items[line!.item - 1]?.kind === "import")
+    ) {
       blank = true;
-    } else if (line !== undefined && !(line.first?.member ?? false) && !(entry.kind === "comment" && line.first?.closer)) {
+    } else if (
+      line !== undefined &&
+      !(line.first?.member ?? false) &&
+      !(entry.kind === "comment" && line.first?.closer)
+    ) {
       blank = false;
     } else {
-      const start = entry.kind === "code" ? line!.first?.offset ?? 0 : entry.comment.span.start;
+      const start = entry.kind === "code" ? (line!.first?.offset ?? 0) : entry.comment.span.start;
       blank = blankLineBefore(source, start);
     }
     if (blank) out.push("");

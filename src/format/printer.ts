@@ -118,11 +118,19 @@ export class Printer {
   }
 
   private fieldBlock(open: number, close: number, fields: readonly ast.Field[]): Doc {
-    return this.block(open, close, fields.map((f) => this.field(f)));
+    return this.block(
+      open,
+      close,
+      fields.map((f) => this.field(f)),
+    );
   }
 
   private variantBlock(open: number, close: number, variants: readonly ast.Variant[]): Doc {
-    return this.block(open, close, variants.map((v) => this.variant(v)));
+    return this.block(
+      open,
+      close,
+      variants.map((v) => this.variant(v)),
+    );
   }
 
   // -- file ---------------------------------------------------------------------------------------
@@ -132,10 +140,16 @@ export class Printer {
     if (document.packageName) {
       const name = document.packageName;
       const kw = this.before(name.span.start);
-      items.push({ kind: "package", doc: concat(tok("package", kw.startOffset, { member: true }), text(" "), this.ident(name)) });
+      items.push({
+        kind: "package",
+        doc: concat(tok("package", kw.startOffset, { member: true }), text(" "), this.ident(name)),
+      });
     }
     for (const imp of document.imports) {
-      items.push({ kind: "import", doc: concat(this.at(imp.span.start, "import", { member: true }), text(" "), this.string(imp.path)) });
+      items.push({
+        kind: "import",
+        doc: concat(this.at(imp.span.start, "import", { member: true }), text(" "), this.string(imp.path)),
+      });
     }
     for (const d of document.declarations) items.push({ kind: "declaration", doc: this.declaration(d) });
     return items;
@@ -159,7 +173,10 @@ export class Printer {
         parts.push(text(" "), this.fieldBlock(this.after(d.name.span.end).startOffset, lastTokenOf(d.span), d.fields));
         break;
       case "Enum":
-        parts.push(text(" "), this.variantBlock(this.after(d.name.span.end).startOffset, lastTokenOf(d.span), d.variants));
+        parts.push(
+          text(" "),
+          this.variantBlock(this.after(d.name.span.end).startOffset, lastTokenOf(d.span), d.variants),
+        );
         break;
       case "Endpoint":
       case "Service":
@@ -188,7 +205,10 @@ export class Printer {
         break;
       case "Worker":
       case "Workflow":
-        parts.push(text(" "), this.sectionBlock(this.after(d.name.span.end).startOffset, lastTokenOf(d.span), d.sections));
+        parts.push(
+          text(" "),
+          this.sectionBlock(this.after(d.name.span.end).startOffset, lastTokenOf(d.span), d.sections),
+        );
         break;
       case "Model": {
         const members: { start: number; doc: Doc }[] = [
@@ -197,7 +217,12 @@ export class Printer {
         ].sort((a, b) => a.start - b.start);
         parts.push(
           text(" "),
-          this.block(this.after(d.name.span.end).startOffset, lastTokenOf(d.span), members.map((m) => m.doc), true),
+          this.block(
+            this.after(d.name.span.end).startOffset,
+            lastTokenOf(d.span),
+            members.map((m) => m.doc),
+            true,
+          ),
         );
         break;
       }
@@ -206,7 +231,12 @@ export class Printer {
   }
 
   private sectionBlock(open: number, close: number, sections: readonly ast.Section[]): Doc {
-    return this.block(open, close, sections.map((s) => this.section(s)), true);
+    return this.block(
+      open,
+      close,
+      sections.map((s) => this.section(s)),
+      true,
+    );
   }
 
   private section(s: ast.Section): Doc {
@@ -223,18 +253,36 @@ export class Printer {
         return concat(
           kw,
           text(" "),
-          this.block(this.after(s.keyword.span.end).startOffset, end, s.properties.map((p) => this.property(p))),
+          this.block(
+            this.after(s.keyword.span.end).startOffset,
+            end,
+            s.properties.map((p) => this.property(p)),
+          ),
         );
       case "NamedRecordSection":
         return s.fields === undefined
           ? concat(kw, text(" "), this.ident(s.name))
-          : concat(kw, text(" "), this.ident(s.name), text(" "), this.fieldBlock(this.after(s.name.span.end).startOffset, end, s.fields));
+          : concat(
+              kw,
+              text(" "),
+              this.ident(s.name),
+              text(" "),
+              this.fieldBlock(this.after(s.name.span.end).startOffset, end, s.fields),
+            );
       case "TriggerSection":
         return concat(kw, text(" "), this.ident(s.event));
       case "StepSection":
         return s.output === undefined
           ? concat(kw, text(" "), this.ident(s.name))
-          : concat(kw, text(" "), this.ident(s.name), text(" "), this.at(s.name.span.end, "->"), text(" "), this.type(s.output));
+          : concat(
+              kw,
+              text(" "),
+              this.ident(s.name),
+              text(" "),
+              this.at(s.name.span.end, "->"),
+              text(" "),
+              this.type(s.output),
+            );
     }
   }
 
@@ -266,7 +314,11 @@ export class Printer {
   }
 
   private index(ix: ast.IndexClause): Doc {
-    const parts: Doc[] = [this.at(ix.span.start, "index", { member: true }), text(" "), this.at(ix.span.start + "index".length, "(")];
+    const parts: Doc[] = [
+      this.at(ix.span.start, "index", { member: true }),
+      text(" "),
+      this.at(ix.span.start + "index".length, "("),
+    ];
     const close = ix.annotations[0] ? this.before(ix.annotations[0].span.start) : this.before(ix.span.end);
     ix.columns.forEach((c, i) => {
       if (i > 0) parts.push(this.comma(ix.columns[i - 1]!.span.end, c.span.start), text(" "));

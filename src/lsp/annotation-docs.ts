@@ -52,8 +52,13 @@ export function annotationInfo(name: string): AnnotationInfo | undefined {
   const spec = annotationSpecs[name];
   if (!spec) return undefined;
   const args = spec.args.map((a) => `${a.name}${a.optional ? "?" : ""}`);
-  const targets = [...new Set(spec.targets.map((t) => targetText[t] ?? `\`${t === "WebSocket" ? "websocket" : t.toLowerCase()}\``))];
-  const snippetArgs = name === "retry" ? ["attempts: ${1:3}", "backoff: ${2:exponential(1s, 1m)}"] : spec.args.map((a, i) => `\${${i + 1}:${a.name}}`);
+  const targets = [
+    ...new Set(spec.targets.map((t) => targetText[t] ?? `\`${t === "WebSocket" ? "websocket" : t.toLowerCase()}\``)),
+  ];
+  const snippetArgs =
+    name === "retry"
+      ? ["attempts: ${1:3}", "backoff: ${2:exponential(1s, 1m)}"]
+      : spec.args.map((a, i) => `\${${i + 1}:${a.name}}`);
   return {
     name,
     signature: `@${name}${args.length > 0 ? `(${args.join(", ")})` : ""}`,

@@ -62,7 +62,12 @@ export function completionContext(text: string, offset: number): CompletionConte
   if (/^\s*websocket\s+\w+\s*:\s*\w*$/.test(line)) return { kind: "none" };
   if (/\btrigger\s+\w*$/.test(line)) return { kind: "event" };
   if (unclosed(line, "<", ">") >= 0 && /[<,]\s*\w*$/.test(line)) return { kind: "type" };
-  if (/:\s*\w*$/.test(line) || /^\s*alias\s+\w+\s*=\s*\w*$/.test(line) || /^\s*(request|response)\s+\w*$/.test(line) || /->\s*\w*$/.test(line)) {
+  if (
+    /:\s*\w*$/.test(line) ||
+    /^\s*alias\s+\w+\s*=\s*\w*$/.test(line) ||
+    /^\s*(request|response)\s+\w*$/.test(line) ||
+    /->\s*\w*$/.test(line)
+  ) {
     return { kind: "type" };
   }
   if (/^\s*(@\w+(\([^)]*\))?\s*)*\w*$/.test(line)) {

@@ -25,7 +25,8 @@ const DECLARATIONS: Record<string, string> = {
   endpoint: 'endpoint ${1:Name}: ${2:GET} "${3:/api/path}" {\n\trequest { $4 }\n\tresponse ${5:Type}\n}',
   sse: "sse ${1:Name}: ${2:Type}",
   websocket: 'websocket ${1:Name}: "${2:/ws/path}" {\n\t$0\n}',
-  upload: 'upload ${1:Name}: POST "${2:/api/path}" {\n\tfields { $3 }\n\tfile { max_size: ${4:10MB} }\n\tresponse { $5 }\n}',
+  upload:
+    'upload ${1:Name}: POST "${2:/api/path}" {\n\tfields { $3 }\n\tfile { max_size: ${4:10MB} }\n\tresponse { $5 }\n}',
   worker: "worker ${1:Name} {\n\tinput ${2:Input} { $3 }\n\toutput ${4:Output} { $5 }\n}",
   event: "event ${1:Name} {\n\t$0\n}",
   service: 'service ${1:Name}: ${2:POST} "${3:https://example.com}" {\n\trequest { $4 }\n\tresponse { $5 }\n}',
@@ -55,14 +56,38 @@ function itemKind(d: Declared): CompletionItemKind {
 function declaredItems(index: Map<string, Declared>, keep: (d: Declared) => boolean): CompletionItem[] {
   return [...index.entries()]
     .filter(([, d]) => keep(d))
-    .map(([name, d]) => ({ label: name, kind: itemKind(d), detail: kindText(d), documentation: { kind: "markdown", value: docText(d.node.docs) } }));
+    .map(([name, d]) => ({
+      label: name,
+      kind: itemKind(d),
+      detail: kindText(d),
+      documentation: { kind: "markdown", value: docText(d.node.docs) },
+    }));
 }
 
 function typeItems(index: Map<string, Declared>): CompletionItem[] {
   return [
-    ...primitives.map((name): CompletionItem => ({ label: name, kind: CompletionItemKind.Keyword, detail: "built-in type", sortText: `1${name}` })),
-    { label: "List", kind: CompletionItemKind.Keyword, detail: "List<T>", insertText: "List<${1:T}>", insertTextFormat: InsertTextFormat.Snippet, sortText: "1List" },
-    { label: "Map", kind: CompletionItemKind.Keyword, detail: "Map<String, T>", insertText: "Map<String, ${1:T}>", insertTextFormat: InsertTextFormat.Snippet, sortText: "1Map" },
+    ...primitives.map((name): CompletionItem => ({
+      label: name,
+      kind: CompletionItemKind.Keyword,
+      detail: "built-in type",
+      sortText: `1${name}`,
+    })),
+    {
+      label: "List",
+      kind: CompletionItemKind.Keyword,
+      detail: "List<T>",
+      insertText: "List<${1:T}>",
+      insertTextFormat: InsertTextFormat.Snippet,
+      sortText: "1List",
+    },
+    {
+      label: "Map",
+      kind: CompletionItemKind.Keyword,
+      detail: "Map<String, T>",
+      insertText: "Map<String, ${1:T}>",
+      insertTextFormat: InsertTextFormat.Snippet,
+      sortText: "1Map",
+    },
     ...declaredItems(index, isTypeDeclared).map((i) => ({ ...i, sortText: `0${i.label}` })),
   ];
 }
@@ -81,9 +106,18 @@ function annotationItems(leading: boolean): CompletionItem[] {
 
 function keywordItems(owner: string | undefined): CompletionItem[] {
   if (owner === undefined) {
-    return Object.entries(DECLARATIONS).map(([label, snippet]) => ({ label, kind: CompletionItemKind.Keyword, insertText: snippet, insertTextFormat: InsertTextFormat.Snippet }));
+    return Object.entries(DECLARATIONS).map(([label, snippet]) => ({
+      label,
+      kind: CompletionItemKind.Keyword,
+      insertText: snippet,
+      insertTextFormat: InsertTextFormat.Snippet,
+    }));
   }
-  return (SECTIONS[owner] ?? []).map((label) => ({ label, kind: CompletionItemKind.Keyword, detail: `section of ${owner}` }));
+  return (SECTIONS[owner] ?? []).map((label) => ({
+    label,
+    kind: CompletionItemKind.Keyword,
+    detail: `section of ${owner}`,
+  }));
 }
 
 export function completion(workspace: Workspace, path: string, text: string, offset: number): CompletionItem[] {
@@ -93,13 +127,17 @@ export function completion(workspace: Workspace, path: string, text: string, off
     case "annotation":
       return annotationItems(context.leading);
     case "argument":
-      if (context.annotation === "references") return declaredItems(index(), (d) => d.kind === "declaration" && d.node.kind === "Model");
-      if (context.annotation === "emits") return declaredItems(index(), (d) => d.kind === "declaration" && d.node.kind === "Event");
+      if (context.annotation === "references")
+        return declaredItems(index(), (d) => d.kind === "declaration" && d.node.kind === "Model");
+      if (context.annotation === "emits")
+        return declaredItems(index(), (d) => d.kind === "declaration" && d.node.kind === "Event");
       return [];
     case "type": {
       // Typed right after the colon (a trigger character): keep the canonical `name: Type` spacing.
       const space = text[offset - 1] === ":" ? " " : "";
-      return typeItems(index()).map((i) => (space ? { ...i, insertText: space + (i.insertText ?? i.label), filterText: i.label } : i));
+      return typeItems(index()).map((i) =>
+        space ? { ...i, insertText: space + (i.insertText ?? i.label), filterText: i.label } : i,
+      );
     }
     case "method":
       return METHODS.map((label) => ({ label, kind: CompletionItemKind.EnumMember }));

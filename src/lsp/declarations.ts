@@ -4,7 +4,12 @@ import type * as ast from "../ast/nodes.js";
 export type Declared =
   | { readonly kind: "declaration"; readonly node: ast.Declaration; readonly file: string }
   /** A worker section with a body (`input ProcessImage { ... }`) declares a record type. */
-  | { readonly kind: "part"; readonly node: ast.NamedRecordSection; readonly owner: ast.WorkerDeclaration; readonly file: string };
+  | {
+      readonly kind: "part";
+      readonly node: ast.NamedRecordSection;
+      readonly owner: ast.WorkerDeclaration;
+      readonly file: string;
+    };
 
 /** Declaration kinds whose names can be used as types. */
 const TYPE_KINDS = new Set<ast.DeclarationKind>(["Alias", "Record", "Enum", "Event", "WebSocket"]);
@@ -32,7 +37,8 @@ export function declarationIndex(documents: readonly ast.Document[]): Map<string
       add(d.name.name, { kind: "declaration", node: d, file: doc.file });
       if (d.kind !== "Worker") continue;
       for (const s of d.sections) {
-        if (s.kind === "NamedRecordSection" && s.fields) add(s.name.name, { kind: "part", node: s, owner: d, file: doc.file });
+        if (s.kind === "NamedRecordSection" && s.fields)
+          add(s.name.name, { kind: "part", node: s, owner: d, file: doc.file });
       }
     }
   }

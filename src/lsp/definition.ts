@@ -7,14 +7,21 @@ import { OffsetMap } from "./ranges.js";
 import { pathToUri } from "./uri.js";
 import { Workspace } from "./workspace.js";
 
-export function definition(workspace: Workspace, path: string, offset: number, uriOf: (path: string) => string = pathToUri): Location | null {
+export function definition(
+  workspace: Workspace,
+  path: string,
+  offset: number,
+  uriOf: (path: string) => string = pathToUri,
+): Location | null {
   const loaded = workspace.load(path);
   const document = Workspace.documentOf(loaded, path);
   if (!document) return null;
   const found = nodeAt(document, offset);
   if (found?.kind === "import") {
     const target = resolve(dirname(path), found.path.value);
-    return found.path.value !== "" && loaded.sources.has(target) ? { uri: uriOf(target), range: new OffsetMap("").range(0, 0) } : null;
+    return found.path.value !== "" && loaded.sources.has(target)
+      ? { uri: uriOf(target), range: new OffsetMap("").range(0, 0) }
+      : null;
   }
   if (!found || (found.kind !== "reference" && found.kind !== "declaration")) return null;
   const declared = declarationIndex(loaded.documents).get(found.name.name);

@@ -21,7 +21,9 @@ export function toLspDiagnostic(d: Diagnostic, offsets: OffsetMap): LspDiagnosti
 export function diagnosticsFor(workspace: Workspace, path: string, text: string): LspDiagnostic[] {
   const result = workspace.compile(path);
   const offsets = new OffsetMap(text);
-  return result.diagnostics.filter((d) => d.span === undefined || d.span.file === path).map((d) => toLspDiagnostic(d, offsets));
+  return result.diagnostics
+    .filter((d) => d.span === undefined || d.span.file === path)
+    .map((d) => toLspDiagnostic(d, offsets));
 }
 
 /** Open files (other than `path`) that import `path`, directly or not. */

@@ -40,7 +40,11 @@ function declarationHover(loaded: Loaded, name: string): string | undefined {
     }
     return undefined;
   }
-  return markdown(signatureOf(declared, slicerFor(loaded, declared.file)), `*${kindText(declared)}* \`${name}\``, docText(declared.node.docs));
+  return markdown(
+    signatureOf(declared, slicerFor(loaded, declared.file)),
+    `*${kindText(declared)}* \`${name}\``,
+    docText(declared.node.docs),
+  );
 }
 
 function fieldHover(f: ast.Field, slice: Slicer): string {
@@ -48,7 +52,12 @@ function fieldHover(f: ast.Field, slice: Slicer): string {
     .map((a) => annotationInfo(a.name.name))
     .filter((i) => i !== undefined)
     .map((i) => `- \`@${i.name}\`: ${i.description}`);
-  return markdown(fieldLine(f, slice), `*field* \`${f.name.name}\` of type \`${slice(f.type.span)}\``, docText(f.docs), constraints.join("\n"));
+  return markdown(
+    fieldLine(f, slice),
+    `*field* \`${f.name.name}\` of type \`${slice(f.type.span)}\``,
+    docText(f.docs),
+    constraints.join("\n"),
+  );
 }
 
 export function hover(workspace: Workspace, path: string, text: string, offset: number): Hover | null {
@@ -72,7 +81,11 @@ export function hover(workspace: Workspace, path: string, text: string, offset: 
       break;
     case "variant": {
       const v = found.variant;
-      value = markdown(`${v.name.name}${v.fields ? ` { ${v.fields.map((f) => fieldLine(f, slice)).join(", ")} }` : ""}`, `*variant* \`${v.name.name}\``, docText(v.docs));
+      value = markdown(
+        `${v.name.name}${v.fields ? ` { ${v.fields.map((f) => fieldLine(f, slice)).join(", ")} }` : ""}`,
+        `*variant* \`${v.name.name}\``,
+        docText(v.docs),
+      );
       span = v.name.span;
       break;
     }

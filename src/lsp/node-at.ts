@@ -30,7 +30,11 @@ const REFERENCE_ARGUMENTS = new Set(["references", "emits"]);
 function annotationAt(a: ast.Annotation, offset: number): NodeAt | undefined {
   if (a.span.start <= offset && offset <= a.name.span.end) return { kind: "annotation", annotation: a };
   if (!REFERENCE_ARGUMENTS.has(a.name.name)) return undefined;
-  return first(a.args, (arg) => (arg.value.kind === "Name" && within(arg.value.span, offset) ? { kind: "reference", name: { kind: "Identifier", name: arg.value.name, span: arg.value.span } } : undefined));
+  return first(a.args, (arg) =>
+    arg.value.kind === "Name" && within(arg.value.span, offset)
+      ? { kind: "reference", name: { kind: "Identifier", name: arg.value.name, span: arg.value.span } }
+      : undefined,
+  );
 }
 
 function typeAt(type: ast.TypeNode | undefined, offset: number): NodeAt | undefined {
@@ -92,7 +96,9 @@ function bodyAt(d: ast.Declaration, offset: number): NodeAt | undefined {
     case "Event":
       return fieldsAt(d.fields, offset);
     case "Model":
-      return fieldsAt(d.fields, offset) ?? first(d.indexes, (i) => first(i.annotations, (a) => annotationAt(a, offset)));
+      return (
+        fieldsAt(d.fields, offset) ?? first(d.indexes, (i) => first(i.annotations, (a) => annotationAt(a, offset)))
+      );
     case "Enum":
     case "WebSocket":
       return variantsAt(d.variants, offset);

@@ -26,31 +26,45 @@ import { Workspace } from "./workspace.js";
 const DEBOUNCE_MS = 100;
 
 /** Runs a request handler, turning an internal error into a log line and an empty answer. */
-function guarded<A extends unknown[], R>(connection: Connection, empty: R, handler: (...args: A) => R): (...args: A) => R {
+function guarded<A extends unknown[], R>(
+  connection: Connection,
+  empty: R,
+  handler: (...args: A) => R,
+): (...args: A) => R {
   return (...args) => {
     try {
       return handler(...args);
     } catch (error) {
-      connection.console.error(`hamlet: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      connection.console.error(
+        `hamlet: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
       return empty;
     }
   };
 }
 
-export function startServer(input: NodeJS.ReadableStream = process.stdin, output: NodeJS.WritableStream = process.stdout): Connection {
+export function startServer(
+  input: NodeJS.ReadableStream = process.stdin,
+  output: NodeJS.WritableStream = process.stdout,
+): Connection {
   const connection = createConnection(ProposedFeatures.all, input, output);
   const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace(documents);
   const timers = new Map<string, NodeJS.Timeout>();
 
   /** The URI the client used for an open file; a file URI for the others. */
-  const uriOf = (path: string): string => documents.all().find((d) => uriToPath(d.uri) === path)?.uri ?? pathToUri(path);
+  const uriOf = (path: string): string =>
+    documents.all().find((d) => uriToPath(d.uri) === path)?.uri ?? pathToUri(path);
 
   const publish = guarded(connection, undefined, (uri: string): void => {
     const document = documents.get(uri);
     if (!document) return;
     const path = uriToPath(uri);
-    void connection.sendDiagnostics({ uri, version: document.version, diagnostics: diagnosticsFor(workspace, path, document.getText()) });
+    void connection.sendDiagnostics({
+      uri,
+      version: document.version,
+      diagnostics: diagnosticsFor(workspace, path, document.getText()),
+    });
   });
 
   const validate = guarded(connection, undefined, (uri: string): void => {
@@ -60,10 +74,13 @@ export function startServer(input: NodeJS.ReadableStream = process.stdin, output
 
   const schedule = (uri: string): void => {
     clearTimeout(timers.get(uri));
-    timers.set(uri, setTimeout(() => {
-      timers.delete(uri);
-      validate(uri);
-    }, DEBOUNCE_MS));
+    timers.set(
+      uri,
+      setTimeout(() => {
+        timers.delete(uri);
+        validate(uri);
+      }, DEBOUNCE_MS),
+    );
   };
 
   connection.onInitialize((): InitializeResult => ({
@@ -98,28 +115,38 @@ export function startServer(input: NodeJS.ReadableStream = process.stdin, output
     return { path: uriToPath(uri), text, offset: new OffsetMap(text).offset(position) };
   };
 
-  connection.onHover(guarded(connection, null, (params) => {
-    const p = at(params.textDocument.uri, params.position);
-    return p ? hover(workspace, p.path, p.text, p.offset) : null;
-  }));
-  connection.onDefinition(guarded(connection, null, (params) => {
-    const p = at(params.textDocument.uri, params.position);
-    return p ? definition(workspace, p.path, p.offset, uriOf) : null;
-  }));
-  connection.onCompletion(guarded(connection, [], (params) => {
-    const p = at(params.textDocument.uri, params.position);
-    return p ? completion(workspace, p.path, p.text, p.offset) : [];
-  }));
-  connection.onDocumentSymbol(guarded(connection, [], (params) => {
-    const document = documents.get(params.textDocument.uri);
-    if (!document) return [];
-    const text = document.getText();
-    return documentSymbols(parse(text, uriToPath(document.uri)).document, text, new OffsetMap(text));
-  }));
-  connection.onDocumentFormatting(guarded(connection, [], (params) => {
-    const document = documents.get(params.textDocument.uri);
-    return document ? formatting(document.getText(), uriToPath(document.uri)) : [];
-  }));
+  connection.onHover(
+    guarded(connection, null, (params) => {
+      const p = at(params.textDocument.uri, params.position);
+      return p ? hover(workspace, p.path, p.text, p.offset) : null;
+    }),
+  );
+  connection.onDefinition(
+    guarded(connection, null, (params) => {
+      const p = at(params.textDocument.uri, params.position);
+      return p ? definition(workspace, p.path, p.offset, uriOf) : null;
+    }),
+  );
+  connection.onCompletion(
+    guarded(connection, [], (params) => {
+      const p = at(params.textDocument.uri, params.position);
+      return p ? completion(workspace, p.path, p.text, p.offset) : [];
+    }),
+  );
+  connection.onDocumentSymbol(
+    guarded(connection, [], (params) => {
+      const document = documents.get(params.textDocument.uri);
+      if (!document) return [];
+      const text = document.getText();
+      return documentSymbols(parse(text, uriToPath(document.uri)).document, text, new OffsetMap(text));
+    }),
+  );
+  connection.onDocumentFormatting(
+    guarded(connection, [], (params) => {
+      const document = documents.get(params.textDocument.uri);
+      return document ? formatting(document.getText(), uriToPath(document.uri)) : [];
+    }),
+  );
 
   documents.listen(connection);
   connection.listen();

@@ -21,14 +21,17 @@ function variantLine(v: ast.Variant, slice: Slicer): string {
 
 function block(head: string, lines: readonly string[]): string {
   if (lines.length === 0) return `${head} {}`;
-  const shown = lines.length > MAX_LINES ? [...lines.slice(0, MAX_LINES), `// … ${lines.length - MAX_LINES} more`] : lines;
+  const shown =
+    lines.length > MAX_LINES ? [...lines.slice(0, MAX_LINES), `// … ${lines.length - MAX_LINES} more`] : lines;
   return `${head} {\n${shown.map((l) => `  ${l}`).join("\n")}\n}`;
 }
 
 function sectionLine(s: ast.Section, slice: Slicer): string {
   switch (s.kind) {
     case "TypeSection":
-      return s.type.kind === "InlineRecord" ? `${s.keyword.name} { ${s.type.fields.map((f) => fieldLine(f, slice)).join(", ")} }` : `${s.keyword.name} ${slice(s.type.span)}`;
+      return s.type.kind === "InlineRecord"
+        ? `${s.keyword.name} { ${s.type.fields.map((f) => fieldLine(f, slice)).join(", ")} }`
+        : `${s.keyword.name} ${slice(s.type.span)}`;
     case "VariantsSection":
       return `${s.keyword.name} { ${s.variants.map((v) => variantLine(v, slice)).join(", ")} }`;
     case "FieldsSection":
@@ -52,28 +55,63 @@ function declarationSignature(d: ast.Declaration, slice: Slicer): string {
       return `${leading}${head} = ${slice(d.type.span)}${d.constraints.map((a) => ` ${slice(a.span)}`).join("")}`;
     case "Record":
     case "Event":
-      return leading + block(head, d.fields.map((f) => fieldLine(f, slice)));
+      return (
+        leading +
+        block(
+          head,
+          d.fields.map((f) => fieldLine(f, slice)),
+        )
+      );
     case "Model":
-      return leading + block(head, [...d.fields.map((f) => fieldLine(f, slice)), ...d.indexes.map((i) => slice(i.span))]);
+      return (
+        leading + block(head, [...d.fields.map((f) => fieldLine(f, slice)), ...d.indexes.map((i) => slice(i.span))])
+      );
     case "Enum":
-      return leading + block(head, d.variants.map((v) => variantLine(v, slice)));
+      return (
+        leading +
+        block(
+          head,
+          d.variants.map((v) => variantLine(v, slice)),
+        )
+      );
     case "WebSocket":
-      return leading + block(`${head}: ${d.path.raw}`, d.variants.map((v) => variantLine(v, slice)));
+      return (
+        leading +
+        block(
+          `${head}: ${d.path.raw}`,
+          d.variants.map((v) => variantLine(v, slice)),
+        )
+      );
     case "Sse":
       return `${leading}${head}: ${slice(d.type.span)}`;
     case "Endpoint":
     case "Service":
     case "Upload":
-      return leading + block(`${head}: ${d.method.name} ${d.path.raw}`, d.sections.map((s) => sectionLine(s, slice)));
+      return (
+        leading +
+        block(
+          `${head}: ${d.method.name} ${d.path.raw}`,
+          d.sections.map((s) => sectionLine(s, slice)),
+        )
+      );
     case "Worker":
     case "Workflow":
-      return leading + block(head, d.sections.map((s) => sectionLine(s, slice)));
+      return (
+        leading +
+        block(
+          head,
+          d.sections.map((s) => sectionLine(s, slice)),
+        )
+      );
   }
 }
 
 export function signatureOf(d: Declared, slice: Slicer): string {
   if (d.kind === "declaration") return declarationSignature(d.node, slice);
-  return block(`${d.node.keyword.name} ${d.node.name.name}`, (d.node.fields ?? []).map((f) => fieldLine(f, slice)));
+  return block(
+    `${d.node.keyword.name} ${d.node.name.name}`,
+    (d.node.fields ?? []).map((f) => fieldLine(f, slice)),
+  );
 }
 
 export function kindText(d: Declared): string {

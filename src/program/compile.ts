@@ -27,7 +27,11 @@ export interface CompileResult {
 
 export function compile(options: CompileOptions): CompileResult {
   const loaded = loadDocuments(options.entries, options.host ?? nodeHost);
-  const checked = checkDocuments(loaded.documents, options.features, options.entries[0] === undefined ? undefined : resolve(options.entries[0]));
+  const checked = checkDocuments(
+    loaded.documents,
+    options.features,
+    options.entries[0] === undefined ? undefined : resolve(options.entries[0]),
+  );
   const diagnostics = [...loaded.diagnostics, ...checked.diagnostics];
   const schema = hasErrors(diagnostics) ? undefined : checked.schema;
   return { documents: loaded.documents, sources: loaded.sources, schema, diagnostics: sortDiagnostics(diagnostics) };

@@ -12,7 +12,9 @@ export const nodeHost: CompilerHost = {
       return { text: readFileSync(path, "utf8") };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      return { error: code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (error as Error).message };
+      return {
+        error: code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : (error as Error).message,
+      };
     }
   },
 };

@@ -7,7 +7,17 @@ import type { Span } from "../ast/nodes.js";
 
 export type Primitive = "String" | "Int" | "Float" | "Bool" | "Uuid" | "Timestamp" | "Date" | "Bytes" | "Json";
 
-export const primitives: readonly Primitive[] = ["String", "Int", "Float", "Bool", "Uuid", "Timestamp", "Date", "Bytes", "Json"];
+export const primitives: readonly Primitive[] = [
+  "String",
+  "Int",
+  "Float",
+  "Bool",
+  "Uuid",
+  "Timestamp",
+  "Date",
+  "Bytes",
+  "Json",
+];
 
 export type TypeExpr =
   | { readonly kind: "primitive"; readonly name: Primitive }
@@ -65,8 +75,7 @@ export interface VariantDef extends Documented {
 
 /** Where a type came from, so emitters can group or name things. */
 export type TypeOrigin =
-  | { readonly kind: "declared" }
-  | { readonly kind: "part"; readonly owner: string; readonly role: string };
+  { readonly kind: "declared" } | { readonly kind: "part"; readonly owner: string; readonly role: string };
 
 export interface AliasDef extends Documented {
   readonly kind: "alias";
@@ -202,9 +211,7 @@ export interface WorkflowDef extends Documented {
 }
 
 export type ColumnDefault =
-  | { readonly kind: "uuid" }
-  | { readonly kind: "now" }
-  | { readonly kind: "literal"; readonly value: JsonValue };
+  { readonly kind: "uuid" } | { readonly kind: "now" } | { readonly kind: "literal"; readonly value: JsonValue };
 
 export interface ColumnDef extends FieldDef {
   /** Snake-case column name in the database (the field name as written). */

@@ -23,14 +23,22 @@ export function corpus(kind: "valid" | "invalid"): CorpusEntry[] {
     .flatMap((name): CorpusEntry[] => {
       const path = join(dir, name);
       if (statSync(path).isDirectory()) {
-        const files = readdirSync(path).filter((f) => f.endsWith(".hamlet")).sort().map((f) => join(path, f));
+        const files = readdirSync(path)
+          .filter((f) => f.endsWith(".hamlet"))
+          .sort()
+          .map((f) => join(path, f));
         const entry = files.find((f) => f.endsWith("/main.hamlet")) ?? files[0]!;
         return [{ name: `${kind}/${name}`, entry, files }];
       }
-      return name.endsWith(".hamlet") ? [{ name: `${kind}/${name.replace(/\.hamlet$/, "")}`, entry: path, files: [path] }] : [];
+      return name.endsWith(".hamlet")
+        ? [{ name: `${kind}/${name.replace(/\.hamlet$/, "")}`, entry: path, files: [path] }]
+        : [];
     });
 }
 
 export function sharedExamples(): string[] {
-  return readdirSync(sharedExamplesDir).filter((f) => f.endsWith(".hamlet")).sort().map((f) => join(sharedExamplesDir, f));
+  return readdirSync(sharedExamplesDir)
+    .filter((f) => f.endsWith(".hamlet"))
+    .sort()
+    .map((f) => join(sharedExamplesDir, f));
 }

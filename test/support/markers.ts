@@ -33,10 +33,23 @@ export function readExpectations(file: string, text: string): Expectation[] {
     const explicit = EXPLICIT.exec(line);
     if (tildes) {
       const column = tildes[1]!.length + 1;
-      result.push({ file, code: tildes[3]!, line: target, column, endLine: target, endColumn: column + tildes[2]!.length });
+      result.push({
+        file,
+        code: tildes[3]!,
+        line: target,
+        column,
+        endLine: target,
+        endColumn: column + tildes[2]!.length,
+      });
     } else if (explicit) {
       const [, code, l, c, el, ec] = explicit;
-      result.push({ file, code: code!, line: Number(l), column: Number(c), ...(el ? { endLine: Number(el), endColumn: Number(ec) } : {}) });
+      result.push({
+        file,
+        code: code!,
+        line: Number(l),
+        column: Number(c),
+        ...(el ? { endLine: Number(el), endColumn: Number(ec) } : {}),
+      });
     } else {
       target = index + 1;
     }

@@ -23,10 +23,7 @@ export interface Database {
   /** Tenant whose `hamlet.tenant_id` setting is active on this handle, if any. */
   readonly tenantId: string | null;
   /** Runs a statement and returns its rows. */
-  query<T extends object = Record<string, unknown>>(
-    sql: string,
-    params?: readonly SqlParam[],
-  ): Promise<T[]>;
+  query<T extends object = Record<string, unknown>>(sql: string, params?: readonly SqlParam[]): Promise<T[]>;
   /** Runs a statement and returns the number of affected rows. */
   execute(sql: string, params?: readonly SqlParam[]): Promise<ExecuteResult>;
   /**

@@ -21,30 +21,22 @@ export type DatabaseTarget =
 export function parseDatabaseUrl(url: string): DatabaseTarget {
   const trimmed = url.trim();
   if (trimmed.length === 0) throw new Error("Hamlet: empty database URL");
-  if (/^postgres(ql)?:\/\//i.test(trimmed))
-    return { dialect: "postgres", connectionString: trimmed };
+  if (/^postgres(ql)?:\/\//i.test(trimmed)) return { dialect: "postgres", connectionString: trimmed };
   const prefixed = /^(sqlite|file):(.*)$/i.exec(trimmed);
   if (prefixed) {
     let filename = prefixed[2] ?? "";
     if (filename.startsWith("//")) filename = filename.slice(2);
-    if (filename.length === 0)
-      throw new Error(
-        `Hamlet: database URL ${JSON.stringify(url)} has no path`,
-      );
+    if (filename.length === 0) throw new Error(`Hamlet: database URL ${JSON.stringify(url)} has no path`);
     return { dialect: "sqlite", filename };
   }
   if (trimmed === ":memory:") return { dialect: "sqlite", filename: trimmed };
   const scheme = /^([a-z][a-z0-9+.-]+):/i.exec(trimmed);
-  if (scheme)
-    throw new Error(`Hamlet: unsupported database URL scheme "${scheme[1]}:"`);
+  if (scheme) throw new Error(`Hamlet: unsupported database URL scheme "${scheme[1]}:"`);
   return { dialect: "sqlite", filename: trimmed };
 }
 
 /** Opens a {@link Database} for `url` (see {@link parseDatabaseUrl}). */
-export function openDatabase(
-  url: string,
-  options: OpenDatabaseOptions = {},
-): Database {
+export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Database {
   const target = parseDatabaseUrl(url);
   return target.dialect === "postgres"
     ? openPostgresDatabase(target.connectionString, options.postgres)

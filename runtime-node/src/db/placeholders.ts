@@ -11,10 +11,7 @@ export interface PositionalStatement {
  * to match (a placeholder may repeat). Placeholders inside string literals,
  * quoted identifiers and comments are left alone.
  */
-export function toPositional(
-  sql: string,
-  params: readonly SqlParam[] = [],
-): PositionalStatement {
+export function toPositional(sql: string, params: readonly SqlParam[] = []): PositionalStatement {
   let out = "";
   const ordered: SqlParam[] = [];
   let i = 0;
@@ -39,9 +36,7 @@ export function toPositional(
       while (isDigit(sql[j])) j++;
       const index = Number(sql.slice(i + 1, j));
       if (index < 1 || index > params.length) {
-        throw new Error(
-          `Hamlet SQL: placeholder $${index} has no parameter (got ${params.length})`,
-        );
+        throw new Error(`Hamlet SQL: placeholder $${index} has no parameter (got ${params.length})`);
       }
       ordered.push(params[index - 1] as SqlParam);
       out += "?";

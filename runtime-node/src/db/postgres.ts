@@ -18,10 +18,7 @@ const SET_TENANT = "select set_config('hamlet.tenant_id', $1, true)";
  * strings (node-postgres defaults); `json`/`jsonb` columns are parsed.
  * `withTenant` sets the transaction-local `hamlet.tenant_id` read by RLS policies.
  */
-export function openPostgresDatabase(
-  connectionString: string,
-  options: PostgresOptions = {},
-): Database {
+export function openPostgresDatabase(connectionString: string, options: PostgresOptions = {}): Database {
   const pool = new pg.Pool({
     connectionString,
     max: options.maxConnections ?? 10,
@@ -29,39 +26,22 @@ export function openPostgresDatabase(
   pool.on("error", options.onPoolError ?? (() => undefined));
   let savepoints = 0;
 
-  async function runQuery<T>(
-    target: Queryable,
-    sql: string,
-    params: readonly SqlParam[],
-  ): Promise<T[]> {
+  async function runQuery<T>(target: Queryable, sql: string, params: readonly SqlParam[]): Promise<T[]> {
     const result = await target.query(sql, params.map(toPgValue));
     return (result.rows ?? []) as T[];
   }
 
-  async function runExecute(
-    target: Queryable,
-    sql: string,
-    params: readonly SqlParam[],
-  ) {
+  async function runExecute(target: Queryable, sql: string, params: readonly SqlParam[]) {
     const result = await target.query(sql, params.map(toPgValue));
     return { rowCount: result.rowCount ?? 0 };
   }
 
-  function transactionHandle(
-    client: pg.PoolClient,
-    tenantId: string | null,
-  ): { handle: Database; end(): void } {
+  function transactionHandle(client: pg.PoolClient, tenantId: string | null): { handle: Database; end(): void } {
     let active = true;
     const check = (): void => {
-      if (!active)
-        throw new Error(
-          "Hamlet: transaction handle used after its transaction ended",
-        );
+      if (!active) throw new Error("Hamlet: transaction handle used after its transaction ended");
     };
-    const nested = async <T>(
-      nestedTenant: string | null,
-      fn: (tx: Database) => Promise<T>,
-    ): Promise<T> => {
+    const nested = async <T>(nestedTenant: string | null, fn: (tx: Database) => Promise<T>): Promise<T> => {
       check();
       const name = `hamlet_sp_${++savepoints}`;
       await client.query(`SAVEPOINT ${name}`);
@@ -85,10 +65,7 @@ export function openPostgresDatabase(
     const handle: Database = {
       dialect: "postgres",
       tenantId,
-      async query<T extends object>(
-        sql: string,
-        params: readonly SqlParam[] = [],
-      ) {
+      async query<T extends object>(sql: string, params: readonly SqlParam[] = []) {
         check();
         return runQuery<T>(client, sql, params);
       },
@@ -102,18 +79,13 @@ export function openPostgresDatabase(
         return nested(id, fn);
       },
       close: async () => {
-        throw new Error(
-          "Hamlet: close() the root database handle, not a transaction handle",
-        );
+        throw new Error("Hamlet: close() the root database handle, not a transaction handle");
       },
     };
     return { handle, end: () => void (active = false) };
   }
 
-  async function begin<T>(
-    tenantId: string | null,
-    fn: (tx: Database) => Promise<T>,
-  ): Promise<T> {
+  async function begin<T>(tenantId: string | null, fn: (tx: Database) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     let broken = false;
     const tx = transactionHandle(client, tenantId);
@@ -139,8 +111,7 @@ export function openPostgresDatabase(
   return {
     dialect: "postgres",
     tenantId: null,
-    query: <T extends object>(sql: string, params: readonly SqlParam[] = []) =>
-      runQuery<T>(pool, sql, params),
+    query: <T extends object>(sql: string, params: readonly SqlParam[] = []) => runQuery<T>(pool, sql, params),
     execute: (sql, params = []) => runExecute(pool, sql, params),
     transaction: (fn) => begin(null, fn),
     withTenant: async (tenantId, fn) => {

@@ -1,11 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import BetterSqlite3 from "better-sqlite3";
-import {
-  assertTenantId,
-  type Database,
-  type ExecuteResult,
-  type SqlParam,
-} from "./database.js";
+import { assertTenantId, type Database, type ExecuteResult, type SqlParam } from "./database.js";
 import { createMutex } from "./mutex.js";
 import { toPositional } from "./placeholders.js";
 
@@ -27,10 +22,7 @@ const STATEMENT_CACHE_SIZE = 256;
  * root handle wait for it. Inside `transaction`/`withTenant`, use the handle
  * passed to the callback — using the root handle there throws instead of deadlocking.
  */
-export function openSqliteDatabase(
-  filename: string,
-  options: SqliteOptions = {},
-): Database {
+export function openSqliteDatabase(filename: string, options: SqliteOptions = {}): Database {
   const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
   const conn: Connection = new BetterSqlite3(filename, {
     timeout: busyTimeoutMs,
@@ -92,15 +84,9 @@ export function openSqliteDatabase(
   } {
     let active = true;
     const check = (): void => {
-      if (!active)
-        throw new Error(
-          "Hamlet: transaction handle used after its transaction ended",
-        );
+      if (!active) throw new Error("Hamlet: transaction handle used after its transaction ended");
     };
-    const nested = async <T>(
-      nestedTenant: string | null,
-      fn: (tx: Database) => Promise<T>,
-    ): Promise<T> => {
+    const nested = async <T>(nestedTenant: string | null, fn: (tx: Database) => Promise<T>): Promise<T> => {
       check();
       const name = `hamlet_sp_${++savepoints}`;
       conn.exec(`SAVEPOINT ${name}`);
@@ -120,10 +106,7 @@ export function openSqliteDatabase(
     const handle: Database = {
       dialect: "sqlite",
       tenantId,
-      async query<T extends object>(
-        sql: string,
-        params: readonly SqlParam[] = [],
-      ) {
+      async query<T extends object>(sql: string, params: readonly SqlParam[] = []) {
         check();
         return runQuery<T>(sql, params);
       },
@@ -137,18 +120,13 @@ export function openSqliteDatabase(
         return nested(id, fn);
       },
       close: async () => {
-        throw new Error(
-          "Hamlet: close() the root database handle, not a transaction handle",
-        );
+        throw new Error("Hamlet: close() the root database handle, not a transaction handle");
       },
     };
     return { handle, end: () => void (active = false) };
   }
 
-  async function begin<T>(
-    tenantId: string | null,
-    fn: (tx: Database) => Promise<T>,
-  ): Promise<T> {
+  async function begin<T>(tenantId: string | null, fn: (tx: Database) => Promise<T>): Promise<T> {
     guardRoot();
     return mutex.run(() =>
       context.run(owner, async () => {
@@ -171,10 +149,7 @@ export function openSqliteDatabase(
   return {
     dialect: "sqlite",
     tenantId: null,
-    async query<T extends object>(
-      sql: string,
-      params: readonly SqlParam[] = [],
-    ) {
+    async query<T extends object>(sql: string, params: readonly SqlParam[] = []) {
       guardRoot();
       return mutex.run(() => runQuery<T>(sql, params));
     },
@@ -197,9 +172,7 @@ export function openSqliteDatabase(
   };
 }
 
-function toSqliteValue(
-  value: SqlParam,
-): string | number | bigint | Buffer | null {
+function toSqliteValue(value: SqlParam): string | number | bigint | Buffer | null {
   if (typeof value === "boolean") return value ? 1 : 0;
   if (value instanceof Uint8Array && !Buffer.isBuffer(value)) {
     return Buffer.from(value.buffer, value.byteOffset, value.byteLength);

@@ -54,15 +54,10 @@ interface KvRow {
  * and runs inside `withTenant` (so PostgreSQL RLS applies) unless `db` already is a
  * handle scoped to that tenant.
  */
-export function kvFor(
-  db: Database,
-  tenantId: string,
-  options: KvOptions = {},
-): KvStore {
+export function kvFor(db: Database, tenantId: string, options: KvOptions = {}): KvStore {
   assertTenantId(tenantId);
   const clock = options.clock ?? systemClock;
-  const scoped = <T>(fn: (tx: Database) => Promise<T>): Promise<T> =>
-    inTenant(db, tenantId, fn);
+  const scoped = <T>(fn: (tx: Database) => Promise<T>): Promise<T> => inTenant(db, tenantId, fn);
 
   return {
     tenantId,
@@ -77,10 +72,11 @@ export function kvFor(
         if (row === undefined) return undefined;
         const expiresAt = toNullableNumber(row.expires_at);
         if (expiresAt !== null && expiresAt <= now) {
-          await tx.execute(
-            "DELETE FROM hamlet_kv WHERE tenant_id = $1 AND key = $2 AND expires_at <= $3",
-            [tenantId, key, now],
-          );
+          await tx.execute("DELETE FROM hamlet_kv WHERE tenant_id = $1 AND key = $2 AND expires_at <= $3", [
+            tenantId,
+            key,
+            now,
+          ]);
           return undefined;
         }
         return JSON.parse(row.value) as JsonValue;
@@ -89,8 +85,7 @@ export function kvFor(
     set: (key, value, setOptions = {}) =>
       scoped(async (tx) => {
         const json = JSON.stringify(value);
-        if (json === undefined)
-          throw new TypeError("Hamlet KV: value is not JSON-serializable");
+        if (json === undefined) throw new TypeError("Hamlet KV: value is not JSON-serializable");
         const expiresAt = expiryFor(clock(), setOptions.ttlSeconds);
         await tx.execute(
           `INSERT INTO hamlet_kv (tenant_id, key, value, expires_at) VALUES ($1, $2, $3, $4)
@@ -105,10 +100,7 @@ export function kvFor(
           "DELETE FROM hamlet_kv WHERE tenant_id = $1 AND key = $2 AND (expires_at IS NULL OR expires_at > $3)",
           [tenantId, key, clock()],
         );
-        await tx.execute(
-          "DELETE FROM hamlet_kv WHERE tenant_id = $1 AND key = $2",
-          [tenantId, key],
-        );
+        await tx.execute("DELETE FROM hamlet_kv WHERE tenant_id = $1 AND key = $2", [tenantId, key]);
         return result.rowCount > 0;
       }),
 
@@ -130,10 +122,10 @@ export function kvFor(
 
     purgeExpired: () =>
       scoped(async (tx) => {
-        const result = await tx.execute(
-          "DELETE FROM hamlet_kv WHERE tenant_id = $1 AND expires_at <= $2",
-          [tenantId, clock()],
-        );
+        const result = await tx.execute("DELETE FROM hamlet_kv WHERE tenant_id = $1 AND expires_at <= $2", [
+          tenantId,
+          clock(),
+        ]);
         return result.rowCount;
       }),
   };
@@ -142,9 +134,7 @@ export function kvFor(
 function expiryFor(now: number, ttlSeconds: number | undefined): number | null {
   if (ttlSeconds === undefined) return null;
   if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) {
-    throw new RangeError(
-      "Hamlet KV: ttlSeconds must be a positive finite number",
-    );
+    throw new RangeError("Hamlet KV: ttlSeconds must be a positive finite number");
   }
   return Math.floor(now + ttlSeconds * 1000);
 }

@@ -1,8 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 /** One secret (UTF-8 string or raw bytes, at least 32 bytes) or a list, newest first. */
-export type SessionSecrets =
-  string | Uint8Array | readonly (string | Uint8Array)[];
+export type SessionSecrets = string | Uint8Array | readonly (string | Uint8Array)[];
 
 /** Signs and verifies session cookie values of the form `<id>.<signature>`. */
 export interface CookieSigner {
@@ -32,9 +31,7 @@ export function newSessionId(): string {
 export function createCookieSigner(secrets: SessionSecrets): CookieSigner {
   const keys = normalizeSecrets(secrets);
   const mac = (key: Buffer, tenantId: string, id: string): Buffer =>
-    createHmac("sha256", key)
-      .update(`hamlet.session.v1\0${tenantId}\0${id}`)
-      .digest();
+    createHmac("sha256", key).update(`hamlet.session.v1\0${tenantId}\0${id}`).digest();
 
   return {
     sign(tenantId, id) {
@@ -46,17 +43,12 @@ export function createCookieSigner(secrets: SessionSecrets): CookieSigner {
       if (dot === -1) return null;
       const id = value.slice(0, dot);
       const signatureText = value.slice(dot + 1);
-      if (!ID_PATTERN.test(id) || !SIGNATURE_PATTERN.test(signatureText))
-        return null;
+      if (!ID_PATTERN.test(id) || !SIGNATURE_PATTERN.test(signatureText)) return null;
       const signature = Buffer.from(signatureText, "base64url");
       let valid = false;
       for (const key of keys) {
         const expected = mac(key, tenantId, id);
-        if (
-          expected.length === signature.length &&
-          timingSafeEqual(expected, signature)
-        )
-          valid = true;
+        if (expected.length === signature.length && timingSafeEqual(expected, signature)) valid = true;
       }
       return valid ? id : null;
     },
@@ -64,21 +56,12 @@ export function createCookieSigner(secrets: SessionSecrets): CookieSigner {
 }
 
 function normalizeSecrets(secrets: SessionSecrets): Buffer[] {
-  const list =
-    typeof secrets === "string" || secrets instanceof Uint8Array
-      ? [secrets]
-      : [...secrets];
-  if (list.length === 0)
-    throw new Error("Hamlet: at least one session secret is required");
+  const list = typeof secrets === "string" || secrets instanceof Uint8Array ? [secrets] : [...secrets];
+  if (list.length === 0) throw new Error("Hamlet: at least one session secret is required");
   return list.map((secret, index) => {
-    const key =
-      typeof secret === "string"
-        ? Buffer.from(secret, "utf8")
-        : Buffer.from(secret);
+    const key = typeof secret === "string" ? Buffer.from(secret, "utf8") : Buffer.from(secret);
     if (key.length < MIN_SECRET_BYTES) {
-      throw new Error(
-        `Hamlet: session secret #${index + 1} is shorter than ${MIN_SECRET_BYTES} bytes`,
-      );
+      throw new Error(`Hamlet: session secret #${index + 1} is shorter than ${MIN_SECRET_BYTES} bytes`);
     }
     return key;
   });

@@ -14,9 +14,7 @@ const COOKIE_VALUE = /^[!#-+\--:<-[\]-~]*$/;
  * Parses a `Cookie` request header into name → value (first occurrence wins;
  * values are not URL-decoded, surrounding double quotes are removed).
  */
-export function parseCookieHeader(
-  header: string | string[] | undefined,
-): Map<string, string> {
+export function parseCookieHeader(header: string | string[] | undefined): Map<string, string> {
   const cookies = new Map<string, string>();
   const text = Array.isArray(header) ? header.join("; ") : (header ?? "");
   for (const part of text.split(";")) {
@@ -24,23 +22,16 @@ export function parseCookieHeader(
     if (eq === -1) continue;
     const name = part.slice(0, eq).trim();
     let value = part.slice(eq + 1).trim();
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"'))
-      value = value.slice(1, -1);
+    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
     if (name.length > 0 && !cookies.has(name)) cookies.set(name, value);
   }
   return cookies;
 }
 
 /** Serializes a `Set-Cookie` header value; throws on names/values that would need escaping. */
-export function serializeCookie(
-  name: string,
-  value: string,
-  attributes: CookieAttributes = {},
-): string {
-  if (!COOKIE_NAME.test(name))
-    throw new Error(`Hamlet: invalid cookie name ${JSON.stringify(name)}`);
-  if (!COOKIE_VALUE.test(value))
-    throw new Error("Hamlet: invalid cookie value");
+export function serializeCookie(name: string, value: string, attributes: CookieAttributes = {}): string {
+  if (!COOKIE_NAME.test(name)) throw new Error(`Hamlet: invalid cookie name ${JSON.stringify(name)}`);
+  if (!COOKIE_VALUE.test(value)) throw new Error("Hamlet: invalid cookie value");
   const parts = [`${name}=${value}`];
   if (attributes.maxAgeSeconds !== undefined) {
     const maxAge = Math.max(0, Math.floor(attributes.maxAgeSeconds));

@@ -1,11 +1,7 @@
 import { systemClock, type Clock } from "../clock.js";
 import type { Database } from "../db/database.js";
 import type { JsonObject } from "../json.js";
-import {
-  createCookieSigner,
-  newSessionId,
-  type SessionSecrets,
-} from "./cookie-signer.js";
+import { createCookieSigner, newSessionId, type SessionSecrets } from "./cookie-signer.js";
 import { parseCookieHeader, serializeCookie } from "./cookies.js";
 import { sessionStoreFor, type StoredSession } from "./session-store.js";
 
@@ -50,56 +46,33 @@ export interface SessionManager {
    */
   load(request: SessionRequest, reply: SessionReply): Promise<Session | null>;
   /** Creates a session with a fresh id and sets its cookie. Throws without a tenant. */
-  create(
-    request: SessionRequest,
-    reply: SessionReply,
-    data?: JsonObject,
-  ): Promise<Session>;
+  create(request: SessionRequest, reply: SessionReply, data?: JsonObject): Promise<Session>;
   /** Replaces the session data (expiry is extended). */
   save(session: Session, data: JsonObject): Promise<Session>;
   /**
    * Issues a new id for `session` (call on login/privilege change), deletes the old
    * one and sets the new cookie. `data` defaults to the current data.
    */
-  rotate(
-    request: SessionRequest,
-    reply: SessionReply,
-    session: Session,
-    data?: JsonObject,
-  ): Promise<Session>;
+  rotate(request: SessionRequest, reply: SessionReply, session: Session, data?: JsonObject): Promise<Session>;
   /** Deletes `session` (or the one named by the request's cookie) and clears the cookie. */
-  destroy(
-    request: SessionRequest,
-    reply: SessionReply,
-    session?: Session | null,
-  ): Promise<void>;
+  destroy(request: SessionRequest, reply: SessionReply, session?: Session | null): Promise<void>;
   /** Deletes a tenant's expired sessions; resolves to the count. */
   purgeExpired(tenantId: string): Promise<number>;
 }
 
 /** Creates a {@link SessionManager}. Call `ensureRuntimeTables(db)` first. */
-export function createSessionManager(
-  options: SessionManagerOptions,
-): SessionManager {
+export function createSessionManager(options: SessionManagerOptions): SessionManager {
   const { db } = options;
   const signer = createCookieSigner(options.secrets);
   const clock = options.clock ?? systemClock;
   const cookieName = options.cookieName ?? "hamlet_session";
   const ttlSeconds = options.ttlSeconds ?? 7 * 24 * 60 * 60;
-  if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0)
-    throw new RangeError("Hamlet: ttlSeconds must be positive");
+  if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) throw new RangeError("Hamlet: ttlSeconds must be positive");
   const ttlMs = Math.floor(ttlSeconds * 1000);
-  const touchMs = Math.floor(
-    (options.touchIntervalSeconds ?? Math.min(ttlSeconds / 10, 60)) * 1000,
-  );
+  const touchMs = Math.floor((options.touchIntervalSeconds ?? Math.min(ttlSeconds / 10, 60)) * 1000);
   serializeCookie(cookieName, ""); // validates the name early
 
-  const setCookie = (
-    request: SessionRequest,
-    reply: SessionReply,
-    value: string,
-    maxAgeSeconds: number,
-  ): void => {
+  const setCookie = (request: SessionRequest, reply: SessionReply, value: string, maxAgeSeconds: number): void => {
     reply.header(
       "set-cookie",
       serializeCookie(cookieName, value, {
@@ -111,29 +84,16 @@ export function createSessionManager(
       }),
     );
   };
-  const issue = (
-    request: SessionRequest,
-    reply: SessionReply,
-    session: Session,
-  ): Session => {
-    setCookie(
-      request,
-      reply,
-      signer.sign(session.tenantId, session.id),
-      ttlSeconds,
-    );
+  const issue = (request: SessionRequest, reply: SessionReply, session: Session): Session => {
+    setCookie(request, reply, signer.sign(session.tenantId, session.id), ttlSeconds);
     return session;
   };
-  const cookieSessionId = (
-    request: SessionRequest,
-    tenantId: string,
-  ): string | null => {
+  const cookieSessionId = (request: SessionRequest, tenantId: string): string | null => {
     const value = parseCookieHeader(request.headers["cookie"]).get(cookieName);
     return value === undefined ? null : signer.verify(tenantId, value);
   };
   const requireTenant = (request: SessionRequest): string => {
-    if (request.tenant === null)
-      throw new Error("Hamlet: cannot create a session without a tenant");
+    if (request.tenant === null) throw new Error("Hamlet: cannot create a session without a tenant");
     return request.tenant;
   };
 
@@ -156,45 +116,27 @@ export function createSessionManager(
     },
     async create(request, reply, data = {}) {
       const tenantId = requireTenant(request);
-      const session = await sessionStoreFor(db, tenantId).insert(
-        newSessionId(),
-        data,
-        clock() + ttlMs,
-      );
+      const session = await sessionStoreFor(db, tenantId).insert(newSessionId(), data, clock() + ttlMs);
       return issue(request, reply, session);
     },
     async save(session, data) {
       const expiresAt = clock() + ttlMs;
-      const updated = await sessionStoreFor(db, session.tenantId).update(
-        session.id,
-        data,
-        expiresAt,
-      );
+      const updated = await sessionStoreFor(db, session.tenantId).update(session.id, data, expiresAt);
       if (!updated) throw new Error("Hamlet: session no longer exists");
       return { ...session, data, expiresAt };
     },
     async rotate(request, reply, session, data) {
-      if (request.tenant !== session.tenantId)
-        throw new Error("Hamlet: session belongs to another tenant");
+      if (request.tenant !== session.tenantId) throw new Error("Hamlet: session belongs to another tenant");
       const store = sessionStoreFor(db, session.tenantId);
-      const rotated = await store.replace(
-        session.id,
-        newSessionId(),
-        data ?? session.data,
-        clock() + ttlMs,
-      );
+      const rotated = await store.replace(session.id, newSessionId(), data ?? session.data, clock() + ttlMs);
       return issue(request, reply, rotated);
     },
     async destroy(request, reply, session) {
       const tenantId = session?.tenantId ?? request.tenant;
-      const id =
-        session?.id ??
-        (tenantId === null ? null : cookieSessionId(request, tenantId));
-      if (tenantId !== null && id !== null)
-        await sessionStoreFor(db, tenantId).delete(id);
+      const id = session?.id ?? (tenantId === null ? null : cookieSessionId(request, tenantId));
+      if (tenantId !== null && id !== null) await sessionStoreFor(db, tenantId).delete(id);
       setCookie(request, reply, "", 0);
     },
-    purgeExpired: (tenantId) =>
-      sessionStoreFor(db, tenantId).purgeExpired(clock()),
+    purgeExpired: (tenantId) => sessionStoreFor(db, tenantId).purgeExpired(clock()),
   };
 }

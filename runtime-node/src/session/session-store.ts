@@ -17,22 +17,13 @@ export interface SessionStore {
   readonly tenantId: string;
   /** The session, or `null` when absent or expired at `now` (expired rows are deleted). */
   get(id: string, now: number): Promise<StoredSession | null>;
-  insert(
-    id: string,
-    data: JsonObject,
-    expiresAt: number,
-  ): Promise<StoredSession>;
+  insert(id: string, data: JsonObject, expiresAt: number): Promise<StoredSession>;
   /** Updates data and expiry; resolves to whether the session existed. */
   update(id: string, data: JsonObject, expiresAt: number): Promise<boolean>;
   /** Moves the expiry (sliding expiration); resolves to whether the session existed. */
   touch(id: string, expiresAt: number): Promise<boolean>;
   /** Atomically replaces session `oldId` with `newId` (same or new data). */
-  replace(
-    oldId: string,
-    newId: string,
-    data: JsonObject,
-    expiresAt: number,
-  ): Promise<StoredSession>;
+  replace(oldId: string, newId: string, data: JsonObject, expiresAt: number): Promise<StoredSession>;
   delete(id: string): Promise<boolean>;
   /** Deletes this tenant's sessions that expired at `now`; resolves to the count. */
   purgeExpired(now: number): Promise<number>;
@@ -47,18 +38,14 @@ interface SessionRow {
 /** Returns the session store of `tenantId`; every statement filters on the tenant and runs under RLS scope. */
 export function sessionStoreFor(db: Database, tenantId: string): SessionStore {
   assertTenantId(tenantId);
-  const scoped = <T>(fn: (tx: Database) => Promise<T>): Promise<T> =>
-    inTenant(db, tenantId, fn);
-  const insertRow = async (
-    tx: Database,
-    id: string,
-    data: JsonObject,
-    expiresAt: number,
-  ) => {
-    await tx.execute(
-      "INSERT INTO hamlet_sessions (tenant_id, id, data, expires_at) VALUES ($1, $2, $3, $4)",
-      [tenantId, id, JSON.stringify(data), expiresAt],
-    );
+  const scoped = <T>(fn: (tx: Database) => Promise<T>): Promise<T> => inTenant(db, tenantId, fn);
+  const insertRow = async (tx: Database, id: string, data: JsonObject, expiresAt: number) => {
+    await tx.execute("INSERT INTO hamlet_sessions (tenant_id, id, data, expires_at) VALUES ($1, $2, $3, $4)", [
+      tenantId,
+      id,
+      JSON.stringify(data),
+      expiresAt,
+    ]);
     return { id, tenantId, data, expiresAt };
   };
 
@@ -74,10 +61,7 @@ export function sessionStoreFor(db: Database, tenantId: string): SessionStore {
         if (row === undefined) return null;
         const expiresAt = toNumber(row.expires_at);
         if (expiresAt <= now) {
-          await tx.execute(
-            "DELETE FROM hamlet_sessions WHERE tenant_id = $1 AND id = $2",
-            [tenantId, id],
-          );
+          await tx.execute("DELETE FROM hamlet_sessions WHERE tenant_id = $1 AND id = $2", [tenantId, id]);
           return null;
         }
         return {
@@ -87,8 +71,7 @@ export function sessionStoreFor(db: Database, tenantId: string): SessionStore {
           expiresAt,
         };
       }),
-    insert: (id, data, expiresAt) =>
-      scoped((tx) => insertRow(tx, id, data, expiresAt)),
+    insert: (id, data, expiresAt) => scoped((tx) => insertRow(tx, id, data, expiresAt)),
     update: (id, data, expiresAt) =>
       scoped(async (tx) => {
         const result = await tx.execute(
@@ -99,36 +82,31 @@ export function sessionStoreFor(db: Database, tenantId: string): SessionStore {
       }),
     touch: (id, expiresAt) =>
       scoped(async (tx) => {
-        const result = await tx.execute(
-          "UPDATE hamlet_sessions SET expires_at = $3 WHERE tenant_id = $1 AND id = $2",
-          [tenantId, id, expiresAt],
-        );
+        const result = await tx.execute("UPDATE hamlet_sessions SET expires_at = $3 WHERE tenant_id = $1 AND id = $2", [
+          tenantId,
+          id,
+          expiresAt,
+        ]);
         return result.rowCount > 0;
       }),
     replace: (oldId, newId, data, expiresAt) =>
       scoped((tx) =>
         tx.transaction(async (inner) => {
-          await inner.execute(
-            "DELETE FROM hamlet_sessions WHERE tenant_id = $1 AND id = $2",
-            [tenantId, oldId],
-          );
+          await inner.execute("DELETE FROM hamlet_sessions WHERE tenant_id = $1 AND id = $2", [tenantId, oldId]);
           return insertRow(inner, newId, data, expiresAt);
         }),
       ),
     delete: (id) =>
       scoped(async (tx) => {
-        const result = await tx.execute(
-          "DELETE FROM hamlet_sessions WHERE tenant_id = $1 AND id = $2",
-          [tenantId, id],
-        );
+        const result = await tx.execute("DELETE FROM hamlet_sessions WHERE tenant_id = $1 AND id = $2", [tenantId, id]);
         return result.rowCount > 0;
       }),
     purgeExpired: (now) =>
       scoped(async (tx) => {
-        const result = await tx.execute(
-          "DELETE FROM hamlet_sessions WHERE tenant_id = $1 AND expires_at <= $2",
-          [tenantId, now],
-        );
+        const result = await tx.execute("DELETE FROM hamlet_sessions WHERE tenant_id = $1 AND expires_at <= $2", [
+          tenantId,
+          now,
+        ]);
         return result.rowCount;
       }),
   };

@@ -8,9 +8,7 @@ import { openSqliteDatabase } from "../../src/db/sqlite.js";
 import { postgresAvailable, usePostgres } from "./postgres.js";
 
 /** Dialects to run store tests against: always SQLite, PostgreSQL unless HAMLET_SKIP_PG=1 left it out. */
-export const testDialects: readonly Dialect[] = postgresAvailable
-  ? ["sqlite", "postgres"]
-  : ["sqlite"];
+export const testDialects: readonly Dialect[] = postgresAvailable ? ["sqlite", "postgres"] : ["sqlite"];
 
 /** Opens fresh, empty databases (a temp SQLite file or a new PostgreSQL database). */
 export interface FreshDatabases {
@@ -25,10 +23,8 @@ export function useFreshDatabases(): FreshDatabases {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   return {
     async open(dialect) {
-      if (dialect === "sqlite")
-        return openSqliteDatabase(join(dir, `db-${++counter}.sqlite`));
-      if (pg === null)
-        throw new Error("PostgreSQL is not available (HAMLET_SKIP_PG=1)");
+      if (dialect === "sqlite") return openSqliteDatabase(join(dir, `db-${++counter}.sqlite`));
+      if (pg === null) throw new Error("PostgreSQL is not available (HAMLET_SKIP_PG=1)");
       return openPostgresDatabase(await pg.createDatabase());
     },
   };

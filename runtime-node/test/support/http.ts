@@ -55,14 +55,8 @@ export function send(
 }
 
 /** `name=value` of the first Set-Cookie for `name`, for sending back in a Cookie header. */
-export function cookiePair(
-  setCookies: readonly string[],
-  name: string,
-): string {
+export function cookiePair(setCookies: readonly string[], name: string): string {
   const found = setCookies.find((c) => c.startsWith(`${name}=`));
-  if (found === undefined)
-    throw new Error(
-      `no Set-Cookie for ${name} in ${JSON.stringify(setCookies)}`,
-    );
+  if (found === undefined) throw new Error(`no Set-Cookie for ${name} in ${JSON.stringify(setCookies)}`);
   return found.split(";")[0] as string;
 }

@@ -11,13 +11,7 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,19 +21,12 @@ import pg from "pg";
 import { afterAll } from "vitest";
 
 const run = promisify(execFile);
-const SCRIPT = fileURLToPath(
-  new URL("../../../scripts/pg-server.sh", import.meta.url),
-);
+const SCRIPT = fileURLToPath(new URL("../../../scripts/pg-server.sh", import.meta.url));
 const PG_BIN = process.env["PG_BIN"] ?? "/usr/lib/postgresql/15/bin";
 const EXTERNAL_URL = process.env["HAMLET_TEST_PG_URL"];
-const BINARIES_PRESENT =
-  existsSync(join(PG_BIN, "initdb")) && existsSync(join(PG_BIN, "pg_ctl"));
+const BINARIES_PRESENT = existsSync(join(PG_BIN, "initdb")) && existsSync(join(PG_BIN, "pg_ctl"));
 
-if (
-  EXTERNAL_URL === undefined &&
-  !BINARIES_PRESENT &&
-  process.env["HAMLET_SKIP_PG"] !== "1"
-) {
+if (EXTERNAL_URL === undefined && !BINARIES_PRESENT && process.env["HAMLET_SKIP_PG"] !== "1") {
   throw new Error(
     `PostgreSQL tests need HAMLET_TEST_PG_URL or PostgreSQL binaries in ${PG_BIN} (set PG_BIN); ` +
       "set HAMLET_SKIP_PG=1 to skip them explicitly.",
@@ -47,8 +34,7 @@ if (
 }
 
 /** Whether PostgreSQL tests can run (false only with HAMLET_SKIP_PG=1 and no server). */
-export const postgresAvailable: boolean =
-  EXTERNAL_URL !== undefined || BINARIES_PRESENT;
+export const postgresAvailable: boolean = EXTERNAL_URL !== undefined || BINARIES_PRESENT;
 
 /** A login role without superuser or BYPASSRLS, for row-level-security tests. */
 export interface TestRole {
@@ -89,8 +75,7 @@ async function withLock<T>(fn: () => Promise<T>): Promise<T> {
       mkdirSync(SHARED_LOCK);
       break;
     } catch {
-      if (Date.now() > deadline)
-        rmSync(SHARED_LOCK, { recursive: true, force: true });
+      if (Date.now() > deadline) rmSync(SHARED_LOCK, { recursive: true, force: true });
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
@@ -108,16 +93,14 @@ async function sharedServerUrl(): Promise<string> {
         url: string;
         dir: string;
       };
-      if (existsSync(join(state.dir, "data", "postmaster.pid")))
-        return state.url;
+      if (existsSync(join(state.dir, "data", "postmaster.pid"))) return state.url;
     }
     const { stdout } = await run(SCRIPT, ["start"], {
       env: { ...process.env, PG_BIN },
     });
     const url = /HAMLET_TEST_PG_URL=(\S+)/.exec(stdout)?.[1];
     const dir = /HAMLET_TEST_PG_DIR=(\S+)/.exec(stdout)?.[1];
-    if (url === undefined || dir === undefined)
-      throw new Error(`pg-server.sh start printed: ${stdout}`);
+    if (url === undefined || dir === undefined) throw new Error(`pg-server.sh start printed: ${stdout}`);
     writeFileSync(SHARED_STATE, JSON.stringify({ url, dir }));
     const reaper = spawn(
       "sh",
@@ -178,10 +161,8 @@ export function usePostgres(): PostgresFixture {
     try {
       if (server !== null) {
         const { admin } = await server;
-        for (const name of databases)
-          await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        for (const name of roles)
-          await admin.query(`DROP ROLE IF EXISTS ${name}`);
+        for (const name of databases) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        for (const name of roles) await admin.query(`DROP ROLE IF EXISTS ${name}`);
       }
     } finally {
       if (--users === 0) await releaseServer();
@@ -205,9 +186,7 @@ export function usePostgres(): PostgresFixture {
       const { admin } = await ensureServer();
       const name = randomName("hamlet_app");
       const password = randomBytes(16).toString("hex");
-      await admin.query(
-        `CREATE ROLE ${name} LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD '${password}'`,
-      );
+      await admin.query(`CREATE ROLE ${name} LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD '${password}'`);
       roles.push(name);
       return {
         name,

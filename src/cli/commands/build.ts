@@ -24,7 +24,10 @@ export async function runBuild(options: BuildOptions, reporter: Reporter): Promi
     .map((emitter) => ({ emitter, options: config.emitters[emitter.name]?.options ?? {} }));
   const emitted = await runEmitters(result.schema!, selections, config.outDir);
   reporter.diagnostics(emitted.diagnostics, sources);
-  if (emitted.diagnostics.some((d) => d.severity === "error")) return emitted.diagnostics.some((d) => d.code === "HAM0801" || d.code === "HAM0802") ? ExitCode.usage : ExitCode.failed;
+  if (emitted.diagnostics.some((d) => d.severity === "error"))
+    return emitted.diagnostics.some((d) => d.code === "HAM0801" || d.code === "HAM0802")
+      ? ExitCode.usage
+      : ExitCode.failed;
   const out = relative(process.cwd(), config.outDir) || ".";
   if (options.check) {
     const stale = compareOutputs(config.outDir, emitted.files);

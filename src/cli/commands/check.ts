@@ -9,6 +9,8 @@ export function runCheck(options: ProjectOptions, reporter: Reporter): ExitCode 
   if (typeof compiled === "number") return compiled;
   const { schema } = compiled.result;
   const count = schema ? schema.types.length + schema.endpoints.length + schema.models.length : 0;
-  reporter.info(`Checked ${compiled.project.files.length} file${compiled.project.files.length === 1 ? "" : "s"}: no errors (${count} types, endpoints and models).`);
+  reporter.info(
+    `Checked ${compiled.project.files.length} file${compiled.project.files.length === 1 ? "" : "s"}: no errors (${count} types, endpoints and models).`,
+  );
   return ExitCode.ok;
 }

@@ -54,7 +54,9 @@ export function runInit(directory: string | undefined, reporter: Reporter): Exit
   ]);
   const existing = [...files.keys()].filter((f) => existsSync(f));
   if (existing.length > 0) {
-    process.stderr.write(`hamletc init: not overwriting ${existing.map((f) => relative(process.cwd(), f)).join(", ")}\n`);
+    process.stderr.write(
+      `hamletc init: not overwriting ${existing.map((f) => relative(process.cwd(), f)).join(", ")}\n`,
+    );
     return ExitCode.usage;
   }
   for (const [file, text] of files) {
@@ -62,11 +64,16 @@ export function runInit(directory: string | undefined, reporter: Reporter): Exit
     writeFileSync(file, text);
   }
   const where = relative(process.cwd(), root) || ".";
-  reporter.info(`Created ${where}/hamlet.toml and ${where}/schema/app.hamlet.\nNext: ${where === "." ? "" : `cd ${where} && `}npx hamletc build`);
+  reporter.info(
+    `Created ${where}/hamlet.toml and ${where}/schema/app.hamlet.\nNext: ${where === "." ? "" : `cd ${where} && `}npx hamletc build`,
+  );
   return ExitCode.ok;
 }
 
 function packageName(root: string): string {
-  const base = root.replace(/^.*[\\/]/, "").toLowerCase().replace(/[^a-z0-9_]/g, "_");
+  const base = root
+    .replace(/^.*[\\/]/, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, "_");
   return /^[a-z_]/.test(base) ? base : "app";
 }
