@@ -1,6 +1,9 @@
 /** Builds the Horatio server: the runtime host, the generated routes and (optionally) a dev login. */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import {
   createHamletServer,
+  registerApiDocs,
   type Database,
   type HamletConfig,
   type HamletServer,
@@ -29,6 +32,8 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
     ...(options.database ? { database: options.database } : {}),
   });
   registerRoutes(app, createHandlers(options));
+  // The API reference and "Try it out": /openapi.json and Swagger UI at /docs.
+  await registerApiDocs(app, { document: openApiDocument() });
   if (options.devLogin) {
     app.post("/dev/login", async (request, reply) => {
       const handle = (request.body as { handle?: unknown } | undefined)?.handle;
@@ -45,4 +50,16 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
     });
   }
   return app;
+}
+
+/**
+ * The openapi emitter's output, committed under generated/. Found by walking up from this
+ * module, which runs from src/ in tests and from .hamlet/build/... when compiled.
+ */
+function openApiDocument(): string {
+  for (let dir = import.meta.dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const candidate = join(dir, "generated", "openapi", "openapi.json");
+    if (existsSync(join(dir, "hamlet.toml")) && existsSync(candidate)) return readFileSync(candidate, "utf8");
+  }
+  throw new Error("generated/openapi/openapi.json is missing: run `hamletc build` in examples/horatio");
 }

@@ -1,4 +1,4 @@
-module Api.Endpoints exposing (Config, createPost, createPostTask, getFeed, getFeedTask, getPost, getPostTask)
+module Api.Endpoints exposing (Config, createPost, createPostTask, createPostUrl, getFeed, getFeedTask, getFeedUrl, getPost, getPostTask, getPostUrl)
 
 {-| Requests to the endpoints of the `horatio` schema. Each endpoint has a `Cmd` version
 (results arrive as messages) and a `Task` version; both give a `Result (Hamlet.Http.Error e) a`, where `e`
@@ -57,6 +57,8 @@ getFeedTask config request =
         }
 
 
+{-| The URL `getFeed` requests: path parameters filled in, the other fields in the query string.
+-}
 getFeedUrl : Config -> Types.GetFeedRequest -> String
 getFeedUrl config request =
     config.baseUrl
@@ -101,6 +103,8 @@ getPostTask config request =
         }
 
 
+{-| The URL `getPost` requests: path parameters filled in, the other fields in the query string.
+-}
 getPostUrl : Config -> Types.GetPostRequest -> String
 getPostUrl config request =
     config.baseUrl ++ Hamlet.Url.path [ "api", "posts", Hamlet.Uuid.toString request.id ]
@@ -110,7 +114,7 @@ getPostUrl config request =
 
 `POST /api/posts`
 
-Needs a signed-in session (the session cookie is sent with the request).
+Needs a signed-in session: the browser sends the session cookie with same-origin requests.
 
 -}
 createPost : Config -> (Result (Hamlet.Http.Error Types.CreatePostError) Types.Post -> msg) -> Types.CreatePostRequest -> Cmd msg
@@ -140,6 +144,8 @@ createPostTask config request =
         }
 
 
+{-| The URL `createPost` requests: path parameters filled in.
+-}
 createPostUrl : Config -> Types.CreatePostRequest -> String
 createPostUrl config request =
     config.baseUrl ++ Hamlet.Url.path [ "api", "posts" ]
