@@ -1,175 +1,38 @@
 /**
- * Elm and TypeScript agree on the wire format. Every golden case is emitted with its own module
- * prefix (Case1, Case2, ...) into one Elm project, together with a `Platform.worker` harness that
- * receives `{ type, json }` items through a port, decodes each with the type's decoder, re-encodes
- * it and runs its validator. From TypeScript we send fast-check values of every type of the corpus
- * (test/support/arbitrary-json.ts, fixed seed) and check that the Elm encoders give back the
- * normalized input with no violations, then send invalid values and check they are rejected.
+ * Elm and TypeScript agree on the wire format. Every golden case goes into one Elm project with a
+ * `Platform.worker` harness (test/support/elm-harness.ts) that decodes `{ type, json }` items with
+ * the type's decoder, re-encodes them and runs their validator. From TypeScript we send fast-check
+ * values of every type of the corpus (test/support/arbitrary-json.ts, fixed seed) and check that
+ * the Elm encoders give back the normalized input with no violations, then send invalid values
+ * and check they are rejected.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildContext } from "../emitters/elm/context.js";
-import { decoderName, encoderName, endpointName, validateName } from "../emitters/elm/names.js";
-import { constrainedTypes } from "../emitters/elm/validate-module.js";
-import type { EmittedFile } from "../src/emit/types.js";
 import type { Schema, TypeDef, TypeExpr } from "../src/schema/types.js";
 import { WireArbitraries, normalize } from "./support/arbitrary-json.js";
-import { elmCases, elmProject, elmReady, emitElm, runElm, schemaOf } from "./support/elm-project.js";
+import { ElmHarness, type HarnessCase, type HarnessItem, type Reply } from "./support/elm-harness.js";
+import { elmCases, elmReady, schemaOf } from "./support/elm-project.js";
 
 const ready = elmReady("test/elm-roundtrip.test.ts");
 const RUNS = 50;
 const SEED = 20240229;
 
-interface Case {
-  readonly name: string;
-  readonly prefix: string;
-  readonly schema: Schema;
-}
+let cases: HarnessCase[] = [];
+let harness: ElmHarness | undefined;
 
-interface Reply {
-  readonly ok?: unknown;
-  readonly violations?: { path: string; message: string }[];
-  readonly error?: string;
-}
-
-function harness(cases: readonly Case[]): string {
-  const branches: string[] = [];
-  for (const c of cases) {
-    const constrained = constrainedTypes(buildContext(c.schema));
-    for (const def of c.schema.types) {
-      const validate = constrained.has(def.name) ? `${c.prefix}.Validate.${validateName(def.name)}` : "noChecks";
-      branches.push(
-        `        ${JSON.stringify(`${c.name}:${def.name}`)} ->\n            check ${c.prefix}.Types.${decoderName(def.name)} ${c.prefix}.Types.${encoderName(def.name)} ${validate} json\n`,
-      );
-    }
-  }
-  for (const c of cases) {
-    for (const ep of c.schema.endpoints) {
-      branches.push(
-        `        ${JSON.stringify(`${c.name}:url:${ep.name}`)} ->\n            url ${c.prefix}.Types.${decoderName(ep.request)} (${c.prefix}.Endpoints.${endpointName(ep.name)}Url { baseUrl = "https://h" }) json\n`,
-      );
-    }
-  }
-  const imports = cases.flatMap((c) => [
-    `import ${c.prefix}.Types`,
-    `import ${c.prefix}.Validate`,
-    ...(c.schema.endpoints.length > 0 ? [`import ${c.prefix}.Endpoints`] : []),
-  ]);
-  return `port module Main exposing (main)
-
-${imports.join("\n")}
-import Hamlet.Validate
-import Json.Decode as Decode
-import Json.Encode as Encode
-import Platform
-
-
-port requests : (Decode.Value -> msg) -> Sub msg
-
-
-port responses : Encode.Value -> Cmd msg
-
-
-main : Program () () Decode.Value
-main =
-    Platform.worker
-        { init = \\_ -> ( (), Cmd.none )
-        , update = \\msg model -> ( model, responses (handleAll msg) )
-        , subscriptions = \\_ -> requests identity
-        }
-
-
-handleAll : Decode.Value -> Encode.Value
-handleAll value =
-    case Decode.decodeValue (Decode.list (Decode.map2 Tuple.pair (Decode.field "type" Decode.string) (Decode.field "json" Decode.string))) value of
-        Ok items ->
-            Encode.list (\\( typeName, json ) -> handle typeName json) items
-
-        Err err ->
-            Encode.string (Decode.errorToString err)
-
-
-handle : String -> String -> Encode.Value
-handle typeName json =
-    case typeName of
-${branches.join("\n")}
-        _ ->
-            Encode.object [ ( "error", Encode.string ("no such type " ++ typeName) ) ]
-
-
-check : Decode.Decoder a -> (a -> Encode.Value) -> (a -> List Hamlet.Validate.Violation) -> String -> Encode.Value
-check decoder encode validate json =
-    case Decode.decodeString decoder json of
-        Ok value ->
-            Encode.object
-                [ ( "ok", encode value )
-                , ( "violations", Encode.list (\\v -> Encode.object [ ( "path", Encode.string v.path ), ( "message", Encode.string v.message ) ]) (validate value) )
-                ]
-
-        Err err ->
-            Encode.object [ ( "error", Encode.string (Decode.errorToString err) ) ]
-
-
-url : Decode.Decoder a -> (a -> String) -> String -> Encode.Value
-url decoder toUrl json =
-    case Decode.decodeString decoder json of
-        Ok value ->
-            Encode.object [ ( "ok", Encode.string (toUrl value) ) ]
-
-        Err err ->
-            Encode.object [ ( "error", Encode.string (Decode.errorToString err) ) ]
-
-
-noChecks : a -> List Hamlet.Validate.Violation
-noChecks _ =
-    []
-`;
-}
-
-interface ElmWorker {
-  ports: {
-    requests: { send(value: unknown): void };
-    responses: { subscribe(f: (value: unknown) => void): void };
-  };
-}
-
-let cases: Case[] = [];
-let worker: ElmWorker | undefined;
-let cleanup: (() => void) | undefined;
-let pending: ((value: unknown) => void) | undefined;
-
-/** Sends items to the Elm harness and waits for its answers (one batch at a time). */
-async function ask(items: readonly { type: string; json: string }[]): Promise<Reply[]> {
-  if (!worker) throw new Error("the Elm harness did not start");
-  const answer = new Promise<unknown>((resolve) => (pending = resolve));
-  worker.ports.requests.send(items);
-  const value = await answer;
-  if (!Array.isArray(value)) throw new Error(`harness error: ${String(value)}`);
-  return value as Reply[];
+/** Sends items to the Elm harness and waits for its answers. */
+async function ask(items: readonly HarnessItem[]): Promise<Reply[]> {
+  if (!harness) throw new Error("the Elm harness did not start");
+  return harness.ask(items);
 }
 
 beforeAll(async () => {
   if (!ready) return;
   cases = elmCases().map((c, i) => ({ name: c.name, prefix: `Case${i + 1}`, schema: schemaOf(c.entry) }));
-  const files = new Map<string, EmittedFile>();
-  for (const c of cases) for (const f of await emitElm(c.schema, c.prefix)) files.set(f.path, f);
-  const project = elmProject([...files.values(), { path: "Main.elm", content: harness(cases) }]);
-  cleanup = project.cleanup;
-  const { status, output } = runElm(project.dir, ["make", "src/Main.elm", "--output=main.js"]);
-  if (status !== 0) throw new Error(`elm make failed:\n${output}`);
-  const scope: { Elm?: { Main: { init(): ElmWorker } } } = {};
-  new Function(readFileSync(join(project.dir, "main.js"), "utf8")).call(scope);
-  worker = scope.Elm!.Main.init();
-  worker.ports.responses.subscribe((value) => {
-    const resolve = pending;
-    pending = undefined;
-    resolve?.(value);
-  });
+  harness = await ElmHarness.start(cases);
 }, 120_000);
 
-afterAll(() => cleanup?.());
+afterAll(() => harness?.cleanup());
 
 /** The primitive (or kind) a type is on the wire, through aliases. */
 function wireKind(schema: Schema, t: TypeExpr): string {

@@ -2,7 +2,7 @@
  * Helpers for the Elm emitter tests: the cases (valid corpus + shared examples), emitting them,
  * and throwaway Elm projects compiled with the real `elm make` against the offline package cache.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -114,6 +114,29 @@ export function runElm(dir: string, args: readonly string[]): { status: number |
     .filter((p) => p.length > 0)
     .join("\n");
   return { status: result.status, output };
+}
+
+/** `runElm` without blocking the event loop (vitest's worker RPC keeps running while `elm make` works). */
+export function runElmAsync(dir: string, args: readonly string[]): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const chunks: string[] = [];
+    const child = spawn(elmBin, args, {
+      cwd: dir,
+      env: { ...process.env, ELM_HOME: elmHome },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const timer = setTimeout(() => child.kill(), 110_000);
+    child.stdout.on("data", (d: Buffer) => chunks.push(d.toString("utf8")));
+    child.stderr.on("data", (d: Buffer) => chunks.push(d.toString("utf8")));
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      resolve({ status: null, output: [String(error), ...chunks].join("\n") });
+    });
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      resolve({ status, output: chunks.join("") });
+    });
+  });
 }
 
 /** Elm module names of generated files (`Api/Types.elm` → `Api.Types`), runtime modules excluded. */
