@@ -15,6 +15,9 @@
  *   rejected by both. When Elm decodes the value and its validator rejects it, the TypeScript
  *   errors are exactly the Elm violations (same paths, same messages); when the Elm decoder
  *   rejects it, TypeScript reports at least one error that is not a constraint violation.
+ * - Edge values (exact bounds, lone surrogates, odd URLs, addresses, timestamps, dates, base64,
+ *   map keys that need escaping) are decided alike: accepted by both with the same encoding, or
+ *   rejected by both as above.
  */
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -119,6 +122,25 @@ function describeReply(reply: Reply | undefined): string {
   return `Elm ok ${JSON.stringify(reply.ok)?.slice(0, 300)} violations ${JSON.stringify(reply.violations)}`;
 }
 
+/**
+ * For a value TypeScript rejects with `errors`: why the Elm reply disagrees, if it does. Elm must
+ * reject it too; when its validator (not its decoder) rejects it, the violations are exactly the
+ * TypeScript errors; when its decoder rejects it, TypeScript reports more than constraints.
+ */
+function rejectionProblem(reply: Reply, errors: readonly Issue[]): string | undefined {
+  if (elmAccepts(reply)) return `Elm accepts it as ${JSON.stringify(reply.ok)}; TypeScript: ${JSON.stringify(errors)}`;
+  if (reply.error === undefined) {
+    constraintRejections++;
+    const elm = uniqueSorted(reply.violations ?? []);
+    const ts = uniqueSorted(errors);
+    if (JSON.stringify(elm) !== JSON.stringify(ts))
+      return `Elm violations ${JSON.stringify(elm)}, TypeScript errors ${JSON.stringify(ts)}`;
+  } else if (errors.every((e) => CONSTRAINT_MESSAGE.test(e.message))) {
+    return `the Elm decoder rejects it (${reply.error.slice(0, 200)}), TypeScript only reports constraints ${JSON.stringify(errors)}`;
+  }
+  return undefined;
+}
+
 describe.skipIf(!ready)("Elm decoders + validators accept exactly what the TypeScript validators accept", () => {
   it.each(elmCases().map((c) => c.name))("%s: valid values are accepted by both, re-encodings too", async (name) => {
     const c = cases.find((x) => x.name === name)!;
@@ -202,28 +224,41 @@ describe.skipIf(!ready)("Elm decoders + validators accept exactly what the TypeS
           problems.push(`${context}: TypeScript accepts an invalid value; ${describeReply(reply)}`);
           return;
         }
-        if (elmAccepts(reply)) {
-          problems.push(
-            `${context}: Elm accepts it as ${JSON.stringify(reply.ok)}; TypeScript: ${JSON.stringify(decoded.errors)}`,
-          );
-          return;
-        }
-        if (reply.error === undefined) {
-          // Both reject because of constraints: same paths, same messages.
-          constraintRejections++;
-          const elm = uniqueSorted(reply.violations ?? []);
-          const ts = uniqueSorted(decoded.errors);
-          if (JSON.stringify(elm) !== JSON.stringify(ts))
-            problems.push(`${context}: Elm violations ${JSON.stringify(elm)}, TypeScript errors ${JSON.stringify(ts)}`);
-        } else if (decoded.errors.every((e) => CONSTRAINT_MESSAGE.test(e.message))) {
-          problems.push(
-            `${context}: the Elm decoder rejects it (${reply.error.slice(0, 200)}), TypeScript only reports constraints ${JSON.stringify(decoded.errors)}`,
-          );
-        }
+        const problem = rejectionProblem(reply, decoded.errors);
+        if (problem) problems.push(`${context}: ${problem}`);
       });
       expect(problems.slice(0, 15), `${problems.length} disagreements`).toEqual([]);
     },
   );
+
+  it.each(elmCases().map((c) => c.name))("%s: edge values are decided alike", async (name) => {
+    const c = cases.find((x) => x.name === name)!;
+    const values = new AgreementValues(c.schema, SEED);
+    const probes: { type: string; codec: Codec; probe: Probe }[] = [];
+    for (const def of c.schema.types) {
+      const tsCodec = codec(c, def.name);
+      for (const probe of values.edges(def)) probes.push({ type: def.name, codec: tsCodec, probe });
+    }
+    const replies = await harness!.ask(probes.map((p) => ({ type: `${name}:${p.type}`, json: p.probe.json })));
+    expect(replies.length).toBe(probes.length);
+    const problems: string[] = [];
+    probes.forEach((p, i) => {
+      const context = `${p.type} (${p.probe.label}) ${p.probe.json}`;
+      const reply = replies[i]!;
+      expect(reply.error ?? "", context).not.toMatch(/^no such type/);
+      const decoded = p.codec.decode(JSON.parse(p.probe.json));
+      if (decoded.ok) {
+        const ts = canonical(p.codec.encode(decoded.value));
+        if (!elmAccepts(reply)) problems.push(`${context}: TypeScript accepts it as ${ts}; ${describeReply(reply)}`);
+        else if (canonical(reply.ok) !== ts)
+          problems.push(`${context}: Elm encodes it as ${canonical(reply.ok)}, TypeScript as ${ts}`);
+        return;
+      }
+      const problem = rejectionProblem(reply, decoded.errors);
+      if (problem) problems.push(`${context}: ${problem}`);
+    });
+    expect(problems.slice(0, 15), `${problems.length} disagreements`).toEqual([]);
+  });
 
   it("covered every kind of invalid value, and compared constraint violations", () => {
     for (const kind of KINDS) expect([...kindsSeen], kind).toContain(kind);

@@ -100,14 +100,24 @@ function isCalendarDate(text: string): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(Number(m[1]), month);
 }
 
-/** An absolute http(s) URL with a host. */
+/**
+ * An absolute `http://` or `https://` URL with a host, exactly as the Elm validators (elm/url's
+ * `Url.fromString`) accept it: the authority (up to the first `/`, `?` or `#`) is a non-empty
+ * host without `@`, optionally followed by `:` and an integer port.
+ */
 function isUrl(text: string): boolean {
-  if (!/^https?:\/\//i.test(text)) return false;
-  try {
-    return new URL(text).hostname !== "";
-  } catch {
+  const rest = text.startsWith("http://")
+    ? text.slice(7)
+    : text.startsWith("https://")
+      ? text.slice(8)
+      : undefined;
+  if (rest === undefined) return false;
+  const authority = rest.split(/[/?#]/, 1)[0] as string;
+  if (authority.includes("@")) return false;
+  const parts = authority.split(":");
+  if (parts.length > 2 || (parts.length === 2 && !/^[+-]?[0-9]+$/.test(parts[1] as string)))
     return false;
-  }
+  return parts[0] !== "";
 }
 
 function unknownVariant(value: unknown, allowed: string): string {

@@ -67,14 +67,16 @@ index i parent =
 
 
 {-| `@length(min, max)`: the number of characters, counted as Unicode code
-points (an emoji is one character), as the server counts them.
-Messages: `expected at least N characters`, `expected at most N characters`.
+points (an emoji is one character, a lone surrogate too), as the server counts
+them. Messages: `expected at least N characters`, `expected at most N characters`.
 -}
 stringLength : { min : Maybe Int, max : Maybe Int } -> String -> String -> List Violation
 stringLength bounds path value =
     let
+        -- UTF-16 units minus surrogate pairs (String.foldl would pair a high
+        -- surrogate with whatever unit follows it).
         count =
-            String.foldl (\_ n -> n + 1) 0 value
+            String.length value - List.length (Regex.find surrogatePair value)
     in
     bounded bounds path count (\n -> "expected at least " ++ String.fromInt n ++ " characters") (\n -> "expected at most " ++ String.fromInt n ++ " characters")
 
@@ -212,6 +214,12 @@ bounded bounds path value tooSmall tooBig =
                     []
     in
     low ++ high
+
+
+surrogatePair : Regex.Regex
+surrogatePair =
+    Regex.fromString "[\\uD800-\\uDBFF][\\uDC00-\\uDFFF]"
+        |> Maybe.withDefault Regex.never
 
 
 emailRegex : Regex.Regex
