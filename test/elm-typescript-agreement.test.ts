@@ -29,8 +29,8 @@ import { elmCases, elmReady, schemaOf } from "./support/elm-project.js";
 import { emitTypescript, tmpRoot, writeFiles } from "./support/ts-emit.js";
 
 const ready = elmReady("test/elm-typescript-agreement.test.ts");
-const RUNS = 30;
-const SEED = 20260303;
+const RUNS = Number(process.env.AGREEMENT_RUNS ?? 30);
+const SEED = Number(process.env.AGREEMENT_SEED ?? 20260303);
 
 interface Issue {
   readonly path: string;
@@ -175,6 +175,8 @@ describe.skipIf(!ready)("Elm decoders + validators accept exactly what the TypeS
       }
       const expected = canonical(p.codec.encode(decoded.value));
       if (!elmAccepts(reply)) problems.push(`${context}: Elm rejects a valid value: ${describeReply(reply)}`);
+      else if (canonical(reply.ok) !== expected)
+        problems.push(`${context}: Elm encodes it as ${canonical(reply.ok)}, TypeScript as ${expected}`);
       else {
         // Elm's re-encoding is accepted by TypeScript and decodes to the same value.
         const back = p.codec.decode(plain(reply.ok));

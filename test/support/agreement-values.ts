@@ -81,9 +81,18 @@ export class AgreementValues {
     if (def.kind === "alias")
       for (const [label, value] of this.slotEdges({ kind: "ref", name: def.name }, {}))
         out.push({ label, json: JSON.stringify(value) });
+    if (def.kind === "enum") {
+      const first = def.variants[0]!.name;
+      const odd = isTagged(def)
+        ? [{ tag: 1 }, { tag: null }, {}, { tag: first.toUpperCase() }, { tag: ` ${first}` }, first, [first]]
+        : [first.toUpperCase(), ` ${first}`, "", null, { tag: first }, [first]];
+      for (const value of odd) out.push({ label: "edge enum", json: JSON.stringify(value) });
+    }
     for (const { fields, tag } of fieldsOf(def)) {
       const base = exampleOfFields(this.schema, fields, tag) as Record<string, unknown> | undefined;
       if (!base) continue;
+      out.push({ label: "edge key prototype", json: JSON.stringify({ ...base, prototype: {} }) });
+      out.push({ label: "edge unknown keys", json: JSON.stringify({ ...base, Tag: "x", proto: 1, __proto: 2 }) });
       for (const f of fields)
         for (const [label, value] of this.slotEdges(f.type, f.constraints))
           out.push({ label: `${f.name}: ${label}`, json: JSON.stringify({ ...base, [f.name]: value }) });
@@ -101,6 +110,16 @@ export class AgreementValues {
     for (const [label, value] of this.wire.violations({ kind: "ref", name: def.name }, {}))
       out.push({ label, json: JSON.stringify(value) });
     for (const { fields, tag } of fieldsOf(def)) {
+      // Every field breaking a constraint at once: the violations must agree as a set.
+      const base = exampleOfFields(this.schema, fields, tag) as Record<string, unknown> | undefined;
+      const broken = Object.fromEntries(
+        fields.flatMap((f) => {
+          const bad = this.wire.fieldViolations(f).find(([label]) => CONSTRAINT_KINDS.has(ruleKind(label)));
+          return bad ? [[f.name, bad[1]]] : [];
+        }),
+      );
+      if (base && Object.keys(broken).length > 1)
+        out.push({ label: "several fields: constraints", json: JSON.stringify({ ...base, ...broken }) });
       for (const f of fields) {
         const bads = this.wire.fieldViolations(f);
         if (bads.length === 0) continue;
@@ -114,6 +133,8 @@ export class AgreementValues {
     return out;
   }
 }
+
+const CONSTRAINT_KINDS = new Set(["length", "range", "pattern", "items", "format"]);
 
 const EDGE_KEYS = ['"', "\\", "\n", "😀", "", "a.b", "[0]", "$"];
 
@@ -291,7 +312,7 @@ const EDGE_SCALARS: Record<string, unknown[]> = {
     "AA==AA==",
     "AA=A",
   ],
-  Json: [null, "__proto__", { a: [1, { b: null }] }],
+  Json: [null, "__proto__", { a: [1, { b: null }] }, JSON.parse('{"__proto__": 1}'), { a: { constructor: 1 } }],
 };
 
 function edgeScalars(name: string, c: Constraints): unknown[] {
