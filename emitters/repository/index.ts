@@ -9,6 +9,7 @@
  * the file itself, with the schema's field names; it needs nothing but a `Database`-shaped
  * object (structurally typed), so it compiles on its own under `tsc --strict`.
  */
+import { formatTypeScript } from "../../src/emit/format-typescript.js";
 import { defineEmitter } from "../../src/emit/types.js";
 import type { ColumnDef, ModelDef, Schema } from "../../src/schema/types.js";
 import { columnType, type ColumnType } from "../sql/model.js";
@@ -322,8 +323,7 @@ export const repositoryEmitter = defineEmitter<{ file: string }>({
   },
   async emit(schema, { options }) {
     if (schema.models.length === 0) return [];
-    const prettier = await import("prettier");
-    const content = await prettier.format(repositoriesFile(schema), { parser: "typescript", printWidth: 100 });
+    const content = await formatTypeScript(repositoriesFile(schema), 100);
     return [{ path: options.file, content }];
   },
 });

@@ -15,6 +15,7 @@
  * - `server.ts`: `Handlers` and `registerRoutes(app, handlers)`; imports runtime-node.
  * - `client.ts`: `createClient({ baseUrl, fetch?, headers?, credentials? })`. Self-contained.
  */
+import { formatTypeScript } from "../../src/emit/format-typescript.js";
 import { defineEmitter, type EmittedFile } from "../../src/emit/types.js";
 import type { AliasDef, Schema, TypeDef } from "../../src/schema/types.js";
 import { clientFile, responseName, serverFile } from "./http-file.js";
@@ -62,9 +63,8 @@ function checkNames(table: TypeTable): void {
   }
 }
 
-async function format(code: string): Promise<string> {
-  const prettier = await import("prettier");
-  return prettier.format(code, { parser: "typescript", printWidth: 100 });
+function format(code: string): Promise<string> {
+  return formatTypeScript(code, 100);
 }
 
 export const typescriptEmitter = defineEmitter<{ runtime_import: string }>({
