@@ -58,11 +58,12 @@ export function checkDocuments(
     .filter((d) => d.name.name !== "");
   registerSymbols(ctx, declarations);
 
+  const position = new Map(declarations.map((d, i) => [d, i]));
   const aliases = declarations.filter(
     (d): d is ast.AliasDeclaration => d.kind === "Alias" && ctx.symbols.get(d.name.name)?.declaration === d,
   );
   for (const alias of aliases) {
-    ctx.currentDeclaration = declarations.indexOf(alias);
+    ctx.currentDeclaration = position.get(alias)!;
     lowerAliasTarget(ctx, alias);
   }
   const cyclic = checkAliasCycles(
@@ -78,7 +79,7 @@ export function checkDocuments(
     for (const d of unique) {
       const lowering = lowerings[d.kind];
       if (lowering.phase !== phase) continue;
-      ctx.currentDeclaration = declarations.indexOf(d);
+      ctx.currentDeclaration = position.get(d)!;
       lowering.lower(ctx, d, out, pending);
     }
   }
@@ -155,9 +156,7 @@ function checkRoutes(ctx: CheckContext, out: Output): void {
   }
 }
 
+/** Types by the declaration that made them, then by creation order (`sort` is stable). */
 function sortedTypes(ctx: CheckContext): TypeDef[] {
-  const order = [...ctx.types.keys()];
-  return [...ctx.types.values()].sort(
-    (a, b) => ctx.typeOrder.get(a.name)! - ctx.typeOrder.get(b.name)! || order.indexOf(a.name) - order.indexOf(b.name),
-  );
+  return [...ctx.types.values()].sort((a, b) => ctx.typeOrder.get(a.name)! - ctx.typeOrder.get(b.name)!);
 }

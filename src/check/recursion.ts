@@ -51,38 +51,59 @@ export function checkAliasCycles(ctx: CheckContext, aliases: readonly { name: st
   return cyclic;
 }
 
+/** The named types a value of `type` must contain (lists, maps and optionals can be empty). */
+function requiredRef(type: TypeExpr, byName: Map<string, TypeDef>): string | undefined {
+  return type.kind === "ref" && byName.has(type.name) ? type.name : undefined;
+}
+
+/**
+ * Least fixpoint by counting, linear in the size of the schema: a record (or alias) is
+ * inhabited once all the types it requires are; an enum once all the types of one variant are.
+ */
 export function checkInhabited(ctx: CheckContext, types: readonly TypeDef[]): void {
   const byName = new Map(types.map((t) => [t.name, t]));
   const inhabited = new Set<string>();
-  const expr = (t: TypeExpr): boolean => {
-    switch (t.kind) {
-      case "primitive":
-      case "list":
-      case "map":
-      case "optional":
-        return true;
-      case "ref":
-        return inhabited.has(t.name) || !byName.has(t.name);
-    }
+  const queue: string[] = [];
+  /** Counters of missing requirements, one per record/alias and one per enum variant. */
+  const missing = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  const owner = new Map<string, string>();
+  const require = (counter: string, needs: readonly (string | undefined)[]): void => {
+    const refs = needs.filter((n): n is string => n !== undefined);
+    missing.set(counter, refs.length);
+    for (const ref of refs) dependents.set(ref, [...(dependents.get(ref) ?? []), counter]);
   };
-  const holds = (def: TypeDef): boolean => {
-    switch (def.kind) {
-      case "alias":
-        return expr(def.type);
-      case "record":
-        return def.fields.every((f) => expr(f.type));
-      case "enum":
-        return def.variants.some((v) => v.fields.every((f) => expr(f.type)));
-    }
+  const settle = (name: string): void => {
+    if (inhabited.has(name)) return;
+    inhabited.add(name);
+    queue.push(name);
   };
-  let changed = true;
-  while (changed) {
-    changed = false;
-    for (const def of types) {
-      if (!inhabited.has(def.name) && holds(def)) {
-        inhabited.add(def.name);
-        changed = true;
-      }
+  for (const def of types) {
+    const counters =
+      def.kind === "enum"
+        ? def.variants.map((v, i) => ({
+            key: `${def.name}#${i}`,
+            needs: v.fields.map((f) => requiredRef(f.type, byName)),
+          }))
+        : [
+            {
+              key: `${def.name}#`,
+              needs: (def.kind === "alias" ? [def.type] : def.fields.map((f) => f.type)).map((t) =>
+                requiredRef(t, byName),
+              ),
+            },
+          ];
+    for (const { key, needs } of counters) {
+      owner.set(key, def.name);
+      require(key, needs);
+    }
+  }
+  for (const [key, count] of missing) if (count === 0) settle(owner.get(key)!);
+  while (queue.length > 0) {
+    for (const counter of dependents.get(queue.pop()!) ?? []) {
+      const left = missing.get(counter)! - 1;
+      missing.set(counter, left);
+      if (left === 0) settle(owner.get(counter)!);
     }
   }
   for (const def of types) {
