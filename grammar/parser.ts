@@ -474,43 +474,54 @@ class HamletParser extends EmbeddedActionsParser {
     ]);
   });
 
+  /**
+   * `{ member, member ... }`: members separated by a comma or a line break; a token that cannot
+   * start a member is skipped with one error per run. Each rule calls this once; it uses the
+   * DSL's ninth occurrence indices so that members can use the first ones.
+   */
+  private memberBlock(members: string, where: string, member: (first: IToken) => void): void {
+    this.CONSUME9(t.LCurly);
+    let previous: IToken | undefined;
+    let hadComma = false;
+    this.MANY9({
+      GATE: () => !this.atBlockEnd(),
+      DEF: () => {
+        const first = this.LA(1);
+        this.OR9({
+          MAX_LOOKAHEAD: 1,
+          DEF: [
+            {
+              GATE: () => this.isIdentifier(this.LA(1)),
+              ALT: () => {
+                this.ACTION(() => this.checkSeparated(previous, first, members, hadComma));
+                member(first);
+              },
+            },
+            { IGNORE_AMBIGUITIES: true, ALT: () => this.junk(where) },
+          ],
+        });
+        previous = this.LA(0);
+        hadComma = false;
+        this.OPTION9(() => {
+          this.CONSUME9(t.Comma);
+          hadComma = true;
+        });
+      },
+    });
+    this.CONSUME9(t.RCurly);
+  }
+
   private propertyBlock = this.RULE(
     "propertyBlock",
     (): ast.Property[] => {
       const properties: ast.Property[] = [];
-      this.CONSUME(t.LCurly);
-      let previous: IToken | undefined;
-      let hadComma = false;
-      this.MANY({
-        GATE: () => !this.atBlockEnd(),
-        DEF: () => {
-          const first = this.LA(1);
-          this.OR({
-            MAX_LOOKAHEAD: 1,
-            DEF: [
-              {
-                GATE: () => this.isIdentifier(this.LA(1)),
-                ALT: () => {
-                  this.ACTION(() => this.checkSeparated(previous, first, "constraints", hadComma));
-                  const docs = this.ACTION(() => this.docsFor(first));
-                  const name = this.ident(this.CONSUME(t.Identifier));
-                  this.CONSUME(t.Colon);
-                  const value = this.SUBRULE(this.value);
-                  properties.push({ kind: "Property", name, value, docs, span: this.spanFrom(first) });
-                },
-              },
-              { IGNORE_AMBIGUITIES: true, ALT: () => this.junk("a file block") },
-            ],
-          });
-          previous = this.LA(0);
-          hadComma = false;
-          this.OPTION(() => {
-            this.CONSUME(t.Comma);
-            hadComma = true;
-          });
-        },
+      this.memberBlock("constraints", "a file block", (first) => {
+        const docs = this.ACTION(() => this.docsFor(first));
+        const name = this.ident(this.CONSUME(t.Identifier));
+        this.CONSUME(t.Colon);
+        const value = this.SUBRULE(this.value);
+        properties.push({ kind: "Property", name, value, docs, span: this.spanFrom(first) });
       });
-      this.CONSUME(t.RCurly);
       return properties;
     },
     { recoveryValueFunc: () => [] },
@@ -526,36 +537,7 @@ class HamletParser extends EmbeddedActionsParser {
     "fieldBlock",
     (): ast.Field[] => {
       const fields: ast.Field[] = [];
-      this.CONSUME(t.LCurly);
-      let previous: IToken | undefined;
-      let hadComma = false;
-      this.MANY({
-        GATE: () => !this.atBlockEnd(),
-        DEF: () => {
-          const first = this.LA(1);
-          this.OR({
-            MAX_LOOKAHEAD: 1,
-            DEF: [
-              {
-                GATE: () => this.isIdentifier(this.LA(1)),
-                ALT: () => {
-                  this.ACTION(() => this.checkSeparated(previous, first, "fields", hadComma));
-                  const f = this.SUBRULE(this.field);
-                  if (f) fields.push(f);
-                },
-              },
-              { IGNORE_AMBIGUITIES: true, ALT: () => this.junk("a field list") },
-            ],
-          });
-          previous = this.LA(0);
-          hadComma = false;
-          this.OPTION(() => {
-            this.CONSUME(t.Comma);
-            hadComma = true;
-          });
-        },
-      });
-      this.CONSUME(t.RCurly);
+      this.memberBlock("fields", "a field list", () => pushDefined(fields, this.SUBRULE(this.field)));
       return fields;
     },
     { recoveryValueFunc: () => [] },
@@ -608,40 +590,14 @@ class HamletParser extends EmbeddedActionsParser {
     "variantBlock",
     (): ast.Variant[] => {
       const variants: ast.Variant[] = [];
-      this.CONSUME(t.LCurly);
-      let previous: IToken | undefined;
-      let hadComma = false;
-      this.MANY({
-        GATE: () => !this.atBlockEnd(),
-        DEF: () => {
-          const first = this.LA(1);
-          this.OR({
-            MAX_LOOKAHEAD: 1,
-            DEF: [
-              {
-                GATE: () => this.isIdentifier(this.LA(1)),
-                ALT: () => {
-                  this.ACTION(() => this.checkSeparated(previous, first, "variants", hadComma));
-                  const docs = this.ACTION(() => this.docsFor(first));
-                  const name = this.ident(this.CONSUME(t.Identifier));
-                  const fields = this.OPTION(() => this.SUBRULE(this.fieldBlock));
-                  const annotations: ast.Annotation[] = [];
-                  this.MANY2(() => pushDefined(annotations, this.SUBRULE(this.annotation)));
-                  variants.push({ kind: "Variant", name, fields, annotations, docs, span: this.spanFrom(first) });
-                },
-              },
-              { IGNORE_AMBIGUITIES: true, ALT: () => this.junk("a variant list") },
-            ],
-          });
-          previous = this.LA(0);
-          hadComma = false;
-          this.OPTION2(() => {
-            this.CONSUME(t.Comma);
-            hadComma = true;
-          });
-        },
+      this.memberBlock("variants", "a variant list", (first) => {
+        const docs = this.ACTION(() => this.docsFor(first));
+        const name = this.ident(this.CONSUME(t.Identifier));
+        const fields = this.OPTION(() => this.SUBRULE(this.fieldBlock));
+        const annotations: ast.Annotation[] = [];
+        this.MANY(() => pushDefined(annotations, this.SUBRULE(this.annotation)));
+        variants.push({ kind: "Variant", name, fields, annotations, docs, span: this.spanFrom(first) });
       });
-      this.CONSUME(t.RCurly);
       return variants;
     },
     { recoveryValueFunc: () => [] },
