@@ -20,9 +20,7 @@ let client;
  * @returns {string}
  */
 function serverCommand() {
-  const configured = vscode.workspace
-    .getConfiguration("hamlet")
-    .get("server.path", "hamletc");
+  const configured = vscode.workspace.getConfiguration("hamlet").get("server.path", "hamletc");
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   if (configured !== "hamletc") {
     return folder && !path.isAbsolute(configured) && configured.includes("/")
@@ -30,12 +28,7 @@ function serverCommand() {
       : configured;
   }
   if (folder) {
-    const local = path.join(
-      folder,
-      "node_modules",
-      ".bin",
-      process.platform === "win32" ? "hamletc.cmd" : "hamletc",
-    );
+    const local = path.join(folder, "node_modules", ".bin", process.platform === "win32" ? "hamletc.cmd" : "hamletc");
     if (fs.existsSync(local)) return local;
   }
   return "hamletc";
@@ -43,9 +36,7 @@ function serverCommand() {
 
 /** @returns {LanguageClient} */
 function createClient() {
-  const args = vscode.workspace
-    .getConfiguration("hamlet")
-    .get("server.args", []);
+  const args = vscode.workspace.getConfiguration("hamlet").get("server.args", []);
   /** @type {import("vscode-languageclient/node").Executable} */
   const run = {
     command: serverCommand(),
@@ -60,9 +51,7 @@ function createClient() {
     {
       documentSelector: [{ language: "hamlet" }],
       synchronize: {
-        fileEvents: vscode.workspace.createFileSystemWatcher(
-          "**/{*.hamlet,hamlet.toml}",
-        ),
+        fileEvents: vscode.workspace.createFileSystemWatcher("**/{*.hamlet,hamlet.toml}"),
       },
     },
   );

@@ -28,6 +28,7 @@ export async function formatTypeScript(code: string, printWidth = 100): Promise<
   }
   if (current.length > 0) chunks.push(current.join("\n\n"));
   const formatted: string[] = [];
-  for (const chunk of chunks) formatted.push((await prettier.format(chunk, { parser: "babel-ts", printWidth })).trimEnd());
+  for (const chunk of chunks)
+    formatted.push((await prettier.format(chunk, { parser: "babel-ts", printWidth })).trimEnd());
   return `${formatted.join("\n\n")}\n`;
 }
