@@ -1,4 +1,5 @@
 /** `types.ts`: one TypeScript type per schema type, plus the branded scalar types. */
+import { TOP_LEVEL_BREAK } from "../../src/emit/format-typescript.js";
 import type { FieldDef, RecordDef, TypeDef } from "../../src/schema/types.js";
 import { fieldTs, propKey, tsDoc, tsType, type TypeTable } from "./model.js";
 
@@ -53,7 +54,7 @@ function typeDecl(table: TypeTable, def: TypeDef): string {
 
 export function typesFile(table: TypeTable, header: string): string {
   const decls = table.schema.types.map((def) => typeDecl(table, def));
-  return `${header}${PRELUDE}\n${decls.join("\n\n")}\n`;
+  return `${header}${PRELUDE}${TOP_LEVEL_BREAK}${decls.join(TOP_LEVEL_BREAK)}\n`;
 }
 
 /** The input type name for a record (its `Input` variant when it has defaults). */

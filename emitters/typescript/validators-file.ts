@@ -3,6 +3,7 @@
  * for every schema type. Each type gets a `readX(value, path, errors)` function whose body checks
  * exactly that type's fields and constraints; nothing interprets the schema at run time.
  */
+import { TOP_LEVEL_BREAK } from "../../src/emit/format-typescript.js";
 import type { Constraints, FieldDef, TypeDef, TypeExpr } from "../../src/schema/types.js";
 import { access, constraintKind, decodedLiteral, propKey, tsType, type TypeTable } from "./model.js";
 import { inputName } from "./types-file.js";
@@ -440,12 +441,6 @@ return result(decoded, errors);
   const patterns = [...gen.patterns].map(([source, name]) => `const ${name} = new RegExp(${lit(source)});`);
   return `${header}import type { ${typeNames.join(", ")} } from "./types.js";
 ${VALIDATORS_PRELUDE}${ENCODE_MAP}
-${patterns.join("\n")}
-
-${decoders.join("\n\n")}
-
-${encoders.join("\n\n")}
-
-${readers.join("\n\n")}
+${patterns.join("\n")}${TOP_LEVEL_BREAK}${[...decoders, ...encoders, ...readers].join(TOP_LEVEL_BREAK)}
 `;
 }
