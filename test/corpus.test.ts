@@ -66,3 +66,20 @@ describe("invalid corpus", () => {
     });
   }
 });
+
+describe("corpus coverage", () => {
+  it("has an invalid case for every schema diagnostic code (HAM00xx–HAM06xx)", async () => {
+    const { messages } = await import("../src/diagnostics/messages.js");
+    // HAM0103 (an unreadable file) needs a file system failure; test/cli.test.ts covers it.
+    const elsewhere = new Set(["HAM0103"]);
+    const marked = new Set(
+      corpus("invalid").flatMap((e) =>
+        e.files.flatMap((f) => [...readFileSync(f, "utf8").matchAll(/HAM\d{4}/g)].map((m) => m[0])),
+      ),
+    );
+    const missing = Object.keys(messages).filter(
+      (code) => /^HAM0[0-6]/.test(code) && !elsewhere.has(code) && !marked.has(code),
+    );
+    expect(missing, "add a case to spec/invalid for each").toEqual([]);
+  });
+});
