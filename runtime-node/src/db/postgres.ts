@@ -1,4 +1,5 @@
 import pg from "pg";
+import { createTransactionHandle } from "./transaction-handle.js";
 import { assertTenantId, type Database, type SqlParam } from "./database.js";
 
 /** Options for {@link openPostgresDatabase}. */
@@ -37,12 +38,7 @@ export function openPostgresDatabase(connectionString: string, options: Postgres
   }
 
   function transactionHandle(client: pg.PoolClient, tenantId: string | null): { handle: Database; end(): void } {
-    let active = true;
-    const check = (): void => {
-      if (!active) throw new Error("Hamlet: transaction handle used after its transaction ended");
-    };
     const nested = async <T>(nestedTenant: string | null, fn: (tx: Database) => Promise<T>): Promise<T> => {
-      check();
       const name = `hamlet_sp_${++savepoints}`;
       await client.query(`SAVEPOINT ${name}`);
       const switchesTenant = nestedTenant !== tenantId;
@@ -62,27 +58,13 @@ export function openPostgresDatabase(connectionString: string, options: Postgres
         inner.end();
       }
     };
-    const handle: Database = {
+    return createTransactionHandle({
       dialect: "postgres",
       tenantId,
-      async query<T extends object>(sql: string, params: readonly SqlParam[] = []) {
-        check();
-        return runQuery<T>(client, sql, params);
-      },
-      async execute(sql: string, params: readonly SqlParam[] = []) {
-        check();
-        return runExecute(client, sql, params);
-      },
-      transaction: (fn) => nested(tenantId, fn),
-      withTenant: async (id, fn) => {
-        assertTenantId(id);
-        return nested(id, fn);
-      },
-      close: async () => {
-        throw new Error("Hamlet: close() the root database handle, not a transaction handle");
-      },
-    };
-    return { handle, end: () => void (active = false) };
+      query: (sql, params) => runQuery(client, sql, params),
+      execute: (sql, params) => runExecute(client, sql, params),
+      nested,
+    });
   }
 
   async function begin<T>(tenantId: string | null, fn: (tx: Database) => Promise<T>): Promise<T> {

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import BetterSqlite3 from "better-sqlite3";
+import { createTransactionHandle } from "./transaction-handle.js";
 import { assertTenantId, type Database, type ExecuteResult, type SqlParam } from "./database.js";
 import { createMutex } from "./mutex.js";
 import { toPositional } from "./placeholders.js";
@@ -82,12 +83,7 @@ export function openSqliteDatabase(filename: string, options: SqliteOptions = {}
     handle: Database;
     end(): void;
   } {
-    let active = true;
-    const check = (): void => {
-      if (!active) throw new Error("Hamlet: transaction handle used after its transaction ended");
-    };
     const nested = async <T>(nestedTenant: string | null, fn: (tx: Database) => Promise<T>): Promise<T> => {
-      check();
       const name = `hamlet_sp_${++savepoints}`;
       conn.exec(`SAVEPOINT ${name}`);
       const inner = transactionHandle(nestedTenant);
@@ -103,27 +99,13 @@ export function openSqliteDatabase(filename: string, options: SqliteOptions = {}
         inner.end();
       }
     };
-    const handle: Database = {
+    return createTransactionHandle({
       dialect: "sqlite",
       tenantId,
-      async query<T extends object>(sql: string, params: readonly SqlParam[] = []) {
-        check();
-        return runQuery<T>(sql, params);
-      },
-      async execute(sql: string, params: readonly SqlParam[] = []) {
-        check();
-        return runExecute(sql, params);
-      },
-      transaction: (fn) => nested(tenantId, fn),
-      withTenant: async (id, fn) => {
-        assertTenantId(id);
-        return nested(id, fn);
-      },
-      close: async () => {
-        throw new Error("Hamlet: close() the root database handle, not a transaction handle");
-      },
-    };
-    return { handle, end: () => void (active = false) };
+      query: (sql, params) => runQuery(sql, params),
+      execute: (sql, params) => runExecute(sql, params),
+      nested,
+    });
   }
 
   async function begin<T>(tenantId: string | null, fn: (tx: Database) => Promise<T>): Promise<T> {
