@@ -117,6 +117,25 @@ function emitted(ctx: CheckContext, facts: DeclarationFacts): string[] {
   return events;
 }
 
+/** What endpoints and uploads share: response, declared errors, auth, emitted events, docs. */
+function served(
+  ctx: CheckContext,
+  d: ast.HttpDeclaration,
+  facts: DeclarationFacts,
+  sections: Map<string, ast.Section[]>,
+) {
+  const name = d.name.name;
+  return {
+    response: response(ctx, name, firstSection(sections, "response", "TypeSection")),
+    errors: errors(ctx, name, firstSection(sections, "errors", "VariantsSection")),
+    auth: facts.auth,
+    emits: emitted(ctx, facts),
+    docs: docLines(d.docs),
+    ...deprecation(facts.deprecated),
+    span: d.span,
+  };
+}
+
 export function lowerEndpoint(ctx: CheckContext, d: ast.HttpDeclaration, out: Output): void {
   const name = d.name.name;
   const facts = declarationAnnotations(ctx, d);
@@ -139,13 +158,7 @@ export function lowerEndpoint(ctx: CheckContext, d: ast.HttpDeclaration, out: Ou
     pathParams,
     bodyless,
     request,
-    response: response(ctx, name, firstSection(sections, "response", "TypeSection")),
-    errors: errors(ctx, name, firstSection(sections, "errors", "VariantsSection")),
-    auth: facts.auth,
-    emits: emitted(ctx, facts),
-    docs: docLines(d.docs),
-    ...deprecation(facts.deprecated),
-    span: d.span,
+    ...served(ctx, d, facts, sections),
   });
   out.routes.push({ method: m, path: d.path.value, owner: name, span: d.path.span });
 }
@@ -211,13 +224,7 @@ export function lowerUpload(ctx: CheckContext, d: ast.HttpDeclaration, out: Outp
     pathParams: pathParameters(ctx, d.path, fields, true),
     fields: fieldsName,
     file: fileConstraints(ctx, fileSection?.properties ?? []),
-    response: response(ctx, name, firstSection(sections, "response", "TypeSection")),
-    errors: errors(ctx, name, firstSection(sections, "errors", "VariantsSection")),
-    auth: facts.auth,
-    emits: emitted(ctx, facts),
-    docs: docLines(d.docs),
-    ...deprecation(facts.deprecated),
-    span: d.span,
+    ...served(ctx, d, facts, sections),
   });
   out.routes.push({ method: m, path: d.path.value, owner: name, span: d.path.span });
 }
