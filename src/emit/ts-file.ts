@@ -1,0 +1,85 @@
+/**
+ * A generated TypeScript file, after protobuf-es's `GeneratedFile`: code asks for an imported
+ * name with `import(...)`, which records it and returns the name to print; the import block is
+ * written at the top when the file is printed, with exactly the names the code used.
+ * Top-level statements are layout documents (src/emit/doc.ts) printed at `printWidth` columns,
+ * separated by one blank line; fixed text already in its final layout goes in as it is.
+ */
+import { hardline, join, printDoc, type Doc } from "./doc.js";
+import { importDecl } from "./ts-syntax.js";
+
+interface ImportedModule {
+  readonly from: string;
+  /** `import type { ... }`: every name is a type. */
+  readonly typeOnly: boolean;
+  /** Name -> imported as a type inside a value import (`type X`). */
+  readonly names: Map<string, boolean>;
+}
+
+export const PRINT_WIDTH = 100;
+
+export class TsFile {
+  readonly #modules: ImportedModule[] = [];
+  readonly #statements: Doc[] = [];
+
+  /** `header` is the first comment line(s), printed before the imports. */
+  constructor(readonly header: string) {}
+
+  /**
+   * Declares an import source; the order of declaration is the order of the import block.
+   * `typeOnly` modules are written as `import type { ... }`.
+   */
+  module(from: string, typeOnly = false): this {
+    if (!this.#modules.some((m) => m.from === from && m.typeOnly === typeOnly))
+      this.#modules.push({ from, typeOnly, names: new Map() });
+    return this;
+  }
+
+  /** Records the use of `name` from `from` and returns the name to print. */
+  import(name: string, from: string, options: { type?: boolean } = {}): string {
+    const typeOnly = options.type === true;
+    const mod =
+      this.#modules.find((m) => m.from === from && m.typeOnly === typeOnly) ??
+      this.#modules.find((m) => m.from === from && !m.typeOnly);
+    if (mod === undefined) throw new Error(`import source ${from} was not declared`);
+    const asType = typeOnly && !mod.typeOnly;
+    const known = mod.names.get(name);
+    // A name used both as a value and as a type is imported as a value.
+    mod.names.set(name, known === undefined ? asType : known && asType);
+    return name;
+  }
+
+  /** Appends a top-level statement (or several, kept together without a blank line). */
+  print(statement: Doc): void {
+    this.#statements.push(statement);
+  }
+
+  /** Appends text already in its final layout (no trailing newline). */
+  verbatim(text: string): void {
+    this.#statements.push(join(hardline, text.split("\n")));
+  }
+
+  toString(): string {
+    const imports: Doc[] = [];
+    for (const m of this.#modules) {
+      if (m.names.size === 0) continue;
+      const names = [...m.names]
+        .sort(([a], [b]) => compareNames(a, b))
+        .map(([name, asType]) => (asType ? `type ${name}` : name));
+      imports.push(importDecl(names, m.from, m.typeOnly));
+    }
+    const body: Doc[] = [];
+    if (imports.length > 0) body.push(join(hardline, imports));
+    body.push(...this.#statements);
+    const printed = printDoc(join([hardline, hardline], body), PRINT_WIDTH);
+    return `${this.header}${printed}\n`;
+  }
+}
+
+/** Case-insensitive, then by code point: `authenticated` before `AuthenticatedContext`. */
+function compareNames(a: string, b: string): number {
+  const la = a.toLowerCase();
+  const lb = b.toLowerCase();
+  if (la !== lb) return la < lb ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
