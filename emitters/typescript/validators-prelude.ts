@@ -1,20 +1,26 @@
-/** The fixed helpers at the top of every generated `validators.ts` (scalar checks, no schema knowledge). */
-export const VALIDATORS_PRELUDE = `
-/** One problem found while decoding, with a JSONPath-like location: \`$.posts[3].body\`. */
+/**
+ * The fixed helpers at the top of every generated `validators.ts` (scalar checks, no schema
+ * knowledge), already in their final layout (Prettier, printWidth 100).
+ */
+export const VALIDATORS_PRELUDE = `/** One problem found while decoding, with a JSONPath-like location: \`$.posts[3].body\`. */
 export interface Issue {
   readonly path: string;
   readonly message: string;
 }
 
 /** The result of a decoder: the value, or every issue found. */
-export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: Issue[] };
+export type Decoded<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: Issue[] };
 
 const UUID_LOWER_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const TIMESTAMP_RE = /^(\\d{4})-(\\d{2})-(\\d{2})[Tt](\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d+))?(?:[Zz]|([+-])(\\d{2}):(\\d{2}))$/;
+const TIMESTAMP_RE =
+  /^(\\d{4})-(\\d{2})-(\\d{2})[Tt](\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d+))?(?:[Zz]|([+-])(\\d{2}):(\\d{2}))$/;
 const DATE_RE = /^(\\d{4})-(\\d{2})-(\\d{2})$/;
-const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$/;
-const EMAIL_RE = /^[a-z0-9!#$%&'*+/=?^_\`{|}~-]+(?:\\.[a-z0-9!#$%&'*+/=?^_\`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+const BASE64_RE =
+  /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$/;
+const EMAIL_RE =
+  /^[a-z0-9!#$%&'*+/=?^_\`{|}~-]+(?:\\.[a-z0-9!#$%&'*+/=?^_\`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -25,7 +31,8 @@ const hasOwn = Object.prototype.hasOwnProperty;
 /** Reports the keys \`__proto__\`, \`constructor\` and \`prototype\` (a prototype-pollution vector). */
 function checkKeys(value: Record<string, unknown>, path: string, errors: Issue[]): void {
   if (hasOwn.call(value, "__proto__")) errors.push({ path, message: 'forbidden key "__proto__"' });
-  if (hasOwn.call(value, "constructor")) errors.push({ path, message: 'forbidden key "constructor"' });
+  if (hasOwn.call(value, "constructor"))
+    errors.push({ path, message: 'forbidden key "constructor"' });
   if (hasOwn.call(value, "prototype")) errors.push({ path, message: 'forbidden key "prototype"' });
 }
 
@@ -100,17 +107,24 @@ function isCalendarDate(text: string): boolean {
  * host without \`@\`, optionally followed by \`:\` and an integer port.
  */
 function isUrl(text: string): boolean {
-  const rest = text.startsWith("http://") ? text.slice(7) : text.startsWith("https://") ? text.slice(8) : undefined;
+  const rest = text.startsWith("http://")
+    ? text.slice(7)
+    : text.startsWith("https://")
+      ? text.slice(8)
+      : undefined;
   if (rest === undefined) return false;
   const authority = rest.split(/[/?#]/, 1)[0] as string;
   if (authority.includes("@")) return false;
   const parts = authority.split(":");
-  if (parts.length > 2 || (parts.length === 2 && !/^[+-]?[0-9]+$/.test(parts[1] as string))) return false;
+  if (parts.length > 2 || (parts.length === 2 && !/^[+-]?[0-9]+$/.test(parts[1] as string)))
+    return false;
   return parts[0] !== "";
 }
 
 function unknownVariant(value: unknown, allowed: string): string {
-  return typeof value === "string" ? \`unknown variant \${JSON.stringify(value)}, expected one of \${allowed}\` : \`expected one of \${allowed}\`;
+  return typeof value === "string"
+    ? \`unknown variant \${JSON.stringify(value)}, expected one of \${allowed}\`
+    : \`expected one of \${allowed}\`;
 }
 
 function result<T>(value: T, errors: Issue[]): Decoded<T> {
@@ -120,4 +134,13 @@ function result<T>(value: T, errors: Issue[]): Decoded<T> {
 function encodeTimestamp(value: Date): string {
   return value.toISOString();
 }
-`;
+
+function encodeMap<T>(
+  value: Record<string, T>,
+  encode: (item: T) => unknown,
+): Record<string, unknown> {
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(value))
+    if (!isForbiddenKey(key)) out[key] = encode(value[key] as T);
+  return out;
+}`;

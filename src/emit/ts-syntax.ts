@@ -29,7 +29,8 @@ export type Expr =
   | { readonly k: "call"; readonly callee: string; readonly args: readonly Expr[]; readonly member: boolean }
   | { readonly k: "binary"; readonly op: string; readonly left: Expr; readonly right: Expr }
   | { readonly k: "unary"; readonly op: string; readonly arg: Expr }
-  | { readonly k: "object"; readonly props: readonly (readonly [string, Expr])[] }
+  /** Properties; a `null` value is a shorthand property (`{ path }`). */
+  | { readonly k: "object"; readonly props: readonly (readonly [string, Expr | null])[] }
   | { readonly k: "array"; readonly items: readonly Expr[] }
   | { readonly k: "arrow"; readonly params: string; readonly body: Expr }
   | { readonly k: "cond"; readonly test: Expr; readonly then: Expr; readonly otherwise: Expr }
@@ -51,7 +52,7 @@ export const chain = (op: string, operands: readonly Expr[]): Expr =>
   operands.slice(1).reduce((left, right) => bin(left, op, right), operands[0]!);
 export const not = (arg: Expr): Expr => ({ k: "unary", op: "!", arg });
 export const typeOf = (arg: Expr): Expr => ({ k: "unary", op: "typeof ", arg });
-export const obj = (props: readonly (readonly [string, Expr])[]): Expr => ({ k: "object", props });
+export const obj = (props: readonly (readonly [string, Expr | null])[]): Expr => ({ k: "object", props });
 export const arr = (items: readonly Expr[]): Expr => ({ k: "array", items });
 export const arrow = (params: string, body: Expr): Expr => ({ k: "arrow", params, body });
 export const cond = (test: Expr, then: Expr, otherwise: Expr): Expr => ({ k: "cond", test, then, otherwise });
@@ -199,7 +200,7 @@ export function expr(e: Expr, place: Place = "plain"): Doc {
           line,
           ...join(
             [",", line],
-            e.props.map(([k, v]) => property(k, v)),
+            e.props.map(([k, v]) => (v === null ? k : property(k, v))),
           ),
         ]),
         ifBreak(","),
