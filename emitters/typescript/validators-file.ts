@@ -69,8 +69,7 @@ function switchStmt(
   const printed = cases.map(({ labels, body }) => {
     const heads = labels.map((l) => (l === "default" ? "default:" : `case ${l}:`));
     const last = heads.pop()!;
-    const tail: Doc =
-      "braced" in body ? [last, " ", body.braced] : [last, indent([hardline, ...join(hardline, body)])];
+    const tail: Doc = "braced" in body ? [last, " ", body.braced] : [last, indent([hardline, ...join(hardline, body)])];
     return join(hardline, [...heads, tail]);
   });
   return [`switch (${subject}) {`, indent([hardline, ...join(hardline, printed)]), hardline, "}"];
@@ -109,7 +108,10 @@ class Generator {
       const checks: Stmt[] = [];
       if (c.minLength !== undefined && c.minLength > 0)
         checks.push(
-          ifStmt(bin(a(n), "<", a(String(c.minLength))), push(path, str(`expected at least ${c.minLength} characters`))),
+          ifStmt(
+            bin(a(n), "<", a(String(c.minLength))),
+            push(path, str(`expected at least ${c.minLength} characters`)),
+          ),
         );
       if (c.maxLength !== undefined)
         checks.push(
@@ -145,9 +147,13 @@ class Generator {
   itemChecks(c: Constraints, count: Expr, path: Path): Stmt[] {
     const code: Stmt[] = [];
     if (c.minItems !== undefined)
-      code.push(ifStmt(bin(count, "<", a(String(c.minItems))), push(path, str(`expected at least ${c.minItems} items`))));
+      code.push(
+        ifStmt(bin(count, "<", a(String(c.minItems))), push(path, str(`expected at least ${c.minItems} items`))),
+      );
     if (c.maxItems !== undefined)
-      code.push(ifStmt(bin(count, ">", a(String(c.maxItems))), push(path, str(`expected at most ${c.maxItems} items`))));
+      code.push(
+        ifStmt(bin(count, ">", a(String(c.maxItems))), push(path, str(`expected at most ${c.maxItems} items`))),
+      );
     return code;
   }
 
@@ -229,7 +235,9 @@ class Generator {
       }
       case "ref": {
         const v = this.fresh("v");
-        const code: Stmt[] = [declare("const", v, undefined, call(`read${type.name}`, a(raw), pathExpr(path), a("errors")))];
+        const code: Stmt[] = [
+          declare("const", v, undefined, call(`read${type.name}`, a(raw), pathExpr(path), a("errors"))),
+        ];
         const kind = constraintKind(this.table, type);
         if (kind === "string") {
           const checks = this.stringChecks(c, v, path);
@@ -408,7 +416,9 @@ class Generator {
           return [
             sig,
             block([
-              switchStmt("value", [{ labels: def.variants.map((v) => JSON.stringify(v.name)), body: ["return value;"] }]),
+              switchStmt("value", [
+                { labels: def.variants.map((v) => JSON.stringify(v.name)), body: ["return value;"] },
+              ]),
               exprStmt(
                 call(
                   "errors.push",
@@ -474,7 +484,10 @@ class Generator {
       const get = member(access("value", field.name));
       if (field.type.kind === "optional") {
         optional.push(
-          ifStmt(bin(get, "!=", a("null")), assign(`out[${JSON.stringify(field.name)}]`, this.encode(field.type.inner, get))),
+          ifStmt(
+            bin(get, "!=", a("null")),
+            assign(`out[${JSON.stringify(field.name)}]`, this.encode(field.type.inner, get)),
+          ),
         );
       } else if (field.default !== undefined) {
         required.push([

@@ -223,7 +223,7 @@ export function expr(e: Expr, place: Place = "plain"): Doc {
         "]",
       ]);
     case "arrow": {
-      const params = group(["(", indent([softline, e.params]), ifBreak(","), softline, ")"]);
+      const params = e.params === "" ? "()" : group(["(", indent([softline, e.params]), ifBreak(","), softline, ")"]);
       if (e.body.k === "object" || e.body.k === "array") return group([params, " =>", " ", expr(e.body, "plain")]);
       return group([params, " =>", group(indent([line, expr(e.body, "noindent")]))]);
     }
