@@ -78,7 +78,7 @@ function requestRecord(table: TypeTable, endpoint: EndpointDef): RecordDef {
 
 /** A member of an interface: doc comment, then `name(params): Promise<R>;`. */
 function method(docs: Doc[], name: string, list: readonly string[], returns: string): Doc {
-  return [...docs, group([name, params(list, group([": ", returns]))]), ";"];
+  return [...docs, group([name, params(list, returns, true)]), ";"];
 }
 
 export function serverFile(table: TypeTable, header: string, runtimeImport: string): string {

@@ -10,8 +10,8 @@ import {
   line,
   objectType,
   typeAlias,
+  typeAliasOf,
   typeAnnotation,
-  unionMembers,
 } from "../../src/emit/ts-syntax.js";
 import type { FieldDef, RecordDef, TypeDef } from "../../src/schema/types.js";
 import { fieldTs, propKey, tsDoc, tsType, type TypeTable } from "./model.js";
@@ -53,7 +53,7 @@ function typeDecl(table: TypeTable, def: TypeDef): Doc[] {
   const doc = docLines(def.docs, def.deprecated);
   switch (def.kind) {
     case "alias":
-      return [[...doc, typeAlias(`export type ${def.name}`, unionMembers(tsType(def.type)))]];
+      return [[...doc, typeAliasOf(`export type ${def.name}`, tsType(def.type))]];
     case "record": {
       const out: Doc[] = [[...doc, interfaceDecl(def.name, def.fields, false)]];
       if (table.hasDefaults(def.name))
@@ -68,7 +68,7 @@ function typeDecl(table: TypeTable, def: TypeDef): Doc[] {
       if (!table.tagged(def)) {
         const names = def.variants.map((v) => JSON.stringify(v.name));
         return [
-          [...doc, typeAlias(`export type ${def.name}`, names)],
+          [...doc, typeAliasOf(`export type ${def.name}`, names.join(" | "))],
           [
             `/** Every \`${def.name}\`, in declaration order. */`,
             hardline,

@@ -28,6 +28,7 @@ import {
   str,
   typeOf,
   arrow,
+  jsonExpr,
   type Expr,
   type Stmt,
 } from "../../src/emit/ts-syntax.js";
@@ -376,7 +377,7 @@ class Generator {
           code.push(
             ifStmt(
               chain("||", [isUndefined(a(raw)), bin(a(raw), "===", a("null"))]),
-              assign(f, a(decodedLiteral(this.table, field.type, field.default))),
+              assign(f, decodedLiteral(this.table, field.type, field.default)),
               rest,
             ),
           );
@@ -393,12 +394,12 @@ class Generator {
     this.reset();
     const sig: Doc = [
       `function read${def.name}`,
-      params(["value: unknown", "path: string", "errors: Issue[]"], `: ${def.name}`),
+      params(["value: unknown", "path: string", "errors: Issue[]"], def.name),
       " ",
     ];
     const notObject = ifStmt(
       not(call("isObject", a("value"))),
-      braces([push([a("path")], str("expected an object")), ret(as(a("value"), `unknown as ${def.name}`))]),
+      braces([push([a("path")], str("expected an object")), ret(as(as(a("value"), "unknown"), def.name))]),
     );
     const checkKeys = exprStmt(call("checkKeys", a("value"), a("path"), a("errors")));
     switch (def.kind) {
@@ -443,7 +444,7 @@ class Generator {
           labels: ["default"],
           body: [
             push([a("path"), str(".tag")], call("unknownVariant", member("value.tag"), allowed)),
-            ret(as(a("value"), `unknown as ${def.name}`)),
+            ret(as(as(a("value"), "unknown"), def.name)),
           ],
         });
         return [sig, block([notObject, checkKeys, switchStmt("value.tag", cases)])];
@@ -492,7 +493,7 @@ class Generator {
       } else if (field.default !== undefined) {
         required.push([
           propKey(field.name),
-          cond(isUndefined(get), a(JSON.stringify(field.default)), this.encode(field.type, get)),
+          cond(isUndefined(get), jsonExpr(field.default), this.encode(field.type, get)),
         ]);
       } else {
         required.push([propKey(field.name), this.encode(field.type, get)]);
@@ -508,7 +509,7 @@ class Generator {
       `/** Encodes a \`${def.name}\` to its wire (JSON) value. */`,
       hardline,
       `export function encode${def.name}`,
-      params([`value: ${input}`], ": unknown"),
+      params([`value: ${input}`], "unknown"),
       " ",
     ];
     switch (def.kind) {
@@ -547,7 +548,7 @@ export function validatorsFile(table: TypeTable, header: string): string {
     `/** Decodes a \`${def.name}\` from parsed JSON, reporting every problem with its path. */`,
     hardline,
     `export function decode${def.name}`,
-    params(["value: unknown"], `: Decoded<${def.name}>`),
+    params(["value: unknown"], `Decoded<${def.name}>`),
     " ",
     block([
       "const errors: Issue[] = [];",

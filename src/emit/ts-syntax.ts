@@ -5,6 +5,7 @@
  * tree because Prettier's layout depends on what kind of expression sits where (a binary
  * operand, a property value, an `if` test); types and statements are printed directly.
  */
+import { annotationDoc, parseType, typeAliasDoc, typeDoc } from "./ts-types.js";
 import {
   conditionalGroup,
   group,
@@ -37,7 +38,25 @@ export type Expr =
   | { readonly k: "as"; readonly expr: Expr; readonly type: string };
 
 export const atom = (text: string): Expr => ({ k: "atom", text });
-export const str = (value: string): Expr => ({ k: "string", text: JSON.stringify(value) });
+export const str = (value: string): Expr => ({ k: "string", text: tsString(value) });
+
+/** A string literal as Prettier writes it: double quotes, unless the text has more of them than `'`. */
+export function tsString(value: string): string {
+  const json = JSON.stringify(value);
+  const doubles = value.split('"').length - 1;
+  const singles = value.split("'").length - 1;
+  if (doubles <= singles) return json;
+  return `'${json.slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'")}'`;
+}
+
+/** A JSON value as a TypeScript expression (keys bare where they can be, as Prettier leaves them). */
+export function jsonExpr(value: unknown): Expr {
+  if (typeof value === "string") return str(value);
+  if (Array.isArray(value)) return arr(value.map(jsonExpr));
+  if (value !== null && typeof value === "object")
+    return obj(Object.entries(value).map(([k, v]) => [/^[A-Za-z_$][\w$]*$/.test(k) ? k : tsString(k), jsonExpr(v)]));
+  return atom(JSON.stringify(value));
+}
 export const member = (text: string): Expr => ({ k: "member", text });
 /** A call; `callee` may be `a.b` (then Prettier prints it as a member chain). */
 export const call = (callee: string, ...args: Expr[]): Expr => ({
@@ -135,13 +154,14 @@ function callArgs(args: readonly Expr[]): Doc {
     group(["(", indent([line, ...withCommas(printed)]), ifBreak(","), line, ")"], { shouldBreak: true });
   if (couldGroupLast(args)) {
     const head = printed.slice(0, -1);
-    const last = printed.at(-1)!;
+    const lastArg = args.at(-1)!;
+    const last = lastArg.k === "arrow" ? arrowDoc(lastArg, true) : printed.at(-1)!;
     const headBreaks = head.some(willBreak);
     return [
       printed.some(willBreak) ? breakParent : "",
       conditionalGroup(
         [
-          ["(", ...withCommas(printed), ")"],
+          ["(", ...withCommas([...head, last]), ")"],
           ["(", ...withCommas([...head, group(last, { shouldBreak: true })]), ")"],
           allBroken(),
         ],
@@ -186,8 +206,10 @@ export function expr(e: Expr, place: Place = "plain"): Doc {
     case "string":
     case "member":
       return e.text;
-    case "call":
-      return e.member ? group([e.callee, callArgs(e.args)]) : [e.callee, callArgs(e.args)];
+    case "call": {
+      const callee = e.callee.includes("<") ? typeDoc(parseType(e.callee)) : e.callee;
+      return e.member ? group([callee, callArgs(e.args)]) : [callee, callArgs(e.args)];
+    }
     case "binary":
       return binary(e, place);
     case "unary":
@@ -233,8 +255,28 @@ export function expr(e: Expr, place: Place = "plain"): Doc {
         indent([line, "? ", indent(expr(e.then, "plain")), line, ": ", indent(expr(e.otherwise, "plain"))]),
       ]);
     case "as":
-      return [expr(e.expr, "plain"), " as ", e.type];
+      return [expr(e.expr, "plain"), " as ", e.type === "const" ? "const" : typeDoc(parseType(e.type))];
   }
+}
+
+/** An arrow function; `expandedLast` is its layout as a call's hugged last argument. */
+function arrowDoc(e: Extract<Expr, { k: "arrow" }>, expandedLast: boolean): Doc {
+  // Hugged as a last argument, the parameters never break (Prettier then breaks the arguments out).
+  const head =
+    e.params === ""
+      ? "()"
+      : expandedLast
+        ? `(${e.params})`
+        : group(["(", indent([softline, e.params]), ifBreak(","), softline, ")"]);
+  if (e.body.k === "object" || e.body.k === "array") return group([head, " =>", " ", expr(e.body, "plain")]);
+  const tail: Doc = expandedLast ? [ifBreak(","), softline] : "";
+  if (e.body.k === "cond")
+    return group([
+      head,
+      " =>",
+      group([" ", group([ifBreak("", "("), indent([softline, expr(e.body, "plain")]), ifBreak("", ")"), tail])]),
+    ]);
+  return group([head, " =>", group([indent([line, expr(e.body, "noindent")]), tail])]);
 }
 
 // Statements ---------------------------------------------------------------------------------
@@ -338,16 +380,15 @@ function unionGroup(members: readonly Doc[]): Doc {
 }
 
 /** A type after `name: ` (a variable or property annotation). */
-export function typeAnnotation(type: string): Doc {
-  const members = unionMembers(type);
-  if (members.length === 1) return type;
-  return group(indent([softline, unionGroup(members)]));
-}
+export const typeAnnotation = annotationDoc;
 
-/** `export type Name = type;` with each union member a document (an object type, a literal). */
-export function typeAlias(head: string, members: readonly Doc[], leadingComments: readonly Doc[] = []): Doc {
-  if (members.length === 1 && leadingComments.length === 0) return [head, " = ", members[0]!, ";"];
-  return [group([head, " =", group(indent([line, ...leadingComments, unionGroup(members)]))]), ";"];
+/** `export type Name = type;` where the type is written as text. */
+export const typeAliasOf = typeAliasDoc;
+
+/** `export type Name = A | B;` with each member a document (an object type). */
+export function typeAlias(head: string, members: readonly Doc[]): Doc {
+  if (members.length === 1) return [head, " = ", members[0]!, ";"];
+  return [group([head, " =", group(indent([line, unionGroup(members)]))]), ";"];
 }
 
 /** `{ a: T; b: U }` as a type. */
@@ -356,10 +397,19 @@ export function objectType(members: readonly Doc[]): Doc {
   return group(["{", indent([line, ...join([";", line], members), ifBreak(";")]), line, "}"]);
 }
 
-/** `(a: A, b: B)` followed by `suffix` (`: R`), breaking one parameter per line when long. */
-export function params(list: readonly string[], suffix: Doc): Doc {
-  if (list.length === 0) return ["()", suffix];
-  return group(["(", indent([softline, ...join([",", line], list)]), ifBreak(","), softline, ")", suffix]);
+/**
+ * `(a: A, b: B): R`, breaking one parameter per line when long. Parameters are `name: type`
+ * text; `returns` is the return type (`method` wraps it in its own group, as Prettier does for
+ * interface methods).
+ */
+export function params(list: readonly string[], returns: string, method = false): Doc {
+  const ret = method ? group([": ", typeDoc(parseType(returns))]) : [": ", typeDoc(parseType(returns))];
+  if (list.length === 0) return ["()", ret];
+  const printed = list.map((p) => {
+    const colon = p.indexOf(": ");
+    return colon < 0 ? p : [p.slice(0, colon + 2), annotationDoc(p.slice(colon + 2))];
+  });
+  return group(["(", indent([softline, ...join([",", line], printed)]), ifBreak(","), softline, ")", ret]);
 }
 
 /** An import declaration. */
