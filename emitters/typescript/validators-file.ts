@@ -29,6 +29,7 @@ import {
   typeOf,
   arrow,
   jsonExpr,
+  switchStmt,
   type Expr,
   type Stmt,
 } from "../../src/emit/ts-syntax.js";
@@ -61,20 +62,6 @@ const a = atom;
 const isUndefined = (e: Expr) => bin(e, "===", a("undefined"));
 const typeIsNot = (e: Expr, type: string) => bin(typeOf(e), "!==", str(type));
 const typeIs = (e: Expr, type: string) => bin(typeOf(e), "===", str(type));
-
-/** `case "A":` labels followed by their statements (a block stays on the label's line). */
-function switchStmt(
-  subject: string,
-  cases: readonly { labels: readonly string[]; body: readonly Stmt[] | { readonly braced: Doc } }[],
-): Doc {
-  const printed = cases.map(({ labels, body }) => {
-    const heads = labels.map((l) => (l === "default" ? "default:" : `case ${l}:`));
-    const last = heads.pop()!;
-    const tail: Doc = "braced" in body ? [last, " ", body.braced] : [last, indent([hardline, ...join(hardline, body)])];
-    return join(hardline, [...heads, tail]);
-  });
-  return [`switch (${subject}) {`, indent([hardline, ...join(hardline, printed)]), hardline, "}"];
-}
 
 class Generator {
   private counter = 0;

@@ -30,10 +30,23 @@ export type Expr =
   | { readonly k: "call"; readonly callee: string; readonly args: readonly Expr[]; readonly member: boolean }
   | { readonly k: "binary"; readonly op: string; readonly left: Expr; readonly right: Expr }
   | { readonly k: "unary"; readonly op: string; readonly arg: Expr }
-  /** Properties; a `null` value is a shorthand property (`{ path }`). */
-  | { readonly k: "object"; readonly props: readonly (readonly [string, Expr | null])[] }
+  /**
+   * Properties; a `null` value is a shorthand property (`{ path }`). `expanded` keeps one
+   * property per line even when they would fit (Prettier keeps an object so written).
+   */
+  | { readonly k: "object"; readonly props: readonly (readonly [string, Expr | null])[]; readonly expanded?: boolean }
   | { readonly k: "array"; readonly items: readonly Expr[] }
-  | { readonly k: "arrow"; readonly params: string; readonly body: Expr }
+  /** `object[index]` (`object?.[index]`): the index breaks onto its own line when long. */
+  | { readonly k: "index"; readonly object: string; readonly index: Expr }
+  /** A template literal (Prettier never breaks one, nor the line before it). */
+  | { readonly k: "template"; readonly text: string }
+  /** An arrow function; a statement-list body is a block. */
+  | {
+      readonly k: "arrow";
+      readonly params: string;
+      readonly body: Expr | { readonly block: readonly Stmt[] };
+      readonly async: boolean;
+    }
   | { readonly k: "cond"; readonly test: Expr; readonly then: Expr; readonly otherwise: Expr }
   | { readonly k: "as"; readonly expr: Expr; readonly type: string };
 
@@ -71,9 +84,20 @@ export const chain = (op: string, operands: readonly Expr[]): Expr =>
   operands.slice(1).reduce((left, right) => bin(left, op, right), operands[0]!);
 export const not = (arg: Expr): Expr => ({ k: "unary", op: "!", arg });
 export const typeOf = (arg: Expr): Expr => ({ k: "unary", op: "typeof ", arg });
-export const obj = (props: readonly (readonly [string, Expr | null])[]): Expr => ({ k: "object", props });
+export const obj = (props: readonly (readonly [string, Expr | null])[], expanded = false): Expr => ({
+  k: "object",
+  props,
+  expanded,
+});
 export const arr = (items: readonly Expr[]): Expr => ({ k: "array", items });
-export const arrow = (params: string, body: Expr): Expr => ({ k: "arrow", params, body });
+export const arrow = (params: string, body: Expr | { readonly block: readonly Stmt[] }, async = false): Expr => ({
+  k: "arrow",
+  params,
+  body,
+  async,
+});
+export const template = (text: string): Expr => ({ k: "template", text });
+export const index = (object: string, i: Expr): Expr => ({ k: "index", object, index: i });
 export const cond = (test: Expr, then: Expr, otherwise: Expr): Expr => ({ k: "cond", test, then, otherwise });
 export const as = (expr: Expr, type: string): Expr => ({ k: "as", expr, type });
 
@@ -142,7 +166,8 @@ function couldGroupLast(args: readonly Expr[]): boolean {
   const penultimate = args.at(-2);
   if (penultimate !== undefined && penultimate.k === last.k) return false;
   if (last.k === "object") return last.props.length > 0;
-  if (last.k === "arrow") return last.body.k === "call" || last.body.k === "cond" || last.body.k === "as";
+  if (last.k === "arrow")
+    return "block" in last.body || last.body.k === "call" || last.body.k === "cond" || last.body.k === "as";
   return false;
 }
 
@@ -178,9 +203,9 @@ function assignment(left: Doc, operator: string, right: Expr, shortKey: boolean)
   const breakAfter =
     (right.k === "binary" && !isLogicalInline(right)) ||
     (right.k === "cond" && right.test.k === "binary") ||
-    (!shortKey && (right.k === "string" || right.k === "member"));
+    (!shortKey && (right.k === "string" || right.k === "member" || right.k === "index"));
   if (breakAfter) return group([group(left), operator, group(indent([line, rhs]))]);
-  if (shortKey) return group([group(left), operator, " ", rhs]);
+  if (shortKey || right.k === "template") return group([group(left), operator, " ", rhs]);
   const id = Symbol("assignment");
   return group([group(left), operator, group(indent(line), { id }), indentIfBreak(rhs, id)]);
 }
@@ -205,9 +230,12 @@ export function expr(e: Expr, place: Place = "plain"): Doc {
     case "atom":
     case "string":
     case "member":
+    case "template":
       return e.text;
+    case "index":
+      return group([e.object, "[", indent([softline, expr(e.index, "plain")]), softline, "]"]);
     case "call": {
-      const callee = e.callee.includes("<") ? typeDoc(parseType(e.callee)) : e.callee;
+      const callee = /^[A-Za-z_$][\w$.]*<.*>$/.test(e.callee) ? typeDoc(parseType(e.callee)) : e.callee;
       return e.member ? group([callee, callArgs(e.args)]) : [callee, callArgs(e.args)];
     }
     case "binary":
@@ -216,19 +244,22 @@ export function expr(e: Expr, place: Place = "plain"): Doc {
       return [e.op, expr(e.arg, "plain")];
     case "object":
       if (e.props.length === 0) return "{}";
-      return group([
-        "{",
-        indent([
+      return group(
+        [
+          "{",
+          indent([
+            line,
+            ...join(
+              [",", line],
+              e.props.map(([k, v]) => (v === null ? k : property(k, v))),
+            ),
+          ]),
+          ifBreak(","),
           line,
-          ...join(
-            [",", line],
-            e.props.map(([k, v]) => (v === null ? k : property(k, v))),
-          ),
-        ]),
-        ifBreak(","),
-        line,
-        "}",
-      ]);
+          "}",
+        ],
+        { shouldBreak: e.expanded === true },
+      );
     case "array":
       if (e.items.length === 0) return "[]";
       return group([
@@ -244,11 +275,8 @@ export function expr(e: Expr, place: Place = "plain"): Doc {
         softline,
         "]",
       ]);
-    case "arrow": {
-      const params = e.params === "" ? "()" : group(["(", indent([softline, e.params]), ifBreak(","), softline, ")"]);
-      if (e.body.k === "object" || e.body.k === "array") return group([params, " =>", " ", expr(e.body, "plain")]);
-      return group([params, " =>", group(indent([line, expr(e.body, "noindent")]))]);
-    }
+    case "arrow":
+      return arrowDoc(e, false);
     case "cond":
       return group([
         expr(e.test, "noindent"),
@@ -262,12 +290,14 @@ export function expr(e: Expr, place: Place = "plain"): Doc {
 /** An arrow function; `expandedLast` is its layout as a call's hugged last argument. */
 function arrowDoc(e: Extract<Expr, { k: "arrow" }>, expandedLast: boolean): Doc {
   // Hugged as a last argument, the parameters never break (Prettier then breaks the arguments out).
-  const head =
+  const params =
     e.params === ""
       ? "()"
       : expandedLast
         ? `(${e.params})`
         : group(["(", indent([softline, e.params]), ifBreak(","), softline, ")"]);
+  const head: Doc = e.async ? ["async ", params] : params;
+  if ("block" in e.body) return group([head, " =>", " ", block(e.body.block)]);
   if (e.body.k === "object" || e.body.k === "array") return group([head, " =>", " ", expr(e.body, "plain")]);
   const tail: Doc = expandedLast ? [ifBreak(","), softline] : "";
   if (e.body.k === "cond")
@@ -311,6 +341,18 @@ export function ret(e?: Expr): Stmt {
   return ["return ", expr(e, "plain"), ";"];
 }
 
+/** `throw value;` */
+export function throwStmt(e: Expr): Stmt {
+  return ["throw ", expr(e, "plain"), ";"];
+}
+
+/** `for (head) body`: a statement on the next line when it does not fit, or a block. */
+export function forStmt(head: string, body: Stmt | { readonly block: readonly Stmt[] }): Stmt {
+  const isBlock = typeof body === "object" && body !== null && !Array.isArray(body) && "block" in body;
+  if (isBlock) return [`for (${head}) `, block((body as { block: readonly Stmt[] }).block)];
+  return group([`for (${head})`, indent([line, body as Stmt])]);
+}
+
 /** `if (test) consequent else alternate`; a consequent array is a block. */
 export function ifStmt(
   test: Expr,
@@ -346,6 +388,20 @@ export interface IfChain {
 /** An `else if`: the nested `if` statement. */
 export function elseIf(stmt: Stmt): IfChain {
   return { chained: true, stmt };
+}
+
+/** A `switch`: `case` labels, then statements (a braced block stays on the label's line). */
+export function switchStmt(
+  subject: string,
+  cases: readonly { labels: readonly string[]; body: readonly Stmt[] | { readonly braced: Doc } }[],
+): Doc {
+  const printed = cases.map(({ labels, body }) => {
+    const heads = labels.map((l) => (l === "default" ? "default:" : `case ${l}:`));
+    const last = heads.pop()!;
+    const tail: Doc = "braced" in body ? [last, " ", body.braced] : [last, indent([hardline, ...join(hardline, body)])];
+    return join(hardline, [...heads, tail]);
+  });
+  return [`switch (${subject}) {`, indent([hardline, ...join(hardline, printed)]), hardline, "}"];
 }
 
 // Types --------------------------------------------------------------------------------------
@@ -403,11 +459,15 @@ export function objectType(members: readonly Doc[]): Doc {
  * interface methods).
  */
 export function params(list: readonly string[], returns: string, method = false): Doc {
-  const ret = method ? group([": ", typeDoc(parseType(returns))]) : [": ", typeDoc(parseType(returns))];
+  const ret: Doc =
+    returns === "" ? "" : method ? group([": ", typeDoc(parseType(returns))]) : [": ", typeDoc(parseType(returns))];
   if (list.length === 0) return ["()", ret];
   const printed = list.map((p) => {
     const colon = p.indexOf(": ");
-    return colon < 0 ? p : [p.slice(0, colon + 2), annotationDoc(p.slice(colon + 2))];
+    if (colon < 0) return p;
+    const eq = p.lastIndexOf(" = ");
+    const type = eq > colon ? p.slice(colon + 2, eq) : p.slice(colon + 2);
+    return [p.slice(0, colon + 2), annotationDoc(type), eq > colon ? p.slice(eq) : ""];
   });
   return group(["(", indent([softline, ...join([",", line], printed)]), ifBreak(","), softline, ")", ret]);
 }

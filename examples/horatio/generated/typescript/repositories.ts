@@ -139,7 +139,7 @@ function decodePostRow(row: Row, dialect: RepositoryDatabase["dialect"]): PostRo
     id: String(row["id"]),
     author: String(row["author"]),
     body: String(row["body"]),
-    visibility: String(row["visibility"]) as "Public" | "Followers" | "Private",
+    visibility: String(row["visibility"]) as PostRow["visibility"],
     publish_at:
       row["publish_at"] === null || row["publish_at"] === undefined
         ? null
@@ -210,7 +210,8 @@ export class PostRowRepository {
     const order: string[] = [];
     const direction = options.direction === "desc" ? "DESC" : "ASC";
     if (options.orderBy !== undefined) {
-      if (!(postRowColumns.filter as readonly string[]).includes(options.orderBy))
+      const orderable: readonly string[] = postRowColumns.filter;
+      if (!orderable.includes(options.orderBy))
         throw new Error(`Hamlet: cannot order PostRow by ${String(options.orderBy)}`);
       order.push(`${q(options.orderBy)} ${direction}`);
     }
@@ -373,7 +374,8 @@ export class UserRowRepository {
     const order: string[] = [];
     const direction = options.direction === "desc" ? "DESC" : "ASC";
     if (options.orderBy !== undefined) {
-      if (!(userRowColumns.filter as readonly string[]).includes(options.orderBy))
+      const orderable: readonly string[] = userRowColumns.filter;
+      if (!orderable.includes(options.orderBy))
         throw new Error(`Hamlet: cannot order UserRow by ${String(options.orderBy)}`);
       order.push(`${q(options.orderBy)} ${direction}`);
     }

@@ -131,7 +131,7 @@ function decodeAccount(row: Row, dialect: RepositoryDatabase["dialect"]): Accoun
   return {
     id: String(row["id"]),
     email: String(row["email"]),
-    role: String(row["role"]) as "Reader" | "Writer" | "Admin",
+    role: String(row["role"]) as Account["role"],
     created_at: toTimestamp(row["created_at"]),
   };
 }
@@ -196,7 +196,8 @@ export class AccountRepository {
     const order: string[] = [];
     const direction = options.direction === "desc" ? "DESC" : "ASC";
     if (options.orderBy !== undefined) {
-      if (!(accountColumns.filter as readonly string[]).includes(options.orderBy))
+      const orderable: readonly string[] = accountColumns.filter;
+      if (!orderable.includes(options.orderBy))
         throw new Error(`Hamlet: cannot order Account by ${String(options.orderBy)}`);
       order.push(`${q(options.orderBy)} ${direction}`);
     }
@@ -371,7 +372,8 @@ export class OrderRowRepository {
     const order: string[] = [];
     const direction = options.direction === "desc" ? "DESC" : "ASC";
     if (options.orderBy !== undefined) {
-      if (!(orderRowColumns.filter as readonly string[]).includes(options.orderBy))
+      const orderable: readonly string[] = orderRowColumns.filter;
+      if (!orderable.includes(options.orderBy))
         throw new Error(`Hamlet: cannot order OrderRow by ${String(options.orderBy)}`);
       order.push(`${q(options.orderBy)} ${direction}`);
     }
