@@ -88,6 +88,10 @@ describe("generated repositories compile under tsc --strict", () => {
           noUncheckedIndexedAccess: true,
           exactOptionalPropertyTypes: true,
           noImplicitReturns: true,
+          // What strict projects turn on; the generated code must stay clean under them.
+          noPropertyAccessFromIndexSignature: true,
+          noUnusedLocals: true,
+          noUnusedParameters: true,
           skipLibCheck: true,
           noEmit: true,
           types: ["node"],

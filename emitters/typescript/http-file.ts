@@ -1,5 +1,6 @@
 /** `server.ts` (handler interface + Fastify wiring) and `client.ts` (typed fetch client). */
 import { hardline, indent, join, type Doc } from "../../src/emit/doc.js";
+import { Prelude } from "../../src/emit/prelude.js";
 import { TsFile } from "../../src/emit/ts-file.js";
 import {
   arr,
@@ -152,7 +153,9 @@ export function serverFile(table: TypeTable, header: string, runtimeImport: stri
   file.print([
     "/** Registers every endpoint of the schema on `app`. */",
     hardline,
-    "export function registerRoutes(app: HamletServer, handlers: Handlers): void ",
+    routes.length === 0
+      ? "export function registerRoutes(_app: HamletServer, _handlers: Handlers): void "
+      : "export function registerRoutes(app: HamletServer, handlers: Handlers): void ",
     block(routes),
   ]);
   return file.toString();
@@ -332,11 +335,11 @@ function sender(options: ClientOptions): Send {
 }`;
 
 export function clientFile(table: TypeTable, header: string): string {
-  const file = new TsFile(header).module("./types.js", true).module("./validators.js");
+  const file = new TsFile(header).module("./types.js", true).module("./validators.js").prelude(CLIENT);
   const types = (name: string) => file.import(name, "./types.js", { type: true });
   const validators = (name: string, type = false) => file.import(name, "./validators.js", { type });
-  validators("Decoded", true);
-  validators("Issue", true);
+  file.importIfUsed("Decoded", "./validators.js", { type: true });
+  file.importIfUsed("Issue", "./validators.js", { type: true });
   const members: Doc[] = [];
   const impls: [string, Expr][] = [];
   for (const e of table.schema.endpoints) {
@@ -379,7 +382,6 @@ export function clientFile(table: TypeTable, header: string): string {
       ),
     ]);
   }
-  file.verbatim(CLIENT_PRELUDE);
   file.print([
     "/** One method per endpoint; each encodes its request and decodes the response. */",
     hardline,
@@ -388,8 +390,12 @@ export function clientFile(table: TypeTable, header: string): string {
   file.print([
     "/** A typed client for the schema's endpoints over `fetch`. */",
     hardline,
-    "export function createClient(options: ClientOptions): Client ",
-    block([declare("const", "send", undefined, call("sender", atom("options"))), ret(obj(impls))]),
+    `export function createClient(${impls.length === 0 ? "_options" : "options"}: ClientOptions): Client `,
+    impls.length === 0
+      ? block(["return {};"])
+      : block([declare("const", "send", undefined, call("sender", atom("options"))), ret(obj(impls))]),
   ]);
   return file.toString();
 }
+
+const CLIENT = new Prelude(CLIENT_PRELUDE);

@@ -5,6 +5,7 @@
  * Printed in its final layout (src/emit/ts-syntax.ts), never formatted afterwards.
  */
 import { hardline, indent, join, type Doc } from "../../src/emit/doc.js";
+import { Prelude } from "../../src/emit/prelude.js";
 import { TsFile } from "../../src/emit/ts-file.js";
 import {
   as,
@@ -29,6 +30,7 @@ import {
   typeOf,
   arrow,
   jsonExpr,
+  index,
   switchStmt,
   type Expr,
   type Stmt,
@@ -37,6 +39,8 @@ import type { Constraints, FieldDef, TypeDef, TypeExpr } from "../../src/schema/
 import { access, constraintKind, decodedLiteral, propKey, tsType, type TypeTable } from "./model.js";
 import { inputName } from "./types-file.js";
 import { VALIDATORS_PRELUDE } from "./validators-prelude.js";
+
+const PRELUDE = new Prelude(VALIDATORS_PRELUDE);
 
 interface Piece {
   readonly code: Stmt[];
@@ -344,7 +348,8 @@ class Generator {
       const raw = this.fresh("r");
       const f = this.fresh("f");
       const path: Path = [a("path"), str(`.${field.name}`)];
-      code.push(declare("const", raw, undefined, member(access(input, field.name))));
+      // The input is a `Record<string, unknown>`: bracket access (clean under noPropertyAccessFromIndexSignature).
+      code.push(declare("const", raw, undefined, index(input, str(field.name))));
       if (field.type.kind === "optional") {
         const inner = this.value(field.type.inner, field.constraints, raw, path);
         code.push(
@@ -430,11 +435,11 @@ class Generator {
         cases.push({
           labels: ["default"],
           body: [
-            push([a("path"), str(".tag")], call("unknownVariant", member("value.tag"), allowed)),
+            push([a("path"), str(".tag")], call("unknownVariant", index("value", str("tag")), allowed)),
             ret(as(as(a("value"), "unknown"), def.name)),
           ],
         });
-        return [sig, block([notObject, checkKeys, switchStmt("value.tag", cases)])];
+        return [sig, block([notObject, checkKeys, switchStmt('value["tag"]', cases)])];
       }
     }
   }
@@ -492,11 +497,13 @@ class Generator {
 
   encoder(def: TypeDef): Doc {
     this.reset();
+    // A record without fields never reads its value (noUnusedParameters).
+    const unused = def.kind === "record" && def.fields.length === 0;
     const head = (input: string): Doc => [
       `/** Encodes a \`${def.name}\` to its wire (JSON) value. */`,
       hardline,
       `export function encode${def.name}`,
-      params([`value: ${input}`], "unknown"),
+      params([`${unused ? "_value" : "value"}: ${input}`], "unknown"),
       " ",
     ];
     switch (def.kind) {
@@ -520,7 +527,7 @@ class Generator {
 export function validatorsFile(table: TypeTable, header: string): string {
   const gen = new Generator(table);
   const types = table.schema.types;
-  const file = new TsFile(header).module("./types.js", true);
+  const file = new TsFile(header).module("./types.js", true).prelude(PRELUDE);
   const typeNames = new Set([
     "Bytes",
     "IsoDate",
@@ -529,7 +536,7 @@ export function validatorsFile(table: TypeTable, header: string): string {
     ...types.map((t) => t.name),
     ...types.filter((t) => table.hasDefaults(t.name)).map((t) => `${t.name}Input`),
   ]);
-  for (const name of typeNames) file.import(name, "./types.js", { type: true });
+  for (const name of typeNames) file.importIfUsed(name, "./types.js", { type: true });
   const readers = types.map((def) => gen.reader(def));
   const decoders = types.map((def): Doc => [
     `/** Decodes a \`${def.name}\` from parsed JSON, reporting every problem with its path. */`,
@@ -544,7 +551,6 @@ export function validatorsFile(table: TypeTable, header: string): string {
     ]),
   ]);
   const encoders = types.map((def) => gen.encoder(def));
-  file.verbatim(VALIDATORS_PRELUDE);
   if (gen.patterns.size > 0)
     file.print(
       join(

@@ -6,6 +6,7 @@
  * separated by one blank line; fixed text already in its final layout goes in as it is.
  */
 import { hardline, join, printDoc, type Doc } from "./doc.js";
+import { usedNames, type Prelude } from "./prelude.js";
 import { importDecl } from "./ts-syntax.js";
 
 interface ImportedModule {
@@ -21,6 +22,8 @@ export const PRINT_WIDTH = 100;
 export class TsFile {
   readonly #modules: ImportedModule[] = [];
   readonly #statements: Doc[] = [];
+  readonly #candidates: { name: string; from: string; type: boolean }[] = [];
+  #prelude: Prelude | undefined;
 
   /** `header` is the first comment line(s), printed before the imports. */
   constructor(readonly header: string) {}
@@ -49,6 +52,17 @@ export class TsFile {
     return name;
   }
 
+  /** Imports `name` only if the printed file uses it (names that fixed text may or may not use). */
+  importIfUsed(name: string, from: string, options: { type?: boolean } = {}): void {
+    this.#candidates.push({ name, from, type: options.type === true });
+  }
+
+  /** Fixed helpers printed after the imports, keeping only what the rest of the file uses. */
+  prelude(prelude: Prelude): this {
+    this.#prelude = prelude;
+    return this;
+  }
+
   /** Appends a top-level statement (or several, kept together without a blank line). */
   print(statement: Doc): void {
     this.#statements.push(statement);
@@ -60,6 +74,12 @@ export class TsFile {
   }
 
   toString(): string {
+    const body = this.#statements.length ? printDoc(join([hardline, hardline], this.#statements), PRINT_WIDTH) : "";
+    const prelude = this.#prelude?.for(body) ?? "";
+    if (this.#candidates.length > 0) {
+      const used = usedNames(`${prelude}\n${body}`);
+      for (const c of this.#candidates) if (used.has(c.name)) this.import(c.name, c.from, { type: c.type });
+    }
     const imports: Doc[] = [];
     for (const m of this.#modules) {
       if (m.names.size === 0) continue;
@@ -68,11 +88,8 @@ export class TsFile {
         .map(([name, asType]) => (asType ? `type ${name}` : name));
       imports.push(importDecl(names, m.from, m.typeOnly));
     }
-    const body: Doc[] = [];
-    if (imports.length > 0) body.push(join(hardline, imports));
-    body.push(...this.#statements);
-    const printed = printDoc(join([hardline, hardline], body), PRINT_WIDTH);
-    return `${this.header}${printed}\n`;
+    const parts = [imports.length ? printDoc(join(hardline, imports), PRINT_WIDTH) : "", prelude, body];
+    return `${this.header}${parts.filter((p) => p !== "").join("\n\n")}\n`;
   }
 }
 

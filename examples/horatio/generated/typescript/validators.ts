@@ -12,8 +12,6 @@ import type {
   GetPostError,
   GetPostRequest,
   Handle,
-  IsoDate,
-  JsonValue,
   ModerationRequest,
   ModerationResponse,
   PhotoUploaded,
@@ -45,11 +43,8 @@ const UUID_LOWER_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const TIMESTAMP_RE =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const BASE64_RE =
   /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$/;
-const EMAIL_RE =
-  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -120,34 +115,6 @@ function parseTimestamp(text: string): Date | undefined {
     time = m[8] === "+" ? time - offset : time + offset;
   }
   return new Date(time);
-}
-
-function isCalendarDate(text: string): boolean {
-  const m = DATE_RE.exec(text);
-  if (m === null) return false;
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(Number(m[1]), month);
-}
-
-/**
- * An absolute `http://` or `https://` URL with a host, exactly as the Elm validators (elm/url's
- * `Url.fromString`) accept it: the authority (up to the first `/`, `?` or `#`) is a non-empty
- * host without `@`, optionally followed by `:` and an integer port.
- */
-function isUrl(text: string): boolean {
-  const rest = text.startsWith("http://")
-    ? text.slice(7)
-    : text.startsWith("https://")
-      ? text.slice(8)
-      : undefined;
-  if (rest === undefined) return false;
-  const authority = rest.split(/[/?#]/, 1)[0] as string;
-  if (authority.includes("@")) return false;
-  const parts = authority.split(":");
-  if (parts.length > 2 || (parts.length === 2 && !/^[+-]?[0-9]+$/.test(parts[1] as string)))
-    return false;
-  return parts[0] !== "";
 }
 
 function unknownVariant(value: unknown, allowed: string): string {
@@ -539,7 +506,7 @@ function readPost(value: unknown, path: string, errors: Issue[]): Post {
     return value as unknown as Post;
   }
   checkKeys(value, path, errors);
-  const r0 = value.id;
+  const r0 = value["id"];
   let f1: Uuid | undefined;
   if (r0 === undefined) errors.push({ path: path + ".id", message: "is required" });
   else {
@@ -549,14 +516,14 @@ function readPost(value: unknown, path: string, errors: Issue[]): Post {
     else errors.push({ path: path + ".id", message: "expected a UUID" });
     f1 = v2 as Uuid;
   }
-  const r3 = value.author;
+  const r3 = value["author"];
   let f4: Handle | undefined;
   if (r3 === undefined) errors.push({ path: path + ".author", message: "is required" });
   else {
     const v5 = readHandle(r3, path + ".author", errors);
     f4 = v5;
   }
-  const r6 = value.body;
+  const r6 = value["body"];
   let f7: string | undefined;
   if (r6 === undefined) errors.push({ path: path + ".body", message: "is required" });
   else {
@@ -572,7 +539,7 @@ function readPost(value: unknown, path: string, errors: Issue[]): Post {
     }
     f7 = r6 as string;
   }
-  const r9 = value.tags;
+  const r9 = value["tags"];
   let f10: string[] | undefined;
   if (r9 === undefined) errors.push({ path: path + ".tags", message: "is required" });
   else {
@@ -590,7 +557,7 @@ function readPost(value: unknown, path: string, errors: Issue[]): Post {
     }
     f10 = v11;
   }
-  const r14 = value.reply_to;
+  const r14 = value["reply_to"];
   let f15: Uuid | undefined;
   if (r14 !== undefined && r14 !== null) {
     let v16: Uuid | undefined;
@@ -599,7 +566,7 @@ function readPost(value: unknown, path: string, errors: Issue[]): Post {
     else errors.push({ path: path + ".reply_to", message: "expected a UUID" });
     f15 = v16 as Uuid;
   }
-  const r17 = value.likes;
+  const r17 = value["likes"];
   let f18: number | undefined;
   if (r17 === undefined) errors.push({ path: path + ".likes", message: "is required" });
   else {
@@ -615,14 +582,14 @@ function readPost(value: unknown, path: string, errors: Issue[]): Post {
     }
     f18 = r17 as number;
   }
-  const r19 = value.visibility;
+  const r19 = value["visibility"];
   let f20: Visibility | undefined;
   if (r19 === undefined) errors.push({ path: path + ".visibility", message: "is required" });
   else {
     const v21 = readVisibility(r19, path + ".visibility", errors);
     f20 = v21;
   }
-  const r22 = value.created_at;
+  const r22 = value["created_at"];
   let f23: Date | undefined;
   if (r22 === undefined) errors.push({ path: path + ".created_at", message: "is required" });
   else {
@@ -631,7 +598,7 @@ function readPost(value: unknown, path: string, errors: Issue[]): Post {
       errors.push({ path: path + ".created_at", message: "expected an RFC 3339 timestamp" });
     f23 = v24 as Date;
   }
-  const r25 = value.reactions;
+  const r25 = value["reactions"];
   let f26: Record<string, number> | undefined;
   if (r25 === undefined) errors.push({ path: path + ".reactions", message: "is required" });
   else {
@@ -682,9 +649,9 @@ function readFeedUpdate(value: unknown, path: string, errors: Issue[]): FeedUpda
     return value as unknown as FeedUpdate;
   }
   checkKeys(value, path, errors);
-  switch (value.tag) {
+  switch (value["tag"]) {
     case "Posted": {
-      const r0 = value.post;
+      const r0 = value["post"];
       let f1: Post | undefined;
       if (r0 === undefined) errors.push({ path: path + ".post", message: "is required" });
       else {
@@ -694,7 +661,7 @@ function readFeedUpdate(value: unknown, path: string, errors: Issue[]): FeedUpda
       return { tag: "Posted", post: f1 as Post };
     }
     case "Deleted": {
-      const r0 = value.id;
+      const r0 = value["id"];
       let f1: Uuid | undefined;
       if (r0 === undefined) errors.push({ path: path + ".id", message: "is required" });
       else {
@@ -707,7 +674,7 @@ function readFeedUpdate(value: unknown, path: string, errors: Issue[]): FeedUpda
       return { tag: "Deleted", id: f1 as Uuid };
     }
     case "Liked": {
-      const r0 = value.id;
+      const r0 = value["id"];
       let f1: Uuid | undefined;
       if (r0 === undefined) errors.push({ path: path + ".id", message: "is required" });
       else {
@@ -717,7 +684,7 @@ function readFeedUpdate(value: unknown, path: string, errors: Issue[]): FeedUpda
         else errors.push({ path: path + ".id", message: "expected a UUID" });
         f1 = v2 as Uuid;
       }
-      const r3 = value.likes;
+      const r3 = value["likes"];
       let f4: number | undefined;
       if (r3 === undefined) errors.push({ path: path + ".likes", message: "is required" });
       else {
@@ -737,7 +704,7 @@ function readFeedUpdate(value: unknown, path: string, errors: Issue[]): FeedUpda
     default:
       errors.push({
         path: path + ".tag",
-        message: unknownVariant(value.tag, "Posted, Deleted, Liked, Cleared"),
+        message: unknownVariant(value["tag"], "Posted, Deleted, Liked, Cleared"),
       });
       return value as unknown as FeedUpdate;
   }
@@ -749,13 +716,13 @@ function readGetFeedRequest(value: unknown, path: string, errors: Issue[]): GetF
     return value as unknown as GetFeedRequest;
   }
   checkKeys(value, path, errors);
-  const r0 = value.author;
+  const r0 = value["author"];
   let f1: Handle | undefined;
   if (r0 !== undefined && r0 !== null) {
     const v2 = readHandle(r0, path + ".author", errors);
     f1 = v2;
   }
-  const r3 = value.before;
+  const r3 = value["before"];
   let f4: Date | undefined;
   if (r3 !== undefined && r3 !== null) {
     const v5 = typeof r3 === "string" ? parseTimestamp(r3) : undefined;
@@ -763,7 +730,7 @@ function readGetFeedRequest(value: unknown, path: string, errors: Issue[]): GetF
       errors.push({ path: path + ".before", message: "expected an RFC 3339 timestamp" });
     f4 = v5 as Date;
   }
-  const r6 = value.limit;
+  const r6 = value["limit"];
   let f7: number | undefined;
   if (r6 === undefined || r6 === null) f7 = 20;
   else {
@@ -789,7 +756,7 @@ function readGetFeedResponse(value: unknown, path: string, errors: Issue[]): Get
     return value as unknown as GetFeedResponse;
   }
   checkKeys(value, path, errors);
-  const r0 = value.posts;
+  const r0 = value["posts"];
   let f1: Post[] | undefined;
   if (r0 === undefined) errors.push({ path: path + ".posts", message: "is required" });
   else {
@@ -804,7 +771,7 @@ function readGetFeedResponse(value: unknown, path: string, errors: Issue[]): Get
     }
     f1 = v2;
   }
-  const r6 = value.next_before;
+  const r6 = value["next_before"];
   let f7: Date | undefined;
   if (r6 !== undefined && r6 !== null) {
     const v8 = typeof r6 === "string" ? parseTimestamp(r6) : undefined;
@@ -821,7 +788,7 @@ function readGetPostRequest(value: unknown, path: string, errors: Issue[]): GetP
     return value as unknown as GetPostRequest;
   }
   checkKeys(value, path, errors);
-  const r0 = value.id;
+  const r0 = value["id"];
   let f1: Uuid | undefined;
   if (r0 === undefined) errors.push({ path: path + ".id", message: "is required" });
   else {
@@ -840,11 +807,11 @@ function readGetPostError(value: unknown, path: string, errors: Issue[]): GetPos
     return value as unknown as GetPostError;
   }
   checkKeys(value, path, errors);
-  switch (value.tag) {
+  switch (value["tag"]) {
     case "NotFound":
       return { tag: "NotFound" };
     default:
-      errors.push({ path: path + ".tag", message: unknownVariant(value.tag, "NotFound") });
+      errors.push({ path: path + ".tag", message: unknownVariant(value["tag"], "NotFound") });
       return value as unknown as GetPostError;
   }
 }
@@ -855,7 +822,7 @@ function readCreatePostRequest(value: unknown, path: string, errors: Issue[]): C
     return value as unknown as CreatePostRequest;
   }
   checkKeys(value, path, errors);
-  const r0 = value.body;
+  const r0 = value["body"];
   let f1: string | undefined;
   if (r0 === undefined) errors.push({ path: path + ".body", message: "is required" });
   else {
@@ -871,14 +838,14 @@ function readCreatePostRequest(value: unknown, path: string, errors: Issue[]): C
     }
     f1 = r0 as string;
   }
-  const r3 = value.visibility;
+  const r3 = value["visibility"];
   let f4: Visibility | undefined;
   if (r3 === undefined || r3 === null) f4 = "Public" as const;
   else {
     const v5 = readVisibility(r3, path + ".visibility", errors);
     f4 = v5;
   }
-  const r6 = value.publish_at;
+  const r6 = value["publish_at"];
   let f7: Date | undefined;
   if (r6 !== undefined && r6 !== null) {
     const v8 = typeof r6 === "string" ? parseTimestamp(r6) : undefined;
@@ -895,9 +862,9 @@ function readCreatePostError(value: unknown, path: string, errors: Issue[]): Cre
     return value as unknown as CreatePostError;
   }
   checkKeys(value, path, errors);
-  switch (value.tag) {
+  switch (value["tag"]) {
     case "RateLimited": {
-      const r0 = value.retry_after_s;
+      const r0 = value["retry_after_s"];
       let f1: number | undefined;
       if (r0 === undefined) errors.push({ path: path + ".retry_after_s", message: "is required" });
       else {
@@ -913,7 +880,7 @@ function readCreatePostError(value: unknown, path: string, errors: Issue[]): Cre
       return { tag: "RateLimited", retry_after_s: f1 as number };
     }
     case "Banned": {
-      const r0 = value.reason;
+      const r0 = value["reason"];
       let f1: string | undefined;
       if (r0 === undefined) errors.push({ path: path + ".reason", message: "is required" });
       else {
@@ -926,7 +893,7 @@ function readCreatePostError(value: unknown, path: string, errors: Issue[]): Cre
     default:
       errors.push({
         path: path + ".tag",
-        message: unknownVariant(value.tag, "RateLimited, Banned"),
+        message: unknownVariant(value["tag"], "RateLimited, Banned"),
       });
       return value as unknown as CreatePostError;
   }
@@ -938,9 +905,9 @@ function readChat(value: unknown, path: string, errors: Issue[]): Chat {
     return value as unknown as Chat;
   }
   checkKeys(value, path, errors);
-  switch (value.tag) {
+  switch (value["tag"]) {
     case "ChatMessage": {
-      const r0 = value.room;
+      const r0 = value["room"];
       let f1: string | undefined;
       if (r0 === undefined) errors.push({ path: path + ".room", message: "is required" });
       else {
@@ -948,7 +915,7 @@ function readChat(value: unknown, path: string, errors: Issue[]): Chat {
           errors.push({ path: path + ".room", message: "expected a string" });
         f1 = r0 as string;
       }
-      const r2 = value.text;
+      const r2 = value["text"];
       let f3: string | undefined;
       if (r2 === undefined) errors.push({ path: path + ".text", message: "is required" });
       else {
@@ -968,7 +935,7 @@ function readChat(value: unknown, path: string, errors: Issue[]): Chat {
       return { tag: "ChatMessage", room: f1 as string, text: f3 as string };
     }
     case "Typing": {
-      const r0 = value.room;
+      const r0 = value["room"];
       let f1: string | undefined;
       if (r0 === undefined) errors.push({ path: path + ".room", message: "is required" });
       else {
@@ -979,7 +946,7 @@ function readChat(value: unknown, path: string, errors: Issue[]): Chat {
       return { tag: "Typing", room: f1 as string };
     }
     case "Presence": {
-      const r0 = value.room;
+      const r0 = value["room"];
       let f1: string | undefined;
       if (r0 === undefined) errors.push({ path: path + ".room", message: "is required" });
       else {
@@ -987,7 +954,7 @@ function readChat(value: unknown, path: string, errors: Issue[]): Chat {
           errors.push({ path: path + ".room", message: "expected a string" });
         f1 = r0 as string;
       }
-      const r2 = value.online;
+      const r2 = value["online"];
       let f3: Handle[] | undefined;
       if (r2 === undefined) errors.push({ path: path + ".online", message: "is required" });
       else {
@@ -1007,7 +974,7 @@ function readChat(value: unknown, path: string, errors: Issue[]): Chat {
     default:
       errors.push({
         path: path + ".tag",
-        message: unknownVariant(value.tag, "ChatMessage, Typing, Presence"),
+        message: unknownVariant(value["tag"], "ChatMessage, Typing, Presence"),
       });
       return value as unknown as Chat;
   }
@@ -1019,7 +986,7 @@ function readPhotoUploadFields(value: unknown, path: string, errors: Issue[]): P
     return value as unknown as PhotoUploadFields;
   }
   checkKeys(value, path, errors);
-  const r0 = value.album_id;
+  const r0 = value["album_id"];
   let f1: Uuid | undefined;
   if (r0 === undefined) errors.push({ path: path + ".album_id", message: "is required" });
   else {
@@ -1029,7 +996,7 @@ function readPhotoUploadFields(value: unknown, path: string, errors: Issue[]): P
     else errors.push({ path: path + ".album_id", message: "expected a UUID" });
     f1 = v2 as Uuid;
   }
-  const r3 = value.caption;
+  const r3 = value["caption"];
   let f4: string | undefined;
   if (r3 !== undefined && r3 !== null) {
     if (typeof r3 !== "string")
@@ -1056,7 +1023,7 @@ function readPhotoUploadResponse(
     return value as unknown as PhotoUploadResponse;
   }
   checkKeys(value, path, errors);
-  const r0 = value.photo_id;
+  const r0 = value["photo_id"];
   let f1: Uuid | undefined;
   if (r0 === undefined) errors.push({ path: path + ".photo_id", message: "is required" });
   else {
@@ -1075,7 +1042,7 @@ function readProcessImage(value: unknown, path: string, errors: Issue[]): Proces
     return value as unknown as ProcessImage;
   }
   checkKeys(value, path, errors);
-  const r0 = value.image_data;
+  const r0 = value["image_data"];
   let f1: Bytes | undefined;
   if (r0 === undefined) errors.push({ path: path + ".image_data", message: "is required" });
   else {
@@ -1083,7 +1050,7 @@ function readProcessImage(value: unknown, path: string, errors: Issue[]): Proces
       errors.push({ path: path + ".image_data", message: "expected canonical base64" });
     f1 = r0 as Bytes;
   }
-  const r2 = value.width;
+  const r2 = value["width"];
   let f3: number | undefined;
   if (r2 === undefined) errors.push({ path: path + ".width", message: "is required" });
   else {
@@ -1109,7 +1076,7 @@ function readProcessingProgress(value: unknown, path: string, errors: Issue[]): 
     return value as unknown as ProcessingProgress;
   }
   checkKeys(value, path, errors);
-  const r0 = value.percent;
+  const r0 = value["percent"];
   let f1: number | undefined;
   if (r0 === undefined) errors.push({ path: path + ".percent", message: "is required" });
   else {
@@ -1130,7 +1097,7 @@ function readProcessingComplete(value: unknown, path: string, errors: Issue[]): 
     return value as unknown as ProcessingComplete;
   }
   checkKeys(value, path, errors);
-  const r0 = value.result_url;
+  const r0 = value["result_url"];
   let f1: string | undefined;
   if (r0 === undefined) errors.push({ path: path + ".result_url", message: "is required" });
   else {
@@ -1147,7 +1114,7 @@ function readProcessingFailed(value: unknown, path: string, errors: Issue[]): Pr
     return value as unknown as ProcessingFailed;
   }
   checkKeys(value, path, errors);
-  const r0 = value.error;
+  const r0 = value["error"];
   let f1: string | undefined;
   if (r0 === undefined) errors.push({ path: path + ".error", message: "is required" });
   else {
@@ -1164,7 +1131,7 @@ function readPhotoUploaded(value: unknown, path: string, errors: Issue[]): Photo
     return value as unknown as PhotoUploaded;
   }
   checkKeys(value, path, errors);
-  const r0 = value.photo_id;
+  const r0 = value["photo_id"];
   let f1: Uuid | undefined;
   if (r0 === undefined) errors.push({ path: path + ".photo_id", message: "is required" });
   else {
@@ -1174,7 +1141,7 @@ function readPhotoUploaded(value: unknown, path: string, errors: Issue[]): Photo
     else errors.push({ path: path + ".photo_id", message: "expected a UUID" });
     f1 = v2 as Uuid;
   }
-  const r3 = value.storage_key;
+  const r3 = value["storage_key"];
   let f4: string | undefined;
   if (r3 === undefined) errors.push({ path: path + ".storage_key", message: "is required" });
   else {
@@ -1195,7 +1162,7 @@ function readPublishScheduledPost(
     return value as unknown as PublishScheduledPost;
   }
   checkKeys(value, path, errors);
-  const r0 = value.post_id;
+  const r0 = value["post_id"];
   let f1: Uuid | undefined;
   if (r0 === undefined) errors.push({ path: path + ".post_id", message: "is required" });
   else {
@@ -1214,7 +1181,7 @@ function readModerationRequest(value: unknown, path: string, errors: Issue[]): M
     return value as unknown as ModerationRequest;
   }
   checkKeys(value, path, errors);
-  const r0 = value.text;
+  const r0 = value["text"];
   let f1: string | undefined;
   if (r0 === undefined) errors.push({ path: path + ".text", message: "is required" });
   else {
@@ -1230,7 +1197,7 @@ function readModerationResponse(value: unknown, path: string, errors: Issue[]): 
     return value as unknown as ModerationResponse;
   }
   checkKeys(value, path, errors);
-  const r0 = value.allowed;
+  const r0 = value["allowed"];
   let f1: boolean | undefined;
   if (r0 === undefined) errors.push({ path: path + ".allowed", message: "is required" });
   else {
@@ -1238,7 +1205,7 @@ function readModerationResponse(value: unknown, path: string, errors: Issue[]): 
       errors.push({ path: path + ".allowed", message: "expected a boolean" });
     f1 = r0 as boolean;
   }
-  const r2 = value.reason;
+  const r2 = value["reason"];
   let f3: string | undefined;
   if (r2 !== undefined && r2 !== null) {
     if (typeof r2 !== "string")
@@ -1258,7 +1225,7 @@ function readPublishPhotoThumbnailOutput(
     return value as unknown as PublishPhotoThumbnailOutput;
   }
   checkKeys(value, path, errors);
-  const r0 = value.thumb_url;
+  const r0 = value["thumb_url"];
   let f1: string | undefined;
   if (r0 === undefined) errors.push({ path: path + ".thumb_url", message: "is required" });
   else {
@@ -1279,7 +1246,7 @@ function readPublishPhotoModerateOutput(
     return value as unknown as PublishPhotoModerateOutput;
   }
   checkKeys(value, path, errors);
-  const r0 = value.allowed;
+  const r0 = value["allowed"];
   let f1: boolean | undefined;
   if (r0 === undefined) errors.push({ path: path + ".allowed", message: "is required" });
   else {

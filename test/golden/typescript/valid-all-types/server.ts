@@ -8,4 +8,4 @@ import { type HamletServer } from "@hamlet/runtime-node";
 export interface Handlers {}
 
 /** Registers every endpoint of the schema on `app`. */
-export function registerRoutes(app: HamletServer, handlers: Handlers): void {}
+export function registerRoutes(_app: HamletServer, _handlers: Handlers): void {}

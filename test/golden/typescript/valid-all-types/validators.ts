@@ -274,7 +274,7 @@ function readEverythingNested(value: unknown, path: string, errors: Issue[]): Ev
     return value as unknown as EverythingNested;
   }
   checkKeys(value, path, errors);
-  const r0 = value.street;
+  const r0 = value["street"];
   let f1: string | undefined;
   if (r0 === undefined) errors.push({ path: path + ".street", message: "is required" });
   else {
@@ -282,7 +282,7 @@ function readEverythingNested(value: unknown, path: string, errors: Issue[]): Ev
       errors.push({ path: path + ".street", message: "expected a string" });
     f1 = r0 as string;
   }
-  const r2 = value.number;
+  const r2 = value["number"];
   let f3: number | undefined;
   if (r2 === undefined) errors.push({ path: path + ".number", message: "is required" });
   else {
@@ -308,7 +308,7 @@ function readEverything(value: unknown, path: string, errors: Issue[]): Everythi
     return value as unknown as Everything;
   }
   checkKeys(value, path, errors);
-  const r0 = value.text;
+  const r0 = value["text"];
   let f1: string | undefined;
   if (r0 === undefined) errors.push({ path: path + ".text", message: "is required" });
   else {
@@ -322,7 +322,7 @@ function readEverything(value: unknown, path: string, errors: Issue[]): Everythi
     }
     f1 = r0 as string;
   }
-  const r3 = value.count;
+  const r3 = value["count"];
   let f4: number | undefined;
   if (r3 === undefined || r3 === null) f4 = 0;
   else {
@@ -339,7 +339,7 @@ function readEverything(value: unknown, path: string, errors: Issue[]): Everythi
     }
     f4 = r3 as number;
   }
-  const r5 = value.ratio;
+  const r5 = value["ratio"];
   let f6: number | undefined;
   if (r5 === undefined || r5 === null) f6 = 0.5;
   else {
@@ -347,7 +347,7 @@ function readEverything(value: unknown, path: string, errors: Issue[]): Everythi
       errors.push({ path: path + ".ratio", message: "expected a number" });
     f6 = r5 as number;
   }
-  const r7 = value.flag;
+  const r7 = value["flag"];
   let f8: boolean | undefined;
   if (r7 === undefined || r7 === null) f8 = true;
   else {
@@ -355,7 +355,7 @@ function readEverything(value: unknown, path: string, errors: Issue[]): Everythi
       errors.push({ path: path + ".flag", message: "expected a boolean" });
     f8 = r7 as boolean;
   }
-  const r9 = value.id;
+  const r9 = value["id"];
   let f10: Uuid | undefined;
   if (r9 === undefined || r9 === null) f10 = "123e4567-e89b-12d3-a456-426614174000" as Uuid;
   else {
@@ -365,7 +365,7 @@ function readEverything(value: unknown, path: string, errors: Issue[]): Everythi
     else errors.push({ path: path + ".id", message: "expected a UUID" });
     f10 = v11 as Uuid;
   }
-  const r12 = value.at;
+  const r12 = value["at"];
   let f13: Date | undefined;
   if (r12 === undefined || r12 === null) f13 = new Date(1709200800250);
   else {
@@ -374,7 +374,7 @@ function readEverything(value: unknown, path: string, errors: Issue[]): Everythi
       errors.push({ path: path + ".at", message: "expected an RFC 3339 timestamp" });
     f13 = v14 as Date;
   }
-  const r15 = value.day;
+  const r15 = value["day"];
   let f16: IsoDate | undefined;
   if (r15 === undefined || r15 === null) f16 = "2024-02-29" as IsoDate;
   else {
@@ -382,7 +382,7 @@ function readEverything(value: unknown, path: string, errors: Issue[]): Everythi
       errors.push({ path: path + ".day", message: "expected a date (YYYY-MM-DD)" });
     f16 = r15 as IsoDate;
   }
-  const r17 = value.blob;
+  const r17 = value["blob"];
   let f18: Bytes | undefined;
   if (r17 === undefined || r17 === null) f18 = "aGFtbGV0" as Bytes;
   else {
@@ -390,13 +390,13 @@ function readEverything(value: unknown, path: string, errors: Issue[]): Everythi
       errors.push({ path: path + ".blob", message: "expected canonical base64" });
     f18 = r17 as Bytes;
   }
-  const r19 = value.anything;
+  const r19 = value["anything"];
   let f20: JsonValue | undefined;
   if (r19 === undefined) errors.push({ path: path + ".anything", message: "is required" });
   else {
     f20 = r19 as JsonValue;
   }
-  const r21 = value.names;
+  const r21 = value["names"];
   let f22: string[] | undefined;
   if (r21 === undefined || r21 === null) f22 = ["a"];
   else {
@@ -416,7 +416,7 @@ function readEverything(value: unknown, path: string, errors: Issue[]): Everythi
     }
     f22 = v23;
   }
-  const r26 = value.grid;
+  const r26 = value["grid"];
   let f27: Array<number[]> | undefined;
   if (r26 === undefined) errors.push({ path: path + ".grid", message: "is required" });
   else {
@@ -449,7 +449,7 @@ function readEverything(value: unknown, path: string, errors: Issue[]): Everythi
     }
     f27 = v28;
   }
-  const r34 = value.scores;
+  const r34 = value["scores"];
   let f35: Record<string, Score> | undefined;
   if (r34 === undefined) errors.push({ path: path + ".scores", message: "is required" });
   else {
@@ -472,21 +472,21 @@ function readEverything(value: unknown, path: string, errors: Issue[]): Everythi
     }
     f35 = v36;
   }
-  const r41 = value.maybe;
+  const r41 = value["maybe"];
   let f42: string | undefined;
   if (r41 !== undefined && r41 !== null) {
     if (typeof r41 !== "string")
       errors.push({ path: path + ".maybe", message: "expected a string" });
     f42 = r41 as string;
   }
-  const r43 = value.color;
+  const r43 = value["color"];
   let f44: Color | undefined;
   if (r43 === undefined || r43 === null) f44 = "Green" as const;
   else {
     const v45 = readColor(r43, path + ".color", errors);
     f44 = v45;
   }
-  const r46 = value.homepage;
+  const r46 = value["homepage"];
   let f47: string | undefined;
   if (r46 !== undefined && r46 !== null) {
     if (typeof r46 !== "string")
@@ -496,13 +496,13 @@ function readEverything(value: unknown, path: string, errors: Issue[]): Everythi
     }
     f47 = r46 as string;
   }
-  const r48 = value.contact;
+  const r48 = value["contact"];
   let f49: Email | undefined;
   if (r48 !== undefined && r48 !== null) {
     const v50 = readEmail(r48, path + ".contact", errors);
     f49 = v50;
   }
-  const r51 = value.nested;
+  const r51 = value["nested"];
   let f52: EverythingNested | undefined;
   if (r51 === undefined) errors.push({ path: path + ".nested", message: "is required" });
   else {

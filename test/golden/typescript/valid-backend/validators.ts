@@ -5,8 +5,6 @@ import type {
   FulfilOrderChargeOutput,
   FulfilOrderShipOutput,
   HourlyReport,
-  IsoDate,
-  JsonValue,
   OrderPlaced,
   PaymentsError,
   PaymentsRequest,
@@ -36,11 +34,8 @@ const UUID_LOWER_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const TIMESTAMP_RE =
   /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const BASE64_RE =
   /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$/;
-const EMAIL_RE =
-  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -54,10 +49,6 @@ function checkKeys(value: Record<string, unknown>, path: string, errors: Issue[]
   if (hasOwn.call(value, "constructor"))
     errors.push({ path, message: 'forbidden key "constructor"' });
   if (hasOwn.call(value, "prototype")) errors.push({ path, message: 'forbidden key "prototype"' });
-}
-
-function isForbiddenKey(key: string): boolean {
-  return key === "__proto__" || key === "constructor" || key === "prototype";
 }
 
 /** Length in Unicode code points (a surrogate pair counts once). */
@@ -113,34 +104,6 @@ function parseTimestamp(text: string): Date | undefined {
   return new Date(time);
 }
 
-function isCalendarDate(text: string): boolean {
-  const m = DATE_RE.exec(text);
-  if (m === null) return false;
-  const month = Number(m[2]);
-  const day = Number(m[3]);
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(Number(m[1]), month);
-}
-
-/**
- * An absolute `http://` or `https://` URL with a host, exactly as the Elm validators (elm/url's
- * `Url.fromString`) accept it: the authority (up to the first `/`, `?` or `#`) is a non-empty
- * host without `@`, optionally followed by `:` and an integer port.
- */
-function isUrl(text: string): boolean {
-  const rest = text.startsWith("http://")
-    ? text.slice(7)
-    : text.startsWith("https://")
-      ? text.slice(8)
-      : undefined;
-  if (rest === undefined) return false;
-  const authority = rest.split(/[/?#]/, 1)[0] as string;
-  if (authority.includes("@")) return false;
-  const parts = authority.split(":");
-  if (parts.length > 2 || (parts.length === 2 && !/^[+-]?[0-9]+$/.test(parts[1] as string)))
-    return false;
-  return parts[0] !== "";
-}
-
 function unknownVariant(value: unknown, allowed: string): string {
   return typeof value === "string"
     ? `unknown variant ${JSON.stringify(value)}, expected one of ${allowed}`
@@ -153,16 +116,6 @@ function result<T>(value: T, errors: Issue[]): Decoded<T> {
 
 function encodeTimestamp(value: Date): string {
   return value.toISOString();
-}
-
-function encodeMap<T>(
-  value: Record<string, T>,
-  encode: (item: T) => unknown,
-): Record<string, unknown> {
-  const out = Object.create(null) as Record<string, unknown>;
-  for (const key of Object.keys(value))
-    if (!isForbiddenKey(key)) out[key] = encode(value[key] as T);
-  return out;
 }
 
 /** Decodes a `OrderPlaced` from parsed JSON, reporting every problem with its path. */
@@ -371,7 +324,7 @@ function readOrderPlaced(value: unknown, path: string, errors: Issue[]): OrderPl
     return value as unknown as OrderPlaced;
   }
   checkKeys(value, path, errors);
-  const r0 = value.order_id;
+  const r0 = value["order_id"];
   let f1: Uuid | undefined;
   if (r0 === undefined) errors.push({ path: path + ".order_id", message: "is required" });
   else {
@@ -381,7 +334,7 @@ function readOrderPlaced(value: unknown, path: string, errors: Issue[]): OrderPl
     else errors.push({ path: path + ".order_id", message: "expected a UUID" });
     f1 = v2 as Uuid;
   }
-  const r3 = value.total;
+  const r3 = value["total"];
   let f4: number | undefined;
   if (r3 === undefined) errors.push({ path: path + ".total", message: "is required" });
   else {
@@ -406,7 +359,7 @@ function readReminderDue(value: unknown, path: string, errors: Issue[]): Reminde
     return value as unknown as ReminderDue;
   }
   checkKeys(value, path, errors);
-  const r0 = value.order_id;
+  const r0 = value["order_id"];
   let f1: Uuid | undefined;
   if (r0 === undefined) errors.push({ path: path + ".order_id", message: "is required" });
   else {
@@ -425,7 +378,7 @@ function readHourlyReport(value: unknown, path: string, errors: Issue[]): Hourly
     return value as unknown as HourlyReport;
   }
   checkKeys(value, path, errors);
-  const r0 = value.at;
+  const r0 = value["at"];
   let f1: Date | undefined;
   if (r0 === undefined) errors.push({ path: path + ".at", message: "is required" });
   else {
@@ -443,7 +396,7 @@ function readPaymentsRequest(value: unknown, path: string, errors: Issue[]): Pay
     return value as unknown as PaymentsRequest;
   }
   checkKeys(value, path, errors);
-  const r0 = value.order_id;
+  const r0 = value["order_id"];
   let f1: Uuid | undefined;
   if (r0 === undefined) errors.push({ path: path + ".order_id", message: "is required" });
   else {
@@ -453,7 +406,7 @@ function readPaymentsRequest(value: unknown, path: string, errors: Issue[]): Pay
     else errors.push({ path: path + ".order_id", message: "expected a UUID" });
     f1 = v2 as Uuid;
   }
-  const r3 = value.amount;
+  const r3 = value["amount"];
   let f4: number | undefined;
   if (r3 === undefined) errors.push({ path: path + ".amount", message: "is required" });
   else {
@@ -478,7 +431,7 @@ function readPaymentsResponse(value: unknown, path: string, errors: Issue[]): Pa
     return value as unknown as PaymentsResponse;
   }
   checkKeys(value, path, errors);
-  const r0 = value.charge_id;
+  const r0 = value["charge_id"];
   let f1: string | undefined;
   if (r0 === undefined) errors.push({ path: path + ".charge_id", message: "is required" });
   else {
@@ -495,9 +448,9 @@ function readPaymentsError(value: unknown, path: string, errors: Issue[]): Payme
     return value as unknown as PaymentsError;
   }
   checkKeys(value, path, errors);
-  switch (value.tag) {
+  switch (value["tag"]) {
     case "Declined": {
-      const r0 = value.reason;
+      const r0 = value["reason"];
       let f1: string | undefined;
       if (r0 === undefined) errors.push({ path: path + ".reason", message: "is required" });
       else {
@@ -508,7 +461,7 @@ function readPaymentsError(value: unknown, path: string, errors: Issue[]): Payme
       return { tag: "Declined", reason: f1 as string };
     }
     default:
-      errors.push({ path: path + ".tag", message: unknownVariant(value.tag, "Declined") });
+      errors.push({ path: path + ".tag", message: unknownVariant(value["tag"], "Declined") });
       return value as unknown as PaymentsError;
   }
 }
@@ -523,7 +476,7 @@ function readFulfilOrderChargeOutput(
     return value as unknown as FulfilOrderChargeOutput;
   }
   checkKeys(value, path, errors);
-  const r0 = value.charge_id;
+  const r0 = value["charge_id"];
   let f1: string | undefined;
   if (r0 === undefined) errors.push({ path: path + ".charge_id", message: "is required" });
   else {
@@ -544,7 +497,7 @@ function readFulfilOrderShipOutput(
     return value as unknown as FulfilOrderShipOutput;
   }
   checkKeys(value, path, errors);
-  const r0 = value.tracking;
+  const r0 = value["tracking"];
   let f1: string | undefined;
   if (r0 !== undefined && r0 !== null) {
     if (typeof r0 !== "string")
@@ -560,7 +513,7 @@ function readPlaceOrderRequest(value: unknown, path: string, errors: Issue[]): P
     return value as unknown as PlaceOrderRequest;
   }
   checkKeys(value, path, errors);
-  const r0 = value.total;
+  const r0 = value["total"];
   let f1: number | undefined;
   if (r0 === undefined) errors.push({ path: path + ".total", message: "is required" });
   else {
@@ -585,7 +538,7 @@ function readPlaceOrderResponse(value: unknown, path: string, errors: Issue[]): 
     return value as unknown as PlaceOrderResponse;
   }
   checkKeys(value, path, errors);
-  const r0 = value.order_id;
+  const r0 = value["order_id"];
   let f1: Uuid | undefined;
   if (r0 === undefined) errors.push({ path: path + ".order_id", message: "is required" });
   else {
@@ -604,7 +557,7 @@ function readResizeJob(value: unknown, path: string, errors: Issue[]): ResizeJob
     return value as unknown as ResizeJob;
   }
   checkKeys(value, path, errors);
-  const r0 = value.data;
+  const r0 = value["data"];
   let f1: Bytes | undefined;
   if (r0 === undefined) errors.push({ path: path + ".data", message: "is required" });
   else {
@@ -612,7 +565,7 @@ function readResizeJob(value: unknown, path: string, errors: Issue[]): ResizeJob
       errors.push({ path: path + ".data", message: "expected canonical base64" });
     f1 = r0 as Bytes;
   }
-  const r2 = value.width;
+  const r2 = value["width"];
   let f3: number | undefined;
   if (r2 === undefined) errors.push({ path: path + ".width", message: "is required" });
   else {
@@ -638,7 +591,7 @@ function readResizeProgress(value: unknown, path: string, errors: Issue[]): Resi
     return value as unknown as ResizeProgress;
   }
   checkKeys(value, path, errors);
-  const r0 = value.percent;
+  const r0 = value["percent"];
   let f1: number | undefined;
   if (r0 === undefined) errors.push({ path: path + ".percent", message: "is required" });
   else {
@@ -659,7 +612,7 @@ function readResizeDone(value: unknown, path: string, errors: Issue[]): ResizeDo
     return value as unknown as ResizeDone;
   }
   checkKeys(value, path, errors);
-  const r0 = value.data;
+  const r0 = value["data"];
   let f1: Bytes | undefined;
   if (r0 === undefined) errors.push({ path: path + ".data", message: "is required" });
   else {
@@ -676,7 +629,7 @@ function readResizeFailed(value: unknown, path: string, errors: Issue[]): Resize
     return value as unknown as ResizeFailed;
   }
   checkKeys(value, path, errors);
-  const r0 = value.message;
+  const r0 = value["message"];
   let f1: string | undefined;
   if (r0 === undefined) errors.push({ path: path + ".message", message: "is required" });
   else {
@@ -693,7 +646,7 @@ function readAvatarFields(value: unknown, path: string, errors: Issue[]): Avatar
     return value as unknown as AvatarFields;
   }
   checkKeys(value, path, errors);
-  const r0 = value.user_id;
+  const r0 = value["user_id"];
   let f1: Uuid | undefined;
   if (r0 === undefined) errors.push({ path: path + ".user_id", message: "is required" });
   else {
@@ -703,7 +656,7 @@ function readAvatarFields(value: unknown, path: string, errors: Issue[]): Avatar
     else errors.push({ path: path + ".user_id", message: "expected a UUID" });
     f1 = v2 as Uuid;
   }
-  const r3 = value.alt;
+  const r3 = value["alt"];
   let f4: string | undefined;
   if (r3 !== undefined && r3 !== null) {
     if (typeof r3 !== "string") errors.push({ path: path + ".alt", message: "expected a string" });

@@ -45,29 +45,11 @@ function scoped<T>(
   if (tenantId === null || db.dialect === "sqlite" || db.tenantId === tenantId) return fn(db);
   return db.withTenant(tenantId, fn);
 }
-
-function toNumber(value: unknown): number {
-  const n = typeof value === "number" ? value : Number(value);
-  if (!Number.isFinite(n))
-    throw new Error(`Hamlet: expected a number column, got ${String(value)}`);
-  return n;
-}
 function toBool(value: unknown): boolean {
   return value === true || value === 1 || value === 1n;
 }
 function toTimestamp(value: unknown): string {
   return value instanceof Date ? value.toISOString() : String(value);
-}
-function toDate(value: unknown): string {
-  if (!(value instanceof Date)) return String(value);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${String(value.getFullYear()).padStart(4, "0")}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
-}
-function toJson(value: unknown, dialect: RepositoryDatabase["dialect"]): Json {
-  return (dialect === "sqlite" && typeof value === "string" ? JSON.parse(value) : value) as Json;
-}
-function toBytes(value: unknown): Uint8Array {
-  return value instanceof Uint8Array ? value : new Uint8Array(value as ArrayBuffer);
 }
 function q(name: string): string {
   return `"${name}"`;
@@ -134,7 +116,7 @@ function encodePostRow(_column: string, value: unknown): SqlValue {
   return value as SqlValue;
 }
 
-function decodePostRow(row: Row, dialect: RepositoryDatabase["dialect"]): PostRow {
+function decodePostRow(row: Row, _dialect: RepositoryDatabase["dialect"]): PostRow {
   return {
     id: String(row["id"]),
     author: String(row["author"]),
@@ -304,7 +286,7 @@ function encodeUserRow(_column: string, value: unknown): SqlValue {
   return value as SqlValue;
 }
 
-function decodeUserRow(row: Row, dialect: RepositoryDatabase["dialect"]): UserRow {
+function decodeUserRow(row: Row, _dialect: RepositoryDatabase["dialect"]): UserRow {
   return {
     handle: String(row["handle"]),
     display_name: String(row["display_name"]),

@@ -52,22 +52,8 @@ function toNumber(value: unknown): number {
     throw new Error(`Hamlet: expected a number column, got ${String(value)}`);
   return n;
 }
-function toBool(value: unknown): boolean {
-  return value === true || value === 1 || value === 1n;
-}
 function toTimestamp(value: unknown): string {
   return value instanceof Date ? value.toISOString() : String(value);
-}
-function toDate(value: unknown): string {
-  if (!(value instanceof Date)) return String(value);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${String(value.getFullYear()).padStart(4, "0")}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
-}
-function toJson(value: unknown, dialect: RepositoryDatabase["dialect"]): Json {
-  return (dialect === "sqlite" && typeof value === "string" ? JSON.parse(value) : value) as Json;
-}
-function toBytes(value: unknown): Uint8Array {
-  return value instanceof Uint8Array ? value : new Uint8Array(value as ArrayBuffer);
 }
 function q(name: string): string {
   return `"${name}"`;
@@ -127,7 +113,7 @@ function encodeAccount(_column: string, value: unknown): SqlValue {
   return value as SqlValue;
 }
 
-function decodeAccount(row: Row, dialect: RepositoryDatabase["dialect"]): Account {
+function decodeAccount(row: Row, _dialect: RepositoryDatabase["dialect"]): Account {
   return {
     id: String(row["id"]),
     email: String(row["email"]),
@@ -299,7 +285,7 @@ function encodeOrderRow(_column: string, value: unknown): SqlValue {
   return value as SqlValue;
 }
 
-function decodeOrderRow(row: Row, dialect: RepositoryDatabase["dialect"]): OrderRow {
+function decodeOrderRow(row: Row, _dialect: RepositoryDatabase["dialect"]): OrderRow {
   return {
     id: String(row["id"]),
     account_id: String(row["account_id"]),
