@@ -97,6 +97,8 @@ describe("generated repositories compile under tsc --strict", () => {
           types: ["node"],
           typeRoots: [join(repoRoot, "node_modules", "@types")],
           allowImportingTsExtensions: false,
+          baseUrl: repoRoot,
+          paths: { "@hamlet/runtime-node/repository": ["runtime-node/src/repository/index.ts"] },
         },
         files: [...files, check],
       };

@@ -69,7 +69,10 @@ describe("goldens compile under tsc --strict and the strict-project flags", () =
           types: ["node"],
           typeRoots: [join(repoRoot, "node_modules", "@types")],
           baseUrl: repoRoot,
-          paths: { "@hamlet/runtime-node": [relative(repoRoot, runtime)] },
+          paths: {
+            "@hamlet/runtime-node": [relative(repoRoot, runtime)],
+            "@hamlet/runtime-node/validate": ["runtime-node/src/validate/index.ts"],
+          },
         },
         include: [join(goldenRoot, "**", "*.ts")],
       };

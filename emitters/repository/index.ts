@@ -6,11 +6,12 @@
  * Every statement is parameterized; identifiers come only from the generated column lists.
  * A tenant-scoped repository adds `tenant_id = $1` to every statement on both dialects and, on
  * PostgreSQL, runs inside `withTenant` so row-level security agrees. Row types are declared in
- * the file itself, with the schema's field names; it needs nothing but a `Database`-shaped
- * object (structurally typed), so it compiles on its own under `tsc --strict`.
+ * the file itself, with the schema's field names; the helpers it calls (column decoders, tenant
+ * scoping, the structural `RepositoryDatabase` a runtime `Database` fits) are imported from
+ * `@hamlet/runtime-node/repository` (runtime-node/src/repository).
  */
 import { hardline, indent, join, type Doc } from "../../src/emit/doc.js";
-import { Prelude } from "../../src/emit/prelude.js";
+import { runtimeSubpath } from "../../src/emit/runtime-path.js";
 import { TsFile } from "../../src/emit/ts-file.js";
 import {
   arr,
@@ -92,85 +93,20 @@ function propKey(name: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
 }
 
-/** Fixed helpers of every repositories.ts, in their final layout (Prettier, printWidth 100). */
-const PRELUDE = `/** A value bound to a \`$n\` placeholder (runtime-node's \`SqlParam\`). */
-export type SqlValue = string | number | bigint | boolean | null | Uint8Array;
-
-/** A JSON value (\`Json\` columns). */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** The part of runtime-node's \`Database\` the repositories use; pass a \`Database\`. */
-export interface RepositoryDatabase {
-  readonly dialect: "sqlite" | "postgres";
-  readonly tenantId: string | null;
-  query<T extends object = Record<string, unknown>>(
-    sql: string,
-    params?: readonly SqlValue[],
-  ): Promise<T[]>;
-  withTenant<T>(tenantId: string, fn: (tx: RepositoryDatabase) => Promise<T>): Promise<T>;
-}
-
-/** Options of \`list\`: equality filters and ordering on indexed columns, and a limit. */
-export interface ListOptions<Filter, Column extends string> {
-  readonly where?: Filter;
-  readonly orderBy?: Column;
-  readonly direction?: "asc" | "desc";
-  readonly limit?: number;
-}
-
-type Row = Record<string, unknown>;
-
-function tenantOf(db: RepositoryDatabase, tenantId: string | undefined): string {
-  const id = tenantId ?? db.tenantId;
-  if (typeof id !== "string" || id === "")
-    throw new Error(
-      "Hamlet: a tenant-scoped repository needs a tenant id (pass one, or a handle from withTenant)",
-    );
-  return id;
-}
-
-/** On PostgreSQL, runs in a transaction that sets the tenant for row-level security. */
-function scoped<T>(
-  db: RepositoryDatabase,
-  tenantId: string | null,
-  fn: (tx: RepositoryDatabase) => Promise<T>,
-): Promise<T> {
-  if (tenantId === null || db.dialect === "sqlite" || db.tenantId === tenantId) return fn(db);
-  return db.withTenant(tenantId, fn);
-}
-
-function toNumber(value: unknown): number {
-  const n = typeof value === "number" ? value : Number(value);
-  if (!Number.isFinite(n))
-    throw new Error(\`Hamlet: expected a number column, got \${String(value)}\`);
-  return n;
-}
-function toBool(value: unknown): boolean {
-  return value === true || value === 1 || value === 1n;
-}
-function toTimestamp(value: unknown): string {
-  return value instanceof Date ? value.toISOString() : String(value);
-}
-function toDate(value: unknown): string {
-  if (!(value instanceof Date)) return String(value);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return \`\${String(value.getFullYear()).padStart(4, "0")}-\${pad(value.getMonth() + 1)}-\${pad(value.getDate())}\`;
-}
-function toJson(value: unknown, dialect: RepositoryDatabase["dialect"]): Json {
-  return (dialect === "sqlite" && typeof value === "string" ? JSON.parse(value) : value) as Json;
-}
-function toBytes(value: unknown): Uint8Array {
-  return value instanceof Uint8Array ? value : new Uint8Array(value as ArrayBuffer);
-}
-function q(name: string): string {
-  return \`"\${name}"\`;
-}
-function limitOf(limit: number | undefined): number | undefined {
-  if (limit === undefined) return undefined;
-  if (!Number.isSafeInteger(limit) || limit < 0)
-    throw new Error(\`Hamlet: limit must be a non-negative integer, got \${limit}\`);
-  return limit;
-}`;
+/** What `@hamlet/runtime-node/repository` exports that generated repositories may use. */
+const RUNTIME_VALUES = [
+  "limitOf",
+  "q",
+  "scoped",
+  "tenantOf",
+  "toBool",
+  "toBytes",
+  "toDate",
+  "toJson",
+  "toNumber",
+  "toTimestamp",
+];
+const RUNTIME_TYPES = ["Json", "ListOptions", "RepositoryDatabase", "Row", "SqlValue"];
 
 function camel(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
@@ -505,9 +441,13 @@ function modelCode(schema: Schema, model: ModelDef, file: TsFile): Doc[] {
   return out;
 }
 
-export function repositoriesFile(schema: Schema): string {
-  const file = new TsFile(`// Generated by hamletc from package ${schema.package}. Do not edit.\n\n`);
-  file.prelude(new Prelude(PRELUDE));
+export function repositoriesFile(schema: Schema, runtimeImport = "@hamlet/runtime-node"): string {
+  const runtime = runtimeSubpath(runtimeImport, "repository");
+  const file = new TsFile(`// Generated by hamletc from package ${schema.package}. Do not edit.\n`).module(runtime);
+  for (const name of RUNTIME_VALUES) file.importIfUsed(name, runtime);
+  for (const name of RUNTIME_TYPES) file.importIfUsed(name, runtime, { type: true });
+  // Applications name these types through repositories.ts.
+  file.reexport(`export type { Json, ListOptions, RepositoryDatabase, SqlValue } from ${JSON.stringify(runtime)};`);
   for (const model of schema.models) for (const d of modelCode(schema, model, file)) file.print(d);
   const anyTenant = schema.models.some((mm) => !mm.global);
   file.print([
@@ -533,15 +473,21 @@ export function repositoriesFile(schema: Schema): string {
   return file.toString();
 }
 
-export const repositoryEmitter = defineEmitter<{ file: string }>({
+export const repositoryEmitter = defineEmitter<{ file: string; runtime_import: string }>({
   name: "repository",
   description: "Tenant-scoped typed repositories (insert, get, list, update, delete) for the models, in TypeScript.",
   outDir: "typescript",
   options: {
     file: { type: "string", default: "repositories.ts", description: "Name of the file to write." },
+    runtime_import: {
+      type: "string",
+      default: "@hamlet/runtime-node",
+      description:
+        "runtime-node's module specifier; the file imports its subpath /repository (for a path such as ../../../runtime-node/src/index.js: the sibling repository/index.js).",
+    },
   },
   emit(schema, { options }) {
     if (schema.models.length === 0) return [];
-    return [{ path: options.file, content: repositoriesFile(schema) }];
+    return [{ path: options.file, content: repositoriesFile(schema, options.runtime_import) }];
   },
 });

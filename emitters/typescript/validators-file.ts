@@ -5,7 +5,7 @@
  * Printed in its final layout (src/emit/ts-syntax.ts), never formatted afterwards.
  */
 import { hardline, indent, join, type Doc } from "../../src/emit/doc.js";
-import { Prelude } from "../../src/emit/prelude.js";
+import { runtimeSubpath } from "../../src/emit/runtime-path.js";
 import { TsFile } from "../../src/emit/ts-file.js";
 import {
   as,
@@ -38,9 +38,25 @@ import {
 import type { Constraints, FieldDef, TypeDef, TypeExpr } from "../../src/schema/types.js";
 import { access, constraintKind, decodedLiteral, propKey, tsType, type TypeTable } from "./model.js";
 import { inputName } from "./types-file.js";
-import { VALIDATORS_PRELUDE } from "./validators-prelude.js";
 
-const PRELUDE = new Prelude(VALIDATORS_PRELUDE);
+/** What `@hamlet/runtime-node/validate` exports that generated validators may call. */
+const RUNTIME_VALUES = [
+  "BASE64_RE",
+  "EMAIL_RE",
+  "UUID_LOWER_RE",
+  "UUID_RE",
+  "checkKeys",
+  "codePoints",
+  "encodeMap",
+  "encodeTimestamp",
+  "isCalendarDate",
+  "isForbiddenKey",
+  "isObject",
+  "isUrl",
+  "parseTimestamp",
+  "result",
+  "unknownVariant",
+];
 
 interface Piece {
   readonly code: Stmt[];
@@ -524,10 +540,15 @@ class Generator {
   }
 }
 
-export function validatorsFile(table: TypeTable, header: string): string {
+export function validatorsFile(table: TypeTable, header: string, runtimeImport: string): string {
+  const runtime = runtimeSubpath(runtimeImport, "validate");
   const gen = new Generator(table);
   const types = table.schema.types;
-  const file = new TsFile(header).module("./types.js", true).prelude(PRELUDE);
+  const file = new TsFile(header).module(runtime).module("./types.js", true);
+  for (const name of RUNTIME_VALUES) file.importIfUsed(name, runtime);
+  for (const name of ["Decoded", "Issue"]) file.importIfUsed(name, runtime, { type: true });
+  // The client (and applications) take these from validators.ts.
+  file.reexport(`export type { Decoded, Issue } from ${JSON.stringify(runtime)};`);
   const typeNames = new Set([
     "Bytes",
     "IsoDate",

@@ -24,6 +24,7 @@ export class TsFile {
   readonly #statements: Doc[] = [];
   readonly #candidates: { name: string; from: string; type: boolean }[] = [];
   #prelude: Prelude | undefined;
+  readonly #reexports: string[] = [];
 
   /** `header` is the first comment line(s), printed before the imports. */
   constructor(readonly header: string) {}
@@ -57,6 +58,14 @@ export class TsFile {
     this.#candidates.push({ name, from, type: options.type === true });
   }
 
+  /**
+   * A re-export (`export type { A } from "x";`), printed after the imports; the names it
+   * mentions do not count as uses for `importIfUsed`.
+   */
+  reexport(statement: string): void {
+    this.#reexports.push(statement);
+  }
+
   /** Fixed helpers printed after the imports, keeping only what the rest of the file uses. */
   prelude(prelude: Prelude): this {
     this.#prelude = prelude;
@@ -88,7 +97,12 @@ export class TsFile {
         .map(([name, asType]) => (asType ? `type ${name}` : name));
       imports.push(importDecl(names, m.from, m.typeOnly));
     }
-    const parts = [imports.length ? printDoc(join(hardline, imports), PRINT_WIDTH) : "", prelude, body];
+    const parts = [
+      imports.length ? printDoc(join(hardline, imports), PRINT_WIDTH) : "",
+      this.#reexports.join("\n"),
+      prelude,
+      body,
+    ];
     return `${this.header}${parts.filter((p) => p !== "").join("\n\n")}\n`;
   }
 }
