@@ -558,20 +558,9 @@ export function validatorsFile(table: TypeTable, header: string, runtimeImport: 
     ...types.filter((t) => table.hasDefaults(t.name)).map((t) => `${t.name}Input`),
   ]);
   for (const name of typeNames) file.importIfUsed(name, "./types.js", { type: true });
-  const readers = types.map((def) => gen.reader(def));
-  const decoders = types.map((def): Doc => [
-    `/** Decodes a \`${def.name}\` from parsed JSON, reporting every problem with its path. */`,
-    hardline,
-    `export function decode${def.name}`,
-    params(["value: unknown"], `Decoded<${def.name}>`),
-    " ",
-    block([
-      "const errors: Issue[] = [];",
-      declare("const", "decoded", undefined, call(`read${def.name}`, a("value"), str("$"), a("errors"))),
-      "return result(decoded, errors);",
-    ]),
-  ]);
-  const encoders = types.map((def) => gen.encoder(def));
+  // Readers are generated first (they find the patterns, printed before everything else) and
+  // printed at once, so no document of a large schema is held longer than its statement.
+  const readers = types.map((def) => file.render(gen.reader(def)));
   if (gen.patterns.size > 0)
     file.print(
       join(
@@ -579,6 +568,20 @@ export function validatorsFile(table: TypeTable, header: string, runtimeImport: 
         [...gen.patterns].map(([source, name]) => declare("const", name, undefined, call("new RegExp", str(source)))),
       ),
     );
-  for (const d of [...decoders, ...encoders, ...readers]) file.print(d);
+  for (const def of types)
+    file.print([
+      `/** Decodes a \`${def.name}\` from parsed JSON, reporting every problem with its path. */`,
+      hardline,
+      `export function decode${def.name}`,
+      params(["value: unknown"], `Decoded<${def.name}>`),
+      " ",
+      block([
+        "const errors: Issue[] = [];",
+        declare("const", "decoded", undefined, call(`read${def.name}`, a("value"), str("$"), a("errors"))),
+        "return result(decoded, errors);",
+      ]),
+    ]);
+  for (const def of types) file.print(gen.encoder(def));
+  for (const text of readers) file.appendRendered(text);
   return file.toString();
 }

@@ -69,9 +69,8 @@ export class Prelude {
     this.#parts = split(text);
   }
 
-  /** The prelude text for a file whose other code is `code`; empty when nothing is needed. */
-  for(code: string): string {
-    const used = names(code);
+  /** The prelude text for a file whose other code uses the names `used`; empty when nothing is needed. */
+  for(used: ReadonlySet<string>): string {
     const keep = new Set<PreludePart>();
     const pending = this.#parts.filter((p) => p.exported || used.has(p.name));
     while (pending.length > 0) {
@@ -96,7 +95,7 @@ export class Prelude {
   }
 }
 
-/** The identifiers `code` uses outside strings and comments. */
-export function usedNames(code: string): Set<string> {
-  return names(code);
+/** Adds the identifiers `code` uses outside strings and comments to `into`. */
+export function collectNames(code: string, into: Set<string>): void {
+  for (const name of codeOnly(code).match(/[A-Za-z_$][\w$]*/g) ?? []) into.add(name);
 }

@@ -2,11 +2,13 @@
  * A generated TypeScript file, after protobuf-es's `GeneratedFile`: code asks for an imported
  * name with `import(...)`, which records it and returns the name to print; the import block is
  * written at the top when the file is printed, with exactly the names the code used.
- * Top-level statements are layout documents (src/emit/doc.ts) printed at `printWidth` columns,
+ * Top-level statements are layout documents (src/emit/doc.ts) printed at `printWidth` columns
+ * as soon as they are added (a line never fits across a top-level statement, so each prints
+ * alone and its document is garbage right away: memory stays small on large schemas),
  * separated by one blank line; fixed text already in its final layout goes in as it is.
  */
 import { hardline, join, printDoc, type Doc } from "./doc.js";
-import { usedNames, type Prelude } from "./prelude.js";
+import { collectNames, type Prelude } from "./prelude.js";
 import { importDecl } from "./ts-syntax.js";
 
 interface ImportedModule {
@@ -21,7 +23,10 @@ export const PRINT_WIDTH = 100;
 
 export class TsFile {
   readonly #modules: ImportedModule[] = [];
-  readonly #statements: Doc[] = [];
+  /** Printed statements. */
+  readonly #chunks: string[] = [];
+  /** Identifiers the printed statements use (for `importIfUsed` and the prelude). */
+  readonly #used = new Set<string>();
   readonly #candidates: { name: string; from: string; type: boolean }[] = [];
   #prelude: Prelude | undefined;
   readonly #reexports: string[] = [];
@@ -74,19 +79,39 @@ export class TsFile {
 
   /** Appends a top-level statement (or several, kept together without a blank line). */
   print(statement: Doc): void {
-    this.#statements.push(statement);
+    this.#add(printDoc(statement, PRINT_WIDTH));
   }
 
   /** Appends text already in its final layout (no trailing newline). */
   verbatim(text: string): void {
-    this.#statements.push(join(hardline, text.split("\n")));
+    this.#add(text);
+  }
+
+  /**
+   * Prints a statement without appending it yet (`appendRendered` adds it later): for code
+   * generated before what must precede it in the file.
+   */
+  render(statement: Doc): string {
+    const text = printDoc(statement, PRINT_WIDTH);
+    if (this.#candidates.length > 0 || this.#prelude !== undefined) collectNames(text, this.#used);
+    return text;
+  }
+
+  /** Appends a statement from `render`. */
+  appendRendered(text: string): void {
+    this.#chunks.push(text);
+  }
+
+  #add(text: string): void {
+    this.#chunks.push(text);
+    if (this.#candidates.length > 0 || this.#prelude !== undefined) collectNames(text, this.#used);
   }
 
   toString(): string {
-    const body = this.#statements.length ? printDoc(join([hardline, hardline], this.#statements), PRINT_WIDTH) : "";
-    const prelude = this.#prelude?.for(body) ?? "";
+    const prelude = this.#prelude?.for(this.#used) ?? "";
     if (this.#candidates.length > 0) {
-      const used = usedNames(`${prelude}\n${body}`);
+      const used = new Set(this.#used);
+      collectNames(prelude, used);
       for (const c of this.#candidates) if (used.has(c.name)) this.import(c.name, c.from, { type: c.type });
     }
     const imports: Doc[] = [];
@@ -97,13 +122,12 @@ export class TsFile {
         .map(([name, asType]) => (asType ? `type ${name}` : name));
       imports.push(importDecl(names, m.from, m.typeOnly));
     }
-    const parts = [
+    const head = [
       imports.length ? printDoc(join(hardline, imports), PRINT_WIDTH) : "",
       this.#reexports.join("\n"),
       prelude,
-      body,
-    ];
-    return `${this.header}${parts.filter((p) => p !== "").join("\n\n")}\n`;
+    ].filter((p) => p !== "");
+    return `${this.header}${[...head, ...this.#chunks].join("\n\n")}\n`;
   }
 }
 
