@@ -447,7 +447,7 @@ export function repositoriesFile(schema: Schema, runtimeImport = "@hamlet/runtim
   for (const name of RUNTIME_VALUES) file.importIfUsed(name, runtime);
   for (const name of RUNTIME_TYPES) file.importIfUsed(name, runtime, { type: true });
   // Applications name these types through repositories.ts.
-  file.reexport(`export type { Json, ListOptions, RepositoryDatabase, SqlValue } from ${JSON.stringify(runtime)};`);
+  file.reexportTypes(["Json", "ListOptions", "RepositoryDatabase", "SqlValue"], runtime);
   for (const model of schema.models) for (const d of modelCode(schema, model, file)) file.print(d);
   const anyTenant = schema.models.some((mm) => !mm.global);
   file.print([

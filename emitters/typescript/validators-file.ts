@@ -548,7 +548,7 @@ export function validatorsFile(table: TypeTable, header: string, runtimeImport: 
   for (const name of RUNTIME_VALUES) file.importIfUsed(name, runtime);
   for (const name of ["Decoded", "Issue"]) file.importIfUsed(name, runtime, { type: true });
   // The client (and applications) take these from validators.ts.
-  file.reexport(`export type { Decoded, Issue } from ${JSON.stringify(runtime)};`);
+  file.reexportTypes(["Decoded", "Issue"], runtime);
   const typeNames = new Set([
     "Bytes",
     "IsoDate",

@@ -12,7 +12,12 @@ import {
   toTimestamp,
 } from "../../../../runtime-node/src/repository/index.js";
 
-export type { Json, ListOptions, RepositoryDatabase, SqlValue } from "../../../../runtime-node/src/repository/index.js";
+export type {
+  Json,
+  ListOptions,
+  RepositoryDatabase,
+  SqlValue,
+} from "../../../../runtime-node/src/repository/index.js";
 
 /** Posts as stored; every row belongs to one tenant unless marked @global. */
 export interface PostRow {

@@ -12,7 +12,12 @@ import {
   toTimestamp,
 } from "@hamlet/runtime-node/repository";
 
-export type { Json, ListOptions, RepositoryDatabase, SqlValue } from "@hamlet/runtime-node/repository";
+export type {
+  Json,
+  ListOptions,
+  RepositoryDatabase,
+  SqlValue,
+} from "@hamlet/runtime-node/repository";
 
 /** Posts as stored; every row belongs to one tenant unless marked @global. */
 export interface PostRow {

@@ -12,7 +12,12 @@ import {
   toTimestamp,
 } from "@hamlet/runtime-node/repository";
 
-export type { Json, ListOptions, RepositoryDatabase, SqlValue } from "@hamlet/runtime-node/repository";
+export type {
+  Json,
+  ListOptions,
+  RepositoryDatabase,
+  SqlValue,
+} from "@hamlet/runtime-node/repository";
 
 /** Accounts are shared by every tenant. */
 export interface Account {
