@@ -67,3 +67,4 @@ export {
   type TenantConfig,
   type TenantRequest,
 } from "./tenant.js";
+export * from "./events/index.js";

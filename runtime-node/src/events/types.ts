@@ -116,7 +116,7 @@ export interface StepInput<T, O extends Record<string, unknown> = Record<string,
 /** One `step name [-> Type]`; `run` returns the step's output (undefined for no output). */
 export interface WorkflowStepDefinition {
   readonly name: string;
-  readonly run: (input: StepInput<unknown>) => Promise<unknown>;
+  run(input: StepInput<unknown>): Promise<unknown>;
   /** Validator of the stored output, checked before it is stored (optional). */
   readonly validateOutput?: PayloadValidator<unknown>;
 }
@@ -141,18 +141,18 @@ export interface ServiceDefinition<Req = unknown, Res = unknown> {
   /** Decodes a 2xx response body; a failing decode is a non-retryable error. */
   readonly validateResponse?: PayloadValidator<Res>;
   /** Called with the decoded response, in the job's transaction (durable mode). */
-  readonly onResponse?: (response: Res, context: EventContext) => Promise<void>;
+  onResponse?(response: Res, context: EventContext): Promise<void>;
   /** Per-attempt timeout (default 10 s). */
   readonly timeoutMs?: number;
 }
 
 /** Everything the event system runs: generated definitions plus the app's handlers. */
 export interface EventRegistry {
-  readonly events: readonly EventDefinition<never>[] | readonly EventDefinition[];
+  readonly events: readonly EventDefinition<unknown>[];
   /** Handlers by event name; an event with a workflow trigger may have no handler. */
   readonly handlers: Readonly<Record<string, EventHandler<never>>>;
   readonly workflows?: readonly WorkflowDefinition[];
-  readonly services?: readonly ServiceDefinition<never, never>[];
+  readonly services?: readonly ServiceDefinition<unknown, unknown>[];
 }
 
 /** Status of a stored event. */

@@ -1,0 +1,126 @@
+/**
+ * `@schedule(every: d)`: periods are aligned to the Unix epoch (UTC), so every process computes the
+ * same boundaries. A schedule row per tenant holds the next boundary (`next_due`); whichever
+ * process first moves it forward with a compare-and-set stores the period's event (idempotency
+ * key `schedule:<period start>`), so a period fires once however many processes run. After
+ * downtime the schedule fires once, for the latest period that has started, and continues from
+ * the next boundary: missed periods are not replayed.
+ */
+import type { Database } from "../db/database.js";
+import { toNumber } from "./rows.js";
+import { asDispatcher, insertEvent } from "./store.js";
+import type { EventDefinition } from "./types.js";
+
+export interface SchedulerOptions {
+  readonly db: Database;
+  readonly events: readonly EventDefinition<unknown>[];
+  readonly tenants: readonly string[];
+  readonly clock: () => number;
+  readonly pollMs: number;
+  readonly onError: (error: unknown) => void;
+  /** An event is stored and due now. */
+  readonly wake: () => void;
+}
+
+export interface Scheduler {
+  start(): Promise<void>;
+  stop(): void;
+}
+
+/** Start of the period of length `everyMs` that contains `time`. */
+export function periodStart(time: number, everyMs: number): number {
+  return Math.floor(time / everyMs) * everyMs;
+}
+
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const { db, clock } = options;
+  const scheduled = new Map(
+    options.events.flatMap((event) => (event.schedule === undefined ? [] : [[event.name, event] as const])),
+  );
+  let timer: NodeJS.Timeout | null = null;
+  let stopped = false;
+  let failures = 0;
+
+  async function register(): Promise<void> {
+    const now = clock();
+    for (const tenant of options.tenants) {
+      await db.withTenant(tenant, async (tx) => {
+        for (const [name, event] of scheduled) {
+          const every = event.schedule!.everyMs;
+          await tx.execute(
+            `INSERT INTO hamlet_schedules (tenant_id, name, every_ms, next_due) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (tenant_id, name) DO UPDATE SET every_ms = excluded.every_ms,
+               next_due = CASE WHEN hamlet_schedules.every_ms = excluded.every_ms THEN hamlet_schedules.next_due ELSE excluded.next_due END`,
+            [tenant, name, every, periodStart(now, every) + every],
+          );
+        }
+      });
+    }
+  }
+
+  async function fire(tenant: string, name: string, previous: number): Promise<boolean> {
+    const event = scheduled.get(name);
+    if (event === undefined) return false;
+    const every = event.schedule!.everyMs;
+    const slot = periodStart(clock(), every);
+    return db.withTenant(tenant, async (tx: Database) => {
+      const moved = await tx.execute(
+        "UPDATE hamlet_schedules SET next_due = $1, last_fired = $2 WHERE tenant_id = $3 AND name = $4 AND next_due = $5",
+        [slot + every, slot, tenant, name, previous],
+      );
+      if (moved.rowCount !== 1) return false;
+      await insertEvent(
+        tx,
+        { tenantId: tenant },
+        { name, payload: event.schedule!.payload(slot), dueAt: slot, idempotencyKey: `schedule:${slot}` },
+        clock(),
+      );
+      return true;
+    });
+  }
+
+  async function tick(): Promise<void> {
+    timer = null;
+    if (stopped) return;
+    let next = Infinity;
+    try {
+      const due = await asDispatcher(db, (tx) =>
+        tx.query<{ tenant_id: string; name: string; next_due: number | string }>(
+          "SELECT tenant_id, name, next_due FROM hamlet_schedules WHERE next_due <= $1",
+          [clock()],
+        ),
+      );
+      let fired = false;
+      for (const row of due) {
+        if (options.tenants.includes(row.tenant_id) && (await fire(row.tenant_id, row.name, toNumber(row.next_due)))) {
+          fired = true;
+        }
+      }
+      if (fired) options.wake();
+      const [soonest] = await asDispatcher(db, (tx) =>
+        tx.query<{ due: number | string | null }>("SELECT min(next_due) AS due FROM hamlet_schedules"),
+      );
+      if (soonest?.due !== null && soonest?.due !== undefined) next = toNumber(soonest.due);
+      failures = 0;
+    } catch (error) {
+      failures += 1;
+      options.onError(error);
+      next = clock() + Math.min(10_000, 100 * 2 ** Math.min(failures, 7));
+    }
+    if (stopped) return;
+    const now = clock();
+    timer = setTimeout(() => void tick(), Math.max(0, Math.min(next, now + options.pollMs) - now));
+  }
+
+  return {
+    async start() {
+      if (scheduled.size === 0) return;
+      await register();
+      await tick();
+    },
+    stop() {
+      stopped = true;
+      if (timer !== null) clearTimeout(timer);
+    },
+  };
+}
