@@ -70,6 +70,11 @@ export function openPostgresDatabase(connectionString: string, options: Postgres
   async function begin<T>(tenantId: string | null, fn: (tx: Database) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     let broken = false;
+    // A checked-out client has no pool listener: without this, a connection killed mid-transaction
+    // (server restart, pg_terminate_backend) emits an uncaught 'error' and takes the process down.
+    // The pending query rejects anyway, so the transaction fails normally.
+    const onClientError = (): void => void (broken = true);
+    client.on("error", onClientError);
     const tx = transactionHandle(client, tenantId);
     try {
       await client.query("BEGIN");
@@ -86,6 +91,7 @@ export function openPostgresDatabase(connectionString: string, options: Postgres
       throw error;
     } finally {
       tx.end();
+      client.off("error", onClientError);
       client.release(broken);
     }
   }
