@@ -47,6 +47,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const pollMs = options.pollMs ?? 1000;
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const batchSize = Math.max(1, Math.min(concurrency, options.batchSize ?? concurrency));
+  const lowWater = Math.max(0, concurrency - Math.max(1, Math.ceil(batchSize / 2)));
 
   let started = false;
   let stopped = false;
@@ -104,20 +105,18 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
           const limit = Math.min(batchSize, concurrency - running);
           const token = `${workerId}#${++sequence}`;
           const now = clock();
-          const { rows, next } = await asDispatcher(db, async (tx) => {
-            const claimed = await claimDue(tx, token, now, leaseMs, limit);
-            return { rows: claimed, next: claimed.length < limit ? await nextDueAt(tx) : null };
-          });
+          const rows = await claimDue(db, token, now, leaseMs, limit);
           for (const row of rows) {
             running += 1;
             void deliver(deliveryDeps, row, token).finally(() => {
               running -= 1;
               if (running === 0) flushIdleWaiters();
-              void pump();
+              // Refill in batches, not one claim per finished event.
+              if (running <= lowWater) void pump();
             });
           }
           if (rows.length < limit) {
-            arm(next ?? Infinity);
+            arm((await nextDueAt(db)) ?? Infinity);
             break;
           }
         }
@@ -202,7 +201,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     active: () => running,
     async idle() {
       if (running > 0 || pumping) return false;
-      const next = await asDispatcher(db, (tx) => nextDueAt(tx));
+      const next = await nextDueAt(db);
       return next === null || next > clock();
     },
   };
