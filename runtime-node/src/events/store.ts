@@ -122,6 +122,15 @@ export async function renewLeases(tx: Database, workerId: string, until: number)
   return result.rowCount;
 }
 
+/** Gives an unstarted claim back: pending again, the claim's attempt not counted. */
+export async function releaseClaim(tx: Database, row: EventRow, token: string): Promise<void> {
+  await tx.execute(
+    `UPDATE hamlet_events SET status = 'pending', locked_by = NULL, lease_until = NULL, attempts = attempts - 1
+     WHERE tenant_id = $1 AND id = $2 AND locked_by = $3 AND status = 'running'`,
+    [row.tenant_id, row.id, token],
+  );
+}
+
 /** Puts events whose lease expired (their process died or hung) back to pending. */
 export async function reapExpiredLeases(tx: Database, now: number): Promise<number> {
   const result = await tx.execute(
