@@ -376,6 +376,9 @@ describe.each(testDialects)("durable events on %s", (dialect) => {
     ]);
     expect(updates.every((update) => update.sessionId === "s-9" && update.runId === runId)).toBe(true);
     expect(await system.admin.listRuns("t1", { status: "completed" })).toHaveLength(1);
+    // Another tenant sees neither the run nor its events.
+    expect(await system.admin.getRun("t2", runId)).toBeNull();
+    expect(await system.admin.listRuns("t2")).toEqual([]);
   });
 
   it("fails a run whose step exhausts its retries", async () => {
