@@ -146,19 +146,8 @@ export function elmString(text: string): string {
 export function elmNumber(value: number, float: boolean): string {
   let text = String(value).replace("e+", "e");
   if (float && /e/.test(text) && !/\./.test(text)) text = text.replace("e", ".0e");
-  return value < 0 ? `(${text})` : text;
-}
-
-/** A doc comment from doc lines and a deprecation, or `""` when there is nothing to say. */
-export function docComment(lines: readonly string[], extra: readonly string[] = [], deprecated?: string): string {
-  const paragraphs: string[] = [];
-  if (lines.length > 0) paragraphs.push(lines.map((l) => l.trim()).join("\n"));
-  if (deprecated !== undefined)
-    paragraphs.push(deprecated === "" ? "**Deprecated.**" : `**Deprecated:** ${deprecated}`);
-  if (extra.length > 0) paragraphs.push(extra.join("\n"));
-  if (paragraphs.length === 0) return "";
-  const text = paragraphs.join("\n\n").replace(/-\}/g, "- }").replace(/\{-/g, "{ -");
-  return `{-| ${text}\n-}\n`;
+  // elm-format writes negative literals without parentheses, also as arguments (`Just -5`).
+  return text;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -375,7 +364,7 @@ export function literal(ctx: ElmContext, t: TypeExpr, value: JsonValue): string 
         case "Timestamp":
           return `Time.millisToPosix ${timestampMillis(value as string)}`;
         case "Json":
-          return paren(jsonLiteral(value));
+          return jsonLiteral(value);
       }
       break;
     case "ref": {
