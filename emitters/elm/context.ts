@@ -3,6 +3,7 @@
  * `TypeExpr` becomes an Elm type, decoder, encoder, text form or literal.
  */
 import type { EnumDef, JsonValue, Schema, TypeDef, TypeExpr } from "../../src/schema/types.js";
+import { list, tuple } from "./printer.js";
 import { decoderName, encoderName, isTagged, toStringName, typeMap, typeName, variantNames } from "./names.js";
 
 export interface ElmContext {
@@ -127,17 +128,23 @@ export function paren(text: string): string {
   return `(${text})`;
 }
 
+/**
+ * Characters elm-format writes as `\u{XXXX}`: what Haskell's `isPrint` rejects (controls, format
+ * characters, surrogates, private use, unassigned, line and paragraph separators) and every space
+ * but the plain one (ElmFormat/Render/Box.hs, `formatString`).
+ */
+const HEX_ESCAPED = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
+
+/** A string literal as elm-format prints it. */
 export function elmString(text: string): string {
   let out = '"';
   for (const ch of text) {
-    const code = ch.codePointAt(0)!;
     if (ch === '"') out += '\\"';
     else if (ch === "\\") out += "\\\\";
     else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
     else if (ch === "\t") out += "\\t";
-    else if (code < 0x20 || code === 0x7f || (code >= 0x80 && code < 0xa0) || code === 0x2028 || code === 0x2029)
-      out += `\\u{${code.toString(16).toUpperCase().padStart(4, "0")}}`;
+    else if (ch !== " " && HEX_ESCAPED.test(ch))
+      out += `\\u{${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}}`;
     else out += ch;
   }
   return `${out}"`;
@@ -329,9 +336,9 @@ export function jsonLiteral(value: JsonValue): string {
   if (typeof value === "number")
     return Number.isInteger(value) ? `Encode.int ${elmNumber(value, false)}` : `Encode.float ${elmNumber(value, true)}`;
   if (typeof value === "string") return `Encode.string ${elmString(value)}`;
-  if (Array.isArray(value)) return `Encode.list identity [ ${value.map(jsonLiteral).join(", ")} ]`;
+  if (Array.isArray(value)) return `Encode.list identity ${list(value.map(jsonLiteral)) as string}`;
   const entries = Object.entries(value as Record<string, JsonValue>);
-  return `Encode.object [ ${entries.map(([k, v]) => `( ${elmString(k)}, ${jsonLiteral(v)} )`).join(", ")} ]`;
+  return `Encode.object ${list(entries.map(([k, v]) => tuple([elmString(k), jsonLiteral(v)]))) as string}`;
 }
 
 /** An Elm expression of type `elmType(t)` for a default's wire value. */
@@ -340,11 +347,15 @@ export function literal(ctx: ElmContext, t: TypeExpr, value: JsonValue): string 
     case "optional":
       return value === null ? "Nothing" : `Just ${paren(literal(ctx, t.inner, value))}`;
     case "list":
-      return `[ ${(value as JsonValue[]).map((v) => literal(ctx, t.element, v)).join(", ")} ]`;
+      return list((value as JsonValue[]).map((v) => literal(ctx, t.element, v))) as string;
     case "map":
-      return `Dict.fromList [ ${Object.entries(value as Record<string, JsonValue>)
-        .map(([k, v]) => `( ${elmString(k)}, ${literal(ctx, t.value, v)} )`)
-        .join(", ")} ]`;
+      return `Dict.fromList ${
+        list(
+          Object.entries(value as Record<string, JsonValue>).map(([k, v]) =>
+            tuple([elmString(k), literal(ctx, t.value, v)]),
+          ),
+        ) as string
+      }`;
     case "primitive":
       switch (t.name) {
         case "String":
