@@ -50,9 +50,22 @@ export function userParagraphs(lines: readonly string[]): DocBlock[] {
   for (const raw of lines) {
     const line = raw.trim();
     if (line === "") paragraphs.push([]);
-    else paragraphs[paragraphs.length - 1]!.push(userText(line));
+    else paragraphs[paragraphs.length - 1]!.push(lineStart(userText(line)));
   }
   return paragraphs.filter((p) => p.length > 0).map((p) => paragraph(...p));
+}
+
+/**
+ * A line starting like a Markdown block (list `-`/`+`/`1.`, quote `>`, header `#`, setext or rule
+ * `=`/`-`, fence `~~~`) would be re-rendered as that block. A backslash does not protect these
+ * characters (elm-format drops it), so the first one becomes a character reference, which
+ * elm-format keeps as written and which reads the same in the rendered docs.
+ */
+function lineStart(line: string): string {
+  const ordered = /^(\d+)([.)])/.exec(line);
+  if (ordered) return `${ordered[1]}&#${ordered[2]!.charCodeAt(0)};${line.slice(ordered[0].length)}`;
+  if (/^[-+>#=~]/.test(line)) return `&#${line.charCodeAt(0)};${line.slice(1)}`;
+  return line;
 }
 
 // URI schemes Cheapskate turns into autolinks when followed by `:` and a non-space character.
@@ -73,6 +86,23 @@ const SCHEMES = new Set(
 );
 
 const ESCAPED = new Set(["\\", "`", "_", "*"]);
+const STRUCTURAL = new Set(["[", "]", "<", ">"]);
+
+/** Positions of brackets without a partner on the line (Cheapskate pairs them across lines). */
+function unpairedBrackets(text: string): Set<number> {
+  const open: number[] = [];
+  const unpaired = new Set<number>();
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === "\\") i++;
+    else if (text[i] === "[") open.push(i);
+    else if (text[i] === "]") {
+      if (open.length > 0) open.pop();
+      else unpaired.add(i);
+    }
+  }
+  open.forEach((i) => unpaired.add(i));
+  return unpaired;
+}
 const isAsciiPunctuation = (c: string | undefined): boolean => c !== undefined && /^[!-/:-@[-`{-~]$/.test(c);
 
 /** A code span as elm-format prints it: trimmed, with a longer fence when the code has backticks. */
@@ -84,13 +114,17 @@ function codeSpan(code: string): string {
   return `${fence} ${text} ${fence}`;
 }
 
-/** The end of a URI starting at `from` (Cheapskate's scanner: no spaces, balanced parens). */
+/**
+ * The end of a URI starting at `from` (Cheapskate's scanner: no spaces, balanced parens). Unlike
+ * Cheapskate it also stops at `<` and `>`: an autolink with those inside reads differently the
+ * next time elm-format parses it, so the output would not be a fixed point.
+ */
 function uriEnd(text: string, from: number): number {
   let open = 0;
   let i = from;
   for (; i < text.length; i++) {
     const c = text[i]!;
-    if (/\s/.test(c)) break;
+    if (/\s/.test(c) || c === "<" || c === ">") break;
     if (c === "(") open++;
     else if (c === ")") {
       if (open === 0) break;
@@ -105,7 +139,10 @@ function uriEnd(text: string, from: number): number {
  * inline HTML are kept (URIs become `<autolinks>`, as elm-format writes them); everywhere else
  * `\ _ * `` ` are escaped, so `*` and `_` stay literal characters rather than emphasis.
  */
-export function userText(text: string): string {
+export function userText(raw: string): string {
+  // Cheapskate expands tabs to tab stops, also inside code spans; a space keeps it simple.
+  const text = safe(raw).replace(/\t/g, " ");
+  const unpaired = unpairedBrackets(text);
   let out = "";
   let i = 0;
   while (i < text.length) {
@@ -128,7 +165,9 @@ export function userText(text: string): string {
     if (c === "\\") {
       const next = text[i + 1];
       if (isAsciiPunctuation(next)) {
-        out += ESCAPED.has(next!) ? `\\${next}` : next;
+        // elm-format drops the backslash before other characters; brackets and angles would then
+        // start a link or tag on the next run, so they become character references.
+        out += ESCAPED.has(next!) ? `\\${next}` : STRUCTURAL.has(next!) ? `&#${next!.charCodeAt(0)};` : next;
         i += 2;
       } else {
         out += "\\\\";
@@ -142,13 +181,20 @@ export function userText(text: string): string {
       continue;
     }
     const html = /^<(?:[A-Za-z][A-Za-z0-9+.-]+:[^\s<>]*|\/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?\/?)>/.exec(rest);
-    if (c === "<" && html) {
-      out += html[0];
-      i += html[0].length;
+    if (c === "<") {
+      // Any other `<` could pair with a later `>` as an e-mail autolink or tag on the next run.
+      out += html ? html[0] : "&#60;";
+      i += html ? html[0].length : 1;
+      continue;
+    }
+    if (unpaired.has(i)) {
+      out += `&#${c.charCodeAt(0)};`;
+      i += 1;
       continue;
     }
     const link = /^\[([^\]]*)\]\(([^()\s]*)\)/.exec(rest);
-    if (c === "[" && link) {
+    // After `]`, Cheapskate reads `[a][b]` as a reference link, so `(url)` stays plain text.
+    if (c === "[" && link && !out.endsWith("]")) {
       out += `[${userText(link[1]!)}](${link[2]})`;
       i += link[0].length;
       continue;

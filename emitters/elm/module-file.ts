@@ -57,10 +57,11 @@ function declarationLines(declarations: readonly Block[]): string[] {
 export function printModule(m: ElmModule): string {
   if (m.declarations.length === 0 || m.exposing.length === 0)
     throw new Error(`the Elm module ${m.name} has no declarations, which is not valid Elm`);
-  const lines = [`module ${m.name} exposing (${exposingList(m.exposing)})`, "", ...m.doc, ""];
+  const lines = [`module ${m.name} exposing (${exposingList(m.exposing)})`];
+  if (m.doc.length > 0) lines.push("", ...m.doc);
   const imports = importLines(m.imports);
-  if (imports.length > 0) lines.push(...imports, "");
-  lines.push("", ...declarationLines(m.declarations));
+  if (imports.length > 0) lines.push("", ...imports);
+  lines.push("", "", ...declarationLines(m.declarations));
   if (m.helpers && m.helpers.length > 0) lines.push("", "", "", "-- HELPERS", "", "", ...declarationLines(m.helpers));
   return `${lines.join("\n")}\n`;
 }
