@@ -91,9 +91,20 @@ function components(schema: Schema, edges: (def: TypeDef) => string[], only?: Se
 }
 
 /** Is `name` in a cycle (a component of several types, or a type that mentions itself)? */
-function cyclic(name: string, comp: Map<string, number>, edges: (n: string) => string[]): boolean {
-  const id = comp.get(name);
-  return [...comp].some(([other, c]) => c === id && other !== name) || edges(name).includes(name);
+function cyclic(
+  name: string,
+  comp: Map<string, number>,
+  sizes: Map<number, number>,
+  edges: (n: string) => string[],
+): boolean {
+  return (sizes.get(comp.get(name)!) ?? 0) > 1 || edges(name).includes(name);
+}
+
+/** How many types each component holds. */
+function componentSizes(comp: Map<string, number>): Map<number, number> {
+  const sizes = new Map<number, number>();
+  for (const id of comp.values()) sizes.set(id, (sizes.get(id) ?? 0) + 1);
+  return sizes;
 }
 
 /**
@@ -109,8 +120,9 @@ function wrappedTypes(schema: Schema, byName: Map<string, TypeDef>): Set<string>
     );
     const edgesOf = (n: string): string[] => refs(byName.get(n)!, () => true).filter((r) => candidates.has(r));
     const comp = components(schema, (d) => edgesOf(d.name), candidates);
+    const sizes = componentSizes(comp);
     for (const name of candidates) {
-      if (!cyclic(name, comp, edgesOf)) continue;
+      if (!cyclic(name, comp, sizes, edgesOf)) continue;
       const def = byName.get(name)!;
       if (round === 0 ? def.kind === "record" : true) wrapped.add(name);
     }

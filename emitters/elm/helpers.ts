@@ -239,15 +239,30 @@ dictSize bounds path entries =
   },
 };
 
+/**
+ * The names `code` mentions, read in one pass: every run of word characters and dots (`Decode.string`),
+ * plus its module prefixes with the dot (`Decode.`, `Hamlet.`, `Hamlet.Uuid.`).
+ */
+function mentionedNames(code: string): Set<string> {
+  const names = new Set<string>();
+  for (const token of code.match(/[\w.]+/g) ?? []) {
+    if (names.has(token)) continue;
+    names.add(token);
+    for (let dot = token.indexOf("."); dot >= 0; dot = token.indexOf(".", dot + 1)) names.add(token.slice(0, dot + 1));
+  }
+  return names;
+}
+
 /** The helper declarations `body` mentions, with their own dependencies, in a stable order. */
 export function helperDeclarations(body: string): Block[] {
+  const mentioned = mentionedNames(body);
   const needed = new Set<string>();
   const add = (name: string): void => {
     if (needed.has(name)) return;
     needed.add(name);
     HELPERS[name]!.uses.forEach(add);
   };
-  for (const name of Object.keys(HELPERS)) if (new RegExp(`(?<![\\w.])${name}(?![\\w])`).test(body)) add(name);
+  for (const name of Object.keys(HELPERS)) if (mentioned.has(name) || mentioned.has(`${name}.`)) add(name);
   return Object.keys(HELPERS)
     .filter((n) => needed.has(n))
     .map((n) => HELPERS[n]!.source.trim().split("\n"));
@@ -267,9 +282,10 @@ const IMPORTED = [
   "Time",
 ];
 
-/** Imports of the modules `code` refers to by their qualified names, plus `extra`. */
+/** Imports of the modules `code` refers to by their qualified names (`Hamlet.Uuid.decoder`), plus `extra`. */
 export function importsFor(code: string, extra: readonly Import[] = []): Import[] {
-  const uses = (prefix: string): boolean => new RegExp(`(?<![\\w.])${prefix.replace(/\./g, "\\.")}\\.`).test(code);
+  const mentioned = mentionedNames(code);
+  const uses = (module: string): boolean => mentioned.has(`${module}.`);
   const imports: Import[] = [...extra, ...IMPORTED.filter(uses).map((module) => ({ module }))];
   if (uses("Decode")) imports.push({ module: "Json.Decode", alias: "Decode" });
   if (uses("Encode")) imports.push({ module: "Json.Encode", alias: "Encode" });

@@ -49,8 +49,11 @@ function importLines(imports: readonly Import[]): string[] {
 }
 
 /** Two blank lines between top-level declarations, as elm-format puts them. */
-function declarationLines(declarations: readonly Block[]): string[] {
-  return declarations.flatMap((d, i) => (i === 0 ? d : ["", "", ...d]));
+function pushDeclarations(lines: string[], declarations: readonly Block[]): void {
+  declarations.forEach((d, i) => {
+    if (i > 0) lines.push("", "");
+    for (const line of d) lines.push(line);
+  });
 }
 
 /** The text of the module, ending with a newline. */
@@ -61,7 +64,11 @@ export function printModule(m: ElmModule): string {
   if (m.doc.length > 0) lines.push("", ...m.doc);
   const imports = importLines(m.imports);
   if (imports.length > 0) lines.push("", ...imports);
-  lines.push("", "", ...declarationLines(m.declarations));
-  if (m.helpers && m.helpers.length > 0) lines.push("", "", "", "-- HELPERS", "", "", ...declarationLines(m.helpers));
+  lines.push("", "");
+  pushDeclarations(lines, m.declarations);
+  if (m.helpers && m.helpers.length > 0) {
+    lines.push("", "", "", "-- HELPERS", "", "");
+    pushDeclarations(lines, m.helpers);
+  }
   return `${lines.join("\n")}\n`;
 }
