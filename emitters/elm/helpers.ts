@@ -239,30 +239,16 @@ dictSize bounds path entries =
   },
 };
 
-/**
- * The names `code` mentions, read in one pass: every run of word characters and dots (`Decode.string`),
- * plus its module prefixes with the dot (`Decode.`, `Hamlet.`, `Hamlet.Uuid.`).
- */
-function mentionedNames(code: string): Set<string> {
-  const names = new Set<string>();
-  for (const token of code.match(/[\w.]+/g) ?? []) {
-    if (names.has(token)) continue;
-    names.add(token);
-    for (let dot = token.indexOf("."); dot >= 0; dot = token.indexOf(".", dot + 1)) names.add(token.slice(0, dot + 1));
-  }
-  return names;
-}
-
 /** The helper declarations `body` mentions, with their own dependencies, in a stable order. */
 export function helperDeclarations(body: string): Block[] {
-  const mentioned = mentionedNames(body);
+  const mentioned = mentions(body);
   const needed = new Set<string>();
   const add = (name: string): void => {
     if (needed.has(name)) return;
     needed.add(name);
     HELPERS[name]!.uses.forEach(add);
   };
-  for (const name of Object.keys(HELPERS)) if (mentioned.has(name) || mentioned.has(`${name}.`)) add(name);
+  for (const name of Object.keys(HELPERS)) if (mentioned.has(name)) add(name);
   return Object.keys(HELPERS)
     .filter((n) => needed.has(n))
     .map((n) => HELPERS[n]!.source.trim().split("\n"));
@@ -282,9 +268,24 @@ const IMPORTED = [
   "Time",
 ];
 
+const escape = (name: string): string => name.replace(/\./g, "\\.");
+
+/** Helper names (not part of a longer name) and module qualifiers (`Hamlet.Uuid.`), found in one pass. */
+const MENTION = new RegExp(
+  `(?<![\\w.])(?:(?:${Object.keys(HELPERS).join("|")})(?!\\w)|(?:${[...IMPORTED, "Decode", "Encode"].map(escape).join("|")})\\.)`,
+  "g",
+);
+
+/** The helpers and module qualifiers `code` mentions. */
+function mentions(code: string): Set<string> {
+  const found = new Set<string>();
+  for (const match of code.matchAll(MENTION)) found.add(match[0]);
+  return found;
+}
+
 /** Imports of the modules `code` refers to by their qualified names (`Hamlet.Uuid.decoder`), plus `extra`. */
 export function importsFor(code: string, extra: readonly Import[] = []): Import[] {
-  const mentioned = mentionedNames(code);
+  const mentioned = mentions(code);
   const uses = (module: string): boolean => mentioned.has(`${module}.`);
   const imports: Import[] = [...extra, ...IMPORTED.filter(uses).map((module) => ({ module }))];
   if (uses("Decode")) imports.push({ module: "Json.Decode", alias: "Decode" });
