@@ -348,9 +348,9 @@ export function jsonLiteral(value: JsonValue): string {
   if (typeof value === "number")
     return Number.isInteger(value) ? `Encode.int ${elmNumber(value, false)}` : `Encode.float ${elmNumber(value, true)}`;
   if (typeof value === "string") return `Encode.string ${elmString(value)}`;
-  if (Array.isArray(value)) return `Encode.list identity ${list(value.map(jsonLiteral)) as string}`;
+  if (Array.isArray(value)) return `Encode.list identity ${list(value.map(jsonLiteral))}`;
   const entries = Object.entries(value as Record<string, JsonValue>);
-  return `Encode.object ${list(entries.map(([k, v]) => tuple([elmString(k), jsonLiteral(v)]))) as string}`;
+  return `Encode.object ${list(entries.map(([k, v]) => tuple([elmString(k), jsonLiteral(v)])))}`;
 }
 
 /** An Elm expression of type `elmType(t)` for a default's wire value. */
@@ -359,15 +359,13 @@ export function literal(ctx: ElmContext, t: TypeExpr, value: JsonValue): string 
     case "optional":
       return value === null ? "Nothing" : `Just ${paren(literal(ctx, t.inner, value))}`;
     case "list":
-      return list((value as JsonValue[]).map((v) => literal(ctx, t.element, v))) as string;
+      return list((value as JsonValue[]).map((v) => literal(ctx, t.element, v)));
     case "map":
-      return `Dict.fromList ${
-        list(
-          Object.entries(value as Record<string, JsonValue>).map(([k, v]) =>
-            tuple([elmString(k), literal(ctx, t.value, v)]),
-          ),
-        ) as string
-      }`;
+      return `Dict.fromList ${list(
+        Object.entries(value as Record<string, JsonValue>).map(([k, v]) =>
+          tuple([elmString(k), literal(ctx, t.value, v)]),
+        ),
+      )}`;
     case "primitive":
       switch (t.name) {
         case "String":

@@ -7,11 +7,13 @@ import { printModule } from "./module-file.js";
 import { decoderName, encoderName, endpointName, fieldNames, typeName } from "./names.js";
 import {
   call,
-  list,
   lambda,
+  list,
+  listBlock,
   operatorChain,
   parens,
   record,
+  recordBlock,
   recordType,
   tuple,
   typeAlias,
@@ -53,7 +55,7 @@ function pathExpression(
     }
     return pieces.join(" ++ ");
   });
-  return `Hamlet.Url.path ${list(items) as string}`;
+  return `Hamlet.Url.path ${list(items)}`;
 }
 
 /** Query parameters: `List ( String, String )` pieces for every non-path field. */
@@ -71,15 +73,15 @@ function queryPieces(
       const form = textForm(ctx, t);
       return tuple([key, form === "identity" ? v : `${form} ${v}`]);
     };
-    const each = (t: TypeExpr): string => `(${lambda("v", pair(t, "v")) as string})`;
+    const each = (t: TypeExpr): string => `(${lambda("v", pair(t, "v"))})`;
     const t = f.type;
     if (t.kind === "optional") {
       const inner = t.inner;
       if (inner.kind === "list") return [`List.map ${each(inner.element)} (Maybe.withDefault [] ${access})`];
-      return [`List.filterMap identity ${list([`Maybe.map ${each(inner)} ${access}`]) as string}`];
+      return [`List.filterMap identity ${list([`Maybe.map ${each(inner)} ${access}`])}`];
     }
     if (t.kind === "list") return [`List.map ${each(t.element)} ${access}`];
-    return [list([pair(t, access)]) as string];
+    return [list([pair(t, access)])];
   });
 }
 
@@ -93,7 +95,7 @@ function bodyExpression(ctx: ElmContext, ep: EndpointDef, def: RecordDef, names:
       return [tuple([elmString(f.name), `Maybe.map ${paren(encoder(ctx, f.type.inner))} ${access}`])];
     return [tuple([elmString(f.name), `Just (${encoder(ctx, f.type)} ${access})`])];
   });
-  return `Http.jsonBody (objectOf ${list(pairs) as string})`;
+  return `Http.jsonBody (objectOf ${list(pairs)})`;
 }
 
 function endpointFunctions(ctx: ElmContext, ep: EndpointDef): { exposing: string[]; declarations: Block[] } {
@@ -112,7 +114,7 @@ function endpointFunctions(ctx: ElmContext, ep: EndpointDef): { exposing: string
     query.length === 0
       ? `config.baseUrl ++ ${path}`
       : operatorChain("++", "config.baseUrl", [
-          call(`Hamlet.Url.withQuery (${path})`, [parens(call("List.concat", [list(query, true)]))]),
+          call(`Hamlet.Url.withQuery (${path})`, [parens(call("List.concat", [listBlock(query)]))]),
         ]);
   const requestPattern = wrapped ? `(${requestType} request)` : "request";
   const urlFn = `${fn}Url`;
@@ -124,18 +126,15 @@ function endpointFunctions(ctx: ElmContext, ep: EndpointDef): { exposing: string
     ? `Hamlet.Http.jsonResolver ${errorDecoder} ${paren(responseDecoder)}`
     : `Hamlet.Http.emptyResolver ${errorDecoder}`;
   const request = (last: [string, string]): Code =>
-    record(
-      [
-        ["method", elmString(ep.method)],
-        ["headers", "[]"],
-        ["url", `${urlFn} config request`],
-        ["body", bodyExpression(ctx, ep, def, names)],
-        last,
-        ["timeout", "Nothing"],
-        ...(last[0] === "expect" ? [["tracker", "Nothing"] as [string, string]] : []),
-      ],
-      true,
-    );
+    recordBlock([
+      ["method", elmString(ep.method)],
+      ["headers", "[]"],
+      ["url", `${urlFn} config request`],
+      ["body", bodyExpression(ctx, ep, def, names)],
+      last,
+      ["timeout", "Nothing"],
+      ...(last[0] === "expect" ? [["tracker", "Nothing"] as [string, string]] : []),
+    ]);
   const deprecated: DocBlock[] =
     ep.deprecated === undefined
       ? []
@@ -149,7 +148,7 @@ function endpointFunctions(ctx: ElmContext, ep: EndpointDef): { exposing: string
       : []),
   ]);
   const urlRequestType = wrapped
-    ? (recordType(def.fields.map((f, i) => [names[i]!, elmType(ctx, f.type)])) as string)
+    ? recordType(def.fields.map((f, i) => [names[i]!, elmType(ctx, f.type)]))
     : requestType;
   return {
     exposing: [fn, `${fn}Task`, urlFn],

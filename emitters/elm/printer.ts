@@ -48,53 +48,43 @@ export function call(head: string, args: readonly Code[]): Block {
   return [head, ...args.flatMap((a) => indent(a))];
 }
 
-function bracketed(open: string, close: string, items: readonly string[], multiline: boolean): Code {
-  if (items.length === 0) return `${open}${close}`;
-  if (!multiline) return `${open} ${items.join(", ")} ${close}`;
+function inline(open: string, close: string, items: readonly string[]): string {
+  return items.length === 0 ? `${open}${close}` : `${open} ${items.join(", ")} ${close}`;
+}
+
+function vertical(open: string, close: string, items: readonly string[]): Block {
+  if (items.length === 0) return [`${open}${close}`];
   return [`${open} ${items[0]}`, ...items.slice(1).map((i) => `, ${i}`), close];
 }
 
-function singleLines(items: readonly Code[], what: string): string[] {
-  return items.map((item) => {
-    const line = single(item);
-    if (line === undefined) throw new Error(`the Elm printer has no layout for a multi-line ${what}`);
-    return line;
-  });
-}
+const fieldValues = (fields: readonly (readonly [string, string])[]): string[] =>
+  fields.map(([name, value]) => `${name} = ${value}`);
+const fieldTypes = (fields: readonly (readonly [string, string])[]): string[] =>
+  fields.map(([name, type]) => `${name} : ${type}`);
 
-/** `[ a, b ]`, or one item per line: `[ a` / `, b` / `]`. */
-export function list(items: readonly Code[], multiline = false): Code {
-  return bracketed("[", "]", singleLines(items, "list item"), multiline);
-}
+/** `[ a, b ]` (`[]` when empty). */
+export const list = (items: readonly string[]): string => inline("[", "]", items);
+
+/** One item per line: `[ a` / `, b` / `]`. */
+export const listBlock = (items: readonly string[]): Block => vertical("[", "]", items);
 
 /** `( a, b )`. */
-export function tuple(items: readonly string[]): string {
-  return `( ${items.join(", ")} )`;
-}
+export const tuple = (items: readonly string[]): string => `( ${items.join(", ")} )`;
 
-/** A record value `{ a = 1, b = 2 }`, or one field per line. */
-export function record(fields: readonly (readonly [string, Code])[], multiline = false): Code {
-  const values = singleLines(
-    fields.map(([, v]) => v),
-    "record field",
-  );
-  return bracketed(
-    "{",
-    "}",
-    fields.map(([name], i) => `${name} = ${values[i]}`),
-    multiline,
-  );
-}
+/** A record value `{ a = 1, b = 2 }`. */
+export const record = (fields: readonly (readonly [string, string])[]): string => inline("{", "}", fieldValues(fields));
 
-/** A record type `{ a : Int, b : String }`, or one field per line. */
-export function recordType(fields: readonly (readonly [string, string])[], multiline = false): Code {
-  return bracketed(
-    "{",
-    "}",
-    fields.map(([name, type]) => `${name} : ${type}`),
-    multiline,
-  );
-}
+/** A record value with one field per line. */
+export const recordBlock = (fields: readonly (readonly [string, string])[]): Block =>
+  vertical("{", "}", fieldValues(fields));
+
+/** A record type `{ a : Int, b : String }`. */
+export const recordType = (fields: readonly (readonly [string, string])[]): string =>
+  inline("{", "}", fieldTypes(fields));
+
+/** A record type with one field per line. */
+export const recordTypeBlock = (fields: readonly (readonly [string, string])[]): Block =>
+  vertical("{", "}", fieldTypes(fields));
 
 /** `head` followed by `op operand` lines four spaces in (pipelines `|>`, concatenations `++`). */
 export function operatorChain(op: string, head: Code, operands: readonly Code[]): Block {
@@ -107,6 +97,8 @@ export function pipeline(head: Code, steps: readonly Code[]): Block {
 }
 
 /** `\a b -> body`; a multi-line body goes below, four spaces in. */
+export function lambda(params: string, body: string): string;
+export function lambda(params: string, body: Code): Code;
 export function lambda(params: string, body: Code): Code {
   const line = single(body);
   if (line !== undefined) return `\\${params} -> ${line}`;

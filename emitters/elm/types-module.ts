@@ -21,10 +21,13 @@ import {
   indent,
   lambda,
   list,
+  listBlock,
   parens,
   pipeline,
   record,
+  recordBlock,
   recordType,
+  recordTypeBlock,
   tuple,
   typeAlias,
   valueDeclaration,
@@ -165,7 +168,7 @@ export function fieldPairs(ctx: ElmContext, fields: readonly FieldDef[], source:
 
 function objectEncoder(pairs: readonly string[]): Code {
   if (pairs.length === 0) return "objectOf []";
-  return call("objectOf", [list(pairs, true)]);
+  return call("objectOf", [listBlock(pairs)]);
 }
 
 function fieldTypes(ctx: ElmContext, fields: readonly FieldDef[]): [string, string][] {
@@ -177,7 +180,7 @@ function lambdaConstructor(constructor: string, fields: readonly FieldDef[]): st
   if (fields.length === 0) return `${constructor} {}`;
   const names = fieldNames(fields.map((f) => f.name));
   const params = fields.map((_, i) => `a${i + 1}`);
-  return lambda(params.join(" "), `${constructor} ${record(names.map((n, i) => [n, params[i]!]))}`) as string;
+  return lambda(params.join(" "), `${constructor} ${record(names.map((n, i) => [n, params[i]!]))}`);
 }
 
 function recordDefinition(ctx: ElmContext, def: RecordDef): Definition {
@@ -190,7 +193,7 @@ function recordDefinition(ctx: ElmContext, def: RecordDef): Definition {
     ...(wrapped ? [paragraph("A custom type wrapping the record, because the type refers to itself.")] : []),
     bullets(fieldList),
   ]);
-  const fields = recordType(fieldTypes(ctx, def.fields), true);
+  const fields = recordTypeBlock(fieldTypes(ctx, def.fields));
   const constructor = wrapped ? lambdaConstructor(name, def.fields) : def.fields.length === 0 ? "{}" : name;
   const declarations = [
     wrapped ? customType(doc, name, [[name, ...indent(fields)]]) : typeAlias(doc, name, fields),
@@ -230,7 +233,7 @@ function defaultFunction(ctx: ElmContext, def: RecordDef): Block | undefined {
     if (f.type.kind === "optional") return [n, "Nothing"];
     return [n, `fields.${n}`];
   });
-  const built = record(values, true);
+  const built = recordBlock(values);
   const doc = docComment([
     paragraph(
       needed.length > 0
@@ -240,10 +243,8 @@ function defaultFunction(ctx: ElmContext, def: RecordDef): Block | undefined {
   ]);
   const body = ctx.wrapped.has(def.name) ? call(name, [built]) : built;
   if (needed.length === 0) return valueDeclaration({ doc, name: defaultName(def.name), annotation: name, body });
-  const argType = recordType(
-    needed.map(({ f, n }) => [n, elmType(ctx, f.type)]),
-    needed.length > 1,
-  );
+  const argFields = needed.map(({ f, n }): [string, string] => [n, elmType(ctx, f.type)]);
+  const argType = needed.length > 1 ? recordTypeBlock(argFields) : recordType(argFields);
   return valueDeclaration({
     doc,
     name: defaultName(def.name),
@@ -287,10 +288,10 @@ function enumDefinition(ctx: ElmContext, def: EnumDef): Definition {
     doc,
     name,
     def.variants.map((v) =>
-      v.fields.length > 0 ? `${ctor(v.name)} ${recordType(fieldTypes(ctx, v.fields)) as string}` : ctor(v.name),
+      v.fields.length > 0 ? `${ctor(v.name)} ${recordType(fieldTypes(ctx, v.fields))}` : ctor(v.name),
     ),
   );
-  const allowed = list(def.variants.map((v) => elmString(v.name))) as string;
+  const allowed = list(def.variants.map((v) => elmString(v.name)));
   const codecs = tagged
     ? codecDeclarations(
         ctx,
@@ -318,8 +319,7 @@ function enumDefinition(ctx: ElmContext, def: EnumDef): Definition {
               tuple(['"tag"', `Just (Encode.string ${elmString(v.name)})`]),
               ...fieldPairs(ctx, v.fields, "payload"),
             ];
-            const body =
-              pairs.length === 1 ? `objectOf ${list(pairs) as string}` : call("objectOf", [list(pairs, true)]);
+            const body = pairs.length === 1 ? `objectOf ${list(pairs)}` : call("objectOf", [listBlock(pairs)]);
             return [`${ctor(v.name)}${v.fields.length > 0 ? " payload" : ""}`, body];
           }),
         ),

@@ -5,7 +5,17 @@ import { docComment, paragraph } from "./doc-comment.js";
 import { helperDeclarations, importsFor } from "./helpers.js";
 import { printModule } from "./module-file.js";
 import { fieldNames, typeName, validateAtName, validateName } from "./names.js";
-import { call, caseOf, list, record, typeAlias, valueDeclaration, type Block, type Code } from "./printer.js";
+import {
+  call,
+  caseOf,
+  list,
+  listBlock,
+  record,
+  typeAlias,
+  valueDeclaration,
+  type Block,
+  type Code,
+} from "./printer.js";
 
 /** Types with a constraint somewhere inside (fixpoint, so recursive types work). */
 export function constrainedTypes(ctx: ElmContext): Set<string> {
@@ -54,7 +64,7 @@ function bounds(min: number | undefined, max: number | undefined, float: boolean
   return record([
     ["min", side(min)],
     ["max", side(max)],
-  ]) as string;
+  ]);
 }
 
 /**
@@ -126,10 +136,10 @@ function baseKind(ctx: ElmContext, t: TypeExpr): string {
 }
 
 /** Single-line `[ a, b ]` (the name `list` is taken by the check lists here). */
-const listOf = (items: readonly string[]): Code => list(items);
+const listOf = (items: readonly string[]): string => list(items);
 
 function combine(list: readonly string[]): string {
-  return list.length === 1 ? list[0]! : `checkAll ${listOf(list) as string}`;
+  return list.length === 1 ? list[0]! : `checkAll ${listOf(list)}`;
 }
 
 function fieldChecks(ctx: ElmContext, fields: readonly FieldDef[], source: string, constrained: Set<string>): string[] {
@@ -145,7 +155,7 @@ function fieldChecks(ctx: ElmContext, fields: readonly FieldDef[], source: strin
 function concat(items: readonly string[]): Code {
   if (items.length === 0) return "[]";
   if (items.length === 1) return items[0]!;
-  return call("List.concat", [list(items, true)]);
+  return call("List.concat", [listBlock(items)]);
 }
 
 function validator(ctx: ElmContext, def: TypeDef, constrained: Set<string>): Block[] {
