@@ -15,7 +15,7 @@ export type Block = readonly string[];
 /** A single-line expression (a string) or a multi-line one (a block). */
 export type Code = string | Block;
 
-export function toBlock(code: Code): Block {
+function toBlock(code: Code): Block {
   return typeof code === "string" ? [code] : code;
 }
 
