@@ -1,5 +1,6 @@
 /**
- * Builds dist/ once, before any test file starts: several suites run the real `hamletc`
+ * Builds runtime-node/dist (the `@hamlet/runtime-node` package that generated code and the
+ * example import by name) and then dist/ once, before any test file starts: several suites run the real `hamletc`
  * launcher (bin/hamletc.js → dist/), and rebuilding it from inside a suite while another suite
  * runs the CLI would let a process load a half-written file.
  */
@@ -9,13 +10,18 @@ import { join } from "node:path";
 export default async function setup(): Promise<void> {
   const root = join(import.meta.dirname, "..");
   const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
-  await new Promise<void>((resolve, reject) => {
+  await build(tsc, join(root, "runtime-node"), "runtime-node/dist");
+  await build(tsc, root, "dist");
+}
+
+function build(tsc: string, cwd: string, what: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     execFile(
       process.execPath,
       [tsc, "-p", "tsconfig.build.json"],
-      { cwd: root, maxBuffer: 1 << 26 },
+      { cwd, maxBuffer: 1 << 26 },
       (error, stdout, stderr) => {
-        if (error) reject(new Error(`building dist/ for the tests failed:\n${stdout}${stderr}`));
+        if (error) reject(new Error(`building ${what} for the tests failed:\n${stdout}${stderr}`));
         else resolve();
       },
     );

@@ -4,6 +4,17 @@ export { systemClock } from "./clock.js";
 export type { HamletConfig } from "./config.js";
 export type { Database, Dialect, ExecuteResult, SqlParam } from "./db/database.js";
 export { openDatabase, parseDatabaseUrl, type DatabaseTarget, type OpenDatabaseOptions } from "./db/open.js";
+export {
+  appliedMigrations,
+  checksum,
+  migrate,
+  MigrationError,
+  readMigrations,
+  splitStatements,
+  type AppliedMigration,
+  type MigrateResult,
+  type MigrationFile,
+} from "./db/migrate.js";
 export { toPositional, type PositionalStatement } from "./db/placeholders.js";
 export { openPostgresDatabase, type PostgresOptions } from "./db/postgres.js";
 export { openSqliteDatabase, type SqliteOptions } from "./db/sqlite.js";

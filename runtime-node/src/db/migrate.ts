@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Database, Dialect } from "../../runtime-node/src/db/database.js";
+import type { Database, Dialect } from "./database.js";
 
 export interface MigrationFile {
   /** The number: `0003_add_posts_publish_at` → 3. */
