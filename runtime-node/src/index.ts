@@ -8,6 +8,7 @@ export {
   appliedMigrations,
   checksum,
   migrate,
+  migrateDirectory,
   MigrationError,
   readMigrations,
   splitStatements,
@@ -41,6 +42,7 @@ export {
   type ValidationIssue,
 } from "./http/routes.js";
 export { registerApiDocs, type ApiDocsOptions } from "./http/docs.js";
+export { serveStaticFiles, type StaticFilesOptions } from "./http/static-files.js";
 export type { JsonObject, JsonValue } from "./json.js";
 export { kvFor, type KvEntry, type KvOptions, type KvSetOptions, type KvStore } from "./kv/kv-store.js";
 export { ensureRuntimeTables, RUNTIME_TABLES, TENANT_POLICY_PREDICATE } from "./runtime-schema.js";

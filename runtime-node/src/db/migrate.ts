@@ -203,3 +203,15 @@ export async function migrate(
   }
   return { applied, upToDate };
 }
+
+/**
+ * Applies the pending migrations of the database's dialect from the `sql` emitter's output
+ * folder (`<sqlDir>/sqlite/` or `<sqlDir>/postgres/`).
+ */
+export async function migrateDirectory(
+  db: Database,
+  sqlDir: string,
+  onApply?: (name: string) => void,
+): Promise<MigrateResult> {
+  return migrate(db, readMigrations(join(sqlDir, db.dialect)), onApply);
+}
