@@ -15,6 +15,7 @@ interface PackageJson {
   scripts?: Record<string, string>;
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
+  allowScripts?: Record<string, boolean>;
 }
 
 /** The compiler's own package folder and manifest (found upwards from this module). */
@@ -82,6 +83,9 @@ export function planPackageJson(existing: string | undefined, name: string): Pac
   add("dependencies", "@hamlet/runtime-node", specs.runtime);
   add("devDependencies", "@hamlet/compiler", specs.compiler);
   for (const [dep, range] of Object.entries(specs.dev)) add("devDependencies", dep, range);
+  // npm runs a dependency's install script only when allowed: SQLite's native build, Elm's binary.
+  const allow = (pkg.allowScripts ??= {});
+  for (const dep of ["better-sqlite3", "@lydell/elm"]) allow[dep] ??= true;
   if (existing !== undefined && JSON.stringify(pkg) === before) return undefined;
   return {
     text: `${JSON.stringify(pkg, null, 2)}\n`,
