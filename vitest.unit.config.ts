@@ -30,5 +30,7 @@ export default defineConfig({
     ],
     exclude: ["**/node_modules/**", "test/.tmp/**"],
     testTimeout: 60_000,
+    // In-process tests with no shared state: one module graph per worker, not per file.
+    isolate: false,
   },
 });
