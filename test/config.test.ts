@@ -138,6 +138,7 @@ describe("loadConfig", () => {
         sessionSecretEnv: "HAMLET_SESSION_SECRET",
         tenant: "single",
       },
+      diff: { failOn: ["wire", "database"], accept: [] },
     });
   });
 
