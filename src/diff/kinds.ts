@@ -51,7 +51,7 @@ export const changeKinds = {
   "constraint.pattern_changed": rule("risky", "breaks", "safe"),
   "enum.variant_added": rule("breaks", "safe", "breaks"),
   "enum.variant_removed": rule("safe", "breaks", "breaks"),
-  "enum.encoding_changed": rule("breaks", "breaks", "safe"),
+  "enum.encoding_changed": rule("breaks", "breaks", "breaks"),
   "alias.target_changed": rule("breaks", "breaks", "breaks"),
   "query.added.optional": rule("safe", "safe", "requestBuilt"),
   "query.added.required": rule("safe", "breaks", "breaks"),

@@ -63,7 +63,9 @@ export function diffTypes(ctx: DiffContext): void {
       continue;
     }
     const flow = ctx.flow(o.name, n.name);
-    if (o.name !== n.name && o.origin.kind === "declared")
+    // A generated part follows its owner's name; only its own rename (a worker section) is news.
+    const ownerRenamed = o.origin.kind === "part" && renamed(ctx, o.origin.owner) !== o.origin.owner;
+    if (o.name !== n.name && !ownerRenamed)
       ctx.add({
         kind: "type.renamed",
         path: n.name,
