@@ -48,7 +48,7 @@ function projectEntries(toml: string): { entries: string[]; config: HamletConfig
   return { entries: files.files, config: loaded.config, diagnostics: [...loaded.diagnostics, ...files.diagnostics] };
 }
 
-export function loadPath(arg: string, cwd = process.cwd()): LoadedVersion {
+export function loadPath(arg: string, cwd = process.cwd(), label = arg): LoadedVersion {
   const path = resolve(cwd, arg);
   const found = entriesOf(path);
   if (typeof found === "string") return { version: undefined, diagnostics: [], sources: new Map(), usageError: found };
@@ -57,7 +57,7 @@ export function loadPath(arg: string, cwd = process.cwd()): LoadedVersion {
   if (!result.schema) return { version: undefined, diagnostics, sources: result.sources };
   return {
     version: {
-      label: arg,
+      label,
       schema: result.schema,
       documents: result.documents,
       sources: result.sources,

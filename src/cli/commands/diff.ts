@@ -3,7 +3,8 @@
  * versions of a schema with its verdict for the wire, generated source and the database. Exit 1
  * when a change breaks an audience of `--fail-on` and is not accepted in `[hamlet.diff]`.
  */
-import { resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { relative, resolve } from "node:path";
 import { findConfig, loadConfig, type HamletConfig } from "../../config/index.js";
 import { builtinEmitterNames } from "../../../emitters/names.js";
 import { diffVersions } from "../../diff/diff.js";
@@ -33,7 +34,13 @@ export function runDiff(options: DiffOptions, reporter: Reporter, cwd = process.
   if (configPath) {
     const loaded = loadConfig(configPath, builtinEmitterNames);
     if (!loaded.config || loaded.diagnostics.some((d) => d.severity === "error")) {
-      reporter.diagnostics(loaded.diagnostics, new Map());
+      let text = "";
+      try {
+        text = readFileSync(configPath, "utf8");
+      } catch {
+        // loadConfig reported it.
+      }
+      reporter.diagnostics(loaded.diagnostics, new Map([[configPath, text]]));
       reporter.flush();
       return ExitCode.usage;
     }
@@ -76,7 +83,7 @@ export function runDiff(options: DiffOptions, reporter: Reporter, cwd = process.
         sources: new Map(),
         usageError: "no hamlet.toml here: give the new version as a path",
       };
-    return loadPath(config.file!, cwd);
+    return loadPath(config.file!, cwd, relative(cwd, config.rootDir) || ".");
   };
   const before = side(oldArg);
   if (before.usageError) return usage(before.usageError);
