@@ -4,7 +4,7 @@
  * `plan` refuses it as destructive.
  */
 import { matchTables, plan, typeName, type Problem, type TablePair } from "../../emitters/sql/plan.js";
-import { renamesOf, sameType, snapshotOf, type SnapshotIndex } from "../../emitters/sql/model.js";
+import { renamesOf, sameType, snapshotOf, TENANT_COLUMN, type SnapshotIndex } from "../../emitters/sql/model.js";
 import type { Span } from "../ast/nodes.js";
 import type { ModelDef, Schema } from "../schema/types.js";
 import type { DiffContext } from "./context.js";
@@ -169,8 +169,19 @@ function diffTable(ctx: DiffContext, pair: TablePair, refused: (pred: (p: Proble
         kind: i.unique ? "index.unique_added" : "index.added",
         message: `Table ${n.table} has a new ${i.unique ? "unique " : ""}index on (${i.columns.join(", ")})${i.unique ? ": the migration fails if existing rows have duplicates" : ""}.`,
         ...at,
+        path: indexPath(n.model, i),
       });
   for (const [k, i] of oldIndexes)
     if (!newIndexes.has(k))
-      ctx.add({ kind: "index.removed", message: `Table ${n.table} lost its index ${i.name}.`, ...at });
+      ctx.add({
+        kind: "index.removed",
+        message: `Table ${n.table} lost its index ${i.name}.`,
+        ...at,
+        path: indexPath(n.model, i),
+      });
+}
+
+/** `Model.index(a, b)`, without the tenant column every tenant-scoped index starts with. */
+function indexPath(model: string, i: SnapshotIndex): string {
+  return `${model}.index(${i.columns.filter((c) => c !== TENANT_COLUMN).join(", ")})`;
 }

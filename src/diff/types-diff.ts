@@ -51,14 +51,17 @@ function sameShape(a: TypeDef, b: TypeDef): boolean {
 
 export function diffTypes(ctx: DiffContext): void {
   const mapped = new Set(ctx.typeMap.values());
+  // An event's record shares its name; the event itself is reported as added or removed.
+  const oldEvents = new Set(ctx.old.events.map((e) => e.name));
+  const newEvents = new Set(ctx.new.events.map((e) => e.name));
   for (const n of ctx.new.types)
-    if (!mapped.has(n.name) && n.origin.kind === "declared")
+    if (!mapped.has(n.name) && n.origin.kind === "declared" && !newEvents.has(n.name))
       ctx.add({ kind: "declaration.added", path: n.name, message: `Type \`${n.name}\` was added.`, new: n.span });
   for (const o of ctx.old.types) {
     const newName = ctx.typeMap.get(o.name);
     const n = newName === undefined ? undefined : ctx.new.types.find((t) => t.name === newName);
     if (!n) {
-      if (o.origin.kind === "declared")
+      if (o.origin.kind === "declared" && !oldEvents.has(o.name))
         ctx.add({ kind: "type.removed", path: o.name, message: `Type \`${o.name}\` was removed.`, old: o.span });
       continue;
     }
