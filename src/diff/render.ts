@@ -11,6 +11,14 @@ export interface Location {
   readonly column: number;
 }
 
+/** Line starts per source text, computed once: a diff may locate thousands of changes in one file. */
+const lineStartCache = new Map<string, number[]>();
+function startsOf(source: string): number[] {
+  let starts = lineStartCache.get(source);
+  if (!starts) lineStartCache.set(source, (starts = lineStarts(source)));
+  return starts;
+}
+
 function locate(
   span: Span | undefined,
   version: Version,
@@ -20,7 +28,7 @@ function locate(
   const source = version.sources.get(span.file);
   const file = relative(cwd, span.file) || span.file;
   if (source === undefined) return { file, line: 1, column: 1, text: undefined };
-  const starts = lineStarts(source);
+  const starts = startsOf(source);
   const at = positionAt(starts, span.start);
   const end = starts[at.line] ?? source.length;
   return { file, line: at.line, column: at.column, text: source.slice(starts[at.line - 1], end).replace(/\r?\n$/, "") };
