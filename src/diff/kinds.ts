@@ -75,6 +75,8 @@ export const changeKinds = {
   "websocket.path_changed": rule("safe", "breaks", "safe"),
   "websocket.message_added": rule("breaks", "safe", "breaks"),
   "websocket.message_removed": rule("safe", "breaks", "breaks"),
+  "service.removed": rule("safe", "safe", "breaks"),
+  "service.endpoint_changed": rule("safe", "safe", "safe"),
   "worker.removed": rule("safe", "breaks", "breaks"),
   "worker.section_changed": rule("breaks", "breaks", "breaks"),
   "event.removed": rule("safe", "breaks", "breaks"),

@@ -69,6 +69,15 @@ export function diffStreams(ctx: DiffContext): void {
       });
     authChange(ctx, "Websocket", o, n);
   }
+  for (const [o, n] of pairs(ctx, ctx.old.services, ctx.new.services, "Service", "service.removed"))
+    if (o.method !== n.method || o.url !== n.url)
+      ctx.add({
+        kind: "service.endpoint_changed",
+        path: n.name,
+        message: `Service \`${n.name}\` is called at ${n.method} ${n.url} (was ${o.method} ${o.url}).`,
+        old: o.span,
+        new: n.span,
+      });
   for (const [o, n] of pairs(ctx, ctx.old.workers, ctx.new.workers, "Worker", "worker.removed"))
     for (const section of ["input", "progress", "output", "error"] as const) {
       const a = o[section];
