@@ -89,6 +89,8 @@ describe("hamletc diff --against git:REF", () => {
     expect(r.stdout).toContain("query.added.required GetItemRequest.lang");
     expect(r.stdout).toContain("new server ← old client (requests): breaks");
     expect(r.stdout).toMatch(/new schema\/shop\.hamlet:6:\d+\n\s+6 \| {3}request \{ id: Uuid, lang: String \}/);
+    // An added field is also placed in the old version: at the record it was added to.
+    expect(r.stdout).toMatch(/old git:main schema\/shop\.hamlet:6:3\n\s+6 \| {3}request \{ id: Uuid \}/);
     // A response gaining a field breaks nothing on the wire (only code building the response).
     const wire = r.stdout.split("\n\n").find((group) => group.startsWith("Wire"))!;
     expect(wire).not.toContain("Item.price");

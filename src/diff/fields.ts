@@ -1,4 +1,5 @@
 /** Changes between the fields of one record (or variant payload) in two versions. */
+import type { Span } from "../ast/nodes.js";
 import type { FieldDef } from "../schema/types.js";
 import { compareConstraints } from "./constraints.js";
 import type { DiffContext } from "./context.js";
@@ -11,6 +12,9 @@ export interface FieldScope {
   readonly flow: Flow;
   /** The fields travel in a query string (request of a GET or DELETE endpoint). */
   readonly query: boolean;
+  /** The record (or variant) in each version: where an added or removed field was, or would be. */
+  readonly oldOwner: Span;
+  readonly newOwner: Span;
 }
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
@@ -45,6 +49,7 @@ export function diffFields(
       kind,
       path: at(n),
       message: `Field \`${at(n)}\` (${exprText(n.type)}, ${how}) was added.`,
+      old: scope.oldOwner,
       new: n.span,
       flow,
     });
@@ -59,6 +64,7 @@ export function diffFields(
         path: at(o),
         message: `Field \`${at(o)}\` (${exprText(o.type)}) was removed.`,
         old: o.span,
+        new: scope.newOwner,
         flow,
       });
       continue;

@@ -126,6 +126,7 @@ function diffErrorSections(ctx: DiffContext, o: Route, n: Route): void {
         kind: "error.added",
         path: `${n.errors}.${v.name}`,
         message: `Error \`${n.errors}.${v.name}\` was added.`,
+        old: o.span,
         new: v.span,
       });
   if (o.errors !== undefined && n.errors === undefined)
@@ -135,6 +136,7 @@ function diffErrorSections(ctx: DiffContext, o: Route, n: Route): void {
         path: `${o.errors}.${v.name}`,
         message: `Error \`${o.errors}.${v.name}\` was removed.`,
         old: v.span,
+        new: n.span,
       });
 }
 

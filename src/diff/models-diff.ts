@@ -99,8 +99,8 @@ function diffTable(ctx: DiffContext, pair: TablePair, refused: (pred: (p: Proble
     const colPath = `${n.model}.${c.new?.name ?? c.old?.name ?? ""}`;
     const cat = {
       path: colPath,
-      old: c.old && before.column(c.old.name),
-      new: c.new && after.column(c.new.name),
+      old: c.old ? before.column(c.old.name) : before.model?.span,
+      new: c.new ? after.column(c.new.name) : after.model?.span,
       flow: none,
     };
     const problem = (code: Problem["code"]) =>

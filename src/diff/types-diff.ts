@@ -90,7 +90,7 @@ export function diffTypes(ctx: DiffContext): void {
     }
     if (o.kind === "record" && n.kind === "record") {
       const query = isQueryRecord(ctx, n.name);
-      diffFields(ctx, o.fields, n.fields, { path: n.name, flow, query });
+      diffFields(ctx, o.fields, n.fields, { path: n.name, flow, query, oldOwner: o.span, newOwner: n.span });
     } else if (o.kind === "alias" && n.kind === "alias") {
       const where = { old: o.span, new: n.span, flow, path: n.name };
       if (compareExpr(o.type, n.type, ctx.typeMap) !== "same")
@@ -135,6 +135,7 @@ function diffEnum(ctx: DiffContext, o: EnumDef, n: EnumDef): void {
         kind: kinds.added,
         path: `${n.name}.${v.name}`,
         message: `${kinds.what} \`${n.name}.${v.name}\` was added.`,
+        old: o.span,
         new: v.span,
         flow,
       });
@@ -142,7 +143,14 @@ function diffEnum(ctx: DiffContext, o: EnumDef, n: EnumDef): void {
     const w = n.variants.find((x) => x.name === v.name);
     const path = `${n.name}.${v.name}`;
     if (!w) {
-      ctx.add({ kind: kinds.removed, path, message: `${kinds.what} \`${path}\` was removed.`, old: v.span, flow });
+      ctx.add({
+        kind: kinds.removed,
+        path,
+        message: `${kinds.what} \`${path}\` was removed.`,
+        old: v.span,
+        new: n.span,
+        flow,
+      });
       continue;
     }
     if (v.status !== w.status)
@@ -154,6 +162,6 @@ function diffEnum(ctx: DiffContext, o: EnumDef, n: EnumDef): void {
         new: w.span,
         flow,
       });
-    diffFields(ctx, v.fields, w.fields, { path, flow, query: false });
+    diffFields(ctx, v.fields, w.fields, { path, flow, query: false, oldOwner: v.span, newOwner: w.span });
   }
 }
