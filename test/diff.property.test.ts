@@ -126,38 +126,43 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const pairs = Number(process.env["HAMLET_DIFF_PAIRS"] ?? 30);
 
-it(`wire verdicts called safe hold for the generated validators (${pairs} schema pairs)`, async () => {
-  const seen = { safe: 0, unsafe: 0, checked: 0 };
-  await fc.assert(
-    fc.asyncProperty(
-      modelArb.chain((m) => fc.tuple(fc.constant(m), mutationArb(m))),
-      async ([before, after]) => {
-        const oldVersion = versionFromText("old", schemaText(before));
-        const newVersion = versionFromText("new", schemaText(after));
-        const changes = diffVersions(oldVersion, newVersion);
-        const requestsSafe = changes.every((c) => c.verdicts.requests === "safe");
-        const responsesSafe = changes.every((c) => c.verdicts.responses === "safe");
-        for (const safe of [requestsSafe, responsesSafe]) seen[safe ? "safe" : "unsafe"]++;
-        if (!requestsSafe && !responsesSafe) return;
-        const [oldCodec, newCodec] = await Promise.all([validators(oldVersion), validators(newVersion)]);
-        const check = (from: Version, encode: Codec, decode: Codec, type: string, direction: string) =>
-          fc.assert(
-            fc.property(new ArbitraryBuilder(from.schema).named(type), (value) => {
-              const wire = JSON.parse(JSON.stringify(encode[`encode${type}`]!(value))) as unknown;
-              const decoded = decode[`decode${type}`]!(wire) as Decoded;
-              const changed = changes.map((c) => c.kind).join(", ") || "no change";
-              expect(decoded.ok ? [] : decoded.errors, `${direction} judged safe (${changed})`).toEqual([]);
-            }),
-            { numRuns: 25 },
-          );
-        if (requestsSafe) check(oldVersion, oldCodec, newCodec, "Req", "requests");
-        if (responsesSafe) check(newVersion, newCodec, oldCodec, "Res", "responses");
-        seen.checked++;
-      },
-    ),
-    { numRuns: pairs },
-  );
-  // Not vacuous: some pairs were judged safe (and checked), some were not.
-  expect(seen.checked).toBeGreaterThan(0);
-  expect(seen.unsafe).toBeGreaterThan(0);
-});
+it(
+  `wire verdicts called safe hold for the generated validators (${pairs} schema pairs)`,
+  async () => {
+    const seen = { safe: 0, unsafe: 0, checked: 0 };
+    await fc.assert(
+      fc.asyncProperty(
+        modelArb.chain((m) => fc.tuple(fc.constant(m), mutationArb(m))),
+        async ([before, after]) => {
+          const oldVersion = versionFromText("old", schemaText(before));
+          const newVersion = versionFromText("new", schemaText(after));
+          const changes = diffVersions(oldVersion, newVersion);
+          const requestsSafe = changes.every((c) => c.verdicts.requests === "safe");
+          const responsesSafe = changes.every((c) => c.verdicts.responses === "safe");
+          for (const safe of [requestsSafe, responsesSafe]) seen[safe ? "safe" : "unsafe"]++;
+          if (!requestsSafe && !responsesSafe) return;
+          const [oldCodec, newCodec] = await Promise.all([validators(oldVersion), validators(newVersion)]);
+          const check = (from: Version, encode: Codec, decode: Codec, type: string, direction: string) =>
+            fc.assert(
+              fc.property(new ArbitraryBuilder(from.schema).named(type), (value) => {
+                const wire = JSON.parse(JSON.stringify(encode[`encode${type}`]!(value))) as unknown;
+                const decoded = decode[`decode${type}`]!(wire) as Decoded;
+                const changed = changes.map((c) => c.kind).join(", ") || "no change";
+                expect(decoded.ok ? [] : decoded.errors, `${direction} judged safe (${changed})`).toEqual([]);
+              }),
+              { numRuns: 25 },
+            );
+          if (requestsSafe) check(oldVersion, oldCodec, newCodec, "Req", "requests");
+          if (responsesSafe) check(newVersion, newCodec, oldCodec, "Res", "responses");
+          seen.checked++;
+        },
+      ),
+      { numRuns: pairs },
+    );
+    // Not vacuous: some pairs were judged safe (and checked), some were not.
+    expect(seen.checked).toBeGreaterThan(0);
+    expect(seen.unsafe).toBeGreaterThan(0);
+    // Each pair builds and loads two sets of validators: allow a few seconds apiece on a busy machine.
+  },
+  Math.max(120_000, pairs * 4_000),
+);
