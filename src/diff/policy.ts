@@ -24,10 +24,3 @@ export function failingChanges(changes: readonly Change[], policy: DiffPolicy): 
     (c) => !isAccepted(c, policy) && policy.failOn.some((a) => audienceVerdict(c.verdicts, a) === "breaks"),
   );
 }
-
-/** `kind:path` as written in `[hamlet.diff] accept`. */
-export function parseAccepted(text: string): AcceptedChange | undefined {
-  const at = text.indexOf(":");
-  if (at <= 0 || at === text.length - 1) return undefined;
-  return { kind: text.slice(0, at).trim(), path: text.slice(at + 1).trim() };
-}
