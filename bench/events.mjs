@@ -3,7 +3,7 @@
 // graphile-worker (both unbatched) on the same trivial job, plus the lateness of delayed and
 // `@schedule` events after their due time.
 //
-//   npm run build && HAMLET_TEST_PG_URL=postgres://... node bench/events.mjs [--jobs 5000] [--concurrency 16] [--lateness-only]
+//   npm run build (and runtime-node's) && HAMLET_TEST_PG_URL=postgres://... node bench/events.mjs [--jobs 5000] [--concurrency 16] [--lateness-only]
 //
 // Each queue gets its own fresh database, N jobs enqueued up front (not timed), then workers with
 // the same concurrency start and the clock runs until the N-th job finished. Hamlet runs as an
@@ -33,7 +33,7 @@ if (baseUrl === undefined) {
   process.exit(0);
 }
 
-const runtime = await import(pathToFileURL(join(root, "dist/runtime-node/src/index.js")).href);
+const runtime = await import("@hamlet/runtime-node");
 const { eventStoreStatements, EVENT_STORE_TABLES } = await import(
   pathToFileURL(join(root, "dist/emitters/sql/event-store.js")).href
 );
