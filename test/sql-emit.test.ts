@@ -8,7 +8,7 @@ import { dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { testDialects, useFreshDatabases } from "../runtime-node/test/support/databases.js";
-import { migrate, splitStatements } from "../src/migrate/migrate.js";
+import { migrate, splitStatements } from "../runtime-node/src/db/migrate.js";
 import { repoRoot } from "./support/corpus.js";
 import {
   catalog,
@@ -97,8 +97,11 @@ describe("generated repositories compile under tsc --strict", () => {
           types: ["node"],
           typeRoots: [join(repoRoot, "node_modules", "@types")],
           allowImportingTsExtensions: false,
-          baseUrl: repoRoot,
-          paths: { "@hamlet/runtime-node/repository": ["runtime-node/src/repository/index.ts"] },
+          // The files sit in a temporary folder without node_modules: map the runtime subpath
+          // they import to its source.
+          paths: {
+            "@hamlet/runtime-node/repository": [join(repoRoot, "runtime-node", "src", "repository", "index.ts")],
+          },
         },
         files: [...files, check],
       };

@@ -10,14 +10,14 @@ import {
   tenantOf,
   toBool,
   toTimestamp,
-} from "../../../../runtime-node/src/repository/index.js";
+} from "@hamlet/runtime-node/repository";
 
 export type {
   Json,
   ListOptions,
   RepositoryDatabase,
   SqlValue,
-} from "../../../../runtime-node/src/repository/index.js";
+} from "@hamlet/runtime-node/repository";
 
 /** Posts as stored; every row belongs to one tenant unless marked @global. */
 export interface PostRow {

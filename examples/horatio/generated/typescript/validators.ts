@@ -14,7 +14,7 @@ import {
   unknownVariant,
   UUID_LOWER_RE,
   UUID_RE,
-} from "../../../../runtime-node/src/validate/index.js";
+} from "@hamlet/runtime-node/validate";
 import type {
   Bytes,
   Chat,
@@ -45,7 +45,7 @@ import type {
   Visibility,
 } from "./types.js";
 
-export type { Decoded, Issue } from "../../../../runtime-node/src/validate/index.js";
+export type { Decoded, Issue } from "@hamlet/runtime-node/validate";
 
 const PATTERN_0 = new RegExp("^[a-z0-9_]{3,20}$");
 
