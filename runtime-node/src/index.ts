@@ -31,7 +31,14 @@ export {
 } from "./http/routes.js";
 export { registerApiDocs, type ApiDocsOptions } from "./http/docs.js";
 export type { JsonObject, JsonValue } from "./json.js";
-export { kvFor, type KvEntry, type KvOptions, type KvSetOptions, type KvStore } from "./kv/kv-store.js";
+export {
+  kvFor,
+  type KvEntry,
+  type KvIncrementOptions,
+  type KvOptions,
+  type KvSetOptions,
+  type KvStore,
+} from "./kv/kv-store.js";
 export { ensureRuntimeTables, RUNTIME_TABLES, TENANT_POLICY_PREDICATE } from "./runtime-schema.js";
 export {
   createHamletServer,
