@@ -1,3 +1,6 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { isDatabaseUnavailable } from "./db/unavailable.js";
+
 /** Body of every error reply produced by the runtime: a tagged union value. */
 export interface ErrorReply {
   readonly tag: string;
@@ -28,4 +31,26 @@ export function errorStatus(error: unknown): number | undefined {
     if (typeof status === "number" && Number.isInteger(status)) return status;
   }
   return undefined;
+}
+
+/** Seconds a client should wait before retrying after a 503 (sent as `Retry-After`). */
+export const RETRY_AFTER_SECONDS = 1;
+
+/**
+ * Answers an error nobody handled: 503 `{"tag":"ServiceUnavailable"}` with `Retry-After` when the
+ * database is unreachable (see `isDatabaseUnavailable`; logged as a warning), otherwise 500
+ * `{"tag":"InternalError"}` with no details (logged as an error).
+ */
+export function sendUnexpectedError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  error: unknown,
+  logFields: Record<string, unknown> = {},
+): FastifyReply {
+  if (isDatabaseUnavailable(error)) {
+    request.log.warn({ err: error, ...logFields }, "database unavailable");
+    return reply.code(503).header("retry-after", String(RETRY_AFTER_SECONDS)).send({ tag: "ServiceUnavailable" });
+  }
+  request.log.error({ err: error, ...logFields }, "unhandled error");
+  return reply.code(500).send({ tag: "InternalError" });
 }

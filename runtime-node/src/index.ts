@@ -4,10 +4,11 @@ export { systemClock } from "./clock.js";
 export type { HamletConfig } from "./config.js";
 export type { Database, Dialect, ExecuteResult, SqlParam } from "./db/database.js";
 export { openDatabase, parseDatabaseUrl, type DatabaseTarget, type OpenDatabaseOptions } from "./db/open.js";
+export { isDatabaseUnavailable } from "./db/unavailable.js";
 export { toPositional, type PositionalStatement } from "./db/placeholders.js";
 export { openPostgresDatabase, type PostgresOptions } from "./db/postgres.js";
 export { openSqliteDatabase, type SqliteOptions } from "./db/sqlite.js";
-export type { ErrorReply } from "./error-replies.js";
+export { RETRY_AFTER_SECONDS, sendUnexpectedError, type ErrorReply } from "./error-replies.js";
 export {
   authenticated,
   endpointContext,

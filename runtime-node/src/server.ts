@@ -9,7 +9,7 @@ import { systemClock, type Clock } from "./clock.js";
 import type { HamletConfig } from "./config.js";
 import type { Database } from "./db/database.js";
 import { openDatabase } from "./db/open.js";
-import { clientErrorTag, errorStatus } from "./error-replies.js";
+import { clientErrorTag, errorStatus, sendUnexpectedError } from "./error-replies.js";
 import { kvFor, type KvStore } from "./kv/kv-store.js";
 import { ensureRuntimeTables } from "./runtime-schema.js";
 import { createSessionManager, type SessionManager } from "./session/session-manager.js";
@@ -59,15 +59,20 @@ export const requireSession: RequireSession = async (request, reply) => {
  *   `{"tag":"UnknownTenant"}` (host/single mode) or 400 `{"tag":"MissingTenant"}` (header mode) —
  *   then loads `request.session` from the signed cookie;
  * - `app.requireSession` preHandler (401 `{"tag":"Unauthorized"}`);
- * - errors: 4xx → `{"tag":"BadRequest"|…}`; anything else is logged and answered
- *   500 `{"tag":"InternalError"}` with no details; unknown routes → 404 `{"tag":"NotFound"}`.
+ * - errors: 4xx → `{"tag":"BadRequest"|…}`; a database that is unreachable (a terminated or
+ *   failed-over connection, a full pool) → 503 `{"tag":"ServiceUnavailable"}` with `Retry-After`;
+ *   anything else is logged and answered 500 `{"tag":"InternalError"}` with no details; unknown
+ *   routes → 404 `{"tag":"NotFound"}`.
  * Generated code registers routes with `app.route(...)`, using `app.hamlet` for services.
  */
 export async function createHamletServer(options: HamletServerOptions): Promise<HamletServer> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const ownsDatabase = options.database === undefined;
-  const db = options.database ?? openDatabase(config.database.url);
+  let reportConnectionError = (_error: Error): void => undefined;
+  const db =
+    options.database ??
+    openDatabase(config.database.url, { postgres: { onConnectionError: (error) => reportConnectionError(error) } });
   try {
     if (options.ensureTables ?? true) await ensureRuntimeTables(db);
   } catch (error) {
@@ -96,6 +101,7 @@ export async function createHamletServer(options: HamletServerOptions): Promise<
     onConstructorPoisoning: "error",
     return503OnClosing: true,
   });
+  reportConnectionError = (error) => app.log.warn({ err: error }, "database connection lost; the pool replaces it");
   app.decorate("hamlet", hamlet);
   app.decorate("requireSession", requireSession);
   app.decorateRequest("tenant", null);
@@ -120,8 +126,7 @@ export async function createHamletServer(options: HamletServerOptions): Promise<
     if (status !== undefined && status >= 400 && status < 500) {
       return reply.code(status).send({ tag: clientErrorTag(status) });
     }
-    request.log.error({ err: error }, "unhandled error");
-    return reply.code(500).send({ tag: "InternalError" });
+    return sendUnexpectedError(request, reply, error);
   });
 
   if (ownsDatabase) app.addHook("onClose", async () => db.close());

@@ -6,8 +6,15 @@ import { assertTenantId, type Database, type SqlParam } from "./database.js";
 export interface PostgresOptions {
   /** Maximum pool size (default 10). */
   readonly maxConnections?: number;
-  /** Called when an idle pooled connection fails (default: ignored; the pool drops it). */
-  readonly onPoolError?: (error: Error) => void;
+  /**
+   * Called when a pooled connection fails, idle or checked out (the database restarted, failed
+   * over, or terminated the backend). The pool has already dropped that connection and opens a
+   * new one on demand; requests that were using it fail with an error that
+   * `isDatabaseUnavailable` recognises. Default: ignored.
+   */
+  readonly onConnectionError?: (error: Error) => void;
+  /** How long `connect` waits for a free or new connection before failing (default 10 000 ms). */
+  readonly connectTimeoutMs?: number;
 }
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -23,8 +30,11 @@ export function openPostgresDatabase(connectionString: string, options: Postgres
   const pool = new pg.Pool({
     connectionString,
     max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
   });
-  pool.on("error", options.onPoolError ?? (() => undefined));
+  const onConnectionError = options.onConnectionError ?? (() => undefined);
+  // Without these listeners a connection that dies emits an unhandled 'error' and kills the process.
+  pool.on("error", (error) => onConnectionError(error));
   let savepoints = 0;
 
   async function runQuery<T>(target: Queryable, sql: string, params: readonly SqlParam[]): Promise<T[]> {
@@ -70,6 +80,13 @@ export function openPostgresDatabase(connectionString: string, options: Postgres
   async function begin<T>(tenantId: string | null, fn: (tx: Database) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     let broken = false;
+    // While checked out the pool's own listener is detached: a backend terminated mid-transaction
+    // would otherwise be an unhandled 'error' event. The pending query rejects on its own.
+    const onError = (error: Error): void => {
+      broken = true;
+      onConnectionError(error);
+    };
+    client.on("error", onError);
     const tx = transactionHandle(client, tenantId);
     try {
       await client.query("BEGIN");
@@ -86,6 +103,7 @@ export function openPostgresDatabase(connectionString: string, options: Postgres
       throw error;
     } finally {
       tx.end();
+      client.removeListener("error", onError);
       client.release(broken);
     }
   }
