@@ -1,9 +1,11 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { isDatabaseUnavailable } from "./db/unavailable.js";
 
-/** Body of every error reply produced by the runtime: a tagged union value. */
+/** Body of every error reply produced by the runtime: a tagged union value, often with a message. */
 export interface ErrorReply {
   readonly tag: string;
+  /** What was wrong with the request, precisely enough to fix it (client errors only). */
+  readonly message?: string;
 }
 
 /** Tag for a client error status. */
@@ -15,6 +17,8 @@ export function clientErrorTag(status: number): string {
       return "Forbidden";
     case 404:
       return "NotFound";
+    case 408:
+      return "RequestTimeout";
     case 413:
       return "PayloadTooLarge";
     case 415:
@@ -22,6 +26,21 @@ export function clientErrorTag(status: number): string {
     default:
       return "BadRequest";
   }
+}
+
+/**
+ * The reply to a client error: an {@link HttpError}'s own tag and message; Fastify's errors
+ * (codes `FST_…`, written for clients) keep their message under the status's tag.
+ */
+export function clientErrorBody(error: unknown, status: number, bodyLimitBytes: number): ErrorReply {
+  if (error instanceof HttpError) return { tag: error.tag, message: error.message };
+  const code = (error as { code?: unknown }).code;
+  if (status === 413)
+    return { tag: "PayloadTooLarge", message: `the request body is larger than ${bodyLimitBytes} bytes` };
+  if (typeof code === "string" && code.startsWith("FST_") && error instanceof Error) {
+    return { tag: clientErrorTag(status), message: error.message };
+  }
+  return { tag: clientErrorTag(status) };
 }
 
 /** Reads a numeric `statusCode` from an unknown thrown value, if any. */
@@ -53,4 +72,15 @@ export function sendUnexpectedError(
   }
   request.log.error({ err: error, ...logFields }, "unhandled error");
   return reply.code(500).send({ tag: "InternalError" });
+}
+
+/** A client error with the tag and message of its reply: `{"tag": tag, "message": message}`. */
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly tag: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }

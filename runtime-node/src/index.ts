@@ -1,14 +1,16 @@
 /** Hamlet runtime for generated TypeScript servers. */
 export type { Clock } from "./clock.js";
 export { systemClock } from "./clock.js";
-export type { HamletConfig } from "./config.js";
+export { isProduction, SERVER_LIMIT_DEFAULTS, type HamletConfig, type ServerLimits } from "./config.js";
 export type { Database, Dialect, ExecuteResult, SqlParam } from "./db/database.js";
 export { openDatabase, parseDatabaseUrl, type DatabaseTarget, type OpenDatabaseOptions } from "./db/open.js";
 export { isDatabaseUnavailable } from "./db/unavailable.js";
 export { toPositional, type PositionalStatement } from "./db/placeholders.js";
 export { openPostgresDatabase, type PostgresOptions } from "./db/postgres.js";
 export { openSqliteDatabase, type SqliteOptions } from "./db/sqlite.js";
-export { RETRY_AFTER_SECONDS, sendUnexpectedError, type ErrorReply } from "./error-replies.js";
+export { HttpError, RETRY_AFTER_SECONDS, sendUnexpectedError, type ErrorReply } from "./error-replies.js";
+export { findJsonSyntaxError, type JsonSyntaxProblem } from "./http/json-error.js";
+export { badPercentEncoding, firstInvalidUtf8, parseJsonBody } from "./http/request-guards.js";
 export {
   authenticated,
   endpointContext,
@@ -58,6 +60,7 @@ export {
   type CookieSigner,
   type SessionSecrets,
 } from "./session/cookie-signer.js";
+export { resolveSessionSecrets, SessionSecretError } from "./session/secrets.js";
 export { parseCookieHeader, serializeCookie, type CookieAttributes } from "./session/cookies.js";
 export {
   createSessionManager,

@@ -6,10 +6,12 @@ import Fastify, {
 } from "fastify";
 import "./fastify-types.js";
 import { systemClock, type Clock } from "./clock.js";
-import type { HamletConfig } from "./config.js";
+import { isProduction, SERVER_LIMIT_DEFAULTS, type HamletConfig } from "./config.js";
 import type { Database } from "./db/database.js";
 import { openDatabase } from "./db/open.js";
-import { clientErrorTag, errorStatus, sendUnexpectedError } from "./error-replies.js";
+import { clientErrorBody, errorStatus, sendUnexpectedError } from "./error-replies.js";
+import { checkRequest, clientErrorReply, registerJsonParser } from "./http/request-guards.js";
+import { resolveSessionSecrets } from "./session/secrets.js";
 import { kvFor, type KvStore } from "./kv/kv-store.js";
 import { ensureRuntimeTables } from "./runtime-schema.js";
 import { createSessionManager, type SessionManager } from "./session/session-manager.js";
@@ -79,9 +81,22 @@ export async function createHamletServer(options: HamletServerOptions): Promise<
     if (ownsDatabase) await db.close();
     throw error;
   }
+  const limits = { ...SERVER_LIMIT_DEFAULTS, ...definedOnly(config.server ?? {}) };
+  const warnings: string[] = [];
+  let secrets;
+  try {
+    secrets = resolveSessionSecrets(config.sessions.secrets, {
+      production: isProduction(config),
+      secretEnv: config.sessions.secretEnv ?? "HAMLET_SESSION_SECRET",
+      warn: (message) => warnings.push(message),
+    });
+  } catch (error) {
+    if (ownsDatabase) await db.close();
+    throw error;
+  }
   const sessions = createSessionManager({
     db,
-    secrets: config.sessions.secrets,
+    secrets,
     ttlSeconds: config.sessions.ttlSeconds,
     cookieName: config.sessions.cookieName,
     clock,
@@ -95,12 +110,32 @@ export async function createHamletServer(options: HamletServerOptions): Promise<
 
   const app = Fastify({
     logger: options.logger ?? false,
-    bodyLimit: config.server?.bodyLimitBytes ?? 1024 * 1024,
-    trustProxy: config.server?.trustProxy ?? false,
+    bodyLimit: limits.bodyLimitBytes,
+    trustProxy: trustProxySetting(config.server?.trustProxy),
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionTimeout: limits.idleTimeoutMs,
+    // Longer parameters are routed and then refused with a message (Fastify would answer 404).
+    maxParamLength: 64 * 1024,
+    http: {
+      headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
+      maxHeaderSize: limits.maxHeaderBytes,
+      // Node checks request/headers timeouts on this interval (default 30 s, too coarse).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 4))),
+    },
+    clientErrorHandler: clientErrorReply,
+    // Bad percent-encodings in the path: answered like every other client error.
+    frameworkErrors: (error, _request, reply) => {
+      void (reply as unknown as FastifyReply).code(400).send(clientErrorBody(error, 400, limits.bodyLimitBytes));
+    },
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
     return503OnClosing: true,
   });
+  for (const message of warnings) app.log.warn(message);
+  if (warnings.length > 0 && options.logger === undefined)
+    for (const message of warnings) console.warn(`hamlet: ${message}`);
+  registerJsonParser(app);
   reportConnectionError = (error) => app.log.warn({ err: error }, "database connection lost; the pool replaces it");
   app.decorate("hamlet", hamlet);
   app.decorate("requireSession", requireSession);
@@ -109,6 +144,7 @@ export async function createHamletServer(options: HamletServerOptions): Promise<
 
   const tenantStatus = unresolvedTenantStatus(config.tenants);
   app.addHook("onRequest", async (request, reply) => {
+    checkRequest(request, limits);
     const tenant = resolveTenant(request, config.tenants);
     if (tenant === null) {
       return reply.code(tenantStatus).send({
@@ -124,7 +160,7 @@ export async function createHamletServer(options: HamletServerOptions): Promise<
   app.setErrorHandler((error: unknown, request, reply) => {
     const status = errorStatus(error);
     if (status !== undefined && status >= 400 && status < 500) {
-      return reply.code(status).send({ tag: clientErrorTag(status) });
+      return reply.code(status).send(clientErrorBody(error, status, limits.bodyLimitBytes));
     }
     return sendUnexpectedError(request, reply, error);
   });
@@ -151,4 +187,13 @@ export async function startServer(
   const actualPort = typeof address === "object" && address !== null ? address.port : port;
   const urlHost = host.includes(":") ? `[${host}]` : host;
   return { host, port: actualPort, url: `http://${urlHost}:${actualPort}` };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function trustProxySetting(value: boolean | string | readonly string[] | undefined): boolean | string | string[] {
+  if (value === undefined) return false;
+  return typeof value === "object" ? [...value] : value;
 }

@@ -61,6 +61,22 @@ describe("cookie signer", () => {
   });
 });
 
+describe("cookie signature encoding", () => {
+  it("accepts only the canonical base64url of the signature (spare bits zero)", () => {
+    const signer = createCookieSigner("canonical-secret-canonical-secret-xx");
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const value = signer.sign("t", newSessionId());
+    const last = alphabet.indexOf(value.slice(-1));
+    // The last of 43 characters carries 4 signature bits and 2 spare ones: 3 other spellings decode alike.
+    for (const spare of [1, 2, 3]) {
+      const variant = value.slice(0, -1) + alphabet[last ^ spare];
+      expect(Buffer.from(variant.split(".")[1]!, "base64url")).toEqual(Buffer.from(value.split(".")[1]!, "base64url"));
+      expect(signer.verify("t", variant)).toBeNull();
+    }
+    expect(signer.verify("t", value)).toBe(value.split(".")[0]);
+  });
+});
+
 describe("cookie header helpers", () => {
   it("parses Cookie headers (first occurrence wins)", () => {
     const cookies = parseCookieHeader('a=1; b="two"; a=3; junk; c=');
