@@ -42,6 +42,7 @@ export {
   type KvSetOptions,
   type KvStore,
 } from "./kv/kv-store.js";
+export { findProjectDir, loadProjectConfig, ProjectConfigError, type ProjectConfigOptions } from "./project-config.js";
 export { ensureRuntimeTables, RUNTIME_TABLES, TENANT_POLICY_PREDICATE } from "./runtime-schema.js";
 export {
   createHamletServer,

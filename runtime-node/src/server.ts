@@ -13,13 +13,20 @@ import { clientErrorBody, errorStatus, sendUnexpectedError } from "./error-repli
 import { checkRequest, clientErrorReply, registerJsonParser } from "./http/request-guards.js";
 import { resolveSessionSecrets } from "./session/secrets.js";
 import { kvFor, type KvStore } from "./kv/kv-store.js";
+import { loadProjectConfig } from "./project-config.js";
 import { ensureRuntimeTables } from "./runtime-schema.js";
 import { createSessionManager, type SessionManager } from "./session/session-manager.js";
 import { resolveTenant, unresolvedTenantStatus } from "./tenant.js";
 
 /** Options for {@link createHamletServer}. */
 export interface HamletServerOptions {
-  readonly config: HamletConfig;
+  /**
+   * The configuration; default: `loadProjectConfig({ dir: projectDir })`, i.e. `[hamlet.server]`
+   * of the nearest hamlet.toml with `PORT`, `HOST`, `DATABASE_URL`, … overrides.
+   */
+  readonly config?: HamletConfig;
+  /** Where to look for hamlet.toml when `config` is not given (default `process.cwd()`). */
+  readonly projectDir?: string;
   /** Use this database instead of opening `config.database.url` (the server will not close it). */
   readonly database?: Database;
   /** Fastify logger setting (default `false`). */
@@ -68,7 +75,8 @@ export const requireSession: RequireSession = async (request, reply) => {
  * Generated code registers routes with `app.route(...)`, using `app.hamlet` for services.
  */
 export async function createHamletServer(options: HamletServerOptions): Promise<HamletServer> {
-  const { config } = options;
+  const config =
+    options.config ?? loadProjectConfig(options.projectDir === undefined ? {} : { dir: options.projectDir });
   const clock = options.clock ?? systemClock;
   const ownsDatabase = options.database === undefined;
   let reportConnectionError = (_error: Error): void => undefined;
@@ -116,7 +124,7 @@ export async function createHamletServer(options: HamletServerOptions): Promise<
     keepAliveTimeout: limits.keepAliveTimeoutMs,
     connectionTimeout: limits.idleTimeoutMs,
     // Longer parameters are routed and then refused with a message (Fastify would answer 404).
-    maxParamLength: 64 * 1024,
+    routerOptions: { maxParamLength: 64 * 1024 },
     http: {
       headersTimeout: Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs),
       maxHeaderSize: limits.maxHeaderBytes,
@@ -177,11 +185,18 @@ export interface StartedServer {
   readonly url: string;
 }
 
-/** Listens on `host` (default `127.0.0.1`) and `port` (default 3000; 0 picks a free port). */
+/**
+ * Listens on `host` and `port`; defaults: the app's `config.server.host`/`port` (from hamlet.toml
+ * and `HOST`/`PORT` when loaded with `loadProjectConfig`), else `127.0.0.1` and 8080. Port 0
+ * picks a free port.
+ */
 export async function startServer(
   app: FastifyInstance,
-  { port = 3000, host = "127.0.0.1" }: { readonly port?: number; readonly host?: string } = {},
+  options: { readonly port?: number; readonly host?: string } = {},
 ): Promise<StartedServer> {
+  const configured = (app as Partial<HamletServer>).hamlet?.config.server;
+  const port = options.port ?? configured?.port ?? 8080;
+  const host = options.host ?? configured?.host ?? "127.0.0.1";
   await app.listen({ port, host });
   const address = app.server.address();
   const actualPort = typeof address === "object" && address !== null ? address.port : port;

@@ -37,6 +37,7 @@ export interface ServerConfig {
   databaseUrl: string;
   sessionSecretEnv: string;
   tenant: TenantMode;
+  trustProxy: boolean;
 }
 
 export interface HamletConfig {
@@ -88,6 +89,7 @@ export function defaultConfig(rootDir: string): HamletConfig {
       databaseUrl: settingDefault<string>("hamlet.server", "database_url"),
       sessionSecretEnv: settingDefault<string>("hamlet.server", "session_secret_env"),
       tenant: settingDefault<TenantMode>("hamlet.server", "tenant"),
+      trustProxy: settingDefault<boolean>("hamlet.server", "trust_proxy"),
     },
   };
 }
@@ -203,6 +205,7 @@ export function loadConfig(path: string, knownEmitters?: readonly string[]): Loa
   server.databaseUrl = get<string>("hamlet.server", "database_url")?.value ?? server.databaseUrl;
   server.sessionSecretEnv = get<string>("hamlet.server", "session_secret_env")?.value ?? server.sessionSecretEnv;
   server.tenant = get<TenantMode>("hamlet.server", "tenant")?.value ?? server.tenant;
+  server.trustProxy = get<boolean>("hamlet.server", "trust_proxy")?.value ?? server.trustProxy;
 
   diagnostics.sort((a, b) => (a.span?.start ?? -1) - (b.span?.start ?? -1));
   return { config, diagnostics };
