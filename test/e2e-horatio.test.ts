@@ -280,9 +280,12 @@ describe("generated routes around a crashing handler", () => {
   let app: HamletServer;
   let url: string;
   beforeAll(async () => {
+    const db = await fresh.open("sqlite");
     app = await createHamletServer({
       config: { ...config, database: { url: ":memory:" }, tenants: { mode: "single" } },
+      database: db,
     });
+    app.addHook("onClose", async () => db.close());
     const handlers: Handlers = {
       getFeed: async () => {
         throw new Error("secret database password in the message");

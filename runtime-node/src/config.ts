@@ -1,4 +1,5 @@
 import type { SessionSecrets } from "./session/cookie-signer.js";
+import type { PrivilegeCheck } from "./runtime-schema.js";
 import type { TenantConfig } from "./tenant.js";
 
 /** Runtime configuration, as a plain typed object (loading hamlet.toml is done elsewhere). */
@@ -6,6 +7,12 @@ export interface HamletConfig {
   readonly database: {
     /** `postgres://…`, `postgresql://…`, `sqlite:PATH`, `file:PATH`, `:memory:` or a plain path. */
     readonly url: string;
+    /**
+     * On PostgreSQL, what to do when the server's role is a superuser, has BYPASSRLS or owns a
+     * table with row-level security (then RLS does not isolate tenants): `"refuse"` to start
+     * (default in production), `"warn"` loudly (default in development) or `"off"`.
+     */
+    readonly privilegeCheck?: PrivilegeCheck;
   };
   /**
    * Production mode (default: `NODE_ENV === "production"`). In production a missing, empty or

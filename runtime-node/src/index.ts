@@ -43,7 +43,15 @@ export {
   type KvStore,
 } from "./kv/kv-store.js";
 export { findProjectDir, loadProjectConfig, ProjectConfigError, type ProjectConfigOptions } from "./project-config.js";
-export { ensureRuntimeTables, RUNTIME_TABLES, TENANT_POLICY_PREDICATE } from "./runtime-schema.js";
+export { purgeExpired, startPurger, type Purger } from "./purge.js";
+export {
+  checkRuntimeDatabase,
+  DatabaseSetupError,
+  privilegeProblems,
+  RUNTIME_TABLES,
+  TENANT_POLICY_PREDICATE,
+  type PrivilegeCheck,
+} from "./runtime-schema.js";
 export {
   createHamletServer,
   requireSession,

@@ -14,7 +14,8 @@ import { checkRequest, clientErrorReply, registerJsonParser } from "./http/reque
 import { resolveSessionSecrets } from "./session/secrets.js";
 import { kvFor, type KvStore } from "./kv/kv-store.js";
 import { loadProjectConfig } from "./project-config.js";
-import { ensureRuntimeTables } from "./runtime-schema.js";
+import { startPurger } from "./purge.js";
+import { checkRuntimeDatabase } from "./runtime-schema.js";
 import { createSessionManager, type SessionManager } from "./session/session-manager.js";
 import { resolveTenant, unresolvedTenantStatus } from "./tenant.js";
 
@@ -33,8 +34,6 @@ export interface HamletServerOptions {
   readonly logger?: FastifyServerOptions["logger"];
   /** Clock for session expiry (default `Date.now`). */
   readonly clock?: Clock;
-  /** Run {@link ensureRuntimeTables} on startup (default `true`). */
-  readonly ensureTables?: boolean;
 }
 
 /** Runtime services shared with generated route code. */
@@ -62,7 +61,10 @@ export const requireSession: RequireSession = async (request, reply) => {
 };
 
 /**
- * Creates the Fastify app every generated server runs on:
+ * Creates the Fastify app every generated server runs on. It first checks the database: the
+ * runtime tables must exist (`hamletc migrate` creates them) and, on PostgreSQL, the role must
+ * not bypass row-level security (`config.database.privilegeCheck`). Then:
+ * - expired sessions and KV entries of all tenants are purged every `config.purge.intervalSeconds`;
  * - JSON body parsing with `config.server.bodyLimitBytes` (default 1 MiB; 413 `PayloadTooLarge`);
  * - `onRequest`: resolves `request.tenant` — when none matches it answers 404
  *   `{"tag":"UnknownTenant"}` (host/single mode) or 400 `{"tag":"MissingTenant"}` (header mode) —
@@ -83,19 +85,22 @@ export async function createHamletServer(options: HamletServerOptions): Promise<
   const db =
     options.database ??
     openDatabase(config.database.url, { postgres: { onConnectionError: (error) => reportConnectionError(error) } });
-  try {
-    if (options.ensureTables ?? true) await ensureRuntimeTables(db);
-  } catch (error) {
-    if (ownsDatabase) await db.close();
-    throw error;
-  }
-  const limits = { ...SERVER_LIMIT_DEFAULTS, ...definedOnly(config.server ?? {}) };
   const warnings: string[] = [];
+  const limits = { ...SERVER_LIMIT_DEFAULTS, ...definedOnly(config.server ?? {}) };
   let secrets;
   try {
     secrets = resolveSessionSecrets(config.sessions.secrets, {
       production: isProduction(config),
       secretEnv: config.sessions.secretEnv ?? "HAMLET_SESSION_SECRET",
+      warn: (message) => warnings.push(message),
+    });
+  } catch (error) {
+    if (ownsDatabase) await db.close();
+    throw error;
+  }
+  try {
+    await checkRuntimeDatabase(db, {
+      privileges: config.database.privilegeCheck ?? (isProduction(config) ? "refuse" : "warn"),
       warn: (message) => warnings.push(message),
     });
   } catch (error) {
@@ -173,6 +178,19 @@ export async function createHamletServer(options: HamletServerOptions): Promise<
     return sendUnexpectedError(request, reply, error);
   });
 
+  const purgeSeconds = config.purge?.intervalSeconds ?? 300;
+  if (purgeSeconds > 0) {
+    const purger = startPurger({
+      db,
+      intervalMs: purgeSeconds * 1000,
+      clock,
+      onError: (error) => app.log.warn({ err: error }, "purging expired sessions and KV entries failed"),
+      onPurged: (count) => {
+        if (count > 0) app.log.info({ count }, "purged expired sessions and KV entries");
+      },
+    });
+    app.addHook("onClose", async () => purger.stop());
+  }
   if (ownsDatabase) app.addHook("onClose", async () => db.close());
   return app as unknown as HamletServer;
 }

@@ -13,6 +13,7 @@ import { openSqliteDatabase } from "../src/db/sqlite.js";
 import { createHamletServer, startServer, type HamletServer } from "../src/server.js";
 import { SessionSecretError } from "../src/session/secrets.js";
 import { send } from "./support/http.js";
+import { ensureRuntimeTables } from "./support/runtime-tables.js";
 
 const dir = mkdtempSync(join(tmpdir(), "hamlet-limits-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,6 +35,7 @@ async function boot(
   extra: Partial<HamletConfig> = {},
 ): Promise<{ url: string; port: number }> {
   const db = openSqliteDatabase(join(dir, `db-${++counter}.sqlite`));
+  await ensureRuntimeTables(db);
   const app = await createHamletServer({ config: { ...base, ...extra, server }, database: db });
   app.addHook("onClose", async () => db.close());
   app.post("/echo/:name", async (request) => ({ name: (request.params as { name: string }).name, body: request.body }));
@@ -227,10 +229,15 @@ describe("malformed requests get precise tagged replies", () => {
 });
 
 describe("session secret", () => {
-  const attempt = (production: boolean, secrets: HamletConfig["sessions"]["secrets"]) =>
+  const memory = async () => {
+    const db = openSqliteDatabase(":memory:");
+    await ensureRuntimeTables(db);
+    return db;
+  };
+  const attempt = async (production: boolean, secrets: HamletConfig["sessions"]["secrets"]) =>
     createHamletServer({
       config: { ...base, production, sessions: { secrets, secretEnv: "APP_SECRET" } },
-      database: openSqliteDatabase(":memory:"),
+      database: await memory(),
     }).then((app) => app.close());
 
   it("stops a production server that has none, an empty one or a short one, saying what to set", async () => {
@@ -251,7 +258,7 @@ describe("session secret", () => {
       await expect(
         createHamletServer({
           config: { ...base, sessions: { secrets: "" } },
-          database: openSqliteDatabase(":memory:"),
+          database: await memory(),
         }),
       ).rejects.toThrow(SessionSecretError);
     } finally {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database.js";
 import { kvFor, type KvStore } from "../src/kv/kv-store.js";
-import { ensureRuntimeTables } from "../src/runtime-schema.js";
+import { ensureRuntimeTables } from "./support/runtime-tables.js";
 import { manualClock, type ManualClock } from "./support/clock.js";
 import { testDialects, useFreshDatabases } from "./support/databases.js";
 

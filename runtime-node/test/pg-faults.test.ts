@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import autocannon from "autocannon";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { runtimeTables } from "../../emitters/sql/runtime-tables.js";
 import { postgresAvailable, usePostgres } from "./support/postgres.js";
 
 const SERVER = fileURLToPath(new URL("./fixtures/fault-server.mjs", import.meta.url));
@@ -46,6 +47,7 @@ describe.runIf(postgresAvailable)("PostgreSQL backends terminated under load", (
     admin.on("error", () => undefined);
     await admin.connect();
     await admin.query("CREATE TABLE acked (id text PRIMARY KEY)");
+    for (const statement of runtimeTables.up.postgres) await admin.query(statement);
     const database = new URL(databaseUrl).pathname.slice(1);
 
     const server = await startServerProcess(databaseUrl);
@@ -92,7 +94,7 @@ describe.runIf(postgresAvailable)("PostgreSQL backends terminated under load", (
     killing = false;
     await killer;
 
-    const summary = `statuses ${JSON.stringify([...statuses])}, terminated ${terminated}, server stderr:\n${server.stderr().slice(-2000)}`;
+    const summary = `statuses ${JSON.stringify([...statuses])}, terminated ${terminated}, server stderr:\n${server.stderr().slice(-6000)}`;
     expect(exited, summary).toBeNull();
     expect(terminated, summary).toBeGreaterThan(10);
     expect(result.errors, summary).toBe(0); // no connection was reset or timed out

@@ -5,10 +5,19 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadProjectConfig, ProjectConfigError } from "../src/project-config.js";
 import { createHamletServer, startServer } from "../src/server.js";
+import { openSqliteDatabase } from "../src/db/sqlite.js";
 import { send } from "./support/http.js";
+import { ensureRuntimeTables } from "./support/runtime-tables.js";
 
 const root = mkdtempSync(join(tmpdir(), "hamlet-project-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A database file with the runtime tables, as `hamletc migrate` leaves it. */
+async function migrated(path: string): Promise<void> {
+  const db = openSqliteDatabase(path);
+  await ensureRuntimeTables(db);
+  await db.close();
+}
 
 function project(name: string, server: string): string {
   const dir = join(root, name);
@@ -76,6 +85,7 @@ describe("createHamletServer without a config", () => {
       'port = 0\ndatabase_url = "sqlite:server.db"\nsession_secret_env = "PROJECT_TEST_SECRET"\ntrust_proxy = true',
     );
     process.env["PROJECT_TEST_SECRET"] = "project-secret-project-secret-project";
+    await migrated(join(dir, "server.db"));
     const app = await createHamletServer({ projectDir: dir });
     try {
       expect(app.hamlet.config.database.url).toBe(`sqlite:${join(dir, "server.db")}`);
@@ -97,6 +107,7 @@ describe("createHamletServer without a config", () => {
 
   it("without trust_proxy, X-Forwarded-Proto is ignored", async () => {
     const dir = project("untrusted", 'port = 0\ndatabase_url = "sqlite:server.db"');
+    await migrated(join(dir, "server.db"));
     const app = await createHamletServer({
       projectDir: dir,
       config: { ...loadProjectConfig({ dir, env: {} }), production: false },

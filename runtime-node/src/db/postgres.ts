@@ -19,6 +19,19 @@ export interface PostgresOptions {
 
 type Queryable = pg.Pool | pg.PoolClient;
 
+/**
+ * A client that always has an 'error' listener. node-postgres emits 'error' on a client whose
+ * socket dies, and the pool listens only while the client is idle; in the gaps (connecting,
+ * between a query's own listener and the release) an unhandled 'error' would kill the process.
+ * Failed queries still reject and the pool still drops the client (it is no longer queryable).
+ */
+class GuardedClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    this.on("error", () => undefined);
+  }
+}
+
 const SET_TENANT = "select set_config('hamlet.tenant_id', $1, true)";
 
 /**
@@ -28,6 +41,7 @@ const SET_TENANT = "select set_config('hamlet.tenant_id', $1, true)";
  */
 export function openPostgresDatabase(connectionString: string, options: PostgresOptions = {}): Database {
   const pool = new pg.Pool({
+    Client: GuardedClient,
     connectionString,
     max: options.maxConnections ?? 10,
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
