@@ -94,6 +94,10 @@ describe.runIf(postgresAvailable)("PostgreSQL backends terminated under load", (
     killing = false;
     await killer;
 
+    if (process.env["HAMLET_FAULT_REPORT"])
+      console.log(
+        `statuses ${JSON.stringify([...statuses])}, terminated ${terminated}, acknowledged ${acknowledged.length}, requests ${result.requests.total}`,
+      );
     const summary = `statuses ${JSON.stringify([...statuses])}, terminated ${terminated}, server stderr:\n${server.stderr().slice(-6000)}`;
     expect(exited, summary).toBeNull();
     expect(terminated, summary).toBeGreaterThan(10);
