@@ -75,14 +75,23 @@ describe("cookie signature encoding", () => {
     }
     expect(signer.verify("t", value)).toBe(value.split(".")[0]);
   });
+
+  it("does not unquote cookie values: a quoted session cookie is another spelling and is refused", () => {
+    const signer = createCookieSigner("canonical-secret-canonical-secret-xx");
+    const value = signer.sign("t", newSessionId());
+    const quoted = parseCookieHeader(`hamlet_session="${value}"`).get("hamlet_session")!;
+    expect(quoted).toBe(`"${value}"`);
+    expect(signer.verify("t", quoted)).toBeNull();
+    expect(signer.verify("t", parseCookieHeader(`hamlet_session=${value}`).get("hamlet_session")!)).not.toBeNull();
+  });
 });
 
 describe("cookie header helpers", () => {
-  it("parses Cookie headers (first occurrence wins)", () => {
+  it("parses Cookie headers (first occurrence wins, values as sent)", () => {
     const cookies = parseCookieHeader('a=1; b="two"; a=3; junk; c=');
     expect([...cookies]).toEqual([
       ["a", "1"],
-      ["b", "two"],
+      ["b", '"two"'],
       ["c", ""],
     ]);
   });
