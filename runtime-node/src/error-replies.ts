@@ -57,20 +57,20 @@ export const RETRY_AFTER_SECONDS = 1;
 
 /**
  * Answers an error nobody handled: 503 `{"tag":"ServiceUnavailable"}` with `Retry-After` when the
- * database is unreachable (see `isDatabaseUnavailable`; logged as a warning), otherwise 500
- * `{"tag":"InternalError"}` with no details (logged as an error).
+ * database is unreachable (see `isDatabaseUnavailable`; logged as a warning, not a crash),
+ * otherwise `crashed()` reports it and the reply is 500 `{"tag":"InternalError"}` with no details.
  */
 export function sendUnexpectedError(
   request: FastifyRequest,
   reply: FastifyReply,
   error: unknown,
-  logFields: Record<string, unknown> = {},
+  crashed: () => void,
 ): FastifyReply {
   if (isDatabaseUnavailable(error)) {
-    request.log.warn({ err: error, ...logFields }, "database unavailable");
+    request.log.warn({ err: error }, "database unavailable");
     return reply.code(503).header("retry-after", String(RETRY_AFTER_SECONDS)).send({ tag: "ServiceUnavailable" });
   }
-  request.log.error({ err: error, ...logFields }, "unhandled error");
+  crashed();
   return reply.code(500).send({ tag: "InternalError" });
 }
 

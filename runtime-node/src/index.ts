@@ -4,6 +4,18 @@ export { systemClock } from "./clock.js";
 export { isProduction, SERVER_LIMIT_DEFAULTS, type HamletConfig, type ServerLimits } from "./config.js";
 export type { Database, Dialect, ExecuteResult, SqlParam } from "./db/database.js";
 export { openDatabase, parseDatabaseUrl, type DatabaseTarget, type OpenDatabaseOptions } from "./db/open.js";
+export {
+  appliedMigrations,
+  checksum,
+  migrate,
+  migrateDirectory,
+  MigrationError,
+  readMigrations,
+  splitStatements,
+  type AppliedMigration,
+  type MigrateResult,
+  type MigrationFile,
+} from "./db/migrate.js";
 export { isDatabaseUnavailable } from "./db/unavailable.js";
 export { toPositional, type PositionalStatement } from "./db/placeholders.js";
 export { openPostgresDatabase, type PostgresOptions } from "./db/postgres.js";
@@ -33,6 +45,7 @@ export {
   type ValidationIssue,
 } from "./http/routes.js";
 export { registerApiDocs, type ApiDocsOptions } from "./http/docs.js";
+export { serveStaticFiles, type StaticFilesOptions } from "./http/static-files.js";
 export type { JsonObject, JsonValue } from "./json.js";
 export {
   kvFor,

@@ -8,6 +8,7 @@ import "./fastify-types.js";
 import { systemClock, type Clock } from "./clock.js";
 import { isProduction, SERVER_LIMIT_DEFAULTS, type HamletConfig } from "./config.js";
 import type { Database } from "./db/database.js";
+import { migrateDirectory } from "./db/migrate.js";
 import { openDatabase } from "./db/open.js";
 import { clientErrorBody, errorStatus, sendUnexpectedError } from "./error-replies.js";
 import { checkRequest, clientErrorReply, registerJsonParser } from "./http/request-guards.js";
@@ -34,6 +35,18 @@ export interface HamletServerOptions {
   readonly logger?: FastifyServerOptions["logger"];
   /** Clock for session expiry (default `Date.now`). */
   readonly clock?: Clock;
+  /**
+   * The `sql` emitter's output folder (`generated/sql`): pending migrations of the database's
+   * dialect are applied on start-up, before the server accepts requests. Development
+   * convenience; in production run `hamletc migrate` as the owner role as a separate step and
+   * leave this unset (the server's role should not be able to change the schema).
+   */
+  readonly migrations?: string;
+  /**
+   * Where unexpected errors (a handler that throws) are reported besides the Fastify logger.
+   * Default: standard error when `logger` is off, so a crash is never silent; `false` turns it off.
+   */
+  readonly reportCrash?: ((error: unknown, where: string) => void) | false;
 }
 
 /** Runtime services shared with generated route code. */
@@ -43,6 +56,8 @@ export interface HamletContext {
   readonly sessions: SessionManager;
   /** The KV store of `tenantId`. */
   kv(tenantId: string): KvStore;
+  /** Logs an unexpected error (a handler that threw); `where` says which request or endpoint. */
+  crashed(request: FastifyRequest, error: unknown, where: string): void;
 }
 
 /** A `preHandler` that answers 401 `{"tag":"Unauthorized"}` when the request has no session. */
@@ -81,6 +96,10 @@ export async function createHamletServer(options: HamletServerOptions): Promise<
     options.config ?? loadProjectConfig(options.projectDir === undefined ? {} : { dir: options.projectDir });
   const clock = options.clock ?? systemClock;
   const ownsDatabase = options.database === undefined;
+  const report =
+    options.reportCrash === false
+      ? undefined
+      : (options.reportCrash ?? ((options.logger ?? false) === false ? crashToStderr : undefined));
   let reportConnectionError = (_error: Error): void => undefined;
   const db =
     options.database ??
@@ -99,6 +118,7 @@ export async function createHamletServer(options: HamletServerOptions): Promise<
     throw error;
   }
   try {
+    if (options.migrations !== undefined) await migrateDirectory(db, options.migrations);
     await checkRuntimeDatabase(db, {
       privileges: config.database.privilegeCheck ?? (isProduction(config) ? "refuse" : "warn"),
       warn: (message) => warnings.push(message),
@@ -119,6 +139,10 @@ export async function createHamletServer(options: HamletServerOptions): Promise<
     db,
     sessions,
     kv: (tenantId) => kvFor(db, tenantId, { clock }),
+    crashed: (request, error, where) => {
+      request.log.error({ err: error }, where);
+      report?.(error, `${where} (${request.method} ${request.url})`);
+    },
   };
 
   const app = Fastify({
@@ -175,7 +199,7 @@ export async function createHamletServer(options: HamletServerOptions): Promise<
     if (status !== undefined && status >= 400 && status < 500) {
       return reply.code(status).send(clientErrorBody(error, status, limits.bodyLimitBytes));
     }
-    return sendUnexpectedError(request, reply, error);
+    return sendUnexpectedError(request, reply, error, () => hamlet.crashed(request, error, "unhandled error"));
   });
 
   const purgeSeconds = config.purge?.intervalSeconds ?? 300;
@@ -193,6 +217,12 @@ export async function createHamletServer(options: HamletServerOptions): Promise<
   }
   if (ownsDatabase) app.addHook("onClose", async () => db.close());
   return app as unknown as HamletServer;
+}
+
+function crashToStderr(error: unknown, where: string): void {
+  process.stderr.write(
+    `hamlet: ${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
 }
 
 /** Where a started server listens. */

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { migrate, readMigrations } from "../../src/migrate/migrate.js";
+import { migrate, readMigrations } from "../src/db/migrate.js";
 import type { HamletConfig } from "../src/config.js";
 import type { Database } from "../src/db/database.js";
 import { openPostgresDatabase } from "../src/db/postgres.js";

@@ -175,9 +175,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 async function loadHelpTexts(): Promise<HelpTexts> {
-  const [{ builtinEmitters }, { configReferenceText }] = await Promise.all([
+  const [{ loadEmitters }, { configReferenceText }] = await Promise.all([
     import("../../emitters/index.js"),
     import("../config/index.js"),
   ]);
-  return { emitters: builtinEmitters, configReference: configReferenceText() };
+  return { emitters: await loadEmitters(), configReference: configReferenceText() };
 }

@@ -12,12 +12,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import {
-  loadProjectConfig,
-  parseDatabaseUrl,
-  startServer,
-  type HamletConfig,
-} from "../../../runtime-node/src/index.js";
+import { loadProjectConfig, parseDatabaseUrl, startServer, type HamletConfig } from "@hamlet/runtime-node";
 import { createApp } from "./app.js";
 
 /** examples/horatio, whether this runs from src/ or from .hamlet/build/examples/horatio/src/. */
