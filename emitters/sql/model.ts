@@ -50,6 +50,8 @@ export interface SnapshotTable {
 export interface Snapshot {
   readonly version: 1;
   readonly tables: readonly SnapshotTable[];
+  /** Names of the extra DDL sets (`extra-ddl.ts`) that earlier migrations added; absent when none. */
+  readonly extras?: readonly string[];
 }
 
 /** Renames declared with `@renamed_from`, keyed by the new names. */
