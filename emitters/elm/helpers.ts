@@ -272,3 +272,6 @@ export function importsFor(body: string, extra: readonly string[] = []): string 
   if (uses("Encode")) lines.add("import Json.Encode as Encode");
   return [...lines].sort().join("\n");
 }
+
+/** Names of every helper a generated module may define (emitters/elm/naming.ts reserves them). */
+export const helperNames: readonly string[] = Object.keys(HELPERS);

@@ -12,7 +12,7 @@
  */
 import type { EnumDef, Schema, TypeDef } from "../../src/schema/types.js";
 
-const ELM_KEYWORDS = new Set([
+export const ELM_KEYWORDS: ReadonlySet<string> = new Set([
   "if",
   "then",
   "else",
@@ -79,10 +79,10 @@ export const validateAtName = (type: string): string => `validate${typeName(type
 /** Names the Endpoints module uses for arguments and helpers; an endpoint may not take them. */
 const ENDPOINT_LOCALS = new Set(["config", "toMsg", "request", "v", "objectOf", "boolText", "identity"]);
 
-/** `GetPost` → `getPost`; an endpoint whose name would be a local name gets `Endpoint` appended. */
+/** `GetPost` → `getPost`; an endpoint whose name would be a local name or a keyword gets `Endpoint` appended. */
 export const endpointName = (name: string): string => {
   const base = lowerFirst(typeName(name));
-  return ENDPOINT_LOCALS.has(base) ? `${base}Endpoint` : base;
+  return ENDPOINT_LOCALS.has(base) || ELM_KEYWORDS.has(base) ? `${base}Endpoint` : base;
 };
 
 /** Constructor names of every enum variant, after the clash rule. */

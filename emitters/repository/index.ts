@@ -60,7 +60,7 @@ function encoder(t: ColumnType, value: string): string {
 
 const doc = (lines: readonly string[], indent = "") => (lines.length ? `${indent}/** ${lines.join(` `)} */\n` : "");
 
-const PRELUDE = `
+export const PRELUDE = `
 /** A value bound to a \`$n\` placeholder (runtime-node's \`SqlParam\`). */
 export type SqlValue = string | number | bigint | boolean | null | Uint8Array;
 

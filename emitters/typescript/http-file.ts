@@ -136,7 +136,7 @@ ${routes.join("\n")}
 `;
 }
 
-const CLIENT_PRELUDE = `
+export const CLIENT_PRELUDE = `
 /** The part of \`fetch\` the client uses (the global \`fetch\` fits; tests may pass their own). */
 export type FetchLike = (
   url: string,

@@ -409,7 +409,7 @@ return value as unknown as ${def.name};
   }
 }
 
-const ENCODE_MAP = `
+export const ENCODE_MAP = `
 function encodeMap<T>(value: Record<string, T>, encode: (item: T) => unknown): Record<string, unknown> {
   const out = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(value)) if (!isForbiddenKey(key)) out[key] = encode(value[key] as T);

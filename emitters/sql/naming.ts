@@ -1,0 +1,43 @@
+/**
+ * The names the SQL emitter gives tables, indexes and columns, and the names the runtime keeps
+ * for itself, as data for the checker (src/check/generated-names.ts). SQLite compares
+ * identifiers without case, so every name is claimed in lower case.
+ */
+import { nameSpan, type NameClaim, type NamingRules } from "../../src/schema/naming.js";
+import type { Schema } from "../../src/schema/types.js";
+import { pkeyName } from "./ddl.js";
+import { snapshotOf } from "./model.js";
+
+export const sqlNaming: NamingRules = {
+  target: "sql",
+  reserved: {
+    relations: [
+      {
+        names: new Set(),
+        prefixes: ["hamlet_", "sqlite_"],
+        why: "starts with a prefix kept for runtime tables (`hamlet_`) or by SQLite (`sqlite_`)",
+      },
+    ],
+  },
+  claims(schema: Schema, spans) {
+    const claims: NameClaim[] = [];
+    const tables = new Map(snapshotOf(schema).tables.map((t) => [t.model, t]));
+    for (const m of schema.models) {
+      const span = nameSpan(spans, m.name, m.span);
+      const relation = (name: string, what: string) =>
+        claims.push({ scope: "relations", name: name.toLowerCase(), source: m.name, what, span });
+      relation(m.table, `the table of \`${m.name}\``);
+      relation(pkeyName(m.table), `the primary key of \`${m.name}\``);
+      for (const i of tables.get(m.name)?.indexes ?? []) relation(i.name, `an index of \`${m.name}\``);
+      for (const c of m.columns)
+        claims.push({
+          scope: `columns of ${m.table.toLowerCase()}`,
+          name: c.column.toLowerCase(),
+          source: c.name,
+          what: `the column of \`${m.name}.${c.name}\``,
+          span: c.span,
+        });
+    }
+    return claims;
+  },
+};
