@@ -59,7 +59,11 @@ export function formatElm(source: string, binary: string): string {
 export function generateModules(schema: Schema, prefix: string): EmittedFile[] {
   const ctx = buildContext(schema);
   const types = `${prefix}.Types`;
-  const files: EmittedFile[] = [{ path: `${prefix.replace(/\./g, "/")}/Types.elm`, content: typesModule(ctx, types) }];
+  // A schema without types (empty, or only models) gets no Types module: Elm has no empty `exposing ()`.
+  const files: EmittedFile[] =
+    schema.types.length === 0
+      ? []
+      : [{ path: `${prefix.replace(/\./g, "/")}/Types.elm`, content: typesModule(ctx, types) }];
   const validate = validateModule(qualified(ctx, "Types."), `${prefix}.Validate`, types);
   if (validate) files.push({ path: `${prefix.replace(/\./g, "/")}/Validate.elm`, content: validate });
   const endpoints = endpointsModule(qualified(ctx, "Types."), `${prefix}.Endpoints`, types);
