@@ -19,7 +19,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { builtinEmitters } from "../emitters/index.js";
 import { ensureRuntimeTables, openDatabase } from "../runtime-node/src/index.js";
-import { runEmitters } from "../src/emit/run.js";
+import { runEmitters, type EmitterSelection } from "../src/emit/run.js";
 import { checksum, migrate } from "../src/migrate/migrate.js";
 import type { EmittedFile } from "../src/emit/types.js";
 import { compile } from "../src/program/compile.js";
@@ -135,10 +135,10 @@ function schemaText(d: Draft): string {
   return `${lines.join("\n")}\n`;
 }
 
-function emitterSelection(names: readonly string[], prefix: string) {
+function emitterSelection(names: readonly string[], prefix: string): EmitterSelection[] {
   return builtinEmitters
     .filter((e) => names.includes(e.name))
-    .map((emitter) => ({
+    .map((emitter): EmitterSelection => ({
       emitter,
       options: emitter.name === "elm" ? { prefix: { value: prefix, span: undefined } } : {},
     }));
