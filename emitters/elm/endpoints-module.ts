@@ -1,13 +1,12 @@
 /** `<Prefix>/Endpoints.elm`: one `Cmd` and one `Task` function per endpoint. */
+import { findRecord } from "../../src/schema/query.js";
 import type { EndpointDef, FieldDef, RecordDef, TypeExpr } from "../../src/schema/types.js";
 import { decoder, docComment, elmString, elmType, encoder, paren, textForm, type ElmContext } from "./context.js";
 import { helpersFor, importsFor } from "./helpers.js";
 import { decoderName, encoderName, endpointName, fieldNames, typeName } from "./names.js";
 
 function requestRecord(ctx: ElmContext, ep: EndpointDef): RecordDef {
-  const def = ctx.types.get(ep.request);
-  if (def?.kind !== "record") throw new Error(`request of ${ep.name} is not a record`);
-  return def;
+  return findRecord(ctx.schema, ep.request);
 }
 
 /** `Hamlet.Url.path [ "api", "posts", Hamlet.Uuid.toString request.id ]` */

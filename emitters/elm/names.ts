@@ -10,6 +10,7 @@
  *   enum's variant or of a record (whose alias defines a constructor of that name), every variant
  *   of each enum involved is prefixed with its enum's name (`GetItemErrorNotFound`).
  */
+import { isTagged } from "../../src/schema/query.js";
 import type { EnumDef, Schema, TypeDef } from "../../src/schema/types.js";
 
 export const ELM_KEYWORDS: ReadonlySet<string> = new Set([
@@ -119,10 +120,8 @@ export function variantNames(
   return result;
 }
 
-/** Is this enum encoded as a tagged object? Plain enums are strings, except errors and websocket messages. */
-export function isTagged(def: EnumDef): boolean {
-  return !def.plain || (def.origin.kind === "part" && (def.origin.role === "errors" || def.origin.role === "messages"));
-}
+/** Is this enum encoded as a tagged object? The rule lives in src/schema/query.ts. */
+export { isTagged };
 
 export function typeMap(schema: Schema): Map<string, TypeDef> {
   return new Map(schema.types.map((t) => [t.name, t]));

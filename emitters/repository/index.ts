@@ -12,7 +12,7 @@
 import { formatTypeScript } from "../../src/emit/format-typescript.js";
 import { defineEmitter } from "../../src/emit/types.js";
 import type { ColumnDef, ModelDef, Schema } from "../../src/schema/types.js";
-import { columnType, type ColumnType } from "../sql/model.js";
+import { columnType, type ColumnType } from "../../src/schema/query.js";
 
 function tsType(t: ColumnType): string {
   switch (t.base) {
