@@ -15,7 +15,7 @@ import { lowerEvent, lowerWorkflow } from "./lower-events.js";
 import { lowerEndpoint, lowerService, lowerUpload } from "./lower-http.js";
 import { lowerModel, resolveReferences, type PendingReference } from "./lower-model.js";
 import { lowerSse, lowerWebSocket, lowerWorker } from "./lower-streams.js";
-import { reservedTypeNames } from "./lower-type.js";
+import { ERROR_TYPE, reservedTypeNames } from "./lower-type.js";
 import { lowerAlias, lowerAliasTarget, lowerEnum, lowerRecord } from "./lower-types.js";
 import { createOutput, type Output } from "./output.js";
 import { checkAliasCycles, checkInhabited } from "./recursion.js";
@@ -73,7 +73,7 @@ export function checkDocuments(
     ctx,
     aliases.map((a) => ({ name: a.name.name, span: a.name.span })),
   );
-  for (const name of cyclic) ctx.aliasTargets.set(name, { kind: "primitive", name: "Json" });
+  for (const name of cyclic) ctx.aliasTargets.set(name, ERROR_TYPE);
 
   const out = createOutput();
   const pending: PendingReference[] = [];
