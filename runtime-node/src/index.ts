@@ -67,3 +67,4 @@ export {
   type TenantConfig,
   type TenantRequest,
 } from "./tenant.js";
+export { readableLogger, type LineSink } from "./log.js";

@@ -20,7 +20,7 @@ export interface HamletServerOptions {
   readonly config: HamletConfig;
   /** Use this database instead of opening `config.database.url` (the server will not close it). */
   readonly database?: Database;
-  /** Fastify logger setting (default `false`). */
+  /** Fastify logger setting (default `false`); `readableLogger()` gives readable lines for development. */
   readonly logger?: FastifyServerOptions["logger"];
   /** Clock for session expiry (default `Date.now`). */
   readonly clock?: Clock;
@@ -141,7 +141,16 @@ export async function startServer(
   app: FastifyInstance,
   { port = 3000, host = "127.0.0.1" }: { readonly port?: number; readonly host?: string } = {},
 ): Promise<StartedServer> {
-  await app.listen({ port, host });
+  try {
+    await app.listen({ port, host });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE")
+      throw new Error(
+        `Hamlet: cannot listen on ${host}:${port}, the port is already in use (is another server still running?). Stop that process, or set [hamlet.server] port to a free port (0 picks one).`,
+        { cause: error },
+      );
+    throw error;
+  }
   const address = app.server.address();
   const actualPort = typeof address === "object" && address !== null ? address.port : port;
   const urlHost = host.includes(":") ? `[${host}]` : host;
