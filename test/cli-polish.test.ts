@@ -79,6 +79,19 @@ describe("hamlet.toml", () => {
   });
 });
 
+describe("names in generated code", () => {
+  it("are checked against the emitters the project runs", async () => {
+    const schema = "package demo\nrecord Just { x: Int }\n";
+    const withElm = await hamletc(["check"], project("with-elm", TOML, schema));
+    expect(withElm.code).toBe(1);
+    expect(withElm.stderr).toContain("error HAM0214: `Just` cannot be used as a name here: the Elm constructor");
+    const dir = project("without-elm", `${TOML}\n[hamlet.emitters.elm]\nenabled = false\n`, schema);
+    const withoutElm = await hamletc(["check"], dir);
+    expect(withoutElm.code, withoutElm.stderr).toBe(0);
+    expect((await hamletc(["build"], dir)).code).toBe(0);
+  });
+});
+
 describe("hamletc build", () => {
   it("removes the folder of an emitter that was turned off", async () => {
     const dir = project("disable", TOML, "package demo\nrecord A { x: Int }\n");
