@@ -9,7 +9,7 @@ import { existsSync } from "node:fs";
 import { chromium, type Browser, type Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../examples/horatio/src/app.js";
-import { openDatabase, startServer, type Database, type HamletServer } from "../runtime-node/src/index.js";
+import { openDatabase, startServer, type Database, type HamletServer } from "@hamlet/runtime-node";
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);

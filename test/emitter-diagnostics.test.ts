@@ -12,7 +12,7 @@ describe("emitter diagnostics", () => {
   it("refuses an Elm prefix that is not a module name with HAM0802 on the option, not HAM0803", async () => {
     const [file] = sharedExamples();
     const { schema } = compile({ entries: [file!], features: { database: true, eventStore: true } });
-    const elm = builtinEmitters.find((e) => e.name === "elm")!;
+    const elm = await builtinEmitters.find((e) => e.name === "elm")!.load();
     const span = { file: "hamlet.toml", start: 40, end: 52 };
     for (const prefix of ["api", "Hamlet", "My.Hamlet", "Api-Client", ""]) {
       const result = await runEmitters(schema!, [{ emitter: elm, options: { prefix: { value: prefix, span } } }]);

@@ -17,10 +17,9 @@ import { dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { builtinEmitters } from "../emitters/index.js";
-import { ensureRuntimeTables, openDatabase } from "../runtime-node/src/index.js";
+import { loadEmitters } from "../emitters/index.js";
+import { checksum, ensureRuntimeTables, migrate, openDatabase } from "../runtime-node/src/index.js";
 import { runEmitters, type EmitterSelection } from "../src/emit/run.js";
-import { checksum, migrate } from "../src/migrate/migrate.js";
 import type { EmittedFile } from "../src/emit/types.js";
 import { compile } from "../src/program/compile.js";
 import { repoRoot } from "./support/corpus.js";
@@ -135,13 +134,12 @@ function schemaText(d: Draft): string {
   return `${lines.join("\n")}\n`;
 }
 
-function emitterSelection(names: readonly string[], prefix: string): EmitterSelection[] {
-  return builtinEmitters
-    .filter((e) => names.includes(e.name))
-    .map((emitter): EmitterSelection => ({
-      emitter,
-      options: emitter.name === "elm" ? { prefix: { value: prefix, span: undefined } } : {},
-    }));
+/** Every emitter, the Elm one under its own module prefix. */
+async function emitterSelection(prefix: string): Promise<EmitterSelection[]> {
+  return (await loadEmitters()).map((emitter): EmitterSelection => ({
+    emitter,
+    options: emitter.name === "elm" ? { prefix: { value: prefix, span: undefined } } : {},
+  }));
 }
 
 const tsconfig = (include: string) => ({
@@ -179,13 +177,7 @@ describe("a schema that checks builds, and its Elm and TypeScript compile", () =
         if (result.diagnostics.some((x) => x.code === "HAM0214" || x.code === "HAM0215")) rejectedByNames++;
         if (!result.schema) continue;
         const prefix = `S${i}`;
-        const built = await runEmitters(
-          result.schema,
-          emitterSelection(
-            builtinEmitters.map((e) => e.name),
-            prefix,
-          ),
-        );
+        const built = await runEmitters(result.schema, await emitterSelection(prefix));
         const errors = built.diagnostics.filter((x) => x.severity === "error");
         expect(
           errors.map((x) => `${x.code} ${x.message}`),

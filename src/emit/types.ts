@@ -17,8 +17,9 @@ export interface OptionSpec<V extends OptionValue = OptionValue> {
   /**
    * A rule the value must follow beyond its type: returns what it must be ("an Elm module name
    * such as `Api`") when it does not, so a bad option is HAM0802 on its hamlet.toml line.
+   * (A method, so that an emitter with typed options still fits the registry's `AnyEmitter`.)
    */
-  readonly check?: (value: V) => string | undefined;
+  check?(value: V): string | undefined;
 }
 
 export type OptionsSchema<O> = { readonly [K in keyof O]: OptionSpec<O[K] & OptionValue> };

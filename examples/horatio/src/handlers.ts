@@ -4,7 +4,7 @@
  * implements the rate limit.
  */
 import { randomUUID } from "node:crypto";
-import { fail, type JsonValue, type KvStore } from "../../../runtime-node/src/index.js";
+import { fail, type JsonValue, type KvStore } from "@hamlet/runtime-node";
 import type { Handlers } from "../generated/typescript/server.js";
 import type { Post, Uuid } from "../generated/typescript/types.js";
 import { decodePost, encodePost } from "../generated/typescript/validators.js";

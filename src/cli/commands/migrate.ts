@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { builtinEmitterNames } from "../../../emitters/names.js";
+import { builtinEmitterNames } from "../../../emitters/index.js";
 import { snapshotOf } from "../../../emitters/sql/model.js";
 import { defaultConfig, findConfig, loadConfig, type HamletConfig } from "../../config/index.js";
 import { compile } from "../../program/compile.js";
@@ -32,8 +32,9 @@ export async function runMigrate(options: MigrateOptions, reporter: Reporter, cw
     config = loaded.config;
   } else config = defaultConfig(cwd);
 
-  const { parseDatabaseUrl, openDatabase } = await import("../../../runtime-node/src/db/open.js");
-  const { migrate, readMigrations, MigrationError } = await import("../../migrate/migrate.js");
+  const runtime = await loadRuntime();
+  if (!runtime) return ExitCode.usage;
+  const { parseDatabaseUrl, openDatabase, migrate, readMigrations, MigrationError } = runtime;
   const url = options.database ?? config.server.databaseUrl;
   let dialect: "sqlite" | "postgres";
   // The config's relative `sqlite:` path is relative to the project root, like the server's.
@@ -105,6 +106,25 @@ function schemaAheadOf(snapshotFile: string, config: string | undefined, cwd: st
   const { schema } = compile({ entries: project.files, features: project.config.features });
   if (!schema) return false;
   return JSON.stringify(stored) !== JSON.stringify(snapshotOf(schema));
+}
+
+/**
+ * The migrator and database drivers live in `@hamlet/runtime-node` (the server applies
+ * migrations at start-up too); the compiler loads them only here, so installing it never pulls
+ * in Fastify, pg or the native SQLite build.
+ */
+async function loadRuntime(): Promise<typeof import("@hamlet/runtime-node") | undefined> {
+  try {
+    return await import("@hamlet/runtime-node");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ERR_MODULE_NOT_FOUND" || !String((error as Error).message).includes("@hamlet/runtime-node"))
+      throw error;
+    fail(
+      "hamletc migrate: the package @hamlet/runtime-node is not installed; it applies the migrations. Install it next to the compiler (`npm install @hamlet/runtime-node`).",
+    );
+    return undefined;
+  }
 }
 
 /** The config's relative `sqlite:` path, resolved against the project root. */

@@ -6,7 +6,7 @@ import {
   type Failure,
   type HamletServer,
   serveEndpoint,
-} from "../../../../runtime-node/src/index.js";
+} from "@hamlet/runtime-node";
 import type {
   CreatePostError,
   CreatePostRequest,
