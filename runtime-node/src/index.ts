@@ -81,3 +81,4 @@ export {
   type TenantRequest,
 } from "./tenant.js";
 export { readableLogger, type LineSink } from "./log.js";
+export * from "./events/index.js";
