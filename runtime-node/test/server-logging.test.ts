@@ -7,6 +7,7 @@ import type { HamletConfig } from "../src/config.js";
 import { openDatabase } from "../src/db/open.js";
 import { readableLogger } from "../src/log.js";
 import { createHamletServer, startServer, type HamletServer } from "../src/server.js";
+import { ensureRuntimeTables } from "./support/runtime-tables.js";
 
 const config: HamletConfig = {
   database: { url: ":memory:" },
@@ -20,7 +21,9 @@ afterEach(async () => {
 });
 
 async function server(options: Partial<Parameters<typeof createHamletServer>[0]> = {}): Promise<HamletServer> {
-  const app = await createHamletServer({ config, database: openDatabase(":memory:"), ...options });
+  const database = openDatabase(":memory:");
+  await ensureRuntimeTables(database); // what `hamletc migrate` creates
+  const app = await createHamletServer({ config, database, ...options });
   servers.push(app);
   return app;
 }

@@ -3,6 +3,12 @@
 /** A value bound to a `$n` placeholder (runtime-node's `SqlParam`). */
 export type SqlValue = string | number | bigint | boolean | null | Uint8Array;
 
+/** A UUID (`Uuid` columns); the same type as `Uuid` in types.ts. */
+export type Uuid = string & { readonly __hamlet: "Uuid" };
+
+/** A calendar date `YYYY-MM-DD` (`Date` columns); the same type as `IsoDate` in types.ts. */
+export type IsoDate = string & { readonly __hamlet: "Date" };
+
 /** A JSON value (`Json` columns). */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -55,13 +61,22 @@ function toNumber(value: unknown): number {
 function toBool(value: unknown): boolean {
   return value === true || value === 1 || value === 1n;
 }
-function toTimestamp(value: unknown): string {
-  return value instanceof Date ? value.toISOString() : String(value);
+function toTimestamp(value: unknown): Date {
+  const date = value instanceof Date ? value : new Date(String(value));
+  if (Number.isNaN(date.getTime()))
+    throw new Error(`Hamlet: expected a timestamp column, got ${String(value)}`);
+  return date;
 }
-function toDate(value: unknown): string {
-  if (!(value instanceof Date)) return String(value);
+/** A Timestamp parameter as RFC 3339 UTC text (`…Z`), whatever offset a string was written with. */
+function fromTimestamp(value: Date | string): string {
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) throw new Error(`Hamlet: not a timestamp: ${String(value)}`);
+  return date.toISOString();
+}
+function toDate(value: unknown): IsoDate {
+  if (!(value instanceof Date)) return String(value) as IsoDate;
   const pad = (n: number) => String(n).padStart(2, "0");
-  return `${String(value.getFullYear()).padStart(4, "0")}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
+  return `${String(value.getFullYear()).padStart(4, "0")}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}` as IsoDate;
 }
 function toJson(value: unknown, dialect: RepositoryDatabase["dialect"]): Json {
   return (dialect === "sqlite" && typeof value === "string" ? JSON.parse(value) : value) as Json;
@@ -81,32 +96,32 @@ function limitOf(limit: number | undefined): number | undefined {
 
 /** A schema with tables and nothing else: no types, no endpoints. */
 export interface Note {
-  id: string;
+  id: Uuid;
   body: string;
-  created_at: string;
+  created_at: Date;
 }
 
 /** A new Note: columns with a default or `null` may be left out. */
 export interface NoteInsert {
-  id?: string;
+  id?: Uuid;
   body: string;
-  created_at?: string;
+  created_at?: Date;
 }
 
 /** The primary key of Note (within the tenant). */
 export interface NoteKey {
-  id: string;
+  id: Uuid;
 }
 
 /** Columns to change; the others keep their values. */
 export interface NotePatch {
   body?: string;
-  created_at?: string;
+  created_at?: Date;
 }
 
 /** Equality filters of `list` (indexed columns). */
 export interface NoteFilter {
-  id?: string;
+  id?: Uuid;
 }
 
 /** Columns `list` can order by (indexed columns). */
@@ -119,13 +134,18 @@ const noteColumns = {
   filter: ["id"] as const,
 };
 
-function encodeNote(_column: string, value: unknown): SqlValue {
-  return value as SqlValue;
+function encodeNote(column: string, value: unknown): SqlValue {
+  switch (column) {
+    case "created_at":
+      return value === null ? null : fromTimestamp(value as Date | string);
+    default:
+      return value as SqlValue;
+  }
 }
 
 function decodeNote(row: Row, dialect: RepositoryDatabase["dialect"]): Note {
   return {
-    id: String(row["id"]),
+    id: String(row["id"]) as Uuid,
     body: String(row["body"]),
     created_at: toTimestamp(row["created_at"]),
   };

@@ -3,3 +3,9 @@
 -- Reverts the migration; may lose data.
 
 DROP TABLE "note";
+
+DROP FUNCTION IF EXISTS hamlet_purge_expired(bigint);
+
+DROP TABLE IF EXISTS hamlet_kv;
+
+DROP TABLE IF EXISTS hamlet_sessions;

@@ -5,3 +5,7 @@
 -- Drops or rebuilds tables: apply with foreign keys off, then run PRAGMA foreign_key_check before committing (hamletc migrate does).
 
 DROP TABLE "note";
+
+DROP TABLE IF EXISTS hamlet_kv;
+
+DROP TABLE IF EXISTS hamlet_sessions;
