@@ -45,7 +45,7 @@ import {
 } from "../../src/emit/ts-syntax.js";
 import { defineEmitter } from "../../src/emit/types.js";
 import type { ColumnDef, ModelDef, Schema } from "../../src/schema/types.js";
-import { columnType, type ColumnType } from "../sql/model.js";
+import { columnType, type ColumnType } from "../../src/schema/query.js";
 
 function tsType(t: ColumnType): string {
   switch (t.base) {
@@ -117,6 +117,8 @@ const RUNTIME_VALUES = [
   "toTimestamp",
 ];
 const RUNTIME_TYPES = ["IsoDate", "Json", "ListOptions", "RepositoryDatabase", "Row", "SqlValue", "Uuid"];
+/** Every name a generated repositories.ts may import from the runtime (reserved for the checker). */
+export const REPOSITORY_IMPORTS: readonly string[] = [...RUNTIME_VALUES, ...RUNTIME_TYPES];
 
 function camel(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);

@@ -2,6 +2,7 @@
 import { hardline, indent, join, type Doc } from "../../src/emit/doc.js";
 import { Prelude } from "../../src/emit/prelude.js";
 import { TsFile } from "../../src/emit/ts-file.js";
+import { findRecord } from "../../src/schema/query.js";
 import {
   arr,
   arrow,
@@ -72,9 +73,7 @@ function paramSpecs(table: TypeTable, request: RecordDef, names: readonly string
 }
 
 function requestRecord(table: TypeTable, endpoint: EndpointDef): RecordDef {
-  const def = table.get(endpoint.request);
-  if (def.kind !== "record") throw new Error(`request ${endpoint.request} is not a record`);
-  return def;
+  return findRecord(table.schema, endpoint.request);
 }
 
 /** A member of an interface: doc comment, then `name(params): Promise<R>;`. */
@@ -167,7 +166,7 @@ function interfaceBody(head: string, members: readonly Doc[]): Doc {
   return [`${head} {`, indent([hardline, ...join([hardline, hardline], members)]), hardline, "}"];
 }
 
-const CLIENT_PRELUDE = `/** The part of \`fetch\` the client uses (the global \`fetch\` fits; tests may pass their own). */
+export const CLIENT_PRELUDE = `/** The part of \`fetch\` the client uses (the global \`fetch\` fits; tests may pass their own). */
 export type FetchLike = (
   url: string,
   init: {
