@@ -17,7 +17,8 @@ import { diagnostic } from "../../src/diagnostics/messages.js";
 import type { EmittedFile } from "../../src/emit/types.js";
 import { defineEmitter } from "../../src/emit/types.js";
 import type { Schema } from "../../src/schema/types.js";
-import { dialects } from "./ddl.js";
+import { dialects, type Dialect } from "./ddl.js";
+import { EVENT_STORE_TABLES, eventStoreStatements } from "./event-store.js";
 import { emptySnapshot, renamesOf, snapshotOf, type Snapshot } from "./model.js";
 import { invert, matchTables, plan, type Problem } from "./plan.js";
 
@@ -72,6 +73,18 @@ function report(schema: Schema, problem: Problem) {
     case "HAM0838":
       return diagnostic("HAM0838", span, { table: problem.table });
   }
+}
+
+/** Whether this migration creates or drops the event store (the snapshot records it). */
+function eventStoreChange(before: Snapshot, after: Snapshot): "create" | "drop" | undefined {
+  if (after.eventStore === true && before.eventStore !== true) return "create";
+  if (after.eventStore !== true && before.eventStore === true) return "drop";
+  return undefined;
+}
+
+function eventStoreDdl(change: "create" | "drop", dialect: Dialect): string[] {
+  if (change === "create") return eventStoreStatements(dialect).map((statement) => `${statement};`);
+  return [...EVENT_STORE_TABLES].reverse().map((table) => `DROP TABLE IF EXISTS ${table};`);
 }
 
 export const sqlEmitter = defineEmitter<{ allow_destructive: boolean }>({
@@ -132,6 +145,14 @@ export const sqlEmitter = defineEmitter<{ allow_destructive: boolean }>({
     const pairs = matchTables(before, after, renamesOf(schema));
     const up = plan(pairs);
     const down = plan(invert(pairs));
+    const store = eventStoreChange(before, after);
+    if (store !== undefined) {
+      up.summary.unshift(store === "create" ? "event_store" : "drop_event_store");
+      for (const dialect of dialects) {
+        up.statements[dialect].unshift(...eventStoreDdl(store, dialect));
+        down.statements[dialect].push(...eventStoreDdl(store === "create" ? "drop" : "create", dialect));
+      }
+    }
     const refused = up.problems.filter((p) => p.code === "HAM0838" || !context.options.allow_destructive);
     if (refused.length > 0) {
       for (const p of refused) context.report(report(schema, p));

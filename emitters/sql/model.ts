@@ -50,6 +50,8 @@ export interface SnapshotTable {
 export interface Snapshot {
   readonly version: 1;
   readonly tables: readonly SnapshotTable[];
+  /** Present (true) once the migrations created the event store; absent otherwise. */
+  readonly eventStore?: true;
 }
 
 /** Renames declared with `@renamed_from`, keyed by the new names. */
@@ -159,7 +161,14 @@ function snapshotTable(schema: Schema, m: ModelDef): SnapshotTable {
 }
 
 export function snapshotOf(schema: Schema): Snapshot {
-  return { version: 1, tables: schema.models.map((m) => snapshotTable(schema, m)) };
+  const tables = schema.models.map((m) => snapshotTable(schema, m));
+  return usesEventStore(schema) ? { version: 1, tables, eventStore: true } : { version: 1, tables };
+}
+
+/** The event store's tables are created when the feature is on and the schema has something to store. */
+export function usesEventStore(schema: Schema): boolean {
+  const declares = schema.events.length > 0 || schema.workflows.length > 0 || schema.services.length > 0;
+  return schema.features.eventStore && declares;
 }
 
 export function renamesOf(schema: Schema): Renames {

@@ -5,3 +5,11 @@
 DROP TABLE "posts";
 
 DROP TABLE "users";
+
+DROP TABLE IF EXISTS hamlet_schedules;
+
+DROP TABLE IF EXISTS hamlet_workflow_steps;
+
+DROP TABLE IF EXISTS hamlet_workflow_runs;
+
+DROP TABLE IF EXISTS hamlet_events;

@@ -1,0 +1,98 @@
+/**
+ * The event store in the sql emitter's migrations: created once when `event_store` is on and the
+ * schema declares events (the snapshot remembers it), dropped by a later migration when it is
+ * turned off, FORCEd row level security on PostgreSQL, applied to both databases.
+ */
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { EVENT_STORE_TABLES } from "../emitters/sql/event-store.js";
+import { testDialects, useFreshDatabases } from "../runtime-node/test/support/databases.js";
+import { migrate } from "../src/migrate/migrate.js";
+import { compile } from "../src/program/compile.js";
+import type { Schema } from "../src/schema/types.js";
+import { buildInto, migrationsOf, tempDir } from "./sql-helpers.js";
+
+const scratch = tempDir("hamlet-sql-events-");
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const SCHEMA = `package shop
+@table("orders")
+model OrderRow {
+  id: Uuid @primary @default(uuid)
+  total: Int
+}
+
+event OrderPlaced { order_id: Uuid }
+`;
+
+function schemaWith(eventStore: boolean): Schema {
+  const entry = join(scratch, "shop.hamlet");
+  writeFileSync(entry, SCHEMA);
+  const result = compile({ entries: [entry], features: { database: true, eventStore } });
+  if (!result.schema) throw new Error(result.diagnostics.map((d) => d.message).join("; "));
+  return result.schema;
+}
+
+function count(text: string, needle: string): number {
+  return text.split(needle).length - 1;
+}
+
+describe("event store migrations", () => {
+  const fresh = useFreshDatabases();
+
+  it("appear once, in the first migration, while the feature stays on", async () => {
+    const out = join(scratch, "once");
+    const first = await buildInto(schemaWith(true), out);
+    const second = await buildInto(schemaWith(true), out);
+    expect(second.files).toEqual(first.files);
+    const ups = first.files.filter((f) => f.path.endsWith(".up.sql"));
+    expect(ups.map((f) => f.path).sort()).toEqual([
+      "sql/postgres/0001_initial.up.sql",
+      "sql/sqlite/0001_initial.up.sql",
+    ]);
+    for (const up of ups) expect(count(up.content, "CREATE TABLE IF NOT EXISTS hamlet_events (")).toBe(1);
+    const pg = ups.find((f) => f.path.startsWith("sql/postgres/"))!.content;
+    for (const table of EVENT_STORE_TABLES) expect(pg).toContain(`ALTER TABLE ${table} FORCE ROW LEVEL SECURITY;`);
+  });
+
+  it("are left out when the feature is off", async () => {
+    const out = join(scratch, "off");
+    const built = await buildInto(schemaWith(false), out);
+    for (const f of built.files) expect(f.content).not.toContain("hamlet_events");
+  });
+
+  for (const dialect of testDialects) {
+    it(`are created, then dropped when the feature is turned off, on ${dialect}`, { timeout: 60_000 }, async () => {
+      const out = join(scratch, `toggle-${dialect}`);
+      const db = await fresh.open(dialect);
+      try {
+        const on = await buildInto(schemaWith(true), out);
+        expect((await migrate(db, migrationsOf(on.files, dialect))).applied).toEqual(["0001_initial"]);
+        expect(await eventTables(db)).toEqual([...EVENT_STORE_TABLES].sort());
+        if (dialect === "postgres") {
+          const forced = await db.query<{ relname: string; relforcerowsecurity: boolean }>(
+            "SELECT relname, relforcerowsecurity FROM pg_class WHERE relname LIKE 'hamlet\\_%' AND relkind = 'r' ORDER BY relname",
+          );
+          const events = forced.filter((r) => (EVENT_STORE_TABLES as readonly string[]).includes(r.relname));
+          expect(events.map((r) => r.relforcerowsecurity)).toEqual(EVENT_STORE_TABLES.map(() => true));
+        }
+        const off = await buildInto(schemaWith(false), out);
+        const applied = await migrate(db, migrationsOf(off.files, dialect));
+        expect(applied.applied).toEqual(["0002_drop_event_store"]);
+        expect(await eventTables(db)).toEqual([]);
+      } finally {
+        await db.close();
+      }
+    });
+  }
+});
+
+async function eventTables(db: Awaited<ReturnType<ReturnType<typeof useFreshDatabases>["open"]>>): Promise<string[]> {
+  const sql =
+    db.dialect === "sqlite"
+      ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'hamlet_%' ORDER BY name"
+      : "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE 'hamlet_%' ORDER BY tablename";
+  const rows = await db.query<{ name: string }>(sql);
+  return rows.map((r) => r.name).filter((name) => (EVENT_STORE_TABLES as readonly string[]).includes(name));
+}
