@@ -14,10 +14,13 @@
  *   `encodeX(value): unknown` producing the wire value. Self-contained (browser-safe).
  * - `server.ts`: `Handlers` and `registerRoutes(app, handlers)`; imports runtime-node.
  * - `client.ts`: `createClient({ baseUrl, fetch?, headers?, credentials? })`. Self-contained.
+ * - `events.ts` (when the schema declares events, workflows or services): `EventHandlers`,
+ *   workflow step types, typed service clients and `registerEvents(app, ...)`; imports runtime-node.
  */
 import { formatTypeScript } from "../../src/emit/format-typescript.js";
 import { defineEmitter, type EmittedFile } from "../../src/emit/types.js";
 import type { AliasDef, Schema, TypeDef } from "../../src/schema/types.js";
+import { eventsFile, hasEvents } from "./events-file.js";
 import { clientFile, responseName, serverFile } from "./http-file.js";
 import { BUILTIN_TYPE_NAMES, TypeTable } from "./model.js";
 import { typesFile } from "./types-file.js";
@@ -91,6 +94,10 @@ export const typescriptEmitter = defineEmitter<{ runtime_import: string }>({
       { path: "server.ts", content: serverFile(table, header, options.runtime_import) },
       { path: "client.ts", content: clientFile(table, header) },
     ];
-    return Promise.all(files.map(async (f) => ({ path: f.path, content: await format(f.content) })));
+    const formatted = await Promise.all(files.map(async (f) => ({ path: f.path, content: await format(f.content) })));
+    // events.ts is printed in its final layout (no formatter pass).
+    if (hasEvents(schema))
+      formatted.push({ path: "events.ts", content: eventsFile(table, header, options.runtime_import) });
+    return formatted;
   },
 });

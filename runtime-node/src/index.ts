@@ -30,6 +30,15 @@ export {
   type ValidationIssue,
 } from "./http/routes.js";
 export { registerApiDocs, type ApiDocsOptions } from "./http/docs.js";
+export {
+  attachEventSystem,
+  correlationIdOf,
+  eventSystemOf,
+  requestScope,
+  withEmit,
+  type EmittingContext,
+  type EmittingParts,
+} from "./http/emitting.js";
 export type { JsonObject, JsonValue } from "./json.js";
 export { kvFor, type KvEntry, type KvOptions, type KvSetOptions, type KvStore } from "./kv/kv-store.js";
 export { ensureRuntimeTables, RUNTIME_TABLES, TENANT_POLICY_PREDICATE } from "./runtime-schema.js";
