@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { chromium, type Browser, type Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../examples/horatio/src/app.js";
+import { migrateHoratio } from "./support/horatio.js";
 import { openDatabase, startServer, type Database, type HamletServer } from "../runtime-node/src/index.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -23,6 +24,7 @@ describe.skipIf(!hasChromium)("Swagger UI on the generated Horatio server, in Ch
 
   beforeAll(async () => {
     db = openDatabase(":memory:");
+    await migrateHoratio(db);
     app = await createApp({
       config: {
         database: { url: ":memory:" },

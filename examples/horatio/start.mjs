@@ -17,6 +17,15 @@ if (generated.status !== 0) {
   console.error("horatio: hamletc build failed");
   process.exit(generated.status ?? 1);
 }
+// The migrations create the app's tables and the event store.
+// Same default as src/main.ts.
+const database = process.env["DATABASE_URL"] ?? `sqlite:${join(here, ".hamlet", "horatio.db")}`;
+const migrateArgs = [hamletc, "migrate", "--database", database];
+const migrated = spawnSync(process.execPath, migrateArgs, { cwd: here, stdio: "inherit" });
+if (migrated.status !== 0) {
+  console.error("horatio: hamletc migrate failed");
+  process.exit(migrated.status ?? 1);
+}
 const built = spawnSync(process.execPath, [tsc, "-p", join(here, "tsconfig.json")], { stdio: "inherit" });
 if (built.status !== 0) {
   console.error("horatio: compilation failed");

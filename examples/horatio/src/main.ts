@@ -5,7 +5,10 @@
  * - `HAMLET_SESSION_SECRET` (at least 32 bytes; a fixed development secret is used when unset);
  * - `HORATIO_HOSTS` (`alpha.localhost=alpha,beta.localhost=beta`: tenants by Host header;
  *   default: one tenant for every host);
- * - `HORATIO_DEV_LOGIN=1` enables `POST /dev/login` (development only).
+ * - `HORATIO_DEV_LOGIN=1` enables `POST /dev/login` (development only);
+ * - `HORATIO_MODERATION_URL`: the moderation service (default: the schema's URL);
+ * - `HAMLET_EVENT_STORE=off` runs the events in memory (degraded: see spec/language.md §10).
+ * Apply the migrations first (`npx hamletc migrate`; start.mjs does it): they create the event store.
  */
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
@@ -48,6 +51,10 @@ async function main(): Promise<void> {
     config: { database: { url }, sessions: { secrets: [secret ?? DEV_SECRET] }, tenants: tenants() },
     devLogin: process.env["HORATIO_DEV_LOGIN"] === "1",
     logger: true,
+    ...(process.env["HORATIO_MODERATION_URL"] ? { moderationUrl: process.env["HORATIO_MODERATION_URL"] } : {}),
+    ...(process.env["HAMLET_EVENT_STORE"] === "off" ? { eventStore: false } : {}),
+    // PostgreSQL wakes the dispatcher with LISTEN/NOTIFY on a connection of its own.
+    ...(url.startsWith("postgres") ? { events: { listenUrl: url } } : {}),
   });
   const started = await startServer(app, { port, host });
   console.log(`horatio: listening on ${started.url} (database ${url.startsWith("sqlite:") ? url : "postgres"})`);
