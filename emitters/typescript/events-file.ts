@@ -584,6 +584,7 @@ function checkWire<T>(decode: PayloadValidator<T>): PayloadValidator<unknown> {
 
 function serviceDefinitions(view: EventsView): string[] {
   view.runtime.add("type ServiceDefinition");
+  view.runtime.add("callService");
   view.runtime.add("type Database");
   if (view.schema.workflows.length === 0) {
     view.runtime.add("type PayloadValidator");
@@ -612,7 +613,7 @@ ${props.join("\n")}
     const method = camel(s.name);
     const encode = view.encoder(s.request);
     return `    ${method}: (request) =>
-      system.callService(tx, scope, ${JSON.stringify(s.name)}, ${encode}(request)),`;
+      callService(system, tx, scope, ${JSON.stringify(s.name)}, ${encode}(request)),`;
   });
   return [
     `function serviceDefinitions(

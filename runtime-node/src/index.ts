@@ -32,6 +32,7 @@ export {
 export { registerApiDocs, type ApiDocsOptions } from "./http/docs.js";
 export {
   attachEventSystem,
+  callService,
   correlationIdOf,
   eventSystemOf,
   requestScope,

@@ -5,10 +5,11 @@
  * emitted and nothing the handler wrote through `tx` or `kv` stays. The request's session id and
  * correlation id are stamped on every event.
  */
+import { AsyncResource } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import type { Database } from "../db/database.js";
-import type { Emit, EventScope, EventSystem } from "../events/types.js";
+import type { EmittedEvent, Emit, EventScope, EventSystem } from "../events/types.js";
 import { kvFor, type KvStore } from "../kv/kv-store.js";
 import type { HamletServer } from "../server.js";
 import { Failure, type EndpointContext } from "./routes.js";
@@ -67,6 +68,25 @@ export function requestScope(context: EndpointContext): EventScope {
     sessionId: context.session?.id ?? null,
     correlationId: correlationIdOf(context.request),
   };
+}
+
+/** The async context of module load: outside every transaction. */
+const outside = new AsyncResource("hamlet.events.outside");
+
+/**
+ * Calls a service for generated code. In memory mode the call is queued at once, and its timers
+ * would inherit the async context of the caller's SQLite transaction (whose root handle then
+ * refuses the job's own transaction), so it is queued from outside any transaction.
+ */
+export function callService(
+  system: EventSystem,
+  tx: Database | null,
+  scope: EventScope,
+  service: string,
+  request: unknown,
+): Promise<EmittedEvent> {
+  if (system.durable) return system.callService(tx, scope, service, request);
+  return outside.runInAsyncScope(() => system.callService(tx, scope, service, request));
 }
 
 class RolledBack<F> extends Error {
