@@ -81,7 +81,7 @@ export async function runMigrate(options: MigrateOptions, reporter: Reporter, cw
 }
 
 /** The config's relative `sqlite:` path, resolved against the project root. */
-function sqliteUrlUnder(rootDir: string, url: string): string {
+export function sqliteUrlUnder(rootDir: string, url: string): string {
   const match = /^(sqlite|file):(?!\/\/)(.*)$/i.exec(url.trim());
   if (!match || match[2] === ":memory:") return url;
   return `sqlite:${resolve(rootDir, match[2]!)}`;
