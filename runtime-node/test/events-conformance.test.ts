@@ -145,6 +145,36 @@ describe.each(testDialects)("durable events on %s", (dialect) => {
     ]);
   });
 
+  it("rolls back a handler's writes when its claim was lost meanwhile, and delivers again after the lease", async () => {
+    const { store, system } = await setup(
+      {
+        events: [{ name: "Work", validate: validateWork, retry: fast }],
+        handlers: {
+          Work: async (payload: { key: string }, context) => {
+            await writeEffect(context.tx, context.tenantId, `${payload.key}-${context.attempt}`, "written");
+            if (context.attempt === 1) {
+              // As if the lease had expired and another process had claimed the event.
+              await context.tx!.execute("UPDATE hamlet_events SET locked_by = 'another-process' WHERE id = $1", [
+                context.eventId,
+              ]);
+            }
+          },
+        },
+      },
+      { leaseMs: 500 },
+    );
+    await system.start();
+    const { id } = await system.transaction(store.db, { tenantId: "t1" }, (_tx, emit) =>
+      emit({ name: "Work", payload: { key: "k", amount: 1 } }),
+    );
+    await eventually(async () => (await statusOf(store, "t1", id)) === "done");
+    expect(await effects(store)).toEqual({ "k-2": "written" });
+    expect(await system.admin.getEvent("t1", id)).toMatchObject({
+      attempts: 2,
+      lastError: expect.stringMatching(/lease/),
+    });
+  });
+
   it("dead-letters after the last attempt with the error history; dead letters can be retried and discarded", async () => {
     let failing = true;
     let handled = 0;

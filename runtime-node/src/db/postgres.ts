@@ -12,6 +12,29 @@ export interface PostgresOptions {
 
 type Queryable = pg.Pool | pg.PoolClient;
 
+/** Statements to send together with COMMIT, by top-level transaction handle (see {@link runAtCommit}). */
+const commitStatements = new WeakMap<Database, string>();
+
+/**
+ * Runs `sql` (a complete statement with literals, no placeholders) in the same round trip as the
+ * COMMIT of `tx`, a top-level PostgreSQL transaction handle; when it fails the transaction rolls
+ * back and the transaction's promise rejects with its error. Returns false (and does nothing) for
+ * other handles. Used by the event dispatcher to commit an event's completion with its effects.
+ */
+export function runAtCommit(tx: Database, sql: string): boolean {
+  if (!topLevelHandles.has(tx)) return false;
+  commitStatements.set(tx, sql);
+  return true;
+}
+
+const topLevelHandles = new WeakSet<Database>();
+
+/** A PostgreSQL string literal (node-postgres' escapeLiteral, without a client). */
+export function postgresLiteral(text: string): string {
+  const quoted = `'${text.replace(/'/g, "''").replace(/\\/g, "\\\\")}'`;
+  return text.includes("\\") ? ` E${quoted}` : quoted;
+}
+
 const SET_TENANT = "select set_config('hamlet.tenant_id', $1, true)";
 
 /**
@@ -70,12 +93,21 @@ export function openPostgresDatabase(connectionString: string, options: Postgres
   async function begin<T>(tenantId: string | null, fn: (tx: Database) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     let broken = false;
+    // A checked-out client has no pool listener: without this, a connection killed mid-transaction
+    // (server restart, pg_terminate_backend) emits an uncaught 'error' and takes the process down.
+    // The pending query rejects anyway, so the transaction fails normally.
+    const onClientError = (): void => void (broken = true);
+    client.on("error", onClientError);
     const tx = transactionHandle(client, tenantId);
+    topLevelHandles.add(tx.handle);
     try {
-      await client.query("BEGIN");
-      if (tenantId !== null) await client.query(SET_TENANT, [tenantId]);
+      // One round trip for both: a simple-protocol query may hold several statements.
+      if (tenantId === null) await client.query("BEGIN");
+      else await client.query(`BEGIN; SELECT set_config('hamlet.tenant_id', ${client.escapeLiteral(tenantId)}, true)`);
       const result = await fn(tx.handle);
-      await client.query("COMMIT");
+      const final = commitStatements.get(tx.handle);
+      // The final statement and COMMIT in one round trip: an error in it skips the COMMIT.
+      await client.query(final === undefined ? "COMMIT" : `${final}; COMMIT`);
       return result;
     } catch (error) {
       try {
@@ -86,6 +118,7 @@ export function openPostgresDatabase(connectionString: string, options: Postgres
       throw error;
     } finally {
       tx.end();
+      client.off("error", onClientError);
       client.release(broken);
     }
   }

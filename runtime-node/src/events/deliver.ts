@@ -8,7 +8,7 @@ import { attemptsExhausted, retryDelayMs } from "./backoff.js";
 import { describeError, invalidPayloadError, LostClaimError, PermanentEventError } from "./errors.js";
 import type { Route, RouteContext } from "./routes.js";
 import { parseErrors, toNumber, type EventRow } from "./rows.js";
-import { completeEvent, dueTime, insertEvent, notifyDispatchers, recordFailure } from "./store.js";
+import { completeEvent, dueTime, insertEvent, LOST_CLAIM_SQLSTATE, notifyDispatchers, recordFailure } from "./store.js";
 import { DEFAULT_RETRY, type Emit } from "./types.js";
 
 export interface DeliveryDeps {
@@ -83,7 +83,7 @@ export async function deliver(deps: DeliveryDeps, row: EventRow, token: string):
     });
     runAll(after, deps.onError);
   } catch (error) {
-    if (error instanceof LostClaimError) return;
+    if (error instanceof LostClaimError || (error as { code?: unknown } | null)?.code === LOST_CLAIM_SQLSTATE) return;
     await recordAttemptFailure(deps, row, token, route, payload, error);
   }
 }

@@ -11,7 +11,16 @@ import type { Database } from "../db/database.js";
 import { deliver, type DeliveryDeps } from "./deliver.js";
 import { startListener, type Listener } from "./listener.js";
 import type { Route } from "./routes.js";
-import { asDispatcher, claimDue, nextDueAt, notifyDispatchers, reapExpiredLeases, renewLeases } from "./store.js";
+import type { EventRow } from "./rows.js";
+import {
+  asDispatcher,
+  claimDue,
+  nextDueAt,
+  notifyDispatchers,
+  reapExpiredLeases,
+  releaseClaim,
+  renewLeases,
+} from "./store.js";
 
 export interface DispatcherOptions {
   readonly db: Database;
@@ -47,6 +56,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const pollMs = options.pollMs ?? 1000;
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const batchSize = Math.max(1, Math.min(concurrency, options.batchSize ?? concurrency));
+  // Claimed events held locally beyond those running: one batch ahead, so handlers never wait for a claim.
+  const capacity = concurrency + batchSize;
+  const buffer: { row: EventRow; token: string }[] = [];
 
   let started = false;
   let stopped = false;
@@ -100,24 +112,14 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     try {
       do {
         again = false;
-        while (!stopped && running < concurrency) {
-          const limit = Math.min(batchSize, concurrency - running);
+        while (!stopped && running + buffer.length < capacity) {
+          const limit = capacity - running - buffer.length;
           const token = `${workerId}#${++sequence}`;
-          const now = clock();
-          const { rows, next } = await asDispatcher(db, async (tx) => {
-            const claimed = await claimDue(tx, token, now, leaseMs, limit);
-            return { rows: claimed, next: claimed.length < limit ? await nextDueAt(tx) : null };
-          });
-          for (const row of rows) {
-            running += 1;
-            void deliver(deliveryDeps, row, token).finally(() => {
-              running -= 1;
-              if (running === 0) flushIdleWaiters();
-              void pump();
-            });
-          }
+          const rows = await claimDue(db, token, clock(), leaseMs, limit);
+          for (const row of rows) buffer.push({ row, token });
+          startBuffered();
           if (rows.length < limit) {
-            arm(next ?? Infinity);
+            arm((await nextDueAt(db)) ?? Infinity);
             break;
           }
         }
@@ -143,8 +145,34 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     for (const waiter of idleWaiters.splice(0)) waiter();
   }
 
+  /** Starts claimed events while there is room; claims more once the local buffer runs low. */
+  function startBuffered(): void {
+    while (!stopped && running < concurrency && buffer.length > 0) {
+      const { row, token } = buffer.shift()!;
+      running += 1;
+      void deliver(deliveryDeps, row, token).finally(() => {
+        running -= 1;
+        startBuffered();
+        if (running === 0 && buffer.length === 0) flushIdleWaiters();
+        // Refill in batches, one claim ahead, not one claim per finished event.
+        if (running + buffer.length <= concurrency) void pump();
+      });
+    }
+  }
+
+  /** Gives claimed but unstarted events back (on stop), so another process need not wait for the lease. */
+  async function releaseBuffered(): Promise<void> {
+    for (const { row, token } of buffer.splice(0)) {
+      try {
+        await db.withTenant(row.tenant_id, (tx) => releaseClaim(tx, row, token));
+      } catch (error) {
+        onError(error);
+      }
+    }
+  }
+
   async function renew(): Promise<void> {
-    if (running === 0) return;
+    if (running === 0 && buffer.length === 0) return;
     try {
       await asDispatcher(db, (tx) => renewLeases(tx, workerId, clock() + leaseMs));
     } catch (error) {
@@ -190,6 +218,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       if (timer !== null) clearTimeout(timer);
       if (reaper !== null) clearInterval(reaper);
       await listener?.close();
+      // A claim in flight finishes first, so its rows are released too.
+      while (pumping) await new Promise((resolve) => setTimeout(resolve, 5));
+      await releaseBuffered();
       const deadline = Date.now() + timeoutMs;
       while (running > 0 && Date.now() < deadline) {
         await new Promise<void>((resolve) => {
@@ -201,8 +232,8 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     },
     active: () => running,
     async idle() {
-      if (running > 0 || pumping) return false;
-      const next = await asDispatcher(db, (tx) => nextDueAt(tx));
+      if (running > 0 || buffer.length > 0 || pumping) return false;
+      const next = await nextDueAt(db);
       return next === null || next > clock();
     },
   };

@@ -8,7 +8,7 @@
  */
 import type { Database } from "../db/database.js";
 import { toNumber } from "./rows.js";
-import { asDispatcher, insertEvent } from "./store.js";
+import { insertEvent } from "./store.js";
 import type { EventDefinition } from "./types.js";
 
 export interface SchedulerOptions {
@@ -37,6 +37,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   const scheduled = new Map(
     options.events.flatMap((event) => (event.schedule === undefined ? [] : [[event.name, event] as const])),
   );
+  /** Last known `next_due` per tenant and schedule; a stale value only costs one failed compare-and-set. */
+  const known = new Map<string, { tenant: string; name: string; nextDue: number }>();
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
   let failures = 0;
@@ -53,28 +55,41 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
                next_due = CASE WHEN hamlet_schedules.every_ms = excluded.every_ms THEN hamlet_schedules.next_due ELSE excluded.next_due END`,
             [tenant, name, every, periodStart(now, every) + every],
           );
+          known.set(`${tenant}\u0000${name}`, { tenant, name, nextDue: await readNextDue(tx, tenant, name) });
         }
       });
     }
   }
 
-  async function fire(tenant: string, name: string, previous: number): Promise<boolean> {
-    const event = scheduled.get(name);
-    if (event === undefined) return false;
+  async function readNextDue(tx: Database, tenant: string, name: string): Promise<number> {
+    const [row] = await tx.query<{ next_due: number | string }>(
+      "SELECT next_due FROM hamlet_schedules WHERE tenant_id = $1 AND name = $2",
+      [tenant, name],
+    );
+    return row === undefined ? Infinity : toNumber(row.next_due);
+  }
+
+  /** Fires the period that has started, if this process wins the compare-and-set. */
+  async function fire(entry: { tenant: string; name: string; nextDue: number }): Promise<boolean> {
+    const event = scheduled.get(entry.name)!;
     const every = event.schedule!.everyMs;
     const slot = periodStart(clock(), every);
-    return db.withTenant(tenant, async (tx: Database) => {
+    return db.withTenant(entry.tenant, async (tx: Database) => {
       const moved = await tx.execute(
         "UPDATE hamlet_schedules SET next_due = $1, last_fired = $2 WHERE tenant_id = $3 AND name = $4 AND next_due = $5",
-        [slot + every, slot, tenant, name, previous],
+        [slot + every, slot, entry.tenant, entry.name, entry.nextDue],
       );
-      if (moved.rowCount !== 1) return false;
+      if (moved.rowCount !== 1) {
+        entry.nextDue = await readNextDue(tx, entry.tenant, entry.name);
+        return false;
+      }
       await insertEvent(
         tx,
-        { tenantId: tenant },
-        { name, payload: event.schedule!.payload(slot), dueAt: slot, idempotencyKey: `schedule:${slot}` },
+        { tenantId: entry.tenant },
+        { name: entry.name, payload: event.schedule!.payload(slot), dueAt: slot, idempotencyKey: `schedule:${slot}` },
         clock(),
       );
+      entry.nextDue = slot + every;
       return true;
     });
   }
@@ -82,33 +97,22 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   async function tick(): Promise<void> {
     timer = null;
     if (stopped) return;
-    let next = Infinity;
+    let retryAt = Infinity;
     try {
-      const due = await asDispatcher(db, (tx) =>
-        tx.query<{ tenant_id: string; name: string; next_due: number | string }>(
-          "SELECT tenant_id, name, next_due FROM hamlet_schedules WHERE next_due <= $1",
-          [clock()],
-        ),
-      );
       let fired = false;
-      for (const row of due) {
-        if (options.tenants.includes(row.tenant_id) && (await fire(row.tenant_id, row.name, toNumber(row.next_due)))) {
-          fired = true;
-        }
+      for (const entry of known.values()) {
+        if (entry.nextDue <= clock() && (await fire(entry))) fired = true;
       }
       if (fired) options.wake();
-      const [soonest] = await asDispatcher(db, (tx) =>
-        tx.query<{ due: number | string | null }>("SELECT min(next_due) AS due FROM hamlet_schedules"),
-      );
-      if (soonest?.due !== null && soonest?.due !== undefined) next = toNumber(soonest.due);
       failures = 0;
     } catch (error) {
       failures += 1;
       options.onError(error);
-      next = clock() + Math.min(10_000, 100 * 2 ** Math.min(failures, 7));
+      retryAt = clock() + Math.min(10_000, 100 * 2 ** Math.min(failures, 7));
     }
     if (stopped) return;
     const now = clock();
+    const next = Math.min(retryAt, ...[...known.values()].map((entry) => entry.nextDue));
     timer = setTimeout(() => void tick(), Math.max(0, Math.min(next, now + options.pollMs) - now));
   }
 

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Database } from "../db/database.js";
+import { postgresLiteral, runAtCommit } from "../db/postgres.js";
 import { EVENT_NOTIFY_CHANNEL } from "./channel.js";
 import { LostClaimError } from "./errors.js";
 import { toNumber, type EventRow } from "./rows.js";
@@ -75,28 +76,22 @@ export function asDispatcher<T>(db: Database, fn: (tx: Database) => Promise<T>):
   });
 }
 
-/** Claims up to `limit` due events for `token`, oldest due first (SKIP LOCKED on PostgreSQL). */
+/**
+ * Claims up to `limit` due events for `token`, oldest due first, in one statement on the root
+ * handle: `hamlet_claim_events` (SKIP LOCKED, across tenants) on PostgreSQL, an UPDATE ... RETURNING
+ * on SQLite.
+ */
 export async function claimDue(
-  tx: Database,
+  db: Database,
   token: string,
   now: number,
   leaseMs: number,
   limit: number,
 ): Promise<EventRow[]> {
-  if (tx.dialect === "postgres") {
-    return tx.query<EventRow>(
-      `WITH due AS (
-        SELECT tenant_id, id FROM hamlet_events WHERE status = 'pending' AND due_at <= $1
-        ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-      UPDATE hamlet_events e SET status = 'running', locked_by = $3, lease_until = $4, attempts = e.attempts + 1
-      FROM due WHERE e.tenant_id = due.tenant_id AND e.id = due.id
-      RETURNING ${EVENT_COLUMNS.split(", ")
-        .map((c) => `e.${c}`)
-        .join(", ")}`,
-      [now, limit, token, now + leaseMs],
-    );
+  if (db.dialect === "postgres") {
+    return db.query<EventRow>("SELECT * FROM hamlet_claim_events($1, $2, $3, $4)", [now, limit, token, now + leaseMs]);
   }
-  return tx.query<EventRow>(
+  return db.query<EventRow>(
     `UPDATE hamlet_events SET status = 'running', locked_by = $3, lease_until = $4, attempts = attempts + 1
      WHERE rowid IN (SELECT rowid FROM hamlet_events WHERE status = 'pending' AND due_at <= $1 ORDER BY due_at LIMIT $2)
      RETURNING ${EVENT_COLUMNS}`,
@@ -104,10 +99,12 @@ export async function claimDue(
   );
 }
 
-/** Earliest due time of a pending event, or null. */
-export async function nextDueAt(tx: Database): Promise<number | null> {
-  const [row] = await tx.query<{ due: number | string | null }>(
-    "SELECT min(due_at) AS due FROM hamlet_events WHERE status = 'pending'",
+/** Earliest due time of a pending event in any tenant, or null (one statement on the root handle). */
+export async function nextDueAt(db: Database): Promise<number | null> {
+  const [row] = await db.query<{ due: number | string | null }>(
+    db.dialect === "postgres"
+      ? "SELECT hamlet_next_event_due() AS due"
+      : "SELECT min(due_at) AS due FROM hamlet_events WHERE status = 'pending'",
   );
   return row === undefined || row.due === null ? null : toNumber(row.due);
 }
@@ -125,6 +122,15 @@ export async function renewLeases(tx: Database, workerId: string, until: number)
   return result.rowCount;
 }
 
+/** Gives an unstarted claim back: pending again, the claim's attempt not counted. */
+export async function releaseClaim(tx: Database, row: EventRow, token: string): Promise<void> {
+  await tx.execute(
+    `UPDATE hamlet_events SET status = 'pending', locked_by = NULL, lease_until = NULL, attempts = attempts - 1
+     WHERE tenant_id = $1 AND id = $2 AND locked_by = $3 AND status = 'running'`,
+    [row.tenant_id, row.id, token],
+  );
+}
+
 /** Puts events whose lease expired (their process died or hung) back to pending. */
 export async function reapExpiredLeases(tx: Database, now: number): Promise<number> {
   const result = await tx.execute(
@@ -136,8 +142,19 @@ export async function reapExpiredLeases(tx: Database, now: number): Promise<numb
   return result.rowCount;
 }
 
-/** Marks a claimed event done inside the handler's transaction; throws when the claim was lost. */
+/** SQLSTATE raised by `hamlet_complete_event` when the claim was lost. */
+export const LOST_CLAIM_SQLSTATE = "HE001";
+
+/**
+ * Marks a claimed event done inside the handler's transaction; throws when the claim was lost.
+ * On PostgreSQL the completion rides on the COMMIT's round trip (`hamlet_complete_event`, which
+ * raises HE001 and so rolls the transaction back when the claim was lost).
+ */
 export async function completeEvent(tx: Database, row: EventRow, token: string, now: number): Promise<void> {
+  if (tx.dialect === "postgres") {
+    const call = `SELECT hamlet_complete_event(${[row.tenant_id, row.id, token].map(postgresLiteral).join(", ")}, ${Math.trunc(now)})`;
+    if (runAtCommit(tx, call)) return;
+  }
   const result = await tx.execute(
     `UPDATE hamlet_events SET status = 'done', completed_at = $1, lease_until = NULL
      WHERE tenant_id = $2 AND id = $3 AND locked_by = $4 AND status = 'running'`,

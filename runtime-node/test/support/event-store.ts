@@ -35,7 +35,7 @@ export async function createEventStoreTables(db: Database): Promise<void> {
     await tx.execute(`CREATE TABLE IF NOT EXISTS effects (
       tenant_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (tenant_id, key))`);
     await tx.execute(
-      "CREATE TABLE IF NOT EXISTS effect_log (tenant_id TEXT NOT NULL, key TEXT NOT NULL, at BIGINT NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS effect_log (tenant_id TEXT NOT NULL, key TEXT NOT NULL, worker BIGINT NOT NULL)",
     );
     if (tx.dialect === "postgres") {
       for (const table of ["effects", "effect_log"]) {
