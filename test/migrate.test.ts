@@ -19,6 +19,12 @@ describe("splitStatements", () => {
       `-- only a comment;\nCOMMENT ON TABLE t IS 'x; y';`,
     ]);
   });
+
+  it("keeps dollar-quoted bodies whole", () => {
+    const fn = "CREATE FUNCTION f() RETURNS void LANGUAGE plpgsql AS $$\nBEGIN\n  PERFORM 1;\nEND $$;";
+    const tagged = "DO $body$ BEGIN PERFORM 2; END $body$;";
+    expect(splitStatements(`${fn}\n${tagged}\nSELECT $1;`)).toEqual([fn, tagged, "SELECT $1;"]);
+  });
 });
 
 async function chainMigrations(name: string) {

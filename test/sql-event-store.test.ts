@@ -3,10 +3,11 @@
  * schema declares events (the snapshot remembers it), dropped by a later migration when it is
  * turned off, FORCEd row level security on PostgreSQL, applied to both databases.
  */
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { EVENT_STORE_TABLES } from "../emitters/sql/event-store.js";
+import { eventStoreDigest } from "../emitters/sql/model.js";
 import { testDialects, useFreshDatabases } from "../runtime-node/test/support/databases.js";
 import { migrate } from "../src/migrate/migrate.js";
 import { compile } from "../src/program/compile.js";
@@ -54,6 +55,19 @@ describe("event store migrations", () => {
     for (const up of ups) expect(count(up.content, "CREATE TABLE IF NOT EXISTS hamlet_events (")).toBe(1);
     const pg = ups.find((f) => f.path.startsWith("sql/postgres/"))!.content;
     for (const table of EVENT_STORE_TABLES) expect(pg).toContain(`ALTER TABLE ${table} FORCE ROW LEVEL SECURITY;`);
+  });
+
+  it("are re-run as an upgrade migration when the event-store DDL changed since the snapshot", async () => {
+    const out = join(scratch, "upgrade");
+    await buildInto(schemaWith(true), out);
+    const snapshotPath = join(out, "sql", "snapshot.json");
+    const snapshot = JSON.parse(readFileSync(snapshotPath, "utf8")) as { eventStore: string };
+    expect(snapshot.eventStore).toBe(eventStoreDigest());
+    writeFileSync(snapshotPath, JSON.stringify({ ...snapshot, eventStore: "an-older-ddl" }));
+    const upgraded = await buildInto(schemaWith(true), out);
+    const up = upgraded.files.find((f) => f.path === "sql/postgres/0002_upgrade_event_store.up.sql");
+    expect(up?.content).toContain("CREATE OR REPLACE FUNCTION hamlet_claim_events");
+    expect(count(up!.content, "CREATE TABLE IF NOT EXISTS hamlet_events (")).toBe(1);
   });
 
   it("are left out when the feature is off", async () => {

@@ -75,16 +75,47 @@ function report(schema: Schema, problem: Problem) {
   }
 }
 
-/** Whether this migration creates or drops the event store (the snapshot records it). */
-function eventStoreChange(before: Snapshot, after: Snapshot): "create" | "drop" | undefined {
-  if (after.eventStore === true && before.eventStore !== true) return "create";
-  if (after.eventStore !== true && before.eventStore === true) return "drop";
+type EventStoreChange = "create" | "upgrade" | "drop";
+
+/** Whether this migration creates, upgrades (its DDL changed) or drops the event store. */
+function eventStoreChange(before: Snapshot, after: Snapshot): EventStoreChange | undefined {
+  const was = before.eventStore;
+  const is = after.eventStore;
+  if (is !== undefined && was === undefined) return "create";
+  if (is === undefined && was !== undefined) return "drop";
+  if (is !== undefined && was !== is) return "upgrade";
   return undefined;
 }
 
-function eventStoreDdl(change: "create" | "drop", dialect: Dialect): string[] {
-  if (change === "create") return eventStoreStatements(dialect).map((statement) => `${statement};`);
-  return [...EVENT_STORE_TABLES].reverse().map((table) => `DROP TABLE IF EXISTS ${table};`);
+/** `DROP FUNCTION` for each function the PostgreSQL DDL creates, with its argument types. */
+function dropFunctions(dialect: Dialect): string[] {
+  const drops: string[] = [];
+  for (const statement of eventStoreStatements(dialect)) {
+    const match = /^CREATE OR REPLACE FUNCTION (\w+)\(([^)]*)\)/.exec(statement);
+    if (match === null) continue;
+    const types = match[2]!
+      .split(",")
+      .map((arg) => arg.trim().split(/\s+/).slice(1).join(" "))
+      .filter((type) => type !== "");
+    drops.push(`DROP FUNCTION IF EXISTS ${match[1]}(${types.join(", ")});`);
+  }
+  return drops;
+}
+
+/** Up statements of a change (the DDL is idempotent, so an upgrade re-runs it). */
+function eventStoreUp(change: EventStoreChange, dialect: Dialect): string[] {
+  if (change === "drop") {
+    const tables = [...EVENT_STORE_TABLES].reverse().map((table) => `DROP TABLE IF EXISTS ${table};`);
+    return [...dropFunctions(dialect), ...tables];
+  }
+  return eventStoreStatements(dialect).map((statement) => `${statement};`);
+}
+
+/** Down statements: the reverse; an upgrade is not undone (the old DDL is not kept). */
+function eventStoreDown(change: EventStoreChange, dialect: Dialect): string[] {
+  if (change === "create") return eventStoreUp("drop", dialect);
+  if (change === "drop") return eventStoreUp("create", dialect);
+  return [];
 }
 
 export const sqlEmitter = defineEmitter<{ allow_destructive: boolean }>({
@@ -147,10 +178,10 @@ export const sqlEmitter = defineEmitter<{ allow_destructive: boolean }>({
     const down = plan(invert(pairs));
     const store = eventStoreChange(before, after);
     if (store !== undefined) {
-      up.summary.unshift(store === "create" ? "event_store" : "drop_event_store");
+      up.summary.unshift(store === "create" ? "event_store" : `${store}_event_store`);
       for (const dialect of dialects) {
-        up.statements[dialect].unshift(...eventStoreDdl(store, dialect));
-        down.statements[dialect].push(...eventStoreDdl(store === "create" ? "drop" : "create", dialect));
+        up.statements[dialect].unshift(...eventStoreUp(store, dialect));
+        down.statements[dialect].push(...eventStoreDown(store, dialect));
       }
     }
     const refused = up.problems.filter((p) => p.code === "HAM0838" || !context.options.allow_destructive);

@@ -4,6 +4,7 @@
  * explicit, names fixed, so that two snapshots can be compared structurally.
  */
 import { createHash } from "node:crypto";
+import { eventStoreStatements } from "./event-store.js";
 import type { ColumnDef, JsonValue, ModelDef, Primitive, Schema, TypeExpr } from "../../src/schema/types.js";
 
 export type ColumnType = { readonly base: Primitive } | { readonly base: "enum"; readonly values: readonly string[] };
@@ -50,8 +51,11 @@ export interface SnapshotTable {
 export interface Snapshot {
   readonly version: 1;
   readonly tables: readonly SnapshotTable[];
-  /** Present (true) once the migrations created the event store; absent otherwise. */
-  readonly eventStore?: true;
+  /**
+   * Present once the migrations created the event store: the digest of its DDL
+   * ({@link eventStoreDigest}), so a changed DDL gets an upgrade migration.
+   */
+  readonly eventStore?: string;
 }
 
 /** Renames declared with `@renamed_from`, keyed by the new names. */
@@ -162,7 +166,13 @@ function snapshotTable(schema: Schema, m: ModelDef): SnapshotTable {
 
 export function snapshotOf(schema: Schema): Snapshot {
   const tables = schema.models.map((m) => snapshotTable(schema, m));
-  return usesEventStore(schema) ? { version: 1, tables, eventStore: true } : { version: 1, tables };
+  return usesEventStore(schema) ? { version: 1, tables, eventStore: eventStoreDigest() } : { version: 1, tables };
+}
+
+/** A short digest of the event-store DDL of both dialects. */
+export function eventStoreDigest(): string {
+  const text = JSON.stringify([eventStoreStatements("sqlite"), eventStoreStatements("postgres")]);
+  return createHash("sha256").update(text).digest("hex").slice(0, 16);
 }
 
 /** The event store's tables are created when the feature is on and the schema has something to store. */

@@ -91,6 +91,16 @@ export function splitStatements(sql: string): string[] {
       i = j;
       continue;
     }
+    // PostgreSQL dollar quoting (function bodies of the event store): `$$ ... $$`, `$tag$ ... $tag$`.
+    const dollar = ch === "$" ? /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i, i + 64)) : null;
+    if (dollar !== null) {
+      const close = sql.indexOf(dollar[0], i + dollar[0].length);
+      const stop = close < 0 ? sql.length : close + dollar[0].length;
+      current += sql.slice(i, stop);
+      meaningful = true;
+      i = stop - 1;
+      continue;
+    }
     if (ch === ";") {
       if (meaningful) out.push(`${current};`.trim());
       current = "";

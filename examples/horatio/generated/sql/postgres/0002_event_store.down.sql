@@ -2,6 +2,12 @@
 -- Do not edit: hamletc migrate refuses applied migrations whose text changed.
 -- Reverts the migration; may lose data.
 
+DROP FUNCTION IF EXISTS hamlet_claim_events(BIGINT, INTEGER, TEXT, BIGINT);
+
+DROP FUNCTION IF EXISTS hamlet_complete_event(TEXT, TEXT, TEXT, BIGINT);
+
+DROP FUNCTION IF EXISTS hamlet_next_event_due();
+
 DROP TABLE IF EXISTS hamlet_schedules;
 
 DROP TABLE IF EXISTS hamlet_workflow_steps;

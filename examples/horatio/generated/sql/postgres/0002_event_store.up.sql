@@ -118,3 +118,37 @@ CREATE POLICY hamlet_tenant_isolation ON hamlet_schedules USING (tenant_id = cur
 DROP POLICY IF EXISTS hamlet_event_dispatcher ON hamlet_schedules;
 
 CREATE POLICY hamlet_event_dispatcher ON hamlet_schedules USING (current_setting('hamlet.event_dispatcher', true) = 'on') WITH CHECK (current_setting('hamlet.event_dispatcher', true) = 'on');
+
+CREATE OR REPLACE FUNCTION hamlet_claim_events(p_now BIGINT, p_limit INTEGER, p_token TEXT, p_lease_until BIGINT)
+RETURNS SETOF hamlet_events LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM set_config('hamlet.event_dispatcher', 'on', true);
+  RETURN QUERY
+    WITH due AS (
+      SELECT d.tenant_id, d.id FROM hamlet_events d
+      WHERE d.status = 'pending' AND d.due_at <= p_now
+      ORDER BY d.due_at LIMIT p_limit FOR UPDATE SKIP LOCKED)
+    UPDATE hamlet_events e SET status = 'running', locked_by = p_token, lease_until = p_lease_until, attempts = e.attempts + 1
+    FROM due WHERE e.tenant_id = due.tenant_id AND e.id = due.id
+    RETURNING e.*;
+  PERFORM set_config('hamlet.event_dispatcher', '', true);
+END $$;
+
+CREATE OR REPLACE FUNCTION hamlet_complete_event(p_tenant TEXT, p_id TEXT, p_token TEXT, p_now BIGINT)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE hamlet_events SET status = 'done', completed_at = p_now, lease_until = NULL
+  WHERE tenant_id = p_tenant AND id = p_id AND locked_by = p_token AND status = 'running';
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'hamlet: the claim % on event % was lost', p_token, p_id USING ERRCODE = 'HE001';
+  END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION hamlet_next_event_due() RETURNS BIGINT LANGUAGE plpgsql AS $$
+DECLARE result BIGINT;
+BEGIN
+  PERFORM set_config('hamlet.event_dispatcher', 'on', true);
+  SELECT min(due_at) INTO result FROM hamlet_events WHERE status = 'pending';
+  PERFORM set_config('hamlet.event_dispatcher', '', true);
+  RETURN result;
+END $$;

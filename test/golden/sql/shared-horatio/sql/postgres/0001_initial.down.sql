@@ -6,6 +6,12 @@ DROP TABLE "posts";
 
 DROP TABLE "users";
 
+DROP FUNCTION IF EXISTS hamlet_claim_events(BIGINT, INTEGER, TEXT, BIGINT);
+
+DROP FUNCTION IF EXISTS hamlet_complete_event(TEXT, TEXT, TEXT, BIGINT);
+
+DROP FUNCTION IF EXISTS hamlet_next_event_due();
+
 DROP TABLE IF EXISTS hamlet_schedules;
 
 DROP TABLE IF EXISTS hamlet_workflow_steps;
