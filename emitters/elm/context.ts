@@ -3,6 +3,7 @@
  * `TypeExpr` becomes an Elm type, decoder, encoder, text form or literal.
  */
 import type { EnumDef, JsonValue, Schema, TypeDef, TypeExpr } from "../../src/schema/types.js";
+import { list, tuple } from "./printer.js";
 import { decoderName, encoderName, isTagged, toStringName, typeMap, typeName, variantNames } from "./names.js";
 
 export interface ElmContext {
@@ -90,9 +91,20 @@ function components(schema: Schema, edges: (def: TypeDef) => string[], only?: Se
 }
 
 /** Is `name` in a cycle (a component of several types, or a type that mentions itself)? */
-function cyclic(name: string, comp: Map<string, number>, edges: (n: string) => string[]): boolean {
-  const id = comp.get(name);
-  return [...comp].some(([other, c]) => c === id && other !== name) || edges(name).includes(name);
+function cyclic(
+  name: string,
+  comp: Map<string, number>,
+  sizes: Map<number, number>,
+  edges: (n: string) => string[],
+): boolean {
+  return (sizes.get(comp.get(name)!) ?? 0) > 1 || edges(name).includes(name);
+}
+
+/** How many types each component holds. */
+function componentSizes(comp: Map<string, number>): Map<number, number> {
+  const sizes = new Map<number, number>();
+  for (const id of comp.values()) sizes.set(id, (sizes.get(id) ?? 0) + 1);
+  return sizes;
 }
 
 /**
@@ -108,8 +120,9 @@ function wrappedTypes(schema: Schema, byName: Map<string, TypeDef>): Set<string>
     );
     const edgesOf = (n: string): string[] => refs(byName.get(n)!, () => true).filter((r) => candidates.has(r));
     const comp = components(schema, (d) => edgesOf(d.name), candidates);
+    const sizes = componentSizes(comp);
     for (const name of candidates) {
-      if (!cyclic(name, comp, edgesOf)) continue;
+      if (!cyclic(name, comp, sizes, edgesOf)) continue;
       const def = byName.get(name)!;
       if (round === 0 ? def.kind === "record" : true) wrapped.add(name);
     }
@@ -127,17 +140,23 @@ export function paren(text: string): string {
   return `(${text})`;
 }
 
+/**
+ * Characters elm-format writes as `\u{XXXX}`: what Haskell's `isPrint` rejects (controls, format
+ * characters, surrogates, private use, unassigned, line and paragraph separators) and every space
+ * but the plain one (ElmFormat/Render/Box.hs, `formatString`).
+ */
+const HEX_ESCAPED = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
+
+/** A string literal as elm-format prints it. */
 export function elmString(text: string): string {
   let out = '"';
   for (const ch of text) {
-    const code = ch.codePointAt(0)!;
     if (ch === '"') out += '\\"';
     else if (ch === "\\") out += "\\\\";
     else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
     else if (ch === "\t") out += "\\t";
-    else if (code < 0x20 || code === 0x7f || (code >= 0x80 && code < 0xa0) || code === 0x2028 || code === 0x2029)
-      out += `\\u{${code.toString(16).toUpperCase().padStart(4, "0")}}`;
+    else if (ch !== " " && HEX_ESCAPED.test(ch))
+      out += `\\u{${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}}`;
     else out += ch;
   }
   return `${out}"`;
@@ -146,19 +165,8 @@ export function elmString(text: string): string {
 export function elmNumber(value: number, float: boolean): string {
   let text = String(value).replace("e+", "e");
   if (float && /e/.test(text) && !/\./.test(text)) text = text.replace("e", ".0e");
-  return value < 0 ? `(${text})` : text;
-}
-
-/** A doc comment from doc lines and a deprecation, or `""` when there is nothing to say. */
-export function docComment(lines: readonly string[], extra: readonly string[] = [], deprecated?: string): string {
-  const paragraphs: string[] = [];
-  if (lines.length > 0) paragraphs.push(lines.map((l) => l.trim()).join("\n"));
-  if (deprecated !== undefined)
-    paragraphs.push(deprecated === "" ? "**Deprecated.**" : `**Deprecated:** ${deprecated}`);
-  if (extra.length > 0) paragraphs.push(extra.join("\n"));
-  if (paragraphs.length === 0) return "";
-  const text = paragraphs.join("\n\n").replace(/-\}/g, "- }").replace(/\{-/g, "{ -");
-  return `{-| ${text}\n-}\n`;
+  // elm-format writes negative literals without parentheses, also as arguments (`Just -5`).
+  return text;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -340,9 +348,9 @@ export function jsonLiteral(value: JsonValue): string {
   if (typeof value === "number")
     return Number.isInteger(value) ? `Encode.int ${elmNumber(value, false)}` : `Encode.float ${elmNumber(value, true)}`;
   if (typeof value === "string") return `Encode.string ${elmString(value)}`;
-  if (Array.isArray(value)) return `Encode.list identity [ ${value.map(jsonLiteral).join(", ")} ]`;
+  if (Array.isArray(value)) return `Encode.list identity ${list(value.map(jsonLiteral))}`;
   const entries = Object.entries(value as Record<string, JsonValue>);
-  return `Encode.object [ ${entries.map(([k, v]) => `( ${elmString(k)}, ${jsonLiteral(v)} )`).join(", ")} ]`;
+  return `Encode.object ${list(entries.map(([k, v]) => tuple([elmString(k), jsonLiteral(v)])))}`;
 }
 
 /** An Elm expression of type `elmType(t)` for a default's wire value. */
@@ -351,11 +359,13 @@ export function literal(ctx: ElmContext, t: TypeExpr, value: JsonValue): string 
     case "optional":
       return value === null ? "Nothing" : `Just ${paren(literal(ctx, t.inner, value))}`;
     case "list":
-      return `[ ${(value as JsonValue[]).map((v) => literal(ctx, t.element, v)).join(", ")} ]`;
+      return list((value as JsonValue[]).map((v) => literal(ctx, t.element, v)));
     case "map":
-      return `Dict.fromList [ ${Object.entries(value as Record<string, JsonValue>)
-        .map(([k, v]) => `( ${elmString(k)}, ${literal(ctx, t.value, v)} )`)
-        .join(", ")} ]`;
+      return `Dict.fromList ${list(
+        Object.entries(value as Record<string, JsonValue>).map(([k, v]) =>
+          tuple([elmString(k), literal(ctx, t.value, v)]),
+        ),
+      )}`;
     case "primitive":
       switch (t.name) {
         case "String":
@@ -375,7 +385,7 @@ export function literal(ctx: ElmContext, t: TypeExpr, value: JsonValue): string 
         case "Timestamp":
           return `Time.millisToPosix ${timestampMillis(value as string)}`;
         case "Json":
-          return paren(jsonLiteral(value));
+          return jsonLiteral(value);
       }
       break;
     case "ref": {

@@ -1,8 +1,26 @@
 /** `<Prefix>/Endpoints.elm`: one `Cmd` and one `Task` function per endpoint. */
 import type { EndpointDef, FieldDef, RecordDef, TypeExpr } from "../../src/schema/types.js";
-import { decoder, docComment, elmString, elmType, encoder, paren, textForm, type ElmContext } from "./context.js";
-import { helpersFor, importsFor } from "./helpers.js";
+import { decoder, elmString, elmType, encoder, paren, textForm, type ElmContext } from "./context.js";
+import { docComment, paragraph, userParagraphs, userText, type DocBlock } from "./doc-comment.js";
+import { helperDeclarations, importsFor } from "./helpers.js";
+import { printModule } from "./module-file.js";
 import { decoderName, encoderName, endpointName, fieldNames, typeName } from "./names.js";
+import {
+  call,
+  lambda,
+  list,
+  listBlock,
+  operatorChain,
+  parens,
+  record,
+  recordBlock,
+  recordType,
+  tuple,
+  typeAlias,
+  valueDeclaration,
+  type Block,
+  type Code,
+} from "./printer.js";
 
 function requestRecord(ctx: ElmContext, ep: EndpointDef): RecordDef {
   const def = ctx.types.get(ep.request);
@@ -37,7 +55,7 @@ function pathExpression(
     }
     return pieces.join(" ++ ");
   });
-  return `Hamlet.Url.path [ ${items.join(", ")} ]`;
+  return `Hamlet.Url.path ${list(items)}`;
 }
 
 /** Query parameters: `List ( String, String )` pieces for every non-path field. */
@@ -53,20 +71,17 @@ function queryPieces(
     const access = `request.${names[i]}`;
     const pair = (t: TypeExpr, v: string): string => {
       const form = textForm(ctx, t);
-      return `( ${key}, ${form === "identity" ? v : `${form} ${v}`} )`;
+      return tuple([key, form === "identity" ? v : `${form} ${v}`]);
     };
-    let t = f.type;
+    const each = (t: TypeExpr): string => `(${lambda("v", pair(t, "v"))})`;
+    const t = f.type;
     if (t.kind === "optional") {
       const inner = t.inner;
-      if (inner.kind === "list")
-        return [`List.map (\\v -> ${pair(inner.element, "v")}) (Maybe.withDefault [] ${access})`];
-      return [`List.filterMap identity [ Maybe.map (\\v -> ${pair(inner, "v")}) ${access} ]`];
+      if (inner.kind === "list") return [`List.map ${each(inner.element)} (Maybe.withDefault [] ${access})`];
+      return [`List.filterMap identity ${list([`Maybe.map ${each(inner)} ${access}`])}`];
     }
-    if (t.kind === "list") {
-      t = t.element;
-      return [`List.map (\\v -> ${pair(t, "v")}) ${access}`];
-    }
-    return [`[ ${pair(t, access)} ]`];
+    if (t.kind === "list") return [`List.map ${each(t.element)} ${access}`];
+    return [list([pair(t, access)])];
   });
 }
 
@@ -77,13 +92,13 @@ function bodyExpression(ctx: ElmContext, ep: EndpointDef, def: RecordDef, names:
     if (ep.pathParams.includes(f.name)) return [];
     const access = `request.${names[i]}`;
     if (f.type.kind === "optional")
-      return [`( ${elmString(f.name)}, Maybe.map ${paren(encoder(ctx, f.type.inner))} ${access} )`];
-    return [`( ${elmString(f.name)}, Just (${encoder(ctx, f.type)} ${access}) )`];
+      return [tuple([elmString(f.name), `Maybe.map ${paren(encoder(ctx, f.type.inner))} ${access}`])];
+    return [tuple([elmString(f.name), `Just (${encoder(ctx, f.type)} ${access})`])];
   });
-  return `Http.jsonBody (objectOf [ ${pairs.join(", ")} ])`;
+  return `Http.jsonBody (objectOf ${list(pairs)})`;
 }
 
-function endpointFunctions(ctx: ElmContext, ep: EndpointDef): { exposing: string[]; source: string } {
+function endpointFunctions(ctx: ElmContext, ep: EndpointDef): { exposing: string[]; declarations: Block[] } {
   const def = requestRecord(ctx, ep);
   const names = fieldNames(def.fields.map((f) => f.name));
   const fn = endpointName(ep.name);
@@ -95,11 +110,12 @@ function endpointFunctions(ctx: ElmContext, ep: EndpointDef): { exposing: string
   const wrapped = ctx.wrapped.has(def.name);
   const query = ep.bodyless ? queryPieces(ctx, def.fields, names, ep.pathParams) : [];
   const path = pathExpression(ctx, ep, def.fields, names);
-  const url =
+  const url: Code =
     query.length === 0
       ? `config.baseUrl ++ ${path}`
-      : `config.baseUrl\n        ++ Hamlet.Url.withQuery (${path})\n            (List.concat\n                [ ${query.join("\n                , ")}\n                ]\n            )`;
-  const usesRequest = def.fields.length > 0;
+      : operatorChain("++", "config.baseUrl", [
+          call(`Hamlet.Url.withQuery (${path})`, [parens(call("List.concat", [listBlock(query)]))]),
+        ]);
   const requestPattern = wrapped ? `(${requestType} request)` : "request";
   const urlFn = `${fn}Url`;
   const result = `Result (Hamlet.Http.Error ${paren(errorType)}) ${paren(responseType)}`;
@@ -109,76 +125,93 @@ function endpointFunctions(ctx: ElmContext, ep: EndpointDef): { exposing: string
   const resolver = responseDecoder
     ? `Hamlet.Http.jsonResolver ${errorDecoder} ${paren(responseDecoder)}`
     : `Hamlet.Http.emptyResolver ${errorDecoder}`;
-  const body = bodyExpression(ctx, ep, def, names);
-  const route = `\`${ep.method} ${ep.path}\``;
-  const notes = [route];
-  if (ep.auth === "session")
-    notes.push("", "Needs a signed-in session: the browser sends the session cookie with same-origin requests.");
-  const doc = docComment(ep.docs, notes, ep.deprecated);
-  const taskDoc = docComment([`\`${fn}\` as a \`Task\`, to chain with other requests.`], [], ep.deprecated);
-  const request = (extra: string[]): string =>
-    [
-      `        { method = ${elmString(ep.method)}`,
-      "        , headers = []",
-      `        , url = ${urlFn} config request`,
-      `        , body = ${body.replace(/request\./g, "request.")}`,
-      ...extra,
-      "        , timeout = Nothing",
-    ].join("\n");
-  const source = [
-    `${doc}${fn} : Config -> (${result} -> msg) -> ${requestType} -> Cmd msg`,
-    `${fn} config toMsg ${requestPattern} =`,
-    `    Http.request`,
-    request([`        , expect = ${expect}`]),
-    "        , tracker = Nothing",
-    "        }",
-    "",
-    "",
-    `${taskDoc}${fn}Task : Config -> ${requestType} -> Task.Task (Hamlet.Http.Error ${paren(errorType)}) ${paren(responseType)}`,
-    `${fn}Task config ${requestPattern} =`,
-    "    Http.task",
-    request([`        , resolver = ${resolver}`]),
-    "        }",
-    "",
-    "",
-    docComment([
-      `The URL \`${fn}\` requests: path parameters filled in${ep.bodyless ? ", the other fields in the query string" : ""}.`,
-    ]) +
-      `${urlFn} : Config -> ${wrapped ? `{ ${def.fields.map((f, i) => `${names[i]} : ${elmType(ctx, f.type)}`).join(", ")} }` : requestType} -> String`,
-    `${urlFn} config ${usesRequest ? "request" : "_"} =`,
-    `    ${url}`,
-  ].join("\n");
-  return { exposing: [fn, `${fn}Task`, urlFn], source };
+  const request = (last: [string, string]): Code =>
+    recordBlock([
+      ["method", elmString(ep.method)],
+      ["headers", "[]"],
+      ["url", `${urlFn} config request`],
+      ["body", bodyExpression(ctx, ep, def, names)],
+      last,
+      ["timeout", "Nothing"],
+      ...(last[0] === "expect" ? [["tracker", "Nothing"] as [string, string]] : []),
+    ]);
+  const deprecated: DocBlock[] =
+    ep.deprecated === undefined
+      ? []
+      : [paragraph(ep.deprecated === "" ? "**Deprecated.**" : `**Deprecated:** ${userText(ep.deprecated)}`)];
+  const doc = docComment([
+    ...userParagraphs(ep.docs),
+    ...deprecated,
+    paragraph(`\`${ep.method} ${ep.path}\``),
+    ...(ep.auth === "session"
+      ? [paragraph("Needs a signed-in session: the browser sends the session cookie with same-origin requests.")]
+      : []),
+  ]);
+  const urlRequestType = wrapped
+    ? recordType(def.fields.map((f, i) => [names[i]!, elmType(ctx, f.type)]))
+    : requestType;
+  return {
+    exposing: [fn, `${fn}Task`, urlFn],
+    declarations: [
+      valueDeclaration({
+        doc,
+        name: fn,
+        annotation: `Config -> (${result} -> msg) -> ${requestType} -> Cmd msg`,
+        params: `config toMsg ${requestPattern}`,
+        body: call("Http.request", [request(["expect", expect])]),
+      }),
+      valueDeclaration({
+        doc: docComment([paragraph(`\`${fn}\` as a \`Task\`, to chain with other requests.`), ...deprecated]),
+        name: `${fn}Task`,
+        annotation: `Config -> ${requestType} -> Task.Task (Hamlet.Http.Error ${paren(errorType)}) ${paren(responseType)}`,
+        params: `config ${requestPattern}`,
+        body: call("Http.task", [request(["resolver", resolver])]),
+      }),
+      valueDeclaration({
+        doc: docComment([
+          paragraph(
+            `The URL \`${fn}\` requests: path parameters filled in${ep.bodyless ? ", the other fields in the query string" : ""}.`,
+          ),
+        ]),
+        name: urlFn,
+        annotation: `Config -> ${urlRequestType} -> String`,
+        params: `config ${def.fields.length > 0 ? "request" : "_"}`,
+        body: url,
+      }),
+    ],
+  };
 }
 
 export function endpointsModule(ctx: ElmContext, moduleName: string, typesModule: string): string | undefined {
   if (ctx.schema.endpoints.length === 0) return undefined;
   const parts = ctx.schema.endpoints.map((ep) => endpointFunctions(ctx, ep));
-  const config = [
+  const config = typeAlias(
     docComment([
-      "Where the API lives: the scheme, host and port (or a path prefix) put before every endpoint's path,",
-      'without a trailing slash. `{ baseUrl = "" }` calls the server the page came from.',
+      paragraph(
+        "Where the API lives: the scheme, host and port (or a path prefix) put before every endpoint's path,",
+        'without a trailing slash. `{ baseUrl = "" }` calls the server the page came from.',
+      ),
     ]),
-    "type alias Config =\n    { baseUrl : String }",
-  ].join("");
-  const body = [config, ...parts.map((p) => p.source)].join("\n\n\n");
-  const doc = docComment([
-    `Requests to the endpoints of the \`${ctx.schema.package}\` schema. Each endpoint has a \`Cmd\` version`,
-    "(results arrive as messages) and a `Task` version; both give a `Result (Hamlet.Http.Error e) a`, where `e`",
-    "is the endpoint's declared errors (`Never` when it has none). Requests are not validated here: run the",
-    "matching function of the Validate module first to report problems before sending.",
-    "",
-    "Generated by hamletc; do not edit.",
-  ]);
-  const helpers = helpersFor(body);
-  return [
-    `module ${moduleName} exposing (Config, ${parts.flatMap((p) => p.exposing).join(", ")})`,
-    "",
-    doc,
-    importsFor(body + helpers, [`import ${typesModule} as Types`]),
-    "",
-    "",
-    body,
+    "Config",
+    recordType([["baseUrl", "String"]]),
+  );
+  const declarations = [config, ...parts.flatMap((p) => p.declarations)];
+  const body = declarations.flat().join("\n");
+  const helpers = helperDeclarations(body);
+  return printModule({
+    name: moduleName,
+    exposing: ["Config", ...parts.flatMap((p) => p.exposing)],
+    doc: docComment([
+      paragraph(
+        `Requests to the endpoints of the \`${ctx.schema.package}\` schema. Each endpoint has a \`Cmd\` version`,
+        "(results arrive as messages) and a `Task` version; both give a `Result (Hamlet.Http.Error e) a`, where `e`",
+        "is the endpoint's declared errors (`Never` when it has none). Requests are not validated here: run the",
+        "matching function of the Validate module first to report problems before sending.",
+      ),
+      paragraph("Generated by hamletc; do not edit."),
+    ]),
+    imports: importsFor(body + helpers.flat().join("\n"), [{ module: typesModule, alias: "Types" }]),
+    declarations,
     helpers,
-  ].join("\n");
+  });
 }

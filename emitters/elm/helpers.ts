@@ -1,7 +1,10 @@
 /**
  * Private helper functions of the generated modules. A module gets a helper only when its body
- * mentions it (and then the helpers those helpers use).
+ * mentions it (and then the helpers those helpers use). They are fixed text, kept in the layout
+ * elm-format gives them (test/elm-format.test.ts checks every generated module).
  */
+import type { Import } from "./module-file.js";
+import type { Block } from "./printer.js";
 
 interface Helper {
   readonly uses: readonly string[];
@@ -236,39 +239,56 @@ dictSize bounds path entries =
   },
 };
 
-/** The helpers `body` mentions, with their own dependencies, in a stable order. */
-export function helpersFor(body: string): string {
+/** The helper declarations `body` mentions, with their own dependencies, in a stable order. */
+export function helperDeclarations(body: string): Block[] {
+  const mentioned = mentions(body);
   const needed = new Set<string>();
   const add = (name: string): void => {
     if (needed.has(name)) return;
     needed.add(name);
     HELPERS[name]!.uses.forEach(add);
   };
-  for (const name of Object.keys(HELPERS)) if (new RegExp(`(?<![\\w.])${name}(?![\\w])`).test(body)) add(name);
-  const chosen = Object.keys(HELPERS).filter((n) => needed.has(n));
-  if (chosen.length === 0) return "";
-  return `\n\n\n-- HELPERS\n${chosen.map((n) => HELPERS[n]!.source).join("\n")}`;
+  for (const name of Object.keys(HELPERS)) if (mentioned.has(name)) add(name);
+  return Object.keys(HELPERS)
+    .filter((n) => needed.has(n))
+    .map((n) => HELPERS[n]!.source.trim().split("\n"));
 }
 
-/** Import lines for the modules a body uses. */
-export function importsFor(body: string, extra: readonly string[] = []): string {
-  const lines = new Set<string>(extra);
-  const uses = (prefix: string): boolean => new RegExp(`(?<![\\w.])${prefix.replace(/\./g, "\\.")}\\.`).test(body);
-  if (uses("Dict")) lines.add("import Dict");
-  for (const m of [
-    "Hamlet.Bytes",
-    "Hamlet.Date",
-    "Hamlet.Http",
-    "Hamlet.Timestamp",
-    "Hamlet.Url",
-    "Hamlet.Uuid",
-    "Hamlet.Validate",
-    "Http",
-    "Task",
-    "Time",
-  ])
-    if (uses(m)) lines.add(`import ${m}`);
-  if (uses("Decode")) lines.add("import Json.Decode as Decode");
-  if (uses("Encode")) lines.add("import Json.Encode as Encode");
-  return [...lines].sort().join("\n");
+const IMPORTED = [
+  "Dict",
+  "Hamlet.Bytes",
+  "Hamlet.Date",
+  "Hamlet.Http",
+  "Hamlet.Timestamp",
+  "Hamlet.Url",
+  "Hamlet.Uuid",
+  "Hamlet.Validate",
+  "Http",
+  "Task",
+  "Time",
+];
+
+const escape = (name: string): string => name.replace(/\./g, "\\.");
+
+/** Helper names (not part of a longer name) and module qualifiers (`Hamlet.Uuid.`), found in one pass. */
+const MENTION = new RegExp(
+  `(?<![\\w.])(?:(?:${Object.keys(HELPERS).join("|")})(?!\\w)|(?:${[...IMPORTED, "Decode", "Encode"].map(escape).join("|")})\\.)`,
+  "g",
+);
+
+/** The helpers and module qualifiers `code` mentions. */
+function mentions(code: string): Set<string> {
+  const found = new Set<string>();
+  for (const match of code.matchAll(MENTION)) found.add(match[0]);
+  return found;
+}
+
+/** Imports of the modules `code` refers to by their qualified names (`Hamlet.Uuid.decoder`), plus `extra`. */
+export function importsFor(code: string, extra: readonly Import[] = []): Import[] {
+  const mentioned = mentions(code);
+  const uses = (module: string): boolean => mentioned.has(`${module}.`);
+  const imports: Import[] = [...extra, ...IMPORTED.filter(uses).map((module) => ({ module }))];
+  if (uses("Decode")) imports.push({ module: "Json.Decode", alias: "Decode" });
+  if (uses("Encode")) imports.push({ module: "Json.Encode", alias: "Encode" });
+  return imports;
 }

@@ -1,12 +1,11 @@
 /**
  * The `elm` emitter: Elm 0.19.1 types, JSON codecs, validators and request functions for a
  * schema, plus a copy of the hand-written runtime modules (runtime-elm/src/Hamlet/*.elm).
- * Naming rules and the generated API are described in README.md next to this file.
+ * Naming rules and the generated API are described in README.md next to this file. The code is
+ * printed directly in elm-format's layout (printer.ts); a build never runs elm-format.
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { diagnostic } from "../../src/diagnostics/messages.js";
 import { defineEmitter, type EmittedFile } from "../../src/emit/types.js";
 import type { Schema } from "../../src/schema/types.js";
 import { buildContext, qualified } from "./context.js";
@@ -37,25 +36,7 @@ export function runtimeFiles(root: string = packageRoot()): EmittedFile[] {
     .map((name) => ({ path: `Hamlet/${name}`, content: readFileSync(join(dir, name), "utf8") }));
 }
 
-/** The elm-format binary of this package's node_modules, if installed. */
-export function elmFormatPath(root: string = packageRoot()): string | undefined {
-  const candidates = [join(root, "node_modules", ".bin", "elm-format")];
-  return candidates.find((p) => existsSync(p));
-}
-
-/** Formats Elm source with the real elm-format; throws on a syntax error. */
-export function formatElm(source: string, binary: string): string {
-  const result = spawnSync(binary, ["--stdin", "--elm-version=0.19"], {
-    input: source,
-    encoding: "utf8",
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.status !== 0)
-    throw new Error(`elm-format rejected generated code: ${result.stderr || String(result.error)}\n${source}`);
-  return result.stdout;
-}
-
-/** The generated modules (unformatted), keyed by path, for a prefix such as `Api`. */
+/** The generated modules, already in elm-format's layout, for a prefix such as `Api`. */
 export function generateModules(schema: Schema, prefix: string): EmittedFile[] {
   const ctx = buildContext(schema);
   const types = `${prefix}.Types`;
@@ -79,26 +60,13 @@ export const elmEmitter = defineEmitter<{ prefix: string }>({
       description: "Module prefix of the generated modules (`Api` gives Api.Types, Api.Validate, Api.Endpoints).",
     },
   },
-  emit(schema, { options, report }) {
+  emit(schema, { options }) {
     const prefix = options.prefix;
     if (!/^[A-Z][A-Za-z0-9_]*(\.[A-Z][A-Za-z0-9_]*)*$/.test(prefix) || prefix.split(".").includes("Hamlet")) {
       throw new Error(
         `the prefix \`${prefix}\` is not an Elm module name such as \`Api\` or \`My.Api\` (and may not be \`Hamlet\`)`,
       );
     }
-    const root = packageRoot();
-    const binary = elmFormatPath(root);
-    if (!binary)
-      report(
-        diagnostic("HAM0804", undefined, {
-          emitter: "elm",
-          detail: "elm-format is not installed, so the generated Elm code is left unformatted",
-        }),
-      );
-    const modules = generateModules(schema, prefix).map((f) => ({
-      path: f.path,
-      content: binary ? formatElm(f.content, binary) : f.content,
-    }));
-    return [...modules, ...runtimeFiles(root)];
+    return [...generateModules(schema, prefix), ...runtimeFiles()];
   },
 });

@@ -1,8 +1,21 @@
 /** `<Prefix>/Validate.elm`: constraint checks with the server's paths and messages. */
 import type { Constraints, FieldDef, TypeDef, TypeExpr } from "../../src/schema/types.js";
-import { docComment, elmNumber, elmString, paren, refType, type ElmContext } from "./context.js";
-import { helpersFor, importsFor } from "./helpers.js";
+import { elmNumber, elmString, paren, refType, type ElmContext } from "./context.js";
+import { docComment, paragraph } from "./doc-comment.js";
+import { helperDeclarations, importsFor } from "./helpers.js";
+import { printModule } from "./module-file.js";
 import { fieldNames, typeName, validateAtName, validateName } from "./names.js";
+import {
+  call,
+  caseOf,
+  list,
+  listBlock,
+  record,
+  typeAlias,
+  valueDeclaration,
+  type Block,
+  type Code,
+} from "./printer.js";
 
 /** Types with a constraint somewhere inside (fixpoint, so recursive types work). */
 export function constrainedTypes(ctx: ElmContext): Set<string> {
@@ -48,7 +61,10 @@ export function constrainedTypes(ctx: ElmContext): Set<string> {
 
 function bounds(min: number | undefined, max: number | undefined, float: boolean): string {
   const side = (n: number | undefined): string => (n === undefined ? "Nothing" : `Just ${elmNumber(n, float)}`);
-  return `{ min = ${side(min)}, max = ${side(max)} }`;
+  return record([
+    ["min", side(min)],
+    ["max", side(max)],
+  ]);
 }
 
 /**
@@ -119,8 +135,11 @@ function baseKind(ctx: ElmContext, t: TypeExpr): string {
   return current.kind;
 }
 
+/** Single-line `[ a, b ]` (the name `list` is taken by the check lists here). */
+const listOf = (items: readonly string[]): string => list(items);
+
 function combine(list: readonly string[]): string {
-  return list.length === 1 ? list[0]! : `checkAll [ ${list.join(", ")} ]`;
+  return list.length === 1 ? list[0]! : `checkAll ${listOf(list)}`;
 }
 
 function fieldChecks(ctx: ElmContext, fields: readonly FieldDef[], source: string, constrained: Set<string>): string[] {
@@ -128,27 +147,27 @@ function fieldChecks(ctx: ElmContext, fields: readonly FieldDef[], source: strin
   return fields.flatMap((f, i) => {
     const list = checks(ctx, f.type, f.constraints, constrained);
     if (list.length === 0) return [];
-    return [`${paren(combine(list))} (Hamlet.Validate.field ${elmString(f.name)} path) ${source}.${names[i]}`];
+    // In function position an application needs no parentheses (elm-format removes them).
+    return [`${combine(list)} (Hamlet.Validate.field ${elmString(f.name)} path) ${source}.${names[i]}`];
   });
 }
 
-function concat(items: readonly string[]): string {
+function concat(items: readonly string[]): Code {
   if (items.length === 0) return "[]";
   if (items.length === 1) return items[0]!;
-  return `List.concat\n        [ ${items.join("\n        , ")}\n        ]`;
+  return call("List.concat", [listBlock(items)]);
 }
 
-function validator(ctx: ElmContext, def: TypeDef, constrained: Set<string>): string {
+function validator(ctx: ElmContext, def: TypeDef, constrained: Set<string>): Block[] {
   const name = typeName(def.name);
   const type = refType(ctx, def.name);
   const wrapped = ctx.wrapped.has(def.name);
   let pattern = "value";
-  let body: string;
+  let body: Code;
   switch (def.kind) {
     case "alias": {
       if (wrapped) pattern = `(${type} value)`;
-      const list = checks(ctx, def.type, def.constraints, constrained);
-      body = `${paren(combine(list))} path value`;
+      body = `${combine(checks(ctx, def.type, def.constraints, constrained))} path value`;
       break;
     }
     case "record": {
@@ -161,56 +180,67 @@ function validator(ctx: ElmContext, def: TypeDef, constrained: Set<string>): str
       const branches = def.variants
         .map((v) => ({ v, items: fieldChecks(ctx, v.fields, "payload", constrained) }))
         .filter(({ items }) => items.length > 0)
-        .map(
-          ({ v, items }) =>
-            `        ${ctx.qualifier}${variants.get(v.name)} payload ->\n            ${concat(items).replace(/\n/g, "\n        ")}\n`,
-        );
-      const all = branches.length === def.variants.length;
-      body = `case value of\n${branches.join("\n")}${all ? "" : "\n        _ ->\n            []\n"}`;
+        .map(({ v, items }): [string, Code] => [`${ctx.qualifier}${variants.get(v.name)} payload`, concat(items)]);
+      if (branches.length < def.variants.length) branches.push(["_", "[]"]);
+      body = caseOf("value", branches);
       break;
     }
   }
-  const doc = docComment([`Every broken constraint of a \`${name}\`, with paths starting at \`$\`.`]);
-  const docAt = docComment([`Like \`${validateName(def.name)}\`, for a value found at \`path\` inside a larger one.`]);
   return [
-    `${doc}${validateName(def.name)} : ${type} -> List Violation`,
-    `${validateName(def.name)} =`,
-    `    ${validateAtName(def.name)} Hamlet.Validate.root`,
-    "",
-    "",
-    `${docAt}${validateAtName(def.name)} : String -> ${type} -> List Violation`,
-    `${validateAtName(def.name)} path ${pattern} =`,
-    `    ${body}`,
-  ].join("\n");
+    valueDeclaration({
+      doc: docComment([paragraph(`Every broken constraint of a \`${name}\`, with paths starting at \`$\`.`)]),
+      name: validateName(def.name),
+      annotation: `${type} -> List Violation`,
+      body: `${validateAtName(def.name)} Hamlet.Validate.root`,
+    }),
+    valueDeclaration({
+      doc: docComment([
+        paragraph(`Like \`${validateName(def.name)}\`, for a value found at \`path\` inside a larger one.`),
+      ]),
+      name: validateAtName(def.name),
+      annotation: `String -> ${type} -> List Violation`,
+      params: `path ${pattern}`,
+      body,
+    }),
+  ];
 }
 
 export function validateModule(ctx: ElmContext, moduleName: string, typesModule: string): string | undefined {
   const constrained = constrainedTypes(ctx);
   const defs = ctx.schema.types.filter((t) => constrained.has(t.name));
   const exposing = defs.flatMap((d) => [validateName(d.name), validateAtName(d.name)]);
-  const body = defs.map((d) => validator(ctx, d, constrained)).join("\n\n\n");
-  const doc = docComment([
-    `Client-side checks of the \`${ctx.schema.package}\` schema's constraints, reporting the same paths (\`$.posts[3].body\`) and messages as the server.`,
-    "Call them before sending a request; an empty list means the value is fine.",
-    "",
-    "Generated by hamletc; do not edit.",
-  ]);
-  const helpers = helpersFor(body);
-  return [
-    `module ${moduleName} exposing (${exposing.length > 0 ? exposing.join(", ") : "Violation"})`,
-    "",
-    doc,
-    importsFor(
-      body + helpers,
-      defs.length === 0
-        ? ["import Hamlet.Validate"]
-        : [`import ${typesModule} as Types`, "import Hamlet.Validate exposing (Violation)"],
-    ),
-    "",
-    "",
+  const declarations =
     defs.length === 0
-      ? "{-| A broken constraint (this schema has none).\n-}\ntype alias Violation =\n    Hamlet.Validate.Violation"
-      : body,
+      ? [
+          typeAlias(
+            docComment([paragraph("A broken constraint (this schema has none).")]),
+            "Violation",
+            "Hamlet.Validate.Violation",
+          ),
+        ]
+      : defs.flatMap((d) => validator(ctx, d, constrained));
+  const body = declarations.flat().join("\n");
+  const helpers = helperDeclarations(body);
+  return printModule({
+    name: moduleName,
+    exposing: exposing.length > 0 ? exposing : ["Violation"],
+    doc: docComment([
+      paragraph(
+        `Client-side checks of the \`${ctx.schema.package}\` schema's constraints, reporting the same paths (\`$.posts[3].body\`) and messages as the server.`,
+        "Call them before sending a request; an empty list means the value is fine.",
+      ),
+      paragraph("Generated by hamletc; do not edit."),
+    ]),
+    imports: importsFor(
+      body + helpers.flat().join("\n"),
+      defs.length === 0
+        ? [{ module: "Hamlet.Validate" }]
+        : [
+            { module: typesModule, alias: "Types" },
+            { module: "Hamlet.Validate", exposing: ["Violation"] },
+          ],
+    ),
+    declarations,
     helpers,
-  ].join("\n");
+  });
 }

@@ -89,3 +89,68 @@ export function bareSchemaFile(): string {
   }
   return bareWritten;
 }
+
+/**
+ * Text the Elm printer must write exactly as elm-format would: Markdown-looking doc comments
+ * (escapes, code spans, links, bare URLs, `{-`/`-}`), string escapes (quotes, backslashes,
+ * tabs, carriage returns, controls, zero-width and non-breaking spaces, astral characters),
+ * negative and tiny/huge numbers, nested containers, empty list defaults.
+ */
+export const TEXT_SCHEMA = String.raw`package text_cases
+
+/// Markdown in docs: *stars*, _underscores_, snake_case, a ${"`"}code span${"`"}, ${"``"}code with ${"`"} tick${"``"},
+/// a backslash \ and an escaped \_ underscore, \(parens\), a link [docs](https://example.com/a_b),
+/// a bare URL https://example.com/x_y. and <https://example.org>, an <b>html</b> tag,
+///    extra   spaces,   100% & more; stray ${"`"} tick.
+///
+/// Second paragraph with {- and -} and # not a header.
+record Texts {
+  /// Field doc with *emphasis* and under_score.
+  quote: String = "say \"hi\" \\ back\tslash"
+  unicode: String = "héllo ✓ 日本 \ud83d\ude00 zero\u200bwidth no\u00a0break"
+  control: String = "line\nbreak\r\u0007bell \u007f \u0085"
+  negative: Int @range(-10, -1) = -5
+  negative_float: Float @range(-2.5, 0.5) = -0.25
+  tiny: Float = 0.000001
+  huge: Float = 1e21
+  nested: List<Map<String, List<Int?>>> = []
+  json_list: Json = [1, 2.5, "\u00e9", true]
+  old: String? @deprecated("use *quote*, not old_text")
+}
+
+/// An enum whose variants have docs.
+enum Event {
+  /// Created, with a _reason_.
+  Created {
+    id: Uuid
+    /// The reason_code.
+    reason: String?
+  },
+  Removed
+}
+
+/// A list of texts.
+@deprecated("gone_soon")
+alias Legacy = List<Texts>
+
+endpoint Echo: POST "/api/echo/{id}" {
+  request { id: Int, body: Texts }
+  response Texts
+}
+`;
+
+/** A schema that declares nothing: the Types module still has to be valid Elm. */
+export const EMPTY_SCHEMA = "package empty\n";
+
+const written_: Record<string, string> = {};
+
+function schemaFile(name: string, text: string): string {
+  if (!written_[name]) {
+    written_[name] = join(mkdtempSync(join(tmpdir(), `hamlet-elm-${name}-`)), `${name}.hamlet`);
+    writeFileSync(written_[name], text);
+  }
+  return written_[name];
+}
+
+export const textSchemaFile = (): string => schemaFile("text", TEXT_SCHEMA);
+export const emptySchemaFile = (): string => schemaFile("empty", EMPTY_SCHEMA);
