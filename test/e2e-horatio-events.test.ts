@@ -264,6 +264,13 @@ describe.each(modes)("horatio publishing, $name", (mode) => {
       expect(dead).toHaveLength(1);
       expect(dead[0]).toMatchObject({ name: "hamlet.service.Moderation", status: "dead", attempts: 1 });
       expect(dead[0]!.lastError).toContain("HTTP 400");
+      // Stamped from the request that started it all: its session and one correlation id, and
+      // caused by the PublishScheduledPost event.
+      const trigger = await events.admin.getEvent("alpha", dead[0]!.causationId!);
+      expect(trigger).toMatchObject({ name: "PublishScheduledPost", payload: { post_id: id }, status: "done" });
+      expect(trigger!.sessionId).toEqual(expect.any(String));
+      expect(dead[0]!.sessionId).toBe(trigger!.sessionId);
+      expect(dead[0]!.correlationId).toBe(trigger!.correlationId);
       expect(await events.admin.listDeadLetters("beta")).toEqual([]);
       expect((await submission(id)).body.status).toBe("Scheduled");
       // Another tenant does not see alpha's submission either.
