@@ -612,8 +612,9 @@ ${props.join("\n")}
   const clients = view.schema.services.map((s) => {
     const method = camel(s.name);
     const encode = view.encoder(s.request);
-    return `    ${method}: (request) =>
-      callService(system, tx, scope, ${JSON.stringify(s.name)}, ${encode}(request)),`;
+    const call = `callService(system, tx, scope, ${JSON.stringify(s.name)}, ${encode}(request))`;
+    const flat = `    ${method}: (request) => ${call},`;
+    return flat.length <= WIDTH ? flat : `    ${method}: (request) =>\n      ${call},`;
   });
   return [
     `function serviceDefinitions(
@@ -652,6 +653,32 @@ ${clients.join("\n")}
   ];
 }
 
+/** Names events.ts declares itself (besides `<Workflow>Steps` / `<Workflow>Outputs`). */
+const DECLARED_NAMES = [
+  "EVENT_STORE",
+  "EventPayloads",
+  "EmitOptions",
+  "EmitFn",
+  "EventHandlerContext",
+  "EventHandlers",
+  "WorkflowStepInput",
+  "WorkflowHandlers",
+  "Services",
+  "ServiceResponses",
+  "ServiceUrls",
+  "SchedulePayloads",
+  "EmitsContext",
+  "EventsOptions",
+];
+
+/** Throws when a schema type that events.ts imports would collide with a name it declares or imports. */
+function checkEventNames(view: EventsView): void {
+  const taken = new Set([...DECLARED_NAMES, ...[...view.runtime].map((n) => n.replace(/^type /, ""))]);
+  for (const w of view.schema.workflows) taken.add(`${w.name}Steps`).add(`${w.name}Outputs`);
+  for (const name of view.types)
+    if (taken.has(name)) throw new Error(`the type name ${name} collides with a name of events.ts; rename the type`);
+}
+
 export function eventsFile(table: TypeTable, header: string, runtimeImport: string): string {
   const view = new EventsView(table);
   const { schema } = view;
@@ -671,6 +698,7 @@ export const EVENT_STORE = ${schema.features.eventStore ? "true" : "false"};`,
     ...definitionsBlocks(view),
     encodersBlock(view),
   ];
+  checkEventNames(view);
   const imports = [
     importStatement(sortNames(view.runtime), runtimeImport),
     view.types.size > 0 ? importStatement(sortNames(view.types), "./types.js", true) : "",
