@@ -9,8 +9,8 @@ import { existsSync } from "node:fs";
 import { chromium, type Browser, type Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../examples/horatio/src/app.js";
+import { openDatabase, startServer, type Database, type HamletServer } from "@hamlet/runtime-node";
 import { migrateHoratio } from "./support/horatio.js";
-import { openDatabase, startServer, type Database, type HamletServer } from "../runtime-node/src/index.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);

@@ -138,6 +138,7 @@ describe("loadConfig", () => {
         sessionSecretEnv: "HAMLET_SESSION_SECRET",
         tenant: "single",
       },
+      diff: { failOn: ["wire", "database"], accept: [] },
     });
   });
 
@@ -200,6 +201,31 @@ describe("loadConfig", () => {
       "HAM0701 12:2 Unknown setting `tool`. | See `hamletc --help` and README.md for the settings.",
     ]);
     expect(diagnostics.every((d) => d.span?.file === file)).toBe(true);
+  });
+
+  it("[hamlet.diff]: audiences and accepted changes, checked where they are written", () => {
+    const good = loadConfig(
+      write(
+        "diff-ok/hamlet.toml",
+        '[hamlet.diff]\nfail_on = "source"\naccept = ["column.removed:PostRow.score", "enum.variant_added:Status.Archived"]\n',
+      ),
+    );
+    expect(good.diagnostics).toEqual([]);
+    expect(good.config!.diff).toEqual({
+      failOn: ["source"],
+      accept: [
+        { kind: "column.removed", path: "PostRow.score" },
+        { kind: "enum.variant_added", path: "Status.Archived" },
+      ],
+    });
+    const bad = loadConfig(
+      write("diff-bad/hamlet.toml", '[hamlet.diff]\nfail_on = ["wire", "clients"]\naccept = ["Post.body"]\n'),
+    );
+    expect(summary(bad.diagnostics)).toEqual([
+      'HAM0702 2:20 The setting `hamlet.diff.fail_on` must be one of `"wire"`, `"source"`, `"database"`, or an array of them.',
+      'HAM0702 3:11 The setting `hamlet.diff.accept` must be a string or an array of `kind:path` strings, such as `"field.removed:Post.body"`.',
+    ]);
+    expect(bad.config!.diff.failOn).toEqual(["wire", "database"]);
   });
 
   it("HAM0702: values of the wrong type", () => {

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../runtime-node/src/index.js";
+import { openDatabase } from "@hamlet/runtime-node";
 import { postgresAvailable, usePostgres } from "../runtime-node/test/support/postgres.js";
 import { repoRoot } from "./support/corpus.js";
 import { horatioDir, migrateHoratio } from "./support/horatio.js";

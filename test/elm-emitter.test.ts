@@ -45,8 +45,8 @@ describe("elm names", () => {
 });
 
 describe("elm emitter", () => {
-  it("is registered", () => {
-    expect(builtinEmitters).toContain(elmEmitter);
+  it("is registered", async () => {
+    expect(await builtinEmitters.find((e) => e.name === "elm")?.load()).toBe(elmEmitter);
     expect(elmEmitter.options.prefix.default).toBe("Api");
   });
 

@@ -17,7 +17,7 @@ import {
   type Database,
   type EventRegistry,
   type PayloadValidator,
-} from "../runtime-node/src/index.js";
+} from "@hamlet/runtime-node";
 import { postgresAvailable, usePostgres } from "../runtime-node/test/support/postgres.js";
 import { repoRoot } from "./support/corpus.js";
 import { tempDir } from "./sql-helpers.js";

@@ -2,7 +2,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { builtinEmitters } from "../emitters/index.js";
+import { builtinEmitterNames, loadEmitters } from "../emitters/index.js";
 import { emitterEnabled, loadConfig, resolveSchemaFiles } from "../src/config/index.js";
 import { runEmitters } from "../src/emit/run.js";
 import { compareOutputs } from "../src/emit/write.js";
@@ -17,17 +17,15 @@ const examples = readdirSync(examplesDir, { withFileTypes: true })
 describe("example apps", () => {
   for (const name of examples) {
     it(`${name}: generated/ is up to date (hamletc build --check)`, async () => {
-      const { config, diagnostics } = loadConfig(
-        join(examplesDir, name, "hamlet.toml"),
-        builtinEmitters.map((e) => e.name),
-      );
+      const { config, diagnostics } = loadConfig(join(examplesDir, name, "hamlet.toml"), builtinEmitterNames);
       expect(diagnostics).toEqual([]);
       const { files } = resolveSchemaFiles(config!);
       const result = compile({ entries: files, features: config!.features });
       expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-      const selections = builtinEmitters
-        .filter((e) => emitterEnabled(config!, e.name))
-        .map((emitter) => ({ emitter, options: config!.emitters[emitter.name]?.options ?? {} }));
+      const selections = (await loadEmitters((name) => emitterEnabled(config!, name))).map((emitter) => ({
+        emitter,
+        options: config!.emitters[emitter.name]?.options ?? {},
+      }));
       const emitted = await runEmitters(result.schema!, selections, config!.outDir);
       expect(emitted.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
       const stale = compareOutputs(config!.outDir, emitted.files);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../runtime-node/src/db/open.js";
 import { postgresAvailable, usePostgres } from "../runtime-node/test/support/postgres.js";
-import { migrate, splitStatements } from "../src/migrate/migrate.js";
+import { migrate, splitStatements } from "../runtime-node/src/db/migrate.js";
 import { specDir } from "./support/corpus.js";
 import { buildInto, migrationsOf, tempDir } from "./sql-helpers.js";
 

@@ -8,7 +8,7 @@ import { dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { testDialects, useFreshDatabases } from "../runtime-node/test/support/databases.js";
-import { migrate, splitStatements } from "../src/migrate/migrate.js";
+import { migrate, splitStatements } from "../runtime-node/src/db/migrate.js";
 import { repoRoot } from "./support/corpus.js";
 import {
   catalog,

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { EVENT_STORE_TABLES } from "../emitters/sql/event-store.js";
 import { eventStoreDigest } from "../emitters/sql/model.js";
 import { testDialects, useFreshDatabases } from "../runtime-node/test/support/databases.js";
-import { migrate } from "../src/migrate/migrate.js";
+import { migrate } from "../runtime-node/src/db/migrate.js";
 import { compile } from "../src/program/compile.js";
 import type { Schema } from "../src/schema/types.js";
 import { buildInto, migrationsOf, tempDir } from "./sql-helpers.js";

@@ -9,7 +9,7 @@ import type { Diagnostic } from "../src/diagnostics/types.js";
 import { runEmitters } from "../src/emit/run.js";
 import type { EmittedFile } from "../src/emit/types.js";
 import { writeOutputs } from "../src/emit/write.js";
-import { checksum, type MigrationFile } from "../src/migrate/migrate.js";
+import { checksum, type MigrationFile } from "../runtime-node/src/db/migrate.js";
 import { compile } from "../src/program/compile.js";
 import type { Schema } from "../src/schema/types.js";
 import { corpus, sharedExamples } from "./support/corpus.js";

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Database } from "../runtime-node/src/db/database.js";
 import { testDialects, useFreshDatabases } from "../runtime-node/test/support/databases.js";
-import { migrate, splitStatements } from "../src/migrate/migrate.js";
+import { migrate, splitStatements } from "../runtime-node/src/db/migrate.js";
 import { compile } from "../src/program/compile.js";
 import type { Schema } from "../src/schema/types.js";
 import { specDir } from "./support/corpus.js";

@@ -13,7 +13,7 @@ import type { Database, Dialect } from "../runtime-node/src/db/database.js";
 import { openDatabase } from "../runtime-node/src/db/open.js";
 import { testDialects, useFreshDatabases } from "../runtime-node/test/support/databases.js";
 import { postgresAvailable, usePostgres } from "../runtime-node/test/support/postgres.js";
-import { migrate } from "../src/migrate/migrate.js";
+import { migrate } from "../runtime-node/src/db/migrate.js";
 import type { ModelDef, Schema } from "../src/schema/types.js";
 import { repoRoot } from "./support/corpus.js";
 import { compileSchema, emitRepositories, emitSql, migrationsOf, sqlCases } from "./sql-helpers.js";

@@ -285,7 +285,7 @@ export type ServiceUrls = { readonly [name in ${names.join(" | ")}]?: string };`
 }
 
 function scheduleBlock(view: EventsView): string[] {
-  const scheduled = view.schema.events.filter((e) => e.scheduleEveryMs !== undefined);
+  const scheduled = view.schema.events.filter((e) => e.scheduleMs !== undefined);
   if (scheduled.length === 0) return [];
   const methods = scheduled.map((e) => signature(2, camel(e.name), ["periodStart: Date"], `: ${view.payload(e)};`));
   return [
@@ -345,8 +345,7 @@ function optionsBlock(view: EventsView): string {
     members.push("  readonly services?: ServiceResponses;");
     members.push("  readonly serviceUrls?: ServiceUrls;");
   }
-  if (schema.events.some((e) => e.scheduleEveryMs !== undefined))
-    members.push("  readonly schedules: SchedulePayloads;");
+  if (schema.events.some((e) => e.scheduleMs !== undefined)) members.push("  readonly schedules: SchedulePayloads;");
   return `/** The app's side of the event system. */
 export interface EventsOptions {
 ${members.join("\n")}
@@ -370,7 +369,7 @@ function registerBlock(view: EventsView): string {
 export function registerEvents(app: HamletServer, options: EventsOptions): EventSystem {
   const durable = options.eventStore ?? EVENT_STORE;
   const registry = {
-    events: eventDefinitions(${schema.events.some((e) => e.scheduleEveryMs !== undefined) ? "options.schedules" : ""}),
+    events: eventDefinitions(${schema.events.some((e) => e.scheduleMs !== undefined) ? "options.schedules" : ""}),
     handlers: eventHandlers(options.handlers, handlerContext),${
       schema.workflows.length > 0
         ? `
@@ -405,15 +404,15 @@ export function registerEvents(app: HamletServer, options: EventsOptions): Event
 
 function definitionsBlocks(view: EventsView): string[] {
   const { schema } = view;
-  const scheduled = schema.events.some((e) => e.scheduleEveryMs !== undefined);
+  const scheduled = schema.events.some((e) => e.scheduleMs !== undefined);
   const events = schema.events.map((e) => {
     const props = [property(6, "name", JSON.stringify(e.name)), property(6, "validate", view.decoder(e.name))];
     if (e.retry !== undefined) props.push(retryProperty(6, e.retry));
-    if (e.scheduleEveryMs !== undefined) {
+    if (e.scheduleMs !== undefined) {
       const build = `${view.encoder(e.name)}(schedules.${camel(e.name)}(new Date(start)))`;
       const payload = `        payload: (start: number) => ${build},`;
       const fitted = payload.length <= WIDTH ? payload : `        payload: (start: number) =>\n          ${build},`;
-      props.push(`      schedule: {\n        everyMs: ${e.scheduleEveryMs},\n${fitted}\n      },`);
+      props.push(`      schedule: {\n        everyMs: ${e.scheduleMs},\n${fitted}\n      },`);
     }
     return `    {\n${props.join("\n")}\n    },`;
   });

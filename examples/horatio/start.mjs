@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Builds and starts the Horatio example: runs `hamletc build` on its schema (generated/ is
-// committed, so this only rewrites what changed), compiles src/ + generated/typescript/ +
-// runtime-node with examples/horatio/tsconfig.json into examples/horatio/.hamlet/build, then
-// runs src/main.js. Environment: see src/main.ts.
+// committed, so this only rewrites what changed), compiles src/ + generated/typescript/ (which
+// import @hamlet/runtime-node through the workspace link in node_modules) with
+// examples/horatio/tsconfig.json into examples/horatio/.hamlet/build, then runs src/main.js. Environment: see src/main.ts.
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";

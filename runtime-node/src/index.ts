@@ -4,6 +4,18 @@ export { systemClock } from "./clock.js";
 export type { HamletConfig } from "./config.js";
 export type { Database, Dialect, ExecuteResult, SqlParam } from "./db/database.js";
 export { openDatabase, parseDatabaseUrl, type DatabaseTarget, type OpenDatabaseOptions } from "./db/open.js";
+export {
+  appliedMigrations,
+  checksum,
+  migrate,
+  migrateDirectory,
+  MigrationError,
+  readMigrations,
+  splitStatements,
+  type AppliedMigration,
+  type MigrateResult,
+  type MigrationFile,
+} from "./db/migrate.js";
 export { toPositional, type PositionalStatement } from "./db/placeholders.js";
 export { openPostgresDatabase, type PostgresOptions } from "./db/postgres.js";
 export { openSqliteDatabase, type SqliteOptions } from "./db/sqlite.js";
@@ -40,6 +52,7 @@ export {
   type EmittingContext,
   type EmittingParts,
 } from "./http/emitting.js";
+export { serveStaticFiles, type StaticFilesOptions } from "./http/static-files.js";
 export type { JsonObject, JsonValue } from "./json.js";
 export { kvFor, type KvEntry, type KvOptions, type KvSetOptions, type KvStore } from "./kv/kv-store.js";
 export { ensureRuntimeTables, RUNTIME_TABLES, TENANT_POLICY_PREDICATE } from "./runtime-schema.js";

@@ -8,6 +8,7 @@ import "./fastify-types.js";
 import { systemClock, type Clock } from "./clock.js";
 import type { HamletConfig } from "./config.js";
 import type { Database } from "./db/database.js";
+import { migrateDirectory } from "./db/migrate.js";
 import { openDatabase } from "./db/open.js";
 import { clientErrorTag, errorStatus } from "./error-replies.js";
 import { kvFor, type KvStore } from "./kv/kv-store.js";
@@ -26,6 +27,17 @@ export interface HamletServerOptions {
   readonly clock?: Clock;
   /** Run {@link ensureRuntimeTables} on startup (default `true`). */
   readonly ensureTables?: boolean;
+  /**
+   * The `sql` emitter's output folder (`generated/sql`): pending migrations of the database's
+   * dialect are applied on start-up, before the server accepts requests. Development
+   * convenience; in production run `hamletc migrate` as a separate step and leave this unset.
+   */
+  readonly migrations?: string;
+  /**
+   * Where unexpected errors (a handler that throws) are reported besides the Fastify logger.
+   * Default: standard error when `logger` is off, so a crash is never silent; `false` turns it off.
+   */
+  readonly reportCrash?: ((error: unknown, where: string) => void) | false;
 }
 
 /** Runtime services shared with generated route code. */
@@ -35,6 +47,8 @@ export interface HamletContext {
   readonly sessions: SessionManager;
   /** The KV store of `tenantId`. */
   kv(tenantId: string): KvStore;
+  /** Logs an unexpected error (a handler that threw); `where` says which request or endpoint. */
+  crashed(request: FastifyRequest, error: unknown, where: string): void;
 }
 
 /** A `preHandler` that answers 401 `{"tag":"Unauthorized"}` when the request has no session. */
@@ -67,9 +81,14 @@ export async function createHamletServer(options: HamletServerOptions): Promise<
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const ownsDatabase = options.database === undefined;
+  const report =
+    options.reportCrash === false
+      ? undefined
+      : (options.reportCrash ?? ((options.logger ?? false) === false ? crashToStderr : undefined));
   const db = options.database ?? openDatabase(config.database.url);
   try {
     if (options.ensureTables ?? true) await ensureRuntimeTables(db);
+    if (options.migrations !== undefined) await migrateDirectory(db, options.migrations);
   } catch (error) {
     if (ownsDatabase) await db.close();
     throw error;
@@ -86,6 +105,10 @@ export async function createHamletServer(options: HamletServerOptions): Promise<
     db,
     sessions,
     kv: (tenantId) => kvFor(db, tenantId, { clock }),
+    crashed: (request, error, where) => {
+      request.log.error({ err: error }, where);
+      report?.(error, `${where} (${request.method} ${request.url})`);
+    },
   };
 
   const app = Fastify({
@@ -120,12 +143,18 @@ export async function createHamletServer(options: HamletServerOptions): Promise<
     if (status !== undefined && status >= 400 && status < 500) {
       return reply.code(status).send({ tag: clientErrorTag(status) });
     }
-    request.log.error({ err: error }, "unhandled error");
+    hamlet.crashed(request, error, "unhandled error");
     return reply.code(500).send({ tag: "InternalError" });
   });
 
   if (ownsDatabase) app.addHook("onClose", async () => db.close());
   return app as unknown as HamletServer;
+}
+
+function crashToStderr(error: unknown, where: string): void {
+  process.stderr.write(
+    `hamlet: ${where}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
 }
 
 /** Where a started server listens. */

@@ -22,7 +22,7 @@ export function lowerEvent(ctx: CheckContext, d: ast.EventDeclaration, out: Outp
   out.events.push({
     name: d.name.name,
     retry: all.retry,
-    scheduleEveryMs: all.schedule?.milliseconds,
+    ...(all.schedule ? { scheduleMs: all.schedule.milliseconds } : {}),
     durable: ctx.features.eventStore,
     docs: docLines(d.docs),
     ...deprecation(all.deprecated),

@@ -179,6 +179,44 @@ function buildProgram(setExit: (code: number) => void, help: HelpTexts | undefin
   ).action((runId: string, flags: EventsFlags) => runEventsAction({ kind: "run", runId }, flags));
 
   program
+    .command("diff")
+    .description(
+      "Compare two versions of a schema: every change with its verdict for deployed clients (wire), code using the generated modules (source) and the database.",
+    )
+    .argument("[old]", "old version: a schema file, a folder, a project (hamlet.toml) or git:REF")
+    .argument("[new]", "new version (default: the current project)")
+    .option("--against <git:REF>", "compare the current project (or [old]) with the project as committed at REF")
+    .option(
+      "--fail-on <audiences>",
+      "exit 1 when a change breaks one of these: wire,source,database (default: [hamlet.diff] fail_on, or wire,database)",
+    )
+    .option("-c, --config <path>", "use this hamlet.toml instead of searching upwards from the current folder")
+    .addOption(new Option("--format <format>", "output").choices(["human", "json"]).default("human"))
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 nothing breaks a selected audience; 1 a change breaks one (and is not accepted in [hamlet.diff] accept); 2 usage error, or a version that does not compile.\nEvery change kind, with examples and verdicts: spec/diff.md.",
+    )
+    .action(
+      async (
+        before: string | undefined,
+        after: string | undefined,
+        flags: { against?: string; failOn?: string; config?: string; format: OutputFormat },
+      ) => {
+        const reporter = createReporter(flags.format);
+        const { runDiff } = await import("./commands/diff.js");
+        const against = flags.against;
+        if (against !== undefined && !against.startsWith("git:"))
+          throw new CommanderError(
+            ExitCode.usage,
+            "hamletc.invalidArgument",
+            `error: --against takes git:REF, not '${against}'`,
+          );
+        // runDiff flushes the reporter itself: its JSON output replaces the diagnostics list.
+        setExit(runDiff({ old: before, new: after, against, failOn: flags.failOn, config: flags.config }, reporter));
+      },
+    );
+
+  program
     .command("init")
     .description("Create a starter project (hamlet.toml and schema/app.hamlet) that builds at once.")
     .argument("[dir]", "folder to create it in", ".")
@@ -227,9 +265,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 async function loadHelpTexts(): Promise<HelpTexts> {
-  const [{ builtinEmitters }, { configReferenceText }] = await Promise.all([
+  const [{ loadEmitters }, { configReferenceText }] = await Promise.all([
     import("../../emitters/index.js"),
     import("../config/index.js"),
   ]);
-  return { emitters: builtinEmitters, configReference: configReferenceText() };
+  return { emitters: await loadEmitters(), configReference: configReferenceText() };
 }

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { builtinEmitterNames } from "../../emitters/names.js";
+import { builtinEmitterNames } from "../../emitters/index.js";
 import {
   applyOverrides,
   defaultConfig,

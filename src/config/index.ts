@@ -5,6 +5,7 @@ export {
   emitterEnabled,
   findConfig,
   loadConfig,
+  type DiffConfig,
   type EmitterConfig,
   type EmitterOption,
   type HamletConfig,

@@ -39,6 +39,13 @@ export interface ServerConfig {
   tenant: TenantMode;
 }
 
+export interface DiffConfig {
+  /** Audiences whose breaking changes fail `hamletc diff`. */
+  failOn: ("wire" | "source" | "database")[];
+  /** Accepted changes as `{ kind, path }`. */
+  accept: { kind: string; path: string }[];
+}
+
 export interface HamletConfig {
   /** Absolute path of hamlet.toml; undefined for the defaults of a bare schema file. */
   file: string | undefined;
@@ -52,6 +59,7 @@ export interface HamletConfig {
   /** Only emitters with a table in hamlet.toml; see `emitterEnabled`. */
   emitters: Record<string, EmitterConfig>;
   server: ServerConfig;
+  diff: DiffConfig;
 }
 
 export interface LoadResult {
@@ -88,6 +96,10 @@ export function defaultConfig(rootDir: string): HamletConfig {
       databaseUrl: settingDefault<string>("hamlet.server", "database_url"),
       sessionSecretEnv: settingDefault<string>("hamlet.server", "session_secret_env"),
       tenant: settingDefault<TenantMode>("hamlet.server", "tenant"),
+    },
+    diff: {
+      failOn: [...settingDefault<readonly DiffConfig["failOn"][number][]>("hamlet.diff", "fail_on")],
+      accept: [],
     },
   };
 }
@@ -204,6 +216,15 @@ export function loadConfig(path: string, knownEmitters?: readonly string[]): Loa
   server.sessionSecretEnv = get<string>("hamlet.server", "session_secret_env")?.value ?? server.sessionSecretEnv;
   server.tenant = get<TenantMode>("hamlet.server", "tenant")?.value ?? server.tenant;
 
+  const failOn = get<{ patterns: DiffConfig["failOn"] }>("hamlet.diff", "fail_on");
+  if (failOn) config.diff.failOn = failOn.value.patterns;
+  const accept = get<{ patterns: string[] }>("hamlet.diff", "accept");
+  if (accept)
+    config.diff.accept = accept.value.patterns.map((text) => {
+      const at = text.indexOf(":");
+      return { kind: text.slice(0, at), path: text.slice(at + 1) };
+    });
+
   diagnostics.sort((a, b) => (a.span?.start ?? -1) - (b.span?.start ?? -1));
   return { config, diagnostics };
 }
@@ -232,13 +253,19 @@ function checkValue(type: SettingType, entry: TomlEntry, key: string, diagnostic
     case "enum":
       return isValue(node, "string") && type.values.includes(node.value) ? node.value : fail(span);
     case "strings": {
-      if (isValue(node, "string")) return { patterns: [node.value], spans: [span] };
+      if (isValue(node, "string")) {
+        if (type.values && !type.values.includes(node.value)) return fail(span);
+        if (type.pattern && !type.pattern.test(node.value)) return fail(span);
+        return { patterns: [node.value], spans: [span] };
+      }
       if (node.type !== "TOMLArray") return fail(span);
       const patterns: string[] = [];
       const spans: Span[] = [];
       for (const element of node.elements) {
         const elementSpan: Span = { file: span.file, start: element.range[0], end: element.range[1] };
         if (!isValue(element, "string")) return fail(elementSpan);
+        if (type.values && !type.values.includes(element.value)) return fail(elementSpan);
+        if (type.pattern && !type.pattern.test(element.value)) return fail(elementSpan);
         patterns.push(element.value);
         spans.push(elementSpan);
       }

@@ -18,8 +18,16 @@ export type SettingType =
       readonly pattern?: RegExp;
       readonly expected?: string;
     }
-  /** A string or an array of strings. */
-  | { readonly kind: "strings" }
+  /**
+   * A string or an array of strings. `values`, when set, lists the strings allowed; `pattern`,
+   * when set, each string must match (`expected` then says what is accepted).
+   */
+  | {
+      readonly kind: "strings";
+      readonly values?: readonly string[];
+      readonly pattern?: RegExp;
+      readonly expected?: string;
+    }
   | { readonly kind: "integer"; readonly min: number; readonly max: number }
   | { readonly kind: "enum"; readonly values: readonly string[] };
 
@@ -141,6 +149,28 @@ export const configSchema: readonly TableSpec[] = [
       },
     ],
   },
+  {
+    path: "hamlet.diff",
+    description: "What `hamletc diff` fails on.",
+    settings: [
+      {
+        key: "fail_on",
+        type: { kind: "strings", values: ["wire", "source", "database"] },
+        default: ["wire", "database"],
+        description: "Audiences whose breaking changes make `hamletc diff` exit 1 (`--fail-on` overrides).",
+      },
+      {
+        key: "accept",
+        type: {
+          kind: "strings",
+          pattern: /^[a-z_.]+:\S+$/,
+          expected: 'a string or an array of `kind:path` strings, such as `"field.removed:Post.body"`',
+        },
+        default: [],
+        description: "Changes accepted on purpose, as `kind:path` (from `hamletc diff` output); they never fail.",
+      },
+    ],
+  },
 ];
 
 /** The table spec with exactly this path (`<name>` in the spec matches any segment). */
@@ -186,7 +216,8 @@ export function expectedText(type: SettingType): string {
     case "string":
       return type.expected ?? "a string";
     case "strings":
-      return "a string or an array of strings";
+      if (type.values) return `one of ${type.values.map((v) => `\`"${v}"\``).join(", ")}, or an array of them`;
+      return type.expected ?? "a string or an array of strings";
     case "integer":
       return `an integer from ${type.min} to ${type.max}`;
     case "enum": {

@@ -182,8 +182,8 @@ export interface EventDef extends Documented {
   /** Also the name of the event's record type. */
   readonly name: string;
   readonly retry: RetryPolicy | undefined;
-  /** `@schedule(every: d)`: the period in milliseconds; `undefined` for events without a schedule. */
-  readonly scheduleEveryMs: number | undefined;
+  /** Interval of `@schedule(every)` in milliseconds, when the event recurs. */
+  readonly scheduleMs?: number;
   /** True when the event store keeps it; false for volatile in-memory delivery. */
   readonly durable: boolean;
   readonly span: Span;

@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { homedir, tmpdir } from "node:os";
+import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { elmEmitter } from "../../emitters/elm/index.js";
 import type { EmittedFile } from "../../src/emit/types.js";
@@ -46,30 +46,9 @@ export async function emitElm(schema: Schema, prefix = "Api"): Promise<readonly 
   return files;
 }
 
-export const elmBin = join(repoRoot, "node_modules", ".bin", "elm");
+export { elmBin, elmHome, elmReady } from "./elm-home.js";
+import { elmBin, elmHome } from "./elm-home.js";
 export const elmFormatBin = join(repoRoot, "node_modules", ".bin", "elm-format");
-export const elmHome = process.env.ELM_HOME ?? join(homedir(), ".elm");
-const coreDir = join(elmHome, "0.19.1", "packages", "elm", "core", "1.0.5");
-
-/** True when `elm make` can run offline; otherwise prints a loud warning once per file. */
-export function elmReady(testFile: string): boolean {
-  const ready = existsSync(coreDir) && existsSync(elmBin);
-  if (!ready) {
-    const line = "#".repeat(80);
-    console.warn(
-      [
-        "",
-        line,
-        `## WARNING: skipping the Elm compiler tests of ${testFile}.`,
-        `## The Elm package cache lacks elm/core 1.0.5 (${coreDir}) or node_modules/.bin/elm is missing.`,
-        "## Run scripts/setup-elm.sh (needs git mirrors of the Elm packages) and npm install.",
-        line,
-        "",
-      ].join("\n"),
-    );
-  }
-  return ready;
-}
 
 /** The packages generated code may use, pinned as in ../shared/elm/README.md. */
 export const ELM_JSON = {

@@ -1,7 +1,6 @@
 /** The Horatio example's migrations (its tables and the event store), applied to a test database. */
 import { join } from "node:path";
-import type { Database } from "../../runtime-node/src/index.js";
-import { migrate, readMigrations } from "../../src/migrate/migrate.js";
+import { migrate, readMigrations, type Database } from "@hamlet/runtime-node";
 import { repoRoot } from "./corpus.js";
 
 export const horatioDir = join(repoRoot, "examples", "horatio");

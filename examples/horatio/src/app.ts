@@ -7,7 +7,7 @@ import {
   type Database,
   type HamletConfig,
   type HamletServer,
-} from "../../../runtime-node/src/index.js";
+} from "@hamlet/runtime-node";
 import { registerEvents, type EventsOptions } from "../generated/typescript/events.js";
 import { registerRoutes } from "../generated/typescript/server.js";
 import { createHandlers, type HandlerOptions } from "./handlers.js";

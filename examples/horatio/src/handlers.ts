@@ -5,7 +5,7 @@
  * the moderation service (see publishing.ts) before they become posts.
  */
 import { randomUUID } from "node:crypto";
-import { fail, type Failure, type JsonValue, type KvStore } from "../../../runtime-node/src/index.js";
+import { fail, type Failure, type JsonValue, type KvStore } from "@hamlet/runtime-node";
 import type { Handlers } from "../generated/typescript/server.js";
 import type { CreatePostError, Post, Uuid } from "../generated/typescript/types.js";
 import { decodePost, encodePost, encodeSubmission } from "../generated/typescript/validators.js";

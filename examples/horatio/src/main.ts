@@ -13,7 +13,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startServer, type TenantConfig } from "../../../runtime-node/src/index.js";
+import { startServer, type TenantConfig } from "@hamlet/runtime-node";
 import { createApp } from "./app.js";
 
 /** examples/horatio, whether this runs from src/ or from .hamlet/build/examples/horatio/src/. */

@@ -9,7 +9,7 @@
  * Every write goes through the event's transaction (`context.tx`), so it commits together with
  * the event's completion: a redelivered event finds the work done and does nothing.
  */
-import { kvFor, type JsonValue, type KvStore } from "../../../runtime-node/src/index.js";
+import { kvFor, type JsonValue, type KvStore } from "@hamlet/runtime-node";
 import type {
   EventHandlerContext,
   EventHandlers,

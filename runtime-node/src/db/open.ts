@@ -1,3 +1,5 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
 import type { Database } from "./database.js";
 import { openPostgresDatabase, type PostgresOptions } from "./postgres.js";
 import { openSqliteDatabase, type SqliteOptions } from "./sqlite.js";
@@ -35,10 +37,14 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
   return { dialect: "sqlite", filename: trimmed };
 }
 
-/** Opens a {@link Database} for `url` (see {@link parseDatabaseUrl}). */
+/**
+ * Opens a {@link Database} for `url` (see {@link parseDatabaseUrl}). A SQLite file's folder is
+ * created when missing (`sqlite:.hamlet/app.db` in a fresh project).
+ */
 export function openDatabase(url: string, options: OpenDatabaseOptions = {}): Database {
   const target = parseDatabaseUrl(url);
-  return target.dialect === "postgres"
-    ? openPostgresDatabase(target.connectionString, options.postgres)
-    : openSqliteDatabase(target.filename, options.sqlite);
+  if (target.dialect === "postgres") return openPostgresDatabase(target.connectionString, options.postgres);
+  if (target.filename !== ":memory:" && !target.filename.startsWith("file::memory:"))
+    mkdirSync(dirname(target.filename), { recursive: true });
+  return openSqliteDatabase(target.filename, options.sqlite);
 }

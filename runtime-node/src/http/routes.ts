@@ -217,13 +217,17 @@ export function serveEndpoint<Req, Res, E>(app: HamletServer, spec: EndpointSpec
       try {
         result = await spec.handle(decoded.value, endpointContext(app, request, reply));
       } catch (error) {
-        request.log.error({ err: error, endpoint: spec.name }, "handler failed");
+        app.hamlet.crashed(request, error, `handler ${spec.name} failed`);
         return reply.code(500).send({ tag: "InternalError" });
       }
       if (reply.sent) return reply;
       if (result instanceof Failure) {
         if (spec.errors === undefined) {
-          request.log.error({ endpoint: spec.name }, "handler returned an error the endpoint does not declare");
+          app.hamlet.crashed(
+            request,
+            new Error(`${spec.name} declares no errors`),
+            `handler ${spec.name} returned an error the endpoint does not declare`,
+          );
           return reply.code(500).send({ tag: "InternalError" });
         }
         const error = result.error as E;

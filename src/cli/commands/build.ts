@@ -1,6 +1,6 @@
 /** `hamletc build`: check, run the enabled emitters, write (or with `--check`, compare) the output. */
 import { relative } from "node:path";
-import { builtinEmitters } from "../../../emitters/index.js";
+import { loadEmitters } from "../../../emitters/index.js";
 import { emitterEnabled } from "../../config/index.js";
 import { runEmitters } from "../../emit/run.js";
 import { compareOutputs, writeOutputs } from "../../emit/write.js";
@@ -19,9 +19,10 @@ export async function runBuild(options: BuildOptions, reporter: Reporter): Promi
   if (typeof compiled === "number") return compiled;
   const { project, result, sources } = compiled;
   const config = project.config;
-  const selections = builtinEmitters
-    .filter((e) => emitterEnabled(config, e.name))
-    .map((emitter) => ({ emitter, options: config.emitters[emitter.name]?.options ?? {} }));
+  const selections = (await loadEmitters((name) => emitterEnabled(config, name))).map((emitter) => ({
+    emitter,
+    options: config.emitters[emitter.name]?.options ?? {},
+  }));
   const emitted = await runEmitters(result.schema!, selections, config.outDir);
   reporter.diagnostics(emitted.diagnostics, sources);
   if (emitted.diagnostics.some((d) => d.severity === "error"))

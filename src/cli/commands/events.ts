@@ -5,12 +5,12 @@
  * `--format json` (stdout).
  */
 import { resolve } from "node:path";
-import type { RunHistory, StoredEvent } from "../../../runtime-node/src/index.js";
-import { builtinEmitterNames } from "../../../emitters/names.js";
+import type { RunHistory, StoredEvent } from "@hamlet/runtime-node";
+import { builtinEmitterNames } from "../../../emitters/index.js";
 import { defaultConfig, findConfig, loadConfig, type HamletConfig } from "../../config/index.js";
 import { ExitCode } from "../exit-codes.js";
 import type { Reporter } from "../report.js";
-import { sqliteUrlUnder } from "./migrate.js";
+import { loadRuntime, sqliteUrlUnder } from "./migrate.js";
 
 export type EventsAction =
   | { readonly kind: "dead-letters"; readonly name?: string | undefined; readonly limit?: number | undefined }
@@ -24,11 +24,6 @@ export interface EventsOptions {
   readonly database?: string | undefined;
   readonly tenant?: string | undefined;
   readonly format: "text" | "json";
-}
-
-/** The runtime is loaded only by this command (it brings the database drivers). */
-async function loadRuntime() {
-  return import("../../../runtime-node/src/index.js");
 }
 
 function databaseUrl(options: EventsOptions, reporter: Reporter, cwd: string): string | undefined {
@@ -89,7 +84,9 @@ export async function runEvents(
   const url = databaseUrl(options, reporter, cwd);
   if (url === undefined) return ExitCode.usage;
   const tenant = options.tenant ?? "default";
-  const runtime = await loadRuntime();
+  // Loaded only here (database drivers), through the one loader hamletc migrate uses too.
+  const runtime = await loadRuntime("hamletc events", "it reads the event store");
+  if (runtime === undefined) return ExitCode.usage;
   let db;
   try {
     db = runtime.openDatabase(url);

@@ -4,7 +4,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { builtinEmitterNames } from "../../../emitters/names.js";
+import { builtinEmitterNames } from "../../../emitters/index.js";
 import { defaultConfig, findConfig, loadConfig, type HamletConfig } from "../../config/index.js";
 import { ExitCode } from "../exit-codes.js";
 import type { Reporter } from "../report.js";
@@ -29,8 +29,9 @@ export async function runMigrate(options: MigrateOptions, reporter: Reporter, cw
     config = loaded.config;
   } else config = defaultConfig(cwd);
 
-  const { parseDatabaseUrl, openDatabase } = await import("../../../runtime-node/src/db/open.js");
-  const { migrate, readMigrations, MigrationError } = await import("../../migrate/migrate.js");
+  const runtime = await loadRuntime();
+  if (!runtime) return ExitCode.usage;
+  const { parseDatabaseUrl, openDatabase, migrate, readMigrations, MigrationError } = runtime;
   const url = options.database ?? config.server.databaseUrl;
   let dialect: "sqlite" | "postgres";
   // The config's relative `sqlite:` path is relative to the project root, like the server's.
@@ -77,6 +78,28 @@ export async function runMigrate(options: MigrateOptions, reporter: Reporter, cw
     return ExitCode.failed;
   } finally {
     await db.close();
+  }
+}
+
+/**
+ * The migrator and database drivers live in `@hamlet/runtime-node` (the server applies
+ * migrations at start-up too); the compiler loads them only here, so installing it never pulls
+ * in Fastify, pg or the native SQLite build.
+ */
+export async function loadRuntime(
+  command = "hamletc migrate",
+  role = "it applies the migrations",
+): Promise<typeof import("@hamlet/runtime-node") | undefined> {
+  try {
+    return await import("@hamlet/runtime-node");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== "ERR_MODULE_NOT_FOUND" || !String((error as Error).message).includes("@hamlet/runtime-node"))
+      throw error;
+    fail(
+      `${command}: the package @hamlet/runtime-node is not installed; ${role}. Install it next to the compiler (\`npm install @hamlet/runtime-node\`).`,
+    );
+    return undefined;
   }
 }
 

@@ -21,7 +21,7 @@ import {
   type ServiceDefinition,
   type StepInput,
   type WorkflowDefinition,
-} from "../../../../runtime-node/src/index.js";
+} from "@hamlet/runtime-node";
 import type {
   ModerationRequest,
   ModerationResponse,

@@ -7,7 +7,7 @@ import {
   type HamletServer,
   serveEndpoint,
   withEmit,
-} from "../../../../runtime-node/src/index.js";
+} from "@hamlet/runtime-node";
 import type {
   CreatePostError,
   CreatePostRequest,

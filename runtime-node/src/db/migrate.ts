@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Database, Dialect } from "../../runtime-node/src/db/database.js";
+import type { Database, Dialect } from "./database.js";
 
 export interface MigrationFile {
   /** The number: `0003_add_posts_publish_at` → 3. */
@@ -212,4 +212,16 @@ export async function migrate(
     } else upToDate++;
   }
   return { applied, upToDate };
+}
+
+/**
+ * Applies the pending migrations of the database's dialect from the `sql` emitter's output
+ * folder (`<sqlDir>/sqlite/` or `<sqlDir>/postgres/`).
+ */
+export async function migrateDirectory(
+  db: Database,
+  sqlDir: string,
+  onApply?: (name: string) => void,
+): Promise<MigrateResult> {
+  return migrate(db, readMigrations(join(sqlDir, db.dialect)), onApply);
 }
