@@ -169,10 +169,9 @@ describe.each(testDialects)("durable events on %s", (dialect) => {
     );
     await eventually(async () => (await statusOf(store, "t1", id)) === "done");
     expect(await effects(store)).toEqual({ "k-2": "written" });
-    expect(await system.admin.getEvent("t1", id)).toMatchObject({
-      attempts: 2,
-      lastError: expect.stringMatching(/lease/),
-    });
+    const event = (await system.admin.getEvent("t1", id))!;
+    expect(event).toMatchObject({ attempts: 2, lastError: expect.stringMatching(/^lease of .+ expired$/) });
+    expect(event.errors.map((error) => [error.attempt, error.message])).toEqual([[1, event.lastError]]);
   });
 
   it("dead-letters after the last attempt with the error history; dead letters can be retried and discarded", async () => {
@@ -376,6 +375,9 @@ describe.each(testDialects)("durable events on %s", (dialect) => {
     ]);
     expect(updates.every((update) => update.sessionId === "s-9" && update.runId === runId)).toBe(true);
     expect(await system.admin.listRuns("t1", { status: "completed" })).toHaveLength(1);
+    // Another tenant sees neither the run nor its events.
+    expect(await system.admin.getRun("t2", runId)).toBeNull();
+    expect(await system.admin.listRuns("t2")).toEqual([]);
   });
 
   it("fails a run whose step exhausts its retries", async () => {

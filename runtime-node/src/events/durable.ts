@@ -56,7 +56,7 @@ export function createEventSystem(options: DurableEventOptions): EventSystem {
     clock,
     pollMs: options.pollMs ?? 1000,
     onError,
-    wake: () => dispatcher.wake(),
+    wake: (dueAt) => dispatcher.wake(dueAt),
   });
   let started = false;
 

@@ -133,8 +133,14 @@ export async function releaseClaim(tx: Database, row: EventRow, token: string): 
 
 /** Puts events whose lease expired (their process died or hung) back to pending. */
 export async function reapExpiredLeases(tx: Database, now: number): Promise<number> {
+  const message = "'lease of ' || coalesce(locked_by, '?') || ' expired'";
+  // The lost attempt joins the error history like a thrown error.
+  const history =
+    tx.dialect === "postgres"
+      ? `(errors::jsonb || jsonb_build_array(jsonb_build_object('attempt', attempts, 'at', $1::bigint, 'message', ${message})))::text`
+      : `json_insert(errors, '$[#]', json_object('attempt', attempts, 'at', $1, 'message', ${message}))`;
   const result = await tx.execute(
-    `UPDATE hamlet_events SET status = 'pending', last_error = 'lease of ' || coalesce(locked_by, '?') || ' expired',
+    `UPDATE hamlet_events SET status = 'pending', last_error = ${message}, errors = ${history},
        locked_by = NULL, lease_until = NULL
      WHERE status = 'running' AND lease_until < $1`,
     [now],
