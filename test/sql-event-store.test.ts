@@ -1,15 +1,16 @@
 /**
- * The event store in the sql emitter's migrations: created once when `event_store` is on and the
- * schema declares events (the snapshot remembers it), dropped by a later migration when it is
- * turned off, FORCEd row level security on PostgreSQL, applied to both databases.
+ * The event store in the sql emitter's migrations (an extra DDL set): created once when
+ * `event_store` is on and the schema declares events (the snapshot's `extras` remembers it),
+ * re-run by a new migration when its DDL changed, FORCEd row level security on PostgreSQL,
+ * applied to both databases and undone by the down migration.
  */
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { EVENT_STORE_TABLES } from "../emitters/sql/event-store.js";
-import { eventStoreDigest } from "../emitters/sql/model.js";
+import { eventStoreDdl } from "../emitters/sql/event-store-ddl.js";
 import { testDialects, useFreshDatabases } from "../runtime-node/test/support/databases.js";
-import { migrate } from "../runtime-node/src/db/migrate.js";
+import { migrate, splitStatements } from "../runtime-node/src/db/migrate.js";
 import { compile } from "../src/program/compile.js";
 import type { Schema } from "../src/schema/types.js";
 import { buildInto, migrationsOf, tempDir } from "./sql-helpers.js";
@@ -57,15 +58,16 @@ describe("event store migrations", () => {
     for (const table of EVENT_STORE_TABLES) expect(pg).toContain(`ALTER TABLE ${table} FORCE ROW LEVEL SECURITY;`);
   });
 
-  it("are re-run as an upgrade migration when the event-store DDL changed since the snapshot", async () => {
+  it("are re-run by a new migration when the event-store DDL changed since the snapshot", async () => {
     const out = join(scratch, "upgrade");
     await buildInto(schemaWith(true), out);
     const snapshotPath = join(out, "sql", "snapshot.json");
-    const snapshot = JSON.parse(readFileSync(snapshotPath, "utf8")) as { eventStore: string };
-    expect(snapshot.eventStore).toBe(eventStoreDigest());
-    writeFileSync(snapshotPath, JSON.stringify({ ...snapshot, eventStore: "an-older-ddl" }));
+    const snapshot = JSON.parse(readFileSync(snapshotPath, "utf8")) as { extras: string[] };
+    expect(snapshot.extras).toContain(eventStoreDdl.name);
+    const older = snapshot.extras.map((name) => (name === eventStoreDdl.name ? "hamlet_event_store_older" : name));
+    writeFileSync(snapshotPath, JSON.stringify({ ...snapshot, extras: older }));
     const upgraded = await buildInto(schemaWith(true), out);
-    const up = upgraded.files.find((f) => f.path === "sql/postgres/0002_upgrade_event_store.up.sql");
+    const up = upgraded.files.find((f) => f.path === "sql/postgres/0002_event_store.up.sql");
     expect(up?.content).toContain("CREATE OR REPLACE FUNCTION hamlet_claim_events");
     expect(count(up!.content, "CREATE TABLE IF NOT EXISTS hamlet_events (")).toBe(1);
   });
@@ -77,8 +79,8 @@ describe("event store migrations", () => {
   });
 
   for (const dialect of testDialects) {
-    it(`are created, then dropped when the feature is turned off, on ${dialect}`, { timeout: 60_000 }, async () => {
-      const out = join(scratch, `toggle-${dialect}`);
+    it(`are created and undone by the down migration on ${dialect}`, { timeout: 60_000 }, async () => {
+      const out = join(scratch, `apply-${dialect}`);
       const db = await fresh.open(dialect);
       try {
         const on = await buildInto(schemaWith(true), out);
@@ -91,9 +93,10 @@ describe("event store migrations", () => {
           const events = forced.filter((r) => (EVENT_STORE_TABLES as readonly string[]).includes(r.relname));
           expect(events.map((r) => r.relforcerowsecurity)).toEqual(EVENT_STORE_TABLES.map(() => true));
         }
-        const off = await buildInto(schemaWith(false), out);
-        const applied = await migrate(db, migrationsOf(off.files, dialect));
-        expect(applied.applied).toEqual(["0002_drop_event_store"]);
+        const down = on.files.find((f) => f.path === `sql/${dialect}/0001_initial.down.sql`)!;
+        await db.transaction(async (tx) => {
+          for (const statement of splitStatements(down.content)) await tx.execute(statement);
+        });
         expect(await eventTables(db)).toEqual([]);
       } finally {
         await db.close();

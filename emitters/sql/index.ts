@@ -10,15 +10,16 @@
  * Each build diffs the models against snapshot.json; when they differ it adds one migration per
  * dialect and rewrites the snapshot. Earlier migrations are re-emitted unchanged. Changes that
  * lose data or fail on existing rows are refused (HAM0830–HAM0833, HAM0837) unless
- * `allow_destructive = true`. Defaults `@default(uuid)` and `@default(now)` are database
+ * `allow_destructive = true`. The runtime's own tables (sessions, KV; `runtime-tables.ts`) and
+ * other extra DDL sets (`extra-ddl.ts`) join the first migration that lacks them. Defaults `@default(uuid)` and `@default(now)` are database
  * defaults on both dialects (SQLite: a v4 UUID expression and RFC 3339 UTC text).
  */
 import { diagnostic } from "../../src/diagnostics/messages.js";
 import type { EmittedFile } from "../../src/emit/types.js";
 import { defineEmitter } from "../../src/emit/types.js";
 import type { Schema } from "../../src/schema/types.js";
-import { dialects, type Dialect } from "./ddl.js";
-import { EVENT_STORE_TABLES, eventStoreStatements } from "./event-store.js";
+import { dialects } from "./ddl.js";
+import { pendingExtras } from "./extra-ddl.js";
 import { emptySnapshot, renamesOf, snapshotOf, type Snapshot } from "./model.js";
 import { invert, matchTables, plan, type Problem } from "./plan.js";
 
@@ -75,49 +76,6 @@ function report(schema: Schema, problem: Problem) {
   }
 }
 
-type EventStoreChange = "create" | "upgrade" | "drop";
-
-/** Whether this migration creates, upgrades (its DDL changed) or drops the event store. */
-function eventStoreChange(before: Snapshot, after: Snapshot): EventStoreChange | undefined {
-  const was = before.eventStore;
-  const is = after.eventStore;
-  if (is !== undefined && was === undefined) return "create";
-  if (is === undefined && was !== undefined) return "drop";
-  if (is !== undefined && was !== is) return "upgrade";
-  return undefined;
-}
-
-/** `DROP FUNCTION` for each function the PostgreSQL DDL creates, with its argument types. */
-function dropFunctions(dialect: Dialect): string[] {
-  const drops: string[] = [];
-  for (const statement of eventStoreStatements(dialect)) {
-    const match = /^CREATE OR REPLACE FUNCTION (\w+)\(([^)]*)\)/.exec(statement);
-    if (match === null) continue;
-    const types = match[2]!
-      .split(",")
-      .map((arg) => arg.trim().split(/\s+/).slice(1).join(" "))
-      .filter((type) => type !== "");
-    drops.push(`DROP FUNCTION IF EXISTS ${match[1]}(${types.join(", ")});`);
-  }
-  return drops;
-}
-
-/** Up statements of a change (the DDL is idempotent, so an upgrade re-runs it). */
-function eventStoreUp(change: EventStoreChange, dialect: Dialect): string[] {
-  if (change === "drop") {
-    const tables = [...EVENT_STORE_TABLES].reverse().map((table) => `DROP TABLE IF EXISTS ${table};`);
-    return [...dropFunctions(dialect), ...tables];
-  }
-  return eventStoreStatements(dialect).map((statement) => `${statement};`);
-}
-
-/** Down statements: the reverse; an upgrade is not undone (the old DDL is not kept). */
-function eventStoreDown(change: EventStoreChange, dialect: Dialect): string[] {
-  if (change === "create") return eventStoreUp("drop", dialect);
-  if (change === "drop") return eventStoreUp("create", dialect);
-  return [];
-}
-
 export const sqlEmitter = defineEmitter<{ allow_destructive: boolean }>({
   name: "sql",
   description: "Numbered SQL migrations for SQLite and PostgreSQL, from the models (tenant-scoped unless @global).",
@@ -165,7 +123,10 @@ export const sqlEmitter = defineEmitter<{ allow_destructive: boolean }>({
           context.report(diagnostic("HAM0835", c.span, { model: m.name, column: c.name, target: target.name }));
       }
     }
-    const after = snapshotOf(schema);
+    const recorded = before.extras ?? [];
+    const extras = pendingExtras(schema, recorded);
+    const allExtras = [...recorded, ...extras.map((extra) => extra.name)];
+    const after: Snapshot = { ...snapshotOf(schema), ...(allExtras.length > 0 ? { extras: allExtras } : {}) };
     const snapshotText = `${JSON.stringify(after, null, 2)}\n`;
     if (JSON.stringify(before) === JSON.stringify(after)) {
       // No model change: no new migration (and nothing at all for a schema without models).
@@ -176,26 +137,27 @@ export const sqlEmitter = defineEmitter<{ allow_destructive: boolean }>({
     const pairs = matchTables(before, after, renamesOf(schema));
     const up = plan(pairs);
     const down = plan(invert(pairs));
-    const store = eventStoreChange(before, after);
-    if (store !== undefined) {
-      up.summary.unshift(store === "create" ? "event_store" : `${store}_event_store`);
-      for (const dialect of dialects) {
-        up.statements[dialect].unshift(...eventStoreUp(store, dialect));
-        down.statements[dialect].push(...eventStoreDown(store, dialect));
-      }
-    }
     const refused = up.problems.filter((p) => p.code === "HAM0838" || !context.options.allow_destructive);
     if (refused.length > 0) {
       for (const p of refused) context.report(report(schema, p));
       return [];
     }
-    const name = `${String(next).padStart(4, "0")}_${slugOf(up.summary, before.tables.length === 0)}`;
+    const initial = before.tables.length === 0 && recorded.length === 0;
+    const onlyExtras = up.summary.length === 0 && extras.length > 0 && !initial;
+    const slug = onlyExtras ? extras.map((extra) => extra.slug).join("_and_") : slugOf(up.summary, initial);
+    const name = `${String(next).padStart(4, "0")}_${slug}`;
     for (const dialect of dialects) {
       const header = `-- Migration ${name} (${dialect}), generated by hamletc from the models of package ${schema.package}.\n-- Do not edit: hamletc migrate refuses applied migrations whose text changed.`;
-      files.push({ path: `${dialect}/${name}.up.sql`, content: render(up.statements[dialect], header) });
+      // The runtime's tables (and other extra sets) come first, so model DDL may refer to them.
+      const upStatements = [...extras.flatMap((extra) => extra.up[dialect]), ...up.statements[dialect]];
+      const downStatements = [
+        ...down.statements[dialect],
+        ...[...extras].reverse().flatMap((extra) => extra.down[dialect]),
+      ];
+      files.push({ path: `${dialect}/${name}.up.sql`, content: render(upStatements, header) });
       files.push({
         path: `${dialect}/${name}.down.sql`,
-        content: render(down.statements[dialect], `${header}\n-- Reverts the migration; may lose data.`),
+        content: render(downStatements, `${header}\n-- Reverts the migration; may lose data.`),
       });
     }
     files.push({ path: SNAPSHOT_FILE, content: snapshotText });

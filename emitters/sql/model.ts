@@ -4,7 +4,6 @@
  * explicit, names fixed, so that two snapshots can be compared structurally.
  */
 import { createHash } from "node:crypto";
-import { eventStoreStatements } from "./event-store.js";
 import type { ColumnDef, JsonValue, ModelDef, Primitive, Schema, TypeExpr } from "../../src/schema/types.js";
 
 export type ColumnType = { readonly base: Primitive } | { readonly base: "enum"; readonly values: readonly string[] };
@@ -51,11 +50,8 @@ export interface SnapshotTable {
 export interface Snapshot {
   readonly version: 1;
   readonly tables: readonly SnapshotTable[];
-  /**
-   * Present once the migrations created the event store: the digest of its DDL
-   * ({@link eventStoreDigest}), so a changed DDL gets an upgrade migration.
-   */
-  readonly eventStore?: string;
+  /** Names of the extra DDL sets (`extra-ddl.ts`) that earlier migrations added; absent when none. */
+  readonly extras?: readonly string[];
 }
 
 /** Renames declared with `@renamed_from`, keyed by the new names. */
@@ -165,20 +161,7 @@ function snapshotTable(schema: Schema, m: ModelDef): SnapshotTable {
 }
 
 export function snapshotOf(schema: Schema): Snapshot {
-  const tables = schema.models.map((m) => snapshotTable(schema, m));
-  return usesEventStore(schema) ? { version: 1, tables, eventStore: eventStoreDigest() } : { version: 1, tables };
-}
-
-/** A short digest of the event-store DDL of both dialects. */
-export function eventStoreDigest(): string {
-  const text = JSON.stringify([eventStoreStatements("sqlite"), eventStoreStatements("postgres")]);
-  return createHash("sha256").update(text).digest("hex").slice(0, 16);
-}
-
-/** The event store's tables are created when the feature is on and the schema has something to store. */
-export function usesEventStore(schema: Schema): boolean {
-  const declares = schema.events.length > 0 || schema.workflows.length > 0 || schema.services.length > 0;
-  return schema.features.eventStore && declares;
+  return { version: 1, tables: schema.models.map((m) => snapshotTable(schema, m)) };
 }
 
 export function renamesOf(schema: Schema): Renames {

@@ -1,8 +1,8 @@
 /**
  * Horatio's endpoint handlers. Posts live in the tenant's KV store (`post:<id>`, the post's wire
- * JSON), so every tenant sees only its own posts; a per-author counter with a one-minute TTL
- * implements the rate limit. Submitted posts (`submission:<id>`) wait for their publish time and
- * the moderation service (see publishing.ts) before they become posts.
+ * JSON), so every tenant sees only its own posts; a per-author counter with a one-minute TTL,
+ * incremented atomically, implements the rate limit. Submitted posts (`submission:<id>`) wait for
+ * their publish time and the moderation service (see publishing.ts) before they become posts.
  */
 import { randomUUID } from "node:crypto";
 import { fail, type Failure, type JsonValue, type KvStore } from "@hamlet/runtime-node";
@@ -51,11 +51,9 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
   /** The author's handle, or a declared error when they may not post now. */
   async function mayPost(kv: KvStore, handle: string): Promise<Failure<CreatePostError> | undefined> {
     if (banned.has(handle)) return fail({ tag: "Banned", reason: "this account may not post" });
-    const counterKey = `rate:${handle}`;
-    const count = await kv.get(counterKey);
-    const used = typeof count === "number" ? count : 0;
-    if (used >= postsPerMinute) return fail({ tag: "RateLimited", retry_after_s: 60 });
-    await kv.set(counterKey, used + 1, { ttlSeconds: 60 });
+    // One atomic statement: concurrent requests cannot all read the same count (a fixed window).
+    const used = await kv.increment(`rate:${handle}`, { ttlSeconds: 60 });
+    if (used > postsPerMinute) return fail({ tag: "RateLimited", retry_after_s: 60 });
     return undefined;
   }
 

@@ -6,8 +6,15 @@ import { assertTenantId, type Database, type SqlParam } from "./database.js";
 export interface PostgresOptions {
   /** Maximum pool size (default 10). */
   readonly maxConnections?: number;
-  /** Called when an idle pooled connection fails (default: ignored; the pool drops it). */
-  readonly onPoolError?: (error: Error) => void;
+  /**
+   * Called when a pooled connection fails, idle or checked out (the database restarted, failed
+   * over, or terminated the backend). The pool has already dropped that connection and opens a
+   * new one on demand; requests that were using it fail with an error that
+   * `isDatabaseUnavailable` recognises. Default: ignored.
+   */
+  readonly onConnectionError?: (error: Error) => void;
+  /** How long `connect` waits for a free or new connection before failing (default 10 000 ms). */
+  readonly connectTimeoutMs?: number;
 }
 
 type Queryable = pg.Pool | pg.PoolClient;
@@ -35,6 +42,19 @@ export function postgresLiteral(text: string): string {
   return text.includes("\\") ? ` E${quoted}` : quoted;
 }
 
+/**
+ * A client that always has an 'error' listener. node-postgres emits 'error' on a client whose
+ * socket dies, and the pool listens only while the client is idle; in the gaps (connecting,
+ * between a query's own listener and the release) an unhandled 'error' would kill the process.
+ * Failed queries still reject and the pool still drops the client (it is no longer queryable).
+ */
+class GuardedClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    this.on("error", () => undefined);
+  }
+}
+
 const SET_TENANT = "select set_config('hamlet.tenant_id', $1, true)";
 
 /**
@@ -44,10 +64,14 @@ const SET_TENANT = "select set_config('hamlet.tenant_id', $1, true)";
  */
 export function openPostgresDatabase(connectionString: string, options: PostgresOptions = {}): Database {
   const pool = new pg.Pool({
+    Client: GuardedClient,
     connectionString,
     max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
   });
-  pool.on("error", options.onPoolError ?? (() => undefined));
+  const onConnectionError = options.onConnectionError ?? (() => undefined);
+  // Without these listeners a connection that dies emits an unhandled 'error' and kills the process.
+  pool.on("error", (error) => onConnectionError(error));
   let savepoints = 0;
 
   async function runQuery<T>(target: Queryable, sql: string, params: readonly SqlParam[]): Promise<T[]> {
@@ -93,11 +117,13 @@ export function openPostgresDatabase(connectionString: string, options: Postgres
   async function begin<T>(tenantId: string | null, fn: (tx: Database) => Promise<T>): Promise<T> {
     const client = await pool.connect();
     let broken = false;
-    // A checked-out client has no pool listener: without this, a connection killed mid-transaction
-    // (server restart, pg_terminate_backend) emits an uncaught 'error' and takes the process down.
-    // The pending query rejects anyway, so the transaction fails normally.
-    const onClientError = (): void => void (broken = true);
-    client.on("error", onClientError);
+    // While checked out the pool's own listener is detached: a backend terminated mid-transaction
+    // would otherwise be an unhandled 'error' event. The pending query rejects on its own.
+    const onError = (error: Error): void => {
+      broken = true;
+      onConnectionError(error);
+    };
+    client.on("error", onError);
     const tx = transactionHandle(client, tenantId);
     topLevelHandles.add(tx.handle);
     try {
@@ -118,7 +144,7 @@ export function openPostgresDatabase(connectionString: string, options: Postgres
       throw error;
     } finally {
       tx.end();
-      client.off("error", onClientError);
+      client.removeListener("error", onError);
       client.release(broken);
     }
   }

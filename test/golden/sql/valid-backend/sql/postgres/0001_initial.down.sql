@@ -21,3 +21,9 @@ DROP TABLE IF EXISTS hamlet_workflow_steps;
 DROP TABLE IF EXISTS hamlet_workflow_runs;
 
 DROP TABLE IF EXISTS hamlet_events;
+
+DROP FUNCTION IF EXISTS hamlet_purge_expired(bigint);
+
+DROP TABLE IF EXISTS hamlet_kv;
+
+DROP TABLE IF EXISTS hamlet_sessions;

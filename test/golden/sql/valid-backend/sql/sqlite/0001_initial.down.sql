@@ -15,3 +15,7 @@ DROP TABLE IF EXISTS hamlet_workflow_steps;
 DROP TABLE IF EXISTS hamlet_workflow_runs;
 
 DROP TABLE IF EXISTS hamlet_events;
+
+DROP TABLE IF EXISTS hamlet_kv;
+
+DROP TABLE IF EXISTS hamlet_sessions;
