@@ -212,7 +212,7 @@ describe.each(testDialects)("horatio end to end on %s", (dialect) => {
       {
         tag: "ValidationFailed",
         issues: [
-          { path: "$.body", message: "expected at least 1 characters" },
+          { path: "$.body", message: "expected at least 1 character" },
           { path: "$.visibility", message: 'unknown variant "Secret", expected one of Public, Followers, Private' },
           { path: "$.publish_at", message: "expected an RFC 3339 timestamp" },
         ],

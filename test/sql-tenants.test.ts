@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { columnType } from "../emitters/sql/model.js";
+import { columnType } from "../src/schema/query.js";
 import type { Database, Dialect } from "../runtime-node/src/db/database.js";
 import { openDatabase } from "../runtime-node/src/db/open.js";
 import { testDialects, useFreshDatabases } from "../runtime-node/test/support/databases.js";

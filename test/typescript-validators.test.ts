@@ -117,7 +117,7 @@ describe("every constraint kind is rejected with its path and message", () => {
     ["Date", { day: "2023-02-29" }, ["$.day: expected a date (YYYY-MM-DD)"]],
     ["Bytes padding bits", { blob: "aGFtbB==" }, ["$.blob: expected canonical base64"]],
     ["Bytes whitespace", { blob: "aGFt bGV0" }, ["$.blob: expected canonical base64"]],
-    ["@minItems", { names: [] }, ["$.names: expected at least 1 items"]],
+    ["@minItems", { names: [] }, ["$.names: expected at least 1 item"]],
     ["@maxItems", { names: ["a", "b", "c", "d"] }, ["$.names: expected at most 3 items"]],
     [
       "nested list element",

@@ -12,7 +12,7 @@
 import { formatTypeScript } from "../../src/emit/format-typescript.js";
 import { defineEmitter } from "../../src/emit/types.js";
 import type { ColumnDef, ModelDef, Schema } from "../../src/schema/types.js";
-import { columnType, type ColumnType } from "../sql/model.js";
+import { columnType, type ColumnType } from "../../src/schema/query.js";
 
 function tsType(t: ColumnType): string {
   switch (t.base) {
@@ -71,7 +71,7 @@ function encoder(t: ColumnType, value: string): string {
 
 const doc = (lines: readonly string[], indent = "") => (lines.length ? `${indent}/** ${lines.join(` `)} */\n` : "");
 
-const PRELUDE = `
+export const PRELUDE = `
 /** A value bound to a \`$n\` placeholder (runtime-node's \`SqlParam\`). */
 export type SqlValue = string | number | bigint | boolean | null | Uint8Array;
 

@@ -110,4 +110,5 @@ export {
   type TenantConfig,
   type TenantRequest,
 } from "./tenant.js";
+export { readableLogger, type LineSink } from "./log.js";
 export * from "./events/index.js";

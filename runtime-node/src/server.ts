@@ -31,7 +31,7 @@ export interface HamletServerOptions {
   readonly projectDir?: string;
   /** Use this database instead of opening `config.database.url` (the server will not close it). */
   readonly database?: Database;
-  /** Fastify logger setting (default `false`). */
+  /** Fastify logger setting (default `false`); `readableLogger()` gives readable lines for development. */
   readonly logger?: FastifyServerOptions["logger"];
   /** Clock for session expiry (default `Date.now`). */
   readonly clock?: Clock;
@@ -245,7 +245,16 @@ export async function startServer(
   const configured = (app as Partial<HamletServer>).hamlet?.config.server;
   const port = options.port ?? configured?.port ?? 8080;
   const host = options.host ?? configured?.host ?? "127.0.0.1";
-  await app.listen({ port, host });
+  try {
+    await app.listen({ port, host });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EADDRINUSE")
+      throw new Error(
+        `Hamlet: cannot listen on ${host}:${port}, the port is already in use (is another server still running?). Stop that process, or set [hamlet.server] port (or PORT) to a free port (0 picks one).`,
+        { cause: error },
+      );
+    throw error;
+  }
   const address = app.server.address();
   const actualPort = typeof address === "object" && address !== null ? address.port : port;
   const urlHost = host.includes(":") ? `[${host}]` : host;

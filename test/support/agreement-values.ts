@@ -10,8 +10,8 @@
  * only have to decide alike.
  */
 import fc from "fast-check";
-import { exampleOfFields } from "../../emitters/openapi/examples.js";
-import { isTagged } from "../../emitters/openapi/json-schema.js";
+import { exampleOfFields } from "../../src/schema/examples.js";
+import { isTagged } from "../../src/schema/query.js";
 import type { Constraints, FieldDef, Schema, TypeDef, TypeExpr } from "../../src/schema/types.js";
 import { WireValues } from "../openapi-wire.js";
 
