@@ -1448,8 +1448,7 @@ function readSubmitPostRequest(value: unknown, path: string, errors: Issue[]): S
     else {
       if (r0.length < 2 || r0.length > 500) {
         const n2 = codePoints(r0);
-        if (n2 < 1)
-          errors.push({ path: path + ".body", message: "expected at least 1 characters" });
+        if (n2 < 1) errors.push({ path: path + ".body", message: "expected at least 1 character" });
         if (n2 > 500)
           errors.push({ path: path + ".body", message: "expected at most 500 characters" });
       }
