@@ -82,7 +82,11 @@ function method(docs: Doc[], name: string, list: readonly string[], returns: str
 }
 
 export function serverFile(table: TypeTable, header: string, runtimeImport: string): string {
-  const file = new TsFile(header).module(runtimeImport).module("./types.js", true).module("./validators.js");
+  const file = new TsFile(header)
+    .module(runtimeImport)
+    .module("./types.js", true)
+    .module("./validators.js")
+    .module("./events.js");
   const rt = (name: string, type = false) => file.import(name, runtimeImport, { type });
   const types = (name: string) => file.import(name, "./types.js", { type: true });
   const validators = (name: string) => file.import(name, "./validators.js");
@@ -95,7 +99,11 @@ export function serverFile(table: TypeTable, header: string, runtimeImport: stri
     if (response !== undefined) success = types(inputName(table, response));
     let returns = success;
     if (e.errors !== undefined) returns = `${success} | ${rt("Failure", true)}<${types(e.errors)}>`;
-    const context = rt(e.auth ? "AuthenticatedContext" : "EndpointContext", true);
+    const emits =
+      e.emits.length > 0
+        ? ` & ${file.import("EmitsContext", "./events.js", { type: true })}<${e.emits.map((n) => JSON.stringify(n)).join(" | ")}>`
+        : "";
+    const context = `${rt(e.auth ? "AuthenticatedContext" : "EndpointContext", true)}${emits}`;
     const route = `\`${e.method} ${e.path}\`${e.auth ? " (requires a session)" : ""}.`;
     methods.push(
       method(
@@ -115,7 +123,22 @@ export function serverFile(table: TypeTable, header: string, runtimeImport: stri
         ["encode", atom(validators(`encode${e.errors}`))],
       ]);
     }
-    const handlerContext = e.auth ? call(rt("authenticated"), atom("context")) : atom("context");
+    const given = e.auth ? call(rt("authenticated"), atom("context")) : atom("context");
+    const handle =
+      emits === ""
+        ? call(`handlers.${camel(e.name)}`, atom("request"), given)
+        : call(
+            rt("withEmit"),
+            given,
+            arrow(
+              "c",
+              call(
+                `handlers.${camel(e.name)}`,
+                atom("request"),
+                call(file.import("emitting", "./events.js"), atom("c")),
+              ),
+            ),
+          );
     routes.push(
       exprStmt(
         call(
@@ -132,7 +155,7 @@ export function serverFile(table: TypeTable, header: string, runtimeImport: stri
             ["decode", atom(validators(`decode${e.request}`))],
             ["encode", atom(response === undefined ? "undefined" : validators(`encode${response}`))],
             ["errors", errors],
-            ["handle", arrow("request, context", call(`handlers.${camel(e.name)}`, atom("request"), handlerContext))],
+            ["handle", arrow("request, context", handle)],
           ]),
         ),
       ),

@@ -19,6 +19,7 @@
 import { defineEmitter, type EmittedFile } from "../../src/emit/types.js";
 import type { AliasDef, Schema, TypeDef } from "../../src/schema/types.js";
 import { clientFile, responseName, serverFile } from "./http-file.js";
+import { eventsFile, hasEvents } from "./events-file.js";
 import { TypeTable } from "./model.js";
 import { typesFile } from "./types-file.js";
 import { validatorsFile } from "./validators-file.js";
@@ -66,6 +67,9 @@ export const typescriptEmitter = defineEmitter<{ runtime_import: string }>({
       { path: "server.ts", content: serverFile(table, header, options.runtime_import) },
       { path: "client.ts", content: clientFile(table, header) },
     ];
+    // events.ts is printed in its final layout by its own module.
+    if (hasEvents(schema))
+      files.push({ path: "events.ts", content: eventsFile(table, header, options.runtime_import) });
     return files;
   },
 });
