@@ -105,7 +105,9 @@ function schemaAheadOf(snapshotFile: string, config: string | undefined, cwd: st
   if (!project) return false;
   const { schema } = compile({ entries: project.files, features: project.config.features });
   if (!schema) return false;
-  return JSON.stringify(stored) !== JSON.stringify(snapshotOf(schema));
+  // Only the models count: the snapshot also records which runtime table sets (`extras`) exist.
+  const { version, tables } = (stored ?? {}) as { version?: unknown; tables?: unknown };
+  return JSON.stringify({ version, tables }) !== JSON.stringify(snapshotOf(schema));
 }
 
 /**
