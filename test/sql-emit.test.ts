@@ -88,11 +88,17 @@ describe("generated repositories compile under tsc --strict", () => {
           noUncheckedIndexedAccess: true,
           exactOptionalPropertyTypes: true,
           noImplicitReturns: true,
+          // What strict projects turn on; the generated code must stay clean under them.
+          noPropertyAccessFromIndexSignature: true,
+          noUnusedLocals: true,
+          noUnusedParameters: true,
           skipLibCheck: true,
           noEmit: true,
           types: ["node"],
           typeRoots: [join(repoRoot, "node_modules", "@types")],
           allowImportingTsExtensions: false,
+          baseUrl: repoRoot,
+          paths: { "@hamlet/runtime-node/repository": ["runtime-node/src/repository/index.ts"] },
         },
         files: [...files, check],
       };

@@ -2,7 +2,6 @@
 import {
   authenticated,
   type AuthenticatedContext,
-  type EndpointContext,
   type HamletServer,
   serveEndpoint,
 } from "@hamlet/runtime-node";
