@@ -5,12 +5,15 @@ import { findConfig } from "../../config/index.js";
 import type { Reporter } from "../report.js";
 import { runBuild, type BuildOptions } from "./build.js";
 import { loadProject } from "../project.js";
+import { ParseCache } from "../../program/parse-cache.js";
 
 /** Runs until interrupted; resolves when the process is asked to stop. */
 export async function watchBuild(options: BuildOptions, reporter: Reporter): Promise<never> {
   let watchers: FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
   let running = Promise.resolve();
+  // Unchanged schema files are not parsed again; only changed output files are written (runBuild).
+  const parsed = new ParseCache();
 
   const folders = (): string[] => {
     const { project } = loadProject(options);
@@ -24,14 +27,14 @@ export async function watchBuild(options: BuildOptions, reporter: Reporter): Pro
       watch(folder, (_event, name) => {
         if (name && !/\.hamlet$|hamlet\.toml$/.test(name.toString())) return;
         clearTimeout(timer);
-        timer = setTimeout(rebuild, 50);
+        timer = setTimeout(rebuild, 10); // editors save in bursts of events
       }),
     );
   };
   const rebuild = (): void => {
     running = running.then(async () => {
       reporter.info(`\n[${new Date().toLocaleTimeString()}] Building…`);
-      await runBuild(options, reporter);
+      await runBuild(options, reporter, parsed);
       reporter.flush();
       rewatch();
     });
