@@ -139,6 +139,7 @@ async function watchLatency() {
   const built = () => new Promise((resolve) => (waiter = resolve));
   try {
     await built(); // the first, full build
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const edited = join(dir, "schema", "file25.hamlet");
     const original = readFileSync(edited, "utf8");
     const latencies = [];

@@ -21,9 +21,15 @@ export async function watchBuild(options: BuildOptions, reporter: Reporter): Pro
     const config = options.config ? resolve(options.config) : findConfig(process.cwd());
     return [...new Set([...files.map((f) => dirname(f)), ...(config ? [dirname(config)] : [])])];
   };
+  let watched = "";
   const rewatch = (): void => {
+    // Watchers are replaced only when the set of folders changed: replacing them on every build
+    // would miss a save that lands between closing the old ones and opening the new ones.
+    const wanted = folders();
+    if (wanted.join("\n") === watched) return;
+    watched = wanted.join("\n");
     for (const w of watchers) w.close();
-    watchers = folders().map((folder) =>
+    watchers = wanted.map((folder) =>
       watch(folder, (_event, name) => {
         if (name && !/\.hamlet$|hamlet\.toml$/.test(name.toString())) return;
         clearTimeout(timer);
