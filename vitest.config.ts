@@ -1,16 +1,6 @@
-import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-const runtime = (path: string) => fileURLToPath(new URL(`./runtime-node/src/${path}`, import.meta.url));
-
 export default defineConfig({
-  // Generated goldens import runtime-node's subpaths by package name; tests load them from source.
-  resolve: {
-    alias: [
-      { find: /^@hamlet\/runtime-node\/validate$/, replacement: runtime("validate/index.ts") },
-      { find: /^@hamlet\/runtime-node\/repository$/, replacement: runtime("repository/index.ts") },
-    ],
-  },
   test: {
     include: ["test/**/*.test.ts", "runtime-node/test/**/*.test.ts"],
     exclude: ["**/node_modules/**", "test/.tmp/**"],

@@ -40,7 +40,7 @@ async function generatedValidators() {
   if (!schema) throw new Error(diagnostics.map((d) => d.message).join("\n"));
   const files = await typescriptEmitter.emit(schema, {
     // The transpiled file runs from a temporary folder: import the built runtime by its path.
-    options: { runtime_import: join(root, "dist", "runtime-node", "src", "index.js") },
+    options: { runtime_import: join(root, "runtime-node", "dist", "index.js") },
     readExisting: () => undefined,
     listExisting: () => [],
     report: () => {},

@@ -97,8 +97,11 @@ describe("generated repositories compile under tsc --strict", () => {
           types: ["node"],
           typeRoots: [join(repoRoot, "node_modules", "@types")],
           allowImportingTsExtensions: false,
-          baseUrl: repoRoot,
-          paths: { "@hamlet/runtime-node/repository": ["runtime-node/src/repository/index.ts"] },
+          // The files sit in a temporary folder without node_modules: map the runtime subpath
+          // they import to its source.
+          paths: {
+            "@hamlet/runtime-node/repository": [join(repoRoot, "runtime-node", "src", "repository", "index.ts")],
+          },
         },
         files: [...files, check],
       };

@@ -45,7 +45,7 @@ import {
 } from "../../src/emit/ts-syntax.js";
 import { defineEmitter } from "../../src/emit/types.js";
 import type { ColumnDef, ModelDef, Schema } from "../../src/schema/types.js";
-import { columnType, type ColumnType } from "../sql/model.js";
+import { columnType, type ColumnType } from "../../src/schema/query.js";
 
 function tsType(t: ColumnType): string {
   switch (t.base) {
@@ -60,6 +60,13 @@ function tsType(t: ColumnType): string {
       return "Uint8Array";
     case "enum":
       return t.values.map((v) => JSON.stringify(v)).join(" | ");
+    // The wire types' representations (types.ts), so values pass between them unconverted.
+    case "Uuid":
+      return "Uuid";
+    case "Timestamp":
+      return "Date";
+    case "Date":
+      return "IsoDate";
     default:
       return "string";
   }
@@ -83,6 +90,8 @@ function decoder(t: ColumnType, value: Expr, enumType = ""): Expr {
       return call("toDate", value);
     case "enum":
       return as(call("String", value), enumType);
+    case "Uuid":
+      return as(call("String", value), "Uuid");
     default:
       return call("String", value);
   }
@@ -95,6 +104,7 @@ function propKey(name: string): string {
 
 /** What `@hamlet/runtime-node/repository` exports that generated repositories may use. */
 const RUNTIME_VALUES = [
+  "fromTimestamp",
   "limitOf",
   "q",
   "scoped",
@@ -106,7 +116,9 @@ const RUNTIME_VALUES = [
   "toNumber",
   "toTimestamp",
 ];
-const RUNTIME_TYPES = ["Json", "ListOptions", "RepositoryDatabase", "Row", "SqlValue"];
+const RUNTIME_TYPES = ["IsoDate", "Json", "ListOptions", "RepositoryDatabase", "Row", "SqlValue", "Uuid"];
+/** Every name a generated repositories.ts may import from the runtime (reserved for the checker). */
+export const REPOSITORY_IMPORTS: readonly string[] = [...RUNTIME_VALUES, ...RUNTIME_TYPES];
 
 function camel(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
@@ -207,12 +219,24 @@ function modelCode(schema: Schema, model: ModelDef, file: TsFile): Doc[] {
     ),
   );
   const jsonCols = cols.filter((c) => c.type.base === "Json");
-  const encodeBody: Stmt[] = jsonCols.length
+  // Json is written as text; Timestamp as UTC text on both dialects (SQLite keeps what it is given).
+  const convertedCols = cols.filter((c) => c.type.base === "Json" || c.type.base === "Timestamp");
+  const encodeBody: Stmt[] = convertedCols.length
     ? [
         switchStmt("column", [
-          ...jsonCols.map((c) => ({
+          ...convertedCols.map((c) => ({
             labels: [JSON.stringify(c.def.column)],
-            body: [ret(cond(bin(a("value"), "===", a("null")), a("null"), call("JSON.stringify", a("value"))))],
+            body: [
+              ret(
+                cond(
+                  bin(a("value"), "===", a("null")),
+                  a("null"),
+                  c.type.base === "Json"
+                    ? call("JSON.stringify", a("value"))
+                    : call("fromTimestamp", as(a("value"), "Date | string")),
+                ),
+              ),
+            ],
           })),
           { labels: ["default"], body: ["return value as SqlValue;"] },
         ]),
@@ -220,7 +244,7 @@ function modelCode(schema: Schema, model: ModelDef, file: TsFile): Doc[] {
     : ["return value as SqlValue;"];
   out.push([
     `function encode${n}`,
-    params([`${jsonCols.length ? "column" : "_column"}: string`, "value: unknown"], "SqlValue"),
+    params([`${convertedCols.length ? "column" : "_column"}: string`, "value: unknown"], "SqlValue"),
     " ",
     block(encodeBody),
   ]);
@@ -447,7 +471,7 @@ export function repositoriesFile(schema: Schema, runtimeImport = "@hamlet/runtim
   for (const name of RUNTIME_VALUES) file.importIfUsed(name, runtime);
   for (const name of RUNTIME_TYPES) file.importIfUsed(name, runtime, { type: true });
   // Applications name these types through repositories.ts.
-  file.reexport(`export type { Json, ListOptions, RepositoryDatabase, SqlValue } from ${JSON.stringify(runtime)};`);
+  file.reexportTypes(["IsoDate", "Json", "ListOptions", "RepositoryDatabase", "SqlValue", "Uuid"], runtime);
   for (const model of schema.models) for (const d of modelCode(schema, model, file)) file.print(d);
   const anyTenant = schema.models.some((mm) => !mm.global);
   file.print([

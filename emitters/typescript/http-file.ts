@@ -2,6 +2,7 @@
 import { hardline, indent, join, type Doc } from "../../src/emit/doc.js";
 import { Prelude } from "../../src/emit/prelude.js";
 import { TsFile } from "../../src/emit/ts-file.js";
+import { findRecord } from "../../src/schema/query.js";
 import {
   arr,
   arrow,
@@ -72,9 +73,7 @@ function paramSpecs(table: TypeTable, request: RecordDef, names: readonly string
 }
 
 function requestRecord(table: TypeTable, endpoint: EndpointDef): RecordDef {
-  const def = table.get(endpoint.request);
-  if (def.kind !== "record") throw new Error(`request ${endpoint.request} is not a record`);
-  return def;
+  return findRecord(table.schema, endpoint.request);
 }
 
 /** A member of an interface: doc comment, then `name(params): Promise<R>;`. */
@@ -83,7 +82,11 @@ function method(docs: Doc[], name: string, list: readonly string[], returns: str
 }
 
 export function serverFile(table: TypeTable, header: string, runtimeImport: string): string {
-  const file = new TsFile(header).module(runtimeImport).module("./types.js", true).module("./validators.js");
+  const file = new TsFile(header)
+    .module(runtimeImport)
+    .module("./types.js", true)
+    .module("./validators.js")
+    .module("./events.js");
   const rt = (name: string, type = false) => file.import(name, runtimeImport, { type });
   const types = (name: string) => file.import(name, "./types.js", { type: true });
   const validators = (name: string) => file.import(name, "./validators.js");
@@ -96,7 +99,11 @@ export function serverFile(table: TypeTable, header: string, runtimeImport: stri
     if (response !== undefined) success = types(inputName(table, response));
     let returns = success;
     if (e.errors !== undefined) returns = `${success} | ${rt("Failure", true)}<${types(e.errors)}>`;
-    const context = rt(e.auth ? "AuthenticatedContext" : "EndpointContext", true);
+    const emits =
+      e.emits.length > 0
+        ? ` & ${file.import("EmitsContext", "./events.js", { type: true })}<${e.emits.map((n) => JSON.stringify(n)).join(" | ")}>`
+        : "";
+    const context = `${rt(e.auth ? "AuthenticatedContext" : "EndpointContext", true)}${emits}`;
     const route = `\`${e.method} ${e.path}\`${e.auth ? " (requires a session)" : ""}.`;
     methods.push(
       method(
@@ -116,7 +123,22 @@ export function serverFile(table: TypeTable, header: string, runtimeImport: stri
         ["encode", atom(validators(`encode${e.errors}`))],
       ]);
     }
-    const handlerContext = e.auth ? call(rt("authenticated"), atom("context")) : atom("context");
+    const given = e.auth ? call(rt("authenticated"), atom("context")) : atom("context");
+    const handle =
+      emits === ""
+        ? call(`handlers.${camel(e.name)}`, atom("request"), given)
+        : call(
+            rt("withEmit"),
+            given,
+            arrow(
+              "c",
+              call(
+                `handlers.${camel(e.name)}`,
+                atom("request"),
+                call(file.import("emitting", "./events.js"), atom("c")),
+              ),
+            ),
+          );
     routes.push(
       exprStmt(
         call(
@@ -133,7 +155,7 @@ export function serverFile(table: TypeTable, header: string, runtimeImport: stri
             ["decode", atom(validators(`decode${e.request}`))],
             ["encode", atom(response === undefined ? "undefined" : validators(`encode${response}`))],
             ["errors", errors],
-            ["handle", arrow("request, context", call(`handlers.${camel(e.name)}`, atom("request"), handlerContext))],
+            ["handle", arrow("request, context", handle)],
           ]),
         ),
       ),
@@ -167,7 +189,7 @@ function interfaceBody(head: string, members: readonly Doc[]): Doc {
   return [`${head} {`, indent([hardline, ...join([hardline, hardline], members)]), hardline, "}"];
 }
 
-const CLIENT_PRELUDE = `/** The part of \`fetch\` the client uses (the global \`fetch\` fits; tests may pass their own). */
+export const CLIENT_PRELUDE = `/** The part of \`fetch\` the client uses (the global \`fetch\` fits; tests may pass their own). */
 export type FetchLike = (
   url: string,
   init: {

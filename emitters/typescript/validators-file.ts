@@ -5,6 +5,7 @@
  * Printed in its final layout (src/emit/ts-syntax.ts), never formatted afterwards.
  */
 import { hardline, indent, join, type Doc } from "../../src/emit/doc.js";
+import { plural } from "../../src/check/constraint-check.js";
 import { runtimeSubpath } from "../../src/emit/runtime-path.js";
 import { TsFile } from "../../src/emit/ts-file.js";
 import {
@@ -40,7 +41,7 @@ import { access, constraintKind, decodedLiteral, propKey, tsType, type TypeTable
 import { inputName } from "./types-file.js";
 
 /** What `@hamlet/runtime-node/validate` exports that generated validators may call. */
-const RUNTIME_VALUES = [
+export const RUNTIME_VALUES = [
   "BASE64_RE",
   "EMAIL_RE",
   "UUID_LOWER_RE",
@@ -118,12 +119,15 @@ class Generator {
         checks.push(
           ifStmt(
             bin(a(n), "<", a(String(c.minLength))),
-            push(path, str(`expected at least ${c.minLength} characters`)),
+            push(path, str(`expected at least ${plural(c.minLength, "character")}`)),
           ),
         );
       if (c.maxLength !== undefined)
         checks.push(
-          ifStmt(bin(a(n), ">", a(String(c.maxLength))), push(path, str(`expected at most ${c.maxLength} characters`))),
+          ifStmt(
+            bin(a(n), ">", a(String(c.maxLength))),
+            push(path, str(`expected at most ${plural(c.maxLength, "character")}`)),
+          ),
         );
       if (undecided.length > 0)
         code.push(
@@ -156,11 +160,17 @@ class Generator {
     const code: Stmt[] = [];
     if (c.minItems !== undefined)
       code.push(
-        ifStmt(bin(count, "<", a(String(c.minItems))), push(path, str(`expected at least ${c.minItems} items`))),
+        ifStmt(
+          bin(count, "<", a(String(c.minItems))),
+          push(path, str(`expected at least ${plural(c.minItems, "item")}`)),
+        ),
       );
     if (c.maxItems !== undefined)
       code.push(
-        ifStmt(bin(count, ">", a(String(c.maxItems))), push(path, str(`expected at most ${c.maxItems} items`))),
+        ifStmt(
+          bin(count, ">", a(String(c.maxItems))),
+          push(path, str(`expected at most ${plural(c.maxItems, "item")}`)),
+        ),
       );
     return code;
   }
@@ -548,7 +558,7 @@ export function validatorsFile(table: TypeTable, header: string, runtimeImport: 
   for (const name of RUNTIME_VALUES) file.importIfUsed(name, runtime);
   for (const name of ["Decoded", "Issue"]) file.importIfUsed(name, runtime, { type: true });
   // The client (and applications) take these from validators.ts.
-  file.reexport(`export type { Decoded, Issue } from ${JSON.stringify(runtime)};`);
+  file.reexportTypes(["Decoded", "Issue"], runtime);
   const typeNames = new Set([
     "Bytes",
     "IsoDate",

@@ -64,11 +64,12 @@ export class TsFile {
   }
 
   /**
-   * A re-export (`export type { A } from "x";`), printed after the imports; the names it
-   * mentions do not count as uses for `importIfUsed`.
+   * Re-exports types (`export type { A, B } from "x";`), printed after the imports; the names
+   * do not count as uses for `importIfUsed`.
    */
-  reexport(statement: string): void {
-    this.#reexports.push(statement);
+  reexportTypes(names: readonly string[], from: string): void {
+    const decl = importDecl(names, from, true) as Doc[];
+    this.#reexports.push(printDoc(["export type ", ...decl.slice(1)], PRINT_WIDTH));
   }
 
   /** Fixed helpers printed after the imports, keeping only what the rest of the file uses. */

@@ -134,6 +134,8 @@ export function typeDoc(t: TypeNode): Doc {
 
 /** A type after `name: ` (a variable, property or parameter annotation). */
 export function annotationDoc(text: string): Doc {
+  // Intersections (`Context & EmitsContext<"A">`) stay on one line.
+  if (text.includes(" & ")) return text;
   const t = parseType(text);
   if (t.k === "union" && !hugs(t)) return group(indent([softline, unionDoc(t)]));
   return typeDoc(t);

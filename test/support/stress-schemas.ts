@@ -40,12 +40,14 @@ export function stressSchemas(): Record<string, string> {
     );
     lines.push(`  response ${long("Alias")}`, `}`, "");
     lines.push(`@table("${long("table_")}")`, `model ${long("Model")} {`, `  id: Uuid @primary @default(uuid)`);
+    // Column names stay within PostgreSQL's 63 characters (longer ones are a schema error).
+    const c = f.slice(0, 50);
     lines.push(
-      `  ${f}: String @index`,
-      `  ${f}_json: Json?`,
-      `  ${f}_mode: ${long("Mode")} @default(${long("Mode2")})`,
+      `  ${c}: String @index`,
+      `  ${c}_json: Json?`,
+      `  ${c}_mode: ${long("Mode")} @default(${long("Mode2")})`,
     );
-    lines.push(`  ${f}_at: Timestamp @default(now)`, `}`, "");
+    lines.push(`  ${c}_at: Timestamp @default(now)`, `}`, "");
     out[`stress${n}`] = lines.join("\n");
   }
   return out;

@@ -6,6 +6,12 @@
 /** A value bound to a `$n` placeholder (runtime-node's `SqlParam`). */
 export type SqlValue = string | number | bigint | boolean | null | Uint8Array;
 
+/** A UUID (`Uuid` columns); the same type as `Uuid` in types.ts. */
+export type Uuid = string & { readonly __hamlet: "Uuid" };
+
+/** A calendar date `YYYY-MM-DD` (`Date` columns); the same type as `IsoDate` in types.ts. */
+export type IsoDate = string & { readonly __hamlet: "Date" };
+
 /** A JSON value (`Json` columns). */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -52,13 +58,21 @@ export function toNumber(value: unknown): number {
 export function toBool(value: unknown): boolean {
   return value === true || value === 1 || value === 1n;
 }
-export function toTimestamp(value: unknown): string {
-  return value instanceof Date ? value.toISOString() : String(value);
+export function toTimestamp(value: unknown): Date {
+  const date = value instanceof Date ? value : new Date(String(value));
+  if (Number.isNaN(date.getTime())) throw new Error(`Hamlet: expected a timestamp column, got ${String(value)}`);
+  return date;
 }
-export function toDate(value: unknown): string {
-  if (!(value instanceof Date)) return String(value);
+/** A Timestamp parameter as RFC 3339 UTC text (`…Z`), whatever offset a string was written with. */
+export function fromTimestamp(value: Date | string): string {
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) throw new Error(`Hamlet: not a timestamp: ${String(value)}`);
+  return date.toISOString();
+}
+export function toDate(value: unknown): IsoDate {
+  if (!(value instanceof Date)) return String(value) as IsoDate;
   const pad = (n: number) => String(n).padStart(2, "0");
-  return `${String(value.getFullYear()).padStart(4, "0")}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
+  return `${String(value.getFullYear()).padStart(4, "0")}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}` as IsoDate;
 }
 export function toJson(value: unknown, dialect: RepositoryDatabase["dialect"]): Json {
   return (dialect === "sqlite" && typeof value === "string" ? JSON.parse(value) : value) as Json;

@@ -1,4 +1,6 @@
 /** Shared by `check` and `build`: load the project, compile it, report diagnostics. */
+import { namingOf } from "../../../emitters/naming.js";
+import { emitterEnabled } from "../../config/index.js";
 import { compile, type CompileResult } from "../../program/compile.js";
 import { nodeHost } from "../../program/host.js";
 import type { ParseCache } from "../../program/parse-cache.js";
@@ -24,9 +26,11 @@ export function compileProject(
     reporter.diagnostics(diagnostics, configSources);
     return ExitCode.usage;
   }
+  const naming = namingOf((emitter) => emitterEnabled(project.config, emitter));
   const result = compile({
     entries: project.files,
     features: project.config.features,
+    naming,
     ...(parsed ? { host: parsed.host(nodeHost) } : {}),
   });
   const sources = new Map([...project.sources, ...result.sources]);

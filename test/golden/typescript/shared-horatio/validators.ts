@@ -437,8 +437,7 @@ function readPost(value: unknown, path: string, errors: Issue[]): Post {
     else {
       if (r6.length < 2 || r6.length > 500) {
         const n8 = codePoints(r6);
-        if (n8 < 1)
-          errors.push({ path: path + ".body", message: "expected at least 1 characters" });
+        if (n8 < 1) errors.push({ path: path + ".body", message: "expected at least 1 character" });
         if (n8 > 500)
           errors.push({ path: path + ".body", message: "expected at most 500 characters" });
       }
@@ -736,8 +735,7 @@ function readCreatePostRequest(value: unknown, path: string, errors: Issue[]): C
     else {
       if (r0.length < 2 || r0.length > 500) {
         const n2 = codePoints(r0);
-        if (n2 < 1)
-          errors.push({ path: path + ".body", message: "expected at least 1 characters" });
+        if (n2 < 1) errors.push({ path: path + ".body", message: "expected at least 1 character" });
         if (n2 > 500)
           errors.push({ path: path + ".body", message: "expected at most 500 characters" });
       }
@@ -831,7 +829,7 @@ function readChat(value: unknown, path: string, errors: Issue[]): Chat {
           if (r2.length < 2 || r2.length > 2000) {
             const n4 = codePoints(r2);
             if (n4 < 1)
-              errors.push({ path: path + ".text", message: "expected at least 1 characters" });
+              errors.push({ path: path + ".text", message: "expected at least 1 character" });
             if (n4 > 2000)
               errors.push({ path: path + ".text", message: "expected at most 2000 characters" });
           }

@@ -282,7 +282,7 @@ function readEverything(value: unknown, path: string, errors: Issue[]): Everythi
     if (!Array.isArray(r21)) errors.push({ path: path + ".names", message: "expected a list" });
     else {
       if (r21.length < 1)
-        errors.push({ path: path + ".names", message: "expected at least 1 items" });
+        errors.push({ path: path + ".names", message: "expected at least 1 item" });
       if (r21.length > 3)
         errors.push({ path: path + ".names", message: "expected at most 3 items" });
       for (let i24 = 0; i24 < r21.length; i24++) {

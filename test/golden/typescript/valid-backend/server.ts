@@ -4,9 +4,11 @@ import {
   type AuthenticatedContext,
   type HamletServer,
   serveEndpoint,
+  withEmit,
 } from "@hamlet/runtime-node";
 import type { PlaceOrderRequest, PlaceOrderResponse } from "./types.js";
 import { decodePlaceOrderRequest, encodePlaceOrderResponse } from "./validators.js";
+import { type EmitsContext, emitting } from "./events.js";
 
 /**
  * One method per endpoint. Return the response, or `fail(error)` (from the runtime) for a
@@ -16,7 +18,7 @@ export interface Handlers {
   /** `POST /api/orders` (requires a session). */
   placeOrder(
     request: PlaceOrderRequest,
-    context: AuthenticatedContext,
+    context: AuthenticatedContext & EmitsContext<"OrderPlaced">,
   ): Promise<PlaceOrderResponse>;
 }
 
@@ -33,6 +35,7 @@ export function registerRoutes(app: HamletServer, handlers: Handlers): void {
     decode: decodePlaceOrderRequest,
     encode: encodePlaceOrderResponse,
     errors: undefined,
-    handle: (request, context) => handlers.placeOrder(request, authenticated(context)),
+    handle: (request, context) =>
+      withEmit(authenticated(context), (c) => handlers.placeOrder(request, emitting(c))),
   });
 }

@@ -235,8 +235,7 @@ function readItem(value: unknown, path: string, errors: Issue[]): Item {
     else {
       if (r3.length < 2 || r3.length > 80) {
         const n5 = codePoints(r3);
-        if (n5 < 1)
-          errors.push({ path: path + ".name", message: "expected at least 1 characters" });
+        if (n5 < 1) errors.push({ path: path + ".name", message: "expected at least 1 character" });
         if (n5 > 80)
           errors.push({ path: path + ".name", message: "expected at most 80 characters" });
       }
@@ -424,8 +423,7 @@ function readUpdateItemRequest(value: unknown, path: string, errors: Issue[]): U
     else {
       if (r3.length < 2 || r3.length > 80) {
         const n5 = codePoints(r3);
-        if (n5 < 1)
-          errors.push({ path: path + ".name", message: "expected at least 1 characters" });
+        if (n5 < 1) errors.push({ path: path + ".name", message: "expected at least 1 character" });
         if (n5 > 80)
           errors.push({ path: path + ".name", message: "expected at most 80 characters" });
       }
