@@ -23,7 +23,7 @@ import { documentSymbols } from "./symbols.js";
 import { pathToUri, uriToPath } from "./uri.js";
 import { Workspace } from "./workspace.js";
 
-const DEBOUNCE_MS = 100;
+const DEBOUNCE_MS = 20;
 
 /** Runs a request handler, turning an internal error into a log line and an empty answer. */
 function guarded<A extends unknown[], R>(

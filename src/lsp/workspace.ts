@@ -8,8 +8,9 @@ import type { Document } from "../ast/nodes.js";
 import { namingOf } from "../../emitters/naming.js";
 import { emitterEnabled, findConfig, loadConfig } from "../config/index.js";
 import { compile, type CompileResult } from "../program/compile.js";
-import { overlayHost, type CompilerHost } from "../program/host.js";
+import { nodeHost, overlayHost, type CompilerHost } from "../program/host.js";
 import { loadDocuments } from "../program/load.js";
+import { ParseCache } from "../program/parse-cache.js";
 import type { Features } from "../schema/types.js";
 import { uriToPath } from "./uri.js";
 
@@ -27,6 +28,9 @@ export interface OpenDocuments {
 }
 
 export class Workspace {
+  /** Files parsed by earlier requests: an edit re-parses only the edited file. */
+  private readonly parsed = new ParseCache();
+
   constructor(private readonly open: OpenDocuments) {}
 
   /** Open documents by absolute path. */
@@ -39,7 +43,7 @@ export class Workspace {
   host(): CompilerHost {
     const overlay = new Map<string, string>();
     for (const [path, doc] of this.openDocuments()) overlay.set(path, doc.getText());
-    return overlayHost(overlay);
+    return overlayHost(overlay, this.parsed.host(nodeHost));
   }
 
   /** Features from the nearest hamlet.toml; all on without one (or when it cannot be read). */

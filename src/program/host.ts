@@ -1,9 +1,12 @@
 /** File access for the compiler, so that an editor can supply unsaved text. */
 import { readFileSync } from "node:fs";
+import type { parse } from "../../grammar/parser.js";
 
 export interface CompilerHost {
   /** The file's text, or an error message when it cannot be read. */
   readFile(path: string): { text: string } | { error: string };
+  /** Parses a file's text; given by hosts that keep parsed files between compilations. */
+  parse?(text: string, file: string): ReturnType<typeof parse>;
 }
 
 export const nodeHost: CompilerHost = {
@@ -26,5 +29,6 @@ export function overlayHost(overlay: ReadonlyMap<string, string>, base: Compiler
       const text = overlay.get(path);
       return text !== undefined ? { text } : base.readFile(path);
     },
+    ...(base.parse ? { parse: base.parse.bind(base) } : {}),
   };
 }

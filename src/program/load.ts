@@ -31,7 +31,7 @@ export function loadDocuments(entries: readonly string[], host: CompilerHost): L
       return;
     }
     sources.set(file, read.text);
-    const { document, diagnostics: syntax } = parse(read.text, file);
+    const { document, diagnostics: syntax } = host.parse ? host.parse(read.text, file) : parse(read.text, file);
     diagnostics.push(...syntax);
     stack.push(file);
     const imported = new Set<string>();

@@ -5,6 +5,7 @@ import { emitterEnabled } from "../../config/index.js";
 import { runEmitters } from "../../emit/run.js";
 import { compareOutputs, writeOutputs } from "../../emit/write.js";
 import { ExitCode } from "../exit-codes.js";
+import type { ParseCache } from "../../program/parse-cache.js";
 import type { ProjectOptions } from "../project.js";
 import type { Reporter } from "../report.js";
 import { compileProject } from "./compile-project.js";
@@ -14,8 +15,8 @@ export interface BuildOptions extends ProjectOptions {
   readonly check?: boolean | undefined;
 }
 
-export async function runBuild(options: BuildOptions, reporter: Reporter): Promise<ExitCode> {
-  const compiled = compileProject(options, reporter);
+export async function runBuild(options: BuildOptions, reporter: Reporter, parsed?: ParseCache): Promise<ExitCode> {
+  const compiled = compileProject(options, reporter, parsed);
   if (typeof compiled === "number") return compiled;
   const { project, result, sources } = compiled;
   const config = project.config;

@@ -2,6 +2,8 @@
 import { namingOf } from "../../../emitters/naming.js";
 import { emitterEnabled } from "../../config/index.js";
 import { compile, type CompileResult } from "../../program/compile.js";
+import { nodeHost } from "../../program/host.js";
+import type { ParseCache } from "../../program/parse-cache.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadProject, type Project, type ProjectOptions } from "../project.js";
 import type { Reporter } from "../report.js";
@@ -13,14 +15,24 @@ export interface CompiledProject {
 }
 
 /** Returns the compiled project, or the exit code to stop with. */
-export function compileProject(options: ProjectOptions, reporter: Reporter): CompiledProject | ExitCode {
+/** `parsed` (watch mode) keeps parsed files between runs, so only changed files are parsed again. */
+export function compileProject(
+  options: ProjectOptions,
+  reporter: Reporter,
+  parsed?: ParseCache,
+): CompiledProject | ExitCode {
   const { project, diagnostics, sources: configSources } = loadProject(options);
   if (!project) {
     reporter.diagnostics(diagnostics, configSources);
     return ExitCode.usage;
   }
   const naming = namingOf((emitter) => emitterEnabled(project.config, emitter));
-  const result = compile({ entries: project.files, features: project.config.features, naming });
+  const result = compile({
+    entries: project.files,
+    features: project.config.features,
+    naming,
+    ...(parsed ? { host: parsed.host(nodeHost) } : {}),
+  });
   const sources = new Map([...project.sources, ...result.sources]);
   reporter.diagnostics([...diagnostics, ...result.diagnostics], sources);
   if (!result.schema) return ExitCode.failed;

@@ -5,12 +5,15 @@ import { findConfig } from "../../config/index.js";
 import type { Reporter } from "../report.js";
 import { runBuild, type BuildOptions } from "./build.js";
 import { loadProject } from "../project.js";
+import { ParseCache } from "../../program/parse-cache.js";
 
 /** Runs until interrupted; resolves when the process is asked to stop. */
 export async function watchBuild(options: BuildOptions, reporter: Reporter): Promise<never> {
   let watchers: FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
   let running = Promise.resolve();
+  // Unchanged schema files are not parsed again; only changed output files are written (runBuild).
+  const parsed = new ParseCache();
 
   const folders = (): string[] => {
     const { project } = loadProject(options);
@@ -18,20 +21,26 @@ export async function watchBuild(options: BuildOptions, reporter: Reporter): Pro
     const config = options.config ? resolve(options.config) : findConfig(process.cwd());
     return [...new Set([...files.map((f) => dirname(f)), ...(config ? [dirname(config)] : [])])];
   };
+  let watched = "";
   const rewatch = (): void => {
+    // Watchers are replaced only when the set of folders changed: replacing them on every build
+    // would miss a save that lands between closing the old ones and opening the new ones.
+    const wanted = folders();
+    if (wanted.join("\n") === watched) return;
+    watched = wanted.join("\n");
     for (const w of watchers) w.close();
-    watchers = folders().map((folder) =>
+    watchers = wanted.map((folder) =>
       watch(folder, (_event, name) => {
         if (name && !/\.hamlet$|hamlet\.toml$/.test(name.toString())) return;
         clearTimeout(timer);
-        timer = setTimeout(rebuild, 50);
+        timer = setTimeout(rebuild, 10); // editors save in bursts of events
       }),
     );
   };
   const rebuild = (): void => {
     running = running.then(async () => {
       reporter.info(`\n[${new Date().toLocaleTimeString()}] Building…`);
-      await runBuild(options, reporter);
+      await runBuild(options, reporter, parsed);
       reporter.flush();
       rewatch();
     });

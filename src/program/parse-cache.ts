@@ -1,0 +1,26 @@
+/**
+ * Parsed files kept between compilations (watch mode, the language server): a file whose text
+ * is unchanged is not parsed again. Parsed documents are never modified by the checker, so
+ * sharing them between compilations is safe.
+ */
+import { parse } from "../../grammar/parser.js";
+import type { CompilerHost } from "./host.js";
+
+type Parsed = ReturnType<typeof parse>;
+
+export class ParseCache {
+  private readonly entries = new Map<string, { readonly text: string; readonly parsed: Parsed }>();
+
+  parse(text: string, file: string): Parsed {
+    const cached = this.entries.get(file);
+    if (cached && cached.text === text) return cached.parsed;
+    const parsed = parse(text, file);
+    this.entries.set(file, { text, parsed });
+    return parsed;
+  }
+
+  /** `host` parsing through this cache. */
+  host(host: CompilerHost): CompilerHost {
+    return { readFile: (path) => host.readFile(path), parse: (text, file) => this.parse(text, file) };
+  }
+}
