@@ -80,3 +80,13 @@ export {
   type TenantConfig,
   type TenantRequest,
 } from "./tenant.js";
+export {
+  createBus,
+  createLocalBus,
+  createPostgresBus,
+  DEFAULT_INLINE_LIMIT_BYTES,
+  type BusHandler,
+  type CreateBusOptions,
+  type MessageBus,
+  type PostgresBusOptions,
+} from "./realtime/bus.js";
