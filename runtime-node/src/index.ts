@@ -90,3 +90,15 @@ export {
   type MessageBus,
   type PostgresBusOptions,
 } from "./realtime/bus.js";
+export {
+  CLOSE,
+  serveWebSocket,
+  type Audience,
+  type ConnectionContext,
+  type FrameRefusal,
+  type TaggedMessage,
+  type WebSocketHandlers,
+  type WebSocketOptions,
+  type WebSocketRoute,
+  type WebSocketSpec,
+} from "./realtime/websocket.js";

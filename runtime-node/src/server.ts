@@ -12,6 +12,7 @@ import { migrateDirectory } from "./db/migrate.js";
 import { openDatabase } from "./db/open.js";
 import { clientErrorTag, errorStatus } from "./error-replies.js";
 import { kvFor, type KvStore } from "./kv/kv-store.js";
+import { createBus, type MessageBus } from "./realtime/bus.js";
 import { ensureRuntimeTables } from "./runtime-schema.js";
 import { createSessionManager, type SessionManager } from "./session/session-manager.js";
 import { resolveTenant, unresolvedTenantStatus } from "./tenant.js";
@@ -38,6 +39,11 @@ export interface HamletServerOptions {
    * Default: standard error when `logger` is off, so a crash is never silent; `false` turns it off.
    */
   readonly reportCrash?: ((error: unknown, where: string) => void) | false;
+  /**
+   * The cross-process message bus (WebSocket routing, SSE). Default: created on first use,
+   * PostgreSQL LISTEN/NOTIFY when `config.database.url` is PostgreSQL, in-process otherwise.
+   */
+  readonly bus?: MessageBus;
 }
 
 /** Runtime services shared with generated route code. */
@@ -47,6 +53,8 @@ export interface HamletContext {
   readonly sessions: SessionManager;
   /** The KV store of `tenantId`. */
   kv(tenantId: string): KvStore;
+  /** The message bus between this deployment's processes (created on first call; closed with the app). */
+  bus(): Promise<MessageBus>;
   /** Logs an unexpected error (a handler that threw); `where` says which request or endpoint. */
   crashed(request: FastifyRequest, error: unknown, where: string): void;
 }
@@ -100,11 +108,14 @@ export async function createHamletServer(options: HamletServerOptions): Promise<
     cookieName: config.sessions.cookieName,
     clock,
   });
+  let bus: Promise<MessageBus> | null = options.bus === undefined ? null : Promise.resolve(options.bus);
+  const ownsBus = options.bus === undefined;
   const hamlet: HamletContext = {
     config,
     db,
     sessions,
     kv: (tenantId) => kvFor(db, tenantId, { clock }),
+    bus: () => (bus ??= createBus({ db, databaseUrl: config.database.url })),
     crashed: (request, error, where) => {
       request.log.error({ err: error }, where);
       report?.(error, `${where} (${request.method} ${request.url})`);
@@ -147,6 +158,9 @@ export async function createHamletServer(options: HamletServerOptions): Promise<
     return reply.code(500).send({ tag: "InternalError" });
   });
 
+  app.addHook("onClose", async () => {
+    if (ownsBus && bus !== null) await (await bus.catch(() => null))?.close();
+  });
   if (ownsDatabase) app.addHook("onClose", async () => db.close());
   return app as unknown as HamletServer;
 }

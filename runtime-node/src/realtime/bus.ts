@@ -265,11 +265,12 @@ export interface CreateBusOptions {
   readonly onError?: (error: Error) => void;
 }
 
-/** The PostgreSQL bus when `db` is PostgreSQL and its URL is known; otherwise the local bus. */
+/** The PostgreSQL bus when `db` is PostgreSQL and `databaseUrl` is its `postgres://` URL; otherwise the local bus. */
 export async function createBus(options: CreateBusOptions): Promise<MessageBus> {
-  if (options.db.dialect === "postgres" && options.databaseUrl !== undefined) {
+  const url = options.databaseUrl;
+  if (options.db.dialect === "postgres" && url !== undefined && /^postgres(ql)?:\/\//i.test(url)) {
     return createPostgresBus({
-      connectionString: options.databaseUrl,
+      connectionString: url,
       db: options.db,
       ...(options.onError !== undefined ? { onError: options.onError } : {}),
     });
