@@ -41,8 +41,8 @@ function wsUrl(baseUrl: string): string {
   return `${baseUrl.replace(/^http/, "ws")}/ws/chat`;
 }
 
-async function connect(baseUrl: string, cookie: string, host = "alpha.test"): Promise<Client> {
-  const socket = new WebSocket(wsUrl(baseUrl), { headers: { cookie, host, origin: `http://${host}` } });
+async function connect(baseUrl: string, cookie: string, host = "alpha.test", autoPong = true): Promise<Client> {
+  const socket = new WebSocket(wsUrl(baseUrl), { headers: { cookie, host, origin: `http://${host}` }, autoPong });
   const frames: Frame[] = [];
   const waiters: { match: (f: Frame) => boolean; resolve: (f: Frame) => void }[] = [];
   socket.on("message", (data) => {
@@ -122,8 +122,8 @@ describe.each(testDialects)("websocket on %s", (dialect) => {
     baseUrl = (await startServer(app, { port: 0 })).url;
   }
 
-  async function client(user: string, host = "alpha.test", cookie?: string): Promise<Client> {
-    const c = await connect(baseUrl, cookie ?? (await login(baseUrl, user, host)), host);
+  async function client(user: string, host = "alpha.test", cookie?: string, autoPong = true): Promise<Client> {
+    const c = await connect(baseUrl, cookie ?? (await login(baseUrl, user, host)), host, autoPong);
     clients.push(c);
     return c;
   }
@@ -222,6 +222,16 @@ describe.each(testDialects)("websocket on %s", (dialect) => {
     // A cookie of tenant alpha is no session in tenant beta.
     expect((await upgradeStatus(baseUrl, { host: "beta.test", cookie })).status).toBe(401);
     await client("dan", "alpha.test", cookie);
+  });
+
+  it("drops a peer that stops answering pings and keeps one that answers", async () => {
+    await start({ heartbeatMs: 100 });
+    const dead = await client("dead", "alpha.test", undefined, false);
+    const alive = await client("alive");
+    expect(await dead.closed).toBe(1006);
+    await pause(300);
+    alive.socket.send(chat("echo", "pong ok"));
+    await alive.next(isChat("pong ok"));
   });
 
   it("closes a slow consumer once its send buffer is full while others keep being served", async () => {
