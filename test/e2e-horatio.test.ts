@@ -123,6 +123,16 @@ describe.each(testDialects)("horatio end to end on %s", (dialect) => {
     expect([raw.status, raw.body]).toEqual([404, '{"tag":"NotFound"}']);
   });
 
+  it("lets exactly the allowed number of 100 parallel posts through the rate limit", async () => {
+    const client = clientFor("alpha.test", await login("alpha.test", "burst"));
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => client.createPost({ body: `burst ${i}` })));
+    const statuses = results.map((r) => (r.ok ? 200 : r.kind === "error" ? r.status : r.kind));
+    expect(statuses.filter((s) => s === 200)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(97);
+    const feed = await client.getFeed({ author: "burst", limit: 100 });
+    expect(feed.ok && feed.value.posts.length).toBe(3);
+  });
+
   it("rate-limits (429) and bans (422) with the declared payloads", async () => {
     const jar = await login("alpha.test", "bob");
     const client = clientFor("alpha.test", jar);
@@ -200,7 +210,7 @@ describe.each(testDialects)("horatio end to end on %s", (dialect) => {
       {
         tag: "ValidationFailed",
         issues: [
-          { path: "$.body", message: "expected at least 1 characters" },
+          { path: "$.body", message: "expected at least 1 character" },
           { path: "$.visibility", message: 'unknown variant "Secret", expected one of Public, Followers, Private' },
           { path: "$.publish_at", message: "expected an RFC 3339 timestamp" },
         ],
@@ -272,9 +282,12 @@ describe("generated routes around a crashing handler", () => {
   let app: HamletServer;
   let url: string;
   beforeAll(async () => {
+    const db = await fresh.open("sqlite");
     app = await createHamletServer({
       config: { ...config, database: { url: ":memory:" }, tenants: { mode: "single" } },
+      database: db,
     });
+    app.addHook("onClose", async () => db.close());
     const handlers: Handlers = {
       getFeed: async () => {
         throw new Error("secret database password in the message");

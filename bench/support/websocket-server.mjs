@@ -19,6 +19,8 @@ if (mode === "typed") {
       sessions: { secrets: ["bench-secret-bench-secret-bench-secret"] },
       tenants: { mode: "single" },
     },
+    // The runtime tables (sessions, KV) come from the emitted migrations.
+    migrations: new URL("../../examples/horatio/generated/sql", import.meta.url).pathname,
   });
   const route = serveWebSocket(
     app,

@@ -1,4 +1,5 @@
 /** `server.ts` (handler interface + Fastify wiring) and `client.ts` (typed fetch client). */
+import { findRecord } from "../../src/schema/query.js";
 import type { EndpointDef, RecordDef, TypeExpr } from "../../src/schema/types.js";
 import { camel, tsDoc, type TypeTable } from "./model.js";
 import { inputName } from "./types-file.js";
@@ -52,9 +53,7 @@ function paramSpecs(table: TypeTable, request: RecordDef, names: readonly string
 }
 
 function requestRecord(table: TypeTable, endpoint: EndpointDef): RecordDef {
-  const def = table.get(endpoint.request);
-  if (def.kind !== "record") throw new Error(`request ${endpoint.request} is not a record`);
-  return def;
+  return findRecord(table.schema, endpoint.request);
 }
 
 export function serverFile(table: TypeTable, header: string, runtimeImport: string): string {
@@ -136,7 +135,7 @@ ${routes.join("\n")}
 `;
 }
 
-const CLIENT_PRELUDE = `
+export const CLIENT_PRELUDE = `
 /** The part of \`fetch\` the client uses (the global \`fetch\` fits; tests may pass their own). */
 export type FetchLike = (
   url: string,

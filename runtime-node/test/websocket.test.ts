@@ -12,6 +12,7 @@ import { chatConfig, createChatServer } from "./processes/chat-server.js";
 import { testDialects, useFreshDatabases } from "./support/databases.js";
 import { cookiePair, send } from "./support/http.js";
 import { postgresAvailable, usePostgres } from "./support/postgres.js";
+import { ensureRuntimeTables } from "./support/runtime-tables.js";
 
 type Frame = Record<string, unknown>;
 
@@ -117,6 +118,7 @@ describe.each(testDialects)("websocket on %s", (dialect) => {
     if (dialect === "postgres") {
       await db.close();
       db = openPostgresDatabase(url);
+      await ensureRuntimeTables(db);
     }
     app = await createChatServer(chatConfig(url), db, options);
     baseUrl = (await startServer(app, { port: 0 })).url;
@@ -275,8 +277,9 @@ describe.skipIf(!postgresAvailable)("websocket across two server processes on on
       packages: "external",
       outfile: bundle,
     });
-    const child = spawn(process.execPath, [bundle, url], { stdio: ["ignore", "pipe", "inherit"], cwd: dir });
     const db = openPostgresDatabase(url);
+    await ensureRuntimeTables(db);
+    const child = spawn(process.execPath, [bundle, url], { stdio: ["ignore", "pipe", "inherit"], cwd: dir });
     const app = await createChatServer(chatConfig(url), db);
     try {
       const otherUrl = await new Promise<string>((resolve, reject) => {

@@ -23,10 +23,16 @@ function onOff(value: string | undefined, flag: string): boolean | undefined {
   throw new CommanderError(ExitCode.usage, "hamletc.invalidArgument", `error: ${flag} takes on or off, not '${value}'`);
 }
 
-function common(command: Command): Command {
+/** Options of every command that reads hamlet.toml and reports diagnostics. */
+function configAndFormat(command: Command): Command {
   return command
     .option("-c, --config <path>", "use this hamlet.toml instead of searching upwards from the current folder")
-    .addOption(new Option("--format <format>", "how to print diagnostics").choices(["human", "json"]).default("human"))
+    .addOption(new Option("--format <format>", "how to print diagnostics").choices(["human", "json"]).default("human"));
+}
+
+/** `configAndFormat` plus the feature overrides, for the commands that check a schema. */
+function common(command: Command): Command {
+  return configAndFormat(command)
     .option("--database <on|off>", "override [hamlet.features] database")
     .option("--event-store <on|off>", "override [hamlet.features] event_store");
 }
@@ -61,7 +67,6 @@ function buildProgram(setExit: (code: number) => void, help: HelpTexts | undefin
   const program = new Command("hamletc")
     .description("Compile .hamlet schemas into Elm, TypeScript, SQL and OpenAPI.")
     .version(VERSION)
-    .showHelpAfterError()
     // Before the sub-commands are added, so that they inherit it: usage errors must exit 2, not 1.
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
@@ -96,7 +101,8 @@ function buildProgram(setExit: (code: number) => void, help: HelpTexts | undefin
       reporter.flush();
     });
 
-  common(program.command("fmt"))
+  // Formatting does not depend on features, so fmt takes no --database/--event-store.
+  configAndFormat(program.command("fmt"))
     .description("Format schema files in the canonical style (comments are kept).")
     .argument("[files...]", "schema files (default: the schema globs of hamlet.toml)")
     .option("--check", "write nothing; exit 1 if any file is not formatted")
@@ -188,9 +194,15 @@ function buildProgram(setExit: (code: number) => void, help: HelpTexts | undefin
 /** Runs the CLI and returns the exit code (the launcher sets `process.exitCode`). */
 export async function main(argv: readonly string[]): Promise<number> {
   let code: number = ExitCode.ok;
-  const wantsHelp = argv.some((a) => a === "--help" || a === "-h" || a === "help");
+  const bare = argv.length === 0;
+  const wantsHelp = bare || argv.some((a) => a === "--help" || a === "-h" || a === "help");
   const help = wantsHelp ? await loadHelpTexts() : undefined;
   const program = buildProgram((c) => (code = c), help);
+  if (bare) {
+    // `hamletc` alone asks what it can do: help on stdout, success (Commander would use stderr and exit 1).
+    program.outputHelp();
+    return ExitCode.ok;
+  }
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (error) {

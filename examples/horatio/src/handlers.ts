@@ -1,7 +1,7 @@
 /**
  * Horatio's endpoint handlers. Posts live in the tenant's KV store (`post:<id>`, the post's wire
- * JSON), so every tenant sees only its own posts; a per-author counter with a one-minute TTL
- * implements the rate limit.
+ * JSON), so every tenant sees only its own posts; a per-author counter with a one-minute TTL,
+ * incremented atomically, implements the rate limit.
  */
 import { randomUUID } from "node:crypto";
 import { fail, type JsonValue, type KvStore } from "@hamlet/runtime-node";
@@ -74,10 +74,9 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       if (typeof handle !== "string") throw new Error("session without a handle");
       if (banned.has(handle)) return fail({ tag: "Banned", reason: "this account may not post" });
       const counterKey = `rate:${handle}`;
-      const count = await kv.get(counterKey);
-      const used = typeof count === "number" ? count : 0;
-      if (used >= postsPerMinute) return fail({ tag: "RateLimited", retry_after_s: 60 });
-      await kv.set(counterKey, used + 1, { ttlSeconds: 60 });
+      // One atomic statement: concurrent requests cannot all read the same count (a fixed window).
+      const used = await kv.increment(counterKey, { ttlSeconds: 60 });
+      if (used > postsPerMinute) return fail({ tag: "RateLimited", retry_after_s: 60 });
       const post: Post = {
         id: randomUUID() as Uuid,
         author: handle,

@@ -5,3 +5,9 @@
 DROP TABLE "posts";
 
 DROP TABLE "users";
+
+DROP FUNCTION IF EXISTS hamlet_purge_expired(bigint);
+
+DROP TABLE IF EXISTS hamlet_kv;
+
+DROP TABLE IF EXISTS hamlet_sessions;

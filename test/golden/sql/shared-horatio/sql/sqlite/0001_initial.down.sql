@@ -7,3 +7,7 @@
 DROP TABLE "posts";
 
 DROP TABLE "users";
+
+DROP TABLE IF EXISTS hamlet_kv;
+
+DROP TABLE IF EXISTS hamlet_sessions;

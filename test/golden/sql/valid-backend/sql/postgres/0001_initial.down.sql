@@ -7,3 +7,9 @@ ALTER TABLE "order_row" DROP CONSTRAINT "order_row_account_id_fkey";
 DROP TABLE "accounts";
 
 DROP TABLE "order_row";
+
+DROP FUNCTION IF EXISTS hamlet_purge_expired(bigint);
+
+DROP TABLE IF EXISTS hamlet_kv;
+
+DROP TABLE IF EXISTS hamlet_sessions;

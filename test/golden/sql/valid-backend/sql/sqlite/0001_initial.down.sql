@@ -7,3 +7,7 @@
 DROP TABLE "accounts";
 
 DROP TABLE "order_row";
+
+DROP TABLE IF EXISTS hamlet_kv;
+
+DROP TABLE IF EXISTS hamlet_sessions;
