@@ -269,7 +269,13 @@ export function serveWebSocket<M extends TaggedMessage>(
       refuse(connection, { tag: "$error", error: "InvalidMessage", issues: decoded.errors }, CLOSE.invalidData);
       return;
     }
-    void run(`handler ${decoded.value.tag}`, () => handlers.onMessage(decoded.value, connection.context));
+    // Synchronous handlers (the common case) cost no promise per frame.
+    try {
+      const result = handlers.onMessage(decoded.value, connection.context);
+      if (result instanceof Promise) result.catch((error: unknown) => crashed(`handler ${decoded.value.tag}`, error));
+    } catch (error) {
+      crashed(`handler ${decoded.value.tag}`, error);
+    }
   }
 
   function accept(socket: WebSocket, tenant: string, session: Session | null): void {
