@@ -95,6 +95,14 @@ export function maxPayloadBytes(schema: Schema, message: EnumDef): number {
 }
 
 const RESERVED_VARIANTS = new Set(["Connect", "Disconnect"]);
+const PRINT_WIDTH = 100;
+
+/** A signature on one line when it fits in 100 columns, else one parameter per line (Prettier's layout). */
+function signature(open: string, params: readonly string[], close: string, indent: string): string {
+  const flat = `${open}${params.join(", ")}${close}`;
+  if (flat.length <= PRINT_WIDTH) return flat;
+  return `${open}\n${params.map((p) => `${indent}  ${p},\n`).join("")}${indent}${close}`;
+}
 
 function websocketBlock(schema: Schema, ws: WebSocketDef): string {
   const message = schema.types.find((t): t is EnumDef => t.kind === "enum" && t.name === ws.message);
@@ -108,11 +116,16 @@ function websocketBlock(schema: Schema, ws: WebSocketDef): string {
     .map(
       (v) =>
         `  /** A valid \`${v.name}\` frame from this connection. */\n` +
-        `  on${v.name}(message: Extract<${m}, { tag: "${v.name}" }>, context: ConnectionContext<${m}>): void | Promise<void>;`,
+        signature(
+          `  on${v.name}(`,
+          [`message: Extract<${m}, { tag: "${v.name}" }>`, `context: ConnectionContext<${m}>`],
+          "): void | Promise<void>;",
+          "  ",
+        ),
     )
     .join("\n");
   const cases = message.variants
-    .map((v) => `      case "${v.name}":\n        return handlers.on${v.name}(message, context);`)
+    .map((v) => `          case "${v.name}":\n            return handlers.on${v.name}(message, context);`)
     .join("\n");
   return `/** Handlers of \`websocket ${ws.name}\` (\`${ws.path}\`); each call gets a context that sends typed messages. */
 export interface ${ws.name}Handlers {
@@ -133,11 +146,12 @@ export const ${ws.name}Spec: WebSocketSpec<${m}> = {
 };
 
 /** Serves \`websocket ${ws.name}\` on \`app\` (call before \`listen\`). */
-export function serve${ws.name}(
-  app: HamletServer,
-  handlers: ${ws.name}Handlers,
-  options: WebSocketOptions = {},
-): WebSocketRoute<${m}> {
+${signature(
+  `export function serve${ws.name}(`,
+  ["app: HamletServer", `handlers: ${ws.name}Handlers`, "options: WebSocketOptions = {}"],
+  `): WebSocketRoute<${m}> {`,
+  "",
+)}
   return serveWebSocket<${m}>(
     app,
     ${ws.name}Spec,
@@ -156,21 +170,34 @@ ${cases}
 `;
 }
 
+const RUNTIME_IMPORTS = [
+  "serveWebSocket",
+  "type ConnectionContext",
+  "type HamletServer",
+  "type WebSocketOptions",
+  "type WebSocketRoute",
+  "type WebSocketSpec",
+];
+
+/** An import on one line when it fits, else one name per line. */
+function importLine(open: string, names: readonly string[], close: string): string {
+  const flat = `${open} ${names.join(", ")} ${close}`;
+  if (flat.length <= PRINT_WIDTH) return flat;
+  return `${open}\n${names.map((n) => `  ${n},\n`).join("")}${close}`;
+}
+
 /** The `websocket.ts` file, or `undefined` when the schema declares no websocket. */
 export function websocketFile(schema: Schema, header: string, runtimeImport: string): string | undefined {
   if (schema.websockets.length === 0) return undefined;
   const messages = [...new Set(schema.websockets.map((w) => w.message))];
   return `${header}
-import {
-  serveWebSocket,
-  type ConnectionContext,
-  type HamletServer,
-  type WebSocketOptions,
-  type WebSocketRoute,
-  type WebSocketSpec,
-} from ${JSON.stringify(runtimeImport)};
-import type { ${messages.join(", ")} } from "./types.js";
-import { ${messages.map((m) => `decode${m}`).join(", ")} } from "./validators.js";
+${importLine("import {", RUNTIME_IMPORTS, `} from ${JSON.stringify(runtimeImport)};`)}
+${importLine("import type {", messages, '} from "./types.js";')}
+${importLine(
+  "import {",
+  messages.map((m) => `decode${m}`),
+  '} from "./validators.js";',
+)}
 
 ${schema.websockets.map((ws) => websocketBlock(schema, ws)).join("\n")}`;
 }

@@ -45,6 +45,16 @@ export {
   type ValidationIssue,
 } from "./http/routes.js";
 export { registerApiDocs, type ApiDocsOptions } from "./http/docs.js";
+export {
+  attachEventSystem,
+  callService,
+  correlationIdOf,
+  eventSystemOf,
+  requestScope,
+  withEmit,
+  type EmittingContext,
+  type EmittingParts,
+} from "./http/emitting.js";
 export { serveStaticFiles, type StaticFilesOptions } from "./http/static-files.js";
 export type { JsonObject, JsonValue } from "./json.js";
 export {

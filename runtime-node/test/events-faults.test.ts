@@ -63,7 +63,9 @@ describe.skipIf(!postgresAvailable)("event system under PostgreSQL faults", () =
       await emit(`after-${round}`);
       await eventually(() => handled.includes(`after-${round}`), 10_000);
     }
-    expect(handled).toEqual(["before", "after-0", "after-1", "after-2"]);
+    // At least once: a termination that lands between a handler and its completion's commit
+    // delivers that event again, so compare distinct deliveries in first-seen order.
+    expect([...new Set(handled)]).toEqual(["before", "after-0", "after-1", "after-2"]);
     expect(errors.length).toBeGreaterThan(0);
   });
 

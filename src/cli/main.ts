@@ -132,6 +132,58 @@ function buildProgram(setExit: (code: number) => void, help: HelpTexts | undefin
       reporter.flush();
     });
 
+  const events = program
+    .command("events")
+    .description(
+      "Inspect the event store of the configured database: dead letters (list, show, retry, discard) and workflow runs.",
+    );
+  const eventsCommand = (name: string, description: string, args: string[] = []) => {
+    const command = events.command(name).description(description);
+    for (const arg of args) command.argument(`<${arg}>`);
+    return command
+      .option("-c, --config <path>", "use this hamlet.toml instead of searching upwards from the current folder")
+      .option("--database <url>", "database URL (default: [hamlet.server] database_url)")
+      .option("--tenant <id>", "the tenant whose events to look at", "default")
+      .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"));
+  };
+  type EventsFlags = { config?: string; database?: string; tenant: string; format: "text" | "json" };
+  const runEventsAction = async (action: import("./commands/events.js").EventsAction, flags: EventsFlags) => {
+    const { runEvents } = await import("./commands/events.js");
+    setExit(await runEvents(action, flags, createReporter("human")));
+  };
+  const limit = (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1)
+      throw new CommanderError(ExitCode.usage, "hamletc.invalidArgument", `error: --limit takes a positive integer`);
+    return n;
+  };
+  eventsCommand("dead-letters", "List the tenant's dead letters, newest first, with their error history.")
+    .option("--name <event>", "only this event (services: hamlet.service.<Service>)")
+    .option("--limit <n>", "at most this many", limit)
+    .action((flags: EventsFlags & { name?: string; limit?: number }) =>
+      runEventsAction({ kind: "dead-letters", name: flags.name, limit: flags.limit }, flags),
+    );
+  eventsCommand("show", "Show one stored event: status, attempts, errors, payload.", ["event-id"]).action(
+    (eventId: string, flags: EventsFlags) => runEventsAction({ kind: "show", eventId }, flags),
+  );
+  eventsCommand("retry", "Put a dead letter back: due now, attempts reset.", ["event-id"]).action(
+    (eventId: string, flags: EventsFlags) => runEventsAction({ kind: "retry", eventId }, flags),
+  );
+  eventsCommand("discard", "Delete a dead letter.", ["event-id"]).action((eventId: string, flags: EventsFlags) =>
+    runEventsAction({ kind: "discard", eventId }, flags),
+  );
+  eventsCommand("runs", "List the tenant's workflow runs, newest first.")
+    .option("--workflow <name>", "only runs of this workflow")
+    .option("--limit <n>", "at most this many", limit)
+    .action((flags: EventsFlags & { workflow?: string; limit?: number }) =>
+      runEventsAction({ kind: "runs", workflow: flags.workflow, limit: flags.limit }, flags),
+    );
+  eventsCommand(
+    "run",
+    "Show a workflow run: status, each step (attempts, errors, timings, output) and every event with its correlation id.",
+    ["run-id"],
+  ).action((runId: string, flags: EventsFlags) => runEventsAction({ kind: "run", runId }, flags));
+
   program
     .command("diff")
     .description(

@@ -7,7 +7,10 @@
  * - `HAMLET_TRUST_PROXY=true` behind a TLS-terminating proxy (cookies become `Secure`);
  * - `HORATIO_HOSTS` (`alpha.localhost=alpha,beta.localhost=beta`: tenants by Host header;
  *   default: one tenant for every host);
- * - `HORATIO_DEV_LOGIN=1` enables `POST /dev/login` (development only).
+ * - `HORATIO_DEV_LOGIN=1` enables `POST /dev/login` (development only);
+ * - `HORATIO_MODERATION_URL`: the moderation service (default: the schema's URL);
+ * - `HAMLET_EVENT_STORE=off` runs the events in memory (degraded: see spec/language.md §10).
+ * Apply the migrations first (`npx hamletc migrate`; start.mjs does it): they create the event store.
  */
 import { mkdirSync } from "node:fs";
 import { dirname, resolve, sep } from "node:path";
@@ -37,7 +40,15 @@ async function main(): Promise<void> {
   const config = withHosts(loadProjectConfig({ dir: exampleDir() }));
   const target = parseDatabaseUrl(config.database.url);
   if (target.dialect === "sqlite") mkdirSync(dirname(target.filename), { recursive: true });
-  const app = await createApp({ config, devLogin: process.env["HORATIO_DEV_LOGIN"] === "1", logger: true });
+  const app = await createApp({
+    config,
+    devLogin: process.env["HORATIO_DEV_LOGIN"] === "1",
+    logger: true,
+    ...(process.env["HORATIO_MODERATION_URL"] ? { moderationUrl: process.env["HORATIO_MODERATION_URL"] } : {}),
+    ...(process.env["HAMLET_EVENT_STORE"] === "off" ? { eventStore: false } : {}),
+    // PostgreSQL wakes the dispatcher with LISTEN/NOTIFY on a connection of its own.
+    ...(target.dialect === "postgres" ? { events: { listenUrl: config.database.url } } : {}),
+  });
   const started = await startServer(app);
   console.log(
     `horatio: listening on ${started.url} (database ${target.dialect === "sqlite" ? config.database.url : "postgres"})`,

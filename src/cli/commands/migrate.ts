@@ -105,7 +105,9 @@ function schemaAheadOf(snapshotFile: string, config: string | undefined, cwd: st
   if (!project) return false;
   const { schema } = compile({ entries: project.files, features: project.config.features });
   if (!schema) return false;
-  return JSON.stringify(stored) !== JSON.stringify(snapshotOf(schema));
+  // Only the models count: the snapshot also records which runtime table sets (`extras`) exist.
+  const { version, tables } = (stored ?? {}) as { version?: unknown; tables?: unknown };
+  return JSON.stringify({ version, tables }) !== JSON.stringify(snapshotOf(schema));
 }
 
 /**
@@ -113,7 +115,10 @@ function schemaAheadOf(snapshotFile: string, config: string | undefined, cwd: st
  * migrations at start-up too); the compiler loads them only here, so installing it never pulls
  * in Fastify, pg or the native SQLite build.
  */
-async function loadRuntime(): Promise<typeof import("@hamlet/runtime-node") | undefined> {
+export async function loadRuntime(
+  command = "hamletc migrate",
+  role = "it applies the migrations",
+): Promise<typeof import("@hamlet/runtime-node") | undefined> {
   try {
     return await import("@hamlet/runtime-node");
   } catch (error) {
@@ -121,14 +126,14 @@ async function loadRuntime(): Promise<typeof import("@hamlet/runtime-node") | un
     if (code !== "ERR_MODULE_NOT_FOUND" || !String((error as Error).message).includes("@hamlet/runtime-node"))
       throw error;
     fail(
-      "hamletc migrate: the package @hamlet/runtime-node is not installed; it applies the migrations. Install it next to the compiler (`npm install @hamlet/runtime-node`).",
+      `${command}: the package @hamlet/runtime-node is not installed; ${role}. Install it next to the compiler (\`npm install @hamlet/runtime-node\`).`,
     );
     return undefined;
   }
 }
 
 /** The config's relative `sqlite:` path, resolved against the project root. */
-function sqliteUrlUnder(rootDir: string, url: string): string {
+export function sqliteUrlUnder(rootDir: string, url: string): string {
   const match = /^(sqlite|file):(?!\/\/)(.*)$/i.exec(url.trim());
   if (!match || match[2] === ":memory:") return url;
   return `sqlite:${resolve(rootDir, match[2]!)}`;

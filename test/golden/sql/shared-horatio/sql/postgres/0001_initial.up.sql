@@ -53,6 +53,158 @@ LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
   SELECT (SELECT count(*) FROM sessions) + (SELECT count(*) FROM entries)
 $body$$f$, current_schema()); END $do$;
 
+CREATE TABLE IF NOT EXISTS hamlet_events (
+  tenant_id TEXT NOT NULL CHECK (tenant_id <> ''),
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  session_id TEXT,
+  correlation_id TEXT NOT NULL,
+  causation_id TEXT,
+  idempotency_key TEXT,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'running', 'done', 'dead')),
+  due_at BIGINT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  locked_by TEXT,
+  lease_until BIGINT,
+  last_error TEXT,
+  errors TEXT NOT NULL DEFAULT '[]',
+  created_at BIGINT NOT NULL,
+  completed_at BIGINT,
+  PRIMARY KEY (tenant_id, id),
+  UNIQUE (tenant_id, name, idempotency_key)
+);
+
+CREATE INDEX IF NOT EXISTS hamlet_events_pending ON hamlet_events (due_at) WHERE status = 'pending';
+
+CREATE INDEX IF NOT EXISTS hamlet_events_leased ON hamlet_events (lease_until) WHERE status = 'running';
+
+CREATE INDEX IF NOT EXISTS hamlet_events_correlation ON hamlet_events (tenant_id, correlation_id);
+
+CREATE INDEX IF NOT EXISTS hamlet_events_dead ON hamlet_events (tenant_id, created_at) WHERE status = 'dead';
+
+CREATE TABLE IF NOT EXISTS hamlet_workflow_runs (
+  tenant_id TEXT NOT NULL CHECK (tenant_id <> ''),
+  id TEXT NOT NULL,
+  workflow TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed')),
+  correlation_id TEXT NOT NULL,
+  session_id TEXT,
+  trigger_event_id TEXT NOT NULL,
+  trigger_payload TEXT NOT NULL,
+  error TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, id)
+);
+
+CREATE INDEX IF NOT EXISTS hamlet_workflow_runs_created ON hamlet_workflow_runs (tenant_id, created_at);
+
+CREATE TABLE IF NOT EXISTS hamlet_workflow_steps (
+  tenant_id TEXT NOT NULL CHECK (tenant_id <> ''),
+  run_id TEXT NOT NULL,
+  step_index INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+  output TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  started_at BIGINT,
+  finished_at BIGINT,
+  errors TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY (tenant_id, run_id, step_index)
+);
+
+CREATE TABLE IF NOT EXISTS hamlet_schedules (
+  tenant_id TEXT NOT NULL CHECK (tenant_id <> ''),
+  name TEXT NOT NULL,
+  every_ms BIGINT NOT NULL,
+  next_due BIGINT NOT NULL,
+  last_fired BIGINT,
+  PRIMARY KEY (tenant_id, name)
+);
+
+ALTER TABLE hamlet_events ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE hamlet_events FORCE ROW LEVEL SECURITY;
+
+DROP POLICY IF EXISTS hamlet_tenant_isolation ON hamlet_events;
+
+CREATE POLICY hamlet_tenant_isolation ON hamlet_events USING (tenant_id = current_setting('hamlet.tenant_id', true)) WITH CHECK (tenant_id = current_setting('hamlet.tenant_id', true));
+
+DROP POLICY IF EXISTS hamlet_event_dispatcher ON hamlet_events;
+
+CREATE POLICY hamlet_event_dispatcher ON hamlet_events USING (current_setting('hamlet.event_dispatcher', true) = 'on') WITH CHECK (current_setting('hamlet.event_dispatcher', true) = 'on');
+
+ALTER TABLE hamlet_workflow_runs ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE hamlet_workflow_runs FORCE ROW LEVEL SECURITY;
+
+DROP POLICY IF EXISTS hamlet_tenant_isolation ON hamlet_workflow_runs;
+
+CREATE POLICY hamlet_tenant_isolation ON hamlet_workflow_runs USING (tenant_id = current_setting('hamlet.tenant_id', true)) WITH CHECK (tenant_id = current_setting('hamlet.tenant_id', true));
+
+DROP POLICY IF EXISTS hamlet_event_dispatcher ON hamlet_workflow_runs;
+
+CREATE POLICY hamlet_event_dispatcher ON hamlet_workflow_runs USING (current_setting('hamlet.event_dispatcher', true) = 'on') WITH CHECK (current_setting('hamlet.event_dispatcher', true) = 'on');
+
+ALTER TABLE hamlet_workflow_steps ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE hamlet_workflow_steps FORCE ROW LEVEL SECURITY;
+
+DROP POLICY IF EXISTS hamlet_tenant_isolation ON hamlet_workflow_steps;
+
+CREATE POLICY hamlet_tenant_isolation ON hamlet_workflow_steps USING (tenant_id = current_setting('hamlet.tenant_id', true)) WITH CHECK (tenant_id = current_setting('hamlet.tenant_id', true));
+
+DROP POLICY IF EXISTS hamlet_event_dispatcher ON hamlet_workflow_steps;
+
+CREATE POLICY hamlet_event_dispatcher ON hamlet_workflow_steps USING (current_setting('hamlet.event_dispatcher', true) = 'on') WITH CHECK (current_setting('hamlet.event_dispatcher', true) = 'on');
+
+ALTER TABLE hamlet_schedules ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE hamlet_schedules FORCE ROW LEVEL SECURITY;
+
+DROP POLICY IF EXISTS hamlet_tenant_isolation ON hamlet_schedules;
+
+CREATE POLICY hamlet_tenant_isolation ON hamlet_schedules USING (tenant_id = current_setting('hamlet.tenant_id', true)) WITH CHECK (tenant_id = current_setting('hamlet.tenant_id', true));
+
+DROP POLICY IF EXISTS hamlet_event_dispatcher ON hamlet_schedules;
+
+CREATE POLICY hamlet_event_dispatcher ON hamlet_schedules USING (current_setting('hamlet.event_dispatcher', true) = 'on') WITH CHECK (current_setting('hamlet.event_dispatcher', true) = 'on');
+
+CREATE OR REPLACE FUNCTION hamlet_claim_events(p_now BIGINT, p_limit INTEGER, p_token TEXT, p_lease_until BIGINT)
+RETURNS SETOF hamlet_events LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM set_config('hamlet.event_dispatcher', 'on', true);
+  RETURN QUERY
+    WITH due AS (
+      SELECT d.tenant_id, d.id FROM hamlet_events d
+      WHERE d.status = 'pending' AND d.due_at <= p_now
+      ORDER BY d.due_at LIMIT p_limit FOR UPDATE SKIP LOCKED)
+    UPDATE hamlet_events e SET status = 'running', locked_by = p_token, lease_until = p_lease_until, attempts = e.attempts + 1
+    FROM due WHERE e.tenant_id = due.tenant_id AND e.id = due.id
+    RETURNING e.*;
+  PERFORM set_config('hamlet.event_dispatcher', '', true);
+END $$;
+
+CREATE OR REPLACE FUNCTION hamlet_complete_event(p_tenant TEXT, p_id TEXT, p_token TEXT, p_now BIGINT)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE hamlet_events SET status = 'done', completed_at = p_now, lease_until = NULL
+  WHERE tenant_id = p_tenant AND id = p_id AND locked_by = p_token AND status = 'running';
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'hamlet: the claim % on event % was lost', p_token, p_id USING ERRCODE = 'HE001';
+  END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION hamlet_next_event_due() RETURNS BIGINT LANGUAGE plpgsql AS $$
+DECLARE result BIGINT;
+BEGIN
+  PERFORM set_config('hamlet.event_dispatcher', 'on', true);
+  SELECT min(due_at) INTO result FROM hamlet_events WHERE status = 'pending';
+  PERFORM set_config('hamlet.event_dispatcher', '', true);
+  RETURN result;
+END $$;
+
 CREATE TABLE "posts" (
   "tenant_id" text NOT NULL CONSTRAINT "posts_tenant_id_check" CHECK ("tenant_id" <> ''),
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),

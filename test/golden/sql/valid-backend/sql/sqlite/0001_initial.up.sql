@@ -21,6 +21,76 @@ CREATE TABLE IF NOT EXISTS hamlet_kv (
 
 CREATE INDEX IF NOT EXISTS hamlet_kv_expires_at ON hamlet_kv (expires_at);
 
+CREATE TABLE IF NOT EXISTS hamlet_events (
+  tenant_id TEXT NOT NULL CHECK (tenant_id <> ''),
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  session_id TEXT,
+  correlation_id TEXT NOT NULL,
+  causation_id TEXT,
+  idempotency_key TEXT,
+  status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'running', 'done', 'dead')),
+  due_at BIGINT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  locked_by TEXT,
+  lease_until BIGINT,
+  last_error TEXT,
+  errors TEXT NOT NULL DEFAULT '[]',
+  created_at BIGINT NOT NULL,
+  completed_at BIGINT,
+  PRIMARY KEY (tenant_id, id),
+  UNIQUE (tenant_id, name, idempotency_key)
+);
+
+CREATE INDEX IF NOT EXISTS hamlet_events_pending ON hamlet_events (due_at) WHERE status = 'pending';
+
+CREATE INDEX IF NOT EXISTS hamlet_events_leased ON hamlet_events (lease_until) WHERE status = 'running';
+
+CREATE INDEX IF NOT EXISTS hamlet_events_correlation ON hamlet_events (tenant_id, correlation_id);
+
+CREATE INDEX IF NOT EXISTS hamlet_events_dead ON hamlet_events (tenant_id, created_at) WHERE status = 'dead';
+
+CREATE TABLE IF NOT EXISTS hamlet_workflow_runs (
+  tenant_id TEXT NOT NULL CHECK (tenant_id <> ''),
+  id TEXT NOT NULL,
+  workflow TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed')),
+  correlation_id TEXT NOT NULL,
+  session_id TEXT,
+  trigger_event_id TEXT NOT NULL,
+  trigger_payload TEXT NOT NULL,
+  error TEXT,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, id)
+);
+
+CREATE INDEX IF NOT EXISTS hamlet_workflow_runs_created ON hamlet_workflow_runs (tenant_id, created_at);
+
+CREATE TABLE IF NOT EXISTS hamlet_workflow_steps (
+  tenant_id TEXT NOT NULL CHECK (tenant_id <> ''),
+  run_id TEXT NOT NULL,
+  step_index INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+  output TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  started_at BIGINT,
+  finished_at BIGINT,
+  errors TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY (tenant_id, run_id, step_index)
+);
+
+CREATE TABLE IF NOT EXISTS hamlet_schedules (
+  tenant_id TEXT NOT NULL CHECK (tenant_id <> ''),
+  name TEXT NOT NULL,
+  every_ms BIGINT NOT NULL,
+  next_due BIGINT NOT NULL,
+  last_fired BIGINT,
+  PRIMARY KEY (tenant_id, name)
+);
+
 -- Accounts are shared by every tenant.
 CREATE TABLE "accounts" (
   "id" TEXT NOT NULL DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))),
