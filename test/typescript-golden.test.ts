@@ -109,6 +109,16 @@ describe("names the generated code needs", () => {
           "HAM0215",
           "`ColorValues` and `Color` both become `ColorValues`",
         ],
+        [
+          'websocket WebSocketSpec: "/ws" { Ping { n: Int } }',
+          "HAM0214",
+          "`WebSocketSpec` cannot be used as a name here: the message type of `WebSocketSpec` in websocket.ts",
+        ],
+        [
+          'websocket Chat: "/ws/a" { Ping { n: Int } }\nwebsocket ChatSpec: "/ws/b" { Pong { n: Int } }',
+          "HAM0215",
+          "`ChatSpec` and `Chat` both become `ChatSpec`",
+        ],
       ];
       for (const [source, code, message] of cases) {
         const file = join(dir, "names.hamlet");

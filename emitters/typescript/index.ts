@@ -15,6 +15,8 @@
  *   `@hamlet/runtime-node/validate` (pure, browser-safe).
  * - `server.ts`: `Handlers` and `registerRoutes(app, handlers)`; imports runtime-node.
  * - `client.ts`: `createClient({ baseUrl, fetch?, headers?, credentials? })`. Self-contained.
+ * - `websocket.ts` (when the schema declares websockets): `<Name>Handlers`, `<Name>Spec` and
+ *   `serve<Name>(app, handlers, options?)` (see `websocket-file.ts`).
  */
 import { defineEmitter, type EmittedFile } from "../../src/emit/types.js";
 import type { AliasDef, Schema, TypeDef } from "../../src/schema/types.js";
@@ -23,6 +25,7 @@ import { eventsFile, hasEvents } from "./events-file.js";
 import { TypeTable } from "./model.js";
 import { typesFile } from "./types-file.js";
 import { validatorsFile } from "./validators-file.js";
+import { websocketFile } from "./websocket-file.js";
 
 /** Adds `<Endpoint>Result` aliases for responses that are not a named type (e.g. `List<Post>`). */
 function withResultTypes(schema: Schema): Schema {
@@ -67,9 +70,11 @@ export const typescriptEmitter = defineEmitter<{ runtime_import: string }>({
       { path: "server.ts", content: serverFile(table, header, options.runtime_import) },
       { path: "client.ts", content: clientFile(table, header) },
     ];
-    // events.ts is printed in its final layout by its own module.
+    // events.ts and websocket.ts are printed in their final layout by their own modules.
     if (hasEvents(schema))
       files.push({ path: "events.ts", content: eventsFile(table, header, options.runtime_import) });
+    const websocket = websocketFile(schema, header, options.runtime_import);
+    if (websocket !== undefined) files.push({ path: "websocket.ts", content: websocket });
     return files;
   },
 });

@@ -20,9 +20,25 @@ const GENERATED_FILE_NAMES = new Set([
   ...["registerRoutes", "serveEndpoint", "createClient", "authenticated", "fail"],
 ]);
 
+/** What `websocket.ts` imports from runtime-node. */
+export const WEBSOCKET_RUNTIME_IMPORTS = [
+  "serveWebSocket",
+  "ConnectionContext",
+  "HamletServer",
+  "WebSocketOptions",
+  "WebSocketRoute",
+  "WebSocketSpec",
+];
+
 export const typescriptNaming: NamingRules = {
   target: "typescript",
   reserved: {
+    websocket: [
+      {
+        names: new Set([...TYPESCRIPT_RESERVED, ...TYPESCRIPT_GLOBALS, ...WEBSOCKET_RUNTIME_IMPORTS]),
+        why: "websocket.ts already declares or imports",
+      },
+    ],
     module: [
       { names: TYPESCRIPT_RESERVED, why: "is a TypeScript keyword" },
       { names: TYPESCRIPT_GLOBALS, why: "is a global the generated TypeScript uses" },
@@ -59,6 +75,14 @@ export const typescriptNaming: NamingRules = {
         for (const fn of ["read", "decode", "encode"]) claim("module", `${fn}${response}`, e.name, what, span);
       }
       claim("handlers", camel(e.name), e.name, `the handler and client method of \`${e.name}\``, span);
+    }
+    // websocket.ts: the message enums and their decoders (imported) plus what it declares.
+    for (const w of schema.websockets) {
+      const span = nameSpan(spans, w.name, w.span);
+      claim("websocket", w.message, w.name, `the message type of \`${w.name}\` in websocket.ts`, span);
+      claim("websocket", `decode${w.message}`, w.name, `the decoder of \`${w.name}\` in websocket.ts`, span);
+      for (const name of [`${w.name}Handlers`, `${w.name}Spec`, `serve${w.name}`])
+        claim("websocket", name, w.name, `\`${name}\` in websocket.ts`, span);
     }
     return claims;
   },

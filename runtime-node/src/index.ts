@@ -110,5 +110,27 @@ export {
   type TenantConfig,
   type TenantRequest,
 } from "./tenant.js";
+export {
+  createBus,
+  createLocalBus,
+  createPostgresBus,
+  DEFAULT_INLINE_LIMIT_BYTES,
+  type BusHandler,
+  type CreateBusOptions,
+  type MessageBus,
+  type PostgresBusOptions,
+} from "./realtime/bus.js";
+export {
+  CLOSE,
+  serveWebSocket,
+  type Audience,
+  type ConnectionContext,
+  type FrameRefusal,
+  type TaggedMessage,
+  type WebSocketHandlers,
+  type WebSocketOptions,
+  type WebSocketRoute,
+  type WebSocketSpec,
+} from "./realtime/websocket.js";
 export { readableLogger, type LineSink } from "./log.js";
 export * from "./events/index.js";

@@ -16,6 +16,7 @@ import { resolveSessionSecrets } from "./session/secrets.js";
 import { kvFor, type KvStore } from "./kv/kv-store.js";
 import { loadProjectConfig } from "./project-config.js";
 import { startPurger } from "./purge.js";
+import { createBus, type MessageBus } from "./realtime/bus.js";
 import { checkRuntimeDatabase } from "./runtime-schema.js";
 import { createSessionManager, type SessionManager } from "./session/session-manager.js";
 import { resolveTenant, unresolvedTenantStatus } from "./tenant.js";
@@ -47,6 +48,11 @@ export interface HamletServerOptions {
    * Default: standard error when `logger` is off, so a crash is never silent; `false` turns it off.
    */
   readonly reportCrash?: ((error: unknown, where: string) => void) | false;
+  /**
+   * The cross-process message bus (WebSocket routing, SSE). Default: created on first use,
+   * PostgreSQL LISTEN/NOTIFY when `config.database.url` is PostgreSQL, in-process otherwise.
+   */
+  readonly bus?: MessageBus;
 }
 
 /** Runtime services shared with generated route code. */
@@ -56,6 +62,8 @@ export interface HamletContext {
   readonly sessions: SessionManager;
   /** The KV store of `tenantId`. */
   kv(tenantId: string): KvStore;
+  /** The message bus between this deployment's processes (created on first call; closed with the app). */
+  bus(): Promise<MessageBus>;
   /** Logs an unexpected error (a handler that threw); `where` says which request or endpoint. */
   crashed(request: FastifyRequest, error: unknown, where: string): void;
 }
@@ -134,11 +142,14 @@ export async function createHamletServer(options: HamletServerOptions): Promise<
     cookieName: config.sessions.cookieName,
     clock,
   });
+  let bus: Promise<MessageBus> | null = options.bus === undefined ? null : Promise.resolve(options.bus);
+  const ownsBus = options.bus === undefined;
   const hamlet: HamletContext = {
     config,
     db,
     sessions,
     kv: (tenantId) => kvFor(db, tenantId, { clock }),
+    bus: () => (bus ??= createBus({ db, databaseUrl: config.database.url })),
     crashed: (request, error, where) => {
       request.log.error({ err: error }, where);
       report?.(error, `${where} (${request.method} ${request.url})`);
@@ -202,6 +213,9 @@ export async function createHamletServer(options: HamletServerOptions): Promise<
     return sendUnexpectedError(request, reply, error, () => hamlet.crashed(request, error, "unhandled error"));
   });
 
+  app.addHook("onClose", async () => {
+    if (ownsBus && bus !== null) await (await bus.catch(() => null))?.close();
+  });
   const purgeSeconds = config.purge?.intervalSeconds ?? 300;
   if (purgeSeconds > 0) {
     const purger = startPurger({

@@ -1,0 +1,179 @@
+#!/usr/bin/env node
+// WebSocket benchmark: Hamlet's typed route (serveWebSocket with the generated Horatio `Chat`
+// validator) against a raw `ws` server doing the same work (parse, check, echo/broadcast), each in
+// its own process, clients in this one. Reports typed echo and broadcast throughput as a share of
+// raw, memory per idle connection, and how many connections one process accepted.
+// Usage: node bench/websocket.mjs [--seconds 5] [--clients 50] [--idle 5000]
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import WebSocket from "ws";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const seconds = option("--seconds", 5);
+const clientCount = option("--clients", 50);
+const idleCount = option("--idle", 5000);
+
+// The servers import runtime-node's build (scripts/bench.js only builds the compiler).
+execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
+  cwd: join(root, "runtime-node"),
+  stdio: "inherit",
+});
+const dir = mkdtempSync(join(tmpdir(), "hamlet-bench-ws-"));
+const validators = join(dir, "validators.mjs");
+const bundled = await build({
+  entryPoints: [join(root, "examples/horatio/generated/typescript/validators.ts")],
+  bundle: true,
+  format: "esm",
+  platform: "node",
+  write: false,
+});
+writeFileSync(validators, bundled.outputFiles[0].text);
+
+function startServer(mode) {
+  const child = spawn(
+    process.execPath,
+    ["--expose-gc", join(root, "bench/support/websocket-server.mjs"), mode, validators],
+    {
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
+  let out = "";
+  const waiters = [];
+  child.stdout.on("data", (chunk) => {
+    out += chunk.toString();
+    for (const w of [...waiters]) {
+      const m = w.pattern.exec(out);
+      if (m) {
+        waiters.splice(waiters.indexOf(w), 1);
+        out = out.slice(m.index + m[0].length);
+        w.resolve(m[1]);
+      }
+    }
+  });
+  const next = (pattern) => new Promise((resolve) => waiters.push({ pattern, resolve }));
+  return {
+    child,
+    port: next(/listening (\d+)\n/).then(Number),
+    async memory() {
+      const reply = next(/memory (.+)\n/);
+      child.stdin.write("memory\n");
+      return JSON.parse(await reply);
+    },
+  };
+}
+
+function open(port) {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}/ws/chat`, { perMessageDeflate: false });
+    socket.once("open", () => resolve(socket));
+    socket.once("error", reject);
+  });
+}
+
+const message = (room) => JSON.stringify({ tag: "ChatMessage", room, text: "hello there, a typical chat line" });
+
+/** Closed-loop echo: each client sends its next message when the previous one comes back. */
+async function echo(port) {
+  const sockets = await Promise.all(Array.from({ length: clientCount }, () => open(port)));
+  let count = 0;
+  let running = true;
+  const frame = message("echo");
+  for (const socket of sockets) {
+    socket.on("message", () => {
+      count++;
+      if (running) socket.send(frame);
+    });
+    socket.send(frame);
+  }
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  running = false;
+  for (const socket of sockets) socket.terminate();
+  return count / seconds;
+}
+
+/** One sender, every client receives: deliveries per second for `rounds` broadcasts in flight 10 at a time. */
+async function broadcast(port) {
+  const sockets = await Promise.all(Array.from({ length: clientCount }, () => open(port)));
+  const rounds = 2000;
+  let delivered = 0;
+  const frame = message("all");
+  const started = performance.now();
+  await new Promise((resolve) => {
+    let sent = 0;
+    let receivedBySender = 0;
+    const sender = sockets[0];
+    for (const socket of sockets) {
+      socket.on("message", () => {
+        delivered++;
+        if (delivered === rounds * clientCount) resolve();
+      });
+    }
+    sender.on("message", () => {
+      receivedBySender++;
+      if (sent < rounds) {
+        sender.send(frame);
+        sent++;
+      }
+    });
+    for (; sent < 10; sent++) sender.send(frame);
+    void receivedBySender;
+  });
+  const elapsed = (performance.now() - started) / 1000;
+  for (const socket of sockets) socket.terminate();
+  return delivered / elapsed;
+}
+
+async function idle(server, port) {
+  const before = await server.memory();
+  const sockets = [];
+  try {
+    for (let i = 0; i < idleCount; i++) sockets.push(await open(port));
+  } catch (error) {
+    console.log(`  stopped opening connections at ${sockets.length}: ${error.message}`);
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  const after = await server.memory();
+  for (const socket of sockets) socket.terminate();
+  return {
+    held: after.connections,
+    heapPerConnection: (after.heapUsed - before.heapUsed) / sockets.length,
+    rssPerConnection: (after.rss - before.rss) / sockets.length,
+  };
+}
+
+const results = {};
+try {
+  for (const mode of ["raw", "typed"]) {
+    const server = startServer(mode);
+    const port = await server.port;
+    await echo(port); // warm-up
+    results[mode] = { echo: await echo(port), broadcast: await broadcast(port), idle: await idle(server, port) };
+    server.child.kill();
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const fmt = (n) => Math.round(n).toLocaleString("en-US");
+for (const kind of ["echo", "broadcast"]) {
+  const raw = results.raw[kind];
+  const typed = results.typed[kind];
+  console.log(
+    `${kind.padEnd(9)} raw ${fmt(raw)} msg/s, typed ${fmt(typed)} msg/s: ${((typed / raw) * 100).toFixed(0)}% of raw (target >= 80%)`,
+  );
+}
+for (const mode of ["raw", "typed"]) {
+  const i = results[mode].idle;
+  console.log(
+    `idle ${mode.padEnd(5)} ${fmt(i.held)} connections held; per connection: heap ${fmt(i.heapPerConnection)} B, RSS ${fmt(i.rssPerConnection)} B`,
+  );
+}
