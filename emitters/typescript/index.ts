@@ -14,6 +14,8 @@
  *   `encodeX(value): unknown` producing the wire value. Self-contained (browser-safe).
  * - `server.ts`: `Handlers` and `registerRoutes(app, handlers)`; imports runtime-node.
  * - `client.ts`: `createClient({ baseUrl, fetch?, headers?, credentials? })`. Self-contained.
+ * - `workers.ts` (only with `worker` declarations): per worker its codec, `define<Worker>(body)` for
+ *   the thread module and `create<Worker>Pool(options)`; imports `<runtime_import>/workers`.
  */
 import { formatTypeScript } from "../../src/emit/format-typescript.js";
 import { defineEmitter, type EmittedFile } from "../../src/emit/types.js";
@@ -22,6 +24,7 @@ import { clientFile, responseName, serverFile } from "./http-file.js";
 import { BUILTIN_TYPE_NAMES, TypeTable } from "./model.js";
 import { typesFile } from "./types-file.js";
 import { validatorsFile } from "./validators-file.js";
+import { workersFile } from "./workers-file.js";
 
 /** Adds `<Endpoint>Result` aliases for responses that are not a named type (e.g. `List<Post>`). */
 function withResultTypes(schema: Schema): Schema {
@@ -91,6 +94,8 @@ export const typescriptEmitter = defineEmitter<{ runtime_import: string }>({
       { path: "server.ts", content: serverFile(table, header, options.runtime_import) },
       { path: "client.ts", content: clientFile(table, header) },
     ];
+    if (schema.workers.length > 0)
+      files.push({ path: "workers.ts", content: workersFile(schema, header, options.runtime_import) });
     return Promise.all(files.map(async (f) => ({ path: f.path, content: await format(f.content) })));
   },
 });
