@@ -4,7 +4,7 @@
 // piscina on the same trivial task (square a number), same thread count, in one run.
 // The codec is written out as the generated validators are for `{ n: Int }` / `{ square: Int }`.
 // Needs runtime-node/dist (npm run build in runtime-node, or any vitest run).
-// Usage: node bench/workers.mjs [--calls 20000] [--concurrency 64] [--threads 2] [--rounds 3]
+// Usage: node bench/workers.mjs [--calls 20000] [--concurrency 64] [--threads 2] [--rounds 6]
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -21,7 +21,7 @@ const option = (name, fallback) => {
 const calls = option("--calls", 20000);
 const concurrency = option("--concurrency", 64);
 const threads = option("--threads", 2);
-const rounds = option("--rounds", 3);
+const rounds = option("--rounds", 6);
 
 const CODEC = `
 const isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -79,9 +79,11 @@ try {
   await measure(rawCall); // warm-up both
   await measure(typedCall);
   const best = { raw: 0, typed: 0 };
+  // Alternate which goes first: on a shared machine the load drifts between measurements.
   for (let r = 0; r < rounds; r++) {
-    best.raw = Math.max(best.raw, await measure(rawCall));
+    if (r % 2 === 0) best.raw = Math.max(best.raw, await measure(rawCall));
     best.typed = Math.max(best.typed, await measure(typedCall));
+    if (r % 2 === 1) best.raw = Math.max(best.raw, await measure(rawCall));
   }
   console.log(`workers: ${calls} round trips, ${concurrency} in flight, ${threads} threads, best of ${rounds}`);
   console.log(`  raw piscina   ${Math.round(best.raw).toLocaleString("en")} round trips/s`);
