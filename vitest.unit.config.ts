@@ -16,6 +16,8 @@ export default defineConfig({
       "test/colorization.test.ts",
       "test/textmate.test.ts",
       "test/emitters.test.ts",
+      "test/emitter-diagnostics.test.ts",
+      "test/emitter-boundaries.test.ts",
       "test/examples.test.ts",
       "test/elm-emitter.test.ts",
       "test/elm-golden.test.ts",

@@ -8,6 +8,8 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: root, stdio: "inherit" });
+// The runtime package (@hamlet/runtime-node) that benchmarks import by name.
+execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: join(root, "runtime-node"), stdio: "inherit" });
 const only = process.argv[2];
 let failed = false;
 for (const file of readdirSync(join(root, "bench"))

@@ -10,6 +10,7 @@ import { chromium, type Browser, type Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../examples/horatio/src/app.js";
 import { openDatabase, startServer, type Database, type HamletServer } from "@hamlet/runtime-node";
+import { migrateHoratio } from "./support/horatio.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
@@ -23,6 +24,7 @@ describe.skipIf(!hasChromium)("Swagger UI on the generated Horatio server, in Ch
 
   beforeAll(async () => {
     db = openDatabase(":memory:");
+    await migrateHoratio(db);
     app = await createApp({
       config: {
         database: { url: ":memory:" },

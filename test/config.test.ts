@@ -95,6 +95,7 @@ describe("loadConfig", () => {
       databaseUrl: "postgres://localhost/shop",
       sessionSecretEnv: "SHOP_SECRET",
       tenant: "header",
+      trustProxy: false,
     });
 
     expect(Object.keys(c.emitters)).toEqual(["elm", "openapi"]);
@@ -137,6 +138,7 @@ describe("loadConfig", () => {
         databaseUrl: "sqlite:.hamlet/app.db",
         sessionSecretEnv: "HAMLET_SESSION_SECRET",
         tenant: "single",
+        trustProxy: false,
       },
       diff: { failOn: ["wire", "database"], accept: [] },
     });

@@ -15,7 +15,9 @@ import type { Database, HamletConfig, HamletServer } from "@hamlet/runtime-node"
 import { createHamletServer, startServer } from "@hamlet/runtime-node";
 import { testDialects, useFreshDatabases } from "../runtime-node/test/support/databases.js";
 import { repoRoot, sharedExamplesDir } from "./support/corpus.js";
-import { compileSchema, emitTypescript } from "./support/ts-emit.js";
+import { compile } from "../src/program/compile.js";
+import { horatioSchemaFiles, migrateHoratio } from "./support/horatio.js";
+import { emitTypescript } from "./support/ts-emit.js";
 import { CookieJar, hostFetch, rawRequest, unreachableFetch } from "./support/ts-http.js";
 
 const exampleDir = join(repoRoot, "examples", "horatio");
@@ -27,13 +29,12 @@ describe("examples/horatio sources", () => {
     );
   });
 
-  it("generated/typescript is what the emitter makes of the shared example", async () => {
+  it("generated/typescript is what the emitter makes of the shared example and publishing.hamlet", async () => {
     // The example imports the runtime by its package name (the workspace link in node_modules).
     expect(readFileSync(join(exampleDir, "hamlet.toml"), "utf8")).not.toContain("runtime_import");
-    const files = await emitTypescript(
-      compileSchema(join(sharedExamplesDir, "horatio.hamlet")),
-      "@hamlet/runtime-node",
-    );
+    const schema = compile({ entries: horatioSchemaFiles, features: { database: true, eventStore: true } }).schema;
+    if (schema === undefined) throw new Error("examples/horatio/schema does not compile");
+    const files = await emitTypescript(schema, "@hamlet/runtime-node");
     const dir = join(exampleDir, "generated", "typescript");
     // Other emitters may add files to the same folder (repositories.ts); compare ours.
     expect(readdirSync(dir)).toEqual(expect.arrayContaining([...files.keys()]));
@@ -63,6 +64,7 @@ describe.each(testDialects)("horatio end to end on %s", (dialect) => {
 
   beforeAll(async () => {
     db = await fresh.open(dialect);
+    await migrateHoratio(db);
     app = await createApp({ config, database: db, devLogin: true, postsPerMinute: 3, banned: new Set(["mallory"]) });
     url = (await startServer(app, { port: 0 })).url;
   });
@@ -121,6 +123,16 @@ describe.each(testDialects)("horatio end to end on %s", (dialect) => {
     });
     const raw = await rawRequest(`${url}/api/posts/${missingId}`, { host: "alpha.test" });
     expect([raw.status, raw.body]).toEqual([404, '{"tag":"NotFound"}']);
+  });
+
+  it("lets exactly the allowed number of 100 parallel posts through the rate limit", async () => {
+    const client = clientFor("alpha.test", await login("alpha.test", "burst"));
+    const results = await Promise.all(Array.from({ length: 100 }, (_, i) => client.createPost({ body: `burst ${i}` })));
+    const statuses = results.map((r) => (r.ok ? 200 : r.kind === "error" ? r.status : r.kind));
+    expect(statuses.filter((s) => s === 200)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(97);
+    const feed = await client.getFeed({ author: "burst", limit: 100 });
+    expect(feed.ok && feed.value.posts.length).toBe(3);
   });
 
   it("rate-limits (429) and bans (422) with the declared payloads", async () => {
@@ -200,7 +212,7 @@ describe.each(testDialects)("horatio end to end on %s", (dialect) => {
       {
         tag: "ValidationFailed",
         issues: [
-          { path: "$.body", message: "expected at least 1 characters" },
+          { path: "$.body", message: "expected at least 1 character" },
           { path: "$.visibility", message: 'unknown variant "Secret", expected one of Public, Followers, Private' },
           { path: "$.publish_at", message: "expected an RFC 3339 timestamp" },
         ],
@@ -272,15 +284,24 @@ describe("generated routes around a crashing handler", () => {
   let app: HamletServer;
   let url: string;
   beforeAll(async () => {
+    const db = await fresh.open("sqlite");
     app = await createHamletServer({
       config: { ...config, database: { url: ":memory:" }, tenants: { mode: "single" } },
+      database: db,
     });
+    app.addHook("onClose", async () => db.close());
     const handlers: Handlers = {
       getFeed: async () => {
         throw new Error("secret database password in the message");
       },
       getPost: async () => ({ bogus: true }) as never,
       createPost: async () => {
+        throw new Error("unreachable");
+      },
+      submitPost: async () => {
+        throw new Error("unreachable");
+      },
+      getSubmission: async () => {
         throw new Error("unreachable");
       },
     };

@@ -4,6 +4,8 @@ import { builtinEmitters } from "../emitters/index.js";
 import { buildContext } from "../emitters/elm/context.js";
 import { elmEmitter, packageRoot, runtimeFiles } from "../emitters/elm/index.js";
 import { fieldName, fieldNames, lowerFirst, variantNames } from "../emitters/elm/names.js";
+import { resolveOptions } from "../src/emit/options.js";
+import type { AnyEmitter } from "../src/emit/types.js";
 import { elmCases, emitElm, schemaOf } from "./support/elm-project.js";
 import { edgeSchemaFile } from "./support/elm-edge.js";
 import { corpus, sharedExamples } from "./support/corpus.js";
@@ -62,9 +64,18 @@ describe("elm emitter", () => {
     expect(endpoints.content).toContain("import My.Api.Types as Types");
   });
 
-  it("rejects a prefix that is not an Elm module name", async () => {
-    await expect(emitElm(schemaOf(sharedExamples()[0]!), "api")).rejects.toThrow(/not an Elm module name/);
-    await expect(emitElm(schemaOf(sharedExamples()[0]!), "Hamlet")).rejects.toThrow(/not an Elm module name/);
+  it("rejects a prefix that is not an Elm module name as an option error (HAM0802)", () => {
+    for (const prefix of ["api", "Hamlet"]) {
+      const { diagnostics } = resolveOptions(elmEmitter as unknown as AnyEmitter, {
+        prefix: { value: prefix, span: undefined },
+      });
+      expect(diagnostics.map((d) => [d.code, d.message])).toEqual([
+        [
+          "HAM0802",
+          "The elm emitter option `prefix` must be an Elm module name such as `Api` or `My.Api` (and not `Hamlet`, the runtime's modules).",
+        ],
+      ]);
+    }
   });
 
   it("is deterministic and starts every module with a module line and a doc comment", async () => {

@@ -119,6 +119,7 @@ describe.skipIf(!ready)("Elm codecs agree with the wire format", () => {
 
   it.each(elmCases().map((c) => c.name))("%s: invalid values are rejected", async (name) => {
     const c = cases.find((x) => x.name === name)!;
+    if (c.schema.types.length === 0) return; // an empty or models-only schema has no codecs
     const arbitraries = new WireArbitraries(c.schema, { maxDepth: 1 });
     const items: { type: string; json: string; expect?: string }[] = [];
     for (const def of c.schema.types) {
@@ -155,7 +156,7 @@ describe.skipIf(!ready)("Elm validators report the server's paths and messages",
       value: { ...POST, author: "AB", body: "", tags: Array.from({ length: 11 }, () => "t"), likes: -1 },
       violations: [
         v("$.author", "expected to match pattern ^[a-z0-9_]{3,20}$"),
-        v("$.body", "expected at least 1 characters"),
+        v("$.body", "expected at least 1 character"),
         v("$.tags", "expected at most 10 items"),
         v("$.likes", "expected at least 0"),
       ],
@@ -185,7 +186,7 @@ describe.skipIf(!ready)("Elm validators report the server's paths and messages",
       },
       violations: [
         v("$.count", "expected at most 5"),
-        v("$.names", "expected at least 1 items"),
+        v("$.names", "expected at least 1 item"),
         v('$.scores["b\\""]', "expected at most 1"),
         v("$.homepage", "expected a URL"),
         v("$.contact", "expected at least 3 characters"),
@@ -211,7 +212,7 @@ describe.skipIf(!ready)("Elm validators report the server's paths and messages",
       value: { label: "ok", kids: { k: { label: "", kids: {}, next: { label: "toolong", kids: {} } } } },
       violations: [
         v('$.kids["k"].next.label', "expected at most 5 characters"),
-        v('$.kids["k"].label', "expected at least 1 characters"),
+        v('$.kids["k"].label', "expected at least 1 character"),
       ],
     },
   ];

@@ -206,6 +206,7 @@ describe.skipIf(!ready)("Elm decoders + validators accept exactly what the TypeS
     "%s: invalid values are rejected by both, for the same reasons",
     async (name) => {
       const c = cases.find((x) => x.name === name)!;
+      if (c.schema.types.length === 0) return; // an empty or models-only schema has no codecs
       const values = new AgreementValues(c.schema, SEED);
       const probes: { type: string; codec: Codec; probe: Probe }[] = [];
       for (const def of c.schema.types) {

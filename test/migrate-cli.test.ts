@@ -157,7 +157,9 @@ describe("hamletc migrate", () => {
           "articles",
           "author",
           "comment",
+          "hamlet_kv",
           "hamlet_migrations",
+          "hamlet_sessions",
           "setting",
         ]);
       } finally {

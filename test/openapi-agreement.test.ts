@@ -10,7 +10,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { openApiDocument } from "../emitters/openapi/index.js";
-import { isTagged } from "../emitters/openapi/json-schema.js";
+import { isTagged } from "../src/schema/query.js";
 import type { FieldDef, TypeDef } from "../src/schema/types.js";
 import { componentAjv } from "./openapi-ajv.js";
 import { schemaCases } from "./openapi-support.js";

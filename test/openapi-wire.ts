@@ -5,8 +5,8 @@
  * and, for one value slot, replacements that break exactly one rule.
  */
 import fc from "fast-check";
-import { exampleOfType } from "../emitters/openapi/examples.js";
-import { isTagged } from "../emitters/openapi/json-schema.js";
+import { exampleOfType } from "../src/schema/examples.js";
+import { isTagged } from "../src/schema/query.js";
 import type { Constraints, FieldDef, Schema, TypeDef, TypeExpr } from "../src/schema/types.js";
 
 const MAX_DEPTH = 3;

@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { columnType } from "../emitters/sql/model.js";
+import { columnType } from "../src/schema/query.js";
 import type { Database, Dialect } from "../runtime-node/src/db/database.js";
 import { openDatabase } from "../runtime-node/src/db/open.js";
 import { testDialects, useFreshDatabases } from "../runtime-node/test/support/databases.js";
@@ -246,14 +246,14 @@ describe("repositories round-trip every column type", () => {
           seen: null,
         });
         expect(defaults["id"]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-        expect(new Date(String(defaults["at"])).toISOString()).toBe(defaults["at"]);
+        expect(defaults["at"]).toBeInstanceOf(Date); // the wire type's representation, not a string
         const full = {
           code: "b",
           count: 2.5,
           ratio: -1.5,
           flag: false,
           born: "2024-02-29",
-          at: "2024-03-01T12:34:56.789Z",
+          at: new Date("2024-03-01T12:34:56.789Z"),
           data: { list: [1, "two", null], nested: { ok: true } },
           blob: new Uint8Array([0, 1, 254, 255]),
           mood: "Sad",
@@ -272,6 +272,17 @@ describe("repositories round-trip every column type", () => {
         const updated = await repo.update({ id: inserted["id"] }, { data: [1, 2], seen: null, born: null });
         expect(updated).toMatchObject({ data: [1, 2], seen: null, born: null, code: "b" });
         await expect(repo.list({ orderBy: "note; DROP TABLE sample" })).rejects.toThrow(/cannot order/);
+        // Timestamps are stored as UTC on both dialects, whatever offset the value was written with.
+        const offset = await repo.insert({ code: "c", at: "2024-03-01T13:34:56.789+01:00" });
+        expect(offset["at"]).toEqual(new Date("2024-03-01T12:34:56.789Z"));
+        const [raw] = await db.withTenant("t1", (tx) =>
+          tx.query<{ text: string }>(
+            `SELECT ${dialect === "sqlite" ? "at" : "to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"} AS text FROM sample WHERE code = 'c'`,
+          ),
+        );
+        expect(raw?.text).toBe("2024-03-01T12:34:56.789Z");
+        const sameInstant = await repo.list({ where: { at: "2024-03-01T12:34:56.789Z" } });
+        expect(sameInstant.map((r) => r["code"]).sort()).toEqual(["b", "c"]);
       } finally {
         await db.close();
         rmSync(dir, { recursive: true, force: true });

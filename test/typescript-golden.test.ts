@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { compile } from "../src/program/compile.js";
 import { repoRoot } from "./support/corpus.js";
 import { compileSchema, emitTypescript, goldenRoot, tmpRoot, tsCases, writeFiles } from "./support/ts-emit.js";
 
@@ -81,23 +82,36 @@ describe("goldens compile under tsc --strict", () => {
 });
 
 describe("names the generated code needs", () => {
-  it("rejects schema types that would collide with them", async () => {
+  it("are refused by the checker, on the schema name, before the emitter runs", () => {
     const dir = join(tmpRoot, `names-${process.pid}`);
     mkdirSync(dir, { recursive: true });
     try {
-      const cases: [string, string][] = [
-        ["record Failure { a: Int }", "the type name Failure collides with a built-in type of the generated code"],
-        ["record Promise { a: Int }", "the type name Promise collides with a built-in type of the generated code"],
-        ["record A { a: Int = 1 }\nrecord AInput { b: Int }", "the type name AInput collides with the input type of A"],
+      const cases: [string, string, string][] = [
+        [
+          "record Failure { a: Int }",
+          "HAM0214",
+          "`Failure` cannot be used as a name here: the TypeScript type of `Failure`",
+        ],
+        [
+          "record Promise { a: Int }",
+          "HAM0214",
+          "`Promise` cannot be used as a name here: the TypeScript type of `Promise`",
+        ],
+        ["record A { a: Int = 1 }\nrecord AInput { b: Int }", "HAM0215", "`AInput` and `A` both become `AInput`"],
         [
           "enum Color { Red }\nrecord ColorValues { a: Int }",
-          "the type name ColorValues collides with the list of Color's variants",
+          "HAM0215",
+          "`ColorValues` and `Color` both become `ColorValues`",
         ],
       ];
-      for (const [source, message] of cases) {
+      for (const [source, code, message] of cases) {
         const file = join(dir, "names.hamlet");
         writeFileSync(file, `package names\n${source}\n`);
-        await expect(emitTypescript(compileSchema(file))).rejects.toThrow(message);
+        const result = compile({ entries: [file], features: { database: true, eventStore: true } });
+        expect(result.schema).toBeUndefined();
+        expect(result.diagnostics.map((d) => d.code)).toEqual([code]);
+        expect(result.diagnostics[0]!.message).toContain(message);
+        expect(result.diagnostics[0]!.span?.start, "points at the schema name").toBeGreaterThan(0);
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });

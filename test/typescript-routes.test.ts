@@ -14,10 +14,12 @@ import {
   fail,
   fromText,
   queryValue,
+  openSqliteDatabase,
   relocateIssues,
   startServer,
   type HamletServer,
 } from "../runtime-node/src/index.js";
+import { ensureRuntimeTables } from "../runtime-node/test/support/runtime-tables.js";
 import { corpus } from "./support/corpus.js";
 import { compileSchema, emitTypescript, tmpRoot, writeFiles } from "./support/ts-emit.js";
 import { CookieJar, hostFetch, rawRequest } from "./support/ts-http.js";
@@ -75,13 +77,17 @@ describe("generated routes for valid/http", () => {
     );
     const server = (await import(join(dir, "typescript", "server.ts"))) as Module;
     const clientModule = (await import(join(dir, "typescript", "client.ts"))) as Module;
+    const db = openSqliteDatabase(":memory:");
+    await ensureRuntimeTables(db); // what `hamletc migrate` creates
     app = await createHamletServer({
       config: {
         database: { url: ":memory:" },
         sessions: { secrets: ["routes-secret-routes-secret-routes-secret"] },
         tenants: { mode: "single" },
       },
+      database: db,
     });
+    app.addHook("onClose", async () => db.close());
     app.post("/login", async (request, reply) => {
       request.session = await app.hamlet.sessions.create(request, reply, { user: "tester" });
       return { ok: true };

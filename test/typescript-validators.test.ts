@@ -108,10 +108,16 @@ describe("every constraint kind is rejected with its path and message", () => {
     ["Timestamp day", { at: "2023-02-29T00:00:00Z" }, ["$.at: expected an RFC 3339 timestamp"]],
     ["Timestamp leap second", { at: "2024-06-30T23:59:60Z" }, ["$.at: expected an RFC 3339 timestamp"]],
     ["Timestamp without zone", { at: "2024-06-30T23:59:59" }, ["$.at: expected an RFC 3339 timestamp"]],
+    ["Timestamp after year 9999 in UTC", { at: "9999-12-31T23:59:59-01:00" }, ["$.at: expected an RFC 3339 timestamp"]],
+    [
+      "Timestamp before year 0000 in UTC",
+      { at: "0000-01-01T00:00:00+00:01" },
+      ["$.at: expected an RFC 3339 timestamp"],
+    ],
     ["Date", { day: "2023-02-29" }, ["$.day: expected a date (YYYY-MM-DD)"]],
     ["Bytes padding bits", { blob: "aGFtbB==" }, ["$.blob: expected canonical base64"]],
     ["Bytes whitespace", { blob: "aGFt bGV0" }, ["$.blob: expected canonical base64"]],
-    ["@minItems", { names: [] }, ["$.names: expected at least 1 items"]],
+    ["@minItems", { names: [] }, ["$.names: expected at least 1 item"]],
     ["@maxItems", { names: ["a", "b", "c", "d"] }, ["$.names: expected at most 3 items"]],
     [
       "nested list element",

@@ -8,8 +8,8 @@ import type {
   Schema,
   UploadDef,
 } from "../../src/schema/types.js";
-import { exampleOfFields, exampleOfType } from "../openapi/examples.js";
-import { underlying } from "../openapi/json-schema.js";
+import { exampleOfFields, exampleOfType } from "../../src/schema/examples.js";
+import { findEnum, findRecord, resolveAliases } from "../../src/schema/query.js";
 import {
   anchor,
   codeBlock,
@@ -22,17 +22,6 @@ import {
   table,
   typeCell,
 } from "./markdown.js";
-
-export function findRecord(schema: Schema, name: string): RecordDef {
-  const def = schema.types.find((t) => t.name === name);
-  if (def?.kind !== "record") throw new Error(`${name} is not a record`);
-  return def;
-}
-export function findEnum(schema: Schema, name: string): EnumDef {
-  const def = schema.types.find((t) => t.name === name);
-  if (def?.kind !== "enum") throw new Error(`${name} is not an enum`);
-  return def;
-}
 
 /** A value in the text form of path segments and query parameters. */
 function textForm(value: JsonValue): string {
@@ -64,7 +53,7 @@ function paramRequired(schema: Schema, f: FieldDef, inPath: boolean): string {
   if (inPath) return "yes";
   if (f.default !== undefined) return `no (default \`${JSON.stringify(f.default)}\`)`;
   if (f.type.kind === "optional") return "no";
-  if (underlying(schema, f.type).kind === "list" && (f.constraints.minItems ?? 0) === 0)
+  if (resolveAliases(schema, f.type).kind === "list" && (f.constraints.minItems ?? 0) === 0)
     return "no (absent means empty)";
   return "yes";
 }

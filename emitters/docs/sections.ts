@@ -11,9 +11,8 @@ import type {
   WorkerDef,
   WorkflowDef,
 } from "../../src/schema/types.js";
-import { exampleOfFields, exampleOfType } from "../openapi/examples.js";
-import { isTagged } from "../openapi/json-schema.js";
-import { findEnum, findRecord } from "./http-sections.js";
+import { exampleOfFields, exampleOfType } from "../../src/schema/examples.js";
+import { findEnum, findRecord, isTagged } from "../../src/schema/query.js";
 import {
   anchor,
   codeBlock,

@@ -2,6 +2,7 @@
  * What every generated module needs to know about a schema: Elm names, recursion, and how a
  * `TypeExpr` becomes an Elm type, decoder, encoder, text form or literal.
  */
+import { resolveAliases } from "../../src/schema/query.js";
 import type { EnumDef, JsonValue, Schema, TypeDef, TypeExpr } from "../../src/schema/types.js";
 import { list, tuple } from "./printer.js";
 import { decoderName, encoderName, isTagged, toStringName, typeMap, typeName, variantNames } from "./names.js";
@@ -283,15 +284,7 @@ export function encoder(ctx: ElmContext, t: TypeExpr): string {
 
 /** Follows aliases (not wrapped ones) to the type that decides the wire form. */
 export function underlying(ctx: ElmContext, t: TypeExpr): TypeExpr {
-  const seen = new Set<string>();
-  let current = t;
-  while (current.kind === "ref" && !seen.has(current.name)) {
-    seen.add(current.name);
-    const def = ctx.types.get(current.name);
-    if (def?.kind !== "alias" || ctx.wrapped.has(def.name)) break;
-    current = def.type;
-  }
-  return current;
+  return resolveAliases(ctx.schema, t, (alias) => ctx.wrapped.has(alias.name));
 }
 
 /** `a -> String` for the text form of a path or query value (spec/wire-format.md, "Text forms"). */

@@ -1,4 +1,5 @@
 /** `<Prefix>/Endpoints.elm`: one `Cmd` and one `Task` function per endpoint. */
+import { findRecord } from "../../src/schema/query.js";
 import type { EndpointDef, FieldDef, RecordDef, TypeExpr } from "../../src/schema/types.js";
 import { decoder, elmString, elmType, encoder, paren, textForm, type ElmContext } from "./context.js";
 import { docComment, paragraph, userParagraphs, userText, type DocBlock } from "./doc-comment.js";
@@ -23,9 +24,7 @@ import {
 } from "./printer.js";
 
 function requestRecord(ctx: ElmContext, ep: EndpointDef): RecordDef {
-  const def = ctx.types.get(ep.request);
-  if (def?.kind !== "record") throw new Error(`request of ${ep.name} is not a record`);
-  return def;
+  return findRecord(ctx.schema, ep.request);
 }
 
 /** `Hamlet.Url.path [ "api", "posts", Hamlet.Uuid.toString request.id ]` */

@@ -292,3 +292,6 @@ export function importsFor(code: string, extra: readonly Import[] = []): Import[
   if (uses("Encode")) imports.push({ module: "Json.Encode", alias: "Encode" });
   return imports;
 }
+
+/** Names of every helper a generated module may define (emitters/elm/naming.ts reserves them). */
+export const helperNames: readonly string[] = Object.keys(HELPERS);

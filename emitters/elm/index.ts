@@ -58,15 +58,14 @@ export const elmEmitter = defineEmitter<{ prefix: string }>({
       type: "string",
       default: "Api",
       description: "Module prefix of the generated modules (`Api` gives Api.Types, Api.Validate, Api.Endpoints).",
+      check: (prefix) =>
+        /^[A-Z][A-Za-z0-9_]*(\.[A-Z][A-Za-z0-9_]*)*$/.test(prefix) && !prefix.split(".").includes("Hamlet")
+          ? undefined
+          : "an Elm module name such as `Api` or `My.Api` (and not `Hamlet`, the runtime's modules)",
     },
   },
   emit(schema, { options }) {
     const prefix = options.prefix;
-    if (!/^[A-Z][A-Za-z0-9_]*(\.[A-Z][A-Za-z0-9_]*)*$/.test(prefix) || prefix.split(".").includes("Hamlet")) {
-      throw new Error(
-        `the prefix \`${prefix}\` is not an Elm module name such as \`Api\` or \`My.Api\` (and may not be \`Hamlet\`)`,
-      );
-    }
     return [...generateModules(schema, prefix), ...runtimeFiles()];
   },
 });

@@ -10,9 +10,10 @@
  *   enum's variant or of a record (whose alias defines a constructor of that name), every variant
  *   of each enum involved is prefixed with its enum's name (`GetItemErrorNotFound`).
  */
+import { isTagged } from "../../src/schema/query.js";
 import type { EnumDef, Schema, TypeDef } from "../../src/schema/types.js";
 
-const ELM_KEYWORDS = new Set([
+export const ELM_KEYWORDS: ReadonlySet<string> = new Set([
   "if",
   "then",
   "else",
@@ -79,10 +80,10 @@ export const validateAtName = (type: string): string => `validate${typeName(type
 /** Names the Endpoints module uses for arguments and helpers; an endpoint may not take them. */
 const ENDPOINT_LOCALS = new Set(["config", "toMsg", "request", "v", "objectOf", "boolText", "identity"]);
 
-/** `GetPost` → `getPost`; an endpoint whose name would be a local name gets `Endpoint` appended. */
+/** `GetPost` → `getPost`; an endpoint whose name would be a local name or a keyword gets `Endpoint` appended. */
 export const endpointName = (name: string): string => {
   const base = lowerFirst(typeName(name));
-  return ENDPOINT_LOCALS.has(base) ? `${base}Endpoint` : base;
+  return ENDPOINT_LOCALS.has(base) || ELM_KEYWORDS.has(base) ? `${base}Endpoint` : base;
 };
 
 /** Constructor names of every enum variant, after the clash rule. */
@@ -119,10 +120,8 @@ export function variantNames(
   return result;
 }
 
-/** Is this enum encoded as a tagged object? Plain enums are strings, except errors and websocket messages. */
-export function isTagged(def: EnumDef): boolean {
-  return !def.plain || (def.origin.kind === "part" && (def.origin.role === "errors" || def.origin.role === "messages"));
-}
+/** Is this enum encoded as a tagged object? The rule lives in src/schema/query.ts. */
+export { isTagged };
 
 export function typeMap(schema: Schema): Map<string, TypeDef> {
   return new Map(schema.types.map((t) => [t.name, t]));

@@ -5,7 +5,7 @@
 import { stringify } from "yaml";
 import { defineEmitter, type EmittedFile } from "../../src/emit/types.js";
 import type { Schema } from "../../src/schema/types.js";
-import { exampleOfType } from "./examples.js";
+import { exampleOfType } from "../../src/schema/examples.js";
 import { schemaComponents, type JsonSchema } from "./json-schema.js";
 import { bodyComponents, endpointOperation, runtimeComponents, SESSION_SCHEME, uploadOperation } from "./operations.js";
 

@@ -3,6 +3,7 @@
  * encodes them: plain enums as strings, other enums as objects tagged by `"tag"`, optional fields
  * absent or null, formats plus patterns where a format alone would accept more than the wire does.
  */
+import { isTagged, resolveAliases } from "../../src/schema/query.js";
 import type {
   Constraints,
   Documented,
@@ -89,14 +90,7 @@ function primitiveSchema(name: Primitive): JsonSchema {
 
 /** Looks through aliases to the primitive (or other) shape a type has on the wire. */
 export function underlying(schema: Schema, type: TypeExpr): TypeExpr {
-  let current = type;
-  for (let guard = 0; current.kind === "ref" && guard < 100; guard++) {
-    const name: string = current.name;
-    const def = schema.types.find((t) => t.name === name);
-    if (def?.kind !== "alias") return current;
-    current = def.type;
-  }
-  return current;
+  return resolveAliases(schema, type);
 }
 
 /**
@@ -178,15 +172,6 @@ export function objectSchema(schema: Schema, fields: readonly FieldDef[], tag?: 
   if (required.length > 0) out.required = required;
   out.propertyNames = propertyNames();
   return out;
-}
-
-/**
- * Whether an enum travels as a tagged object. Plain enums are strings, except endpoint errors
- * and websocket messages, which are always tagged.
- */
-export function isTagged(def: EnumDef): boolean {
-  if (!def.plain) return true;
-  return def.origin.kind === "part" && (def.origin.role === "errors" || def.origin.role === "messages");
 }
 
 /** The schema of one variant of a tagged enum. */

@@ -3,6 +3,7 @@
  * path and query parameters, JSON or multipart bodies, success, declared errors by status,
  * 400 `ValidationFailed`, 401 for `@auth(session)`, 500 `InternalError`.
  */
+import { findEnum, findRecord } from "../../src/schema/query.js";
 import type {
   EndpointDef,
   EnumDef,
@@ -68,17 +69,6 @@ export function runtimeComponents(withAuth: boolean): [string, JsonSchema][] {
   ];
   if (withAuth) components.push([UNAUTHORIZED, tagged("Unauthorized", "Missing or invalid session.")]);
   return components;
-}
-
-function findRecord(schema: Schema, name: string): RecordDef {
-  const def = schema.types.find((t) => t.name === name);
-  if (def?.kind !== "record") throw new Error(`${name} is not a record`);
-  return def;
-}
-function findEnum(schema: Schema, name: string): EnumDef {
-  const def = schema.types.find((t) => t.name === name);
-  if (def?.kind !== "enum") throw new Error(`${name} is not an enum`);
-  return def;
 }
 
 /** A field in text form (path, query, multipart part): the field's schema without `null`, which text cannot carry. */

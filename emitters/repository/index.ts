@@ -12,7 +12,7 @@
 import { formatTypeScript } from "../../src/emit/format-typescript.js";
 import { defineEmitter } from "../../src/emit/types.js";
 import type { ColumnDef, ModelDef, Schema } from "../../src/schema/types.js";
-import { columnType, type ColumnType } from "../sql/model.js";
+import { columnType, type ColumnType } from "../../src/schema/query.js";
 
 function tsType(t: ColumnType): string {
   switch (t.base) {
@@ -27,6 +27,13 @@ function tsType(t: ColumnType): string {
       return "Uint8Array";
     case "enum":
       return t.values.map((v) => JSON.stringify(v)).join(" | ");
+    // The wire types' representations (types.ts), so values pass between them unconverted.
+    case "Uuid":
+      return "Uuid";
+    case "Timestamp":
+      return "Date";
+    case "Date":
+      return "IsoDate";
     default:
       return "string";
   }
@@ -48,6 +55,7 @@ function decoder(t: ColumnType, value: string): string {
     case "Date":
       return `toDate(${value})`;
     case "enum":
+    case "Uuid":
       return `String(${value}) as ${tsType(t)}`;
     default:
       return `String(${value})`;
@@ -55,14 +63,23 @@ function decoder(t: ColumnType, value: string): string {
 }
 
 function encoder(t: ColumnType, value: string): string {
-  return t.base === "Json" ? `JSON.stringify(${value})` : value;
+  if (t.base === "Json") return `JSON.stringify(${value})`;
+  // UTC text on both dialects: SQLite keeps what it is given, so normalise before writing.
+  if (t.base === "Timestamp") return `fromTimestamp(${value} as Date | string)`;
+  return value;
 }
 
 const doc = (lines: readonly string[], indent = "") => (lines.length ? `${indent}/** ${lines.join(` `)} */\n` : "");
 
-const PRELUDE = `
+export const PRELUDE = `
 /** A value bound to a \`$n\` placeholder (runtime-node's \`SqlParam\`). */
 export type SqlValue = string | number | bigint | boolean | null | Uint8Array;
+
+/** A UUID (\`Uuid\` columns); the same type as \`Uuid\` in types.ts. */
+export type Uuid = string & { readonly __hamlet: "Uuid" };
+
+/** A calendar date \`YYYY-MM-DD\` (\`Date\` columns); the same type as \`IsoDate\` in types.ts. */
+export type IsoDate = string & { readonly __hamlet: "Date" };
 
 /** A JSON value (\`Json\` columns). */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -105,13 +122,21 @@ function toNumber(value: unknown): number {
 function toBool(value: unknown): boolean {
   return value === true || value === 1 || value === 1n;
 }
-function toTimestamp(value: unknown): string {
-  return value instanceof Date ? value.toISOString() : String(value);
+function toTimestamp(value: unknown): Date {
+  const date = value instanceof Date ? value : new Date(String(value));
+  if (Number.isNaN(date.getTime())) throw new Error(\`Hamlet: expected a timestamp column, got \${String(value)}\`);
+  return date;
 }
-function toDate(value: unknown): string {
-  if (!(value instanceof Date)) return String(value);
+/** A Timestamp parameter as RFC 3339 UTC text (\`…Z\`), whatever offset a string was written with. */
+function fromTimestamp(value: Date | string): string {
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) throw new Error(\`Hamlet: not a timestamp: \${String(value)}\`);
+  return date.toISOString();
+}
+function toDate(value: unknown): IsoDate {
+  if (!(value instanceof Date)) return String(value) as IsoDate;
   const pad = (n: number) => String(n).padStart(2, "0");
-  return \`\${String(value.getFullYear()).padStart(4, "0")}-\${pad(value.getMonth() + 1)}-\${pad(value.getDate())}\`;
+  return \`\${String(value.getFullYear()).padStart(4, "0")}-\${pad(value.getMonth() + 1)}-\${pad(value.getDate())}\` as IsoDate;
 }
 function toJson(value: unknown, dialect: RepositoryDatabase["dialect"]): Json {
   return (dialect === "sqlite" && typeof value === "string" ? JSON.parse(value) : value) as Json;
@@ -177,11 +202,11 @@ function modelCode(schema: Schema, m: ModelDef): string {
   lines.push(`  patch: [${patchable.map((c) => JSON.stringify(c.def.column)).join(", ")}] as const,`);
   lines.push(`  filter: [${filterable.map((c) => JSON.stringify(c.def.column)).join(", ")}] as const,`);
   lines.push(`};`, "");
-  const jsonCols = cols.filter((c) => c.type.base === "Json");
-  lines.push(`function encode${n}(${jsonCols.length ? "column" : "_column"}: string, value: unknown): SqlValue {`);
-  if (jsonCols.length) {
+  const convertedCols = cols.filter((c) => c.type.base === "Json" || c.type.base === "Timestamp");
+  lines.push(`function encode${n}(${convertedCols.length ? "column" : "_column"}: string, value: unknown): SqlValue {`);
+  if (convertedCols.length) {
     lines.push(`  switch (column) {`);
-    for (const c of jsonCols)
+    for (const c of convertedCols)
       lines.push(
         `    case ${JSON.stringify(c.def.column)}: return value === null ? null : ${encoder(c.type, "value")};`,
       );

@@ -4,9 +4,11 @@
  * explicit, names fixed, so that two snapshots can be compared structurally.
  */
 import { createHash } from "node:crypto";
-import type { ColumnDef, JsonValue, ModelDef, Primitive, Schema, TypeExpr } from "../../src/schema/types.js";
+import { columnType, type ColumnType } from "../../src/schema/query.js";
+import type { ColumnDef, JsonValue, ModelDef, Schema } from "../../src/schema/types.js";
 
-export type ColumnType = { readonly base: Primitive } | { readonly base: "enum"; readonly values: readonly string[] };
+/** Re-exported for the SQL emitter's own modules; the rule lives in src/schema/query.ts. */
+export { columnType, type ColumnType };
 
 export type SnapshotDefault =
   { readonly kind: "uuid" } | { readonly kind: "now" } | { readonly kind: "literal"; readonly value: JsonValue };
@@ -50,6 +52,8 @@ export interface SnapshotTable {
 export interface Snapshot {
   readonly version: 1;
   readonly tables: readonly SnapshotTable[];
+  /** Names of the extra DDL sets (`extra-ddl.ts`) that earlier migrations added; absent when none. */
+  readonly extras?: readonly string[];
 }
 
 /** Renames declared with `@renamed_from`, keyed by the new names. */
@@ -72,22 +76,6 @@ export function identifier(name: string): string {
 
 export function indexName(table: string, columns: readonly string[], unique: boolean): string {
   return identifier(`${table}_${columns.filter((c) => c !== TENANT_COLUMN).join("_")}_${unique ? "key" : "idx"}`);
-}
-
-/** The storable type of a column: aliases resolved, optional removed. */
-export function columnType(schema: Schema, type: TypeExpr): ColumnType {
-  let t = type;
-  for (let guard = 0; guard < 100; guard++) {
-    if (t.kind === "optional") t = t.inner;
-    else if (t.kind === "primitive") return { base: t.name };
-    else if (t.kind === "ref") {
-      const def = schema.types.find((d) => d.name === (t as { name: string }).name);
-      if (def?.kind === "alias") t = def.type;
-      else if (def?.kind === "enum") return { base: "enum", values: def.variants.map((v) => v.name) };
-      else break;
-    } else break;
-  }
-  throw new Error(`column type ${JSON.stringify(type)} is not storable`);
 }
 
 function snapshotColumn(schema: Schema, c: ColumnDef): SnapshotColumn {

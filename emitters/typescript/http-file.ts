@@ -1,4 +1,5 @@
 /** `server.ts` (handler interface + Fastify wiring) and `client.ts` (typed fetch client). */
+import { findRecord } from "../../src/schema/query.js";
 import type { EndpointDef, RecordDef, TypeExpr } from "../../src/schema/types.js";
 import { camel, tsDoc, type TypeTable } from "./model.js";
 import { inputName } from "./types-file.js";
@@ -52,9 +53,7 @@ function paramSpecs(table: TypeTable, request: RecordDef, names: readonly string
 }
 
 function requestRecord(table: TypeTable, endpoint: EndpointDef): RecordDef {
-  const def = table.get(endpoint.request);
-  if (def.kind !== "record") throw new Error(`request ${endpoint.request} is not a record`);
-  return def;
+  return findRecord(table.schema, endpoint.request);
 }
 
 export function serverFile(table: TypeTable, header: string, runtimeImport: string): string {
@@ -65,6 +64,7 @@ export function serverFile(table: TypeTable, header: string, runtimeImport: stri
   const routes: string[] = [];
   let usesAuth = false;
   let usesFailure = false;
+  let usesEmit = false;
   for (const e of endpoints) {
     const request = requestRecord(table, e);
     const response = responseName(e);
@@ -84,7 +84,14 @@ export function serverFile(table: TypeTable, header: string, runtimeImport: stri
       usesFailure = true;
     }
     if (e.auth) usesAuth = true;
-    const context = e.auth ? "AuthenticatedContext" : "EndpointContext";
+    const emits = e.emits.length > 0 ? ` & EmitsContext<${e.emits.map((n) => JSON.stringify(n)).join(" | ")}>` : "";
+    if (emits !== "") usesEmit = true;
+    const context = `${e.auth ? "AuthenticatedContext" : "EndpointContext"}${emits}`;
+    const given = e.auth ? "authenticated(context)" : "context";
+    const handle =
+      emits === ""
+        ? `handlers.${camel(e.name)}(request, ${given})`
+        : `withEmit(${given}, (c) => handlers.${camel(e.name)}(request, emitting(c)))`;
     const route = `\`${e.method} ${e.path}\`${e.auth ? " (requires a session)" : ""}.`;
     methods.push(
       `${tsDoc(e.docs, e.deprecated, [route])}${camel(e.name)}(request: ${e.request}, context: ${context}): Promise<${returns}>;`,
@@ -108,16 +115,18 @@ body: ${e.bodyless ? "false" : "true"},
 decode: decode${e.request},
 encode: ${response === undefined ? "undefined" : `encode${response}`},
 errors: ${errors},
-handle: (request, context) => handlers.${camel(e.name)}(request, ${e.auth ? "authenticated(context)" : "context"}),
+handle: (request, context) => ${handle},
 });`);
   }
   const runtimeNames = ["serveEndpoint", "type EndpointContext", "type HamletServer"];
   if (usesAuth) runtimeNames.push("authenticated", "type AuthenticatedContext");
   if (usesFailure) runtimeNames.push("type Failure");
+  if (usesEmit) runtimeNames.push("withEmit");
   const imports = [
     `import { ${runtimeNames.sort((a, b) => a.replace("type ", "").localeCompare(b.replace("type ", ""))).join(", ")} } from ${JSON.stringify(runtimeImport)};`,
     typeImports.size ? `import type { ${[...typeImports].sort().join(", ")} } from "./types.js";` : "",
     valueImports.size ? `import { ${[...valueImports].sort().join(", ")} } from "./validators.js";` : "",
+    usesEmit ? `import { emitting, type EmitsContext } from "./events.js";` : "",
   ].filter(Boolean);
   return `${header}${imports.join("\n")}
 
@@ -136,7 +145,7 @@ ${routes.join("\n")}
 `;
 }
 
-const CLIENT_PRELUDE = `
+export const CLIENT_PRELUDE = `
 /** The part of \`fetch\` the client uses (the global \`fetch\` fits; tests may pass their own). */
 export type FetchLike = (
   url: string,

@@ -2,6 +2,7 @@
  * Shared knowledge of the TypeScript emitter: type lookup, TypeScript type names for schema
  * types, which enums are tagged on the wire, and how defaults become TypeScript literals.
  */
+import { isTagged, resolveAliases } from "../../src/schema/query.js";
 import type {
   Constraints,
   EnumDef,
@@ -58,18 +59,11 @@ export class TypeTable {
   }
   /** Follows aliases to the underlying type expression (for the type's wire shape). */
   resolve(type: TypeExpr): TypeExpr {
-    let current = type;
-    for (let i = 0; i < 100 && current.kind === "ref"; i++) {
-      const def = this.get(current.name);
-      if (def.kind !== "alias") return current;
-      current = def.type;
-    }
-    return current;
+    return resolveAliases(this.schema, type);
   }
   /** True when an enum is written as tagged objects (any payload, or declared errors / websocket messages). */
   tagged(def: EnumDef): boolean {
-    if (!def.plain) return true;
-    return def.origin.kind === "part" && (def.origin.role === "errors" || def.origin.role === "messages");
+    return isTagged(def);
   }
   /** Whether any field of a record has a default (then an `XInput` type is generated). */
   hasDefaults(name: string): boolean {

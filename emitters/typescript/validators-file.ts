@@ -3,6 +3,7 @@
  * for every schema type. Each type gets a `readX(value, path, errors)` function whose body checks
  * exactly that type's fields and constraints; nothing interprets the schema at run time.
  */
+import { plural } from "../../src/check/constraint-check.js";
 import { TOP_LEVEL_BREAK } from "../../src/emit/format-typescript.js";
 import type { Constraints, FieldDef, TypeDef, TypeExpr } from "../../src/schema/types.js";
 import { access, constraintKind, decodedLiteral, propKey, tsType, type TypeTable } from "./model.js";
@@ -49,9 +50,13 @@ class Generator {
       if (c.maxLength !== undefined) undecided.push(`${s}.length > ${c.maxLength}`);
       const checks: string[] = [];
       if (c.minLength !== undefined && c.minLength > 0)
-        checks.push(`if (${n} < ${c.minLength}) ${push(path, lit(`expected at least ${c.minLength} characters`))}`);
+        checks.push(
+          `if (${n} < ${c.minLength}) ${push(path, lit(`expected at least ${plural(c.minLength, "character")}`))}`,
+        );
       if (c.maxLength !== undefined)
-        checks.push(`if (${n} > ${c.maxLength}) ${push(path, lit(`expected at most ${c.maxLength} characters`))}`);
+        checks.push(
+          `if (${n} > ${c.maxLength}) ${push(path, lit(`expected at most ${plural(c.maxLength, "character")}`))}`,
+        );
       if (undecided.length > 0)
         code.push(`if (${undecided.join(" || ")}) {`, `const ${n} = codePoints(${s});`, ...checks, `}`);
     }
@@ -74,9 +79,9 @@ class Generator {
   itemChecks(c: Constraints, count: string, path: string): string[] {
     const code: string[] = [];
     if (c.minItems !== undefined)
-      code.push(`if (${count} < ${c.minItems}) ${push(path, lit(`expected at least ${c.minItems} items`))}`);
+      code.push(`if (${count} < ${c.minItems}) ${push(path, lit(`expected at least ${plural(c.minItems, "item")}`))}`);
     if (c.maxItems !== undefined)
-      code.push(`if (${count} > ${c.maxItems}) ${push(path, lit(`expected at most ${c.maxItems} items`))}`);
+      code.push(`if (${count} > ${c.maxItems}) ${push(path, lit(`expected at most ${plural(c.maxItems, "item")}`))}`);
     return code;
   }
 
@@ -409,7 +414,7 @@ return value as unknown as ${def.name};
   }
 }
 
-const ENCODE_MAP = `
+export const ENCODE_MAP = `
 function encodeMap<T>(value: Record<string, T>, encode: (item: T) => unknown): Record<string, unknown> {
   const out = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(value)) if (!isForbiddenKey(key)) out[key] = encode(value[key] as T);

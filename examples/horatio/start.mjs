@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Builds and starts the Horatio example: runs `hamletc build` on its schema (generated/ is
-// committed, so this only rewrites what changed), compiles src/ + generated/typescript/ (which
-// import @hamlet/runtime-node through the workspace link in node_modules) with
-// examples/horatio/tsconfig.json into examples/horatio/.hamlet/build, then runs src/main.js. Environment: see src/main.ts.
+// committed, so this only rewrites what changed), `hamletc migrate` (as the database's owner: in
+// production run it separately with the owner role and start the server as the app role), compiles
+// src/ + generated/typescript/ (which import @hamlet/runtime-node through the workspace link in
+// node_modules) with examples/horatio/tsconfig.json into examples/horatio/.hamlet/build, then runs
+// src/main.js. Environment: see src/main.ts.
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
@@ -16,6 +18,13 @@ const generated = spawnSync(process.execPath, [hamletc, "build"], { cwd: here, s
 if (generated.status !== 0) {
   console.error("horatio: hamletc build failed");
   process.exit(generated.status ?? 1);
+}
+// The database gets its tables (the models' and the runtime's sessions/KV) from the migrations.
+const migrateArgs = [hamletc, "migrate", ...(process.env.DATABASE_URL ? ["--database", process.env.DATABASE_URL] : [])];
+const migrated = spawnSync(process.execPath, migrateArgs, { cwd: here, stdio: "inherit" });
+if (migrated.status !== 0) {
+  console.error("horatio: hamletc migrate failed");
+  process.exit(migrated.status ?? 1);
 }
 const built = spawnSync(process.execPath, [tsc, "-p", join(here, "tsconfig.json")], { stdio: "inherit" });
 if (built.status !== 0) {

@@ -63,7 +63,7 @@ suite =
             ]
         , describe "listLength"
             [ test "too few" <|
-                \_ -> Validate.listLength { min = Just 1, max = Nothing } "$.tags" [] |> Expect.equal (at "$.tags" "expected at least 1 items")
+                \_ -> Validate.listLength { min = Just 1, max = Nothing } "$.tags" [] |> Expect.equal (at "$.tags" "expected at least 1 item")
             , test "too many" <|
                 \_ -> Validate.listLength { min = Nothing, max = Just 2 } "$.tags" [ 1, 2, 3 ] |> Expect.equal (at "$.tags" "expected at most 2 items")
             , test "fine" <|
@@ -108,8 +108,8 @@ suite =
                 \_ ->
                     Validate.each (Validate.stringLength { min = Just 1, max = Nothing }) "$.tags" [ "a", "", "b", "" ]
                         |> Expect.equal
-                            [ { path = "$.tags[1]", message = "expected at least 1 characters" }
-                            , { path = "$.tags[3]", message = "expected at least 1 characters" }
+                            [ { path = "$.tags[1]", message = "expected at least 1 character" }
+                            , { path = "$.tags[3]", message = "expected at least 1 character" }
                             ]
             , test "optional skips Nothing" <|
                 \_ -> Validate.optional (Validate.intRange { min = Just 1, max = Nothing }) "$.n" Nothing |> Expect.equal []

@@ -1,7 +1,7 @@
 /** Hamlet runtime for generated TypeScript servers. */
 export type { Clock } from "./clock.js";
 export { systemClock } from "./clock.js";
-export type { HamletConfig } from "./config.js";
+export { isProduction, SERVER_LIMIT_DEFAULTS, type HamletConfig, type ServerLimits } from "./config.js";
 export type { Database, Dialect, ExecuteResult, SqlParam } from "./db/database.js";
 export { openDatabase, parseDatabaseUrl, type DatabaseTarget, type OpenDatabaseOptions } from "./db/open.js";
 export {
@@ -16,10 +16,13 @@ export {
   type MigrateResult,
   type MigrationFile,
 } from "./db/migrate.js";
+export { isDatabaseUnavailable } from "./db/unavailable.js";
 export { toPositional, type PositionalStatement } from "./db/placeholders.js";
 export { openPostgresDatabase, type PostgresOptions } from "./db/postgres.js";
 export { openSqliteDatabase, type SqliteOptions } from "./db/sqlite.js";
-export type { ErrorReply } from "./error-replies.js";
+export { HttpError, RETRY_AFTER_SECONDS, sendUnexpectedError, type ErrorReply } from "./error-replies.js";
+export { findJsonSyntaxError, type JsonSyntaxProblem } from "./http/json-error.js";
+export { badPercentEncoding, firstInvalidUtf8, parseJsonBody } from "./http/request-guards.js";
 export {
   authenticated,
   endpointContext,
@@ -42,10 +45,36 @@ export {
   type ValidationIssue,
 } from "./http/routes.js";
 export { registerApiDocs, type ApiDocsOptions } from "./http/docs.js";
+export {
+  attachEventSystem,
+  callService,
+  correlationIdOf,
+  eventSystemOf,
+  requestScope,
+  withEmit,
+  type EmittingContext,
+  type EmittingParts,
+} from "./http/emitting.js";
 export { serveStaticFiles, type StaticFilesOptions } from "./http/static-files.js";
 export type { JsonObject, JsonValue } from "./json.js";
-export { kvFor, type KvEntry, type KvOptions, type KvSetOptions, type KvStore } from "./kv/kv-store.js";
-export { ensureRuntimeTables, RUNTIME_TABLES, TENANT_POLICY_PREDICATE } from "./runtime-schema.js";
+export {
+  kvFor,
+  type KvEntry,
+  type KvIncrementOptions,
+  type KvOptions,
+  type KvSetOptions,
+  type KvStore,
+} from "./kv/kv-store.js";
+export { findProjectDir, loadProjectConfig, ProjectConfigError, type ProjectConfigOptions } from "./project-config.js";
+export { purgeExpired, startPurger, type Purger } from "./purge.js";
+export {
+  checkRuntimeDatabase,
+  DatabaseSetupError,
+  privilegeProblems,
+  RUNTIME_TABLES,
+  TENANT_POLICY_PREDICATE,
+  type PrivilegeCheck,
+} from "./runtime-schema.js";
 export {
   createHamletServer,
   requireSession,
@@ -63,6 +92,7 @@ export {
   type CookieSigner,
   type SessionSecrets,
 } from "./session/cookie-signer.js";
+export { resolveSessionSecrets, SessionSecretError } from "./session/secrets.js";
 export { parseCookieHeader, serializeCookie, type CookieAttributes } from "./session/cookies.js";
 export {
   createSessionManager,
@@ -80,3 +110,5 @@ export {
   type TenantConfig,
   type TenantRequest,
 } from "./tenant.js";
+export { readableLogger, type LineSink } from "./log.js";
+export * from "./events/index.js";

@@ -61,12 +61,37 @@ describe("cookie signer", () => {
   });
 });
 
+describe("cookie signature encoding", () => {
+  it("accepts only the canonical base64url of the signature (spare bits zero)", () => {
+    const signer = createCookieSigner("canonical-secret-canonical-secret-xx");
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const value = signer.sign("t", newSessionId());
+    const last = alphabet.indexOf(value.slice(-1));
+    // The last of 43 characters carries 4 signature bits and 2 spare ones: 3 other spellings decode alike.
+    for (const spare of [1, 2, 3]) {
+      const variant = value.slice(0, -1) + alphabet[last ^ spare];
+      expect(Buffer.from(variant.split(".")[1]!, "base64url")).toEqual(Buffer.from(value.split(".")[1]!, "base64url"));
+      expect(signer.verify("t", variant)).toBeNull();
+    }
+    expect(signer.verify("t", value)).toBe(value.split(".")[0]);
+  });
+
+  it("does not unquote cookie values: a quoted session cookie is another spelling and is refused", () => {
+    const signer = createCookieSigner("canonical-secret-canonical-secret-xx");
+    const value = signer.sign("t", newSessionId());
+    const quoted = parseCookieHeader(`hamlet_session="${value}"`).get("hamlet_session")!;
+    expect(quoted).toBe(`"${value}"`);
+    expect(signer.verify("t", quoted)).toBeNull();
+    expect(signer.verify("t", parseCookieHeader(`hamlet_session=${value}`).get("hamlet_session")!)).not.toBeNull();
+  });
+});
+
 describe("cookie header helpers", () => {
-  it("parses Cookie headers (first occurrence wins)", () => {
+  it("parses Cookie headers (first occurrence wins, values as sent)", () => {
     const cookies = parseCookieHeader('a=1; b="two"; a=3; junk; c=');
     expect([...cookies]).toEqual([
       ["a", "1"],
-      ["b", "two"],
+      ["b", '"two"'],
       ["c", ""],
     ]);
   });

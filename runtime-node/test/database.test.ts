@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database.js";
-import { ensureRuntimeTables } from "../src/runtime-schema.js";
+import { ensureRuntimeTables } from "./support/runtime-tables.js";
 import { testDialects, useFreshDatabases } from "./support/databases.js";
 
 const fresh = useFreshDatabases();

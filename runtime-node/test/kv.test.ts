@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database.js";
 import { kvFor, type KvStore } from "../src/kv/kv-store.js";
-import { ensureRuntimeTables } from "../src/runtime-schema.js";
+import { ensureRuntimeTables } from "./support/runtime-tables.js";
 import { manualClock, type ManualClock } from "./support/clock.js";
 import { testDialects, useFreshDatabases } from "./support/databases.js";
 
@@ -120,5 +120,53 @@ describe.each(testDialects)("KV store on %s", (dialect) => {
       }),
     ).rejects.toThrow("rollback");
     expect(await alpha.get("k")).toBeUndefined();
+  });
+  it("increments atomically: a TTL on creation, kept by later increments, restarted after expiry", async () => {
+    expect(await alpha.increment("hits", { ttlSeconds: 60 })).toBe(1);
+    clock.advanceSeconds(30);
+    expect(await alpha.increment("hits", { ttlSeconds: 60 })).toBe(2);
+    expect(await alpha.increment("hits", { by: 5 })).toBe(7);
+    expect(await alpha.get("hits")).toBe(7);
+    expect(await beta.get("hits")).toBeUndefined();
+    clock.advanceSeconds(30); // 60 s after creation: the window ended
+    expect(await alpha.get("hits")).toBeUndefined();
+    expect(await alpha.increment("hits", { ttlSeconds: 60, by: -2 })).toBe(-2);
+    expect((await alpha.list("hits"))[0]?.expiresAt).toBe(clock.now() + 60_000);
+  });
+
+  it("refuses to increment a value that is not an integer, leaving it unchanged", async () => {
+    for (const value of ["7", 1.5, { n: 1 }, "-", null]) {
+      await alpha.set("x", value);
+      await expect(alpha.increment("x")).rejects.toThrow("is not an integer");
+      expect(await alpha.get("x")).toEqual(value);
+    }
+    await expect(alpha.increment("x", { by: 0.5 })).rejects.toThrow(RangeError);
+  });
+
+  it("loses no increment under 100 concurrent calls", async () => {
+    const results = await Promise.all(Array.from({ length: 100 }, () => alpha.increment("n", { ttlSeconds: 60 })));
+    expect(results.sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(await alpha.get("n")).toBe(100);
+  });
+
+  it("compare-and-set replaces only the expected value, or only an absent/expired key", async () => {
+    expect(await alpha.compareAndSet("k", undefined, { v: 1 }, { ttlSeconds: 10 })).toBe(true);
+    expect(await alpha.compareAndSet("k", undefined, { v: 2 })).toBe(false);
+    expect(await alpha.compareAndSet("k", { v: 9 }, { v: 2 })).toBe(false);
+    expect(await alpha.compareAndSet("k", { v: 1 }, { v: 2 })).toBe(true);
+    expect(await alpha.get("k")).toEqual({ v: 2 });
+    expect(await beta.compareAndSet("k", { v: 2 }, "stolen")).toBe(false);
+    await alpha.set("t", "old", { ttlSeconds: 5 });
+    clock.advanceSeconds(5);
+    expect(await alpha.compareAndSet("t", "old", "new")).toBe(false);
+    expect(await alpha.compareAndSet("t", undefined, "new")).toBe(true);
+    expect(await alpha.get("t")).toBe("new");
+  });
+
+  it("compare-and-set lets exactly one of 50 concurrent writers win", async () => {
+    await alpha.set("owner", null);
+    const wins = await Promise.all(Array.from({ length: 50 }, (_, i) => alpha.compareAndSet("owner", null, i)));
+    expect(wins.filter(Boolean)).toHaveLength(1);
+    expect(await alpha.get("owner")).toBe(wins.indexOf(true));
   });
 });

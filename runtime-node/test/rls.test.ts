@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database.js";
 import { openPostgresDatabase } from "../src/db/postgres.js";
 import { kvFor } from "../src/kv/kv-store.js";
-import { ensureRuntimeTables } from "../src/runtime-schema.js";
+import { ensureRuntimeTables } from "./support/runtime-tables.js";
 import { sessionStoreFor } from "../src/session/session-store.js";
 import { postgresAvailable, usePostgres, type PostgresFixture } from "./support/postgres.js";
 

@@ -284,14 +284,20 @@ describe.each(testDialects)("HTTP host on %s", (dialect) => {
       body: JSON.stringify("x".repeat(2000)),
     });
     expect(big.status).toBe(413);
-    expect(JSON.parse(big.body)).toEqual({ tag: "PayloadTooLarge" });
+    expect(JSON.parse(big.body)).toEqual({
+      tag: "PayloadTooLarge",
+      message: "the request body is larger than 1024 bytes",
+    });
     const bad = await send(url, "/kv/bad", {
       method: "PUT",
       headers: json,
       body: "{nope",
     });
     expect(bad.status).toBe(400);
-    expect(JSON.parse(bad.body)).toEqual({ tag: "BadRequest" });
+    expect(JSON.parse(bad.body)).toEqual({
+      tag: "BadRequest",
+      message: 'malformed JSON: expected a property name in double quotes, found "n" at line 1, column 2',
+    });
     const poisoned = await send(url, "/kv/p", {
       method: "PUT",
       headers: json,

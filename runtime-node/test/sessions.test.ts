@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database.js";
-import { ensureRuntimeTables } from "../src/runtime-schema.js";
+import { ensureRuntimeTables } from "./support/runtime-tables.js";
 import { newSessionId } from "../src/session/cookie-signer.js";
 import {
   createSessionManager,

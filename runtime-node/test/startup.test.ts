@@ -10,13 +10,25 @@ import type { HamletConfig } from "../src/config.js";
 import { openDatabase } from "../src/db/open.js";
 import { serveEndpoint } from "../src/http/routes.js";
 import { createHamletServer, startServer } from "../src/server.js";
+import { runtimeTables } from "../../emitters/sql/runtime-tables.js";
+import { ensureRuntimeTables } from "./support/runtime-tables.js";
 
 let dir: string;
+
+async function migratedMemory() {
+  const db = openDatabase(":memory:");
+  await ensureRuntimeTables(db);
+  return db;
+}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "hamlet-startup-"));
   mkdirSync(join(dir, "sql", "sqlite"), { recursive: true });
-  writeFileSync(join(dir, "sql", "sqlite", "0001_initial.up.sql"), "CREATE TABLE notes (id TEXT PRIMARY KEY);\n");
+  // As the sql emitter writes it: the runtime's tables come with the first migration.
+  writeFileSync(
+    join(dir, "sql", "sqlite", "0001_initial.up.sql"),
+    `${runtimeTables.up.sqlite.join("\n")}\nCREATE TABLE notes (id TEXT PRIMARY KEY);\n`,
+  );
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,9 +59,10 @@ describe("createHamletServer start-up", () => {
     const reported: string[] = [];
     const custom = await createHamletServer({
       config: config(":memory:"),
+      database: await migratedMemory(),
       reportCrash: (error, where) => reported.push(`${where}: ${(error as Error).message}`),
     });
-    const silent = await createHamletServer({ config: config(":memory:") });
+    const silent = await createHamletServer({ config: config(":memory:"), database: await migratedMemory() });
     for (const app of [custom, silent])
       serveEndpoint(app, {
         name: "Boom",

@@ -6,6 +6,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHamletServer, startServer, type HamletServer } from "../src/server.js";
 import { serveStaticFiles } from "../src/http/static-files.js";
+import { openDatabase } from "../src/db/open.js";
+import type { Database } from "../src/db/database.js";
+import { ensureRuntimeTables } from "./support/runtime-tables.js";
 
 let dir: string;
 let app: HamletServer;
@@ -25,6 +28,8 @@ function get(path: string, accept = "*/*"): Promise<{ status: number; type: stri
   });
 }
 
+let database: Database;
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "hamlet-static-"));
   const site = join(dir, "public");
@@ -34,7 +39,10 @@ beforeAll(async () => {
   writeFileSync(join(site, ".env"), "SECRET=1");
   writeFileSync(join(dir, "outside.txt"), "outside");
   symlinkSync(join(dir, "outside.txt"), join(site, "link.txt"));
+  database = openDatabase(":memory:");
+  await ensureRuntimeTables(database); // what `hamletc migrate` creates
   app = await createHamletServer({
+    database,
     config: {
       database: { url: ":memory:" },
       sessions: { secrets: ["static-secret-static-secret-static-secret"] },
@@ -48,6 +56,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app.close();
+  await database.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

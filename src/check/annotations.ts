@@ -8,6 +8,7 @@ import { withSuggestion } from "../diagnostics/suggest.js";
 import type { ColumnDefault, Constraints, RetryPolicy, TypeExpr } from "../schema/types.js";
 import { numberOf, readArguments, type ArgSpec } from "./arguments.js";
 import { required, typeToString, underlying, type CheckContext } from "./context.js";
+import { isErrorType } from "./lower-type.js";
 
 export type FieldTarget = "field" | "column" | "alias";
 type Target = FieldTarget | "variant" | "error variant" | "index" | ast.DeclarationKind;
@@ -166,6 +167,7 @@ function validAnnotations(
 
 function applies(ctx: CheckContext, kind: Applies, type: TypeExpr): boolean {
   const t = underlying(ctx, required(type));
+  if (isErrorType(t)) return true; // the unresolved type is the error; say nothing about `Json`
   if (kind === "collection") return t.kind === "list" || t.kind === "map";
   if (t.kind !== "primitive") return false;
   return kind === "string" ? t.name === "String" : t.name === "Int" || t.name === "Float";

@@ -7,13 +7,15 @@ import type * as ast from "../ast/nodes.js";
 import { diagnostic } from "../diagnostics/messages.js";
 import { hasErrors, type Diagnostic } from "../diagnostics/types.js";
 import type { Features, Schema, TypeDef } from "../schema/types.js";
+import type { NamingRules } from "../schema/naming.js";
 import { annotationSpecs } from "./annotations.js";
 import { createContext, kindPhrase, type CheckContext } from "./context.js";
+import { checkGeneratedNames } from "./generated-names.js";
 import { lowerEvent, lowerWorkflow } from "./lower-events.js";
 import { lowerEndpoint, lowerService, lowerUpload } from "./lower-http.js";
 import { lowerModel, resolveReferences, type PendingReference } from "./lower-model.js";
 import { lowerSse, lowerWebSocket, lowerWorker } from "./lower-streams.js";
-import { reservedTypeNames } from "./lower-type.js";
+import { ERROR_TYPE, reservedTypeNames } from "./lower-type.js";
 import { lowerAlias, lowerAliasTarget, lowerEnum, lowerRecord } from "./lower-types.js";
 import { createOutput, type Output } from "./output.js";
 import { checkAliasCycles, checkInhabited } from "./recursion.js";
@@ -50,6 +52,7 @@ export function checkDocuments(
   documents: readonly ast.Document[],
   features: Features,
   primaryFile?: string,
+  naming: readonly NamingRules[] = [],
 ): CheckResult {
   const ctx = createContext(features);
   const packageName = checkPackage(ctx, documents, primaryFile);
@@ -70,7 +73,7 @@ export function checkDocuments(
     ctx,
     aliases.map((a) => ({ name: a.name.name, span: a.name.span })),
   );
-  for (const name of cyclic) ctx.aliasTargets.set(name, { kind: "primitive", name: "Json" });
+  for (const name of cyclic) ctx.aliasTargets.set(name, ERROR_TYPE);
 
   const out = createOutput();
   const pending: PendingReference[] = [];
@@ -90,7 +93,11 @@ export function checkDocuments(
   checkInhabited(ctx, types);
   if (hasErrors(ctx.diagnostics)) return { schema: undefined, diagnostics: ctx.diagnostics };
   const { routes: _routes, ...parts } = out;
-  return { schema: { package: packageName, features, types, ...parts }, diagnostics: ctx.diagnostics };
+  const schema: Schema = { package: packageName, features, types, ...parts };
+  const nameProblems = checkGeneratedNames(schema, naming, (name) => ctx.symbols.get(name)?.span);
+  ctx.diagnostics.push(...nameProblems);
+  if (hasErrors(nameProblems)) return { schema: undefined, diagnostics: ctx.diagnostics };
+  return { schema, diagnostics: ctx.diagnostics };
 }
 
 function checkPackage(ctx: CheckContext, documents: readonly ast.Document[], primaryFile: string | undefined): string {

@@ -6,7 +6,7 @@ import type { FieldDef, FileConstraints, HttpMethod, TypeExpr } from "../schema/
 import { declarationAnnotations, type DeclarationFacts } from "./annotations.js";
 import { defineType, docLines, kindPhrase, required, typeToString, underlying, type CheckContext } from "./context.js";
 import { lowerRecordFields } from "./lower-fields.js";
-import { claimPartName, lowerType } from "./lower-type.js";
+import { claimPartName, isErrorType, lowerType } from "./lower-type.js";
 import { defineEnum, deprecation } from "./lower-types.js";
 import { parsePathTemplate } from "./paths.js";
 import { firstSection, sectionsOf } from "./sections.js";
@@ -31,6 +31,7 @@ function method(ctx: CheckContext, id: ast.Identifier, allowed: readonly HttpMet
 /** Kinds of value that can be written as text in a path segment or query parameter. */
 export function isTextual(ctx: CheckContext, type: TypeExpr): boolean {
   const t = underlying(ctx, type);
+  if (isErrorType(t)) return true; // already reported as an unknown type
   if (t.kind === "primitive") return t.name !== "Json" && t.name !== "Bytes";
   if (t.kind === "ref") {
     const def = ctx.types.get(t.name);
@@ -79,6 +80,18 @@ function errors(ctx: CheckContext, owner: string, section: ast.VariantsSection |
   return name;
 }
 
+/**
+ * The span of `{param}` inside a path string, or the whole string when escapes make source and
+ * value offsets differ.
+ */
+function paramSpan(template: ast.StringValue, param: string): ast.Span {
+  const { span, value } = template;
+  const at = value.indexOf(`{${param}}`);
+  if (at < 0 || span.end - span.start !== value.length + 2) return span;
+  const start = span.start + 1 + at;
+  return { ...span, start, end: start + param.length + 2 };
+}
+
 /** Checks that path parameters are textual, required request fields. */
 function pathParameters(
   ctx: CheckContext,
@@ -90,7 +103,7 @@ function pathParameters(
   if (parsed.error && check) ctx.report(diagnostic("HAM0404", template.span, { detail: parsed.error }));
   for (const param of parsed.params) {
     const field = fields.find((f) => f.name === param);
-    if (!field) ctx.report(diagnostic("HAM0402", template.span, { name: param }));
+    if (!field) ctx.report(diagnostic("HAM0402", paramSpan(template, param), { name: param }));
     else if (field.type.kind === "optional" || !isTextual(ctx, field.type))
       ctx.report(diagnostic("HAM0403", field.span, { name: param, type: typeToString(field.type) }));
   }

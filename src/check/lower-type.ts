@@ -7,7 +7,17 @@ import type { CheckContext } from "./context.js";
 import { lowerRecordFields } from "./lower-fields.js";
 import { defineType, docLines } from "./context.js";
 
-const JSON_TYPE: TypeExpr = { kind: "primitive", name: "Json" };
+/**
+ * What a type that could not be resolved (unknown, not a type, wrong arity, missing) lowers to.
+ * It is `Json` to the schema, but this very object: checks that would only add errors about a type
+ * the user never wrote (`@length` does not apply to `Json`) recognise it with `isErrorType`.
+ */
+export const ERROR_TYPE: TypeExpr = { kind: "primitive", name: "Json" };
+
+/** True for the stand-in of a type that already has an error reported. */
+export function isErrorType(type: TypeExpr): boolean {
+  return type === ERROR_TYPE;
+}
 
 /** Names that are built in and cannot be declared. */
 export const reservedTypeNames: ReadonlySet<string> = new Set<string>([...primitives, "List", "Map"]);
@@ -22,7 +32,7 @@ export interface InlineNaming {
 export function lowerType(ctx: CheckContext, node: ast.TypeNode, naming: InlineNaming): TypeExpr {
   switch (node.kind) {
     case "MissingType":
-      return JSON_TYPE;
+      return ERROR_TYPE;
     case "Optional": {
       if (node.inner.kind === "Optional") ctx.report(diagnostic("HAM0211", node.span));
       const inner = lowerType(ctx, node.inner, naming);
@@ -37,18 +47,18 @@ export function lowerType(ctx: CheckContext, node: ast.TypeNode, naming: InlineN
 
 function lowerNamedType(ctx: CheckContext, node: ast.NamedType, naming: InlineNaming): TypeExpr {
   const name = node.name.name;
-  if (name === "") return JSON_TYPE;
+  if (name === "") return ERROR_TYPE;
   const arity = (expected: number): boolean => {
     if (node.args.length === expected) return true;
     ctx.report(diagnostic("HAM0204", node.span, { name, expected, found: node.args.length }));
     return false;
   };
   if (name === "List") {
-    if (!arity(1)) return JSON_TYPE;
+    if (!arity(1)) return ERROR_TYPE;
     return { kind: "list", element: lowerType(ctx, node.args[0]!, naming) };
   }
   if (name === "Map") {
-    if (!arity(2)) return JSON_TYPE;
+    if (!arity(2)) return ERROR_TYPE;
     const key = node.args[0]!;
     if (!(key.kind === "NamedType" && key.name.name === "String" && key.args.length === 0)) {
       ctx.report(diagnostic("HAM0205", key.span));
@@ -68,11 +78,11 @@ function lowerNamedType(ctx: CheckContext, node: ast.NamedType, naming: InlineNa
       ...[...ctx.symbols.values()].filter((s) => s.isType).map((s) => s.name),
     ];
     ctx.report(diagnostic("HAM0201", node.name.span, withSuggestion({ name }, name, candidates)));
-    return JSON_TYPE;
+    return ERROR_TYPE;
   }
   if (!symbol.isType) {
     ctx.report(diagnostic("HAM0210", node.name.span, { name }));
-    return JSON_TYPE;
+    return ERROR_TYPE;
   }
   arity(0);
   return { kind: "ref", name };

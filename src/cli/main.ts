@@ -23,10 +23,16 @@ function onOff(value: string | undefined, flag: string): boolean | undefined {
   throw new CommanderError(ExitCode.usage, "hamletc.invalidArgument", `error: ${flag} takes on or off, not '${value}'`);
 }
 
-function common(command: Command): Command {
+/** Options of every command that reads hamlet.toml and reports diagnostics. */
+function configAndFormat(command: Command): Command {
   return command
     .option("-c, --config <path>", "use this hamlet.toml instead of searching upwards from the current folder")
-    .addOption(new Option("--format <format>", "how to print diagnostics").choices(["human", "json"]).default("human"))
+    .addOption(new Option("--format <format>", "how to print diagnostics").choices(["human", "json"]).default("human"));
+}
+
+/** `configAndFormat` plus the feature overrides, for the commands that check a schema. */
+function common(command: Command): Command {
+  return configAndFormat(command)
     .option("--database <on|off>", "override [hamlet.features] database")
     .option("--event-store <on|off>", "override [hamlet.features] event_store");
 }
@@ -61,7 +67,6 @@ function buildProgram(setExit: (code: number) => void, help: HelpTexts | undefin
   const program = new Command("hamletc")
     .description("Compile .hamlet schemas into Elm, TypeScript, SQL and OpenAPI.")
     .version(VERSION)
-    .showHelpAfterError()
     // Before the sub-commands are added, so that they inherit it: usage errors must exit 2, not 1.
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
@@ -96,7 +101,8 @@ function buildProgram(setExit: (code: number) => void, help: HelpTexts | undefin
       reporter.flush();
     });
 
-  common(program.command("fmt"))
+  // Formatting does not depend on features, so fmt takes no --database/--event-store.
+  configAndFormat(program.command("fmt"))
     .description("Format schema files in the canonical style (comments are kept).")
     .argument("[files...]", "schema files (default: the schema globs of hamlet.toml)")
     .option("--check", "write nothing; exit 1 if any file is not formatted")
@@ -125,6 +131,58 @@ function buildProgram(setExit: (code: number) => void, help: HelpTexts | undefin
       setExit(await runMigrate(flags, reporter));
       reporter.flush();
     });
+
+  const events = program
+    .command("events")
+    .description(
+      "Inspect the event store of the configured database: dead letters (list, show, retry, discard) and workflow runs.",
+    );
+  const eventsCommand = (name: string, description: string, args: string[] = []) => {
+    const command = events.command(name).description(description);
+    for (const arg of args) command.argument(`<${arg}>`);
+    return command
+      .option("-c, --config <path>", "use this hamlet.toml instead of searching upwards from the current folder")
+      .option("--database <url>", "database URL (default: [hamlet.server] database_url)")
+      .option("--tenant <id>", "the tenant whose events to look at", "default")
+      .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"));
+  };
+  type EventsFlags = { config?: string; database?: string; tenant: string; format: "text" | "json" };
+  const runEventsAction = async (action: import("./commands/events.js").EventsAction, flags: EventsFlags) => {
+    const { runEvents } = await import("./commands/events.js");
+    setExit(await runEvents(action, flags, createReporter("human")));
+  };
+  const limit = (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1)
+      throw new CommanderError(ExitCode.usage, "hamletc.invalidArgument", `error: --limit takes a positive integer`);
+    return n;
+  };
+  eventsCommand("dead-letters", "List the tenant's dead letters, newest first, with their error history.")
+    .option("--name <event>", "only this event (services: hamlet.service.<Service>)")
+    .option("--limit <n>", "at most this many", limit)
+    .action((flags: EventsFlags & { name?: string; limit?: number }) =>
+      runEventsAction({ kind: "dead-letters", name: flags.name, limit: flags.limit }, flags),
+    );
+  eventsCommand("show", "Show one stored event: status, attempts, errors, payload.", ["event-id"]).action(
+    (eventId: string, flags: EventsFlags) => runEventsAction({ kind: "show", eventId }, flags),
+  );
+  eventsCommand("retry", "Put a dead letter back: due now, attempts reset.", ["event-id"]).action(
+    (eventId: string, flags: EventsFlags) => runEventsAction({ kind: "retry", eventId }, flags),
+  );
+  eventsCommand("discard", "Delete a dead letter.", ["event-id"]).action((eventId: string, flags: EventsFlags) =>
+    runEventsAction({ kind: "discard", eventId }, flags),
+  );
+  eventsCommand("runs", "List the tenant's workflow runs, newest first.")
+    .option("--workflow <name>", "only runs of this workflow")
+    .option("--limit <n>", "at most this many", limit)
+    .action((flags: EventsFlags & { workflow?: string; limit?: number }) =>
+      runEventsAction({ kind: "runs", workflow: flags.workflow, limit: flags.limit }, flags),
+    );
+  eventsCommand(
+    "run",
+    "Show a workflow run: status, each step (attempts, errors, timings, output) and every event with its correlation id.",
+    ["run-id"],
+  ).action((runId: string, flags: EventsFlags) => runEventsAction({ kind: "run", runId }, flags));
 
   program
     .command("diff")
@@ -188,9 +246,15 @@ function buildProgram(setExit: (code: number) => void, help: HelpTexts | undefin
 /** Runs the CLI and returns the exit code (the launcher sets `process.exitCode`). */
 export async function main(argv: readonly string[]): Promise<number> {
   let code: number = ExitCode.ok;
-  const wantsHelp = argv.some((a) => a === "--help" || a === "-h" || a === "help");
+  const bare = argv.length === 0;
+  const wantsHelp = bare || argv.some((a) => a === "--help" || a === "-h" || a === "help");
   const help = wantsHelp ? await loadHelpTexts() : undefined;
   const program = buildProgram((c) => (code = c), help);
+  if (bare) {
+    // `hamletc` alone asks what it can do: help on stdout, success (Commander would use stderr and exit 1).
+    program.outputHelp();
+    return ExitCode.ok;
+  }
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (error) {

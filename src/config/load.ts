@@ -37,6 +37,7 @@ export interface ServerConfig {
   databaseUrl: string;
   sessionSecretEnv: string;
   tenant: TenantMode;
+  trustProxy: boolean;
 }
 
 export interface DiffConfig {
@@ -96,6 +97,7 @@ export function defaultConfig(rootDir: string): HamletConfig {
       databaseUrl: settingDefault<string>("hamlet.server", "database_url"),
       sessionSecretEnv: settingDefault<string>("hamlet.server", "session_secret_env"),
       tenant: settingDefault<TenantMode>("hamlet.server", "tenant"),
+      trustProxy: settingDefault<boolean>("hamlet.server", "trust_proxy"),
     },
     diff: {
       failOn: [...settingDefault<readonly DiffConfig["failOn"][number][]>("hamlet.diff", "fail_on")],
@@ -215,6 +217,7 @@ export function loadConfig(path: string, knownEmitters?: readonly string[]): Loa
   server.databaseUrl = get<string>("hamlet.server", "database_url")?.value ?? server.databaseUrl;
   server.sessionSecretEnv = get<string>("hamlet.server", "session_secret_env")?.value ?? server.sessionSecretEnv;
   server.tenant = get<TenantMode>("hamlet.server", "tenant")?.value ?? server.tenant;
+  server.trustProxy = get<boolean>("hamlet.server", "trust_proxy")?.value ?? server.trustProxy;
 
   const failOn = get<{ patterns: DiffConfig["failOn"] }>("hamlet.diff", "fail_on");
   if (failOn) config.diff.failOn = failOn.value.patterns;

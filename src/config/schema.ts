@@ -107,19 +107,19 @@ export const configSchema: readonly TableSpec[] = [
   },
   {
     path: "hamlet.server",
-    description: "How runtime-node starts the generated server.",
+    description: "How runtime-node starts the server (`loadProjectConfig`, or `createHamletServer` without `config`).",
     settings: [
       {
         key: "port",
         type: { kind: "integer", min: 0, max: 65535 },
         default: 8080,
-        description: "TCP port to listen on (0 picks a free port).",
+        description: "TCP port the server listens on (0 picks a free port); `PORT` overrides it.",
       },
       {
         key: "host",
         type: { kind: "string", pattern: /\S/, expected: "a host name or address (a non-empty string)" },
         default: "127.0.0.1",
-        description: "Address to listen on.",
+        description: "Address the server listens on; `HOST` overrides it.",
       },
       {
         key: "database_url",
@@ -129,7 +129,8 @@ export const configSchema: readonly TableSpec[] = [
           expected: "a URL starting with `sqlite:` or `postgres://`",
         },
         default: "sqlite:.hamlet/app.db",
-        description: "Database to connect to: sqlite:PATH or postgres://...",
+        description:
+          "Database: sqlite:PATH (relative to hamlet.toml) or postgres://...; `DATABASE_URL` overrides it for the server, `--database` for `hamletc migrate`.",
       },
       {
         key: "session_secret_env",
@@ -139,13 +140,21 @@ export const configSchema: readonly TableSpec[] = [
           expected: "the name of an environment variable (letters, digits and `_`)",
         },
         default: "HAMLET_SESSION_SECRET",
-        description: "Name of the environment variable holding the session secret.",
+        description:
+          "Name of the environment variable holding the session secret (≥ 32 bytes; required when NODE_ENV=production).",
       },
       {
         key: "tenant",
         type: { kind: "enum", values: ["single", "host", "header"] },
         default: "single",
         description: "How requests find their tenant: one tenant, by Host header, or by X-Tenant header.",
+      },
+      {
+        key: "trust_proxy",
+        type: { kind: "boolean" },
+        default: false,
+        description:
+          "Trust X-Forwarded-* from a TLS-terminating proxy (session cookies become Secure behind it); `HAMLET_TRUST_PROXY` overrides it. Only when clients cannot reach the server directly.",
       },
     ],
   },

@@ -166,6 +166,17 @@ export const messages = {
     (p) => `A field cannot be called \`${p.name}\`: JavaScript servers must reject that key on the wire.`,
     () => "Rename the field.",
   ),
+  HAM0214: define<{ source: string; name: string; what: string; why: string }>(
+    "error",
+    (p) => `\`${p.source}\` cannot be used as a name here: ${p.what} would be \`${p.name}\`, which ${p.why}.`,
+    () => "Rename it; the generated code would not compile (or would clash with the runtime) otherwise.",
+  ),
+  HAM0215: define<{ source: string; other: string; name: string; what: string; otherWhat: string }>(
+    "error",
+    (p) =>
+      `\`${p.source}\` and \`${p.other}\` both become \`${p.name}\` in the generated code (${p.what}, and ${p.otherWhat}).`,
+    () => "Rename one of them so that the generated names differ.",
+  ),
   HAM0212: define<{ name: string; suggestion?: string }>(
     "error",
     (p) => `\`${p.name}\` is a reserved name.`,

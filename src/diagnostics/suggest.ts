@@ -1,17 +1,24 @@
 /** "Did you mean" suggestions by edit distance. */
 
-/** Levenshtein distance, case-insensitive on the first pass of comparison. */
+/**
+ * Edit distance counting insertions, deletions, substitutions and swaps of two neighbours
+ * (`prot` → `port` is one edit); a difference of case only costs half.
+ */
 export function editDistance(a: string, b: string): number {
-  const previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const cost = (i: number, j: number): number =>
+    a[i - 1] === b[j - 1] ? 0 : a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0.5 : 1;
+  let before: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
-    let diagonal = previous[0]!;
-    previous[0] = i;
+    const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      const above = previous[j]!;
-      const cost = a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? (a[i - 1] === b[j - 1] ? 0 : 0.5) : 1;
-      previous[j] = Math.min(above + 1, previous[j - 1]! + 1, diagonal + cost);
-      diagonal = above;
+      let d = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost(i, j));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1] && a[i - 1] !== a[i - 2])
+        d = Math.min(d, before[j - 2]! + 1);
+      current.push(d);
     }
+    before = previous;
+    previous = current;
   }
   return previous[b.length]!;
 }

@@ -35,6 +35,11 @@ export function resolveOptions(
       diagnostics.push(diagnostic("HAM0802", span, { emitter: emitter.name, option: key, expected }));
       continue;
     }
+    const broken = spec.check?.(value as OptionValue);
+    if (broken !== undefined) {
+      diagnostics.push(diagnostic("HAM0802", span, { emitter: emitter.name, option: key, expected: broken }));
+      continue;
+    }
     options[key] = value as OptionValue;
   }
   return { options, diagnostics };

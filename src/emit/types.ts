@@ -14,6 +14,12 @@ export interface OptionSpec<V extends OptionValue = OptionValue> {
   readonly description: string;
   /** Allowed values for a string option. */
   readonly choices?: readonly string[];
+  /**
+   * A rule the value must follow beyond its type: returns what it must be ("an Elm module name
+   * such as `Api`") when it does not, so a bad option is HAM0802 on its hamlet.toml line.
+   * (A method, so that an emitter with typed options still fits the registry's `AnyEmitter`.)
+   */
+  check?(value: V): string | undefined;
 }
 
 export type OptionsSchema<O> = { readonly [K in keyof O]: OptionSpec<O[K] & OptionValue> };

@@ -3,8 +3,8 @@
  * A manifest in the output folder lists what the last build wrote, so files that a schema
  * change no longer produces are removed rather than left stale.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve, sep } from "node:path";
 import type { EmittedFile } from "./types.js";
 
 export const MANIFEST = ".hamlet-manifest.json";
@@ -24,6 +24,19 @@ export interface WriteReport {
   readonly removed: string[];
 }
 
+/**
+ * Removes `folder` and its parents up to (not including) `outDir` while they are empty, so a
+ * disabled emitter or a dropped module leaves no empty folder behind. Folders holding anything
+ * else (a user's file) stay.
+ */
+function removeEmptyFolders(outDir: string, folder: string): void {
+  const root = resolve(outDir);
+  for (let dir = resolve(folder); dir.startsWith(root + sep); dir = dirname(dir)) {
+    if (readdirSync(dir).length > 0) return;
+    rmdirSync(dir);
+  }
+}
+
 export function writeOutputs(outDir: string, files: readonly EmittedFile[]): WriteReport {
   const report: WriteReport = { written: [], unchanged: [], removed: [] };
   const current = new Set(files.map((f) => f.path));
@@ -31,6 +44,7 @@ export function writeOutputs(outDir: string, files: readonly EmittedFile[]): Wri
     if (!current.has(old) && !old.includes("..") && existsSync(join(outDir, old))) {
       rmSync(join(outDir, old));
       report.removed.push(old);
+      removeEmptyFolders(outDir, dirname(join(outDir, old)));
     }
   }
   for (const file of files) {

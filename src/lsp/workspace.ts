@@ -5,7 +5,8 @@
 import { dirname } from "node:path";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { Document } from "../ast/nodes.js";
-import { findConfig, loadConfig } from "../config/index.js";
+import { namingOf } from "../../emitters/naming.js";
+import { emitterEnabled, findConfig, loadConfig } from "../config/index.js";
 import { compile, type CompileResult } from "../program/compile.js";
 import { overlayHost, type CompilerHost } from "../program/host.js";
 import { loadDocuments } from "../program/load.js";
@@ -55,7 +56,10 @@ export class Workspace {
   }
 
   compile(path: string): CompileResult {
-    return compile({ entries: [path], features: this.features(path), host: this.host() });
+    const found = findConfig(dirname(path));
+    const config = found ? loadConfig(found).config : undefined;
+    const naming = namingOf((emitter) => (config ? emitterEnabled(config, emitter) : true));
+    return compile({ entries: [path], features: config?.features ?? ALL_ON, host: this.host(), naming });
   }
 
   /** The parsed document of `path` among the loaded ones. */

@@ -7,6 +7,8 @@ import type { Document } from "../ast/nodes.js";
 import { checkDocuments } from "../check/check.js";
 import type { Diagnostic } from "../diagnostics/types.js";
 import { hasErrors } from "../diagnostics/types.js";
+import { builtinNaming } from "../../emitters/naming.js";
+import type { NamingRules } from "../schema/naming.js";
 import type { Features, Schema } from "../schema/types.js";
 import { nodeHost, type CompilerHost } from "./host.js";
 import { loadDocuments } from "./load.js";
@@ -15,6 +17,8 @@ export interface CompileOptions {
   readonly entries: readonly string[];
   readonly features: Features;
   readonly host?: CompilerHost;
+  /** Naming rules of the emitters whose generated names are checked; all built-in ones by default. */
+  readonly naming?: readonly NamingRules[];
 }
 
 export interface CompileResult {
@@ -31,6 +35,7 @@ export function compile(options: CompileOptions): CompileResult {
     loaded.documents,
     options.features,
     options.entries[0] === undefined ? undefined : resolve(options.entries[0]),
+    options.naming ?? builtinNaming,
   );
   const diagnostics = [...loaded.diagnostics, ...checked.diagnostics];
   const schema = hasErrors(diagnostics) ? undefined : checked.schema;

@@ -57,7 +57,8 @@ export function harnessSource(cases: readonly HarnessCase[]): string {
     }
   }
   const imports = cases.flatMap((c) => [
-    `import ${c.prefix}.Types`,
+    // A schema without types has no Types module.
+    ...(c.schema.types.length > 0 ? [`import ${c.prefix}.Types`] : []),
     `import ${c.prefix}.Validate`,
     ...(c.schema.endpoints.length > 0 ? [`import ${c.prefix}.Endpoints`] : []),
   ]);

@@ -8,8 +8,10 @@ import {
   type HamletConfig,
   type HamletServer,
 } from "@hamlet/runtime-node";
+import { registerEvents, type EventsOptions } from "../generated/typescript/events.js";
 import { registerRoutes } from "../generated/typescript/server.js";
 import { createHandlers, type HandlerOptions } from "./handlers.js";
+import { moderationResponses, photoWorkflow, publishingHandlers } from "./publishing.js";
 
 export interface AppOptions extends HandlerOptions {
   readonly config: HamletConfig;
@@ -21,6 +23,15 @@ export interface AppOptions extends HandlerOptions {
    */
   readonly devLogin?: boolean;
   readonly logger?: boolean;
+  /** URL of the moderation service (default: the schema's). */
+  readonly moderationUrl?: string;
+  /**
+   * Run the events on the event store (default: as compiled, `EVENT_STORE`); false runs them in
+   * memory (delayed posts wait on timers and are lost on restart; moderation is fire-and-forget).
+   */
+  readonly eventStore?: boolean;
+  /** Dispatcher settings (PostgreSQL LISTEN url, poll interval...). */
+  readonly events?: EventsOptions["runtime"];
 }
 
 const HANDLE = /^[a-z0-9_]{3,20}$/;
@@ -30,6 +41,14 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
     config: options.config,
     logger: options.logger ?? false,
     ...(options.database ? { database: options.database } : {}),
+  });
+  registerEvents(app, {
+    handlers: publishingHandlers,
+    workflows: photoWorkflow,
+    services: moderationResponses,
+    ...(options.moderationUrl ? { serviceUrls: { moderation: options.moderationUrl } } : {}),
+    ...(options.eventStore !== undefined ? { eventStore: options.eventStore } : {}),
+    ...(options.events ? { runtime: options.events } : {}),
   });
   registerRoutes(app, createHandlers(options));
   // The API reference and "Try it out": /openapi.json and Swagger UI at /docs.

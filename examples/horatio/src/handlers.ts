@@ -1,13 +1,15 @@
 /**
  * Horatio's endpoint handlers. Posts live in the tenant's KV store (`post:<id>`, the post's wire
- * JSON), so every tenant sees only its own posts; a per-author counter with a one-minute TTL
- * implements the rate limit.
+ * JSON), so every tenant sees only its own posts; a per-author counter with a one-minute TTL,
+ * incremented atomically, implements the rate limit. Submitted posts (`submission:<id>`) wait for
+ * their publish time and the moderation service (see publishing.ts) before they become posts.
  */
 import { randomUUID } from "node:crypto";
-import { fail, type JsonValue, type KvStore } from "@hamlet/runtime-node";
+import { fail, type Failure, type JsonValue, type KvStore } from "@hamlet/runtime-node";
 import type { Handlers } from "../generated/typescript/server.js";
-import type { Post, Uuid } from "../generated/typescript/types.js";
-import { decodePost, encodePost } from "../generated/typescript/validators.js";
+import type { CreatePostError, Post, Uuid } from "../generated/typescript/types.js";
+import { decodePost, encodePost, encodeSubmission } from "../generated/typescript/validators.js";
+import { readSubmission, SUBMISSION_PREFIX } from "./publishing.js";
 
 export interface HandlerOptions {
   /** Posts an author may write per minute (default 30). */
@@ -46,6 +48,29 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
   const now = options.now ?? Date.now;
   const postsPerMinute = options.postsPerMinute ?? 30;
   const banned = options.banned ?? new Set<string>();
+  /** The author's handle, or a declared error when they may not post now. */
+  async function mayPost(kv: KvStore, handle: string): Promise<Failure<CreatePostError> | undefined> {
+    if (banned.has(handle)) return fail({ tag: "Banned", reason: "this account may not post" });
+    // One atomic statement: concurrent requests cannot all read the same count (a fixed window).
+    const used = await kv.increment(`rate:${handle}`, { ttlSeconds: 60 });
+    if (used > postsPerMinute) return fail({ tag: "RateLimited", retry_after_s: 60 });
+    return undefined;
+  }
+
+  function newPost(handle: string, body: string, visibility: Post["visibility"], at: Date | undefined): Post {
+    return {
+      id: randomUUID() as Uuid,
+      author: handle,
+      body,
+      tags: hashtags(body),
+      reply_to: undefined,
+      likes: 0,
+      visibility,
+      created_at: at ?? new Date(now()),
+      reactions: {},
+    };
+  }
+
   return {
     async getFeed(request, { kv }) {
       const visibleAt = now();
@@ -72,25 +97,30 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     async createPost(request, { kv, session }) {
       const handle = session.data["handle"];
       if (typeof handle !== "string") throw new Error("session without a handle");
-      if (banned.has(handle)) return fail({ tag: "Banned", reason: "this account may not post" });
-      const counterKey = `rate:${handle}`;
-      const count = await kv.get(counterKey);
-      const used = typeof count === "number" ? count : 0;
-      if (used >= postsPerMinute) return fail({ tag: "RateLimited", retry_after_s: 60 });
-      await kv.set(counterKey, used + 1, { ttlSeconds: 60 });
-      const post: Post = {
-        id: randomUUID() as Uuid,
-        author: handle,
-        body: request.body,
-        tags: hashtags(request.body),
-        reply_to: undefined,
-        likes: 0,
-        visibility: request.visibility,
-        created_at: request.publish_at ?? new Date(now()),
-        reactions: {},
-      };
+      const refused = await mayPost(kv, handle);
+      if (refused) return refused;
+      const post = newPost(handle, request.body, request.visibility, request.publish_at);
       await kv.set(POST_PREFIX + post.id, encodePost(post) as JsonValue);
       return post;
+    },
+
+    // Runs in one transaction with `emit` (kv is bound to it): a refusal or a crash stores neither
+    // the submission nor its event.
+    async submitPost(request, { kv, session, emit }) {
+      const handle = session.data["handle"];
+      if (typeof handle !== "string") throw new Error("session without a handle");
+      const refused = await mayPost(kv, handle);
+      if (refused) return refused;
+      const post = newPost(handle, request.body, request.visibility, request.publish_at);
+      const submission = { post, status: "Scheduled" as const, reason: undefined };
+      await kv.set(SUBMISSION_PREFIX + post.id, encodeSubmission(submission) as JsonValue);
+      await emit("PublishScheduledPost", { post_id: post.id }, { dueAt: post.created_at });
+      return submission;
+    },
+
+    async getSubmission(request, { kv }) {
+      const submission = await readSubmission(kv, request.id);
+      return submission ?? fail({ tag: "NotFound" });
     },
   };
 }

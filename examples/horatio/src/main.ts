@@ -1,16 +1,21 @@
 /**
- * Starts Horatio. Environment:
- * - `PORT` (default 8080), `HOST` (default 127.0.0.1);
- * - `DATABASE_URL` (default `sqlite:<example>/.hamlet/horatio.db`; `postgres://...` works too);
- * - `HAMLET_SESSION_SECRET` (at least 32 bytes; a fixed development secret is used when unset);
+ * Starts Horatio with the `[hamlet.server]` settings of examples/horatio/hamlet.toml and their
+ * environment overrides (see runtime-node's `loadProjectConfig`):
+ * - `PORT`, `HOST`, `DATABASE_URL` (`postgres://...` works too);
+ * - the session secret from the variable named by `session_secret_env` (`HAMLET_SESSION_SECRET`):
+ *   at least 32 bytes; required with `NODE_ENV=production`, else a random one is used;
+ * - `HAMLET_TRUST_PROXY=true` behind a TLS-terminating proxy (cookies become `Secure`);
  * - `HORATIO_HOSTS` (`alpha.localhost=alpha,beta.localhost=beta`: tenants by Host header;
  *   default: one tenant for every host);
- * - `HORATIO_DEV_LOGIN=1` enables `POST /dev/login` (development only).
+ * - `HORATIO_DEV_LOGIN=1` enables `POST /dev/login` (development only);
+ * - `HORATIO_MODERATION_URL`: the moderation service (default: the schema's URL);
+ * - `HAMLET_EVENT_STORE=off` runs the events in memory (degraded: see spec/language.md §10).
+ * Apply the migrations first (`npx hamletc migrate`; start.mjs does it): they create the event store.
  */
 import { mkdirSync } from "node:fs";
-import { dirname, join, resolve, sep } from "node:path";
+import { dirname, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startServer, type TenantConfig } from "@hamlet/runtime-node";
+import { loadProjectConfig, parseDatabaseUrl, startServer, type HamletConfig } from "@hamlet/runtime-node";
 import { createApp } from "./app.js";
 
 /** examples/horatio, whether this runs from src/ or from .hamlet/build/examples/horatio/src/. */
@@ -20,37 +25,34 @@ function exampleDir(): string {
   return build >= 0 ? here.slice(0, build) : resolve(here, "..");
 }
 
-function tenants(): TenantConfig {
+function withHosts(config: HamletConfig): HamletConfig {
   const spec = process.env["HORATIO_HOSTS"];
-  if (!spec) return { mode: "single", tenant: "default" };
+  if (!spec) return config;
   const hosts: Record<string, string> = {};
   for (const pair of spec.split(",")) {
     const [host, tenant] = pair.split("=");
     if (host && tenant) hosts[host.trim().toLowerCase()] = tenant.trim();
   }
-  return { mode: "host", hosts };
+  return { ...config, tenants: { mode: "host", hosts } };
 }
 
-const DEV_SECRET = "horatio-development-secret-change-me-please";
-
 async function main(): Promise<void> {
-  const dir = exampleDir();
-  const port = Number(process.env["PORT"] ?? 8080);
-  const host = process.env["HOST"] ?? "127.0.0.1";
-  let url = process.env["DATABASE_URL"];
-  if (!url) {
-    mkdirSync(join(dir, ".hamlet"), { recursive: true });
-    url = `sqlite:${join(dir, ".hamlet", "horatio.db")}`;
-  }
-  const secret = process.env["HAMLET_SESSION_SECRET"];
-  if (!secret) console.warn("horatio: HAMLET_SESSION_SECRET is not set; using a development secret");
+  const config = withHosts(loadProjectConfig({ dir: exampleDir() }));
+  const target = parseDatabaseUrl(config.database.url);
+  if (target.dialect === "sqlite") mkdirSync(dirname(target.filename), { recursive: true });
   const app = await createApp({
-    config: { database: { url }, sessions: { secrets: [secret ?? DEV_SECRET] }, tenants: tenants() },
+    config,
     devLogin: process.env["HORATIO_DEV_LOGIN"] === "1",
     logger: true,
+    ...(process.env["HORATIO_MODERATION_URL"] ? { moderationUrl: process.env["HORATIO_MODERATION_URL"] } : {}),
+    ...(process.env["HAMLET_EVENT_STORE"] === "off" ? { eventStore: false } : {}),
+    // PostgreSQL wakes the dispatcher with LISTEN/NOTIFY on a connection of its own.
+    ...(target.dialect === "postgres" ? { events: { listenUrl: config.database.url } } : {}),
   });
-  const started = await startServer(app, { port, host });
-  console.log(`horatio: listening on ${started.url} (database ${url.startsWith("sqlite:") ? url : "postgres"})`);
+  const started = await startServer(app);
+  console.log(
+    `horatio: listening on ${started.url} (database ${target.dialect === "sqlite" ? config.database.url : "postgres"})`,
+  );
   const stop = (): void => {
     void app.close().then(() => process.exit(0));
   };
@@ -58,4 +60,10 @@ async function main(): Promise<void> {
   process.once("SIGTERM", stop);
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  // Configuration errors (no secret in production, a bad hamlet.toml value) are messages, not crashes.
+  console.error(`horatio: ${(error as Error).message}`);
+  process.exit(1);
+}

@@ -11,6 +11,9 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Database, Dialect } from "./database.js";
+import { splitStatements } from "./split-statements.js";
+
+export { splitStatements };
 
 export interface MigrationFile {
   /** The number: `0003_add_posts_publish_at` → 3. */
@@ -59,49 +62,6 @@ export function readMigrations(dir: string): MigrationFile[] {
     ids.add(f.id);
   }
   return files.sort((a, b) => a.id - b.id);
-}
-
-/**
- * Splits a migration into statements at `;` ending a statement, outside quotes and comments.
- * Comment-only pieces are dropped.
- */
-export function splitStatements(sql: string): string[] {
-  const out: string[] = [];
-  let current = "";
-  let meaningful = false;
-  for (let i = 0; i < sql.length; i++) {
-    const ch = sql[i]!;
-    if (ch === "-" && sql[i + 1] === "-") {
-      const end = sql.indexOf("\n", i);
-      const stop = end < 0 ? sql.length : end;
-      current += sql.slice(i, stop);
-      i = stop - 1;
-      continue;
-    }
-    if (ch === "'" || ch === '"') {
-      let j = i + 1;
-      for (; j < sql.length; j++) {
-        if (sql[j] === ch) {
-          if (sql[j + 1] === ch) j++;
-          else break;
-        }
-      }
-      current += sql.slice(i, j + 1);
-      meaningful = true;
-      i = j;
-      continue;
-    }
-    if (ch === ";") {
-      if (meaningful) out.push(`${current};`.trim());
-      current = "";
-      meaningful = false;
-      continue;
-    }
-    if (!/\s/.test(ch)) meaningful = true;
-    current += ch;
-  }
-  if (meaningful) out.push(current.trim());
-  return out;
 }
 
 const CREATE_TABLE: Record<Dialect, string> = {

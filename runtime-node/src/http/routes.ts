@@ -7,6 +7,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import "../fastify-types.js";
 import type { Database } from "../db/database.js";
+import { sendUnexpectedError } from "../error-replies.js";
 import type { KvStore } from "../kv/kv-store.js";
 import type { HamletServer } from "../server.js";
 import type { Session, SessionManager } from "../session/session-manager.js";
@@ -201,7 +202,8 @@ export function endpointContext(app: HamletServer, request: FastifyRequest, repl
 /**
  * Registers one endpoint: 401 without a session on `@auth(session)` routes, 400 with every
  * validation issue, the declared error's status, 200 with the encoded response (204 without one),
- * and 500 `{"tag":"InternalError"}` — nothing else — when the handler throws.
+ * and 500 `{"tag":"InternalError"}` — nothing else — when the handler throws (503
+ * `{"tag":"ServiceUnavailable"}` when it threw because the database is unreachable).
  */
 export function serveEndpoint<Req, Res, E>(app: HamletServer, spec: EndpointSpec<Req, Res, E>): void {
   app.route({
@@ -217,8 +219,9 @@ export function serveEndpoint<Req, Res, E>(app: HamletServer, spec: EndpointSpec
       try {
         result = await spec.handle(decoded.value, endpointContext(app, request, reply));
       } catch (error) {
-        app.hamlet.crashed(request, error, `handler ${spec.name} failed`);
-        return reply.code(500).send({ tag: "InternalError" });
+        return sendUnexpectedError(request, reply, error, () =>
+          app.hamlet.crashed(request, error, `handler ${spec.name} failed`),
+        );
       }
       if (reply.sent) return reply;
       if (result instanceof Failure) {

@@ -18,6 +18,17 @@ export interface KvSetOptions {
   readonly ttlSeconds?: number;
 }
 
+/** Options for {@link KvStore.increment}. */
+export interface KvIncrementOptions {
+  /** Amount to add (an integer, default 1; may be negative). */
+  readonly by?: number;
+  /**
+   * Time to live in seconds (> 0) given to the counter when it is created (or restarted after
+   * it expired); incrementing a live counter keeps its expiry. This makes a fixed-window limit.
+   */
+  readonly ttlSeconds?: number;
+}
+
 /** Options for {@link kvFor}. */
 export interface KvOptions {
   /** Clock used for TTLs (default: `Date.now`). */
@@ -35,6 +46,24 @@ export interface KvStore {
   get(key: string): Promise<JsonValue | undefined>;
   /** Stores `value` under `key`, replacing any previous value and TTL. */
   set(key: string, value: JsonValue, options?: KvSetOptions): Promise<void>;
+  /**
+   * Atomically adds `by` (default 1) to the integer stored under `key` and resolves to the new
+   * value; an absent or expired key counts from 0 and gets `ttlSeconds`. Concurrent calls never
+   * lose an increment (one statement; no read-then-write). Throws when the stored value is not an
+   * integer.
+   */
+  increment(key: string, options?: KvIncrementOptions): Promise<number>;
+  /**
+   * Atomically replaces the value under `key` with `next` only if it currently is `expected`
+   * (`undefined`: only if the key is absent or expired); resolves to whether it did. Values are
+   * compared as JSON text, so objects must have the same key order. `next`'s TTL replaces the old one.
+   */
+  compareAndSet(
+    key: string,
+    expected: JsonValue | undefined,
+    next: JsonValue,
+    options?: KvSetOptions,
+  ): Promise<boolean>;
   /** Deletes `key`; resolves to whether a live entry was removed. */
   delete(key: string): Promise<boolean>;
   /** Live entries whose key starts with `prefix` (default: all), sorted by key (code units). */
@@ -94,6 +123,51 @@ export function kvFor(db: Database, tenantId: string, options: KvOptions = {}): 
         );
       }),
 
+    increment: (key, incrementOptions = {}) =>
+      scoped(async (tx) => {
+        const by = incrementOptions.by ?? 1;
+        if (!Number.isSafeInteger(by)) throw new RangeError("Hamlet KV: increment `by` must be a safe integer");
+        const now = clock();
+        const expiresAt = expiryFor(now, incrementOptions.ttlSeconds);
+        const rows = await tx.query<{ value: string }>(
+          `INSERT INTO hamlet_kv (tenant_id, key, value, expires_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (tenant_id, key) DO UPDATE SET
+             value = CASE WHEN ${expiredAt("$5")} THEN excluded.value
+                          ELSE CAST(CAST(hamlet_kv.value AS BIGINT) + CAST($6 AS BIGINT) AS TEXT) END,
+             expires_at = CASE WHEN ${expiredAt("$5")} THEN excluded.expires_at ELSE hamlet_kv.expires_at END
+           WHERE ${expiredAt("$5")} OR ${INTEGER_TEXT[tx.dialect]}
+           RETURNING value`,
+          [tenantId, key, String(by), expiresAt, now, by],
+        );
+        const row = rows[0];
+        if (row === undefined) throw new TypeError(`Hamlet KV: the value of ${JSON.stringify(key)} is not an integer`);
+        return Number(row.value);
+      }),
+
+    compareAndSet: (key, expected, next, setOptions = {}) =>
+      scoped(async (tx) => {
+        const json = JSON.stringify(next);
+        if (json === undefined) throw new TypeError("Hamlet KV: value is not JSON-serializable");
+        const now = clock();
+        const expiresAt = expiryFor(now, setOptions.ttlSeconds);
+        if (expected === undefined) {
+          const result = await tx.execute(
+            `INSERT INTO hamlet_kv (tenant_id, key, value, expires_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (tenant_id, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at
+             WHERE ${expiredAt("$5")}`,
+            [tenantId, key, json, expiresAt, now],
+          );
+          return result.rowCount > 0;
+        }
+        const expectedJson = JSON.stringify(expected);
+        const result = await tx.execute(
+          `UPDATE hamlet_kv SET value = $3, expires_at = $4
+           WHERE tenant_id = $1 AND key = $2 AND value = $5 AND (expires_at IS NULL OR expires_at > $6)`,
+          [tenantId, key, json, expiresAt, expectedJson, now],
+        );
+        return result.rowCount > 0;
+      }),
+
     delete: (key) =>
       scoped(async (tx) => {
         const result = await tx.execute(
@@ -130,6 +204,18 @@ export function kvFor(db: Database, tenantId: string, options: KvOptions = {}): 
       }),
   };
 }
+
+/** SQL: the existing row (`hamlet_kv`) has expired at the time bound to `nowParam`. */
+function expiredAt(nowParam: string): string {
+  return `(hamlet_kv.expires_at IS NOT NULL AND hamlet_kv.expires_at <= ${nowParam})`;
+}
+
+/** SQL: the existing row's JSON text is an integer (what `increment` can add to). */
+const INTEGER_TEXT: Record<Database["dialect"], string> = {
+  postgres: "hamlet_kv.value ~ '^-?[0-9]{1,18}$'",
+  sqlite:
+    "(hamlet_kv.value NOT GLOB '*[^0-9-]*' AND hamlet_kv.value GLOB '*[0-9]*' AND length(hamlet_kv.value) <= 19 AND instr(substr(hamlet_kv.value, 2), '-') = 0)",
+};
 
 function expiryFor(now: number, ttlSeconds: number | undefined): number | null {
   if (ttlSeconds === undefined) return null;

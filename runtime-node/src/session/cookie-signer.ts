@@ -45,6 +45,8 @@ export function createCookieSigner(secrets: SessionSecrets): CookieSigner {
       const signatureText = value.slice(dot + 1);
       if (!ID_PATTERN.test(id) || !SIGNATURE_PATTERN.test(signatureText)) return null;
       const signature = Buffer.from(signatureText, "base64url");
+      // 43 base64url characters carry 258 bits: only the encoding whose 2 spare bits are zero is ours.
+      if (signature.toString("base64url") !== signatureText) return null;
       let valid = false;
       for (const key of keys) {
         const expected = mac(key, tenantId, id);

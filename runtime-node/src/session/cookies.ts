@@ -11,8 +11,8 @@ const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const COOKIE_VALUE = /^[!#-+\--:<-[\]-~]*$/;
 
 /**
- * Parses a `Cookie` request header into name → value (first occurrence wins;
- * values are not URL-decoded, surrounding double quotes are removed).
+ * Parses a `Cookie` request header into name → value (first occurrence wins). Values are exactly
+ * as sent — not URL-decoded, double quotes kept — so a signed value has one accepted spelling.
  */
 export function parseCookieHeader(header: string | string[] | undefined): Map<string, string> {
   const cookies = new Map<string, string>();
@@ -21,8 +21,7 @@ export function parseCookieHeader(header: string | string[] | undefined): Map<st
     const eq = part.indexOf("=");
     if (eq === -1) continue;
     const name = part.slice(0, eq).trim();
-    let value = part.slice(eq + 1).trim();
-    if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
+    const value = part.slice(eq + 1).trim();
     if (name.length > 0 && !cookies.has(name)) cookies.set(name, value);
   }
   return cookies;

@@ -60,7 +60,7 @@ export interface SessionManager {
   purgeExpired(tenantId: string): Promise<number>;
 }
 
-/** Creates a {@link SessionManager}. Call `ensureRuntimeTables(db)` first. */
+/** Creates a {@link SessionManager}. Its table `hamlet_sessions` comes from the migrations (`hamletc migrate`). */
 export function createSessionManager(options: SessionManagerOptions): SessionManager {
   const { db } = options;
   const signer = createCookieSigner(options.secrets);

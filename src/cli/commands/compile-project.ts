@@ -1,4 +1,6 @@
 /** Shared by `check` and `build`: load the project, compile it, report diagnostics. */
+import { namingOf } from "../../../emitters/naming.js";
+import { emitterEnabled } from "../../config/index.js";
 import { compile, type CompileResult } from "../../program/compile.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadProject, type Project, type ProjectOptions } from "../project.js";
@@ -17,7 +19,8 @@ export function compileProject(options: ProjectOptions, reporter: Reporter): Com
     reporter.diagnostics(diagnostics, configSources);
     return ExitCode.usage;
   }
-  const result = compile({ entries: project.files, features: project.config.features });
+  const naming = namingOf((emitter) => emitterEnabled(project.config, emitter));
+  const result = compile({ entries: project.files, features: project.config.features, naming });
   const sources = new Map([...project.sources, ...result.sources]);
   reporter.diagnostics([...diagnostics, ...result.diagnostics], sources);
   if (!result.schema) return ExitCode.failed;

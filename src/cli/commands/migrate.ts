@@ -2,11 +2,14 @@
  * `hamletc migrate`: applies the pending migrations that `hamletc build` wrote into
  * `<out>/sql/<dialect>/` to a database (default: `[hamlet.server] database_url`).
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { builtinEmitterNames } from "../../../emitters/index.js";
+import { snapshotOf } from "../../../emitters/sql/model.js";
 import { defaultConfig, findConfig, loadConfig, type HamletConfig } from "../../config/index.js";
+import { compile } from "../../program/compile.js";
 import { ExitCode } from "../exit-codes.js";
+import { loadProject } from "../project.js";
 import type { Reporter } from "../report.js";
 
 export interface MigrateOptions {
@@ -62,6 +65,11 @@ export async function runMigrate(options: MigrateOptions, reporter: Reporter, cw
     fail(`hamletc migrate: no migrations in ${shown}; run \`hamletc build\` first.`);
     return ExitCode.failed;
   }
+  const ahead = schemaAheadOf(join(dirname(dir), "snapshot.json"), options.config, cwd);
+  if (ahead)
+    reporter.info(
+      `warning: the schema's models differ from the migrations in ${shown}; run \`hamletc build\` to generate a migration for the change (applying the existing ones now).`,
+    );
   const db = openDatabase(dbUrl);
   try {
     const result = await migrate(db, files, (name) => reporter.info(`applied ${name}`));
@@ -82,11 +90,35 @@ export async function runMigrate(options: MigrateOptions, reporter: Reporter, cw
 }
 
 /**
+ * True when the project's schema describes other tables than the snapshot the last build wrote
+ * next to the migrations: the user changed a model and forgot `hamletc build`. Any problem
+ * (no snapshot, a schema with errors) means "cannot tell", and no warning.
+ */
+function schemaAheadOf(snapshotFile: string, config: string | undefined, cwd: string): boolean {
+  let stored: unknown;
+  try {
+    stored = JSON.parse(readFileSync(snapshotFile, "utf8"));
+  } catch {
+    return false;
+  }
+  const { project } = loadProject({ files: [], config }, cwd);
+  if (!project) return false;
+  const { schema } = compile({ entries: project.files, features: project.config.features });
+  if (!schema) return false;
+  // Only the models count: the snapshot also records which runtime table sets (`extras`) exist.
+  const { version, tables } = (stored ?? {}) as { version?: unknown; tables?: unknown };
+  return JSON.stringify({ version, tables }) !== JSON.stringify(snapshotOf(schema));
+}
+
+/**
  * The migrator and database drivers live in `@hamlet/runtime-node` (the server applies
  * migrations at start-up too); the compiler loads them only here, so installing it never pulls
  * in Fastify, pg or the native SQLite build.
  */
-async function loadRuntime(): Promise<typeof import("@hamlet/runtime-node") | undefined> {
+export async function loadRuntime(
+  command = "hamletc migrate",
+  role = "it applies the migrations",
+): Promise<typeof import("@hamlet/runtime-node") | undefined> {
   try {
     return await import("@hamlet/runtime-node");
   } catch (error) {
@@ -94,14 +126,14 @@ async function loadRuntime(): Promise<typeof import("@hamlet/runtime-node") | un
     if (code !== "ERR_MODULE_NOT_FOUND" || !String((error as Error).message).includes("@hamlet/runtime-node"))
       throw error;
     fail(
-      "hamletc migrate: the package @hamlet/runtime-node is not installed; it applies the migrations. Install it next to the compiler (`npm install @hamlet/runtime-node`).",
+      `${command}: the package @hamlet/runtime-node is not installed; ${role}. Install it next to the compiler (\`npm install @hamlet/runtime-node\`).`,
     );
     return undefined;
   }
 }
 
 /** The config's relative `sqlite:` path, resolved against the project root. */
-function sqliteUrlUnder(rootDir: string, url: string): string {
+export function sqliteUrlUnder(rootDir: string, url: string): string {
   const match = /^(sqlite|file):(?!\/\/)(.*)$/i.exec(url.trim());
   if (!match || match[2] === ":memory:") return url;
   return `sqlite:${resolve(rootDir, match[2]!)}`;

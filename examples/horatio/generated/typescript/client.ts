@@ -6,16 +6,26 @@ import type {
   GetFeedResponse,
   GetPostError,
   GetPostRequest,
+  GetSubmissionError,
+  GetSubmissionRequest,
   Post,
+  Submission,
+  SubmitPostError,
+  SubmitPostRequestInput,
 } from "./types.js";
 import {
   decodeCreatePostError,
   decodeGetFeedResponse,
   decodeGetPostError,
+  decodeGetSubmissionError,
   decodePost,
+  decodeSubmission,
+  decodeSubmitPostError,
   encodeCreatePostRequest,
   encodeGetFeedRequest,
   encodeGetPostRequest,
+  encodeGetSubmissionRequest,
+  encodeSubmitPostRequest,
   type Decoded,
   type Issue,
 } from "./validators.js";
@@ -206,6 +216,21 @@ export interface Client {
    * `POST /api/posts`
    */
   createPost(request: CreatePostRequestInput): Promise<ClientResult<Post, CreatePostError>>;
+
+  /**
+   * Submit a post: it is checked by the moderation service when `publish_at` comes (at once
+   * without it) and appears in the feed only when the service allows it.
+   * `POST /api/submissions`
+   */
+  submitPost(request: SubmitPostRequestInput): Promise<ClientResult<Submission, SubmitPostError>>;
+
+  /**
+   * A submitted post and its status.
+   * `GET /api/submissions/{id}`
+   */
+  getSubmission(
+    request: GetSubmissionRequest,
+  ): Promise<ClientResult<Submission, GetSubmissionError>>;
 }
 
 /** A typed client for the schema's endpoints over `fetch`. */
@@ -241,6 +266,26 @@ export function createClient(options: ClientOptions): Client {
         encodeCreatePostRequest(request),
         decodePost,
         decodeCreatePostError,
+      ),
+    submitPost: (request) =>
+      send<Submission, SubmitPostError>(
+        "POST",
+        "/api/submissions",
+        [],
+        null,
+        encodeSubmitPostRequest(request),
+        decodeSubmission,
+        decodeSubmitPostError,
+      ),
+    getSubmission: (request) =>
+      send<Submission, GetSubmissionError>(
+        "GET",
+        "/api/submissions/{id}",
+        ["id"],
+        [],
+        encodeGetSubmissionRequest(request),
+        decodeSubmission,
+        decodeGetSubmissionError,
       ),
   };
 }

@@ -6,6 +6,7 @@ import {
   type Failure,
   type HamletServer,
   serveEndpoint,
+  withEmit,
 } from "@hamlet/runtime-node";
 import type {
   CreatePostError,
@@ -14,17 +15,28 @@ import type {
   GetFeedResponse,
   GetPostError,
   GetPostRequest,
+  GetSubmissionError,
+  GetSubmissionRequest,
   Post,
+  Submission,
+  SubmitPostError,
+  SubmitPostRequest,
 } from "./types.js";
 import {
   decodeCreatePostRequest,
   decodeGetFeedRequest,
   decodeGetPostRequest,
+  decodeGetSubmissionRequest,
+  decodeSubmitPostRequest,
   encodeCreatePostError,
   encodeGetFeedResponse,
   encodeGetPostError,
+  encodeGetSubmissionError,
   encodePost,
+  encodeSubmission,
+  encodeSubmitPostError,
 } from "./validators.js";
+import { emitting, type EmitsContext } from "./events.js";
 
 /**
  * One method per endpoint. Return the response, or `fail(error)` (from the runtime) for a
@@ -51,6 +63,25 @@ export interface Handlers {
     request: CreatePostRequest,
     context: AuthenticatedContext,
   ): Promise<Post | Failure<CreatePostError>>;
+
+  /**
+   * Submit a post: it is checked by the moderation service when `publish_at` comes (at once
+   * without it) and appears in the feed only when the service allows it.
+   * `POST /api/submissions` (requires a session).
+   */
+  submitPost(
+    request: SubmitPostRequest,
+    context: AuthenticatedContext & EmitsContext<"PublishScheduledPost">,
+  ): Promise<Submission | Failure<SubmitPostError>>;
+
+  /**
+   * A submitted post and its status.
+   * `GET /api/submissions/{id}`.
+   */
+  getSubmission(
+    request: GetSubmissionRequest,
+    context: EndpointContext,
+  ): Promise<Submission | Failure<GetSubmissionError>>;
 }
 
 /** Registers every endpoint of the schema on `app`. */
@@ -93,5 +124,32 @@ export function registerRoutes(app: HamletServer, handlers: Handlers): void {
     encode: encodePost,
     errors: { status: { RateLimited: 429, Banned: 422 }, encode: encodeCreatePostError },
     handle: (request, context) => handlers.createPost(request, authenticated(context)),
+  });
+  serveEndpoint(app, {
+    name: "SubmitPost",
+    method: "POST",
+    path: "/api/submissions",
+    auth: true,
+    pathParams: {},
+    query: {},
+    body: true,
+    decode: decodeSubmitPostRequest,
+    encode: encodeSubmission,
+    errors: { status: { RateLimited: 429, Banned: 422 }, encode: encodeSubmitPostError },
+    handle: (request, context) =>
+      withEmit(authenticated(context), (c) => handlers.submitPost(request, emitting(c))),
+  });
+  serveEndpoint(app, {
+    name: "GetSubmission",
+    method: "GET",
+    path: "/api/submissions/{id}",
+    auth: false,
+    pathParams: { id: { kind: "text" } },
+    query: {},
+    body: false,
+    decode: decodeGetSubmissionRequest,
+    encode: encodeSubmission,
+    errors: { status: { NotFound: 404 }, encode: encodeGetSubmissionError },
+    handle: (request, context) => handlers.getSubmission(request, context),
   });
 }

@@ -164,3 +164,55 @@ export interface PublishPhotoThumbnailOutput {
 export interface PublishPhotoModerateOutput {
   allowed: boolean;
 }
+
+/** Where a submitted post stands. */
+export type SubmissionStatus = "Scheduled" | "Published" | "Rejected";
+
+/** Every `SubmissionStatus`, in declaration order. */
+export const SubmissionStatusValues: readonly SubmissionStatus[] = [
+  "Scheduled",
+  "Published",
+  "Rejected",
+];
+
+/** A submitted post: moderated when its publish time comes, then published or rejected. */
+export interface Submission {
+  post: Post;
+  status: SubmissionStatus;
+  reason?: string | undefined;
+}
+
+export interface SubmitPostRequest {
+  body: string;
+  /** Default: `"Public"`. */
+  visibility: Visibility;
+  publish_at?: Date | undefined;
+}
+
+/** `SubmitPostRequest` as accepted by encoders and the client: fields with a default may be left out. */
+export interface SubmitPostRequestInput {
+  body: string;
+  /** Default: `"Public"`. */
+  visibility?: Visibility | undefined;
+  publish_at?: Date | undefined;
+}
+
+export type SubmitPostError =
+  /** HTTP status 429. */
+  | { tag: "RateLimited"; retry_after_s: number }
+  /** HTTP status 422. */
+  | { tag: "Banned"; reason: string };
+
+/** Every tag of `SubmitPostError`, in declaration order. */
+export const SubmitPostErrorTags: readonly SubmitPostError["tag"][] = ["RateLimited", "Banned"];
+
+export interface GetSubmissionRequest {
+  id: Uuid;
+}
+
+export type GetSubmissionError =
+  /** HTTP status 404. */
+  { tag: "NotFound" };
+
+/** Every tag of `GetSubmissionError`, in declaration order. */
+export const GetSubmissionErrorTags: readonly GetSubmissionError["tag"][] = ["NotFound"];

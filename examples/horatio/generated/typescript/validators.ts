@@ -27,8 +27,15 @@ import type {
   ModerationResponse,
   PublishPhotoThumbnailOutput,
   PublishPhotoModerateOutput,
+  SubmissionStatus,
+  Submission,
+  SubmitPostRequest,
+  SubmitPostError,
+  GetSubmissionRequest,
+  GetSubmissionError,
   GetFeedRequestInput,
   CreatePostRequestInput,
+  SubmitPostRequestInput,
 } from "./types.js";
 
 /** One problem found while decoding, with a JSONPath-like location: `$.posts[3].body`. */
@@ -90,7 +97,14 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-/** An RFC 3339 timestamp as a `Date` (fraction kept to milliseconds), or undefined. */
+/** 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z. */
+const MIN_TIMESTAMP_MS = -62167219200000;
+const MAX_TIMESTAMP_MS = 253402300799999;
+
+/**
+ * An RFC 3339 timestamp as a `Date` (fraction kept to milliseconds), or undefined — also when the
+ * instant's UTC year leaves 0000-9999 (`9999-12-31T23:59:59-01:00`), which could not round-trip.
+ */
 function parseTimestamp(text: string): Date | undefined {
   const m = TIMESTAMP_RE.exec(text);
   if (m === null) return undefined;
@@ -119,6 +133,8 @@ function parseTimestamp(text: string): Date | undefined {
     const offset = (offsetHours * 60 + offsetMinutes) * 60000;
     time = m[8] === "+" ? time - offset : time + offset;
   }
+  // Only instants whose UTC year is 0000-9999 can be encoded as RFC 3339 and read back.
+  if (time < MIN_TIMESTAMP_MS || time > MAX_TIMESTAMP_MS) return undefined;
   return new Date(time);
 }
 
@@ -341,6 +357,48 @@ export function decodePublishPhotoModerateOutput(
   return result(decoded, errors);
 }
 
+/** Decodes a `SubmissionStatus` from parsed JSON, reporting every problem with its path. */
+export function decodeSubmissionStatus(value: unknown): Decoded<SubmissionStatus> {
+  const errors: Issue[] = [];
+  const decoded = readSubmissionStatus(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `Submission` from parsed JSON, reporting every problem with its path. */
+export function decodeSubmission(value: unknown): Decoded<Submission> {
+  const errors: Issue[] = [];
+  const decoded = readSubmission(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `SubmitPostRequest` from parsed JSON, reporting every problem with its path. */
+export function decodeSubmitPostRequest(value: unknown): Decoded<SubmitPostRequest> {
+  const errors: Issue[] = [];
+  const decoded = readSubmitPostRequest(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `SubmitPostError` from parsed JSON, reporting every problem with its path. */
+export function decodeSubmitPostError(value: unknown): Decoded<SubmitPostError> {
+  const errors: Issue[] = [];
+  const decoded = readSubmitPostError(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `GetSubmissionRequest` from parsed JSON, reporting every problem with its path. */
+export function decodeGetSubmissionRequest(value: unknown): Decoded<GetSubmissionRequest> {
+  const errors: Issue[] = [];
+  const decoded = readGetSubmissionRequest(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `GetSubmissionError` from parsed JSON, reporting every problem with its path. */
+export function decodeGetSubmissionError(value: unknown): Decoded<GetSubmissionError> {
+  const errors: Issue[] = [];
+  const decoded = readGetSubmissionError(value, "$", errors);
+  return result(decoded, errors);
+}
+
 /** Encodes a `Handle` to its wire (JSON) value. */
 export function encodeHandle(value: Handle): unknown {
   return value;
@@ -513,6 +571,53 @@ export function encodePublishPhotoModerateOutput(value: PublishPhotoModerateOutp
   return { allowed: value.allowed };
 }
 
+/** Encodes a `SubmissionStatus` to its wire (JSON) value. */
+export function encodeSubmissionStatus(value: SubmissionStatus): unknown {
+  return value;
+}
+
+/** Encodes a `Submission` to its wire (JSON) value. */
+export function encodeSubmission(value: Submission): unknown {
+  const out: Record<string, unknown> = { post: encodePost(value.post), status: value.status };
+  if (value.reason != null) out["reason"] = value.reason;
+  return out;
+}
+
+/** Encodes a `SubmitPostRequest` to its wire (JSON) value. */
+export function encodeSubmitPostRequest(value: SubmitPostRequestInput): unknown {
+  const out: Record<string, unknown> = {
+    body: value.body,
+    visibility: value.visibility === undefined ? "Public" : value.visibility,
+  };
+  if (value.publish_at != null) out["publish_at"] = encodeTimestamp(value.publish_at);
+  return out;
+}
+
+/** Encodes a `SubmitPostError` to its wire (JSON) value. */
+export function encodeSubmitPostError(value: SubmitPostError): unknown {
+  switch (value.tag) {
+    case "RateLimited": {
+      return { tag: "RateLimited", retry_after_s: value.retry_after_s };
+    }
+    case "Banned": {
+      return { tag: "Banned", reason: value.reason };
+    }
+  }
+}
+
+/** Encodes a `GetSubmissionRequest` to its wire (JSON) value. */
+export function encodeGetSubmissionRequest(value: GetSubmissionRequest): unknown {
+  return { id: value.id.toLowerCase() };
+}
+
+/** Encodes a `GetSubmissionError` to its wire (JSON) value. */
+export function encodeGetSubmissionError(value: GetSubmissionError): unknown {
+  switch (value.tag) {
+    case "NotFound":
+      return { tag: "NotFound" };
+  }
+}
+
 function readHandle(value: unknown, path: string, errors: Issue[]): Handle {
   if (typeof value !== "string") errors.push({ path: path, message: "expected a string" });
   else {
@@ -564,8 +669,7 @@ function readPost(value: unknown, path: string, errors: Issue[]): Post {
     else {
       if (r6.length < 2 || r6.length > 500) {
         const n8 = codePoints(r6);
-        if (n8 < 1)
-          errors.push({ path: path + ".body", message: "expected at least 1 characters" });
+        if (n8 < 1) errors.push({ path: path + ".body", message: "expected at least 1 character" });
         if (n8 > 500)
           errors.push({ path: path + ".body", message: "expected at most 500 characters" });
       }
@@ -863,8 +967,7 @@ function readCreatePostRequest(value: unknown, path: string, errors: Issue[]): C
     else {
       if (r0.length < 2 || r0.length > 500) {
         const n2 = codePoints(r0);
-        if (n2 < 1)
-          errors.push({ path: path + ".body", message: "expected at least 1 characters" });
+        if (n2 < 1) errors.push({ path: path + ".body", message: "expected at least 1 character" });
         if (n2 > 500)
           errors.push({ path: path + ".body", message: "expected at most 500 characters" });
       }
@@ -958,7 +1061,7 @@ function readChat(value: unknown, path: string, errors: Issue[]): Chat {
           if (r2.length < 2 || r2.length > 2000) {
             const n4 = codePoints(r2);
             if (n4 < 1)
-              errors.push({ path: path + ".text", message: "expected at least 1 characters" });
+              errors.push({ path: path + ".text", message: "expected at least 1 character" });
             if (n4 > 2000)
               errors.push({ path: path + ".text", message: "expected at most 2000 characters" });
           }
@@ -1288,4 +1391,165 @@ function readPublishPhotoModerateOutput(
     f1 = r0 as boolean;
   }
   return { allowed: f1 as boolean };
+}
+
+function readSubmissionStatus(value: unknown, path: string, errors: Issue[]): SubmissionStatus {
+  switch (value) {
+    case "Scheduled":
+    case "Published":
+    case "Rejected":
+      return value;
+  }
+  errors.push({ path, message: unknownVariant(value, "Scheduled, Published, Rejected") });
+  return value as SubmissionStatus;
+}
+
+function readSubmission(value: unknown, path: string, errors: Issue[]): Submission {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as Submission;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value.post;
+  let f1: Post | undefined;
+  if (r0 === undefined) errors.push({ path: path + ".post", message: "is required" });
+  else {
+    const v2 = readPost(r0, path + ".post", errors);
+    f1 = v2;
+  }
+  const r3 = value.status;
+  let f4: SubmissionStatus | undefined;
+  if (r3 === undefined) errors.push({ path: path + ".status", message: "is required" });
+  else {
+    const v5 = readSubmissionStatus(r3, path + ".status", errors);
+    f4 = v5;
+  }
+  const r6 = value.reason;
+  let f7: string | undefined;
+  if (r6 !== undefined && r6 !== null) {
+    if (typeof r6 !== "string")
+      errors.push({ path: path + ".reason", message: "expected a string" });
+    f7 = r6 as string;
+  }
+  return { post: f1 as Post, status: f4 as SubmissionStatus, reason: f7 };
+}
+
+function readSubmitPostRequest(value: unknown, path: string, errors: Issue[]): SubmitPostRequest {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as SubmitPostRequest;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value.body;
+  let f1: string | undefined;
+  if (r0 === undefined) errors.push({ path: path + ".body", message: "is required" });
+  else {
+    if (typeof r0 !== "string") errors.push({ path: path + ".body", message: "expected a string" });
+    else {
+      if (r0.length < 2 || r0.length > 500) {
+        const n2 = codePoints(r0);
+        if (n2 < 1) errors.push({ path: path + ".body", message: "expected at least 1 character" });
+        if (n2 > 500)
+          errors.push({ path: path + ".body", message: "expected at most 500 characters" });
+      }
+    }
+    f1 = r0 as string;
+  }
+  const r3 = value.visibility;
+  let f4: Visibility | undefined;
+  if (r3 === undefined || r3 === null) f4 = "Public" as const;
+  else {
+    const v5 = readVisibility(r3, path + ".visibility", errors);
+    f4 = v5;
+  }
+  const r6 = value.publish_at;
+  let f7: Date | undefined;
+  if (r6 !== undefined && r6 !== null) {
+    const v8 = typeof r6 === "string" ? parseTimestamp(r6) : undefined;
+    if (v8 === undefined)
+      errors.push({ path: path + ".publish_at", message: "expected an RFC 3339 timestamp" });
+    f7 = v8 as Date;
+  }
+  return { body: f1 as string, visibility: f4 as Visibility, publish_at: f7 };
+}
+
+function readSubmitPostError(value: unknown, path: string, errors: Issue[]): SubmitPostError {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as SubmitPostError;
+  }
+  checkKeys(value, path, errors);
+  switch (value.tag) {
+    case "RateLimited": {
+      const r0 = value.retry_after_s;
+      let f1: number | undefined;
+      if (r0 === undefined) errors.push({ path: path + ".retry_after_s", message: "is required" });
+      else {
+        if (typeof r0 !== "number" || !Number.isInteger(r0))
+          errors.push({ path: path + ".retry_after_s", message: "expected an integer" });
+        else if (!Number.isSafeInteger(r0))
+          errors.push({
+            path: path + ".retry_after_s",
+            message: "expected an integer between -9007199254740991 and 9007199254740991",
+          });
+        f1 = r0 as number;
+      }
+      return { tag: "RateLimited", retry_after_s: f1 as number };
+    }
+    case "Banned": {
+      const r0 = value.reason;
+      let f1: string | undefined;
+      if (r0 === undefined) errors.push({ path: path + ".reason", message: "is required" });
+      else {
+        if (typeof r0 !== "string")
+          errors.push({ path: path + ".reason", message: "expected a string" });
+        f1 = r0 as string;
+      }
+      return { tag: "Banned", reason: f1 as string };
+    }
+    default:
+      errors.push({
+        path: path + ".tag",
+        message: unknownVariant(value.tag, "RateLimited, Banned"),
+      });
+      return value as unknown as SubmitPostError;
+  }
+}
+
+function readGetSubmissionRequest(
+  value: unknown,
+  path: string,
+  errors: Issue[],
+): GetSubmissionRequest {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as GetSubmissionRequest;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value.id;
+  let f1: Uuid | undefined;
+  if (r0 === undefined) errors.push({ path: path + ".id", message: "is required" });
+  else {
+    let v2: Uuid | undefined;
+    if (typeof r0 === "string" && UUID_LOWER_RE.test(r0)) v2 = r0 as Uuid;
+    else if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
+    else errors.push({ path: path + ".id", message: "expected a UUID" });
+    f1 = v2 as Uuid;
+  }
+  return { id: f1 as Uuid };
+}
+
+function readGetSubmissionError(value: unknown, path: string, errors: Issue[]): GetSubmissionError {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as GetSubmissionError;
+  }
+  checkKeys(value, path, errors);
+  switch (value.tag) {
+    case "NotFound":
+      return { tag: "NotFound" };
+    default:
+      errors.push({ path: path + ".tag", message: unknownVariant(value.tag, "NotFound") });
+      return value as unknown as GetSubmissionError;
+  }
 }

@@ -90,7 +90,14 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-/** An RFC 3339 timestamp as a `Date` (fraction kept to milliseconds), or undefined. */
+/** 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z. */
+const MIN_TIMESTAMP_MS = -62167219200000;
+const MAX_TIMESTAMP_MS = 253402300799999;
+
+/**
+ * An RFC 3339 timestamp as a `Date` (fraction kept to milliseconds), or undefined — also when the
+ * instant's UTC year leaves 0000-9999 (`9999-12-31T23:59:59-01:00`), which could not round-trip.
+ */
 function parseTimestamp(text: string): Date | undefined {
   const m = TIMESTAMP_RE.exec(text);
   if (m === null) return undefined;
@@ -119,6 +126,8 @@ function parseTimestamp(text: string): Date | undefined {
     const offset = (offsetHours * 60 + offsetMinutes) * 60000;
     time = m[8] === "+" ? time - offset : time + offset;
   }
+  // Only instants whose UTC year is 0000-9999 can be encoded as RFC 3339 and read back.
+  if (time < MIN_TIMESTAMP_MS || time > MAX_TIMESTAMP_MS) return undefined;
   return new Date(time);
 }
 
@@ -564,8 +573,7 @@ function readPost(value: unknown, path: string, errors: Issue[]): Post {
     else {
       if (r6.length < 2 || r6.length > 500) {
         const n8 = codePoints(r6);
-        if (n8 < 1)
-          errors.push({ path: path + ".body", message: "expected at least 1 characters" });
+        if (n8 < 1) errors.push({ path: path + ".body", message: "expected at least 1 character" });
         if (n8 > 500)
           errors.push({ path: path + ".body", message: "expected at most 500 characters" });
       }
@@ -863,8 +871,7 @@ function readCreatePostRequest(value: unknown, path: string, errors: Issue[]): C
     else {
       if (r0.length < 2 || r0.length > 500) {
         const n2 = codePoints(r0);
-        if (n2 < 1)
-          errors.push({ path: path + ".body", message: "expected at least 1 characters" });
+        if (n2 < 1) errors.push({ path: path + ".body", message: "expected at least 1 character" });
         if (n2 > 500)
           errors.push({ path: path + ".body", message: "expected at most 500 characters" });
       }
@@ -958,7 +965,7 @@ function readChat(value: unknown, path: string, errors: Issue[]): Chat {
           if (r2.length < 2 || r2.length > 2000) {
             const n4 = codePoints(r2);
             if (n4 < 1)
-              errors.push({ path: path + ".text", message: "expected at least 1 characters" });
+              errors.push({ path: path + ".text", message: "expected at least 1 character" });
             if (n4 > 2000)
               errors.push({ path: path + ".text", message: "expected at most 2000 characters" });
           }

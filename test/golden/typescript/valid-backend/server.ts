@@ -5,9 +5,11 @@ import {
   type EndpointContext,
   type HamletServer,
   serveEndpoint,
+  withEmit,
 } from "@hamlet/runtime-node";
 import type { PlaceOrderRequest, PlaceOrderResponse } from "./types.js";
 import { decodePlaceOrderRequest, encodePlaceOrderResponse } from "./validators.js";
+import { emitting, type EmitsContext } from "./events.js";
 
 /**
  * One method per endpoint. Return the response, or `fail(error)` (from the runtime) for a
@@ -17,7 +19,7 @@ export interface Handlers {
   /** `POST /api/orders` (requires a session). */
   placeOrder(
     request: PlaceOrderRequest,
-    context: AuthenticatedContext,
+    context: AuthenticatedContext & EmitsContext<"OrderPlaced">,
   ): Promise<PlaceOrderResponse>;
 }
 
@@ -34,6 +36,7 @@ export function registerRoutes(app: HamletServer, handlers: Handlers): void {
     decode: decodePlaceOrderRequest,
     encode: encodePlaceOrderResponse,
     errors: undefined,
-    handle: (request, context) => handlers.placeOrder(request, authenticated(context)),
+    handle: (request, context) =>
+      withEmit(authenticated(context), (c) => handlers.placeOrder(request, emitting(c))),
   });
 }

@@ -60,7 +60,14 @@ function daysInMonth(year: number, month: number): number {
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-/** An RFC 3339 timestamp as a `Date` (fraction kept to milliseconds), or undefined. */
+/** 0000-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z. */
+const MIN_TIMESTAMP_MS = -62167219200000;
+const MAX_TIMESTAMP_MS = 253402300799999;
+
+/**
+ * An RFC 3339 timestamp as a `Date` (fraction kept to milliseconds), or undefined — also when the
+ * instant's UTC year leaves 0000-9999 (`9999-12-31T23:59:59-01:00`), which could not round-trip.
+ */
 function parseTimestamp(text: string): Date | undefined {
   const m = TIMESTAMP_RE.exec(text);
   if (m === null) return undefined;
@@ -89,6 +96,8 @@ function parseTimestamp(text: string): Date | undefined {
     const offset = (offsetHours * 60 + offsetMinutes) * 60000;
     time = m[8] === "+" ? time - offset : time + offset;
   }
+  // Only instants whose UTC year is 0000-9999 can be encoded as RFC 3339 and read back.
+  if (time < MIN_TIMESTAMP_MS || time > MAX_TIMESTAMP_MS) return undefined;
   return new Date(time);
 }
 

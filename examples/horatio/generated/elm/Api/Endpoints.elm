@@ -1,4 +1,4 @@
-module Api.Endpoints exposing (Config, createPost, createPostTask, createPostUrl, getFeed, getFeedTask, getFeedUrl, getPost, getPostTask, getPostUrl)
+module Api.Endpoints exposing (Config, createPost, createPostTask, createPostUrl, getFeed, getFeedTask, getFeedUrl, getPost, getPostTask, getPostUrl, getSubmission, getSubmissionTask, getSubmissionUrl, submitPost, submitPostTask, submitPostUrl)
 
 {-| Requests to the endpoints of the `horatio` schema. Each endpoint has a `Cmd` version
 (results arrive as messages) and a `Task` version; both give a `Result (Hamlet.Http.Error e) a`, where `e`
@@ -149,3 +149,84 @@ createPostTask config request =
 createPostUrl : Config -> Types.CreatePostRequest -> String
 createPostUrl config request =
     config.baseUrl ++ Hamlet.Url.path [ "api", "posts" ]
+
+
+{-| Submit a post: it is checked by the moderation service when `publish_at` comes (at once
+without it) and appears in the feed only when the service allows it.
+
+`POST /api/submissions`
+
+Needs a signed-in session: the browser sends the session cookie with same-origin requests.
+
+-}
+submitPost : Config -> (Result (Hamlet.Http.Error Types.SubmitPostError) Types.Submission -> msg) -> Types.SubmitPostRequest -> Cmd msg
+submitPost config toMsg request =
+    Http.request
+        { method = "POST"
+        , headers = []
+        , url = submitPostUrl config request
+        , body = Http.jsonBody (Types.encodeSubmitPostRequest request)
+        , expect = Hamlet.Http.expectJson toMsg Types.submitPostErrorDecoder Types.submissionDecoder
+        , timeout = Nothing
+        , tracker = Nothing
+        }
+
+
+{-| `submitPost` as a `Task`, to chain with other requests.
+-}
+submitPostTask : Config -> Types.SubmitPostRequest -> Task.Task (Hamlet.Http.Error Types.SubmitPostError) Types.Submission
+submitPostTask config request =
+    Http.task
+        { method = "POST"
+        , headers = []
+        , url = submitPostUrl config request
+        , body = Http.jsonBody (Types.encodeSubmitPostRequest request)
+        , resolver = Hamlet.Http.jsonResolver Types.submitPostErrorDecoder Types.submissionDecoder
+        , timeout = Nothing
+        }
+
+
+{-| The URL `submitPost` requests: path parameters filled in.
+-}
+submitPostUrl : Config -> Types.SubmitPostRequest -> String
+submitPostUrl config request =
+    config.baseUrl ++ Hamlet.Url.path [ "api", "submissions" ]
+
+
+{-| A submitted post and its status.
+
+`GET /api/submissions/{id}`
+
+-}
+getSubmission : Config -> (Result (Hamlet.Http.Error Types.GetSubmissionError) Types.Submission -> msg) -> Types.GetSubmissionRequest -> Cmd msg
+getSubmission config toMsg request =
+    Http.request
+        { method = "GET"
+        , headers = []
+        , url = getSubmissionUrl config request
+        , body = Http.emptyBody
+        , expect = Hamlet.Http.expectJson toMsg Types.getSubmissionErrorDecoder Types.submissionDecoder
+        , timeout = Nothing
+        , tracker = Nothing
+        }
+
+
+{-| `getSubmission` as a `Task`, to chain with other requests.
+-}
+getSubmissionTask : Config -> Types.GetSubmissionRequest -> Task.Task (Hamlet.Http.Error Types.GetSubmissionError) Types.Submission
+getSubmissionTask config request =
+    Http.task
+        { method = "GET"
+        , headers = []
+        , url = getSubmissionUrl config request
+        , body = Http.emptyBody
+        , resolver = Hamlet.Http.jsonResolver Types.getSubmissionErrorDecoder Types.submissionDecoder
+        , timeout = Nothing
+        }
+
+
+{-| The URL `getSubmission` requests: path parameters filled in, the other fields in the query string.
+-}
+getSubmissionUrl : Config -> Types.GetSubmissionRequest -> String
+getSubmissionUrl config request =
+    config.baseUrl ++ Hamlet.Url.path [ "api", "submissions", Hamlet.Uuid.toString request.id ]

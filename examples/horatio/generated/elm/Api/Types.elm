@@ -1,4 +1,4 @@
-module Api.Types exposing (Chat(..), CreatePostError(..), CreatePostRequest, FeedUpdate(..), GetFeedRequest, GetFeedResponse, GetPostError(..), GetPostRequest, Handle, ModerationRequest, ModerationResponse, PhotoUploadFields, PhotoUploadResponse, PhotoUploaded, Post, ProcessImage, ProcessingComplete, ProcessingFailed, ProcessingProgress, PublishPhotoModerateOutput, PublishPhotoThumbnailOutput, PublishScheduledPost, Visibility(..), chatDecoder, createPostErrorDecoder, createPostRequestDecoder, defaultCreatePostRequest, defaultGetFeedRequest, encodeChat, encodeCreatePostError, encodeCreatePostRequest, encodeFeedUpdate, encodeGetFeedRequest, encodeGetFeedResponse, encodeGetPostError, encodeGetPostRequest, encodeHandle, encodeModerationRequest, encodeModerationResponse, encodePhotoUploadFields, encodePhotoUploadResponse, encodePhotoUploaded, encodePost, encodeProcessImage, encodeProcessingComplete, encodeProcessingFailed, encodeProcessingProgress, encodePublishPhotoModerateOutput, encodePublishPhotoThumbnailOutput, encodePublishScheduledPost, encodeVisibility, feedUpdateDecoder, getFeedRequestDecoder, getFeedResponseDecoder, getPostErrorDecoder, getPostErrorToString, getPostRequestDecoder, handleDecoder, moderationRequestDecoder, moderationResponseDecoder, photoUploadFieldsDecoder, photoUploadResponseDecoder, photoUploadedDecoder, postDecoder, processImageDecoder, processingCompleteDecoder, processingFailedDecoder, processingProgressDecoder, publishPhotoModerateOutputDecoder, publishPhotoThumbnailOutputDecoder, publishScheduledPostDecoder, visibilityDecoder, visibilityToString)
+module Api.Types exposing (Chat(..), CreatePostError(..), CreatePostRequest, FeedUpdate(..), GetFeedRequest, GetFeedResponse, GetPostError(..), GetPostRequest, GetSubmissionError(..), GetSubmissionRequest, Handle, ModerationRequest, ModerationResponse, PhotoUploadFields, PhotoUploadResponse, PhotoUploaded, Post, ProcessImage, ProcessingComplete, ProcessingFailed, ProcessingProgress, PublishPhotoModerateOutput, PublishPhotoThumbnailOutput, PublishScheduledPost, Submission, SubmissionStatus(..), SubmitPostError(..), SubmitPostRequest, Visibility(..), chatDecoder, createPostErrorDecoder, createPostRequestDecoder, defaultCreatePostRequest, defaultGetFeedRequest, defaultSubmitPostRequest, encodeChat, encodeCreatePostError, encodeCreatePostRequest, encodeFeedUpdate, encodeGetFeedRequest, encodeGetFeedResponse, encodeGetPostError, encodeGetPostRequest, encodeGetSubmissionError, encodeGetSubmissionRequest, encodeHandle, encodeModerationRequest, encodeModerationResponse, encodePhotoUploadFields, encodePhotoUploadResponse, encodePhotoUploaded, encodePost, encodeProcessImage, encodeProcessingComplete, encodeProcessingFailed, encodeProcessingProgress, encodePublishPhotoModerateOutput, encodePublishPhotoThumbnailOutput, encodePublishScheduledPost, encodeSubmission, encodeSubmissionStatus, encodeSubmitPostError, encodeSubmitPostRequest, encodeVisibility, feedUpdateDecoder, getFeedRequestDecoder, getFeedResponseDecoder, getPostErrorDecoder, getPostErrorToString, getPostRequestDecoder, getSubmissionErrorDecoder, getSubmissionErrorToString, getSubmissionRequestDecoder, handleDecoder, moderationRequestDecoder, moderationResponseDecoder, photoUploadFieldsDecoder, photoUploadResponseDecoder, photoUploadedDecoder, postDecoder, processImageDecoder, processingCompleteDecoder, processingFailedDecoder, processingProgressDecoder, publishPhotoModerateOutputDecoder, publishPhotoThumbnailOutputDecoder, publishScheduledPostDecoder, submissionDecoder, submissionStatusDecoder, submissionStatusToString, submitPostErrorDecoder, submitPostRequestDecoder, visibilityDecoder, visibilityToString)
 
 {-| Types of the `horatio` schema, with JSON decoders and encoders that implement the Hamlet wire format.
 
@@ -267,7 +267,7 @@ encodeGetPostRequest value =
 {-| On the wire: an object with the variant name in `"tag"` and its fields beside it.
 -}
 type GetPostError
-    = NotFound
+    = GetPostErrorNotFound
 
 
 getPostErrorDecoder : Decode.Decoder GetPostError
@@ -277,7 +277,7 @@ getPostErrorDecoder =
             (\tag ->
                 case tag of
                     "NotFound" ->
-                        decodeObject NotFound
+                        decodeObject GetPostErrorNotFound
 
                     _ ->
                         unknown "tag" [ "NotFound" ] tag
@@ -287,7 +287,7 @@ getPostErrorDecoder =
 encodeGetPostError : GetPostError -> Encode.Value
 encodeGetPostError value =
     case value of
-        NotFound ->
+        GetPostErrorNotFound ->
             objectOf [ ( "tag", Just (Encode.string "NotFound") ) ]
 
 
@@ -296,7 +296,7 @@ encodeGetPostError value =
 getPostErrorToString : GetPostError -> String
 getPostErrorToString value =
     case value of
-        NotFound ->
+        GetPostErrorNotFound ->
             "NotFound"
 
 
@@ -337,8 +337,8 @@ defaultCreatePostRequest fields =
 {-| On the wire: an object with the variant name in `"tag"` and its fields beside it.
 -}
 type CreatePostError
-    = RateLimited { retryAfterS : Int }
-    | Banned { reason : String }
+    = CreatePostErrorRateLimited { retryAfterS : Int }
+    | CreatePostErrorBanned { reason : String }
 
 
 createPostErrorDecoder : Decode.Decoder CreatePostError
@@ -348,11 +348,11 @@ createPostErrorDecoder =
             (\tag ->
                 case tag of
                     "RateLimited" ->
-                        decodeObject (\a1 -> RateLimited { retryAfterS = a1 })
+                        decodeObject (\a1 -> CreatePostErrorRateLimited { retryAfterS = a1 })
                             |> required "retry_after_s" safeInt
 
                     "Banned" ->
-                        decodeObject (\a1 -> Banned { reason = a1 })
+                        decodeObject (\a1 -> CreatePostErrorBanned { reason = a1 })
                             |> required "reason" Decode.string
 
                     _ ->
@@ -363,13 +363,13 @@ createPostErrorDecoder =
 encodeCreatePostError : CreatePostError -> Encode.Value
 encodeCreatePostError value =
     case value of
-        RateLimited payload ->
+        CreatePostErrorRateLimited payload ->
             objectOf
                 [ ( "tag", Just (Encode.string "RateLimited") )
                 , ( "retry_after_s", Just (Encode.int payload.retryAfterS) )
                 ]
 
-        Banned payload ->
+        CreatePostErrorBanned payload ->
             objectOf
                 [ ( "tag", Just (Encode.string "Banned") )
                 , ( "reason", Just (Encode.string payload.reason) )
@@ -666,6 +666,213 @@ encodePublishPhotoModerateOutput value =
     objectOf
         [ ( "allowed", Just (Encode.bool value.allowed) )
         ]
+
+
+{-| Where a submitted post stands.
+
+On the wire: the variant name as a JSON string.
+
+-}
+type SubmissionStatus
+    = Scheduled
+    | Published
+    | Rejected
+
+
+submissionStatusDecoder : Decode.Decoder SubmissionStatus
+submissionStatusDecoder =
+    Decode.string
+        |> Decode.andThen
+            (\name ->
+                case name of
+                    "Scheduled" ->
+                        Decode.succeed Scheduled
+
+                    "Published" ->
+                        Decode.succeed Published
+
+                    "Rejected" ->
+                        Decode.succeed Rejected
+
+                    _ ->
+                        unknown "value" [ "Scheduled", "Published", "Rejected" ] name
+            )
+
+
+encodeSubmissionStatus : SubmissionStatus -> Encode.Value
+encodeSubmissionStatus value =
+    Encode.string (submissionStatusToString value)
+
+
+{-| The variant name, as on the wire and in query strings.
+-}
+submissionStatusToString : SubmissionStatus -> String
+submissionStatusToString value =
+    case value of
+        Scheduled ->
+            "Scheduled"
+
+        Published ->
+            "Published"
+
+        Rejected ->
+            "Rejected"
+
+
+{-| A submitted post: moderated when its publish time comes, then published or rejected.
+-}
+type alias Submission =
+    { post : Post
+    , status : SubmissionStatus
+    , reason : Maybe String
+    }
+
+
+submissionDecoder : Decode.Decoder Submission
+submissionDecoder =
+    decodeObject Submission
+        |> required "post" postDecoder
+        |> required "status" submissionStatusDecoder
+        |> optional "reason" Decode.string
+
+
+encodeSubmission : Submission -> Encode.Value
+encodeSubmission value =
+    objectOf
+        [ ( "post", Just (encodePost value.post) )
+        , ( "status", Just (encodeSubmissionStatus value.status) )
+        , ( "reason", Maybe.map Encode.string value.reason )
+        ]
+
+
+type alias SubmitPostRequest =
+    { body : String
+    , visibility : Visibility
+    , publishAt : Maybe Time.Posix
+    }
+
+
+submitPostRequestDecoder : Decode.Decoder SubmitPostRequest
+submitPostRequestDecoder =
+    decodeObject SubmitPostRequest
+        |> required "body" Decode.string
+        |> defaulted "visibility" visibilityDecoder Public
+        |> optional "publish_at" Hamlet.Timestamp.decoder
+
+
+encodeSubmitPostRequest : SubmitPostRequest -> Encode.Value
+encodeSubmitPostRequest value =
+    objectOf
+        [ ( "body", Just (Encode.string value.body) )
+        , ( "visibility", Just (encodeVisibility value.visibility) )
+        , ( "publish_at", Maybe.map Hamlet.Timestamp.encode value.publishAt )
+        ]
+
+
+{-| A `SubmitPostRequest` from its required fields, with every default filled in and optional fields left out.
+-}
+defaultSubmitPostRequest : { body : String } -> SubmitPostRequest
+defaultSubmitPostRequest fields =
+    { body = fields.body
+    , visibility = Public
+    , publishAt = Nothing
+    }
+
+
+{-| On the wire: an object with the variant name in `"tag"` and its fields beside it.
+-}
+type SubmitPostError
+    = SubmitPostErrorRateLimited { retryAfterS : Int }
+    | SubmitPostErrorBanned { reason : String }
+
+
+submitPostErrorDecoder : Decode.Decoder SubmitPostError
+submitPostErrorDecoder =
+    Decode.field "tag" Decode.string
+        |> Decode.andThen
+            (\tag ->
+                case tag of
+                    "RateLimited" ->
+                        decodeObject (\a1 -> SubmitPostErrorRateLimited { retryAfterS = a1 })
+                            |> required "retry_after_s" safeInt
+
+                    "Banned" ->
+                        decodeObject (\a1 -> SubmitPostErrorBanned { reason = a1 })
+                            |> required "reason" Decode.string
+
+                    _ ->
+                        unknown "tag" [ "RateLimited", "Banned" ] tag
+            )
+
+
+encodeSubmitPostError : SubmitPostError -> Encode.Value
+encodeSubmitPostError value =
+    case value of
+        SubmitPostErrorRateLimited payload ->
+            objectOf
+                [ ( "tag", Just (Encode.string "RateLimited") )
+                , ( "retry_after_s", Just (Encode.int payload.retryAfterS) )
+                ]
+
+        SubmitPostErrorBanned payload ->
+            objectOf
+                [ ( "tag", Just (Encode.string "Banned") )
+                , ( "reason", Just (Encode.string payload.reason) )
+                ]
+
+
+type alias GetSubmissionRequest =
+    { id : Hamlet.Uuid.Uuid
+    }
+
+
+getSubmissionRequestDecoder : Decode.Decoder GetSubmissionRequest
+getSubmissionRequestDecoder =
+    decodeObject GetSubmissionRequest
+        |> required "id" Hamlet.Uuid.decoder
+
+
+encodeGetSubmissionRequest : GetSubmissionRequest -> Encode.Value
+encodeGetSubmissionRequest value =
+    objectOf
+        [ ( "id", Just (Hamlet.Uuid.encode value.id) )
+        ]
+
+
+{-| On the wire: an object with the variant name in `"tag"` and its fields beside it.
+-}
+type GetSubmissionError
+    = GetSubmissionErrorNotFound
+
+
+getSubmissionErrorDecoder : Decode.Decoder GetSubmissionError
+getSubmissionErrorDecoder =
+    Decode.field "tag" Decode.string
+        |> Decode.andThen
+            (\tag ->
+                case tag of
+                    "NotFound" ->
+                        decodeObject GetSubmissionErrorNotFound
+
+                    _ ->
+                        unknown "tag" [ "NotFound" ] tag
+            )
+
+
+encodeGetSubmissionError : GetSubmissionError -> Encode.Value
+encodeGetSubmissionError value =
+    case value of
+        GetSubmissionErrorNotFound ->
+            objectOf [ ( "tag", Just (Encode.string "NotFound") ) ]
+
+
+{-| The variant name, as on the wire and in query strings.
+-}
+getSubmissionErrorToString : GetSubmissionError -> String
+getSubmissionErrorToString value =
+    case value of
+        GetSubmissionErrorNotFound ->
+            "NotFound"
 
 
 

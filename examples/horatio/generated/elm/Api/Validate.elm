@@ -1,4 +1,4 @@
-module Api.Validate exposing (validateChat, validateChatAt, validateCreatePostRequest, validateCreatePostRequestAt, validateFeedUpdate, validateFeedUpdateAt, validateGetFeedRequest, validateGetFeedRequestAt, validateGetFeedResponse, validateGetFeedResponseAt, validateHandle, validateHandleAt, validatePhotoUploadFields, validatePhotoUploadFieldsAt, validatePost, validatePostAt, validateProcessImage, validateProcessImageAt, validateProcessingProgress, validateProcessingProgressAt)
+module Api.Validate exposing (validateChat, validateChatAt, validateCreatePostRequest, validateCreatePostRequestAt, validateFeedUpdate, validateFeedUpdateAt, validateGetFeedRequest, validateGetFeedRequestAt, validateGetFeedResponse, validateGetFeedResponseAt, validateHandle, validateHandleAt, validatePhotoUploadFields, validatePhotoUploadFieldsAt, validatePost, validatePostAt, validateProcessImage, validateProcessImageAt, validateProcessingProgress, validateProcessingProgressAt, validateSubmission, validateSubmissionAt, validateSubmitPostRequest, validateSubmitPostRequestAt)
 
 {-| Client-side checks of the `horatio` schema's constraints, reporting the same paths (`$.posts[3].body`) and messages as the server.
 Call them before sending a request; an empty list means the value is fine.
@@ -170,3 +170,31 @@ validateProcessingProgress =
 validateProcessingProgressAt : String -> Types.ProcessingProgress -> List Violation
 validateProcessingProgressAt path value =
     Hamlet.Validate.floatRange { min = Just 0, max = Just 100 } (Hamlet.Validate.field "percent" path) value.percent
+
+
+{-| Every broken constraint of a `Submission`, with paths starting at `$`.
+-}
+validateSubmission : Types.Submission -> List Violation
+validateSubmission =
+    validateSubmissionAt Hamlet.Validate.root
+
+
+{-| Like `validateSubmission`, for a value found at `path` inside a larger one.
+-}
+validateSubmissionAt : String -> Types.Submission -> List Violation
+validateSubmissionAt path value =
+    validatePostAt (Hamlet.Validate.field "post" path) value.post
+
+
+{-| Every broken constraint of a `SubmitPostRequest`, with paths starting at `$`.
+-}
+validateSubmitPostRequest : Types.SubmitPostRequest -> List Violation
+validateSubmitPostRequest =
+    validateSubmitPostRequestAt Hamlet.Validate.root
+
+
+{-| Like `validateSubmitPostRequest`, for a value found at `path` inside a larger one.
+-}
+validateSubmitPostRequestAt : String -> Types.SubmitPostRequest -> List Violation
+validateSubmitPostRequestAt path value =
+    Hamlet.Validate.stringLength { min = Just 1, max = Just 500 } (Hamlet.Validate.field "body" path) value.body

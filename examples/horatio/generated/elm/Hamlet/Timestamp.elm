@@ -9,7 +9,9 @@ checked: month 13, February 30 (or 29 outside leap years), hour 24, minute 60
 and second 60 (leap seconds) are rejected.
 
 Encoding is always UTC with exactly three fraction digits:
-`2024-03-05T07:08:09.123Z`.
+`2024-03-05T07:08:09.123Z`. Instants outside 0000-01-01T00:00:00Z .. 9999-12-31T23:59:59.999Z are
+rejected (`9999-12-31T23:59:59-01:00` is in year 10000 in UTC), since they could not be encoded
+in that form and read back.
 
 @docs fromString, toString, decoder, encode
 
@@ -61,9 +63,14 @@ fromString text =
                                     + (hour * 3600 + minute * 60 + second)
                                     - offsetMinutes
                                     * 60
+
+                            posix =
+                                seconds * 1000 + millis
                         in
-                        if valid then
-                            Just (Time.millisToPosix (seconds * 1000 + millis))
+                        -- The UTC instant must be in years 0000-9999: `toString` could not write
+                        -- anything else as RFC 3339, so it would not read back.
+                        if valid && posix >= minMillis && posix <= maxMillis then
+                            Just (Time.millisToPosix posix)
 
                         else
                             Nothing
@@ -357,3 +364,15 @@ civilFromDays days =
     , month = month
     , day = day
     }
+
+
+{-| 0000-01-01T00:00:00.000Z -}
+minMillis : Int
+minMillis =
+    -62167219200000
+
+
+{-| 9999-12-31T23:59:59.999Z -}
+maxMillis : Int
+maxMillis =
+    253402300799999

@@ -14,7 +14,7 @@ Every check takes its settings, then the path of the value, then the value,
 and returns the violations found (an empty list when the value is fine).
 
     stringLength { min = Just 1, max = Just 280 } "$.posts[3].body" ""
-        == [ { path = "$.posts[3].body", message = "expected at least 1 characters" } ]
+        == [ { path = "$.posts[3].body", message = "expected at least 1 character" } ]
 
 @docs Violation
 @docs root, field, index
@@ -68,7 +68,7 @@ index i parent =
 
 {-| `@length(min, max)`: the number of characters, counted as Unicode code
 points (an emoji is one character, a lone surrogate too), as the server counts
-them. Messages: `expected at least N characters`, `expected at most N characters`.
+them. Messages: `expected at least N characters`, `expected at most N characters` (`1 character`).
 -}
 stringLength : { min : Maybe Int, max : Maybe Int } -> String -> String -> List Violation
 stringLength bounds path value =
@@ -78,7 +78,7 @@ stringLength bounds path value =
         count =
             String.length value - List.length (Regex.find surrogatePair value)
     in
-    bounded bounds path count (\n -> "expected at least " ++ String.fromInt n ++ " characters") (\n -> "expected at most " ++ String.fromInt n ++ " characters")
+    bounded bounds path count (\n -> "expected at least " ++ plural n "character") (\n -> "expected at most " ++ plural n "character")
 
 
 {-| `@range(min, max)`, `@min`, `@max` on integers (bounds inclusive).
@@ -103,7 +103,7 @@ Messages: `expected at least N items`, `expected at most N items`.
 -}
 listLength : { min : Maybe Int, max : Maybe Int } -> String -> List a -> List Violation
 listLength bounds path value =
-    bounded bounds path (List.length value) (\n -> "expected at least " ++ String.fromInt n ++ " items") (\n -> "expected at most " ++ String.fromInt n ++ " items")
+    bounded bounds path (List.length value) (\n -> "expected at least " ++ plural n "item") (\n -> "expected at most " ++ plural n "item")
 
 
 {-| `@pattern(P)`: the value must contain a match of the JavaScript regular
@@ -162,7 +162,7 @@ url path value =
 {-| Check every element of a list, with paths `path[0]`, `path[1]`, ...
 
     each (stringLength { min = Just 1, max = Nothing }) "$.tags" [ "a", "" ]
-        == [ { path = "$.tags[1]", message = "expected at least 1 characters" } ]
+        == [ { path = "$.tags[1]", message = "expected at least 1 character" } ]
 
 -}
 each : (String -> a -> List Violation) -> String -> List a -> List Violation
@@ -227,3 +227,18 @@ emailRegex =
     Regex.fromStringWith { caseInsensitive = True, multiline = False }
         "^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$"
         |> Maybe.withDefault Regex.never
+
+
+{-| `1 character`, `2 characters`: the count and the noun, plural unless the count is 1.
+-}
+plural : Int -> String -> String
+plural n noun =
+    String.fromInt n
+        ++ " "
+        ++ noun
+        ++ (if n == 1 then
+                ""
+
+            else
+                "s"
+           )

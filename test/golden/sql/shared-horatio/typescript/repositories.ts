@@ -3,6 +3,12 @@
 /** A value bound to a `$n` placeholder (runtime-node's `SqlParam`). */
 export type SqlValue = string | number | bigint | boolean | null | Uint8Array;
 
+/** A UUID (`Uuid` columns); the same type as `Uuid` in types.ts. */
+export type Uuid = string & { readonly __hamlet: "Uuid" };
+
+/** A calendar date `YYYY-MM-DD` (`Date` columns); the same type as `IsoDate` in types.ts. */
+export type IsoDate = string & { readonly __hamlet: "Date" };
+
 /** A JSON value (`Json` columns). */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -55,13 +61,22 @@ function toNumber(value: unknown): number {
 function toBool(value: unknown): boolean {
   return value === true || value === 1 || value === 1n;
 }
-function toTimestamp(value: unknown): string {
-  return value instanceof Date ? value.toISOString() : String(value);
+function toTimestamp(value: unknown): Date {
+  const date = value instanceof Date ? value : new Date(String(value));
+  if (Number.isNaN(date.getTime()))
+    throw new Error(`Hamlet: expected a timestamp column, got ${String(value)}`);
+  return date;
 }
-function toDate(value: unknown): string {
-  if (!(value instanceof Date)) return String(value);
+/** A Timestamp parameter as RFC 3339 UTC text (`…Z`), whatever offset a string was written with. */
+function fromTimestamp(value: Date | string): string {
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) throw new Error(`Hamlet: not a timestamp: ${String(value)}`);
+  return date.toISOString();
+}
+function toDate(value: unknown): IsoDate {
+  if (!(value instanceof Date)) return String(value) as IsoDate;
   const pad = (n: number) => String(n).padStart(2, "0");
-  return `${String(value.getFullYear()).padStart(4, "0")}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
+  return `${String(value.getFullYear()).padStart(4, "0")}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}` as IsoDate;
 }
 function toJson(value: unknown, dialect: RepositoryDatabase["dialect"]): Json {
   return (dialect === "sqlite" && typeof value === "string" ? JSON.parse(value) : value) as Json;
@@ -81,27 +96,27 @@ function limitOf(limit: number | undefined): number | undefined {
 
 /** Posts as stored; every row belongs to one tenant unless marked @global. */
 export interface PostRow {
-  id: string;
+  id: Uuid;
   author: string;
   body: string;
   visibility: "Public" | "Followers" | "Private";
-  publish_at: string | null;
-  created_at: string;
+  publish_at: Date | null;
+  created_at: Date;
 }
 
 /** A new PostRow: columns with a default or `null` may be left out. */
 export interface PostRowInsert {
-  id?: string;
+  id?: Uuid;
   author: string;
   body: string;
   visibility: "Public" | "Followers" | "Private";
-  publish_at?: string | null;
-  created_at?: string;
+  publish_at?: Date | null;
+  created_at?: Date;
 }
 
 /** The primary key of PostRow (within the tenant). */
 export interface PostRowKey {
-  id: string;
+  id: Uuid;
 }
 
 /** Columns to change; the others keep their values. */
@@ -109,15 +124,15 @@ export interface PostRowPatch {
   author?: string;
   body?: string;
   visibility?: "Public" | "Followers" | "Private";
-  publish_at?: string | null;
-  created_at?: string;
+  publish_at?: Date | null;
+  created_at?: Date;
 }
 
 /** Equality filters of `list` (indexed columns). */
 export interface PostRowFilter {
-  id?: string;
+  id?: Uuid;
   author?: string;
-  created_at?: string;
+  created_at?: Date;
 }
 
 /** Columns `list` can order by (indexed columns). */
@@ -130,13 +145,20 @@ const postRowColumns = {
   filter: ["id", "author", "created_at"] as const,
 };
 
-function encodePostRow(_column: string, value: unknown): SqlValue {
-  return value as SqlValue;
+function encodePostRow(column: string, value: unknown): SqlValue {
+  switch (column) {
+    case "publish_at":
+      return value === null ? null : fromTimestamp(value as Date | string);
+    case "created_at":
+      return value === null ? null : fromTimestamp(value as Date | string);
+    default:
+      return value as SqlValue;
+  }
 }
 
 function decodePostRow(row: Row, dialect: RepositoryDatabase["dialect"]): PostRow {
   return {
-    id: String(row["id"]),
+    id: String(row["id"]) as Uuid,
     author: String(row["author"]),
     body: String(row["body"]),
     visibility: String(row["visibility"]) as "Public" | "Followers" | "Private",

@@ -3,6 +3,12 @@
 /** A value bound to a `$n` placeholder (runtime-node's `SqlParam`). */
 export type SqlValue = string | number | bigint | boolean | null | Uint8Array;
 
+/** A UUID (`Uuid` columns); the same type as `Uuid` in types.ts. */
+export type Uuid = string & { readonly __hamlet: "Uuid" };
+
+/** A calendar date `YYYY-MM-DD` (`Date` columns); the same type as `IsoDate` in types.ts. */
+export type IsoDate = string & { readonly __hamlet: "Date" };
+
 /** A JSON value (`Json` columns). */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -55,13 +61,22 @@ function toNumber(value: unknown): number {
 function toBool(value: unknown): boolean {
   return value === true || value === 1 || value === 1n;
 }
-function toTimestamp(value: unknown): string {
-  return value instanceof Date ? value.toISOString() : String(value);
+function toTimestamp(value: unknown): Date {
+  const date = value instanceof Date ? value : new Date(String(value));
+  if (Number.isNaN(date.getTime()))
+    throw new Error(`Hamlet: expected a timestamp column, got ${String(value)}`);
+  return date;
 }
-function toDate(value: unknown): string {
-  if (!(value instanceof Date)) return String(value);
+/** A Timestamp parameter as RFC 3339 UTC text (`…Z`), whatever offset a string was written with. */
+function fromTimestamp(value: Date | string): string {
+  const date = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(date.getTime())) throw new Error(`Hamlet: not a timestamp: ${String(value)}`);
+  return date.toISOString();
+}
+function toDate(value: unknown): IsoDate {
+  if (!(value instanceof Date)) return String(value) as IsoDate;
   const pad = (n: number) => String(n).padStart(2, "0");
-  return `${String(value.getFullYear()).padStart(4, "0")}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
+  return `${String(value.getFullYear()).padStart(4, "0")}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}` as IsoDate;
 }
 function toJson(value: unknown, dialect: RepositoryDatabase["dialect"]): Json {
   return (dialect === "sqlite" && typeof value === "string" ? JSON.parse(value) : value) as Json;
@@ -81,35 +96,35 @@ function limitOf(limit: number | undefined): number | undefined {
 
 /** Accounts are shared by every tenant. */
 export interface Account {
-  id: string;
+  id: Uuid;
   email: string;
   role: "Reader" | "Writer" | "Admin";
-  created_at: string;
+  created_at: Date;
 }
 
 /** A new Account: columns with a default or `null` may be left out. */
 export interface AccountInsert {
-  id?: string;
+  id?: Uuid;
   email: string;
   role?: "Reader" | "Writer" | "Admin";
-  created_at?: string;
+  created_at?: Date;
 }
 
 /** The primary key of Account. */
 export interface AccountKey {
-  id: string;
+  id: Uuid;
 }
 
 /** Columns to change; the others keep their values. */
 export interface AccountPatch {
   email?: string;
   role?: "Reader" | "Writer" | "Admin";
-  created_at?: string;
+  created_at?: Date;
 }
 
 /** Equality filters of `list` (indexed columns). */
 export interface AccountFilter {
-  id?: string;
+  id?: Uuid;
   email?: string;
 }
 
@@ -123,13 +138,18 @@ const accountColumns = {
   filter: ["id", "email"] as const,
 };
 
-function encodeAccount(_column: string, value: unknown): SqlValue {
-  return value as SqlValue;
+function encodeAccount(column: string, value: unknown): SqlValue {
+  switch (column) {
+    case "created_at":
+      return value === null ? null : fromTimestamp(value as Date | string);
+    default:
+      return value as SqlValue;
+  }
 }
 
 function decodeAccount(row: Row, dialect: RepositoryDatabase["dialect"]): Account {
   return {
-    id: String(row["id"]),
+    id: String(row["id"]) as Uuid,
     email: String(row["email"]),
     role: String(row["role"]) as "Reader" | "Writer" | "Admin",
     created_at: toTimestamp(row["created_at"]),
@@ -244,44 +264,44 @@ export class AccountRepository {
 
 /** Orders belong to one tenant. */
 export interface OrderRow {
-  id: string;
-  account_id: string;
+  id: Uuid;
+  account_id: Uuid;
   total: number;
   note: string | null;
   type: string;
-  placed_at: string;
+  placed_at: Date;
 }
 
 /** A new OrderRow: columns with a default or `null` may be left out. */
 export interface OrderRowInsert {
-  id?: string;
-  account_id: string;
+  id?: Uuid;
+  account_id: Uuid;
   total?: number;
   note?: string | null;
   type?: string;
-  placed_at?: string;
+  placed_at?: Date;
 }
 
 /** The primary key of OrderRow (within the tenant). */
 export interface OrderRowKey {
-  id: string;
+  id: Uuid;
 }
 
 /** Columns to change; the others keep their values. */
 export interface OrderRowPatch {
-  account_id?: string;
+  account_id?: Uuid;
   total?: number;
   note?: string | null;
   type?: string;
-  placed_at?: string;
+  placed_at?: Date;
 }
 
 /** Equality filters of `list` (indexed columns). */
 export interface OrderRowFilter {
-  id?: string;
-  account_id?: string;
+  id?: Uuid;
+  account_id?: Uuid;
   total?: number;
-  placed_at?: string;
+  placed_at?: Date;
 }
 
 /** Columns `list` can order by (indexed columns). */
@@ -294,14 +314,19 @@ const orderRowColumns = {
   filter: ["id", "account_id", "total", "placed_at"] as const,
 };
 
-function encodeOrderRow(_column: string, value: unknown): SqlValue {
-  return value as SqlValue;
+function encodeOrderRow(column: string, value: unknown): SqlValue {
+  switch (column) {
+    case "placed_at":
+      return value === null ? null : fromTimestamp(value as Date | string);
+    default:
+      return value as SqlValue;
+  }
 }
 
 function decodeOrderRow(row: Row, dialect: RepositoryDatabase["dialect"]): OrderRow {
   return {
-    id: String(row["id"]),
-    account_id: String(row["account_id"]),
+    id: String(row["id"]) as Uuid,
+    account_id: String(row["account_id"]) as Uuid,
     total: toNumber(row["total"]),
     note: row["note"] === null || row["note"] === undefined ? null : String(row["note"]),
     type: String(row["type"]),

@@ -7,3 +7,15 @@
 DROP TABLE "posts";
 
 DROP TABLE "users";
+
+DROP TABLE IF EXISTS hamlet_schedules;
+
+DROP TABLE IF EXISTS hamlet_workflow_steps;
+
+DROP TABLE IF EXISTS hamlet_workflow_runs;
+
+DROP TABLE IF EXISTS hamlet_events;
+
+DROP TABLE IF EXISTS hamlet_kv;
+
+DROP TABLE IF EXISTS hamlet_sessions;

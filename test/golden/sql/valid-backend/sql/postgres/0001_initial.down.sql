@@ -7,3 +7,23 @@ ALTER TABLE "order_row" DROP CONSTRAINT "order_row_account_id_fkey";
 DROP TABLE "accounts";
 
 DROP TABLE "order_row";
+
+DROP FUNCTION IF EXISTS hamlet_claim_events(BIGINT, INTEGER, TEXT, BIGINT);
+
+DROP FUNCTION IF EXISTS hamlet_complete_event(TEXT, TEXT, TEXT, BIGINT);
+
+DROP FUNCTION IF EXISTS hamlet_next_event_due();
+
+DROP TABLE IF EXISTS hamlet_schedules;
+
+DROP TABLE IF EXISTS hamlet_workflow_steps;
+
+DROP TABLE IF EXISTS hamlet_workflow_runs;
+
+DROP TABLE IF EXISTS hamlet_events;
+
+DROP FUNCTION IF EXISTS hamlet_purge_expired(bigint);
+
+DROP TABLE IF EXISTS hamlet_kv;
+
+DROP TABLE IF EXISTS hamlet_sessions;

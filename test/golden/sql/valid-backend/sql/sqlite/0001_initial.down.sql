@@ -7,3 +7,15 @@
 DROP TABLE "accounts";
 
 DROP TABLE "order_row";
+
+DROP TABLE IF EXISTS hamlet_schedules;
+
+DROP TABLE IF EXISTS hamlet_workflow_steps;
+
+DROP TABLE IF EXISTS hamlet_workflow_runs;
+
+DROP TABLE IF EXISTS hamlet_events;
+
+DROP TABLE IF EXISTS hamlet_kv;
+
+DROP TABLE IF EXISTS hamlet_sessions;

@@ -4,8 +4,8 @@
  * Recursive types end at their smallest case (an absent optional, an empty list, a variant
  * without payload).
  */
-import type { Constraints, FieldDef, JsonValue, Schema, TypeExpr } from "../../src/schema/types.js";
-import { isTagged } from "./json-schema.js";
+import { isTagged } from "./query.js";
+import type { Constraints, FieldDef, JsonValue, Schema, TypeExpr } from "./types.js";
 import { patternExample } from "./pattern-example.js";
 
 type Mutable = { [key: string]: JsonValue };

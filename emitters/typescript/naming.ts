@@ -1,0 +1,64 @@
+/**
+ * The names the TypeScript emitter prints, and the names its files already hold, as data for the
+ * checker (src/check/generated-names.ts). `validators.ts` imports every type next to its own
+ * functions and prelude, so one scope holds them all.
+ */
+import { declaredNames, TYPESCRIPT_GLOBALS, TYPESCRIPT_RESERVED } from "../../src/emit/typescript-names.js";
+import { nameSpan, type NameClaim, type NamingRules } from "../../src/schema/naming.js";
+import type { Schema } from "../../src/schema/types.js";
+import { CLIENT_PRELUDE, responseName } from "./http-file.js";
+import { BUILTIN_TYPE_NAMES, camel, TypeTable } from "./model.js";
+import { ENCODE_MAP } from "./validators-file.js";
+import { VALIDATORS_PRELUDE } from "./validators-prelude.js";
+
+const GENERATED_FILE_NAMES = new Set([
+  ...BUILTIN_TYPE_NAMES,
+  ...declaredNames(VALIDATORS_PRELUDE),
+  ...declaredNames(ENCODE_MAP),
+  ...declaredNames(CLIENT_PRELUDE),
+  ...["registerRoutes", "serveEndpoint", "createClient", "authenticated", "fail"],
+]);
+
+export const typescriptNaming: NamingRules = {
+  target: "typescript",
+  reserved: {
+    module: [
+      { names: TYPESCRIPT_RESERVED, why: "is a TypeScript keyword" },
+      { names: TYPESCRIPT_GLOBALS, why: "is a global the generated TypeScript uses" },
+      {
+        names: GENERATED_FILE_NAMES,
+        why: "the generated TypeScript already declares or imports",
+        prefixes: ["PATTERN_"],
+      },
+    ],
+  },
+  claims(schema: Schema, spans) {
+    const table = new TypeTable(schema);
+    const claims: NameClaim[] = [];
+    const claim = (scope: string, name: string, source: string, what: string, span: NameClaim["span"]) =>
+      claims.push({ scope, name, source, what, span });
+    for (const t of schema.types) {
+      const span = nameSpan(spans, t.name, t.span);
+      claim("module", t.name, t.name, `the TypeScript type of \`${t.name}\``, span);
+      if (t.kind === "record" && table.hasDefaults(t.name))
+        claim("module", `${t.name}Input`, t.name, `the TypeScript input type of \`${t.name}\``, span);
+      if (t.kind === "enum") {
+        const list = table.tagged(t) ? `${t.name}Tags` : `${t.name}Values`;
+        claim("module", list, t.name, `the TypeScript list of \`${t.name}\`'s variants`, span);
+      }
+      for (const fn of ["read", "decode", "encode"])
+        claim("module", `${fn}${t.name}`, t.name, `the TypeScript ${fn} function of \`${t.name}\``, span);
+    }
+    for (const e of schema.endpoints) {
+      const span = nameSpan(spans, e.name, e.span);
+      const response = responseName(e);
+      if (response !== undefined && e.response?.kind !== "ref") {
+        const what = `the TypeScript response type of \`${e.name}\``;
+        claim("module", response, e.name, what, span);
+        for (const fn of ["read", "decode", "encode"]) claim("module", `${fn}${response}`, e.name, what, span);
+      }
+      claim("handlers", camel(e.name), e.name, `the handler and client method of \`${e.name}\``, span);
+    }
+    return claims;
+  },
+};

@@ -1,0 +1,24 @@
+import type { PayloadIssue } from "./types.js";
+
+/** An error that retrying cannot fix (invalid payload, unknown event): dead-lettered at once. */
+export class PermanentEventError extends Error {
+  override readonly name = "PermanentEventError";
+}
+
+/** The payload failed its validator; the message lists every issue with its path. */
+export function invalidPayloadError(name: string, issues: readonly PayloadIssue[]): PermanentEventError {
+  const details = issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ");
+  return new PermanentEventError(`payload of ${name} is invalid: ${details}`);
+}
+
+/** The claim was lost (lease expired and another process took the event): roll back, do not record. */
+export class LostClaimError extends Error {
+  override readonly name = "LostClaimError";
+}
+
+/** A short, single-line description of whatever was thrown. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error)
+    return `${error.name === "Error" ? "" : `${error.name}: `}${error.message}`.slice(0, 2000);
+  return String(error).slice(0, 2000);
+}

@@ -1,0 +1,152 @@
+/**
+ * Reads the `[hamlet.server]` table of a project's `hamlet.toml` into a {@link HamletConfig},
+ * with environment overrides, so the file the compiler reads is also what the server runs with.
+ *
+ * | key | environment override | meaning |
+ * |---|---|---|
+ * | `port` | `PORT` | port `startServer` listens on |
+ * | `host` | `HOST` | address `startServer` listens on |
+ * | `database_url` | `DATABASE_URL` | database (a relative `sqlite:` path is relative to hamlet.toml) |
+ * | `session_secret_env` | — | the variable that holds the session secret (default `HAMLET_SESSION_SECRET`) |
+ * | `tenant` | — | `single`, `host` (needs `hosts`) or `header` (`x-tenant`) |
+ * | `trust_proxy` | `HAMLET_TRUST_PROXY` (`true`/`false`/addresses) | `X-Forwarded-*` from a TLS proxy |
+ * | — | `NODE_ENV=production` | production mode (session secret required) |
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { getStaticTOMLValue, parseTOML } from "toml-eslint-parser";
+import type { HamletConfig } from "./config.js";
+import type { TenantConfig } from "./tenant.js";
+
+/** Options for {@link loadProjectConfig}. */
+export interface ProjectConfigOptions {
+  /** Where to start looking for `hamlet.toml` (walking up; default `process.cwd()`). */
+  readonly dir?: string;
+  /** Environment to read overrides and the secret from (default `process.env`). */
+  readonly env?: NodeJS.ProcessEnv;
+  /** Host name → tenant, required when `tenant = "host"`. */
+  readonly hosts?: Readonly<Record<string, string>>;
+  /** Settings that are not in hamlet.toml (limits, timeouts, purge, production). */
+  readonly overrides?: Partial<Pick<HamletConfig, "production" | "purge">> & {
+    readonly server?: HamletConfig["server"];
+  };
+}
+
+/** Thrown when hamlet.toml or an override is unusable; the message says which key and what to write. */
+export class ProjectConfigError extends Error {}
+
+interface ServerTable {
+  port?: unknown;
+  host?: unknown;
+  database_url?: unknown;
+  session_secret_env?: unknown;
+  tenant?: unknown;
+  trust_proxy?: unknown;
+}
+
+/** The directory of the nearest `hamlet.toml` at or above `dir`, or `undefined`. */
+export function findProjectDir(dir: string): string | undefined {
+  for (let current = resolve(dir); ; current = dirname(current)) {
+    if (existsSync(join(current, "hamlet.toml"))) return current;
+    if (dirname(current) === current) return undefined;
+  }
+}
+
+/** The server configuration of the project around `options.dir` (defaults when there is no hamlet.toml). */
+export function loadProjectConfig(options: ProjectConfigOptions = {}): HamletConfig {
+  const env = options.env ?? process.env;
+  const projectDir = findProjectDir(options.dir ?? process.cwd());
+  const table = projectDir === undefined ? {} : readServerTable(join(projectDir, "hamlet.toml"));
+  const root = projectDir ?? resolve(options.dir ?? process.cwd());
+
+  const port = env["PORT"] !== undefined && env["PORT"] !== "" ? parsePort(env["PORT"], "PORT") : (table.port ?? 8080);
+  if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ProjectConfigError(`[hamlet.server] port must be an integer 0..65535, got ${JSON.stringify(port)}`);
+  }
+  const host = nonEmpty(env["HOST"]) ?? stringSetting(table.host, "host") ?? "127.0.0.1";
+  const databaseUrl =
+    nonEmpty(env["DATABASE_URL"]) ??
+    sqliteUnder(root, stringSetting(table.database_url, "database_url") ?? "sqlite:.hamlet/app.db");
+  const secretEnv = stringSetting(table.session_secret_env, "session_secret_env") ?? "HAMLET_SESSION_SECRET";
+  const secret = env[secretEnv];
+  const trustProxy =
+    trustProxyFrom(env["HAMLET_TRUST_PROXY"]) ?? booleanSetting(table.trust_proxy, "trust_proxy") ?? false;
+  const tenant = stringSetting(table.tenant, "tenant") ?? "single";
+
+  return {
+    ...(options.overrides?.production === undefined ? {} : { production: options.overrides.production }),
+    ...(options.overrides?.purge === undefined ? {} : { purge: options.overrides.purge }),
+    database: { url: databaseUrl },
+    sessions: { ...(secret === undefined || secret === "" ? {} : { secrets: [secret] }), secretEnv },
+    tenants: tenantsFor(tenant, options.hosts),
+    server: { ...options.overrides?.server, port, host, trustProxy },
+  };
+}
+
+function readServerTable(path: string): ServerTable {
+  let value: unknown;
+  try {
+    value = getStaticTOMLValue(parseTOML(readFileSync(path, "utf8")));
+  } catch (error) {
+    throw new ProjectConfigError(`${path}: ${(error as Error).message}`);
+  }
+  const server = (value as { hamlet?: { server?: unknown } }).hamlet?.server;
+  return typeof server === "object" && server !== null ? (server as ServerTable) : {};
+}
+
+function tenantsFor(mode: string, hosts: Readonly<Record<string, string>> | undefined): TenantConfig {
+  switch (mode) {
+    case "single":
+      return { mode: "single" };
+    case "header":
+      return { mode: "header" };
+    case "host":
+      if (hosts === undefined || Object.keys(hosts).length === 0) {
+        throw new ProjectConfigError('[hamlet.server] tenant = "host" needs a host → tenant map: pass `hosts`');
+      }
+      return { mode: "host", hosts };
+    default:
+      throw new ProjectConfigError(
+        `[hamlet.server] tenant must be "single", "host" or "header", got ${JSON.stringify(mode)}`,
+      );
+  }
+}
+
+function parsePort(text: string, name: string): number {
+  if (!/^\d+$/.test(text)) throw new ProjectConfigError(`${name} must be a port number, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value;
+}
+
+function stringSetting(value: unknown, key: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new ProjectConfigError(`[hamlet.server] ${key} must be a non-empty string`);
+  }
+  return value;
+}
+
+function booleanSetting(value: unknown, key: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "boolean") throw new ProjectConfigError(`[hamlet.server] ${key} must be true or false`);
+  return value;
+}
+
+/** `HAMLET_TRUST_PROXY`: `true`/`1`, `false`/`0`, or comma-separated addresses/CIDRs of the proxies. */
+function trustProxyFrom(text: string | undefined): boolean | string | undefined {
+  const value = nonEmpty(text)?.trim();
+  if (value === undefined) return undefined;
+  if (value === "true" || value === "1") return true;
+  if (value === "false" || value === "0") return false;
+  return value;
+}
+
+/** A relative `sqlite:` path is relative to the project (as `hamletc migrate` reads it). */
+function sqliteUnder(root: string, url: string): string {
+  const match = /^(sqlite|file):(?!\/\/)(.*)$/i.exec(url.trim());
+  if (!match || match[2] === ":memory:") return url;
+  return `sqlite:${resolve(root, match[2]!)}`;
+}
