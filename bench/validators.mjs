@@ -39,7 +39,8 @@ async function generatedValidators() {
   const { schema, diagnostics } = compile({ entries: [entry], features: { database: true, eventStore: true } });
   if (!schema) throw new Error(diagnostics.map((d) => d.message).join("\n"));
   const files = await typescriptEmitter.emit(schema, {
-    options: { runtime_import: "@hamlet/runtime-node" },
+    // The transpiled file runs from a temporary folder: import the built runtime by its path.
+    options: { runtime_import: join(root, "runtime-node", "dist", "index.js") },
     readExisting: () => undefined,
     listExisting: () => [],
     report: () => {},

@@ -156,7 +156,11 @@ const tsconfig = (include: string) => ({
     types: ["node"],
     typeRoots: [join(repoRoot, "node_modules", "@types")],
     baseUrl: repoRoot,
-    paths: { "@hamlet/runtime-node": ["runtime-node/src/index.ts"] },
+    paths: {
+      "@hamlet/runtime-node": ["runtime-node/src/index.ts"],
+      "@hamlet/runtime-node/validate": ["runtime-node/src/validate/index.ts"],
+      "@hamlet/runtime-node/repository": ["runtime-node/src/repository/index.ts"],
+    },
   },
   include: [include],
 });

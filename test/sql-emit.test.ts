@@ -88,11 +88,20 @@ describe("generated repositories compile under tsc --strict", () => {
           noUncheckedIndexedAccess: true,
           exactOptionalPropertyTypes: true,
           noImplicitReturns: true,
+          // What strict projects turn on; the generated code must stay clean under them.
+          noPropertyAccessFromIndexSignature: true,
+          noUnusedLocals: true,
+          noUnusedParameters: true,
           skipLibCheck: true,
           noEmit: true,
           types: ["node"],
           typeRoots: [join(repoRoot, "node_modules", "@types")],
           allowImportingTsExtensions: false,
+          // The files sit in a temporary folder without node_modules: map the runtime subpath
+          // they import to its source.
+          paths: {
+            "@hamlet/runtime-node/repository": [join(repoRoot, "runtime-node", "src", "repository", "index.ts")],
+          },
         },
         files: [...files, check],
       };

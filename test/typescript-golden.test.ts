@@ -1,6 +1,8 @@
 /**
  * Goldens of the TypeScript emitter (RECORD=1 rewrites them) and a real `tsc --strict` run over
- * all of them, resolving `@hamlet/runtime-node` through the workspace link in node_modules.
+ * all of them (with exactOptionalPropertyTypes, noPropertyAccessFromIndexSignature,
+ * noUnusedLocals and noUnusedParameters), resolving `@hamlet/runtime-node` (and its `/validate`
+ * subpath) through the workspace link in node_modules.
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -43,7 +45,7 @@ describe("typescript goldens", () => {
   }
 });
 
-describe("goldens compile under tsc --strict", () => {
+describe("goldens compile under tsc --strict and the strict-project flags", () => {
   it("tsc reports no errors", { timeout: 120_000 }, async () => {
     const dir = join(tmpRoot, `tsc-goldens-${process.pid}`);
     mkdirSync(dir, { recursive: true });
@@ -59,6 +61,10 @@ describe("goldens compile under tsc --strict", () => {
           noImplicitOverride: true,
           noFallthroughCasesInSwitch: true,
           noImplicitReturns: true,
+          // What strict projects turn on; the generated code must stay clean under them.
+          noPropertyAccessFromIndexSignature: true,
+          noUnusedLocals: true,
+          noUnusedParameters: true,
           skipLibCheck: true,
           noEmit: true,
           types: ["node"],

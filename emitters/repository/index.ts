@@ -6,10 +6,43 @@
  * Every statement is parameterized; identifiers come only from the generated column lists.
  * A tenant-scoped repository adds `tenant_id = $1` to every statement on both dialects and, on
  * PostgreSQL, runs inside `withTenant` so row-level security agrees. Row types are declared in
- * the file itself, with the schema's field names; it needs nothing but a `Database`-shaped
- * object (structurally typed), so it compiles on its own under `tsc --strict`.
+ * the file itself, with the schema's field names; the helpers it calls (column decoders, tenant
+ * scoping, the structural `RepositoryDatabase` a runtime `Database` fits) are imported from
+ * `@hamlet/runtime-node/repository` (runtime-node/src/repository).
  */
-import { formatTypeScript } from "../../src/emit/format-typescript.js";
+import { hardline, indent, join, type Doc } from "../../src/emit/doc.js";
+import { runtimeSubpath } from "../../src/emit/runtime-path.js";
+import { TsFile } from "../../src/emit/ts-file.js";
+import {
+  arr,
+  arrow,
+  as,
+  atom,
+  bin,
+  block,
+  call,
+  chain,
+  cond,
+  declare,
+  exprStmt,
+  group,
+  ifStmt,
+  member,
+  not,
+  obj,
+  params,
+  ret,
+  str,
+  switchStmt,
+  template,
+  index,
+  throwStmt,
+  forStmt,
+  typeAliasOf,
+  typeAnnotation,
+  type Expr,
+  type Stmt,
+} from "../../src/emit/ts-syntax.js";
 import { defineEmitter } from "../../src/emit/types.js";
 import type { ColumnDef, ModelDef, Schema } from "../../src/schema/types.js";
 import { columnType, type ColumnType } from "../../src/schema/query.js";
@@ -39,316 +72,446 @@ function tsType(t: ColumnType): string {
   }
 }
 
-function decoder(t: ColumnType, value: string): string {
+/** Reads a column; `enumType` names the TypeScript type of an enum column. */
+function decoder(t: ColumnType, value: Expr, enumType = ""): Expr {
   switch (t.base) {
     case "Int":
     case "Float":
-      return `toNumber(${value})`;
+      return call("toNumber", value);
     case "Bool":
-      return `toBool(${value})`;
+      return call("toBool", value);
     case "Json":
-      return `toJson(${value}, dialect)`;
+      return call("toJson", value, atom("dialect"));
     case "Bytes":
-      return `toBytes(${value})`;
+      return call("toBytes", value);
     case "Timestamp":
-      return `toTimestamp(${value})`;
+      return call("toTimestamp", value);
     case "Date":
-      return `toDate(${value})`;
+      return call("toDate", value);
     case "enum":
+      return as(call("String", value), enumType);
     case "Uuid":
-      return `String(${value}) as ${tsType(t)}`;
+      return as(call("String", value), "Uuid");
     default:
-      return `String(${value})`;
+      return call("String", value);
   }
 }
 
-function encoder(t: ColumnType, value: string): string {
-  if (t.base === "Json") return `JSON.stringify(${value})`;
-  // UTC text on both dialects: SQLite keeps what it is given, so normalise before writing.
-  if (t.base === "Timestamp") return `fromTimestamp(${value} as Date | string)`;
-  return value;
+/** A property key: bare when it is an identifier, quoted otherwise. */
+function propKey(name: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
 }
 
-const doc = (lines: readonly string[], indent = "") => (lines.length ? `${indent}/** ${lines.join(` `)} */\n` : "");
-
-export const PRELUDE = `
-/** A value bound to a \`$n\` placeholder (runtime-node's \`SqlParam\`). */
-export type SqlValue = string | number | bigint | boolean | null | Uint8Array;
-
-/** A UUID (\`Uuid\` columns); the same type as \`Uuid\` in types.ts. */
-export type Uuid = string & { readonly __hamlet: "Uuid" };
-
-/** A calendar date \`YYYY-MM-DD\` (\`Date\` columns); the same type as \`IsoDate\` in types.ts. */
-export type IsoDate = string & { readonly __hamlet: "Date" };
-
-/** A JSON value (\`Json\` columns). */
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-/** The part of runtime-node's \`Database\` the repositories use; pass a \`Database\`. */
-export interface RepositoryDatabase {
-  readonly dialect: "sqlite" | "postgres";
-  readonly tenantId: string | null;
-  query<T extends object = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
-  withTenant<T>(tenantId: string, fn: (tx: RepositoryDatabase) => Promise<T>): Promise<T>;
-}
-
-/** Options of \`list\`: equality filters and ordering on indexed columns, and a limit. */
-export interface ListOptions<Filter, Column extends string> {
-  readonly where?: Filter;
-  readonly orderBy?: Column;
-  readonly direction?: "asc" | "desc";
-  readonly limit?: number;
-}
-
-type Row = Record<string, unknown>;
-
-function tenantOf(db: RepositoryDatabase, tenantId: string | undefined): string {
-  const id = tenantId ?? db.tenantId;
-  if (typeof id !== "string" || id === "") throw new Error("Hamlet: a tenant-scoped repository needs a tenant id (pass one, or a handle from withTenant)");
-  return id;
-}
-
-/** On PostgreSQL, runs in a transaction that sets the tenant for row-level security. */
-function scoped<T>(db: RepositoryDatabase, tenantId: string | null, fn: (tx: RepositoryDatabase) => Promise<T>): Promise<T> {
-  if (tenantId === null || db.dialect === "sqlite" || db.tenantId === tenantId) return fn(db);
-  return db.withTenant(tenantId, fn);
-}
-
-function toNumber(value: unknown): number {
-  const n = typeof value === "number" ? value : Number(value);
-  if (!Number.isFinite(n)) throw new Error(\`Hamlet: expected a number column, got \${String(value)}\`);
-  return n;
-}
-function toBool(value: unknown): boolean {
-  return value === true || value === 1 || value === 1n;
-}
-function toTimestamp(value: unknown): Date {
-  const date = value instanceof Date ? value : new Date(String(value));
-  if (Number.isNaN(date.getTime())) throw new Error(\`Hamlet: expected a timestamp column, got \${String(value)}\`);
-  return date;
-}
-/** A Timestamp parameter as RFC 3339 UTC text (\`…Z\`), whatever offset a string was written with. */
-function fromTimestamp(value: Date | string): string {
-  const date = value instanceof Date ? value : new Date(value);
-  if (Number.isNaN(date.getTime())) throw new Error(\`Hamlet: not a timestamp: \${String(value)}\`);
-  return date.toISOString();
-}
-function toDate(value: unknown): IsoDate {
-  if (!(value instanceof Date)) return String(value) as IsoDate;
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return \`\${String(value.getFullYear()).padStart(4, "0")}-\${pad(value.getMonth() + 1)}-\${pad(value.getDate())}\` as IsoDate;
-}
-function toJson(value: unknown, dialect: RepositoryDatabase["dialect"]): Json {
-  return (dialect === "sqlite" && typeof value === "string" ? JSON.parse(value) : value) as Json;
-}
-function toBytes(value: unknown): Uint8Array {
-  return value instanceof Uint8Array ? value : new Uint8Array(value as ArrayBuffer);
-}
-function q(name: string): string {
-  return \`"\${name}"\`;
-}
-function limitOf(limit: number | undefined): number | undefined {
-  if (limit === undefined) return undefined;
-  if (!Number.isSafeInteger(limit) || limit < 0) throw new Error(\`Hamlet: limit must be a non-negative integer, got \${limit}\`);
-  return limit;
-}
-`;
+/** What `@hamlet/runtime-node/repository` exports that generated repositories may use. */
+const RUNTIME_VALUES = [
+  "fromTimestamp",
+  "limitOf",
+  "q",
+  "scoped",
+  "tenantOf",
+  "toBool",
+  "toBytes",
+  "toDate",
+  "toJson",
+  "toNumber",
+  "toTimestamp",
+];
+const RUNTIME_TYPES = ["IsoDate", "Json", "ListOptions", "RepositoryDatabase", "Row", "SqlValue", "Uuid"];
+/** Every name a generated repositories.ts may import from the runtime (reserved for the checker). */
+export const REPOSITORY_IMPORTS: readonly string[] = [...RUNTIME_VALUES, ...RUNTIME_TYPES];
 
 function camel(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
-function modelCode(schema: Schema, m: ModelDef): string {
-  const n = m.name;
-  const tenant = !m.global;
-  const cols = m.columns.map((c) => ({ def: c, type: columnType(schema, c.type) }));
-  const pk = m.primaryKey.map((name) => cols.find((c) => c.def.name === name)!);
-  const indexed = new Set<string>(m.primaryKey);
-  for (const c of m.columns) if (c.indexed || c.unique) indexed.add(c.name);
-  for (const i of m.indexes) for (const c of i.columns) indexed.add(c);
+/** A doc comment line, or nothing. */
+function docLine(lines: readonly string[]): Doc[] {
+  return lines.length ? [`/** ${lines.join(" ")} */`, hardline] : [];
+}
+
+const a = atom;
+const m = member;
+
+function interfaceOf(name: string, members: readonly Doc[]): Doc {
+  if (members.length === 0) return `export interface ${name} {}`;
+  return [`export interface ${name} {`, indent([hardline, ...join(hardline, members)]), hardline, "}"];
+}
+
+/** A class member: doc comment, then the method head and body. */
+function methodOf(doc: string, head: string, list: readonly string[], returns: string, body: readonly Stmt[]): Doc {
+  return [doc, hardline, group([head, params(list, returns)]), " ", block(body)];
+}
+
+function modelCode(schema: Schema, model: ModelDef, file: TsFile): Doc[] {
+  const n = model.name;
+  const tenant = !model.global;
+  const cols = model.columns.map((c) => ({ def: c, type: columnType(schema, c.type) }));
+  const pk = model.primaryKey.map((name) => cols.find((c) => c.def.name === name)!);
+  const indexed = new Set<string>(model.primaryKey);
+  for (const c of model.columns) if (c.indexed || c.unique) indexed.add(c.name);
+  for (const i of model.indexes) for (const c of i.columns) indexed.add(c);
   const filterable = cols.filter((c) => indexed.has(c.def.name));
-  const field = (c: { def: ColumnDef; type: ColumnType }) => JSON.stringify(c.def.name);
+  const field = (c: { def: ColumnDef }) => propKey(c.def.name);
   const optionalOnInsert = (c: ColumnDef) => c.nullable || c.columnDefault !== undefined;
-  const lines: string[] = [];
-  lines.push(`${doc(m.docs)}export interface ${n} {`);
-  for (const c of cols)
-    lines.push(`${doc(c.def.docs, "  ")}  ${field(c)}: ${tsType(c.type)}${c.def.nullable ? " | null" : ""};`);
-  lines.push("}", "");
-  lines.push(`/** A new ${n}: columns with a default or \`null\` may be left out. */`, `export interface ${n}Insert {`);
-  for (const c of cols)
-    lines.push(
-      `  ${field(c)}${optionalOnInsert(c.def) ? "?" : ""}: ${tsType(c.type)}${c.def.nullable ? " | null" : ""};`,
-    );
-  lines.push("}", "");
-  lines.push(`/** The primary key of ${n}${tenant ? " (within the tenant)" : ""}. */`, `export interface ${n}Key {`);
-  for (const c of pk) lines.push(`  ${field(c)}: ${tsType(c.type)};`);
-  lines.push("}", "");
+  const member = (c: { def: ColumnDef; type: ColumnType }, optional: boolean, nullable = c.def.nullable): Doc => [
+    group([field(c), optional ? "?: " : ": ", typeAnnotation(`${tsType(c.type)}${nullable ? " | null" : ""}`)]),
+    ";",
+  ];
+  const out: Doc[] = [];
+  out.push([
+    ...docLine(model.docs),
+    interfaceOf(
+      n,
+      cols.map((c) => [...docLine(c.def.docs), member(c, false)]),
+    ),
+  ]);
+  out.push([
+    `/** A new ${n}: columns with a default or \`null\` may be left out. */`,
+    hardline,
+    interfaceOf(
+      `${n}Insert`,
+      cols.map((c) => member(c, optionalOnInsert(c.def))),
+    ),
+  ]);
+  out.push([
+    `/** The primary key of ${n}${tenant ? " (within the tenant)" : ""}. */`,
+    hardline,
+    interfaceOf(
+      `${n}Key`,
+      pk.map((c) => member(c, false, false)),
+    ),
+  ]);
   const patchable = cols.filter((c) => !c.def.primary);
-  lines.push(`/** Columns to change; the others keep their values. */`, `export interface ${n}Patch {`);
-  for (const c of patchable) lines.push(`  ${field(c)}?: ${tsType(c.type)}${c.def.nullable ? " | null" : ""};`);
-  lines.push("}", "");
-  lines.push(`/** Equality filters of \`list\` (indexed columns). */`, `export interface ${n}Filter {`);
-  for (const c of filterable) lines.push(`  ${field(c)}?: ${tsType(c.type)}${c.def.nullable ? " | null" : ""};`);
-  lines.push("}", "");
-  lines.push(
-    `/** Columns \`list\` can order by (indexed columns). */`,
-    `export type ${n}Order = ${filterable.map((c) => JSON.stringify(c.def.column)).join(" | ") || "never"};`,
-    "",
-  );
+  out.push([
+    "/** Columns to change; the others keep their values. */",
+    hardline,
+    interfaceOf(
+      `${n}Patch`,
+      patchable.map((c) => member(c, true)),
+    ),
+  ]);
+  out.push([
+    "/** Equality filters of `list` (indexed columns). */",
+    hardline,
+    interfaceOf(
+      `${n}Filter`,
+      filterable.map((c) => member(c, true)),
+    ),
+  ]);
+  out.push([
+    "/** Columns `list` can order by (indexed columns). */",
+    hardline,
+    typeAliasOf(`export type ${n}Order`, filterable.map((c) => JSON.stringify(c.def.column)).join(" | ") || "never"),
+  ]);
   const meta = `${camel(n)}Columns`;
-  lines.push(`const ${meta} = {`);
-  lines.push(`  all: [${cols.map((c) => JSON.stringify(c.def.column)).join(", ")}] as const,`);
-  lines.push(`  key: [${pk.map((c) => JSON.stringify(c.def.column)).join(", ")}] as const,`);
-  lines.push(`  patch: [${patchable.map((c) => JSON.stringify(c.def.column)).join(", ")}] as const,`);
-  lines.push(`  filter: [${filterable.map((c) => JSON.stringify(c.def.column)).join(", ")}] as const,`);
-  lines.push(`};`, "");
-  const convertedCols = cols.filter((c) => c.type.base === "Json" || c.type.base === "Timestamp");
-  lines.push(`function encode${n}(${convertedCols.length ? "column" : "_column"}: string, value: unknown): SqlValue {`);
-  if (convertedCols.length) {
-    lines.push(`  switch (column) {`);
-    for (const c of convertedCols)
-      lines.push(
-        `    case ${JSON.stringify(c.def.column)}: return value === null ? null : ${encoder(c.type, "value")};`,
-      );
-    lines.push(`    default: return value as SqlValue;`, `  }`);
-  } else lines.push(`  return value as SqlValue;`);
-  lines.push(`}`, "");
-  lines.push(`function decode${n}(row: Row, dialect: RepositoryDatabase["dialect"]): ${n} {`, `  return {`);
-  for (const c of cols) {
-    const v = `row[${JSON.stringify(c.def.column)}]`;
-    lines.push(
-      `    ${field(c)}: ${c.def.nullable ? `${v} === null || ${v} === undefined ? null : ` : ""}${decoder(c.type, v)},`,
-    );
-  }
-  lines.push(`  };`, `}`, "");
-
-  const tenantArg = tenant ? "this.#tenant" : "null";
-  const start = tenant
-    ? `const params: SqlValue[] = [this.#tenant]; const where: string[] = ['"tenant_id" = $1'];`
-    : `const params: SqlValue[] = []; const where: string[] = [];`;
-  lines.push(
-    `${doc(m.docs.length ? m.docs : [`Typed access to the \`${m.table}\` table.`])}export class ${n}Repository {`,
+  const names = (list: typeof cols) => as(arr(list.map((c) => str(c.def.column))), "const");
+  out.push(
+    declare(
+      "const",
+      meta,
+      undefined,
+      obj([
+        ["all", names(cols)],
+        ["key", names(pk)],
+        ["patch", names(patchable)],
+        ["filter", names(filterable)],
+      ]),
+    ),
   );
-  lines.push(`  readonly #db: RepositoryDatabase;`);
-  if (tenant) {
-    lines.push(`  readonly #tenant: string;`);
-    lines.push(`  /** Rows of one tenant: \`tenantId\`, or the tenant of a handle from \`withTenant\`. */`);
-    lines.push(
-      `  constructor(db: RepositoryDatabase, tenantId?: string) { this.#db = db; this.#tenant = tenantOf(db, tenantId); }`,
-    );
-  } else {
-    lines.push(`  /** \`@global\`: rows shared by every tenant. */`);
-    lines.push(`  constructor(db: RepositoryDatabase) { this.#db = db; }`);
-  }
-  lines.push(`
-  #keyWhere(key: ${n}Key, params: SqlValue[], where: string[]): void {
-    for (const column of ${meta}.key) { params.push(encode${n}(column, key[column as keyof ${n}Key])); where.push(\`\${q(column)} = $\${params.length}\`); }
-  }
+  const jsonCols = cols.filter((c) => c.type.base === "Json");
+  // Json is written as text; Timestamp as UTC text on both dialects (SQLite keeps what it is given).
+  const convertedCols = cols.filter((c) => c.type.base === "Json" || c.type.base === "Timestamp");
+  const encodeBody: Stmt[] = convertedCols.length
+    ? [
+        switchStmt("column", [
+          ...convertedCols.map((c) => ({
+            labels: [JSON.stringify(c.def.column)],
+            body: [
+              ret(
+                cond(
+                  bin(a("value"), "===", a("null")),
+                  a("null"),
+                  c.type.base === "Json"
+                    ? call("JSON.stringify", a("value"))
+                    : call("fromTimestamp", as(a("value"), "Date | string")),
+                ),
+              ),
+            ],
+          })),
+          { labels: ["default"], body: ["return value as SqlValue;"] },
+        ]),
+      ]
+    : ["return value as SqlValue;"];
+  out.push([
+    `function encode${n}`,
+    params([`${convertedCols.length ? "column" : "_column"}: string`, "value: unknown"], "SqlValue"),
+    " ",
+    block(encodeBody),
+  ]);
+  const decoded = cols.map((c): [string, Expr] => {
+    const v = index("row", str(c.def.column));
+    const enumType = c.def.nullable
+      ? `NonNullable<${n}[${JSON.stringify(c.def.name)}]>`
+      : `${n}[${JSON.stringify(c.def.name)}]`;
+    const value = decoder(c.type, v, enumType);
+    if (!c.def.nullable) return [field(c), value];
+    return [field(c), cond(chain("||", [bin(v, "===", a("null")), bin(v, "===", a("undefined"))]), a("null"), value)];
+  });
+  out.push([
+    `function decode${n}`,
+    params(["row: Row", `${jsonCols.length ? "dialect" : "_dialect"}: RepositoryDatabase["dialect"]`], n),
+    " ",
+    block([ret(obj(decoded))]),
+  ]);
 
-  /** Inserts a row and returns it with the database's defaults filled in. */
-  async insert(row: ${n}Insert): Promise<${n}> {
-    const columns: string[] = ${tenant ? `["tenant_id"]` : "[]"};
-    const params: SqlValue[] = ${tenant ? "[this.#tenant]" : "[]"};
-    for (const column of ${meta}.all) {
-      const value = row[column as keyof ${n}Insert];
-      if (value === undefined) continue;
-      columns.push(column);
-      params.push(encode${n}(column, value));
-    }
-    const sql = \`INSERT INTO "${m.table}" (\${columns.map(q).join(", ")}) VALUES (\${params.map((_, i) => \`$\${i + 1}\`).join(", ")}) RETURNING *\`;
-    return scoped(this.#db, ${tenantArg}, async (db) => decode${n}((await db.query<Row>(sql, params))[0]!, db.dialect));
-  }
-
-  /** The row with this primary key${tenant ? " in this tenant" : ""}, or undefined. */
-  async get(key: ${n}Key): Promise<${n} | undefined> {
-    ${start}
-    this.#keyWhere(key, params, where);
-    const sql = \`SELECT * FROM "${m.table}" WHERE \${where.join(" AND ")}\`;
-    return scoped(this.#db, ${tenantArg}, async (db) => {
-      const row = (await db.query<Row>(sql, params))[0];
-      return row === undefined ? undefined : decode${n}(row, db.dialect);
-    });
-  }
-
-  /** Rows${tenant ? " of this tenant" : ""} matching every filter, ordered (then by primary key), at most \`limit\`. */
-  async list(options: ListOptions<${n}Filter, ${n}Order> = {}): Promise<${n}[]> {
-    ${start}
-    for (const column of ${meta}.filter) {
-      const value = options.where?.[column as keyof ${n}Filter];
-      if (value === undefined) continue;
-      if (value === null) { where.push(\`\${q(column)} IS NULL\`); continue; }
-      params.push(encode${n}(column, value));
-      where.push(\`\${q(column)} = $\${params.length}\`);
-    }
-    const order: string[] = [];
-    const direction = options.direction === "desc" ? "DESC" : "ASC";
-    if (options.orderBy !== undefined) {
-      if (!(${meta}.filter as readonly string[]).includes(options.orderBy)) throw new Error(\`Hamlet: cannot order ${n} by \${String(options.orderBy)}\`);
-      order.push(\`\${q(options.orderBy)} \${direction}\`);
-    }
-    for (const column of ${meta}.key) order.push(\`\${q(column)} \${direction}\`);
-    let sql = \`SELECT * FROM "${m.table}"\${where.length ? \` WHERE \${where.join(" AND ")}\` : ""} ORDER BY \${order.join(", ")}\`;
-    const limit = limitOf(options.limit);
-    if (limit !== undefined) { params.push(limit); sql += \` LIMIT $\${params.length}\`; }
-    return scoped(this.#db, ${tenantArg}, async (db) => (await db.query<Row>(sql, params)).map((row) => decode${n}(row, db.dialect)));
-  }
-
-  /** Changes the row with this primary key${tenant ? " in this tenant" : ""}; returns it, or undefined when there is none. */
-  async update(key: ${n}Key, patch: ${n}Patch): Promise<${n} | undefined> {
-    ${start}
-    const sets: string[] = [];
-    for (const column of ${meta}.patch) {
-      const value = patch[column as keyof ${n}Patch];
-      if (value === undefined) continue;
-      params.push(encode${n}(column, value));
-      sets.push(\`\${q(column)} = $\${params.length}\`);
-    }
-    if (sets.length === 0) return this.get(key);
-    this.#keyWhere(key, params, where);
-    const sql = \`UPDATE "${m.table}" SET \${sets.join(", ")} WHERE \${where.join(" AND ")} RETURNING *\`;
-    return scoped(this.#db, ${tenantArg}, async (db) => {
-      const row = (await db.query<Row>(sql, params))[0];
-      return row === undefined ? undefined : decode${n}(row, db.dialect);
-    });
-  }
-
-  /** Deletes the row with this primary key${tenant ? " in this tenant" : ""}; true when there was one. */
-  async delete(key: ${n}Key): Promise<boolean> {
-    ${start}
-    this.#keyWhere(key, params, where);
-    const sql = \`DELETE FROM "${m.table}" WHERE \${where.join(" AND ")} RETURNING 1 AS deleted\`;
-    return scoped(this.#db, ${tenantArg}, async (db) => (await db.query<Row>(sql, params)).length > 0);
-  }
+  const tenantArg = a(tenant ? "this.#tenant" : "null");
+  const start: Stmt[] = tenant
+    ? ["const params: SqlValue[] = [this.#tenant];", `const where: string[] = ['"tenant_id" = $1'];`]
+    : ["const params: SqlValue[] = [];", "const where: string[] = [];"];
+  const scoped = (body: Expr | { block: Stmt[] }) =>
+    ret(call("scoped", m("this.#db"), tenantArg, arrow("db", body, true)));
+  const rowOrUndefined: { block: Stmt[] } = {
+    block: [
+      "const row = (await db.query<Row>(sql, params))[0];",
+      ret(cond(bin(a("row"), "===", a("undefined")), a("undefined"), call(`decode${n}`, a("row"), m("db.dialect")))),
+    ],
+  };
+  const keyWhere = (extra: string) => `this.#keyWhere(key, params, where);${extra}`;
+  const members: Doc[] = [];
+  const ctor: Doc[] = tenant
+    ? [
+        "readonly #db: RepositoryDatabase;",
+        hardline,
+        "readonly #tenant: string;",
+        hardline,
+        "/** Rows of one tenant: `tenantId`, or the tenant of a handle from `withTenant`. */",
+        hardline,
+        "constructor(db: RepositoryDatabase, tenantId?: string) ",
+        block(["this.#db = db;", "this.#tenant = tenantOf(db, tenantId);"]),
+      ]
+    : [
+        "readonly #db: RepositoryDatabase;",
+        hardline,
+        "/** `@global`: rows shared by every tenant. */",
+        hardline,
+        "constructor(db: RepositoryDatabase) ",
+        block(["this.#db = db;"]),
+      ];
+  members.push(ctor);
+  members.push([
+    group([`#keyWhere`, params([`key: ${n}Key`, "params: SqlValue[]", "where: string[]"], "void")]),
+    " ",
+    block([
+      [
+        `for (const column of ${meta}.key) `,
+        block([
+          exprStmt(call("params.push", call(`encode${n}`, a("column"), index("key", a(`column as keyof ${n}Key`))))),
+          "where.push(`${q(column)} = $${params.length}`);",
+        ]),
+      ],
+    ]),
+  ]);
+  members.push(
+    methodOf(
+      "/** Inserts a row and returns it with the database's defaults filled in. */",
+      "async insert",
+      [`row: ${n}Insert`],
+      `Promise<${n}>`,
+      [
+        `const columns: string[] = ${tenant ? '["tenant_id"]' : "[]"};`,
+        `const params: SqlValue[] = ${tenant ? "[this.#tenant]" : "[]"};`,
+        [
+          `for (const column of ${meta}.all) `,
+          block([
+            declare("const", "value", undefined, index("row", a(`column as keyof ${n}Insert`))),
+            "if (value === undefined) continue;",
+            "columns.push(column);",
+            exprStmt(call("params.push", call(`encode${n}`, a("column"), a("value")))),
+          ]),
+        ],
+        declare(
+          "const",
+          "sql",
+          undefined,
+          template(
+            `\`INSERT INTO "${model.table}" (\${columns.map(q).join(", ")}) VALUES (\${params.map((_, i) => \`$\${i + 1}\`).join(", ")}) RETURNING *\``,
+          ),
+        ),
+        scoped(call(`decode${n}`, a("(await db.query<Row>(sql, params))[0]!"), m("db.dialect"))),
+      ],
+    ),
+  );
+  members.push(
+    methodOf(
+      `/** The row with this primary key${tenant ? " in this tenant" : ""}, or undefined. */`,
+      "async get",
+      [`key: ${n}Key`],
+      `Promise<${n} | undefined>`,
+      [
+        ...start,
+        keyWhere(""),
+        declare(
+          "const",
+          "sql",
+          undefined,
+          template(`\`SELECT * FROM "${model.table}" WHERE \${where.join(" AND ")}\``),
+        ),
+        scoped(rowOrUndefined),
+      ],
+    ),
+  );
+  members.push(
+    methodOf(
+      `/** Rows${tenant ? " of this tenant" : ""} matching every filter, ordered (then by primary key), at most \`limit\`. */`,
+      "async list",
+      [`options: ListOptions<${n}Filter, ${n}Order> = {}`],
+      `${n}[]`.replace(/^/, "Promise<") + ">",
+      [
+        ...start,
+        [
+          `for (const column of ${meta}.filter) `,
+          block([
+            declare("const", "value", undefined, index("options.where?.", a(`column as keyof ${n}Filter`))),
+            "if (value === undefined) continue;",
+            ["if (value === null) ", block(["where.push(`${q(column)} IS NULL`);", "continue;"])],
+            exprStmt(call("params.push", call(`encode${n}`, a("column"), a("value")))),
+            "where.push(`${q(column)} = $${params.length}`);",
+          ]),
+        ],
+        "const order: string[] = [];",
+        'const direction = options.direction === "desc" ? "DESC" : "ASC";',
+        [
+          "if (options.orderBy !== undefined) ",
+          block([
+            declare("const", "orderable", "readonly string[]", m(`${meta}.filter`)),
+            ifStmt(
+              not(call("orderable.includes", m("options.orderBy"))),
+              throwStmt(call("new Error", template(`\`Hamlet: cannot order ${n} by \${String(options.orderBy)}\``))),
+            ),
+            "order.push(`${q(options.orderBy)} ${direction}`);",
+          ]),
+        ],
+        forStmt(`const column of ${meta}.key`, "order.push(`${q(column)} ${direction}`);"),
+        [
+          "let sql = ",
+          `\`SELECT * FROM "${model.table}"\${where.length ? \` WHERE \${where.join(" AND ")}\` : ""} ORDER BY \${order.join(", ")}\``,
+          ";",
+        ],
+        "const limit = limitOf(options.limit);",
+        ["if (limit !== undefined) ", block(["params.push(limit);", "sql += ` LIMIT $${params.length}`;"])],
+        scoped(
+          call("(await db.query<Row>(sql, params)).map", arrow("row", call(`decode${n}`, a("row"), m("db.dialect")))),
+        ),
+      ],
+    ),
+  );
+  members.push(
+    methodOf(
+      `/** Changes the row with this primary key${tenant ? " in this tenant" : ""}; returns it, or undefined when there is none. */`,
+      "async update",
+      [`key: ${n}Key`, `patch: ${n}Patch`],
+      `Promise<${n} | undefined>`,
+      [
+        ...start,
+        "const sets: string[] = [];",
+        [
+          `for (const column of ${meta}.patch) `,
+          block([
+            declare("const", "value", undefined, index("patch", a(`column as keyof ${n}Patch`))),
+            "if (value === undefined) continue;",
+            exprStmt(call("params.push", call(`encode${n}`, a("column"), a("value")))),
+            "sets.push(`${q(column)} = $${params.length}`);",
+          ]),
+        ],
+        "if (sets.length === 0) return this.get(key);",
+        keyWhere(""),
+        declare(
+          "const",
+          "sql",
+          undefined,
+          template(`\`UPDATE "${model.table}" SET \${sets.join(", ")} WHERE \${where.join(" AND ")} RETURNING *\``),
+        ),
+        scoped(rowOrUndefined),
+      ],
+    ),
+  );
+  members.push(
+    methodOf(
+      `/** Deletes the row with this primary key${tenant ? " in this tenant" : ""}; true when there was one. */`,
+      "async delete",
+      [`key: ${n}Key`],
+      "Promise<boolean>",
+      [
+        ...start,
+        keyWhere(""),
+        declare(
+          "const",
+          "sql",
+          undefined,
+          template(`\`DELETE FROM "${model.table}" WHERE \${where.join(" AND ")} RETURNING 1 AS deleted\``),
+        ),
+        scoped(bin(m("(await db.query<Row>(sql, params)).length"), ">", a("0"))),
+      ],
+    ),
+  );
+  out.push([
+    ...docLine(model.docs.length ? model.docs : [`Typed access to the \`${model.table}\` table.`]),
+    `export class ${n}Repository {`,
+    indent([hardline, ...join([hardline, hardline], members)]),
+    hardline,
+    "}",
+  ]);
+  void file;
+  return out;
 }
-`);
-  return lines.join("\n");
+
+export function repositoriesFile(schema: Schema, runtimeImport = "@hamlet/runtime-node"): string {
+  const runtime = runtimeSubpath(runtimeImport, "repository");
+  const file = new TsFile(`// Generated by hamletc from package ${schema.package}. Do not edit.\n`).module(runtime);
+  for (const name of RUNTIME_VALUES) file.importIfUsed(name, runtime);
+  for (const name of RUNTIME_TYPES) file.importIfUsed(name, runtime, { type: true });
+  // Applications name these types through repositories.ts.
+  file.reexportTypes(["IsoDate", "Json", "ListOptions", "RepositoryDatabase", "SqlValue", "Uuid"], runtime);
+  for (const model of schema.models) for (const d of modelCode(schema, model, file)) file.print(d);
+  const anyTenant = schema.models.some((mm) => !mm.global);
+  file.print([
+    `/** Every repository, ${anyTenant ? "scoped to one tenant" : "over one database"}. */`,
+    hardline,
+    "export function repositories",
+    params([`db: RepositoryDatabase`, ...(anyTenant ? ["tenantId?: string"] : [])], ""),
+    " ",
+    block([
+      ret(
+        obj(
+          schema.models.map((mm): [string, Expr] => [
+            camel(mm.name),
+            mm.global
+              ? call(`new ${mm.name}Repository`, a("db"))
+              : call(`new ${mm.name}Repository`, a("db"), a("tenantId")),
+          ]),
+          true,
+        ),
+      ),
+    ]),
+  ]);
+  return file.toString();
 }
 
-export function repositoriesFile(schema: Schema): string {
-  const parts = [`// Generated by hamletc from package ${schema.package}. Do not edit.`, PRELUDE];
-  for (const m of schema.models) parts.push(modelCode(schema, m));
-  const anyTenant = schema.models.some((m) => !m.global);
-  parts.push(`/** Every repository, ${anyTenant ? "scoped to one tenant" : "over one database"}. */`);
-  parts.push(`export function repositories(db: RepositoryDatabase${anyTenant ? ", tenantId?: string" : ""}) {`);
-  parts.push(`  return {`);
-  for (const m of schema.models)
-    parts.push(
-      `    ${camel(m.name)}: ${m.global ? `new ${m.name}Repository(db)` : `new ${m.name}Repository(db, tenantId)`},`,
-    );
-  parts.push(`  };`, `}`, "");
-  return parts.join("\n");
-}
-
-export const repositoryEmitter = defineEmitter<{ file: string }>({
+export const repositoryEmitter = defineEmitter<{ file: string; runtime_import: string }>({
   name: "repository",
   description: "Tenant-scoped typed repositories (insert, get, list, update, delete) for the models, in TypeScript.",
   outDir: "typescript",
   options: {
     file: { type: "string", default: "repositories.ts", description: "Name of the file to write." },
+    runtime_import: {
+      type: "string",
+      default: "@hamlet/runtime-node",
+      description:
+        "runtime-node's module specifier; the file imports its subpath /repository (for a path such as ../../../runtime-node/src/index.js: the sibling repository/index.js).",
+    },
   },
-  async emit(schema, { options }) {
+  emit(schema, { options }) {
     if (schema.models.length === 0) return [];
-    const content = await formatTypeScript(repositoriesFile(schema), 100);
-    return [{ path: options.file, content }];
+    return [{ path: options.file, content: repositoriesFile(schema, options.runtime_import) }];
   },
 });

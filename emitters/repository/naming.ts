@@ -2,10 +2,10 @@
  * The names the repository emitter prints into `repositories.ts` (one interface family and a
  * class per model), and the names its prelude declares, as data for the checker.
  */
-import { declaredNames, TYPESCRIPT_GLOBALS, TYPESCRIPT_RESERVED } from "../../src/emit/typescript-names.js";
+import { TYPESCRIPT_GLOBALS, TYPESCRIPT_RESERVED } from "../../src/emit/typescript-names.js";
 import { nameSpan, type NameClaim, type NamingRules } from "../../src/schema/naming.js";
 import type { Schema } from "../../src/schema/types.js";
-import { PRELUDE } from "./index.js";
+import { REPOSITORY_IMPORTS } from "./index.js";
 
 const SUFFIXES = ["", "Insert", "Key", "Patch", "Filter", "Order", "Repository"];
 
@@ -15,7 +15,10 @@ export const repositoryNaming: NamingRules = {
     module: [
       { names: TYPESCRIPT_RESERVED, why: "is a TypeScript keyword" },
       { names: TYPESCRIPT_GLOBALS, why: "is a global the generated TypeScript uses" },
-      { names: new Set([...declaredNames(PRELUDE), "repositories"]), why: "the generated repositories file declares" },
+      {
+        names: new Set([...REPOSITORY_IMPORTS, "repositories"]),
+        why: "the generated repositories file declares or imports",
+      },
     ],
   },
   claims(schema: Schema, spans) {

@@ -1,8 +1,26 @@
 /** `server.ts` (handler interface + Fastify wiring) and `client.ts` (typed fetch client). */
+import { hardline, indent, join, type Doc } from "../../src/emit/doc.js";
+import { Prelude } from "../../src/emit/prelude.js";
+import { TsFile } from "../../src/emit/ts-file.js";
 import { findRecord } from "../../src/schema/query.js";
+import {
+  arr,
+  arrow,
+  atom,
+  block,
+  call,
+  declare,
+  exprStmt,
+  group,
+  obj,
+  params,
+  ret,
+  str,
+  type Expr,
+} from "../../src/emit/ts-syntax.js";
 import type { EndpointDef, RecordDef, TypeExpr } from "../../src/schema/types.js";
-import { camel, tsDoc, type TypeTable } from "./model.js";
-import { inputName } from "./types-file.js";
+import { camel, propKey, type TypeTable } from "./model.js";
+import { docLines, inputName } from "./types-file.js";
 
 /** Name of the type an endpoint's response decodes to (a ref, or the synthetic `<Name>Result`). */
 export function responseName(endpoint: EndpointDef): string | undefined {
@@ -41,115 +59,145 @@ function textKind(table: TypeTable, type: TypeExpr): { kind: string; list: boole
   return { kind, list, optional };
 }
 
-function paramSpecs(table: TypeTable, request: RecordDef, names: readonly string[]): string {
-  const entries = names.map((name) => {
+function paramSpecs(table: TypeTable, request: RecordDef, names: readonly string[]): Expr {
+  const entries = names.map((name): [string, Expr] => {
     const field = request.fields.find((f) => f.name === name);
     if (!field) throw new Error(`request field ${name} not found`);
     const { kind, list, optional } = textKind(table, field.type);
-    const extra = `${list ? ", list: true" : ""}${list && optional ? ", optional: true" : ""}`;
-    return `${JSON.stringify(name)}: { kind: ${JSON.stringify(kind)}${extra} }`;
+    const spec: [string, Expr][] = [["kind", str(kind)]];
+    if (list) spec.push(["list", atom("true")]);
+    if (list && optional) spec.push(["optional", atom("true")]);
+    return [propKey(name), obj(spec)];
   });
-  return `{ ${entries.join(", ")} }`;
+  return obj(entries);
 }
 
 function requestRecord(table: TypeTable, endpoint: EndpointDef): RecordDef {
   return findRecord(table.schema, endpoint.request);
 }
 
+/** A member of an interface: doc comment, then `name(params): Promise<R>;`. */
+function method(docs: Doc[], name: string, list: readonly string[], returns: string): Doc {
+  return [...docs, group([name, params(list, returns, true)]), ";"];
+}
+
 export function serverFile(table: TypeTable, header: string, runtimeImport: string): string {
-  const endpoints = table.schema.endpoints;
-  const typeImports = new Set<string>();
-  const valueImports = new Set<string>();
-  const methods: string[] = [];
-  const routes: string[] = [];
-  let usesAuth = false;
-  let usesFailure = false;
-  let usesEmit = false;
-  for (const e of endpoints) {
+  const file = new TsFile(header)
+    .module(runtimeImport)
+    .module("./types.js", true)
+    .module("./validators.js")
+    .module("./events.js");
+  const rt = (name: string, type = false) => file.import(name, runtimeImport, { type });
+  const types = (name: string) => file.import(name, "./types.js", { type: true });
+  const validators = (name: string) => file.import(name, "./validators.js");
+  const methods: Doc[] = [];
+  const routes: Doc[] = [];
+  for (const e of table.schema.endpoints) {
     const request = requestRecord(table, e);
     const response = responseName(e);
-    typeImports.add(e.request);
-    valueImports.add(`decode${e.request}`);
     let success = "void";
-    if (response !== undefined) {
-      success = inputName(table, response);
-      typeImports.add(success);
-      valueImports.add(`encode${response}`);
-    }
+    if (response !== undefined) success = types(inputName(table, response));
     let returns = success;
-    if (e.errors !== undefined) {
-      typeImports.add(e.errors);
-      valueImports.add(`encode${e.errors}`);
-      returns = `${success} | Failure<${e.errors}>`;
-      usesFailure = true;
-    }
-    if (e.auth) usesAuth = true;
-    const emits = e.emits.length > 0 ? ` & EmitsContext<${e.emits.map((n) => JSON.stringify(n)).join(" | ")}>` : "";
-    if (emits !== "") usesEmit = true;
-    const context = `${e.auth ? "AuthenticatedContext" : "EndpointContext"}${emits}`;
-    const given = e.auth ? "authenticated(context)" : "context";
-    const handle =
-      emits === ""
-        ? `handlers.${camel(e.name)}(request, ${given})`
-        : `withEmit(${given}, (c) => handlers.${camel(e.name)}(request, emitting(c)))`;
+    if (e.errors !== undefined) returns = `${success} | ${rt("Failure", true)}<${types(e.errors)}>`;
+    const emits =
+      e.emits.length > 0
+        ? ` & ${file.import("EmitsContext", "./events.js", { type: true })}<${e.emits.map((n) => JSON.stringify(n)).join(" | ")}>`
+        : "";
+    const context = `${rt(e.auth ? "AuthenticatedContext" : "EndpointContext", true)}${emits}`;
     const route = `\`${e.method} ${e.path}\`${e.auth ? " (requires a session)" : ""}.`;
     methods.push(
-      `${tsDoc(e.docs, e.deprecated, [route])}${camel(e.name)}(request: ${e.request}, context: ${context}): Promise<${returns}>;`,
+      method(
+        docLines(e.docs, e.deprecated, [route]),
+        camel(e.name),
+        [`request: ${types(e.request)}`, `context: ${context}`],
+        `Promise<${returns}>`,
+      ),
     );
     const query = e.bodyless ? request.fields.map((f) => f.name).filter((n) => !e.pathParams.includes(n)) : [];
-    let errors = "undefined";
+    let errors: Expr = atom("undefined");
     if (e.errors !== undefined) {
       const def = table.get(e.errors);
       if (def.kind !== "enum") throw new Error(`errors ${e.errors} is not an enum`);
-      const statuses = def.variants.map((v) => `${JSON.stringify(v.name)}: ${v.status ?? 422}`);
-      errors = `{ status: { ${statuses.join(", ")} }, encode: encode${e.errors} }`;
+      errors = obj([
+        ["status", obj(def.variants.map((v) => [propKey(v.name), atom(String(v.status ?? 422))]))],
+        ["encode", atom(validators(`encode${e.errors}`))],
+      ]);
     }
-    routes.push(`serveEndpoint(app, {
-name: ${JSON.stringify(e.name)},
-method: ${JSON.stringify(e.method)},
-path: ${JSON.stringify(e.path)},
-auth: ${e.auth ? "true" : "false"},
-pathParams: ${paramSpecs(table, request, e.pathParams)},
-query: ${paramSpecs(table, request, query)},
-body: ${e.bodyless ? "false" : "true"},
-decode: decode${e.request},
-encode: ${response === undefined ? "undefined" : `encode${response}`},
-errors: ${errors},
-handle: (request, context) => ${handle},
-});`);
+    const given = e.auth ? call(rt("authenticated"), atom("context")) : atom("context");
+    const handle =
+      emits === ""
+        ? call(`handlers.${camel(e.name)}`, atom("request"), given)
+        : call(
+            rt("withEmit"),
+            given,
+            arrow(
+              "c",
+              call(
+                `handlers.${camel(e.name)}`,
+                atom("request"),
+                call(file.import("emitting", "./events.js"), atom("c")),
+              ),
+            ),
+          );
+    routes.push(
+      exprStmt(
+        call(
+          rt("serveEndpoint"),
+          atom("app"),
+          obj([
+            ["name", str(e.name)],
+            ["method", str(e.method)],
+            ["path", str(e.path)],
+            ["auth", atom(e.auth ? "true" : "false")],
+            ["pathParams", paramSpecs(table, request, e.pathParams)],
+            ["query", paramSpecs(table, request, query)],
+            ["body", atom(e.bodyless ? "false" : "true")],
+            ["decode", atom(validators(`decode${e.request}`))],
+            ["encode", atom(response === undefined ? "undefined" : validators(`encode${response}`))],
+            ["errors", errors],
+            ["handle", arrow("request, context", handle)],
+          ]),
+        ),
+      ),
+    );
   }
-  const runtimeNames = ["serveEndpoint", "type EndpointContext", "type HamletServer"];
-  if (usesAuth) runtimeNames.push("authenticated", "type AuthenticatedContext");
-  if (usesFailure) runtimeNames.push("type Failure");
-  if (usesEmit) runtimeNames.push("withEmit");
-  const imports = [
-    `import { ${runtimeNames.sort((a, b) => a.replace("type ", "").localeCompare(b.replace("type ", ""))).join(", ")} } from ${JSON.stringify(runtimeImport)};`,
-    typeImports.size ? `import type { ${[...typeImports].sort().join(", ")} } from "./types.js";` : "",
-    valueImports.size ? `import { ${[...valueImports].sort().join(", ")} } from "./validators.js";` : "",
-    usesEmit ? `import { emitting, type EmitsContext } from "./events.js";` : "",
-  ].filter(Boolean);
-  return `${header}${imports.join("\n")}
-
-/**
- * One method per endpoint. Return the response, or \`fail(error)\` (from the runtime) for a
- * declared error; a thrown exception answers 500 \`{"tag":"InternalError"}\`.
- */
-export interface Handlers {
-${methods.join("\n\n")}
+  rt("HamletServer", true);
+  file.print([
+    join(hardline, [
+      "/**",
+      " * One method per endpoint. Return the response, or `fail(error)` (from the runtime) for a",
+      ' * declared error; a thrown exception answers 500 `{"tag":"InternalError"}`.',
+      " */",
+    ]),
+    hardline,
+    interfaceBody("export interface Handlers", methods),
+  ]);
+  file.print([
+    "/** Registers every endpoint of the schema on `app`. */",
+    hardline,
+    routes.length === 0
+      ? "export function registerRoutes(_app: HamletServer, _handlers: Handlers): void "
+      : "export function registerRoutes(app: HamletServer, handlers: Handlers): void ",
+    block(routes),
+  ]);
+  return file.toString();
 }
 
-/** Registers every endpoint of the schema on \`app\`. */
-export function registerRoutes(app: HamletServer, handlers: Handlers): void {
-${routes.join("\n")}
-}
-`;
+/** `head {` members separated by blank lines `}`. */
+function interfaceBody(head: string, members: readonly Doc[]): Doc {
+  if (members.length === 0) return `${head} {}`;
+  return [`${head} {`, indent([hardline, ...join([hardline, hardline], members)]), hardline, "}"];
 }
 
-export const CLIENT_PRELUDE = `
-/** The part of \`fetch\` the client uses (the global \`fetch\` fits; tests may pass their own). */
+export const CLIENT_PRELUDE = `/** The part of \`fetch\` the client uses (the global \`fetch\` fits; tests may pass their own). */
 export type FetchLike = (
   url: string,
-  init: { method: string; headers: Record<string, string>; body?: string; credentials?: "include" | "same-origin" | "omit" },
+  init: {
+    method: string;
+    headers: Record<string, string>;
+    body?: string;
+    credentials?: "include" | "same-origin" | "omit";
+  },
 ) => Promise<{ readonly status: number; text(): Promise<string> }>;
 
 export interface ClientOptions {
@@ -168,7 +216,12 @@ export type ClientResult<T, E = never> =
   /** A declared error of the endpoint, with its HTTP status. */
   | { readonly ok: false; readonly kind: "error"; readonly status: number; readonly error: E }
   /** The server rejected the input (400 \`ValidationFailed\`). */
-  | { readonly ok: false; readonly kind: "validation"; readonly status: 400; readonly issues: Issue[] }
+  | {
+      readonly ok: false;
+      readonly kind: "validation";
+      readonly status: 400;
+      readonly issues: Issue[];
+    }
   /** The endpoint needs a session (401 \`Unauthorized\`). */
   | { readonly ok: false; readonly kind: "unauthorized"; readonly status: 401 }
   /** Any other status (404 for an unknown tenant, 500 \`InternalError\`, ...), with the parsed body. */
@@ -176,7 +229,12 @@ export type ClientResult<T, E = never> =
   /** The request did not complete. */
   | { readonly ok: false; readonly kind: "network"; readonly message: string }
   /** The response did not match the schema. */
-  | { readonly ok: false; readonly kind: "decode"; readonly status: number; readonly issues: Issue[] };
+  | {
+      readonly ok: false;
+      readonly kind: "decode";
+      readonly status: number;
+      readonly issues: Issue[];
+    };
 
 /** Text form of a wire value for a path segment or query parameter. */
 function textForm(value: unknown): string {
@@ -221,11 +279,23 @@ function sender(options: ClientOptions): Send {
     decode: ((value: unknown) => Decoded<T>) | undefined,
     decodeError: ((value: unknown) => Decoded<E>) | undefined,
   ): Promise<ClientResult<T, E>> => {
-    const fields = (typeof wire === "object" && wire !== null ? wire : {}) as Record<string, unknown>;
-    let url = base + template.replace(/\\{([A-Za-z_][A-Za-z0-9_]*)\\}/g, (_, name: string) => encodeURIComponent(textForm(fields[name])));
+    const fields = (typeof wire === "object" && wire !== null ? wire : {}) as Record<
+      string,
+      unknown
+    >;
+    let url =
+      base +
+      template.replace(/\\{([A-Za-z_][A-Za-z0-9_]*)\\}/g, (_, name: string) =>
+        encodeURIComponent(textForm(fields[name])),
+      );
     const extra = typeof options.headers === "function" ? options.headers() : options.headers;
     const headers: Record<string, string> = { accept: "application/json", ...extra };
-    const init: { method: string; headers: Record<string, string>; body?: string; credentials?: "include" | "same-origin" | "omit" } = {
+    const init: {
+      method: string;
+      headers: Record<string, string>;
+      body?: string;
+      credentials?: "include" | "same-origin" | "omit";
+    } = {
       method,
       headers,
       credentials: options.credentials ?? "same-origin",
@@ -253,12 +323,18 @@ function sender(options: ClientOptions): Send {
       status = response.status;
       body = parseBody(await response.text());
     } catch (error) {
-      return { ok: false, kind: "network", message: error instanceof Error ? error.message : String(error) };
+      return {
+        ok: false,
+        kind: "network",
+        message: error instanceof Error ? error.message : String(error),
+      };
     }
     if (status >= 200 && status < 300) {
       if (decode === undefined) return { ok: true, value: undefined as T };
       const decoded = decode(body);
-      return decoded.ok ? { ok: true, value: decoded.value } : { ok: false, kind: "decode", status, issues: decoded.errors };
+      return decoded.ok
+        ? { ok: true, value: decoded.value }
+        : { ok: false, kind: "decode", status, issues: decoded.errors };
     }
     if (decodeError !== undefined) {
       const decoded = decodeError(body);
@@ -267,64 +343,81 @@ function sender(options: ClientOptions): Send {
     const tag = tagOf(body);
     if (status === 400 && tag === "ValidationFailed") {
       const issues = (body as { issues?: unknown }).issues;
-      return { ok: false, kind: "validation", status: 400, issues: Array.isArray(issues) ? (issues as Issue[]) : [] };
+      return {
+        ok: false,
+        kind: "validation",
+        status: 400,
+        issues: Array.isArray(issues) ? (issues as Issue[]) : [],
+      };
     }
-    if (status === 401 && tag === "Unauthorized") return { ok: false, kind: "unauthorized", status: 401 };
+    if (status === 401 && tag === "Unauthorized")
+      return { ok: false, kind: "unauthorized", status: 401 };
     return { ok: false, kind: "http", status, body };
   };
-}
-`;
+}`;
 
 export function clientFile(table: TypeTable, header: string): string {
-  const typeImports = new Set<string>();
-  const valueImports = new Set<string>();
-  const members: string[] = [];
-  const impls: string[] = [];
+  const file = new TsFile(header).module("./types.js", true).module("./validators.js").prelude(CLIENT);
+  const types = (name: string) => file.import(name, "./types.js", { type: true });
+  const validators = (name: string, type = false) => file.import(name, "./validators.js", { type });
+  file.importIfUsed("Decoded", "./validators.js", { type: true });
+  file.importIfUsed("Issue", "./validators.js", { type: true });
+  const members: Doc[] = [];
+  const impls: [string, Expr][] = [];
   for (const e of table.schema.endpoints) {
     const request = requestRecord(table, e);
     const response = responseName(e);
-    const input = inputName(table, e.request);
     const hasArg = request.fields.length > 0;
-    const param = hasArg ? `request: ${input}` : "";
-    if (hasArg) typeImports.add(input);
-    valueImports.add(`encode${e.request}`);
-    const value = response ?? "undefined";
-    if (response !== undefined) {
-      typeImports.add(response);
-      valueImports.add(`decode${response}`);
-    }
-    if (e.errors !== undefined) {
-      typeImports.add(e.errors);
-      valueImports.add(`decode${e.errors}`);
-    }
-    const result = `ClientResult<${response === undefined ? "void" : value}${e.errors !== undefined ? `, ${e.errors}` : ""}>`;
+    const value = response === undefined ? "void" : types(response);
+    const error = e.errors === undefined ? undefined : types(e.errors);
+    const result = `ClientResult<${value}${error !== undefined ? `, ${error}` : ""}>`;
     members.push(
-      `${tsDoc(e.docs, e.deprecated, [`\`${e.method} ${e.path}\``])}${camel(e.name)}(${param}): Promise<${result}>;`,
+      method(
+        docLines(e.docs, e.deprecated, [`\`${e.method} ${e.path}\``]),
+        camel(e.name),
+        hasArg ? [`request: ${types(inputName(table, e.request))}`] : [],
+        `Promise<${result}>`,
+      ),
     );
     const query = e.bodyless
-      ? JSON.stringify(request.fields.map((f) => f.name).filter((n) => !e.pathParams.includes(n)))
-      : "null";
-    impls.push(`${camel(e.name)}: (${hasArg ? "request" : ""}) =>
-send<${response === undefined ? "void" : value}, ${e.errors ?? "never"}>(${JSON.stringify(e.method)}, ${JSON.stringify(e.path)}, ${JSON.stringify(e.pathParams)}, ${query}, encode${e.request}(${hasArg ? "request" : "{}"}), ${response === undefined ? "undefined" : `decode${response}`}, ${e.errors === undefined ? "undefined" : `decode${e.errors}`}),`);
+      ? arr(
+          request.fields
+            .map((f) => f.name)
+            .filter((n) => !e.pathParams.includes(n))
+            .map(str),
+        )
+      : atom("null");
+    impls.push([
+      camel(e.name),
+      arrow(
+        hasArg ? "request" : "",
+        call(
+          `send<${value}, ${error ?? "never"}>`,
+          str(e.method),
+          str(e.path),
+          arr(e.pathParams.map(str)),
+          query,
+          call(validators(`encode${e.request}`), atom(hasArg ? "request" : "{}")),
+          atom(response === undefined ? "undefined" : validators(`decode${response}`)),
+          atom(e.errors === undefined ? "undefined" : validators(`decode${e.errors}`)),
+        ),
+      ),
+    ]);
   }
-  const imports = [
-    `import type { ${[...typeImports].sort().join(", ")} } from "./types.js";`,
-    `import { ${[...[...valueImports].sort(), "type Decoded", "type Issue"].join(", ")} } from "./validators.js";`,
-  ];
-  if (typeImports.size === 0) imports.shift();
-  return `${header}${imports.join("\n")}
-${CLIENT_PRELUDE}
-/** One method per endpoint; each encodes its request and decodes the response. */
-export interface Client {
-${members.join("\n\n")}
+  file.print([
+    "/** One method per endpoint; each encodes its request and decodes the response. */",
+    hardline,
+    interfaceBody("export interface Client", members),
+  ]);
+  file.print([
+    "/** A typed client for the schema's endpoints over `fetch`. */",
+    hardline,
+    `export function createClient(${impls.length === 0 ? "_options" : "options"}: ClientOptions): Client `,
+    impls.length === 0
+      ? block(["return {};"])
+      : block([declare("const", "send", undefined, call("sender", atom("options"))), ret(obj(impls))]),
+  ]);
+  return file.toString();
 }
 
-/** A typed client for the schema's endpoints over \`fetch\`. */
-export function createClient(options: ClientOptions): Client {
-const send = sender(options);
-return {
-${impls.join("\n")}
-};
-}
-`;
-}
+const CLIENT = new Prelude(CLIENT_PRELUDE);

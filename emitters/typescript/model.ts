@@ -2,6 +2,7 @@
  * Shared knowledge of the TypeScript emitter: type lookup, TypeScript type names for schema
  * types, which enums are tagged on the wire, and how defaults become TypeScript literals.
  */
+import { arr, as, atom, call, jsonExpr, obj, str, type Expr } from "../../src/emit/ts-syntax.js";
 import { isTagged, resolveAliases } from "../../src/schema/query.js";
 import type {
   Constraints,
@@ -172,42 +173,46 @@ export function timestampMillis(text: string): number {
   return ms;
 }
 
-/** A TypeScript expression building the decoded value of the wire literal `value` of `type`. */
-export function decodedLiteral(table: TypeTable, type: TypeExpr, value: JsonValue, prefix = ""): string {
+/** An expression building the decoded value of the wire literal `value` of `type` (a field default). */
+export function decodedLiteral(table: TypeTable, type: TypeExpr, value: JsonValue): Expr {
   const resolved = table.resolve(type);
-  if (value === null) return resolved.kind === "optional" ? "null" : "undefined";
+  if (value === null) return atom(resolved.kind === "optional" ? "null" : "undefined");
   switch (resolved.kind) {
     case "primitive":
       switch (resolved.name) {
         case "Timestamp":
-          return `new Date(${timestampMillis(String(value))})`;
+          return call("new Date", atom(String(timestampMillis(String(value)))));
         case "Uuid":
-          return `${JSON.stringify(String(value).toLowerCase())} as ${prefix}Uuid`;
+          return as(str(String(value).toLowerCase()), "Uuid");
         case "Date":
-          return `${JSON.stringify(value)} as ${prefix}IsoDate`;
+          return as(jsonExpr(value), "IsoDate");
         case "Bytes":
-          return `${JSON.stringify(value)} as ${prefix}Bytes`;
+          return as(jsonExpr(value), "Bytes");
         case "Json":
-          return `${JSON.stringify(value)} as ${prefix}JsonValue`;
+          return as(jsonExpr(value), "JsonValue");
         default:
-          return JSON.stringify(value);
+          return jsonExpr(value);
       }
     case "list":
-      return `[${(value as readonly JsonValue[]).map((v) => decodedLiteral(table, resolved.element, v, prefix)).join(", ")}]`;
+      return arr((value as readonly JsonValue[]).map((v) => decodedLiteral(table, resolved.element, v)));
     case "map": {
-      const entries = Object.entries(value as Record<string, JsonValue>).map(
-        ([k, v]) => `${JSON.stringify(k)}: ${decodedLiteral(table, resolved.value, v, prefix)}`,
+      const entries = Object.entries(value as Record<string, JsonValue>).map(([k, v]): [string, Expr] => [
+        propKey(k),
+        decodedLiteral(table, resolved.value, v),
+      ]);
+      return call(
+        "Object.assign",
+        as(call("Object.create", atom("null")), `Record<string, ${tsType(resolved.value)}>`),
+        obj(entries),
       );
-      return `Object.assign(Object.create(null) as Record<string, ${tsType(resolved.value, prefix)}>, { ${entries.join(", ")} })`;
     }
     case "optional":
-      return decodedLiteral(table, resolved.inner, value, prefix);
+      return decodedLiteral(table, resolved.inner, value);
     case "ref": {
       const def = table.get(resolved.name);
-      if (def.kind === "enum" && !table.tagged(def) && typeof value === "string")
-        return `${JSON.stringify(value)} as const`;
+      if (def.kind === "enum" && !table.tagged(def) && typeof value === "string") return as(str(value), "const");
       // Records and tagged enums as defaults: decode the wire literal once per use.
-      return `read${resolved.name}(${JSON.stringify(value)}, "$", [])`;
+      return call(`read${resolved.name}`, jsonExpr(value), str("$"), atom("[]"));
     }
   }
 }

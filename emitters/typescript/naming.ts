@@ -8,13 +8,14 @@ import { nameSpan, type NameClaim, type NamingRules } from "../../src/schema/nam
 import type { Schema } from "../../src/schema/types.js";
 import { CLIENT_PRELUDE, responseName } from "./http-file.js";
 import { BUILTIN_TYPE_NAMES, camel, TypeTable } from "./model.js";
-import { ENCODE_MAP } from "./validators-file.js";
-import { VALIDATORS_PRELUDE } from "./validators-prelude.js";
+import { RUNTIME_VALUES } from "./validators-file.js";
 
 const GENERATED_FILE_NAMES = new Set([
   ...BUILTIN_TYPE_NAMES,
-  ...declaredNames(VALIDATORS_PRELUDE),
-  ...declaredNames(ENCODE_MAP),
+  // validators.ts imports these from @hamlet/runtime-node/validate.
+  ...RUNTIME_VALUES,
+  "Decoded",
+  "Issue",
   ...declaredNames(CLIENT_PRELUDE),
   ...["registerRoutes", "serveEndpoint", "createClient", "authenticated", "fail"],
 ]);

@@ -2,22 +2,87 @@
  * `validators.ts`: straight-line decoders (`decodeX(value: unknown)`) and encoders (`encodeX`)
  * for every schema type. Each type gets a `readX(value, path, errors)` function whose body checks
  * exactly that type's fields and constraints; nothing interprets the schema at run time.
+ * Printed in its final layout (src/emit/ts-syntax.ts), never formatted afterwards.
  */
+import { hardline, indent, join, type Doc } from "../../src/emit/doc.js";
 import { plural } from "../../src/check/constraint-check.js";
-import { TOP_LEVEL_BREAK } from "../../src/emit/format-typescript.js";
+import { runtimeSubpath } from "../../src/emit/runtime-path.js";
+import { TsFile } from "../../src/emit/ts-file.js";
+import {
+  as,
+  assign,
+  atom,
+  bin,
+  block,
+  braces,
+  call,
+  chain,
+  cond,
+  declare,
+  elseIf,
+  exprStmt,
+  ifStmt,
+  member,
+  not,
+  obj,
+  params,
+  ret,
+  str,
+  typeOf,
+  arrow,
+  jsonExpr,
+  index,
+  switchStmt,
+  type Expr,
+  type Stmt,
+} from "../../src/emit/ts-syntax.js";
 import type { Constraints, FieldDef, TypeDef, TypeExpr } from "../../src/schema/types.js";
 import { access, constraintKind, decodedLiteral, propKey, tsType, type TypeTable } from "./model.js";
 import { inputName } from "./types-file.js";
-import { VALIDATORS_PRELUDE } from "./validators-prelude.js";
+
+/** What `@hamlet/runtime-node/validate` exports that generated validators may call. */
+export const RUNTIME_VALUES = [
+  "BASE64_RE",
+  "EMAIL_RE",
+  "UUID_LOWER_RE",
+  "UUID_RE",
+  "checkKeys",
+  "codePoints",
+  "encodeMap",
+  "encodeTimestamp",
+  "isCalendarDate",
+  "isForbiddenKey",
+  "isObject",
+  "isUrl",
+  "parseTimestamp",
+  "result",
+  "unknownVariant",
+];
 
 interface Piece {
-  readonly code: string[];
+  readonly code: Stmt[];
   /** Expression of the decoded value (valid only when no issue was pushed). */
-  readonly out: string;
+  readonly out: Expr;
 }
 
-const push = (path: string, message: string): string => `errors.push({ path: ${path}, message: ${message} });`;
-const lit = (text: string): string => JSON.stringify(text);
+/** A path expression as the operands of `+`. */
+type Path = readonly Expr[];
+
+const pathExpr = (path: Path): Expr => (path.length === 1 ? path[0]! : chain("+", path));
+const push = (path: Path, message: Expr): Stmt =>
+  exprStmt(
+    call(
+      "errors.push",
+      obj([
+        ["path", pathExpr(path)],
+        ["message", message],
+      ]),
+    ),
+  );
+const a = atom;
+const isUndefined = (e: Expr) => bin(e, "===", a("undefined"));
+const typeIsNot = (e: Expr, type: string) => bin(typeOf(e), "!==", str(type));
+const typeIs = (e: Expr, type: string) => bin(typeOf(e), "===", str(type));
 
 class Generator {
   private counter = 0;
@@ -39,54 +104,79 @@ class Generator {
     return name;
   }
 
-  stringChecks(c: Constraints, s: string, path: string): string[] {
-    const code: string[] = [];
+  stringChecks(c: Constraints, s: string, path: Path): Stmt[] {
+    const code: Stmt[] = [];
     if (c.minLength !== undefined || c.maxLength !== undefined) {
       // A string of L UTF-16 units has between ceil(L/2) and L code points: count them only
       // when the unit length cannot decide.
       const n = this.fresh("n");
-      const undecided: string[] = [];
-      if (c.minLength !== undefined && c.minLength > 0) undecided.push(`${s}.length < ${c.minLength * 2}`);
-      if (c.maxLength !== undefined) undecided.push(`${s}.length > ${c.maxLength}`);
-      const checks: string[] = [];
+      const undecided: Expr[] = [];
+      if (c.minLength !== undefined && c.minLength > 0)
+        undecided.push(bin(member(`${s}.length`), "<", a(String(c.minLength * 2))));
+      if (c.maxLength !== undefined) undecided.push(bin(member(`${s}.length`), ">", a(String(c.maxLength))));
+      const checks: Stmt[] = [];
       if (c.minLength !== undefined && c.minLength > 0)
         checks.push(
-          `if (${n} < ${c.minLength}) ${push(path, lit(`expected at least ${plural(c.minLength, "character")}`))}`,
+          ifStmt(
+            bin(a(n), "<", a(String(c.minLength))),
+            push(path, str(`expected at least ${plural(c.minLength, "character")}`)),
+          ),
         );
       if (c.maxLength !== undefined)
         checks.push(
-          `if (${n} > ${c.maxLength}) ${push(path, lit(`expected at most ${plural(c.maxLength, "character")}`))}`,
+          ifStmt(
+            bin(a(n), ">", a(String(c.maxLength))),
+            push(path, str(`expected at most ${plural(c.maxLength, "character")}`)),
+          ),
         );
       if (undecided.length > 0)
-        code.push(`if (${undecided.join(" || ")}) {`, `const ${n} = codePoints(${s});`, ...checks, `}`);
+        code.push(
+          ifStmt(chain("||", undecided), braces([declare("const", n, undefined, call("codePoints", a(s))), ...checks])),
+        );
     }
     if (c.pattern !== undefined)
       code.push(
-        `if (!${this.pattern(c.pattern)}.test(${s})) ${push(path, lit(`expected to match pattern ${c.pattern}`))}`,
+        ifStmt(
+          not(call(`${this.pattern(c.pattern)}.test`, a(s))),
+          push(path, str(`expected to match pattern ${c.pattern}`)),
+        ),
       );
-    if (c.format === "email") code.push(`if (!EMAIL_RE.test(${s})) ${push(path, lit("expected an email address"))}`);
-    if (c.format === "url") code.push(`if (!isUrl(${s})) ${push(path, lit("expected a URL"))}`);
+    if (c.format === "email")
+      code.push(ifStmt(not(call("EMAIL_RE.test", a(s))), push(path, str("expected an email address"))));
+    if (c.format === "url") code.push(ifStmt(not(call("isUrl", a(s))), push(path, str("expected a URL"))));
     return code;
   }
 
-  numberChecks(c: Constraints, v: string, path: string): string[] {
-    const code: string[] = [];
-    if (c.min !== undefined) code.push(`if (${v} < ${c.min}) ${push(path, lit(`expected at least ${c.min}`))}`);
-    if (c.max !== undefined) code.push(`if (${v} > ${c.max}) ${push(path, lit(`expected at most ${c.max}`))}`);
+  numberChecks(c: Constraints, v: string, path: Path): Stmt[] {
+    const code: Stmt[] = [];
+    if (c.min !== undefined)
+      code.push(ifStmt(bin(a(v), "<", a(String(c.min))), push(path, str(`expected at least ${c.min}`))));
+    if (c.max !== undefined)
+      code.push(ifStmt(bin(a(v), ">", a(String(c.max))), push(path, str(`expected at most ${c.max}`))));
     return code;
   }
 
-  itemChecks(c: Constraints, count: string, path: string): string[] {
-    const code: string[] = [];
+  itemChecks(c: Constraints, count: Expr, path: Path): Stmt[] {
+    const code: Stmt[] = [];
     if (c.minItems !== undefined)
-      code.push(`if (${count} < ${c.minItems}) ${push(path, lit(`expected at least ${plural(c.minItems, "item")}`))}`);
+      code.push(
+        ifStmt(
+          bin(count, "<", a(String(c.minItems))),
+          push(path, str(`expected at least ${plural(c.minItems, "item")}`)),
+        ),
+      );
     if (c.maxItems !== undefined)
-      code.push(`if (${count} > ${c.maxItems}) ${push(path, lit(`expected at most ${plural(c.maxItems, "item")}`))}`);
+      code.push(
+        ifStmt(
+          bin(count, ">", a(String(c.maxItems))),
+          push(path, str(`expected at most ${plural(c.maxItems, "item")}`)),
+        ),
+      );
     return code;
   }
 
   /** Code that checks `raw` (an identifier of type unknown) against `type` and `c`. */
-  value(type: TypeExpr, c: Constraints, raw: string, path: string): Piece {
+  value(type: TypeExpr, c: Constraints, raw: string, path: Path): Piece {
     switch (type.kind) {
       case "primitive":
         return this.primitive(type.name, c, raw, path);
@@ -94,21 +184,27 @@ class Generator {
         const v = this.fresh("v");
         const i = this.fresh("i");
         const e = this.fresh("e");
-        const inner = this.value(type.element, {}, e, `${path} + "[" + ${i} + "]"`);
+        const inner = this.value(type.element, {}, e, [...path, str("["), a(i), str("]")]);
         return {
           code: [
-            `const ${v}: ${tsType(type)} = [];`,
-            `if (!Array.isArray(${raw})) ${push(path, lit("expected a list"))}`,
-            `else {`,
-            ...this.itemChecks(c, `${raw}.length`, path),
-            `for (let ${i} = 0; ${i} < ${raw}.length; ${i}++) {`,
-            `const ${e}: unknown = ${raw}[${i}];`,
-            ...inner.code,
-            `${v}.push(${inner.out});`,
-            `}`,
-            `}`,
+            declare("const", v, tsType(type), a("[]")),
+            ifStmt(
+              not(call("Array.isArray", a(raw))),
+              push(path, str("expected a list")),
+              braces([
+                ...this.itemChecks(c, member(`${raw}.length`), path),
+                [
+                  `for (let ${i} = 0; ${i} < ${raw}.length; ${i}++) `,
+                  block([
+                    declare("const", e, "unknown", a(`${raw}[${i}]`)),
+                    ...inner.code,
+                    exprStmt(call(`${v}.push`, inner.out)),
+                  ]),
+                ],
+              ]),
+            ),
           ],
-          out: v,
+          out: a(v),
         };
       }
       case "map": {
@@ -116,26 +212,32 @@ class Generator {
         const k = this.fresh("key");
         const e = this.fresh("e");
         const keys = this.fresh("keys");
-        const inner = this.value(type.value, {}, e, `${path} + "[" + JSON.stringify(${k}) + "]"`);
+        const inner = this.value(type.value, {}, e, [...path, str("["), call("JSON.stringify", a(k)), str("]")]);
         return {
           code: [
-            `const ${v} = Object.create(null) as ${tsType(type)};`,
-            `if (!isObject(${raw})) ${push(path, lit("expected an object"))}`,
-            `else {`,
-            `const ${keys} = Object.keys(${raw});`,
-            ...this.itemChecks(c, `${keys}.length`, path),
-            `for (const ${k} of ${keys}) {`,
-            `if (isForbiddenKey(${k})) {`,
-            push(path, `"forbidden key " + JSON.stringify(${k})`),
-            `continue;`,
-            `}`,
-            `const ${e} = ${raw}[${k}];`,
-            ...inner.code,
-            `${v}[${k}] = ${inner.out};`,
-            `}`,
-            `}`,
+            declare("const", v, undefined, as(call("Object.create", a("null")), tsType(type))),
+            ifStmt(
+              not(call("isObject", a(raw))),
+              push(path, str("expected an object")),
+              braces([
+                declare("const", keys, undefined, call("Object.keys", a(raw))),
+                ...this.itemChecks(c, member(`${keys}.length`), path),
+                [
+                  `for (const ${k} of ${keys}) `,
+                  block([
+                    ifStmt(
+                      call("isForbiddenKey", a(k)),
+                      braces([push(path, bin(str("forbidden key "), "+", call("JSON.stringify", a(k)))), "continue;"]),
+                    ),
+                    declare("const", e, undefined, a(`${raw}[${k}]`)),
+                    ...inner.code,
+                    assign(`${v}[${k}]`, inner.out),
+                  ]),
+                ],
+              ]),
+            ),
           ],
-          out: v,
+          out: a(v),
         };
       }
       case "optional": {
@@ -143,309 +245,353 @@ class Generator {
         const inner = this.value(type.inner, c, raw, path);
         return {
           code: [
-            `let ${v}: ${tsType(type)} = null;`,
-            `if (${raw} !== null) {`,
-            ...inner.code,
-            `${v} = ${inner.out};`,
-            `}`,
+            declare("let", v, tsType(type), a("null")),
+            ifStmt(bin(a(raw), "!==", a("null")), braces([...inner.code, assign(v, inner.out)])),
           ],
-          out: v,
+          out: a(v),
         };
       }
       case "ref": {
         const v = this.fresh("v");
-        const code = [`const ${v} = read${type.name}(${raw}, ${path}, errors);`];
+        const code: Stmt[] = [
+          declare("const", v, undefined, call(`read${type.name}`, a(raw), pathExpr(path), a("errors"))),
+        ];
         const kind = constraintKind(this.table, type);
         if (kind === "string") {
           const checks = this.stringChecks(c, v, path);
-          if (checks.length) code.push(`if (typeof ${v} === "string") {`, ...checks, `}`);
+          if (checks.length) code.push(ifStmt(typeIs(a(v), "string"), braces(checks)));
         } else if (kind === "number") {
           const checks = this.numberChecks(c, v, path);
-          if (checks.length) code.push(`if (typeof ${v} === "number") {`, ...checks, `}`);
+          if (checks.length) code.push(ifStmt(typeIs(a(v), "number"), braces(checks)));
         } else if (kind === "items") {
           const resolved = this.table.resolve(type);
           if (resolved.kind === "list") {
-            const checks = this.itemChecks(c, `${v}.length`, path);
-            if (checks.length) code.push(`if (Array.isArray(${v})) {`, ...checks, `}`);
+            const checks = this.itemChecks(c, member(`${v}.length`), path);
+            if (checks.length) code.push(ifStmt(call("Array.isArray", a(v)), braces(checks)));
           } else {
-            const checks = this.itemChecks(c, `Object.keys(${v}).length`, path);
-            if (checks.length) code.push(`if (isObject(${v})) {`, ...checks, `}`);
+            const checks = this.itemChecks(c, a(`Object.keys(${v}).length`), path);
+            if (checks.length) code.push(ifStmt(call("isObject", a(v)), braces(checks)));
           }
         }
-        return { code, out: v };
+        return { code, out: a(v) };
       }
     }
   }
 
-  primitive(name: string, c: Constraints, raw: string, path: string): Piece {
-    const guarded = (test: string, message: string, checks: string[], out: string): Piece => ({
-      code: checks.length
-        ? [`if (${test}) ${push(path, lit(message))}`, `else {`, ...checks, `}`]
-        : [`if (${test}) ${push(path, lit(message))}`],
+  primitive(name: string, c: Constraints, raw: string, path: Path): Piece {
+    const r = a(raw);
+    const guarded = (test: Expr, message: string, checks: Stmt[], out: Expr): Piece => ({
+      code: [ifStmt(test, push(path, str(message)), checks.length ? braces(checks) : undefined)],
       out,
     });
     switch (name) {
       case "String":
-        return guarded(
-          `typeof ${raw} !== "string"`,
-          "expected a string",
-          this.stringChecks(c, raw, path),
-          `${raw} as string`,
-        );
-      case "Int":
+        return guarded(typeIsNot(r, "string"), "expected a string", this.stringChecks(c, raw, path), as(r, "string"));
+      case "Int": {
+        const checks = this.numberChecks(c, raw, path);
         return {
           code: [
-            `if (typeof ${raw} !== "number" || !Number.isInteger(${raw})) ${push(path, lit("expected an integer"))}`,
-            `else if (!Number.isSafeInteger(${raw})) ${push(path, lit("expected an integer between -9007199254740991 and 9007199254740991"))}`,
-            ...(() => {
-              const checks = this.numberChecks(c, raw, path);
-              return checks.length ? [`else {`, ...checks, `}`] : [];
-            })(),
+            ifStmt(
+              chain("||", [typeIsNot(r, "number"), not(call("Number.isInteger", r))]),
+              push(path, str("expected an integer")),
+              elseIf(
+                ifStmt(
+                  not(call("Number.isSafeInteger", r)),
+                  push(path, str("expected an integer between -9007199254740991 and 9007199254740991")),
+                  checks.length ? braces(checks) : undefined,
+                ),
+              ),
+            ),
           ],
-          out: `${raw} as number`,
+          out: as(r, "number"),
         };
+      }
       case "Float":
         return guarded(
-          `typeof ${raw} !== "number" || !Number.isFinite(${raw})`,
+          chain("||", [typeIsNot(r, "number"), not(call("Number.isFinite", r))]),
           "expected a number",
           this.numberChecks(c, raw, path),
-          `${raw} as number`,
+          as(r, "number"),
         );
       case "Bool":
-        return guarded(`typeof ${raw} !== "boolean"`, "expected a boolean", [], `${raw} as boolean`);
+        return guarded(typeIsNot(r, "boolean"), "expected a boolean", [], as(r, "boolean"));
       case "Uuid": {
         const v = this.fresh("v");
         return {
           code: [
-            `let ${v}: Uuid | undefined;`,
-            `if (typeof ${raw} === "string" && UUID_LOWER_RE.test(${raw})) ${v} = ${raw} as Uuid;`,
-            `else if (typeof ${raw} === "string" && UUID_RE.test(${raw})) ${v} = ${raw}.toLowerCase() as Uuid;`,
-            `else ${push(path, lit("expected a UUID"))}`,
+            declare("let", v, "Uuid | undefined"),
+            ifStmt(
+              chain("&&", [typeIs(r, "string"), call("UUID_LOWER_RE.test", r)]),
+              assign(v, as(r, "Uuid")),
+              elseIf(
+                ifStmt(
+                  chain("&&", [typeIs(r, "string"), call("UUID_RE.test", r)]),
+                  assign(v, as(call(`${raw}.toLowerCase`), "Uuid")),
+                  push(path, str("expected a UUID")),
+                ),
+              ),
+            ),
           ],
-          out: `${v} as Uuid`,
+          out: as(a(v), "Uuid"),
         };
       }
       case "Timestamp": {
         const v = this.fresh("v");
         return {
           code: [
-            `const ${v} = typeof ${raw} === "string" ? parseTimestamp(${raw}) : undefined;`,
-            `if (${v} === undefined) ${push(path, lit("expected an RFC 3339 timestamp"))}`,
+            declare("const", v, undefined, cond(typeIs(r, "string"), call("parseTimestamp", r), a("undefined"))),
+            ifStmt(isUndefined(a(v)), push(path, str("expected an RFC 3339 timestamp"))),
           ],
-          out: `${v} as Date`,
+          out: as(a(v), "Date"),
         };
       }
       case "Date":
         return guarded(
-          `typeof ${raw} !== "string" || !isCalendarDate(${raw})`,
+          chain("||", [typeIsNot(r, "string"), not(call("isCalendarDate", r))]),
           "expected a date (YYYY-MM-DD)",
           [],
-          `${raw} as IsoDate`,
+          as(r, "IsoDate"),
         );
       case "Bytes":
         return guarded(
-          `typeof ${raw} !== "string" || !BASE64_RE.test(${raw})`,
+          chain("||", [typeIsNot(r, "string"), not(call("BASE64_RE.test", r))]),
           "expected canonical base64",
           [],
-          `${raw} as Bytes`,
+          as(r, "Bytes"),
         );
       case "Json":
-        return { code: [], out: `${raw} as JsonValue` };
+        return { code: [], out: as(r, "JsonValue") };
       default:
         throw new Error(`unknown primitive ${name}`);
     }
   }
 
   /** Reads the fields of a record or variant from `input`; returns the object literal entries. */
-  fields(fields: readonly FieldDef[], input: string): { code: string[]; entries: string[] } {
-    const code: string[] = [];
-    const entries: string[] = [];
+  fields(fields: readonly FieldDef[], input: string): { code: Stmt[]; entries: [string, Expr][] } {
+    const code: Stmt[] = [];
+    const entries: [string, Expr][] = [];
     for (const field of fields) {
       const raw = this.fresh("r");
       const f = this.fresh("f");
-      const path = `path + ${lit(`.${field.name}`)}`;
-      code.push(`const ${raw} = ${access(input, field.name)};`);
+      const path: Path = [a("path"), str(`.${field.name}`)];
+      // The input is a `Record<string, unknown>`: bracket access (clean under noPropertyAccessFromIndexSignature).
+      code.push(declare("const", raw, undefined, index(input, str(field.name))));
       if (field.type.kind === "optional") {
         const inner = this.value(field.type.inner, field.constraints, raw, path);
         code.push(
-          `let ${f}: ${tsType(field.type.inner)} | undefined;`,
-          `if (${raw} !== undefined && ${raw} !== null) {`,
-          ...inner.code,
-          `${f} = ${inner.out};`,
-          `}`,
+          declare("let", f, `${tsType(field.type.inner)} | undefined`),
+          ifStmt(
+            chain("&&", [bin(a(raw), "!==", a("undefined")), bin(a(raw), "!==", a("null"))]),
+            braces([...inner.code, assign(f, inner.out)]),
+          ),
         );
-        entries.push(`${propKey(field.name)}: ${f}`);
+        entries.push([propKey(field.name), a(f)]);
       } else {
         const t = tsType(field.type);
         const inner = this.value(field.type, field.constraints, raw, path);
-        code.push(`let ${f}: ${t} | undefined;`);
+        code.push(declare("let", f, `${t} | undefined`));
+        const rest = braces([...inner.code, assign(f, inner.out)]);
         if (field.default !== undefined) {
           code.push(
-            `if (${raw} === undefined || ${raw} === null) ${f} = ${decodedLiteral(this.table, field.type, field.default)};`,
+            ifStmt(
+              chain("||", [isUndefined(a(raw)), bin(a(raw), "===", a("null"))]),
+              assign(f, decodedLiteral(this.table, field.type, field.default)),
+              rest,
+            ),
           );
         } else {
-          code.push(`if (${raw} === undefined) ${push(path, lit("is required"))}`);
+          code.push(ifStmt(isUndefined(a(raw)), push(path, str("is required")), rest));
         }
-        code.push(`else {`, ...inner.code, `${f} = ${inner.out};`, `}`);
-        entries.push(`${propKey(field.name)}: ${f} as ${t}`);
+        entries.push([propKey(field.name), as(a(f), t)]);
       }
     }
     return { code, entries };
   }
 
-  reader(def: TypeDef): string {
+  reader(def: TypeDef): Doc {
     this.reset();
-    const sig = `function read${def.name}(value: unknown, path: string, errors: Issue[]): ${def.name}`;
+    const sig: Doc = [
+      `function read${def.name}`,
+      params(["value: unknown", "path: string", "errors: Issue[]"], def.name),
+      " ",
+    ];
+    const notObject = ifStmt(
+      not(call("isObject", a("value"))),
+      braces([push([a("path")], str("expected an object")), ret(as(as(a("value"), "unknown"), def.name))]),
+    );
+    const checkKeys = exprStmt(call("checkKeys", a("value"), a("path"), a("errors")));
     switch (def.kind) {
       case "alias": {
-        const piece = this.value(def.type, def.constraints, "value", "path");
-        return `${sig} {\n${piece.code.join("\n")}\nreturn ${piece.out};\n}`;
+        const piece = this.value(def.type, def.constraints, "value", [a("path")]);
+        return [sig, block([...piece.code, ret(piece.out)])];
       }
       case "record": {
         const { code, entries } = this.fields(def.fields, "value");
-        return `${sig} {
-if (!isObject(value)) {
-${push("path", lit("expected an object"))}
-return value as unknown as ${def.name};
-}
-checkKeys(value, path, errors);
-${code.join("\n")}
-return { ${entries.join(", ")} };
-}`;
+        return [sig, block([notObject, checkKeys, ...code, ret(obj(entries))])];
       }
       case "enum": {
-        const allowed = lit(def.variants.map((v) => v.name).join(", "));
+        const allowed = str(def.variants.map((v) => v.name).join(", "));
         if (!this.table.tagged(def)) {
-          return `${sig} {
-switch (value) {
-${def.variants.map((v) => `case ${lit(v.name)}:`).join("\n")}
-return value;
-}
-errors.push({ path, message: unknownVariant(value, ${allowed}) });
-return value as ${def.name};
-}`;
+          return [
+            sig,
+            block([
+              switchStmt("value", [
+                { labels: def.variants.map((v) => JSON.stringify(v.name)), body: ["return value;"] },
+              ]),
+              exprStmt(
+                call(
+                  "errors.push",
+                  obj([
+                    ["path", null],
+                    ["message", call("unknownVariant", a("value"), allowed)],
+                  ]),
+                ),
+              ),
+              ret(as(a("value"), def.name)),
+            ]),
+          ];
         }
         const cases = def.variants.map((v) => {
           this.reset();
-          if (v.fields.length === 0) return `case ${lit(v.name)}:\nreturn { tag: ${lit(v.name)} };`;
+          const tag = JSON.stringify(v.name);
+          if (v.fields.length === 0) return { labels: [tag], body: [ret(obj([["tag", str(v.name)]]))] };
           const { code, entries } = this.fields(v.fields, "value");
-          return `case ${lit(v.name)}: {\n${code.join("\n")}\nreturn { tag: ${lit(v.name)}, ${entries.join(", ")} };\n}`;
+          return { labels: [tag], body: { braced: block([...code, ret(obj([["tag", str(v.name)], ...entries]))]) } };
         });
-        return `${sig} {
-if (!isObject(value)) {
-${push("path", lit("expected an object"))}
-return value as unknown as ${def.name};
-}
-checkKeys(value, path, errors);
-switch (value.tag) {
-${cases.join("\n")}
-default:
-errors.push({ path: path + ".tag", message: unknownVariant(value.tag, ${allowed}) });
-return value as unknown as ${def.name};
-}
-}`;
+        cases.push({
+          labels: ["default"],
+          body: [
+            push([a("path"), str(".tag")], call("unknownVariant", index("value", str("tag")), allowed)),
+            ret(as(as(a("value"), "unknown"), def.name)),
+          ],
+        });
+        return [sig, block([notObject, checkKeys, switchStmt('value["tag"]', cases)])];
       }
     }
   }
 
-  /** Expression encoding `expr` (a decoded value of `type`) to its wire value. */
-  encode(type: TypeExpr, expr: string): string {
-    if (this.table.passThrough(type)) return expr;
+  /** Expression encoding `value` (a decoded value of `type`) to its wire value. */
+  encode(type: TypeExpr, value: Expr): Expr {
+    if (this.table.passThrough(type)) return value;
     switch (type.kind) {
       case "primitive":
         return type.name === "Timestamp"
-          ? `encodeTimestamp(${expr})`
+          ? call("encodeTimestamp", value)
           : type.name === "Uuid"
-            ? `${expr}.toLowerCase()`
-            : expr;
+            ? call(`${(value as { text: string }).text}.toLowerCase`)
+            : value;
       case "list": {
         const e = this.fresh("e");
-        return `${expr}.map((${e}) => ${this.encode(type.element, e)})`;
+        return call(`${(value as { text: string }).text}.map`, arrow(e, this.encode(type.element, a(e))));
       }
       case "map": {
         const e = this.fresh("e");
-        return `encodeMap(${expr}, (${e}) => ${this.encode(type.value, e)})`;
+        return call("encodeMap", value, arrow(e, this.encode(type.value, a(e))));
       }
       case "optional":
-        return `${expr} === null ? null : ${this.encode(type.inner, expr)}`;
+        return cond(bin(value, "===", a("null")), a("null"), this.encode(type.inner, value));
       case "ref":
-        return `encode${type.name}(${expr})`;
+        return call(`encode${type.name}`, value);
     }
   }
 
   /** Statements building `out` from the fields of `value`; `lead` entries come first. */
-  encodeFields(fields: readonly FieldDef[], lead: string[]): string {
-    const required = [...lead];
-    const optional: string[] = [];
+  encodeFields(fields: readonly FieldDef[], lead: [string, Expr][]): Stmt[] {
+    const required: [string, Expr][] = [...lead];
+    const optional: Stmt[] = [];
     for (const field of fields) {
-      const get = access("value", field.name);
+      const get = member(access("value", field.name));
       if (field.type.kind === "optional") {
-        optional.push(`if (${get} != null) out[${lit(field.name)}] = ${this.encode(field.type.inner, get)};`);
-      } else if (field.default !== undefined) {
-        required.push(
-          `${propKey(field.name)}: ${get} === undefined ? ${JSON.stringify(field.default)} : ${this.encode(field.type, get)}`,
+        optional.push(
+          ifStmt(
+            bin(get, "!=", a("null")),
+            assign(`out[${JSON.stringify(field.name)}]`, this.encode(field.type.inner, get)),
+          ),
         );
+      } else if (field.default !== undefined) {
+        required.push([
+          propKey(field.name),
+          cond(isUndefined(get), jsonExpr(field.default), this.encode(field.type, get)),
+        ]);
       } else {
-        required.push(`${propKey(field.name)}: ${this.encode(field.type, get)}`);
+        required.push([propKey(field.name), this.encode(field.type, get)]);
       }
     }
-    if (optional.length === 0) return `return { ${required.join(", ")} };`;
-    return `const out: Record<string, unknown> = { ${required.join(", ")} };\n${optional.join("\n")}\nreturn out;`;
+    if (optional.length === 0) return [ret(obj(required))];
+    return [declare("const", "out", "Record<string, unknown>", obj(required)), ...optional, "return out;"];
   }
 
-  encoder(def: TypeDef): string {
+  encoder(def: TypeDef): Doc {
     this.reset();
-    const doc = `/** Encodes a \`${def.name}\` to its wire (JSON) value. */\n`;
+    // A record without fields never reads its value (noUnusedParameters).
+    const unused = def.kind === "record" && def.fields.length === 0;
+    const head = (input: string): Doc => [
+      `/** Encodes a \`${def.name}\` to its wire (JSON) value. */`,
+      hardline,
+      `export function encode${def.name}`,
+      params([`${unused ? "_value" : "value"}: ${input}`], "unknown"),
+      " ",
+    ];
     switch (def.kind) {
       case "alias":
-        return `${doc}export function encode${def.name}(value: ${def.name}): unknown {\nreturn ${this.encode(def.type, "value")};\n}`;
+        return [head(def.name), block([ret(this.encode(def.type, a("value")))])];
       case "record":
-        return `${doc}export function encode${def.name}(value: ${inputName(this.table, def.name)}): unknown {\n${this.encodeFields(def.fields, [])}\n}`;
+        return [head(inputName(this.table, def.name)), block(this.encodeFields(def.fields, []))];
       case "enum": {
-        if (!this.table.tagged(def))
-          return `${doc}export function encode${def.name}(value: ${def.name}): unknown {\nreturn value;\n}`;
+        if (!this.table.tagged(def)) return [head(def.name), block(["return value;"])];
         const cases = def.variants.map((v) => {
-          if (v.fields.length === 0) return `case ${lit(v.name)}:\nreturn { tag: ${lit(v.name)} };`;
-          return `case ${lit(v.name)}: {\n${this.encodeFields(v.fields, [`tag: ${lit(v.name)}`])}\n}`;
+          const tag = JSON.stringify(v.name);
+          if (v.fields.length === 0) return { labels: [tag], body: [ret(obj([["tag", str(v.name)]]))] };
+          return { labels: [tag], body: { braced: block(this.encodeFields(v.fields, [["tag", str(v.name)]])) } };
         });
-        return `${doc}export function encode${def.name}(value: ${def.name}): unknown {\nswitch (value.tag) {\n${cases.join("\n")}\n}\n}`;
+        return [head(def.name), block([switchStmt("value.tag", cases)])];
       }
     }
   }
 }
 
-export const ENCODE_MAP = `
-function encodeMap<T>(value: Record<string, T>, encode: (item: T) => unknown): Record<string, unknown> {
-  const out = Object.create(null) as Record<string, unknown>;
-  for (const key of Object.keys(value)) if (!isForbiddenKey(key)) out[key] = encode(value[key] as T);
-  return out;
-}
-`;
-
-export function validatorsFile(table: TypeTable, header: string): string {
+export function validatorsFile(table: TypeTable, header: string, runtimeImport: string): string {
+  const runtime = runtimeSubpath(runtimeImport, "validate");
   const gen = new Generator(table);
   const types = table.schema.types;
-  const readers = types.map((def) => gen.reader(def));
-  const decoders = types.map(
-    (def) => `/** Decodes a \`${def.name}\` from parsed JSON, reporting every problem with its path. */
-export function decode${def.name}(value: unknown): Decoded<${def.name}> {
-const errors: Issue[] = [];
-const decoded = read${def.name}(value, "$", errors);
-return result(decoded, errors);
-}`,
-  );
-  const encoders = types.map((def) => gen.encoder(def));
-  const typeNames = [
+  const file = new TsFile(header).module(runtime).module("./types.js", true);
+  for (const name of RUNTIME_VALUES) file.importIfUsed(name, runtime);
+  for (const name of ["Decoded", "Issue"]) file.importIfUsed(name, runtime, { type: true });
+  // The client (and applications) take these from validators.ts.
+  file.reexportTypes(["Decoded", "Issue"], runtime);
+  const typeNames = new Set([
     "Bytes",
     "IsoDate",
     "JsonValue",
     "Uuid",
     ...types.map((t) => t.name),
     ...types.filter((t) => table.hasDefaults(t.name)).map((t) => `${t.name}Input`),
-  ];
-  const patterns = [...gen.patterns].map(([source, name]) => `const ${name} = new RegExp(${lit(source)});`);
-  return `${header}import type { ${typeNames.join(", ")} } from "./types.js";
-${VALIDATORS_PRELUDE}${ENCODE_MAP}
-${patterns.join("\n")}${TOP_LEVEL_BREAK}${[...decoders, ...encoders, ...readers].join(TOP_LEVEL_BREAK)}
-`;
+  ]);
+  for (const name of typeNames) file.importIfUsed(name, "./types.js", { type: true });
+  // Readers are generated first (they find the patterns, printed before everything else) and
+  // printed at once, so no document of a large schema is held longer than its statement.
+  const readers = types.map((def) => file.render(gen.reader(def)));
+  if (gen.patterns.size > 0)
+    file.print(
+      join(
+        hardline,
+        [...gen.patterns].map(([source, name]) => declare("const", name, undefined, call("new RegExp", str(source)))),
+      ),
+    );
+  for (const def of types)
+    file.print([
+      `/** Decodes a \`${def.name}\` from parsed JSON, reporting every problem with its path. */`,
+      hardline,
+      `export function decode${def.name}`,
+      params(["value: unknown"], `Decoded<${def.name}>`),
+      " ",
+      block([
+        "const errors: Issue[] = [];",
+        declare("const", "decoded", undefined, call(`read${def.name}`, a("value"), str("$"), a("errors"))),
+        "return result(decoded, errors);",
+      ]),
+    ]);
+  for (const def of types) file.print(gen.encoder(def));
+  for (const text of readers) file.appendRendered(text);
+  return file.toString();
 }

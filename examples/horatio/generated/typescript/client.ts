@@ -15,6 +15,7 @@ import type {
 } from "./types.js";
 import {
   decodeCreatePostError,
+  type Decoded,
   decodeGetFeedResponse,
   decodeGetPostError,
   decodeGetSubmissionError,
@@ -26,7 +27,6 @@ import {
   encodeGetPostRequest,
   encodeGetSubmissionRequest,
   encodeSubmitPostRequest,
-  type Decoded,
   type Issue,
 } from "./validators.js";
 

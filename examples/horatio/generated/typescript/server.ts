@@ -36,7 +36,7 @@ import {
   encodeSubmission,
   encodeSubmitPostError,
 } from "./validators.js";
-import { emitting, type EmitsContext } from "./events.js";
+import { type EmitsContext, emitting } from "./events.js";
 
 /**
  * One method per endpoint. Return the response, or `fail(error)` (from the runtime) for a

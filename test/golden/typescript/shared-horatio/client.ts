@@ -10,13 +10,13 @@ import type {
 } from "./types.js";
 import {
   decodeCreatePostError,
+  type Decoded,
   decodeGetFeedResponse,
   decodeGetPostError,
   decodePost,
   encodeCreatePostRequest,
   encodeGetFeedRequest,
   encodeGetPostRequest,
-  type Decoded,
   type Issue,
 } from "./validators.js";
 

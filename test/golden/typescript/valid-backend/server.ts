@@ -2,14 +2,13 @@
 import {
   authenticated,
   type AuthenticatedContext,
-  type EndpointContext,
   type HamletServer,
   serveEndpoint,
   withEmit,
 } from "@hamlet/runtime-node";
 import type { PlaceOrderRequest, PlaceOrderResponse } from "./types.js";
 import { decodePlaceOrderRequest, encodePlaceOrderResponse } from "./validators.js";
-import { emitting, type EmitsContext } from "./events.js";
+import { type EmitsContext, emitting } from "./events.js";
 
 /**
  * One method per endpoint. Return the response, or `fail(error)` (from the runtime) for a

@@ -11,6 +11,7 @@ import type {
   UpdateItemRequest,
 } from "./types.js";
 import {
+  type Decoded,
   decodeGetItemError,
   decodeHealthResponse,
   decodeItem,
@@ -21,7 +22,6 @@ import {
   encodeHealthRequest,
   encodeListItemsRequest,
   encodeUpdateItemRequest,
-  type Decoded,
   type Issue,
 } from "./validators.js";
 

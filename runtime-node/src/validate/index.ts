@@ -1,6 +1,9 @@
-/** The fixed helpers at the top of every generated `validators.ts` (scalar checks, no schema knowledge). */
-export const VALIDATORS_PRELUDE = `
-/** One problem found while decoding, with a JSONPath-like location: \`$.posts[3].body\`. */
+/**
+ * The scalar checks generated validators call (`@hamlet/runtime-node/validate`). Pure code with
+ * no Node.js or Fastify import, so browser bundles of the generated validators can use it; the
+ * generated `validators.ts` imports exactly the helpers it needs.
+ */
+/** One problem found while decoding, with a JSONPath-like location: `$.posts[3].body`. */
 export interface Issue {
   readonly path: string;
   readonly message: string;
@@ -9,32 +12,33 @@ export interface Issue {
 /** The result of a decoder: the value, or every issue found. */
 export type Decoded<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly errors: Issue[] };
 
-const UUID_LOWER_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const TIMESTAMP_RE = /^(\\d{4})-(\\d{2})-(\\d{2})[Tt](\\d{2}):(\\d{2}):(\\d{2})(?:\\.(\\d+))?(?:[Zz]|([+-])(\\d{2}):(\\d{2}))$/;
-const DATE_RE = /^(\\d{4})-(\\d{2})-(\\d{2})$/;
-const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$/;
-const EMAIL_RE = /^[a-z0-9!#$%&'*+/=?^_\`{|}~-]+(?:\\.[a-z0-9!#$%&'*+/=?^_\`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+export const UUID_LOWER_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const UUID_RE = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(?:[Zz]|([+-])(\d{2}):(\d{2}))$/;
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+export const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$/;
+export const EMAIL_RE =
+  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
-/** Reports the keys \`__proto__\`, \`constructor\` and \`prototype\` (a prototype-pollution vector). */
-function checkKeys(value: Record<string, unknown>, path: string, errors: Issue[]): void {
+/** Reports the keys `__proto__`, `constructor` and `prototype` (a prototype-pollution vector). */
+export function checkKeys(value: Record<string, unknown>, path: string, errors: Issue[]): void {
   if (hasOwn.call(value, "__proto__")) errors.push({ path, message: 'forbidden key "__proto__"' });
   if (hasOwn.call(value, "constructor")) errors.push({ path, message: 'forbidden key "constructor"' });
   if (hasOwn.call(value, "prototype")) errors.push({ path, message: 'forbidden key "prototype"' });
 }
 
-function isForbiddenKey(key: string): boolean {
+export function isForbiddenKey(key: string): boolean {
   return key === "__proto__" || key === "constructor" || key === "prototype";
 }
 
 /** Length in Unicode code points (a surrogate pair counts once). */
-function codePoints(text: string): number {
+export function codePoints(text: string): number {
   let count = text.length;
   for (let i = 0; i < text.length - 1; i++) {
     const unit = text.charCodeAt(i);
@@ -59,10 +63,10 @@ const MIN_TIMESTAMP_MS = -62167219200000;
 const MAX_TIMESTAMP_MS = 253402300799999;
 
 /**
- * An RFC 3339 timestamp as a \`Date\` (fraction kept to milliseconds), or undefined — also when the
- * instant's UTC year leaves 0000-9999 (\`9999-12-31T23:59:59-01:00\`), which could not round-trip.
+ * An RFC 3339 timestamp as a `Date` (fraction kept to milliseconds), or undefined — also when the
+ * instant's UTC year leaves 0000-9999 (`9999-12-31T23:59:59-01:00`), which could not round-trip.
  */
-function parseTimestamp(text: string): Date | undefined {
+export function parseTimestamp(text: string): Date | undefined {
   const m = TIMESTAMP_RE.exec(text);
   if (m === null) return undefined;
   const year = Number(m[1]);
@@ -95,7 +99,7 @@ function parseTimestamp(text: string): Date | undefined {
   return new Date(time);
 }
 
-function isCalendarDate(text: string): boolean {
+export function isCalendarDate(text: string): boolean {
   const m = DATE_RE.exec(text);
   if (m === null) return false;
   const month = Number(m[2]);
@@ -104,11 +108,11 @@ function isCalendarDate(text: string): boolean {
 }
 
 /**
- * An absolute \`http://\` or \`https://\` URL with a host, exactly as the Elm validators (elm/url's
- * \`Url.fromString\`) accept it: the authority (up to the first \`/\`, \`?\` or \`#\`) is a non-empty
- * host without \`@\`, optionally followed by \`:\` and an integer port.
+ * An absolute `http://` or `https://` URL with a host, exactly as the Elm validators (elm/url's
+ * `Url.fromString`) accept it: the authority (up to the first `/`, `?` or `#`) is a non-empty
+ * host without `@`, optionally followed by `:` and an integer port.
  */
-function isUrl(text: string): boolean {
+export function isUrl(text: string): boolean {
   const rest = text.startsWith("http://") ? text.slice(7) : text.startsWith("https://") ? text.slice(8) : undefined;
   if (rest === undefined) return false;
   const authority = rest.split(/[/?#]/, 1)[0] as string;
@@ -118,15 +122,22 @@ function isUrl(text: string): boolean {
   return parts[0] !== "";
 }
 
-function unknownVariant(value: unknown, allowed: string): string {
-  return typeof value === "string" ? \`unknown variant \${JSON.stringify(value)}, expected one of \${allowed}\` : \`expected one of \${allowed}\`;
+export function unknownVariant(value: unknown, allowed: string): string {
+  return typeof value === "string"
+    ? `unknown variant ${JSON.stringify(value)}, expected one of ${allowed}`
+    : `expected one of ${allowed}`;
 }
 
-function result<T>(value: T, errors: Issue[]): Decoded<T> {
+export function result<T>(value: T, errors: Issue[]): Decoded<T> {
   return errors.length === 0 ? { ok: true, value } : { ok: false, errors };
 }
 
-function encodeTimestamp(value: Date): string {
+export function encodeTimestamp(value: Date): string {
   return value.toISOString();
 }
-`;
+
+export function encodeMap<T>(value: Record<string, T>, encode: (item: T) => unknown): Record<string, unknown> {
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(value)) if (!isForbiddenKey(key)) out[key] = encode(value[key] as T);
+  return out;
+}

@@ -1,0 +1,316 @@
+/**
+ * A layout document and its printer: the same model and line-fitting algorithm as Prettier's
+ * (Wadler's "prettier printer": groups print flat when they fit in the remaining width, or
+ * break), so emitters that build the documents Prettier builds for a construct print exactly
+ * what Prettier prints, without parsing anything. Only the parts generated code needs: text,
+ * groups (with alternative layouts), indentation, line breaks and break-dependent text.
+ */
+export type Doc = string | readonly Doc[] | Group | Indent | Line | IfBreak | IndentIfBreak | BreakParent;
+
+interface Group {
+  readonly type: "group";
+  readonly contents: Doc;
+  /** Set when the group must break (explicitly, or because it contains a hard line). */
+  break: boolean;
+  /** `conditionalGroup`: layouts tried in order when the group does not fit flat. */
+  readonly expandedStates?: readonly Doc[];
+  /** Lets `indentIfBreak`/`ifBreak` elsewhere depend on how this group printed. */
+  readonly id?: symbol;
+}
+interface Indent {
+  readonly type: "indent";
+  readonly contents: Doc;
+}
+interface Line {
+  readonly type: "line";
+  /** A soft line prints nothing when flat; a plain line prints a space. */
+  readonly soft: boolean;
+  readonly hard: boolean;
+}
+interface IfBreak {
+  readonly type: "if-break";
+  readonly breakContents: Doc;
+  readonly flatContents: Doc;
+  readonly groupId?: symbol;
+}
+interface IndentIfBreak {
+  readonly type: "indent-if-break";
+  readonly contents: Doc;
+  readonly groupId: symbol;
+}
+interface BreakParent {
+  readonly type: "break-parent";
+}
+
+export const line: Line = { type: "line", soft: false, hard: false };
+export const softline: Line = { type: "line", soft: true, hard: false };
+const hardlineOnly: Line = { type: "line", soft: false, hard: true };
+export const breakParent: BreakParent = { type: "break-parent" };
+/** A line break that always breaks, and breaks every enclosing group. */
+export const hardline: Doc = [hardlineOnly, breakParent];
+
+export function group(contents: Doc, options: { shouldBreak?: boolean; id?: symbol } = {}): Group {
+  const g: Group = { type: "group", contents, break: options.shouldBreak ?? false };
+  return options.id === undefined ? g : { ...g, id: options.id };
+}
+
+/** Indents `contents` when the group `groupId` broke (Prettier's `indentIfBreak`). */
+export function indentIfBreak(contents: Doc, groupId: symbol): IndentIfBreak {
+  return { type: "indent-if-break", contents, groupId };
+}
+
+/** Tries each layout in turn (the first flat, the others as printed) and keeps the first that fits. */
+export function conditionalGroup(states: readonly Doc[], options: { shouldBreak?: boolean } = {}): Group {
+  return { type: "group", contents: states[0]!, break: options.shouldBreak ?? false, expandedStates: states };
+}
+
+export function indent(contents: Doc): Indent {
+  return { type: "indent", contents };
+}
+
+export function ifBreak(breakContents: Doc, flatContents: Doc = "", groupId?: symbol): IfBreak {
+  return groupId === undefined
+    ? { type: "if-break", breakContents, flatContents }
+    : { type: "if-break", breakContents, flatContents, groupId };
+}
+
+export function join(separator: Doc, docs: readonly Doc[]): Doc[] {
+  const out: Doc[] = [];
+  docs.forEach((d, i) => {
+    if (i > 0) out.push(separator);
+    out.push(d);
+  });
+  return out;
+}
+
+/** True when the document contains a forced break (Prettier's `willBreak`). */
+export function willBreak(doc: Doc): boolean {
+  if (typeof doc === "string") return false;
+  if (Array.isArray(doc)) return (doc as readonly Doc[]).some(willBreak);
+  const d = doc as Exclude<Doc, string | readonly Doc[]>;
+  switch (d.type) {
+    case "group":
+      return d.break || willBreak(d.contents);
+    case "indent":
+    case "indent-if-break":
+      return willBreak(d.contents);
+    case "line":
+      return d.hard;
+    case "if-break":
+      return willBreak(d.breakContents) || willBreak(d.flatContents);
+    case "break-parent":
+      return true;
+  }
+}
+
+/** Marks every group that contains a forced break as broken (not conditional groups). */
+function propagateBreaks(doc: Doc, visited: Set<Group>): boolean {
+  if (typeof doc === "string") return false;
+  if (Array.isArray(doc)) {
+    let any = false;
+    for (const d of doc as readonly Doc[]) if (propagateBreaks(d, visited)) any = true;
+    return any;
+  }
+  const d = doc as Exclude<Doc, string | readonly Doc[]>;
+  switch (d.type) {
+    case "break-parent":
+      return true;
+    case "line":
+      return false;
+    case "indent":
+    case "indent-if-break":
+      return propagateBreaks(d.contents, visited);
+    case "if-break": {
+      const a = propagateBreaks(d.breakContents, visited);
+      const b = propagateBreaks(d.flatContents, visited);
+      return a || b;
+    }
+    case "group": {
+      if (visited.has(d)) return d.break;
+      visited.add(d);
+      let inner = false;
+      if (d.expandedStates) {
+        for (const s of d.expandedStates) if (propagateBreaks(s, visited)) inner = true;
+      } else inner = propagateBreaks(d.contents, visited);
+      // A conditional group keeps its own choice; Prettier callers add `breakParent` beside it.
+      if (inner && !d.expandedStates) d.break = true;
+      return d.break;
+    }
+  }
+}
+
+const FLAT = 0;
+const BREAK = 1;
+type Mode = typeof FLAT | typeof BREAK;
+interface Command {
+  readonly indent: number;
+  readonly mode: Mode;
+  readonly doc: Doc;
+}
+
+function width(text: string): number {
+  // Generated code is ASCII except inside strings and comments; count code points like Prettier
+  // does for the characters we emit (no wide East Asian characters are measured specially).
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
+function fits(
+  next: Command,
+  rest: readonly Command[],
+  remaining: number,
+  mustBeFlat: boolean,
+  groupModes: Map<symbol, Mode>,
+): boolean {
+  let restIndex = rest.length;
+  const commands: { mode: Mode; doc: Doc }[] = [next];
+  while (remaining >= 0) {
+    if (commands.length === 0) {
+      if (restIndex === 0) return true;
+      commands.push(rest[--restIndex]!);
+      continue;
+    }
+    const { mode, doc } = commands.pop()!;
+    if (typeof doc === "string") {
+      remaining -= width(doc);
+      continue;
+    }
+    if (Array.isArray(doc)) {
+      const parts = doc as readonly Doc[];
+      for (let i = parts.length - 1; i >= 0; i--) commands.push({ mode, doc: parts[i]! });
+      continue;
+    }
+    const d = doc as Exclude<Doc, string | readonly Doc[]>;
+    switch (d.type) {
+      case "indent":
+      case "indent-if-break":
+        commands.push({ mode, doc: d.contents });
+        break;
+      case "group": {
+        if (mustBeFlat && d.break) return false;
+        const groupMode = d.break ? BREAK : mode;
+        const contents = d.expandedStates && groupMode === BREAK ? d.expandedStates.at(-1)! : d.contents;
+        commands.push({ mode: groupMode, doc: contents });
+        break;
+      }
+      case "if-break": {
+        const groupMode = d.groupId === undefined ? mode : (groupModes.get(d.groupId) ?? FLAT);
+        commands.push({ mode, doc: groupMode === BREAK ? d.breakContents : d.flatContents });
+        break;
+      }
+      case "line":
+        if (mode === BREAK || d.hard) return true;
+        if (!d.soft) remaining -= 1;
+        break;
+      case "break-parent":
+        break;
+    }
+  }
+  return false;
+}
+
+/** Prints a document at `printWidth` columns with two-space indentation. */
+export function printDoc(doc: Doc, printWidth: number): string {
+  propagateBreaks(doc, new Set());
+  const out: string[] = [];
+  let position = 0;
+  let shouldRemeasure = false;
+  const groupModes = new Map<symbol, Mode>();
+  const commands: Command[] = [{ indent: 0, mode: BREAK, doc }];
+  const trimTrailing = () => {
+    // Drop spaces written at the end of the line (Prettier's `trim`).
+    while (out.length > 0) {
+      const last = out[out.length - 1]!;
+      const trimmed = last.replace(/[ \t]+$/, "");
+      if (trimmed.length === last.length) break;
+      if (trimmed === "") out.pop();
+      else {
+        out[out.length - 1] = trimmed;
+        break;
+      }
+    }
+  };
+  while (commands.length > 0) {
+    const { indent: ind, mode, doc: d } = commands.pop()!;
+    if (typeof d === "string") {
+      if (d !== "") {
+        out.push(d);
+        position += width(d);
+      }
+      continue;
+    }
+    if (Array.isArray(d)) {
+      const parts = d as readonly Doc[];
+      for (let i = parts.length - 1; i >= 0; i--) commands.push({ indent: ind, mode, doc: parts[i]! });
+      continue;
+    }
+    const node = d as Exclude<Doc, string | readonly Doc[]>;
+    switch (node.type) {
+      case "indent":
+        commands.push({ indent: ind + 2, mode, doc: node.contents });
+        break;
+      case "group": {
+        if (mode === FLAT && !shouldRemeasure) {
+          const m = node.break ? BREAK : FLAT;
+          commands.push({ indent: ind, mode: m, doc: node.contents });
+          if (node.id !== undefined) groupModes.set(node.id, m);
+          break;
+        }
+        shouldRemeasure = false;
+        const remaining = printWidth - position;
+        const flat: Command = { indent: ind, mode: FLAT, doc: node.contents };
+        if (!node.break && fits(flat, commands, remaining, false, groupModes)) {
+          commands.push(flat);
+          if (node.id !== undefined) groupModes.set(node.id, FLAT);
+          break;
+        }
+        if (!node.expandedStates) {
+          commands.push({ indent: ind, mode: BREAK, doc: node.contents });
+          if (node.id !== undefined) groupModes.set(node.id, BREAK);
+          break;
+        }
+        let chosen: Command | undefined;
+        if (!node.break) {
+          for (let i = 1; i < node.expandedStates.length - 1; i++) {
+            const state: Command = { indent: ind, mode: FLAT, doc: node.expandedStates[i]! };
+            if (fits(state, commands, remaining, false, groupModes)) {
+              chosen = state;
+              break;
+            }
+          }
+        }
+        commands.push(chosen ?? { indent: ind, mode: BREAK, doc: node.expandedStates.at(-1)! });
+        break;
+      }
+      case "if-break": {
+        const groupMode = node.groupId === undefined ? mode : groupModes.get(node.groupId);
+        const contents = groupMode === BREAK ? node.breakContents : groupMode === FLAT ? node.flatContents : "";
+        if (contents !== "") commands.push({ indent: ind, mode, doc: contents });
+        break;
+      }
+      case "indent-if-break": {
+        const groupMode = groupModes.get(node.groupId);
+        if (groupMode === BREAK) commands.push({ indent: ind + 2, mode, doc: node.contents });
+        else if (groupMode === FLAT) commands.push({ indent: ind, mode, doc: node.contents });
+        break;
+      }
+      case "line":
+        if (mode === FLAT && !node.hard) {
+          if (!node.soft) {
+            out.push(" ");
+            position += 1;
+          }
+          break;
+        }
+        if (mode === FLAT) shouldRemeasure = true;
+        trimTrailing();
+        out.push("\n" + " ".repeat(ind));
+        position = ind;
+        break;
+      case "break-parent":
+        break;
+    }
+  }
+  return out.join("");
+}

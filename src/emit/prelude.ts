@@ -1,0 +1,101 @@
+/**
+ * Fixed helper code at the top of a generated file, kept only where the file uses it: a
+ * generated file must stay clean under `noUnusedLocals`. The prelude is split into its
+ * top-level declarations (each with its doc comment); exported ones always stay, the others
+ * when the rest of the file, or a helper that stays, names them.
+ */
+interface PreludePart {
+  readonly name: string;
+  readonly text: string;
+  readonly exported: boolean;
+  /** Whether a blank line separates it from the declaration before it. */
+  readonly blankBefore: boolean;
+}
+
+const DECLARATION = /^(?:export )?(?:const|function|type|interface|class) ([A-Za-z_$][\w$]*)/m;
+
+function split(text: string): PreludePart[] {
+  const chunks: { lines: string[]; blankBefore: boolean; commentOnly: boolean }[] = [];
+  let blank = false;
+  let inComment = false;
+  for (const line of text.split("\n")) {
+    if (line === "") {
+      blank = true;
+      continue;
+    }
+    const current = chunks.at(-1);
+    const startsComment = line.startsWith("/**");
+    const startsDeclaration = DECLARATION.test(line);
+    if (!inComment && (startsComment || (startsDeclaration && !(current?.commentOnly ?? false)))) {
+      chunks.push({ lines: [line], blankBefore: blank, commentOnly: startsComment });
+    } else {
+      current!.lines.push(line);
+      if (!inComment && !startsComment) current!.commentOnly = false;
+    }
+    if (startsComment && !line.includes("*/")) inComment = true;
+    else if (inComment && line.includes("*/")) inComment = false;
+    blank = false;
+  }
+  return chunks.map((c) => {
+    const body = c.lines.join("\n");
+    const match = DECLARATION.exec(body);
+    if (!match) throw new Error(`prelude part without a declaration: ${body.slice(0, 80)}`);
+    return {
+      name: match[1]!,
+      text: body,
+      exported: body.includes(`export ${match[0].split(" ")[1]}`) || /^export /m.test(body),
+      blankBefore: c.blankBefore,
+    };
+  });
+}
+
+/** Code without string literals and comments, for finding the names it uses. */
+function codeOnly(text: string): string {
+  return text
+    .replace(/\/\*[\s\S]*?\*\//g, " ")
+    .replace(/\/\/[^\n]*/g, " ")
+    .replace(/"(?:[^"\\\n]|\\.)*"/g, '""')
+    .replace(/'(?:[^'\\\n]|\\.)*'/g, "''");
+}
+
+function names(text: string): Set<string> {
+  return new Set(codeOnly(text).match(/[A-Za-z_$][\w$]*/g) ?? []);
+}
+
+/** A prelude that keeps only what `code` (the rest of the file) needs. */
+export class Prelude {
+  readonly #parts: PreludePart[];
+  constructor(text: string) {
+    this.#parts = split(text);
+  }
+
+  /** The prelude text for a file whose other code uses the names `used`; empty when nothing is needed. */
+  for(used: ReadonlySet<string>): string {
+    const keep = new Set<PreludePart>();
+    const pending = this.#parts.filter((p) => p.exported || used.has(p.name));
+    while (pending.length > 0) {
+      const part = pending.pop()!;
+      if (keep.has(part)) continue;
+      keep.add(part);
+      const inner = names(part.text);
+      for (const other of this.#parts)
+        if (!keep.has(other) && other !== part && inner.has(other.name)) pending.push(other);
+    }
+    let out = "";
+    for (const part of this.#parts) {
+      if (!keep.has(part)) continue;
+      out += out === "" ? part.text : `${part.blankBefore ? "\n\n" : "\n"}${part.text}`;
+    }
+    return out;
+  }
+
+  /** Whether a name used by `code` is one of the prelude's declarations. */
+  declares(name: string): boolean {
+    return this.#parts.some((p) => p.name === name);
+  }
+}
+
+/** Adds the identifiers `code` uses outside strings and comments to `into`. */
+export function collectNames(code: string, into: Set<string>): void {
+  for (const name of codeOnly(code).match(/[A-Za-z_$][\w$]*/g) ?? []) into.add(name);
+}

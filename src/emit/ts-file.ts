@@ -1,0 +1,141 @@
+/**
+ * A generated TypeScript file, after protobuf-es's `GeneratedFile`: code asks for an imported
+ * name with `import(...)`, which records it and returns the name to print; the import block is
+ * written at the top when the file is printed, with exactly the names the code used.
+ * Top-level statements are layout documents (src/emit/doc.ts) printed at `printWidth` columns
+ * as soon as they are added (a line never fits across a top-level statement, so each prints
+ * alone and its document is garbage right away: memory stays small on large schemas),
+ * separated by one blank line; fixed text already in its final layout goes in as it is.
+ */
+import { hardline, join, printDoc, type Doc } from "./doc.js";
+import { collectNames, type Prelude } from "./prelude.js";
+import { importDecl } from "./ts-syntax.js";
+
+interface ImportedModule {
+  readonly from: string;
+  /** `import type { ... }`: every name is a type. */
+  readonly typeOnly: boolean;
+  /** Name -> imported as a type inside a value import (`type X`). */
+  readonly names: Map<string, boolean>;
+}
+
+export const PRINT_WIDTH = 100;
+
+export class TsFile {
+  readonly #modules: ImportedModule[] = [];
+  /** Printed statements. */
+  readonly #chunks: string[] = [];
+  /** Identifiers the printed statements use (for `importIfUsed` and the prelude). */
+  readonly #used = new Set<string>();
+  readonly #candidates: { name: string; from: string; type: boolean }[] = [];
+  #prelude: Prelude | undefined;
+  readonly #reexports: string[] = [];
+
+  /** `header` is the first comment line(s), printed before the imports. */
+  constructor(readonly header: string) {}
+
+  /**
+   * Declares an import source; the order of declaration is the order of the import block.
+   * `typeOnly` modules are written as `import type { ... }`.
+   */
+  module(from: string, typeOnly = false): this {
+    if (!this.#modules.some((m) => m.from === from && m.typeOnly === typeOnly))
+      this.#modules.push({ from, typeOnly, names: new Map() });
+    return this;
+  }
+
+  /** Records the use of `name` from `from` and returns the name to print. */
+  import(name: string, from: string, options: { type?: boolean } = {}): string {
+    const typeOnly = options.type === true;
+    const mod =
+      this.#modules.find((m) => m.from === from && m.typeOnly === typeOnly) ??
+      this.#modules.find((m) => m.from === from && !m.typeOnly);
+    if (mod === undefined) throw new Error(`import source ${from} was not declared`);
+    const asType = typeOnly && !mod.typeOnly;
+    const known = mod.names.get(name);
+    // A name used both as a value and as a type is imported as a value.
+    mod.names.set(name, known === undefined ? asType : known && asType);
+    return name;
+  }
+
+  /** Imports `name` only if the printed file uses it (names that fixed text may or may not use). */
+  importIfUsed(name: string, from: string, options: { type?: boolean } = {}): void {
+    this.#candidates.push({ name, from, type: options.type === true });
+  }
+
+  /**
+   * Re-exports types (`export type { A, B } from "x";`), printed after the imports; the names
+   * do not count as uses for `importIfUsed`.
+   */
+  reexportTypes(names: readonly string[], from: string): void {
+    const decl = importDecl(names, from, true) as Doc[];
+    this.#reexports.push(printDoc(["export type ", ...decl.slice(1)], PRINT_WIDTH));
+  }
+
+  /** Fixed helpers printed after the imports, keeping only what the rest of the file uses. */
+  prelude(prelude: Prelude): this {
+    this.#prelude = prelude;
+    return this;
+  }
+
+  /** Appends a top-level statement (or several, kept together without a blank line). */
+  print(statement: Doc): void {
+    this.#add(printDoc(statement, PRINT_WIDTH));
+  }
+
+  /** Appends text already in its final layout (no trailing newline). */
+  verbatim(text: string): void {
+    this.#add(text);
+  }
+
+  /**
+   * Prints a statement without appending it yet (`appendRendered` adds it later): for code
+   * generated before what must precede it in the file.
+   */
+  render(statement: Doc): string {
+    const text = printDoc(statement, PRINT_WIDTH);
+    if (this.#candidates.length > 0 || this.#prelude !== undefined) collectNames(text, this.#used);
+    return text;
+  }
+
+  /** Appends a statement from `render`. */
+  appendRendered(text: string): void {
+    this.#chunks.push(text);
+  }
+
+  #add(text: string): void {
+    this.#chunks.push(text);
+    if (this.#candidates.length > 0 || this.#prelude !== undefined) collectNames(text, this.#used);
+  }
+
+  toString(): string {
+    const prelude = this.#prelude?.for(this.#used) ?? "";
+    if (this.#candidates.length > 0) {
+      const used = new Set(this.#used);
+      collectNames(prelude, used);
+      for (const c of this.#candidates) if (used.has(c.name)) this.import(c.name, c.from, { type: c.type });
+    }
+    const imports: Doc[] = [];
+    for (const m of this.#modules) {
+      if (m.names.size === 0) continue;
+      const names = [...m.names]
+        .sort(([a], [b]) => compareNames(a, b))
+        .map(([name, asType]) => (asType ? `type ${name}` : name));
+      imports.push(importDecl(names, m.from, m.typeOnly));
+    }
+    const head = [
+      imports.length ? printDoc(join(hardline, imports), PRINT_WIDTH) : "",
+      this.#reexports.join("\n"),
+      prelude,
+    ].filter((p) => p !== "");
+    return `${this.header}${[...head, ...this.#chunks].join("\n\n")}\n`;
+  }
+}
+
+/** Case-insensitive, then by code point: `authenticated` before `AuthenticatedContext`. */
+function compareNames(a: string, b: string): number {
+  const la = a.toLowerCase();
+  const lb = b.toLowerCase();
+  if (la !== lb) return la < lb ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
