@@ -17,6 +17,10 @@
  * - `client.ts`: `createClient({ baseUrl, fetch?, headers?, credentials? })`. Self-contained.
  * - `websocket.ts` (when the schema declares websockets): `<Name>Handlers`, `<Name>Spec` and
  *   `serve<Name>(app, handlers, options?)` (see `websocket-file.ts`).
+ * - `workers.ts` (only with `worker` declarations): per worker its codec, `define<Worker>(body)` for
+ *   the thread module and `create<Worker>Pool(options)`; imports `<runtime_import>/workers`.
+ * - `events.ts` (when the schema declares events, workflows or services): `EventHandlers`,
+ *   workflow step types, typed service clients and `registerEvents(app, ...)`; imports runtime-node.
  */
 import { defineEmitter, type EmittedFile } from "../../src/emit/types.js";
 import type { AliasDef, Schema, TypeDef } from "../../src/schema/types.js";
@@ -26,6 +30,7 @@ import { TypeTable } from "./model.js";
 import { typesFile } from "./types-file.js";
 import { validatorsFile } from "./validators-file.js";
 import { websocketFile } from "./websocket-file.js";
+import { workersFile } from "./workers-file.js";
 
 /** Adds `<Endpoint>Result` aliases for responses that are not a named type (e.g. `List<Post>`). */
 function withResultTypes(schema: Schema): Schema {
@@ -70,7 +75,9 @@ export const typescriptEmitter = defineEmitter<{ runtime_import: string }>({
       { path: "server.ts", content: serverFile(table, header, options.runtime_import) },
       { path: "client.ts", content: clientFile(table, header) },
     ];
-    // events.ts and websocket.ts are printed in their final layout by their own modules.
+    if (schema.workers.length > 0)
+      files.push({ path: "workers.ts", content: workersFile(schema, header, options.runtime_import) });
+    // events.ts, websocket.ts and workers.ts are printed in their final layout by their own modules.
     if (hasEvents(schema))
       files.push({ path: "events.ts", content: eventsFile(table, header, options.runtime_import) });
     const websocket = websocketFile(schema, header, options.runtime_import);
