@@ -47,11 +47,15 @@ describe("README code compiles", () => {
   const dir = join(tmpRoot, `readme-${process.pid}`);
 
   beforeAll(async () => {
-    const [schemaText] = blocks("hamlet");
+    // Every schema block of the README, compiled together as one project.
     mkdirSync(join(dir, "schema"), { recursive: true });
-    writeFileSync(join(dir, "schema", "readme.hamlet"), schemaText!);
+    const entries = blocks("hamlet").map((text, i) => {
+      const file = join(dir, "schema", `readme-${i + 1}.hamlet`);
+      writeFileSync(file, text);
+      return file;
+    });
     const { schema, diagnostics } = compile({
-      entries: [join(dir, "schema", "readme.hamlet")],
+      entries,
       features: { database: true, eventStore: true },
     });
     expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
