@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { testDialects, useFreshDatabases } from "../runtime-node/test/support/databases.js";
 import { migrate, splitStatements } from "../runtime-node/src/db/migrate.js";
 import { repoRoot } from "./support/corpus.js";
+import { strictProjectOptions } from "./support/ts-emit.js";
 import {
   catalog,
   compileSchema,
@@ -81,21 +82,7 @@ describe("generated repositories compile under tsc --strict", () => {
       );
       const tsconfig = {
         compilerOptions: {
-          target: "ES2022",
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          strict: true,
-          noUncheckedIndexedAccess: true,
-          exactOptionalPropertyTypes: true,
-          noImplicitReturns: true,
-          // What strict projects turn on; the generated code must stay clean under them.
-          noPropertyAccessFromIndexSignature: true,
-          noUnusedLocals: true,
-          noUnusedParameters: true,
-          skipLibCheck: true,
-          noEmit: true,
-          types: ["node"],
-          typeRoots: [join(repoRoot, "node_modules", "@types")],
+          ...strictProjectOptions,
           allowImportingTsExtensions: false,
           // The files sit in a temporary folder without node_modules: map the runtime subpath
           // they import to its source.

@@ -11,7 +11,15 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { compile } from "../src/program/compile.js";
 import { repoRoot } from "./support/corpus.js";
-import { compileSchema, emitTypescript, goldenRoot, tmpRoot, tsCases, writeFiles } from "./support/ts-emit.js";
+import {
+  compileSchema,
+  emitTypescript,
+  goldenRoot,
+  strictProjectOptions,
+  tmpRoot,
+  tsCases,
+  writeFiles,
+} from "./support/ts-emit.js";
 
 const run = promisify(execFile);
 const RECORD = process.env["RECORD"] === "1";
@@ -52,23 +60,7 @@ describe("goldens compile under tsc --strict and the strict-project flags", () =
     try {
       const tsconfig = {
         compilerOptions: {
-          target: "ES2022",
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          strict: true,
-          noUncheckedIndexedAccess: true,
-          exactOptionalPropertyTypes: true,
-          noImplicitOverride: true,
-          noFallthroughCasesInSwitch: true,
-          noImplicitReturns: true,
-          // What strict projects turn on; the generated code must stay clean under them.
-          noPropertyAccessFromIndexSignature: true,
-          noUnusedLocals: true,
-          noUnusedParameters: true,
-          skipLibCheck: true,
-          noEmit: true,
-          types: ["node"],
-          typeRoots: [join(repoRoot, "node_modules", "@types")],
+          ...strictProjectOptions,
         },
         include: [join(goldenRoot, "**", "*.ts")],
       };

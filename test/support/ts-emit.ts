@@ -54,3 +54,26 @@ export function writeFiles(dir: string, files: ReadonlyMap<string, string>): voi
     writeFileSync(target, content);
   }
 }
+
+/**
+ * The compiler options of a strict project that the generated TypeScript must stay clean under
+ * (`tsc --strict` plus what strict projects turn on), for tests that type-check emitted files.
+ */
+export const strictProjectOptions = {
+  target: "ES2022",
+  module: "NodeNext",
+  moduleResolution: "NodeNext",
+  strict: true,
+  noUncheckedIndexedAccess: true,
+  exactOptionalPropertyTypes: true,
+  noImplicitOverride: true,
+  noFallthroughCasesInSwitch: true,
+  noImplicitReturns: true,
+  noPropertyAccessFromIndexSignature: true,
+  noUnusedLocals: true,
+  noUnusedParameters: true,
+  skipLibCheck: true,
+  noEmit: true,
+  types: ["node"],
+  typeRoots: [join(repoRoot, "node_modules", "@types")],
+} as const;
