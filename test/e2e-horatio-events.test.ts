@@ -157,14 +157,15 @@ describe.each(modes)("horatio publishing, $name", (mode) => {
     return { status: res.status, body: JSON.parse(res.body) as Record<string, unknown> };
   }
 
-  async function submission(id: string, host = "alpha.test") {
-    const res = await rawRequest(`${url}/api/submissions/${id}`, { host });
+  /** A submission as its author (`jar`) or someone else sees it. */
+  async function submission(id: string, jar?: CookieJar, host = "alpha.test") {
+    const res = await rawRequest(`${url}/api/submissions/${id}`, { host, ...(jar ? { jar } : {}) });
     return { status: res.status, body: JSON.parse(res.body) as { status?: string; reason?: string } };
   }
 
-  async function settled(id: string): Promise<{ status?: string; reason?: string }> {
+  async function settled(id: string, jar: CookieJar): Promise<{ status?: string; reason?: string }> {
     return eventually(`submission ${id} to settle`, async () => {
-      const { body } = await submission(id);
+      const { body } = await submission(id, jar);
       return body.status === "Scheduled" ? undefined : body;
     });
   }
@@ -186,7 +187,9 @@ describe.each(modes)("horatio publishing, $name", (mode) => {
     expect(created.status).toBe(200);
     expect(created.body).toMatchObject({ status: "Scheduled", post: { author: "alice", body: text } });
     const id = (created.body["post"] as { id: string }).id;
-    expect(await settled(id)).toEqual({ post: expect.objectContaining({ id }), status: "Published" });
+    expect(await settled(id, jar)).toEqual({ post: expect.objectContaining({ id }), status: "Published" });
+    // Published: anyone may read it now.
+    expect((await submission(id)).body.status).toBe("Published");
     expect(await feedBodies()).toContain(text);
     const calls = moderation.callsFor(text);
     expect(calls).toHaveLength(3);
@@ -200,7 +203,7 @@ describe.each(modes)("horatio publishing, $name", (mode) => {
     const text = `traced (${mode.name})`;
     const traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
     const created = await submit(jar, { body: text }, { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
-    await settled((created.body["post"] as { id: string }).id);
+    await settled((created.body["post"] as { id: string }).id, jar);
     expect(moderation.callsFor(text).map((c) => c.correlationId)).toEqual([traceId]);
   });
 
@@ -212,10 +215,12 @@ describe.each(modes)("horatio publishing, $name", (mode) => {
     expect(created.status).toBe(200);
     const id = (created.body["post"] as { id: string }).id;
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect((await submission(id)).body.status).toBe("Scheduled");
+    expect((await submission(id, jar)).body.status).toBe("Scheduled");
+    // Not yet published: only its author sees it.
+    expect(await submission(id)).toEqual({ status: 404, body: { tag: "NotFound" } });
     expect(moderation.callsFor(text)).toEqual([]);
     expect(await feedBodies()).not.toContain(text);
-    expect((await settled(id)).status).toBe("Published");
+    expect((await settled(id, jar)).status).toBe("Published");
     expect(moderation.callsFor(text)[0]!.at).toBeGreaterThanOrEqual(due);
     expect(await feedBodies()).toContain(text);
   });
@@ -225,7 +230,8 @@ describe.each(modes)("horatio publishing, $name", (mode) => {
     const text = `buy spam now (${mode.name})`;
     const created = await submit(jar, { body: text });
     const id = (created.body["post"] as { id: string }).id;
-    expect(await settled(id)).toMatchObject({ status: "Rejected", reason: "looks like spam" });
+    expect(await settled(id, jar)).toMatchObject({ status: "Rejected", reason: "looks like spam" });
+    expect((await submission(id)).status).toBe(404);
     expect(await feedBodies()).not.toContain(text);
   });
 
@@ -272,13 +278,13 @@ describe.each(modes)("horatio publishing, $name", (mode) => {
       expect(dead[0]!.sessionId).toBe(trigger!.sessionId);
       expect(dead[0]!.correlationId).toBe(trigger!.correlationId);
       expect(await events.admin.listDeadLetters("beta")).toEqual([]);
-      expect((await submission(id)).body.status).toBe("Scheduled");
+      expect((await submission(id, jar)).body.status).toBe("Scheduled");
       // Another tenant does not see alpha's submission either.
-      expect((await submission(id, "beta.test")).status).toBe(404);
+      expect((await submission(id, jar, "beta.test")).status).toBe(404);
       moderation.broken = false;
       expect(await events.admin.retryDeadLetter("beta", dead[0]!.id)).toBe(false);
       expect(await events.admin.retryDeadLetter("alpha", dead[0]!.id)).toBe(true);
-      expect((await settled(id)).status).toBe("Published");
+      expect((await settled(id, jar)).status).toBe("Published");
       expect(await events.admin.listDeadLetters("alpha")).toEqual([]);
     },
   );

@@ -10,8 +10,9 @@ export async function migrateHoratio(db: Database): Promise<void> {
   await migrate(db, readMigrations(join(horatioDir, "generated", "sql", db.dialect)));
 }
 
-/** The schema files of the example: the shared horatio.hamlet plus the example's own. */
+/** The schema files of the example: the shared horatio.hamlet plus the example's own (sorted, as `schema/*.hamlet` finds them). */
 export const horatioSchemaFiles = [
+  join(horatioDir, "schema", "app.hamlet"),
   join(horatioDir, "schema", "horatio.hamlet"),
   join(horatioDir, "schema", "publishing.hamlet"),
 ];

@@ -18,7 +18,8 @@ export interface AppOptions extends HandlerOptions {
   /** Use this open database instead of `config.database.url`. */
   readonly database?: Database;
   /**
-   * Adds `POST /dev/login {"handle": "..."}`, which signs anyone in under any valid handle.
+   * Lets `SignIn` (`POST /api/session`) and `POST /dev/login {"handle": "..."}` sign anyone in
+   * under any valid handle, and makes `admin` an administrator unless `admins` is given.
    * For development and tests only: never enable it in production.
    */
   readonly devLogin?: boolean;
@@ -50,7 +51,8 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
     ...(options.eventStore !== undefined ? { eventStore: options.eventStore } : {}),
     ...(options.events ? { runtime: options.events } : {}),
   });
-  registerRoutes(app, createHandlers(options));
+  const admins = options.admins ?? new Set(options.devLogin ? ["admin"] : []);
+  registerRoutes(app, createHandlers({ ...options, admins }));
   // The API reference and "Try it out": /openapi.json and Swagger UI at /docs.
   await registerApiDocs(app, { document: openApiDocument() });
   if (options.devLogin) {

@@ -1,53 +1,51 @@
 /**
- * Horatio's endpoint handlers. Posts live in the tenant's KV store (`post:<id>`, the post's wire
- * JSON), so every tenant sees only its own posts; a per-author counter with a one-minute TTL,
- * incremented atomically, implements the rate limit. Submitted posts (`submission:<id>`) wait for
- * their publish time and the moderation service (see publishing.ts) before they become posts.
+ * Horatio's endpoint handlers. Posts live in the `posts` table and submissions in `submissions`
+ * (the `PostRow` and `SubmissionRow` models, through the generated repositories; see posts.ts for
+ * the visibility rule and the keyset timeline). Every row belongs to the request's tenant. A
+ * per-author counter in the KV store with a one-minute TTL, incremented atomically, implements the
+ * rate limit. Submitted posts wait for their publish time and the moderation service (see
+ * publishing.ts) before they become posts.
  */
 import { randomUUID } from "node:crypto";
-import { fail, type Failure, type JsonValue, type KvStore } from "@hamlet/runtime-node";
+import { eventSystemOf, fail, type EndpointContext, type Failure, type KvStore } from "@hamlet/runtime-node";
+import { repositories } from "../generated/typescript/repositories.js";
 import type { Handlers } from "../generated/typescript/server.js";
-import type { CreatePostError, Post, Uuid } from "../generated/typescript/types.js";
-import { decodePost, encodePost, encodeSubmission } from "../generated/typescript/validators.js";
-import { readSubmission, SUBMISSION_PREFIX } from "./publishing.js";
+import type { CreatePostError, Me, Uuid } from "../generated/typescript/types.js";
+import { postOf, timelinePage, visibleTo } from "./posts.js";
+import { deadLetterOf, submissionOf } from "./wire.js";
 
 export interface HandlerOptions {
   /** Posts an author may write per minute (default 30). */
   readonly postsPerMinute?: number;
   /** Handles that may not post. */
   readonly banned?: ReadonlySet<string>;
+  /** Handles that may see and retry dead letters (default: none). */
+  readonly admins?: ReadonlySet<string>;
+  /** Whether `SignIn` signs anyone in without a password (development and tests only). */
+  readonly devLogin?: boolean;
   /** Current time (default `Date.now`). */
   readonly now?: () => number;
 }
 
-const POST_PREFIX = "post:";
-
-async function allPosts(kv: KvStore): Promise<Post[]> {
-  const posts: Post[] = [];
-  for (const entry of await kv.list(POST_PREFIX)) {
-    const decoded = decodePost(entry.value);
-    if (decoded.ok) posts.push(decoded.value);
-  }
-  return posts;
+/** The signed-in handle of a request, if any. */
+export function readerOf(context: EndpointContext): string | undefined {
+  const handle = context.session?.data["handle"];
+  return typeof handle === "string" ? handle : undefined;
 }
 
-/** Newest first; ties broken by id so pages are stable. */
-function newestFirst(a: Post, b: Post): number {
-  const diff = b.created_at.getTime() - a.created_at.getTime();
-  return diff !== 0 ? diff : a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
-}
-
-/** `#words` of a post body, at most 10, without duplicates. */
-function hashtags(body: string): string[] {
-  const tags = new Set<string>();
-  for (const match of body.matchAll(/#([\p{L}\p{N}_]+)/gu)) tags.add(match[1]!.toLowerCase());
-  return [...tags].slice(0, 10);
+function authorOf(context: EndpointContext): string {
+  const handle = readerOf(context);
+  if (handle === undefined) throw new Error("session without a handle");
+  return handle;
 }
 
 export function createHandlers(options: HandlerOptions = {}): Handlers {
   const now = options.now ?? Date.now;
   const postsPerMinute = options.postsPerMinute ?? 30;
   const banned = options.banned ?? new Set<string>();
+  const admins = options.admins ?? new Set<string>();
+  const me = (handle: string | undefined): Me => ({ handle, admin: handle !== undefined && admins.has(handle) });
+
   /** The author's handle, or a declared error when they may not post now. */
   async function mayPost(kv: KvStore, handle: string): Promise<Failure<CreatePostError> | undefined> {
     if (banned.has(handle)) return fail({ tag: "Banned", reason: "this account may not post" });
@@ -57,70 +55,134 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     return undefined;
   }
 
-  function newPost(handle: string, body: string, visibility: Post["visibility"], at: Date | undefined): Post {
-    return {
-      id: randomUUID() as Uuid,
-      author: handle,
-      body,
-      tags: hashtags(body),
-      reply_to: undefined,
-      likes: 0,
-      visibility,
-      created_at: at ?? new Date(now()),
-      reactions: {},
-    };
-  }
-
   return {
-    async getFeed(request, { kv }) {
-      const visibleAt = now();
-      const matching = (await allPosts(kv))
-        .filter((p) => p.created_at.getTime() <= visibleAt && p.visibility === "Public")
-        .filter((p) => request.author === undefined || p.author === request.author)
-        .filter((p) => request.before === undefined || p.created_at.getTime() < request.before.getTime())
-        .sort(newestFirst);
-      const posts = matching.slice(0, request.limit);
-      const last = posts[posts.length - 1];
-      return {
-        posts,
-        next_before: matching.length > posts.length && last !== undefined ? last.created_at : undefined,
-      };
+    async getMe(_request, context) {
+      return me(readerOf(context));
     },
 
-    async getPost(request, { kv }) {
-      const stored = await kv.get(POST_PREFIX + request.id);
-      const decoded = stored === undefined ? undefined : decodePost(stored);
-      if (decoded === undefined || !decoded.ok) return fail({ tag: "NotFound" });
-      return decoded.value;
+    async signIn(request, context) {
+      if (!options.devLogin) return fail({ tag: "NotFound" });
+      const data = { handle: request.handle };
+      const { request: req, reply, session, sessions } = context;
+      if (session) await sessions.rotate(req, reply, session, data);
+      else await sessions.create(req, reply, data);
+      return me(request.handle);
     },
 
-    async createPost(request, { kv, session }) {
-      const handle = session.data["handle"];
-      if (typeof handle !== "string") throw new Error("session without a handle");
-      const refused = await mayPost(kv, handle);
+    async signOut(_request, context) {
+      await context.sessions.destroy(context.request, context.reply, context.session);
+      return me(undefined);
+    },
+
+    // The older cursor (a time only): a page never ends inside a run of posts with the same time,
+    // so `created_at < next_before` cannot skip any (unless a whole page has one time).
+    async getFeed(request, context) {
+      const page = await timelinePage(context.db, {
+        tenant: context.tenant,
+        reader: readerOf(context),
+        now: now(),
+        author: request.author,
+        before: request.before,
+        limit: request.limit,
+      });
+      if (page.next === undefined) return { posts: page.posts, next_before: undefined };
+      const lastTime = page.next.before.getTime();
+      const whole = page.posts.filter((p) => p.created_at.getTime() !== lastTime);
+      const posts = whole.length > 0 ? whole : page.posts;
+      return { posts, next_before: posts[posts.length - 1]!.created_at };
+    },
+
+    async getTimeline(request, context) {
+      const after =
+        request.before !== undefined && request.before_id !== undefined
+          ? { before: request.before, before_id: request.before_id }
+          : undefined;
+      return timelinePage(context.db, {
+        tenant: context.tenant,
+        reader: readerOf(context),
+        now: now(),
+        author: request.author,
+        after,
+        before: after === undefined ? request.before : undefined,
+        limit: request.limit,
+      });
+    },
+
+    async getPost(request, context) {
+      const row = await repositories(context.db, context.tenant).postRow.get({ id: request.id });
+      if (row === undefined || !visibleTo(row, readerOf(context), now())) return fail({ tag: "NotFound" });
+      return postOf(row);
+    },
+
+    async createPost(request, context) {
+      const author = authorOf(context);
+      const refused = await mayPost(context.kv, author);
       if (refused) return refused;
-      const post = newPost(handle, request.body, request.visibility, request.publish_at);
-      await kv.set(POST_PREFIX + post.id, encodePost(post) as JsonValue);
-      return post;
+      const row = await repositories(context.db, context.tenant).postRow.insert({
+        id: randomUUID() as Uuid,
+        author,
+        body: request.body,
+        visibility: request.visibility,
+        publish_at: request.publish_at ?? null,
+        // A scheduled post takes its publish time: it stays invisible until then, then sorts there.
+        created_at: request.publish_at ?? new Date(now()),
+      });
+      return postOf(row);
     },
 
-    // Runs in one transaction with `emit` (kv is bound to it): a refusal or a crash stores neither
-    // the submission nor its event.
-    async submitPost(request, { kv, session, emit }) {
-      const handle = session.data["handle"];
-      if (typeof handle !== "string") throw new Error("session without a handle");
-      const refused = await mayPost(kv, handle);
+    // Runs in one transaction with `emit` (`tx`, and `kv` is bound to it): a refusal or a crash
+    // stores neither the submission nor its event.
+    async submitPost(request, context) {
+      const author = authorOf(context);
+      const refused = await mayPost(context.kv, author);
       if (refused) return refused;
-      const post = newPost(handle, request.body, request.visibility, request.publish_at);
-      const submission = { post, status: "Scheduled" as const, reason: undefined };
-      await kv.set(SUBMISSION_PREFIX + post.id, encodeSubmission(submission) as JsonValue);
-      await emit("PublishScheduledPost", { post_id: post.id }, { dueAt: post.created_at });
-      return submission;
+      const db = context.tx ?? context.db;
+      const row = await repositories(db, context.tenant).submissionRow.insert({
+        id: randomUUID() as Uuid,
+        author,
+        body: request.body,
+        visibility: request.visibility,
+        publish_at: request.publish_at ?? new Date(now()),
+        status: "Scheduled",
+        reason: null,
+      });
+      await context.emit("PublishScheduledPost", { post_id: row.id }, { dueAt: row.publish_at });
+      return submissionOf(row);
     },
 
-    async getSubmission(request, { kv }) {
-      const submission = await readSubmission(kv, request.id);
-      return submission ?? fail({ tag: "NotFound" });
+    // A submission is its author's business until it is published.
+    async getSubmission(request, context) {
+      const row = await repositories(context.db, context.tenant).submissionRow.get({ id: request.id });
+      if (row === undefined || (row.status !== "Published" && row.author !== readerOf(context)))
+        return fail({ tag: "NotFound" });
+      return submissionOf(row);
+    },
+
+    async mySubmissions(_request, context) {
+      const repo = repositories(context.db, context.tenant).submissionRow;
+      const author = authorOf(context);
+      const pending = [
+        ...(await repo.list({ where: { author, status: "Scheduled" }, limit: 100 })),
+        ...(await repo.list({ where: { author, status: "Rejected" }, limit: 100 })),
+      ];
+      pending.sort((a, b) => b.publish_at.getTime() - a.publish_at.getTime());
+      return { submissions: pending.map(submissionOf) };
+    },
+
+    async listDeadLetters(_request, context) {
+      if (!admins.has(authorOf(context))) return fail({ tag: "Forbidden" });
+      const events = eventSystemOf(context.app);
+      if (events === undefined) return { letters: [], event_store: false };
+      const letters = await events.admin.listDeadLetters(context.tenant, { limit: 100 });
+      return { letters: letters.map(deadLetterOf), event_store: events.durable };
+    },
+
+    async retryDeadLetter(request, context) {
+      if (!admins.has(authorOf(context))) return fail({ tag: "Forbidden" });
+      const events = eventSystemOf(context.app);
+      if (events === undefined || !(await events.admin.retryDeadLetter(context.tenant, request.id)))
+        return fail({ tag: "NotFound" });
+      return { retried: true };
     },
   };
 }

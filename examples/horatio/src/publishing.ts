@@ -9,44 +9,36 @@
  * Every write goes through the event's transaction (`context.tx`), so it commits together with
  * the event's completion: a redelivered event finds the work done and does nothing.
  */
-import { kvFor, type JsonValue, type KvStore } from "@hamlet/runtime-node";
+import { kvFor, type KvStore } from "@hamlet/runtime-node";
+import { repositories } from "../generated/typescript/repositories.js";
 import type {
   EventHandlerContext,
   EventHandlers,
   ServiceResponses,
   WorkflowHandlers,
 } from "../generated/typescript/events.js";
-import type { ModerationResponse, Submission, Uuid } from "../generated/typescript/types.js";
-import { decodeSubmission, encodePost, encodeSubmission } from "../generated/typescript/validators.js";
+import type { ModerationResponse, Uuid } from "../generated/typescript/types.js";
 
-export const SUBMISSION_PREFIX = "submission:";
-/** `moderating:<id of the PublishScheduledPost event>` → the post it asked about. */
+/** `moderating:<id of the PublishScheduledPost event>` → the submission it asked about. */
 const MODERATING_PREFIX = "moderating:";
 
-export async function readSubmission(kv: KvStore, id: string): Promise<Submission | undefined> {
-  const stored = await kv.get(SUBMISSION_PREFIX + id);
-  const decoded = stored === undefined ? undefined : decodeSubmission(stored);
-  return decoded?.ok ? decoded.value : undefined;
-}
-
-/** The tenant's KV store inside the event's transaction. */
-function kvOf(context: EventHandlerContext): KvStore {
+/** The event's transaction, scoped to its tenant. */
+function txOf(context: EventHandlerContext) {
   if (context.tx === null) throw new Error("horatio needs a database for its events");
-  return kvFor(context.tx, context.tenantId);
+  return context.tx;
 }
 
-async function save(kv: KvStore, submission: Submission): Promise<void> {
-  await kv.set(SUBMISSION_PREFIX + submission.post.id, encodeSubmission(submission) as JsonValue);
+function kvOf(context: EventHandlerContext): KvStore {
+  return kvFor(txOf(context), context.tenantId);
 }
 
 export const publishingHandlers: EventHandlers = {
   async publishScheduledPost({ post_id }, context) {
-    const kv = kvOf(context);
-    const submission = await readSubmission(kv, post_id);
+    const submission = await repositories(txOf(context), context.tenantId).submissionRow.get({ id: post_id });
     if (submission === undefined || submission.status !== "Scheduled") return;
-    // The service's answer finds the post through the id of the event that asked.
-    await kv.set(MODERATING_PREFIX + context.eventId, post_id);
-    await context.services.moderation({ text: submission.post.body });
+    // The service's answer finds the submission through the id of the event that asked.
+    await kvOf(context).set(MODERATING_PREFIX + context.eventId, post_id);
+    await context.services.moderation({ text: submission.body });
   },
 };
 
@@ -57,13 +49,23 @@ export const moderationResponses: ServiceResponses = {
     const postId = await kv.get(key);
     if (typeof postId !== "string") return;
     await kv.delete(key);
-    const submission = await readSubmission(kv, postId as Uuid);
+    const repos = repositories(txOf(context), context.tenantId);
+    const submission = await repos.submissionRow.get({ id: postId as Uuid });
     if (submission === undefined || submission.status !== "Scheduled") return;
     if (response.allowed) {
-      await kv.set(`post:${postId}`, encodePost(submission.post) as JsonValue);
-      await save(kv, { ...submission, status: "Published", reason: undefined });
+      // The post takes the submission's id and its publish time.
+      await repos.postRow.insert({
+        id: submission.id,
+        author: submission.author,
+        body: submission.body,
+        visibility: submission.visibility,
+        publish_at: submission.publish_at,
+        created_at: submission.publish_at,
+      });
+      await repos.submissionRow.update({ id: submission.id }, { status: "Published", reason: null });
     } else {
-      await save(kv, { ...submission, status: "Rejected", reason: response.reason ?? "rejected by moderation" });
+      const reason = response.reason ?? "rejected by moderation";
+      await repos.submissionRow.update({ id: submission.id }, { status: "Rejected", reason });
     }
   },
 };

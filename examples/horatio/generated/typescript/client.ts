@@ -8,7 +8,18 @@ import type {
   GetPostRequest,
   GetSubmissionError,
   GetSubmissionRequest,
+  GetTimelineRequestInput,
+  GetTimelineResponse,
+  ListDeadLettersError,
+  ListDeadLettersResponse,
+  Me,
+  MySubmissionsResponse,
   Post,
+  RetryDeadLetterError,
+  RetryDeadLetterRequest,
+  RetryDeadLetterResponse,
+  SignInError,
+  SignInRequest,
   Submission,
   SubmitPostError,
   SubmitPostRequestInput,
@@ -19,13 +30,28 @@ import {
   decodeGetFeedResponse,
   decodeGetPostError,
   decodeGetSubmissionError,
+  decodeGetTimelineResponse,
+  decodeListDeadLettersError,
+  decodeListDeadLettersResponse,
+  decodeMe,
+  decodeMySubmissionsResponse,
   decodePost,
+  decodeRetryDeadLetterError,
+  decodeRetryDeadLetterResponse,
+  decodeSignInError,
   decodeSubmission,
   decodeSubmitPostError,
   encodeCreatePostRequest,
   encodeGetFeedRequest,
+  encodeGetMeRequest,
   encodeGetPostRequest,
   encodeGetSubmissionRequest,
+  encodeGetTimelineRequest,
+  encodeListDeadLettersRequest,
+  encodeMySubmissionsRequest,
+  encodeRetryDeadLetterRequest,
+  encodeSignInRequest,
+  encodeSignOutRequest,
   encodeSubmitPostRequest,
   type Issue,
 } from "./validators.js";
@@ -200,6 +226,52 @@ function sender(options: ClientOptions): Send {
 /** One method per endpoint; each encodes its request and decodes the response. */
 export interface Client {
   /**
+   * The signed-in user.
+   * `GET /api/me`
+   */
+  getMe(): Promise<ClientResult<Me>>;
+
+  /**
+   * Development sign-in under any valid handle, without a password. Answers NotFound unless the
+   * server was started with HORATIO_DEV_LOGIN=1.
+   * `POST /api/session`
+   */
+  signIn(request: SignInRequest): Promise<ClientResult<Me, SignInError>>;
+
+  /**
+   * Ends the session.
+   * `DELETE /api/session`
+   */
+  signOut(): Promise<ClientResult<Me>>;
+
+  /**
+   * A page of the timeline, newest first, paged by keyset: pass the `next` of the previous page as
+   * `before` and `before_id`. Shows what the caller may see: public posts, and their own.
+   * `GET /api/timeline`
+   */
+  getTimeline(request: GetTimelineRequestInput): Promise<ClientResult<GetTimelineResponse>>;
+
+  /**
+   * The signed-in author's submissions that are not published yet (scheduled or rejected).
+   * `GET /api/my/submissions`
+   */
+  mySubmissions(): Promise<ClientResult<MySubmissionsResponse>>;
+
+  /**
+   * Dead letters of the tenant, newest first (administrators only).
+   * `GET /api/admin/dead-letters`
+   */
+  listDeadLetters(): Promise<ClientResult<ListDeadLettersResponse, ListDeadLettersError>>;
+
+  /**
+   * Puts a dead letter back to be delivered again now (administrators only).
+   * `POST /api/admin/dead-letters/{id}/retry`
+   */
+  retryDeadLetter(
+    request: RetryDeadLetterRequest,
+  ): Promise<ClientResult<RetryDeadLetterResponse, RetryDeadLetterError>>;
+
+  /**
    * A page of the feed, newest first.
    * `GET /api/feed`
    */
@@ -237,6 +309,68 @@ export interface Client {
 export function createClient(options: ClientOptions): Client {
   const send = sender(options);
   return {
+    getMe: () =>
+      send<Me, never>("GET", "/api/me", [], [], encodeGetMeRequest({}), decodeMe, undefined),
+    signIn: (request) =>
+      send<Me, SignInError>(
+        "POST",
+        "/api/session",
+        [],
+        null,
+        encodeSignInRequest(request),
+        decodeMe,
+        decodeSignInError,
+      ),
+    signOut: () =>
+      send<Me, never>(
+        "DELETE",
+        "/api/session",
+        [],
+        [],
+        encodeSignOutRequest({}),
+        decodeMe,
+        undefined,
+      ),
+    getTimeline: (request) =>
+      send<GetTimelineResponse, never>(
+        "GET",
+        "/api/timeline",
+        [],
+        ["author", "before", "before_id", "limit"],
+        encodeGetTimelineRequest(request),
+        decodeGetTimelineResponse,
+        undefined,
+      ),
+    mySubmissions: () =>
+      send<MySubmissionsResponse, never>(
+        "GET",
+        "/api/my/submissions",
+        [],
+        [],
+        encodeMySubmissionsRequest({}),
+        decodeMySubmissionsResponse,
+        undefined,
+      ),
+    listDeadLetters: () =>
+      send<ListDeadLettersResponse, ListDeadLettersError>(
+        "GET",
+        "/api/admin/dead-letters",
+        [],
+        [],
+        encodeListDeadLettersRequest({}),
+        decodeListDeadLettersResponse,
+        decodeListDeadLettersError,
+      ),
+    retryDeadLetter: (request) =>
+      send<RetryDeadLetterResponse, RetryDeadLetterError>(
+        "POST",
+        "/api/admin/dead-letters/{id}/retry",
+        ["id"],
+        null,
+        encodeRetryDeadLetterRequest(request),
+        decodeRetryDeadLetterResponse,
+        decodeRetryDeadLetterError,
+      ),
     getFeed: (request) =>
       send<GetFeedResponse, never>(
         "GET",

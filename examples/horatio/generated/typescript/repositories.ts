@@ -23,6 +23,214 @@ export type {
   Uuid,
 } from "@hamlet/runtime-node/repository";
 
+/** A submitted post until it is published (then it is a PostRow with the same id) or rejected. */
+export interface SubmissionRow {
+  id: Uuid;
+  author: string;
+  body: string;
+  visibility: "Public" | "Followers" | "Private";
+  publish_at: Date;
+  status: "Scheduled" | "Published" | "Rejected";
+  reason: string | null;
+  created_at: Date;
+}
+
+/** A new SubmissionRow: columns with a default or `null` may be left out. */
+export interface SubmissionRowInsert {
+  id: Uuid;
+  author: string;
+  body: string;
+  visibility: "Public" | "Followers" | "Private";
+  publish_at: Date;
+  status: "Scheduled" | "Published" | "Rejected";
+  reason?: string | null;
+  created_at?: Date;
+}
+
+/** The primary key of SubmissionRow (within the tenant). */
+export interface SubmissionRowKey {
+  id: Uuid;
+}
+
+/** Columns to change; the others keep their values. */
+export interface SubmissionRowPatch {
+  author?: string;
+  body?: string;
+  visibility?: "Public" | "Followers" | "Private";
+  publish_at?: Date;
+  status?: "Scheduled" | "Published" | "Rejected";
+  reason?: string | null;
+  created_at?: Date;
+}
+
+/** Equality filters of `list` (indexed columns). */
+export interface SubmissionRowFilter {
+  id?: Uuid;
+  author?: string;
+  status?: "Scheduled" | "Published" | "Rejected";
+}
+
+/** Columns `list` can order by (indexed columns). */
+export type SubmissionRowOrder = "id" | "author" | "status";
+
+const submissionRowColumns = {
+  all: [
+    "id",
+    "author",
+    "body",
+    "visibility",
+    "publish_at",
+    "status",
+    "reason",
+    "created_at",
+  ] as const,
+  key: ["id"] as const,
+  patch: ["author", "body", "visibility", "publish_at", "status", "reason", "created_at"] as const,
+  filter: ["id", "author", "status"] as const,
+};
+
+function encodeSubmissionRow(column: string, value: unknown): SqlValue {
+  switch (column) {
+    case "publish_at":
+      return value === null ? null : fromTimestamp(value as Date | string);
+    case "created_at":
+      return value === null ? null : fromTimestamp(value as Date | string);
+    default:
+      return value as SqlValue;
+  }
+}
+
+function decodeSubmissionRow(row: Row, _dialect: RepositoryDatabase["dialect"]): SubmissionRow {
+  return {
+    id: String(row["id"]) as Uuid,
+    author: String(row["author"]),
+    body: String(row["body"]),
+    visibility: String(row["visibility"]) as SubmissionRow["visibility"],
+    publish_at: toTimestamp(row["publish_at"]),
+    status: String(row["status"]) as SubmissionRow["status"],
+    reason: row["reason"] === null || row["reason"] === undefined ? null : String(row["reason"]),
+    created_at: toTimestamp(row["created_at"]),
+  };
+}
+
+/** A submitted post until it is published (then it is a PostRow with the same id) or rejected. */
+export class SubmissionRowRepository {
+  readonly #db: RepositoryDatabase;
+  readonly #tenant: string;
+  /** Rows of one tenant: `tenantId`, or the tenant of a handle from `withTenant`. */
+  constructor(db: RepositoryDatabase, tenantId?: string) {
+    this.#db = db;
+    this.#tenant = tenantOf(db, tenantId);
+  }
+
+  #keyWhere(key: SubmissionRowKey, params: SqlValue[], where: string[]): void {
+    for (const column of submissionRowColumns.key) {
+      params.push(encodeSubmissionRow(column, key[column as keyof SubmissionRowKey]));
+      where.push(`${q(column)} = $${params.length}`);
+    }
+  }
+
+  /** Inserts a row and returns it with the database's defaults filled in. */
+  async insert(row: SubmissionRowInsert): Promise<SubmissionRow> {
+    const columns: string[] = ["tenant_id"];
+    const params: SqlValue[] = [this.#tenant];
+    for (const column of submissionRowColumns.all) {
+      const value = row[column as keyof SubmissionRowInsert];
+      if (value === undefined) continue;
+      columns.push(column);
+      params.push(encodeSubmissionRow(column, value));
+    }
+    const sql = `INSERT INTO "submissions" (${columns.map(q).join(", ")}) VALUES (${params.map((_, i) => `$${i + 1}`).join(", ")}) RETURNING *`;
+    return scoped(this.#db, this.#tenant, async (db) =>
+      decodeSubmissionRow((await db.query<Row>(sql, params))[0]!, db.dialect),
+    );
+  }
+
+  /** The row with this primary key in this tenant, or undefined. */
+  async get(key: SubmissionRowKey): Promise<SubmissionRow | undefined> {
+    const params: SqlValue[] = [this.#tenant];
+    const where: string[] = ['"tenant_id" = $1'];
+    this.#keyWhere(key, params, where);
+    const sql = `SELECT * FROM "submissions" WHERE ${where.join(" AND ")}`;
+    return scoped(this.#db, this.#tenant, async (db) => {
+      const row = (await db.query<Row>(sql, params))[0];
+      return row === undefined ? undefined : decodeSubmissionRow(row, db.dialect);
+    });
+  }
+
+  /** Rows of this tenant matching every filter, ordered (then by primary key), at most `limit`. */
+  async list(
+    options: ListOptions<SubmissionRowFilter, SubmissionRowOrder> = {},
+  ): Promise<SubmissionRow[]> {
+    const params: SqlValue[] = [this.#tenant];
+    const where: string[] = ['"tenant_id" = $1'];
+    for (const column of submissionRowColumns.filter) {
+      const value = options.where?.[column as keyof SubmissionRowFilter];
+      if (value === undefined) continue;
+      if (value === null) {
+        where.push(`${q(column)} IS NULL`);
+        continue;
+      }
+      params.push(encodeSubmissionRow(column, value));
+      where.push(`${q(column)} = $${params.length}`);
+    }
+    const order: string[] = [];
+    const direction = options.direction === "desc" ? "DESC" : "ASC";
+    if (options.orderBy !== undefined) {
+      const orderable: readonly string[] = submissionRowColumns.filter;
+      if (!orderable.includes(options.orderBy))
+        throw new Error(`Hamlet: cannot order SubmissionRow by ${String(options.orderBy)}`);
+      order.push(`${q(options.orderBy)} ${direction}`);
+    }
+    for (const column of submissionRowColumns.key) order.push(`${q(column)} ${direction}`);
+    let sql = `SELECT * FROM "submissions"${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order.join(", ")}`;
+    const limit = limitOf(options.limit);
+    if (limit !== undefined) {
+      params.push(limit);
+      sql += ` LIMIT $${params.length}`;
+    }
+    return scoped(this.#db, this.#tenant, async (db) =>
+      (await db.query<Row>(sql, params)).map((row) => decodeSubmissionRow(row, db.dialect)),
+    );
+  }
+
+  /** Changes the row with this primary key in this tenant; returns it, or undefined when there is none. */
+  async update(
+    key: SubmissionRowKey,
+    patch: SubmissionRowPatch,
+  ): Promise<SubmissionRow | undefined> {
+    const params: SqlValue[] = [this.#tenant];
+    const where: string[] = ['"tenant_id" = $1'];
+    const sets: string[] = [];
+    for (const column of submissionRowColumns.patch) {
+      const value = patch[column as keyof SubmissionRowPatch];
+      if (value === undefined) continue;
+      params.push(encodeSubmissionRow(column, value));
+      sets.push(`${q(column)} = $${params.length}`);
+    }
+    if (sets.length === 0) return this.get(key);
+    this.#keyWhere(key, params, where);
+    const sql = `UPDATE "submissions" SET ${sets.join(", ")} WHERE ${where.join(" AND ")} RETURNING *`;
+    return scoped(this.#db, this.#tenant, async (db) => {
+      const row = (await db.query<Row>(sql, params))[0];
+      return row === undefined ? undefined : decodeSubmissionRow(row, db.dialect);
+    });
+  }
+
+  /** Deletes the row with this primary key in this tenant; true when there was one. */
+  async delete(key: SubmissionRowKey): Promise<boolean> {
+    const params: SqlValue[] = [this.#tenant];
+    const where: string[] = ['"tenant_id" = $1'];
+    this.#keyWhere(key, params, where);
+    const sql = `DELETE FROM "submissions" WHERE ${where.join(" AND ")} RETURNING 1 AS deleted`;
+    return scoped(
+      this.#db,
+      this.#tenant,
+      async (db) => (await db.query<Row>(sql, params)).length > 0,
+    );
+  }
+}
+
 /** Posts as stored; every row belongs to one tenant unless marked @global. */
 export interface PostRow {
   id: Uuid;
@@ -379,6 +587,7 @@ export class UserRowRepository {
 /** Every repository, scoped to one tenant. */
 export function repositories(db: RepositoryDatabase, tenantId?: string) {
   return {
+    submissionRow: new SubmissionRowRepository(db, tenantId),
     postRow: new PostRowRepository(db, tenantId),
     userRow: new UserRowRepository(db, tenantId),
   };

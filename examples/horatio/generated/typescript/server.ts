@@ -13,11 +13,26 @@ import type {
   CreatePostRequest,
   GetFeedRequest,
   GetFeedResponse,
+  GetMeRequest,
   GetPostError,
   GetPostRequest,
   GetSubmissionError,
   GetSubmissionRequest,
+  GetTimelineRequest,
+  GetTimelineResponse,
+  ListDeadLettersError,
+  ListDeadLettersRequest,
+  ListDeadLettersResponse,
+  Me,
+  MySubmissionsRequest,
+  MySubmissionsResponse,
   Post,
+  RetryDeadLetterError,
+  RetryDeadLetterRequest,
+  RetryDeadLetterResponse,
+  SignInError,
+  SignInRequest,
+  SignOutRequest,
   Submission,
   SubmitPostError,
   SubmitPostRequest,
@@ -25,14 +40,29 @@ import type {
 import {
   decodeCreatePostRequest,
   decodeGetFeedRequest,
+  decodeGetMeRequest,
   decodeGetPostRequest,
   decodeGetSubmissionRequest,
+  decodeGetTimelineRequest,
+  decodeListDeadLettersRequest,
+  decodeMySubmissionsRequest,
+  decodeRetryDeadLetterRequest,
+  decodeSignInRequest,
+  decodeSignOutRequest,
   decodeSubmitPostRequest,
   encodeCreatePostError,
   encodeGetFeedResponse,
   encodeGetPostError,
   encodeGetSubmissionError,
+  encodeGetTimelineResponse,
+  encodeListDeadLettersError,
+  encodeListDeadLettersResponse,
+  encodeMe,
+  encodeMySubmissionsResponse,
   encodePost,
+  encodeRetryDeadLetterError,
+  encodeRetryDeadLetterResponse,
+  encodeSignInError,
   encodeSubmission,
   encodeSubmitPostError,
 } from "./validators.js";
@@ -43,6 +73,59 @@ import { type EmitsContext, emitting } from "./events.js";
  * declared error; a thrown exception answers 500 `{"tag":"InternalError"}`.
  */
 export interface Handlers {
+  /**
+   * The signed-in user.
+   * `GET /api/me`.
+   */
+  getMe(request: GetMeRequest, context: EndpointContext): Promise<Me>;
+
+  /**
+   * Development sign-in under any valid handle, without a password. Answers NotFound unless the
+   * server was started with HORATIO_DEV_LOGIN=1.
+   * `POST /api/session`.
+   */
+  signIn(request: SignInRequest, context: EndpointContext): Promise<Me | Failure<SignInError>>;
+
+  /**
+   * Ends the session.
+   * `DELETE /api/session`.
+   */
+  signOut(request: SignOutRequest, context: EndpointContext): Promise<Me>;
+
+  /**
+   * A page of the timeline, newest first, paged by keyset: pass the `next` of the previous page as
+   * `before` and `before_id`. Shows what the caller may see: public posts, and their own.
+   * `GET /api/timeline`.
+   */
+  getTimeline(request: GetTimelineRequest, context: EndpointContext): Promise<GetTimelineResponse>;
+
+  /**
+   * The signed-in author's submissions that are not published yet (scheduled or rejected).
+   * `GET /api/my/submissions` (requires a session).
+   */
+  mySubmissions(
+    request: MySubmissionsRequest,
+    context: AuthenticatedContext,
+  ): Promise<MySubmissionsResponse>;
+
+  /**
+   * Dead letters of the tenant, newest first (administrators only).
+   * `GET /api/admin/dead-letters` (requires a session).
+   */
+  listDeadLetters(
+    request: ListDeadLettersRequest,
+    context: AuthenticatedContext,
+  ): Promise<ListDeadLettersResponse | Failure<ListDeadLettersError>>;
+
+  /**
+   * Puts a dead letter back to be delivered again now (administrators only).
+   * `POST /api/admin/dead-letters/{id}/retry` (requires a session).
+   */
+  retryDeadLetter(
+    request: RetryDeadLetterRequest,
+    context: AuthenticatedContext,
+  ): Promise<RetryDeadLetterResponse | Failure<RetryDeadLetterError>>;
+
   /**
    * A page of the feed, newest first.
    * `GET /api/feed`.
@@ -86,6 +169,102 @@ export interface Handlers {
 
 /** Registers every endpoint of the schema on `app`. */
 export function registerRoutes(app: HamletServer, handlers: Handlers): void {
+  serveEndpoint(app, {
+    name: "GetMe",
+    method: "GET",
+    path: "/api/me",
+    auth: false,
+    pathParams: {},
+    query: {},
+    body: false,
+    decode: decodeGetMeRequest,
+    encode: encodeMe,
+    errors: undefined,
+    handle: (request, context) => handlers.getMe(request, context),
+  });
+  serveEndpoint(app, {
+    name: "SignIn",
+    method: "POST",
+    path: "/api/session",
+    auth: false,
+    pathParams: {},
+    query: {},
+    body: true,
+    decode: decodeSignInRequest,
+    encode: encodeMe,
+    errors: { status: { NotFound: 404 }, encode: encodeSignInError },
+    handle: (request, context) => handlers.signIn(request, context),
+  });
+  serveEndpoint(app, {
+    name: "SignOut",
+    method: "DELETE",
+    path: "/api/session",
+    auth: false,
+    pathParams: {},
+    query: {},
+    body: false,
+    decode: decodeSignOutRequest,
+    encode: encodeMe,
+    errors: undefined,
+    handle: (request, context) => handlers.signOut(request, context),
+  });
+  serveEndpoint(app, {
+    name: "GetTimeline",
+    method: "GET",
+    path: "/api/timeline",
+    auth: false,
+    pathParams: {},
+    query: {
+      author: { kind: "text" },
+      before: { kind: "text" },
+      before_id: { kind: "text" },
+      limit: { kind: "number" },
+    },
+    body: false,
+    decode: decodeGetTimelineRequest,
+    encode: encodeGetTimelineResponse,
+    errors: undefined,
+    handle: (request, context) => handlers.getTimeline(request, context),
+  });
+  serveEndpoint(app, {
+    name: "MySubmissions",
+    method: "GET",
+    path: "/api/my/submissions",
+    auth: true,
+    pathParams: {},
+    query: {},
+    body: false,
+    decode: decodeMySubmissionsRequest,
+    encode: encodeMySubmissionsResponse,
+    errors: undefined,
+    handle: (request, context) => handlers.mySubmissions(request, authenticated(context)),
+  });
+  serveEndpoint(app, {
+    name: "ListDeadLetters",
+    method: "GET",
+    path: "/api/admin/dead-letters",
+    auth: true,
+    pathParams: {},
+    query: {},
+    body: false,
+    decode: decodeListDeadLettersRequest,
+    encode: encodeListDeadLettersResponse,
+    errors: { status: { Forbidden: 403 }, encode: encodeListDeadLettersError },
+    handle: (request, context) => handlers.listDeadLetters(request, authenticated(context)),
+  });
+  serveEndpoint(app, {
+    name: "RetryDeadLetter",
+    method: "POST",
+    path: "/api/admin/dead-letters/{id}/retry",
+    auth: true,
+    pathParams: { id: { kind: "text" } },
+    query: {},
+    body: true,
+    decode: decodeRetryDeadLetterRequest,
+    encode: encodeRetryDeadLetterResponse,
+    errors: { status: { Forbidden: 403, NotFound: 404 }, encode: encodeRetryDeadLetterError },
+    handle: (request, context) => handlers.retryDeadLetter(request, authenticated(context)),
+  });
   serveEndpoint(app, {
     name: "GetFeed",
     method: "GET",

@@ -10,6 +10,105 @@ export type Bytes = string & { readonly __hamlet: "Bytes" };
 export type JsonValue =
   null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
+/** Who is signed in: no handle when nobody is. */
+export interface Me {
+  handle?: Handle | undefined;
+  admin: boolean;
+}
+
+export interface GetMeRequest {}
+
+export interface SignInRequest {
+  handle: Handle;
+}
+
+export type SignInError =
+  /** HTTP status 404. */
+  { tag: "NotFound" };
+
+/** Every tag of `SignInError`, in declaration order. */
+export const SignInErrorTags: readonly SignInError["tag"][] = ["NotFound"];
+
+export interface SignOutRequest {}
+
+/** Where the next page of the timeline starts: after this post. */
+export interface TimelineCursor {
+  before: Date;
+  before_id: Uuid;
+}
+
+export interface GetTimelineRequest {
+  author?: Handle | undefined;
+  before?: Date | undefined;
+  before_id?: Uuid | undefined;
+  /** Default: `20`. */
+  limit: number;
+}
+
+/** `GetTimelineRequest` as accepted by encoders and the client: fields with a default may be left out. */
+export interface GetTimelineRequestInput {
+  author?: Handle | undefined;
+  before?: Date | undefined;
+  before_id?: Uuid | undefined;
+  /** Default: `20`. */
+  limit?: number | undefined;
+}
+
+export interface GetTimelineResponse {
+  posts: Post[];
+  next?: TimelineCursor | undefined;
+}
+
+export interface MySubmissionsRequest {}
+
+export interface MySubmissionsResponse {
+  submissions: Submission[];
+}
+
+/** An event whose handler failed every attempt, waiting for an administrator. */
+export interface DeadLetter {
+  id: string;
+  name: string;
+  attempts: number;
+  last_error?: string | undefined;
+  payload: string;
+  created_at: Date;
+}
+
+export interface ListDeadLettersRequest {}
+
+export interface ListDeadLettersResponse {
+  letters: DeadLetter[];
+  event_store: boolean;
+}
+
+export type ListDeadLettersError =
+  /** HTTP status 403. */
+  { tag: "Forbidden" };
+
+/** Every tag of `ListDeadLettersError`, in declaration order. */
+export const ListDeadLettersErrorTags: readonly ListDeadLettersError["tag"][] = ["Forbidden"];
+
+export interface RetryDeadLetterRequest {
+  id: string;
+}
+
+export interface RetryDeadLetterResponse {
+  retried: boolean;
+}
+
+export type RetryDeadLetterError =
+  /** HTTP status 403. */
+  | { tag: "Forbidden" }
+  /** HTTP status 404. */
+  | { tag: "NotFound" };
+
+/** Every tag of `RetryDeadLetterError`, in declaration order. */
+export const RetryDeadLetterErrorTags: readonly RetryDeadLetterError["tag"][] = [
+  "Forbidden",
+  "NotFound",
+];
+
 /** A user handle: 3 to 20 lowercase letters, digits or underscores. */
 export type Handle = string;
 

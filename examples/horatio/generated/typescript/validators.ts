@@ -21,17 +21,28 @@ import type {
   CreatePostError,
   CreatePostRequest,
   CreatePostRequestInput,
+  DeadLetter,
   FeedUpdate,
   GetFeedRequest,
   GetFeedRequestInput,
   GetFeedResponse,
+  GetMeRequest,
   GetPostError,
   GetPostRequest,
   GetSubmissionError,
   GetSubmissionRequest,
+  GetTimelineRequest,
+  GetTimelineRequestInput,
+  GetTimelineResponse,
   Handle,
+  ListDeadLettersError,
+  ListDeadLettersRequest,
+  ListDeadLettersResponse,
+  Me,
   ModerationRequest,
   ModerationResponse,
+  MySubmissionsRequest,
+  MySubmissionsResponse,
   PhotoUploaded,
   PhotoUploadFields,
   PhotoUploadResponse,
@@ -43,11 +54,18 @@ import type {
   PublishPhotoModerateOutput,
   PublishPhotoThumbnailOutput,
   PublishScheduledPost,
+  RetryDeadLetterError,
+  RetryDeadLetterRequest,
+  RetryDeadLetterResponse,
+  SignInError,
+  SignInRequest,
+  SignOutRequest,
   Submission,
   SubmissionStatus,
   SubmitPostError,
   SubmitPostRequest,
   SubmitPostRequestInput,
+  TimelineCursor,
   Uuid,
   Visibility,
 } from "./types.js";
@@ -55,6 +73,125 @@ import type {
 export type { Decoded, Issue } from "@hamlet/runtime-node/validate";
 
 const PATTERN_0 = new RegExp("^[a-z0-9_]{3,20}$");
+
+/** Decodes a `Me` from parsed JSON, reporting every problem with its path. */
+export function decodeMe(value: unknown): Decoded<Me> {
+  const errors: Issue[] = [];
+  const decoded = readMe(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `GetMeRequest` from parsed JSON, reporting every problem with its path. */
+export function decodeGetMeRequest(value: unknown): Decoded<GetMeRequest> {
+  const errors: Issue[] = [];
+  const decoded = readGetMeRequest(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `SignInRequest` from parsed JSON, reporting every problem with its path. */
+export function decodeSignInRequest(value: unknown): Decoded<SignInRequest> {
+  const errors: Issue[] = [];
+  const decoded = readSignInRequest(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `SignInError` from parsed JSON, reporting every problem with its path. */
+export function decodeSignInError(value: unknown): Decoded<SignInError> {
+  const errors: Issue[] = [];
+  const decoded = readSignInError(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `SignOutRequest` from parsed JSON, reporting every problem with its path. */
+export function decodeSignOutRequest(value: unknown): Decoded<SignOutRequest> {
+  const errors: Issue[] = [];
+  const decoded = readSignOutRequest(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `TimelineCursor` from parsed JSON, reporting every problem with its path. */
+export function decodeTimelineCursor(value: unknown): Decoded<TimelineCursor> {
+  const errors: Issue[] = [];
+  const decoded = readTimelineCursor(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `GetTimelineRequest` from parsed JSON, reporting every problem with its path. */
+export function decodeGetTimelineRequest(value: unknown): Decoded<GetTimelineRequest> {
+  const errors: Issue[] = [];
+  const decoded = readGetTimelineRequest(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `GetTimelineResponse` from parsed JSON, reporting every problem with its path. */
+export function decodeGetTimelineResponse(value: unknown): Decoded<GetTimelineResponse> {
+  const errors: Issue[] = [];
+  const decoded = readGetTimelineResponse(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `MySubmissionsRequest` from parsed JSON, reporting every problem with its path. */
+export function decodeMySubmissionsRequest(value: unknown): Decoded<MySubmissionsRequest> {
+  const errors: Issue[] = [];
+  const decoded = readMySubmissionsRequest(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `MySubmissionsResponse` from parsed JSON, reporting every problem with its path. */
+export function decodeMySubmissionsResponse(value: unknown): Decoded<MySubmissionsResponse> {
+  const errors: Issue[] = [];
+  const decoded = readMySubmissionsResponse(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `DeadLetter` from parsed JSON, reporting every problem with its path. */
+export function decodeDeadLetter(value: unknown): Decoded<DeadLetter> {
+  const errors: Issue[] = [];
+  const decoded = readDeadLetter(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `ListDeadLettersRequest` from parsed JSON, reporting every problem with its path. */
+export function decodeListDeadLettersRequest(value: unknown): Decoded<ListDeadLettersRequest> {
+  const errors: Issue[] = [];
+  const decoded = readListDeadLettersRequest(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `ListDeadLettersResponse` from parsed JSON, reporting every problem with its path. */
+export function decodeListDeadLettersResponse(value: unknown): Decoded<ListDeadLettersResponse> {
+  const errors: Issue[] = [];
+  const decoded = readListDeadLettersResponse(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `ListDeadLettersError` from parsed JSON, reporting every problem with its path. */
+export function decodeListDeadLettersError(value: unknown): Decoded<ListDeadLettersError> {
+  const errors: Issue[] = [];
+  const decoded = readListDeadLettersError(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `RetryDeadLetterRequest` from parsed JSON, reporting every problem with its path. */
+export function decodeRetryDeadLetterRequest(value: unknown): Decoded<RetryDeadLetterRequest> {
+  const errors: Issue[] = [];
+  const decoded = readRetryDeadLetterRequest(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `RetryDeadLetterResponse` from parsed JSON, reporting every problem with its path. */
+export function decodeRetryDeadLetterResponse(value: unknown): Decoded<RetryDeadLetterResponse> {
+  const errors: Issue[] = [];
+  const decoded = readRetryDeadLetterResponse(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `RetryDeadLetterError` from parsed JSON, reporting every problem with its path. */
+export function decodeRetryDeadLetterError(value: unknown): Decoded<RetryDeadLetterError> {
+  const errors: Issue[] = [];
+  const decoded = readRetryDeadLetterError(value, "$", errors);
+  return result(decoded, errors);
+}
 
 /** Decodes a `Handle` from parsed JSON, reporting every problem with its path. */
 export function decodeHandle(value: unknown): Decoded<Handle> {
@@ -261,6 +398,121 @@ export function decodeGetSubmissionError(value: unknown): Decoded<GetSubmissionE
   const errors: Issue[] = [];
   const decoded = readGetSubmissionError(value, "$", errors);
   return result(decoded, errors);
+}
+
+/** Encodes a `Me` to its wire (JSON) value. */
+export function encodeMe(value: Me): unknown {
+  const out: Record<string, unknown> = { admin: value.admin };
+  if (value.handle != null) out["handle"] = value.handle;
+  return out;
+}
+
+/** Encodes a `GetMeRequest` to its wire (JSON) value. */
+export function encodeGetMeRequest(_value: GetMeRequest): unknown {
+  return {};
+}
+
+/** Encodes a `SignInRequest` to its wire (JSON) value. */
+export function encodeSignInRequest(value: SignInRequest): unknown {
+  return { handle: value.handle };
+}
+
+/** Encodes a `SignInError` to its wire (JSON) value. */
+export function encodeSignInError(value: SignInError): unknown {
+  switch (value.tag) {
+    case "NotFound":
+      return { tag: "NotFound" };
+  }
+}
+
+/** Encodes a `SignOutRequest` to its wire (JSON) value. */
+export function encodeSignOutRequest(_value: SignOutRequest): unknown {
+  return {};
+}
+
+/** Encodes a `TimelineCursor` to its wire (JSON) value. */
+export function encodeTimelineCursor(value: TimelineCursor): unknown {
+  return { before: encodeTimestamp(value.before), before_id: value.before_id.toLowerCase() };
+}
+
+/** Encodes a `GetTimelineRequest` to its wire (JSON) value. */
+export function encodeGetTimelineRequest(value: GetTimelineRequestInput): unknown {
+  const out: Record<string, unknown> = { limit: value.limit === undefined ? 20 : value.limit };
+  if (value.author != null) out["author"] = value.author;
+  if (value.before != null) out["before"] = encodeTimestamp(value.before);
+  if (value.before_id != null) out["before_id"] = value.before_id.toLowerCase();
+  return out;
+}
+
+/** Encodes a `GetTimelineResponse` to its wire (JSON) value. */
+export function encodeGetTimelineResponse(value: GetTimelineResponse): unknown {
+  const out: Record<string, unknown> = { posts: value.posts.map((e0) => encodePost(e0)) };
+  if (value.next != null) out["next"] = encodeTimelineCursor(value.next);
+  return out;
+}
+
+/** Encodes a `MySubmissionsRequest` to its wire (JSON) value. */
+export function encodeMySubmissionsRequest(_value: MySubmissionsRequest): unknown {
+  return {};
+}
+
+/** Encodes a `MySubmissionsResponse` to its wire (JSON) value. */
+export function encodeMySubmissionsResponse(value: MySubmissionsResponse): unknown {
+  return { submissions: value.submissions.map((e0) => encodeSubmission(e0)) };
+}
+
+/** Encodes a `DeadLetter` to its wire (JSON) value. */
+export function encodeDeadLetter(value: DeadLetter): unknown {
+  const out: Record<string, unknown> = {
+    id: value.id,
+    name: value.name,
+    attempts: value.attempts,
+    payload: value.payload,
+    created_at: encodeTimestamp(value.created_at),
+  };
+  if (value.last_error != null) out["last_error"] = value.last_error;
+  return out;
+}
+
+/** Encodes a `ListDeadLettersRequest` to its wire (JSON) value. */
+export function encodeListDeadLettersRequest(_value: ListDeadLettersRequest): unknown {
+  return {};
+}
+
+/** Encodes a `ListDeadLettersResponse` to its wire (JSON) value. */
+export function encodeListDeadLettersResponse(value: ListDeadLettersResponse): unknown {
+  return {
+    letters: value.letters.map((e0) => encodeDeadLetter(e0)),
+    event_store: value.event_store,
+  };
+}
+
+/** Encodes a `ListDeadLettersError` to its wire (JSON) value. */
+export function encodeListDeadLettersError(value: ListDeadLettersError): unknown {
+  switch (value.tag) {
+    case "Forbidden":
+      return { tag: "Forbidden" };
+  }
+}
+
+/** Encodes a `RetryDeadLetterRequest` to its wire (JSON) value. */
+export function encodeRetryDeadLetterRequest(value: RetryDeadLetterRequest): unknown {
+  return { id: value.id };
+}
+
+/** Encodes a `RetryDeadLetterResponse` to its wire (JSON) value. */
+export function encodeRetryDeadLetterResponse(value: RetryDeadLetterResponse): unknown {
+  return { retried: value.retried };
+}
+
+/** Encodes a `RetryDeadLetterError` to its wire (JSON) value. */
+export function encodeRetryDeadLetterError(value: RetryDeadLetterError): unknown {
+  switch (value.tag) {
+    case "Forbidden":
+      return { tag: "Forbidden" };
+    case "NotFound":
+      return { tag: "NotFound" };
+  }
 }
 
 /** Encodes a `Handle` to its wire (JSON) value. */
@@ -479,6 +731,431 @@ export function encodeGetSubmissionError(value: GetSubmissionError): unknown {
   switch (value.tag) {
     case "NotFound":
       return { tag: "NotFound" };
+  }
+}
+
+function readMe(value: unknown, path: string, errors: Issue[]): Me {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as Me;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value["handle"];
+  let f1: Handle | undefined;
+  if (r0 !== undefined && r0 !== null) {
+    const v2 = readHandle(r0, path + ".handle", errors);
+    f1 = v2;
+  }
+  const r3 = value["admin"];
+  let f4: boolean | undefined;
+  if (r3 === undefined) errors.push({ path: path + ".admin", message: "is required" });
+  else {
+    if (typeof r3 !== "boolean")
+      errors.push({ path: path + ".admin", message: "expected a boolean" });
+    f4 = r3 as boolean;
+  }
+  return { handle: f1, admin: f4 as boolean };
+}
+
+function readGetMeRequest(value: unknown, path: string, errors: Issue[]): GetMeRequest {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as GetMeRequest;
+  }
+  checkKeys(value, path, errors);
+  return {};
+}
+
+function readSignInRequest(value: unknown, path: string, errors: Issue[]): SignInRequest {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as SignInRequest;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value["handle"];
+  let f1: Handle | undefined;
+  if (r0 === undefined) errors.push({ path: path + ".handle", message: "is required" });
+  else {
+    const v2 = readHandle(r0, path + ".handle", errors);
+    f1 = v2;
+  }
+  return { handle: f1 as Handle };
+}
+
+function readSignInError(value: unknown, path: string, errors: Issue[]): SignInError {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as SignInError;
+  }
+  checkKeys(value, path, errors);
+  switch (value["tag"]) {
+    case "NotFound":
+      return { tag: "NotFound" };
+    default:
+      errors.push({ path: path + ".tag", message: unknownVariant(value["tag"], "NotFound") });
+      return value as unknown as SignInError;
+  }
+}
+
+function readSignOutRequest(value: unknown, path: string, errors: Issue[]): SignOutRequest {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as SignOutRequest;
+  }
+  checkKeys(value, path, errors);
+  return {};
+}
+
+function readTimelineCursor(value: unknown, path: string, errors: Issue[]): TimelineCursor {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as TimelineCursor;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value["before"];
+  let f1: Date | undefined;
+  if (r0 === undefined) errors.push({ path: path + ".before", message: "is required" });
+  else {
+    const v2 = typeof r0 === "string" ? parseTimestamp(r0) : undefined;
+    if (v2 === undefined)
+      errors.push({ path: path + ".before", message: "expected an RFC 3339 timestamp" });
+    f1 = v2 as Date;
+  }
+  const r3 = value["before_id"];
+  let f4: Uuid | undefined;
+  if (r3 === undefined) errors.push({ path: path + ".before_id", message: "is required" });
+  else {
+    let v5: Uuid | undefined;
+    if (typeof r3 === "string" && UUID_LOWER_RE.test(r3)) v5 = r3 as Uuid;
+    else if (typeof r3 === "string" && UUID_RE.test(r3)) v5 = r3.toLowerCase() as Uuid;
+    else errors.push({ path: path + ".before_id", message: "expected a UUID" });
+    f4 = v5 as Uuid;
+  }
+  return { before: f1 as Date, before_id: f4 as Uuid };
+}
+
+function readGetTimelineRequest(value: unknown, path: string, errors: Issue[]): GetTimelineRequest {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as GetTimelineRequest;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value["author"];
+  let f1: Handle | undefined;
+  if (r0 !== undefined && r0 !== null) {
+    const v2 = readHandle(r0, path + ".author", errors);
+    f1 = v2;
+  }
+  const r3 = value["before"];
+  let f4: Date | undefined;
+  if (r3 !== undefined && r3 !== null) {
+    const v5 = typeof r3 === "string" ? parseTimestamp(r3) : undefined;
+    if (v5 === undefined)
+      errors.push({ path: path + ".before", message: "expected an RFC 3339 timestamp" });
+    f4 = v5 as Date;
+  }
+  const r6 = value["before_id"];
+  let f7: Uuid | undefined;
+  if (r6 !== undefined && r6 !== null) {
+    let v8: Uuid | undefined;
+    if (typeof r6 === "string" && UUID_LOWER_RE.test(r6)) v8 = r6 as Uuid;
+    else if (typeof r6 === "string" && UUID_RE.test(r6)) v8 = r6.toLowerCase() as Uuid;
+    else errors.push({ path: path + ".before_id", message: "expected a UUID" });
+    f7 = v8 as Uuid;
+  }
+  const r9 = value["limit"];
+  let f10: number | undefined;
+  if (r9 === undefined || r9 === null) f10 = 20;
+  else {
+    if (typeof r9 !== "number" || !Number.isInteger(r9))
+      errors.push({ path: path + ".limit", message: "expected an integer" });
+    else if (!Number.isSafeInteger(r9))
+      errors.push({
+        path: path + ".limit",
+        message: "expected an integer between -9007199254740991 and 9007199254740991",
+      });
+    else {
+      if (r9 < 1) errors.push({ path: path + ".limit", message: "expected at least 1" });
+      if (r9 > 100) errors.push({ path: path + ".limit", message: "expected at most 100" });
+    }
+    f10 = r9 as number;
+  }
+  return { author: f1, before: f4, before_id: f7, limit: f10 as number };
+}
+
+function readGetTimelineResponse(
+  value: unknown,
+  path: string,
+  errors: Issue[],
+): GetTimelineResponse {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as GetTimelineResponse;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value["posts"];
+  let f1: Post[] | undefined;
+  if (r0 === undefined) errors.push({ path: path + ".posts", message: "is required" });
+  else {
+    const v2: Post[] = [];
+    if (!Array.isArray(r0)) errors.push({ path: path + ".posts", message: "expected a list" });
+    else {
+      for (let i3 = 0; i3 < r0.length; i3++) {
+        const e4: unknown = r0[i3];
+        const v5 = readPost(e4, path + ".posts" + "[" + i3 + "]", errors);
+        v2.push(v5);
+      }
+    }
+    f1 = v2;
+  }
+  const r6 = value["next"];
+  let f7: TimelineCursor | undefined;
+  if (r6 !== undefined && r6 !== null) {
+    const v8 = readTimelineCursor(r6, path + ".next", errors);
+    f7 = v8;
+  }
+  return { posts: f1 as Post[], next: f7 };
+}
+
+function readMySubmissionsRequest(
+  value: unknown,
+  path: string,
+  errors: Issue[],
+): MySubmissionsRequest {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as MySubmissionsRequest;
+  }
+  checkKeys(value, path, errors);
+  return {};
+}
+
+function readMySubmissionsResponse(
+  value: unknown,
+  path: string,
+  errors: Issue[],
+): MySubmissionsResponse {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as MySubmissionsResponse;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value["submissions"];
+  let f1: Submission[] | undefined;
+  if (r0 === undefined) errors.push({ path: path + ".submissions", message: "is required" });
+  else {
+    const v2: Submission[] = [];
+    if (!Array.isArray(r0))
+      errors.push({ path: path + ".submissions", message: "expected a list" });
+    else {
+      for (let i3 = 0; i3 < r0.length; i3++) {
+        const e4: unknown = r0[i3];
+        const v5 = readSubmission(e4, path + ".submissions" + "[" + i3 + "]", errors);
+        v2.push(v5);
+      }
+    }
+    f1 = v2;
+  }
+  return { submissions: f1 as Submission[] };
+}
+
+function readDeadLetter(value: unknown, path: string, errors: Issue[]): DeadLetter {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as DeadLetter;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value["id"];
+  let f1: string | undefined;
+  if (r0 === undefined) errors.push({ path: path + ".id", message: "is required" });
+  else {
+    if (typeof r0 !== "string") errors.push({ path: path + ".id", message: "expected a string" });
+    f1 = r0 as string;
+  }
+  const r2 = value["name"];
+  let f3: string | undefined;
+  if (r2 === undefined) errors.push({ path: path + ".name", message: "is required" });
+  else {
+    if (typeof r2 !== "string") errors.push({ path: path + ".name", message: "expected a string" });
+    f3 = r2 as string;
+  }
+  const r4 = value["attempts"];
+  let f5: number | undefined;
+  if (r4 === undefined) errors.push({ path: path + ".attempts", message: "is required" });
+  else {
+    if (typeof r4 !== "number" || !Number.isInteger(r4))
+      errors.push({ path: path + ".attempts", message: "expected an integer" });
+    else if (!Number.isSafeInteger(r4))
+      errors.push({
+        path: path + ".attempts",
+        message: "expected an integer between -9007199254740991 and 9007199254740991",
+      });
+    f5 = r4 as number;
+  }
+  const r6 = value["last_error"];
+  let f7: string | undefined;
+  if (r6 !== undefined && r6 !== null) {
+    if (typeof r6 !== "string")
+      errors.push({ path: path + ".last_error", message: "expected a string" });
+    f7 = r6 as string;
+  }
+  const r8 = value["payload"];
+  let f9: string | undefined;
+  if (r8 === undefined) errors.push({ path: path + ".payload", message: "is required" });
+  else {
+    if (typeof r8 !== "string")
+      errors.push({ path: path + ".payload", message: "expected a string" });
+    f9 = r8 as string;
+  }
+  const r10 = value["created_at"];
+  let f11: Date | undefined;
+  if (r10 === undefined) errors.push({ path: path + ".created_at", message: "is required" });
+  else {
+    const v12 = typeof r10 === "string" ? parseTimestamp(r10) : undefined;
+    if (v12 === undefined)
+      errors.push({ path: path + ".created_at", message: "expected an RFC 3339 timestamp" });
+    f11 = v12 as Date;
+  }
+  return {
+    id: f1 as string,
+    name: f3 as string,
+    attempts: f5 as number,
+    last_error: f7,
+    payload: f9 as string,
+    created_at: f11 as Date,
+  };
+}
+
+function readListDeadLettersRequest(
+  value: unknown,
+  path: string,
+  errors: Issue[],
+): ListDeadLettersRequest {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as ListDeadLettersRequest;
+  }
+  checkKeys(value, path, errors);
+  return {};
+}
+
+function readListDeadLettersResponse(
+  value: unknown,
+  path: string,
+  errors: Issue[],
+): ListDeadLettersResponse {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as ListDeadLettersResponse;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value["letters"];
+  let f1: DeadLetter[] | undefined;
+  if (r0 === undefined) errors.push({ path: path + ".letters", message: "is required" });
+  else {
+    const v2: DeadLetter[] = [];
+    if (!Array.isArray(r0)) errors.push({ path: path + ".letters", message: "expected a list" });
+    else {
+      for (let i3 = 0; i3 < r0.length; i3++) {
+        const e4: unknown = r0[i3];
+        const v5 = readDeadLetter(e4, path + ".letters" + "[" + i3 + "]", errors);
+        v2.push(v5);
+      }
+    }
+    f1 = v2;
+  }
+  const r6 = value["event_store"];
+  let f7: boolean | undefined;
+  if (r6 === undefined) errors.push({ path: path + ".event_store", message: "is required" });
+  else {
+    if (typeof r6 !== "boolean")
+      errors.push({ path: path + ".event_store", message: "expected a boolean" });
+    f7 = r6 as boolean;
+  }
+  return { letters: f1 as DeadLetter[], event_store: f7 as boolean };
+}
+
+function readListDeadLettersError(
+  value: unknown,
+  path: string,
+  errors: Issue[],
+): ListDeadLettersError {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as ListDeadLettersError;
+  }
+  checkKeys(value, path, errors);
+  switch (value["tag"]) {
+    case "Forbidden":
+      return { tag: "Forbidden" };
+    default:
+      errors.push({ path: path + ".tag", message: unknownVariant(value["tag"], "Forbidden") });
+      return value as unknown as ListDeadLettersError;
+  }
+}
+
+function readRetryDeadLetterRequest(
+  value: unknown,
+  path: string,
+  errors: Issue[],
+): RetryDeadLetterRequest {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as RetryDeadLetterRequest;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value["id"];
+  let f1: string | undefined;
+  if (r0 === undefined) errors.push({ path: path + ".id", message: "is required" });
+  else {
+    if (typeof r0 !== "string") errors.push({ path: path + ".id", message: "expected a string" });
+    f1 = r0 as string;
+  }
+  return { id: f1 as string };
+}
+
+function readRetryDeadLetterResponse(
+  value: unknown,
+  path: string,
+  errors: Issue[],
+): RetryDeadLetterResponse {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as RetryDeadLetterResponse;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value["retried"];
+  let f1: boolean | undefined;
+  if (r0 === undefined) errors.push({ path: path + ".retried", message: "is required" });
+  else {
+    if (typeof r0 !== "boolean")
+      errors.push({ path: path + ".retried", message: "expected a boolean" });
+    f1 = r0 as boolean;
+  }
+  return { retried: f1 as boolean };
+}
+
+function readRetryDeadLetterError(
+  value: unknown,
+  path: string,
+  errors: Issue[],
+): RetryDeadLetterError {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as RetryDeadLetterError;
+  }
+  checkKeys(value, path, errors);
+  switch (value["tag"]) {
+    case "Forbidden":
+      return { tag: "Forbidden" };
+    case "NotFound":
+      return { tag: "NotFound" };
+    default:
+      errors.push({
+        path: path + ".tag",
+        message: unknownVariant(value["tag"], "Forbidden, NotFound"),
+      });
+      return value as unknown as RetryDeadLetterError;
   }
 }
 

@@ -1,4 +1,4 @@
-module Api.Endpoints exposing (Config, createPost, createPostTask, createPostUrl, getFeed, getFeedTask, getFeedUrl, getPost, getPostTask, getPostUrl, getSubmission, getSubmissionTask, getSubmissionUrl, submitPost, submitPostTask, submitPostUrl)
+module Api.Endpoints exposing (Config, createPost, createPostTask, createPostUrl, getFeed, getFeedTask, getFeedUrl, getMe, getMeTask, getMeUrl, getPost, getPostTask, getPostUrl, getSubmission, getSubmissionTask, getSubmissionUrl, getTimeline, getTimelineTask, getTimelineUrl, listDeadLetters, listDeadLettersTask, listDeadLettersUrl, mySubmissions, mySubmissionsTask, mySubmissionsUrl, retryDeadLetter, retryDeadLetterTask, retryDeadLetterUrl, signIn, signInTask, signInUrl, signOut, signOutTask, signOutUrl, submitPost, submitPostTask, submitPostUrl)
 
 {-| Requests to the endpoints of the `horatio` schema. Each endpoint has a `Cmd` version
 (results arrive as messages) and a `Task` version; both give a `Result (Hamlet.Http.Error e) a`, where `e`
@@ -15,6 +15,7 @@ import Hamlet.Timestamp
 import Hamlet.Url
 import Hamlet.Uuid
 import Http
+import Json.Encode as Encode
 import Task
 
 
@@ -23,6 +24,295 @@ without a trailing slash. `{ baseUrl = "" }` calls the server the page came from
 -}
 type alias Config =
     { baseUrl : String }
+
+
+{-| The signed-in user.
+
+`GET /api/me`
+
+-}
+getMe : Config -> (Result (Hamlet.Http.Error Never) Types.Me -> msg) -> Types.GetMeRequest -> Cmd msg
+getMe config toMsg request =
+    Http.request
+        { method = "GET"
+        , headers = []
+        , url = getMeUrl config request
+        , body = Http.emptyBody
+        , expect = Hamlet.Http.expectJson toMsg Hamlet.Http.noErrors Types.meDecoder
+        , timeout = Nothing
+        , tracker = Nothing
+        }
+
+
+{-| `getMe` as a `Task`, to chain with other requests.
+-}
+getMeTask : Config -> Types.GetMeRequest -> Task.Task (Hamlet.Http.Error Never) Types.Me
+getMeTask config request =
+    Http.task
+        { method = "GET"
+        , headers = []
+        , url = getMeUrl config request
+        , body = Http.emptyBody
+        , resolver = Hamlet.Http.jsonResolver Hamlet.Http.noErrors Types.meDecoder
+        , timeout = Nothing
+        }
+
+
+{-| The URL `getMe` requests: path parameters filled in, the other fields in the query string.
+-}
+getMeUrl : Config -> Types.GetMeRequest -> String
+getMeUrl config _ =
+    config.baseUrl ++ Hamlet.Url.path [ "api", "me" ]
+
+
+{-| Development sign-in under any valid handle, without a password. Answers NotFound unless the
+server was started with HORATIO\_DEV\_LOGIN=1.
+
+`POST /api/session`
+
+-}
+signIn : Config -> (Result (Hamlet.Http.Error Types.SignInError) Types.Me -> msg) -> Types.SignInRequest -> Cmd msg
+signIn config toMsg request =
+    Http.request
+        { method = "POST"
+        , headers = []
+        , url = signInUrl config request
+        , body = Http.jsonBody (Types.encodeSignInRequest request)
+        , expect = Hamlet.Http.expectJson toMsg Types.signInErrorDecoder Types.meDecoder
+        , timeout = Nothing
+        , tracker = Nothing
+        }
+
+
+{-| `signIn` as a `Task`, to chain with other requests.
+-}
+signInTask : Config -> Types.SignInRequest -> Task.Task (Hamlet.Http.Error Types.SignInError) Types.Me
+signInTask config request =
+    Http.task
+        { method = "POST"
+        , headers = []
+        , url = signInUrl config request
+        , body = Http.jsonBody (Types.encodeSignInRequest request)
+        , resolver = Hamlet.Http.jsonResolver Types.signInErrorDecoder Types.meDecoder
+        , timeout = Nothing
+        }
+
+
+{-| The URL `signIn` requests: path parameters filled in.
+-}
+signInUrl : Config -> Types.SignInRequest -> String
+signInUrl config request =
+    config.baseUrl ++ Hamlet.Url.path [ "api", "session" ]
+
+
+{-| Ends the session.
+
+`DELETE /api/session`
+
+-}
+signOut : Config -> (Result (Hamlet.Http.Error Never) Types.Me -> msg) -> Types.SignOutRequest -> Cmd msg
+signOut config toMsg request =
+    Http.request
+        { method = "DELETE"
+        , headers = []
+        , url = signOutUrl config request
+        , body = Http.emptyBody
+        , expect = Hamlet.Http.expectJson toMsg Hamlet.Http.noErrors Types.meDecoder
+        , timeout = Nothing
+        , tracker = Nothing
+        }
+
+
+{-| `signOut` as a `Task`, to chain with other requests.
+-}
+signOutTask : Config -> Types.SignOutRequest -> Task.Task (Hamlet.Http.Error Never) Types.Me
+signOutTask config request =
+    Http.task
+        { method = "DELETE"
+        , headers = []
+        , url = signOutUrl config request
+        , body = Http.emptyBody
+        , resolver = Hamlet.Http.jsonResolver Hamlet.Http.noErrors Types.meDecoder
+        , timeout = Nothing
+        }
+
+
+{-| The URL `signOut` requests: path parameters filled in, the other fields in the query string.
+-}
+signOutUrl : Config -> Types.SignOutRequest -> String
+signOutUrl config _ =
+    config.baseUrl ++ Hamlet.Url.path [ "api", "session" ]
+
+
+{-| A page of the timeline, newest first, paged by keyset: pass the `next` of the previous page as
+`before` and `before_id`. Shows what the caller may see: public posts, and their own.
+
+`GET /api/timeline`
+
+-}
+getTimeline : Config -> (Result (Hamlet.Http.Error Never) Types.GetTimelineResponse -> msg) -> Types.GetTimelineRequest -> Cmd msg
+getTimeline config toMsg request =
+    Http.request
+        { method = "GET"
+        , headers = []
+        , url = getTimelineUrl config request
+        , body = Http.emptyBody
+        , expect = Hamlet.Http.expectJson toMsg Hamlet.Http.noErrors Types.getTimelineResponseDecoder
+        , timeout = Nothing
+        , tracker = Nothing
+        }
+
+
+{-| `getTimeline` as a `Task`, to chain with other requests.
+-}
+getTimelineTask : Config -> Types.GetTimelineRequest -> Task.Task (Hamlet.Http.Error Never) Types.GetTimelineResponse
+getTimelineTask config request =
+    Http.task
+        { method = "GET"
+        , headers = []
+        , url = getTimelineUrl config request
+        , body = Http.emptyBody
+        , resolver = Hamlet.Http.jsonResolver Hamlet.Http.noErrors Types.getTimelineResponseDecoder
+        , timeout = Nothing
+        }
+
+
+{-| The URL `getTimeline` requests: path parameters filled in, the other fields in the query string.
+-}
+getTimelineUrl : Config -> Types.GetTimelineRequest -> String
+getTimelineUrl config request =
+    config.baseUrl
+        ++ Hamlet.Url.withQuery (Hamlet.Url.path [ "api", "timeline" ])
+            (List.concat
+                [ List.filterMap identity [ Maybe.map (\v -> ( "author", v )) request.author ]
+                , List.filterMap identity [ Maybe.map (\v -> ( "before", Hamlet.Timestamp.toString v )) request.before ]
+                , List.filterMap identity [ Maybe.map (\v -> ( "before_id", Hamlet.Uuid.toString v )) request.beforeId ]
+                , [ ( "limit", String.fromInt request.limit ) ]
+                ]
+            )
+
+
+{-| The signed-in author's submissions that are not published yet (scheduled or rejected).
+
+`GET /api/my/submissions`
+
+Needs a signed-in session: the browser sends the session cookie with same-origin requests.
+
+-}
+mySubmissions : Config -> (Result (Hamlet.Http.Error Never) Types.MySubmissionsResponse -> msg) -> Types.MySubmissionsRequest -> Cmd msg
+mySubmissions config toMsg request =
+    Http.request
+        { method = "GET"
+        , headers = []
+        , url = mySubmissionsUrl config request
+        , body = Http.emptyBody
+        , expect = Hamlet.Http.expectJson toMsg Hamlet.Http.noErrors Types.mySubmissionsResponseDecoder
+        , timeout = Nothing
+        , tracker = Nothing
+        }
+
+
+{-| `mySubmissions` as a `Task`, to chain with other requests.
+-}
+mySubmissionsTask : Config -> Types.MySubmissionsRequest -> Task.Task (Hamlet.Http.Error Never) Types.MySubmissionsResponse
+mySubmissionsTask config request =
+    Http.task
+        { method = "GET"
+        , headers = []
+        , url = mySubmissionsUrl config request
+        , body = Http.emptyBody
+        , resolver = Hamlet.Http.jsonResolver Hamlet.Http.noErrors Types.mySubmissionsResponseDecoder
+        , timeout = Nothing
+        }
+
+
+{-| The URL `mySubmissions` requests: path parameters filled in, the other fields in the query string.
+-}
+mySubmissionsUrl : Config -> Types.MySubmissionsRequest -> String
+mySubmissionsUrl config _ =
+    config.baseUrl ++ Hamlet.Url.path [ "api", "my", "submissions" ]
+
+
+{-| Dead letters of the tenant, newest first (administrators only).
+
+`GET /api/admin/dead-letters`
+
+Needs a signed-in session: the browser sends the session cookie with same-origin requests.
+
+-}
+listDeadLetters : Config -> (Result (Hamlet.Http.Error Types.ListDeadLettersError) Types.ListDeadLettersResponse -> msg) -> Types.ListDeadLettersRequest -> Cmd msg
+listDeadLetters config toMsg request =
+    Http.request
+        { method = "GET"
+        , headers = []
+        , url = listDeadLettersUrl config request
+        , body = Http.emptyBody
+        , expect = Hamlet.Http.expectJson toMsg Types.listDeadLettersErrorDecoder Types.listDeadLettersResponseDecoder
+        , timeout = Nothing
+        , tracker = Nothing
+        }
+
+
+{-| `listDeadLetters` as a `Task`, to chain with other requests.
+-}
+listDeadLettersTask : Config -> Types.ListDeadLettersRequest -> Task.Task (Hamlet.Http.Error Types.ListDeadLettersError) Types.ListDeadLettersResponse
+listDeadLettersTask config request =
+    Http.task
+        { method = "GET"
+        , headers = []
+        , url = listDeadLettersUrl config request
+        , body = Http.emptyBody
+        , resolver = Hamlet.Http.jsonResolver Types.listDeadLettersErrorDecoder Types.listDeadLettersResponseDecoder
+        , timeout = Nothing
+        }
+
+
+{-| The URL `listDeadLetters` requests: path parameters filled in, the other fields in the query string.
+-}
+listDeadLettersUrl : Config -> Types.ListDeadLettersRequest -> String
+listDeadLettersUrl config _ =
+    config.baseUrl ++ Hamlet.Url.path [ "api", "admin", "dead-letters" ]
+
+
+{-| Puts a dead letter back to be delivered again now (administrators only).
+
+`POST /api/admin/dead-letters/{id}/retry`
+
+Needs a signed-in session: the browser sends the session cookie with same-origin requests.
+
+-}
+retryDeadLetter : Config -> (Result (Hamlet.Http.Error Types.RetryDeadLetterError) Types.RetryDeadLetterResponse -> msg) -> Types.RetryDeadLetterRequest -> Cmd msg
+retryDeadLetter config toMsg request =
+    Http.request
+        { method = "POST"
+        , headers = []
+        , url = retryDeadLetterUrl config request
+        , body = Http.jsonBody (objectOf [])
+        , expect = Hamlet.Http.expectJson toMsg Types.retryDeadLetterErrorDecoder Types.retryDeadLetterResponseDecoder
+        , timeout = Nothing
+        , tracker = Nothing
+        }
+
+
+{-| `retryDeadLetter` as a `Task`, to chain with other requests.
+-}
+retryDeadLetterTask : Config -> Types.RetryDeadLetterRequest -> Task.Task (Hamlet.Http.Error Types.RetryDeadLetterError) Types.RetryDeadLetterResponse
+retryDeadLetterTask config request =
+    Http.task
+        { method = "POST"
+        , headers = []
+        , url = retryDeadLetterUrl config request
+        , body = Http.jsonBody (objectOf [])
+        , resolver = Hamlet.Http.jsonResolver Types.retryDeadLetterErrorDecoder Types.retryDeadLetterResponseDecoder
+        , timeout = Nothing
+        }
+
+
+{-| The URL `retryDeadLetter` requests: path parameters filled in.
+-}
+retryDeadLetterUrl : Config -> Types.RetryDeadLetterRequest -> String
+retryDeadLetterUrl config request =
+    config.baseUrl ++ Hamlet.Url.path [ "api", "admin", "dead-letters", request.id, "retry" ]
 
 
 {-| A page of the feed, newest first.
@@ -230,3 +520,14 @@ getSubmissionTask config request =
 getSubmissionUrl : Config -> Types.GetSubmissionRequest -> String
 getSubmissionUrl config request =
     config.baseUrl ++ Hamlet.Url.path [ "api", "submissions", Hamlet.Uuid.toString request.id ]
+
+
+
+-- HELPERS
+
+
+{-| A JSON object; fields whose value is `Nothing` are left out.
+-}
+objectOf : List ( String, Maybe Encode.Value ) -> Encode.Value
+objectOf fields =
+    Encode.object (List.filterMap (\( key, value ) -> Maybe.map (Tuple.pair key) value) fields)

@@ -1,4 +1,4 @@
-module Api.Types exposing (Chat(..), CreatePostError(..), CreatePostRequest, FeedUpdate(..), GetFeedRequest, GetFeedResponse, GetPostError(..), GetPostRequest, GetSubmissionError(..), GetSubmissionRequest, Handle, ModerationRequest, ModerationResponse, PhotoUploadFields, PhotoUploadResponse, PhotoUploaded, Post, ProcessImage, ProcessingComplete, ProcessingFailed, ProcessingProgress, PublishPhotoModerateOutput, PublishPhotoThumbnailOutput, PublishScheduledPost, Submission, SubmissionStatus(..), SubmitPostError(..), SubmitPostRequest, Visibility(..), chatDecoder, createPostErrorDecoder, createPostRequestDecoder, defaultCreatePostRequest, defaultGetFeedRequest, defaultSubmitPostRequest, encodeChat, encodeCreatePostError, encodeCreatePostRequest, encodeFeedUpdate, encodeGetFeedRequest, encodeGetFeedResponse, encodeGetPostError, encodeGetPostRequest, encodeGetSubmissionError, encodeGetSubmissionRequest, encodeHandle, encodeModerationRequest, encodeModerationResponse, encodePhotoUploadFields, encodePhotoUploadResponse, encodePhotoUploaded, encodePost, encodeProcessImage, encodeProcessingComplete, encodeProcessingFailed, encodeProcessingProgress, encodePublishPhotoModerateOutput, encodePublishPhotoThumbnailOutput, encodePublishScheduledPost, encodeSubmission, encodeSubmissionStatus, encodeSubmitPostError, encodeSubmitPostRequest, encodeVisibility, feedUpdateDecoder, getFeedRequestDecoder, getFeedResponseDecoder, getPostErrorDecoder, getPostErrorToString, getPostRequestDecoder, getSubmissionErrorDecoder, getSubmissionErrorToString, getSubmissionRequestDecoder, handleDecoder, moderationRequestDecoder, moderationResponseDecoder, photoUploadFieldsDecoder, photoUploadResponseDecoder, photoUploadedDecoder, postDecoder, processImageDecoder, processingCompleteDecoder, processingFailedDecoder, processingProgressDecoder, publishPhotoModerateOutputDecoder, publishPhotoThumbnailOutputDecoder, publishScheduledPostDecoder, submissionDecoder, submissionStatusDecoder, submissionStatusToString, submitPostErrorDecoder, submitPostRequestDecoder, visibilityDecoder, visibilityToString)
+module Api.Types exposing (Chat(..), CreatePostError(..), CreatePostRequest, DeadLetter, FeedUpdate(..), GetFeedRequest, GetFeedResponse, GetMeRequest, GetPostError(..), GetPostRequest, GetSubmissionError(..), GetSubmissionRequest, GetTimelineRequest, GetTimelineResponse, Handle, ListDeadLettersError(..), ListDeadLettersRequest, ListDeadLettersResponse, Me, ModerationRequest, ModerationResponse, MySubmissionsRequest, MySubmissionsResponse, PhotoUploadFields, PhotoUploadResponse, PhotoUploaded, Post, ProcessImage, ProcessingComplete, ProcessingFailed, ProcessingProgress, PublishPhotoModerateOutput, PublishPhotoThumbnailOutput, PublishScheduledPost, RetryDeadLetterError(..), RetryDeadLetterRequest, RetryDeadLetterResponse, SignInError(..), SignInRequest, SignOutRequest, Submission, SubmissionStatus(..), SubmitPostError(..), SubmitPostRequest, TimelineCursor, Visibility(..), chatDecoder, createPostErrorDecoder, createPostRequestDecoder, deadLetterDecoder, defaultCreatePostRequest, defaultGetFeedRequest, defaultGetTimelineRequest, defaultSubmitPostRequest, encodeChat, encodeCreatePostError, encodeCreatePostRequest, encodeDeadLetter, encodeFeedUpdate, encodeGetFeedRequest, encodeGetFeedResponse, encodeGetMeRequest, encodeGetPostError, encodeGetPostRequest, encodeGetSubmissionError, encodeGetSubmissionRequest, encodeGetTimelineRequest, encodeGetTimelineResponse, encodeHandle, encodeListDeadLettersError, encodeListDeadLettersRequest, encodeListDeadLettersResponse, encodeMe, encodeModerationRequest, encodeModerationResponse, encodeMySubmissionsRequest, encodeMySubmissionsResponse, encodePhotoUploadFields, encodePhotoUploadResponse, encodePhotoUploaded, encodePost, encodeProcessImage, encodeProcessingComplete, encodeProcessingFailed, encodeProcessingProgress, encodePublishPhotoModerateOutput, encodePublishPhotoThumbnailOutput, encodePublishScheduledPost, encodeRetryDeadLetterError, encodeRetryDeadLetterRequest, encodeRetryDeadLetterResponse, encodeSignInError, encodeSignInRequest, encodeSignOutRequest, encodeSubmission, encodeSubmissionStatus, encodeSubmitPostError, encodeSubmitPostRequest, encodeTimelineCursor, encodeVisibility, feedUpdateDecoder, getFeedRequestDecoder, getFeedResponseDecoder, getMeRequestDecoder, getPostErrorDecoder, getPostErrorToString, getPostRequestDecoder, getSubmissionErrorDecoder, getSubmissionErrorToString, getSubmissionRequestDecoder, getTimelineRequestDecoder, getTimelineResponseDecoder, handleDecoder, listDeadLettersErrorDecoder, listDeadLettersErrorToString, listDeadLettersRequestDecoder, listDeadLettersResponseDecoder, meDecoder, moderationRequestDecoder, moderationResponseDecoder, mySubmissionsRequestDecoder, mySubmissionsResponseDecoder, photoUploadFieldsDecoder, photoUploadResponseDecoder, photoUploadedDecoder, postDecoder, processImageDecoder, processingCompleteDecoder, processingFailedDecoder, processingProgressDecoder, publishPhotoModerateOutputDecoder, publishPhotoThumbnailOutputDecoder, publishScheduledPostDecoder, retryDeadLetterErrorDecoder, retryDeadLetterErrorToString, retryDeadLetterRequestDecoder, retryDeadLetterResponseDecoder, signInErrorDecoder, signInErrorToString, signInRequestDecoder, signOutRequestDecoder, submissionDecoder, submissionStatusDecoder, submissionStatusToString, submitPostErrorDecoder, submitPostRequestDecoder, timelineCursorDecoder, visibilityDecoder, visibilityToString)
 
 {-| Types of the `horatio` schema, with JSON decoders and encoders that implement the Hamlet wire format.
 
@@ -13,6 +13,413 @@ import Hamlet.Uuid
 import Json.Decode as Decode
 import Json.Encode as Encode
 import Time
+
+
+{-| Who is signed in: no handle when nobody is.
+-}
+type alias Me =
+    { handle : Maybe Handle
+    , admin : Bool
+    }
+
+
+meDecoder : Decode.Decoder Me
+meDecoder =
+    decodeObject Me
+        |> optional "handle" handleDecoder
+        |> required "admin" Decode.bool
+
+
+encodeMe : Me -> Encode.Value
+encodeMe value =
+    objectOf
+        [ ( "handle", Maybe.map encodeHandle value.handle )
+        , ( "admin", Just (Encode.bool value.admin) )
+        ]
+
+
+type alias GetMeRequest =
+    {}
+
+
+getMeRequestDecoder : Decode.Decoder GetMeRequest
+getMeRequestDecoder =
+    decodeObject {}
+
+
+encodeGetMeRequest : GetMeRequest -> Encode.Value
+encodeGetMeRequest _ =
+    objectOf []
+
+
+type alias SignInRequest =
+    { handle : Handle
+    }
+
+
+signInRequestDecoder : Decode.Decoder SignInRequest
+signInRequestDecoder =
+    decodeObject SignInRequest
+        |> required "handle" handleDecoder
+
+
+encodeSignInRequest : SignInRequest -> Encode.Value
+encodeSignInRequest value =
+    objectOf
+        [ ( "handle", Just (encodeHandle value.handle) )
+        ]
+
+
+{-| On the wire: an object with the variant name in `"tag"` and its fields beside it.
+-}
+type SignInError
+    = SignInErrorNotFound
+
+
+signInErrorDecoder : Decode.Decoder SignInError
+signInErrorDecoder =
+    Decode.field "tag" Decode.string
+        |> Decode.andThen
+            (\tag ->
+                case tag of
+                    "NotFound" ->
+                        decodeObject SignInErrorNotFound
+
+                    _ ->
+                        unknown "tag" [ "NotFound" ] tag
+            )
+
+
+encodeSignInError : SignInError -> Encode.Value
+encodeSignInError value =
+    case value of
+        SignInErrorNotFound ->
+            objectOf [ ( "tag", Just (Encode.string "NotFound") ) ]
+
+
+{-| The variant name, as on the wire and in query strings.
+-}
+signInErrorToString : SignInError -> String
+signInErrorToString value =
+    case value of
+        SignInErrorNotFound ->
+            "NotFound"
+
+
+type alias SignOutRequest =
+    {}
+
+
+signOutRequestDecoder : Decode.Decoder SignOutRequest
+signOutRequestDecoder =
+    decodeObject {}
+
+
+encodeSignOutRequest : SignOutRequest -> Encode.Value
+encodeSignOutRequest _ =
+    objectOf []
+
+
+{-| Where the next page of the timeline starts: after this post.
+-}
+type alias TimelineCursor =
+    { before : Time.Posix
+    , beforeId : Hamlet.Uuid.Uuid
+    }
+
+
+timelineCursorDecoder : Decode.Decoder TimelineCursor
+timelineCursorDecoder =
+    decodeObject TimelineCursor
+        |> required "before" Hamlet.Timestamp.decoder
+        |> required "before_id" Hamlet.Uuid.decoder
+
+
+encodeTimelineCursor : TimelineCursor -> Encode.Value
+encodeTimelineCursor value =
+    objectOf
+        [ ( "before", Just (Hamlet.Timestamp.encode value.before) )
+        , ( "before_id", Just (Hamlet.Uuid.encode value.beforeId) )
+        ]
+
+
+type alias GetTimelineRequest =
+    { author : Maybe Handle
+    , before : Maybe Time.Posix
+    , beforeId : Maybe Hamlet.Uuid.Uuid
+    , limit : Int
+    }
+
+
+getTimelineRequestDecoder : Decode.Decoder GetTimelineRequest
+getTimelineRequestDecoder =
+    decodeObject GetTimelineRequest
+        |> optional "author" handleDecoder
+        |> optional "before" Hamlet.Timestamp.decoder
+        |> optional "before_id" Hamlet.Uuid.decoder
+        |> defaulted "limit" safeInt 20
+
+
+encodeGetTimelineRequest : GetTimelineRequest -> Encode.Value
+encodeGetTimelineRequest value =
+    objectOf
+        [ ( "author", Maybe.map encodeHandle value.author )
+        , ( "before", Maybe.map Hamlet.Timestamp.encode value.before )
+        , ( "before_id", Maybe.map Hamlet.Uuid.encode value.beforeId )
+        , ( "limit", Just (Encode.int value.limit) )
+        ]
+
+
+{-| A `GetTimelineRequest` with every default filled in and optional fields left out.
+-}
+defaultGetTimelineRequest : GetTimelineRequest
+defaultGetTimelineRequest =
+    { author = Nothing
+    , before = Nothing
+    , beforeId = Nothing
+    , limit = 20
+    }
+
+
+type alias GetTimelineResponse =
+    { posts : List Post
+    , next : Maybe TimelineCursor
+    }
+
+
+getTimelineResponseDecoder : Decode.Decoder GetTimelineResponse
+getTimelineResponseDecoder =
+    decodeObject GetTimelineResponse
+        |> required "posts" (Decode.list postDecoder)
+        |> optional "next" timelineCursorDecoder
+
+
+encodeGetTimelineResponse : GetTimelineResponse -> Encode.Value
+encodeGetTimelineResponse value =
+    objectOf
+        [ ( "posts", Just (Encode.list encodePost value.posts) )
+        , ( "next", Maybe.map encodeTimelineCursor value.next )
+        ]
+
+
+type alias MySubmissionsRequest =
+    {}
+
+
+mySubmissionsRequestDecoder : Decode.Decoder MySubmissionsRequest
+mySubmissionsRequestDecoder =
+    decodeObject {}
+
+
+encodeMySubmissionsRequest : MySubmissionsRequest -> Encode.Value
+encodeMySubmissionsRequest _ =
+    objectOf []
+
+
+type alias MySubmissionsResponse =
+    { submissions : List Submission
+    }
+
+
+mySubmissionsResponseDecoder : Decode.Decoder MySubmissionsResponse
+mySubmissionsResponseDecoder =
+    decodeObject MySubmissionsResponse
+        |> required "submissions" (Decode.list submissionDecoder)
+
+
+encodeMySubmissionsResponse : MySubmissionsResponse -> Encode.Value
+encodeMySubmissionsResponse value =
+    objectOf
+        [ ( "submissions", Just (Encode.list encodeSubmission value.submissions) )
+        ]
+
+
+{-| An event whose handler failed every attempt, waiting for an administrator.
+-}
+type alias DeadLetter =
+    { id : String
+    , name : String
+    , attempts : Int
+    , lastError : Maybe String
+    , payload : String
+    , createdAt : Time.Posix
+    }
+
+
+deadLetterDecoder : Decode.Decoder DeadLetter
+deadLetterDecoder =
+    decodeObject DeadLetter
+        |> required "id" Decode.string
+        |> required "name" Decode.string
+        |> required "attempts" safeInt
+        |> optional "last_error" Decode.string
+        |> required "payload" Decode.string
+        |> required "created_at" Hamlet.Timestamp.decoder
+
+
+encodeDeadLetter : DeadLetter -> Encode.Value
+encodeDeadLetter value =
+    objectOf
+        [ ( "id", Just (Encode.string value.id) )
+        , ( "name", Just (Encode.string value.name) )
+        , ( "attempts", Just (Encode.int value.attempts) )
+        , ( "last_error", Maybe.map Encode.string value.lastError )
+        , ( "payload", Just (Encode.string value.payload) )
+        , ( "created_at", Just (Hamlet.Timestamp.encode value.createdAt) )
+        ]
+
+
+type alias ListDeadLettersRequest =
+    {}
+
+
+listDeadLettersRequestDecoder : Decode.Decoder ListDeadLettersRequest
+listDeadLettersRequestDecoder =
+    decodeObject {}
+
+
+encodeListDeadLettersRequest : ListDeadLettersRequest -> Encode.Value
+encodeListDeadLettersRequest _ =
+    objectOf []
+
+
+type alias ListDeadLettersResponse =
+    { letters : List DeadLetter
+    , eventStore : Bool
+    }
+
+
+listDeadLettersResponseDecoder : Decode.Decoder ListDeadLettersResponse
+listDeadLettersResponseDecoder =
+    decodeObject ListDeadLettersResponse
+        |> required "letters" (Decode.list deadLetterDecoder)
+        |> required "event_store" Decode.bool
+
+
+encodeListDeadLettersResponse : ListDeadLettersResponse -> Encode.Value
+encodeListDeadLettersResponse value =
+    objectOf
+        [ ( "letters", Just (Encode.list encodeDeadLetter value.letters) )
+        , ( "event_store", Just (Encode.bool value.eventStore) )
+        ]
+
+
+{-| On the wire: an object with the variant name in `"tag"` and its fields beside it.
+-}
+type ListDeadLettersError
+    = ListDeadLettersErrorForbidden
+
+
+listDeadLettersErrorDecoder : Decode.Decoder ListDeadLettersError
+listDeadLettersErrorDecoder =
+    Decode.field "tag" Decode.string
+        |> Decode.andThen
+            (\tag ->
+                case tag of
+                    "Forbidden" ->
+                        decodeObject ListDeadLettersErrorForbidden
+
+                    _ ->
+                        unknown "tag" [ "Forbidden" ] tag
+            )
+
+
+encodeListDeadLettersError : ListDeadLettersError -> Encode.Value
+encodeListDeadLettersError value =
+    case value of
+        ListDeadLettersErrorForbidden ->
+            objectOf [ ( "tag", Just (Encode.string "Forbidden") ) ]
+
+
+{-| The variant name, as on the wire and in query strings.
+-}
+listDeadLettersErrorToString : ListDeadLettersError -> String
+listDeadLettersErrorToString value =
+    case value of
+        ListDeadLettersErrorForbidden ->
+            "Forbidden"
+
+
+type alias RetryDeadLetterRequest =
+    { id : String
+    }
+
+
+retryDeadLetterRequestDecoder : Decode.Decoder RetryDeadLetterRequest
+retryDeadLetterRequestDecoder =
+    decodeObject RetryDeadLetterRequest
+        |> required "id" Decode.string
+
+
+encodeRetryDeadLetterRequest : RetryDeadLetterRequest -> Encode.Value
+encodeRetryDeadLetterRequest value =
+    objectOf
+        [ ( "id", Just (Encode.string value.id) )
+        ]
+
+
+type alias RetryDeadLetterResponse =
+    { retried : Bool
+    }
+
+
+retryDeadLetterResponseDecoder : Decode.Decoder RetryDeadLetterResponse
+retryDeadLetterResponseDecoder =
+    decodeObject RetryDeadLetterResponse
+        |> required "retried" Decode.bool
+
+
+encodeRetryDeadLetterResponse : RetryDeadLetterResponse -> Encode.Value
+encodeRetryDeadLetterResponse value =
+    objectOf
+        [ ( "retried", Just (Encode.bool value.retried) )
+        ]
+
+
+{-| On the wire: an object with the variant name in `"tag"` and its fields beside it.
+-}
+type RetryDeadLetterError
+    = RetryDeadLetterErrorForbidden
+    | RetryDeadLetterErrorNotFound
+
+
+retryDeadLetterErrorDecoder : Decode.Decoder RetryDeadLetterError
+retryDeadLetterErrorDecoder =
+    Decode.field "tag" Decode.string
+        |> Decode.andThen
+            (\tag ->
+                case tag of
+                    "Forbidden" ->
+                        decodeObject RetryDeadLetterErrorForbidden
+
+                    "NotFound" ->
+                        decodeObject RetryDeadLetterErrorNotFound
+
+                    _ ->
+                        unknown "tag" [ "Forbidden", "NotFound" ] tag
+            )
+
+
+encodeRetryDeadLetterError : RetryDeadLetterError -> Encode.Value
+encodeRetryDeadLetterError value =
+    case value of
+        RetryDeadLetterErrorForbidden ->
+            objectOf [ ( "tag", Just (Encode.string "Forbidden") ) ]
+
+        RetryDeadLetterErrorNotFound ->
+            objectOf [ ( "tag", Just (Encode.string "NotFound") ) ]
+
+
+{-| The variant name, as on the wire and in query strings.
+-}
+retryDeadLetterErrorToString : RetryDeadLetterError -> String
+retryDeadLetterErrorToString value =
+    case value of
+        RetryDeadLetterErrorForbidden ->
+            "Forbidden"
+
+        RetryDeadLetterErrorNotFound ->
+            "NotFound"
 
 
 {-| A user handle: 3 to 20 lowercase letters, digits or underscores.
