@@ -79,25 +79,21 @@ export async function timelinePage(
   db: RepositoryDatabase,
   query: PageQuery,
 ): Promise<{ posts: Post[]; next: TimelineCursor | undefined }> {
-  const params: (string | number)[] = [query.tenant, new Date(query.now).toISOString()];
-  const where = ['"tenant_id" = $1', '"created_at" <= $2'];
+  const params: (string | number)[] = [query.tenant];
+  const where = ['"tenant_id" = $1'];
+  const param = (value: string | number): string => `$${params.push(value)}`;
+  // One upper bound on created_at, the lowest of the cursor and now, so that the index range
+  // starts at the cursor (SQLite ranges on one of several bounds, and now is usually the higher).
+  const { after, before } = query;
+  if (after !== undefined && after.before.getTime() <= query.now) {
+    const at = param(after.before.toISOString());
+    where.push(`"created_at" <= ${at}`, `("created_at" < ${at} OR "id" < ${param(after.before_id)})`);
+  } else if (before !== undefined && before.getTime() <= query.now) {
+    where.push(`"created_at" < ${param(before.toISOString())}`);
+  } else where.push(`"created_at" <= ${param(new Date(query.now).toISOString())}`);
   if (query.reader === undefined) where.push(`"visibility" = 'Public'`);
-  else {
-    params.push(query.reader);
-    where.push(`("visibility" = 'Public' OR "author" = $${params.length})`);
-  }
-  if (query.author !== undefined) {
-    params.push(query.author);
-    where.push(`"author" = $${params.length}`);
-  }
-  if (query.after !== undefined) {
-    params.push(query.after.before.toISOString(), query.after.before_id);
-    where.push(`("created_at", "id") < ($${params.length - 1}, $${params.length})`);
-  }
-  if (query.before !== undefined) {
-    params.push(query.before.toISOString());
-    where.push(`"created_at" < $${params.length}`);
-  }
+  else where.push(`("visibility" = 'Public' OR "author" = ${param(query.reader)})`);
+  if (query.author !== undefined) where.push(`"author" = ${param(query.author)}`);
   params.push(query.limit + 1);
   const sql =
     `SELECT "id", "author", "body", "visibility", "publish_at", "created_at" FROM "posts" WHERE ${where.join(" AND ")} ` +
