@@ -4,12 +4,14 @@ import { dirname, join } from "node:path";
 import {
   createHamletServer,
   registerApiDocs,
+  serveStaticFiles,
   type Database,
   type HamletConfig,
   type HamletServer,
 } from "@hamlet/runtime-node";
 import { registerEvents, type EventsOptions } from "../generated/typescript/events.js";
 import { registerRoutes } from "../generated/typescript/server.js";
+import { decodeModerationRequest, encodeModerationResponse } from "../generated/typescript/validators.js";
 import { createHandlers, type HandlerOptions } from "./handlers.js";
 import { moderationResponses, photoWorkflow, publishingHandlers } from "./publishing.js";
 
@@ -24,8 +26,16 @@ export interface AppOptions extends HandlerOptions {
    */
   readonly devLogin?: boolean;
   readonly logger?: boolean;
+  /** Serve this folder (the Elm app: elm/public with the compiled main.js) on the same origin. */
+  readonly publicDir?: string;
   /** URL of the moderation service (default: the schema's). */
   readonly moderationUrl?: string;
+  /**
+   * Adds `POST /dev/moderation`, a stand-in for the moderation service that refuses posts
+   * containing "spam" and fails (HTTP 400, so the call is dead-lettered) on "#fail" until an
+   * administrator retries it (each text fails once). Point `moderationUrl` at it in development.
+   */
+  readonly devModeration?: boolean;
   /**
    * Run the events on the event store (default: as compiled, `EVENT_STORE`); false runs them in
    * memory (delayed posts wait on timers and are lost on restart; moderation is fire-and-forget).
@@ -55,6 +65,9 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
   registerRoutes(app, createHandlers({ ...options, admins }));
   // The API reference and "Try it out": /openapi.json and Swagger UI at /docs.
   await registerApiDocs(app, { document: openApiDocument() });
+  if (options.devModeration) registerDevModeration(app);
+  // The Elm app; the API's own routes take precedence over its files.
+  if (options.publicDir !== undefined) serveStaticFiles(app, { root: options.publicDir });
   if (options.devLogin) {
     app.post("/dev/login", async (request, reply) => {
       const handle = (request.body as { handle?: unknown } | undefined)?.handle;
@@ -71,6 +84,22 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
     });
   }
   return app;
+}
+
+/** See {@link AppOptions.devModeration}. */
+function registerDevModeration(app: HamletServer): void {
+  const failedOnce = new Set<string>();
+  app.post("/dev/moderation", async (request, reply) => {
+    const decoded = decodeModerationRequest(request.body);
+    if (!decoded.ok) return reply.code(400).send({ error: "expected {text}" });
+    const { text } = decoded.value;
+    if (text.includes("#fail") && !failedOnce.has(text)) {
+      failedOnce.add(text);
+      return reply.code(400).send({ error: "moderation could not read this post (#fail)" });
+    }
+    const spam = /spam/i.test(text);
+    return encodeModerationResponse({ allowed: !spam, reason: spam ? "looks like spam" : undefined });
+  });
 }
 
 /**

@@ -8,7 +8,10 @@
  * - `HORATIO_HOSTS` (`alpha.localhost=alpha,beta.localhost=beta`: tenants by Host header;
  *   default: one tenant for every host);
  * - `HORATIO_DEV_LOGIN=1` enables `POST /dev/login` (development only);
- * - `HORATIO_MODERATION_URL`: the moderation service (default: the schema's URL);
+ * - `HORATIO_MODERATION_URL`: the moderation service (default: the schema's URL; with
+ *   `HORATIO_DEV_LOGIN=1`, the server's own stand-in `POST /dev/moderation`, see app.ts);
+ * - `HORATIO_ADMINS=ada,bob`: handles that see and retry dead letters (default: none; `admin`
+ *   with `HORATIO_DEV_LOGIN=1`);
  * - `HAMLET_EVENT_STORE=off` runs the events in memory (degraded: see spec/language.md §10).
  * Apply the migrations first (`npx hamletc migrate`; start.mjs does it): they create the event store.
  */
@@ -40,11 +43,19 @@ async function main(): Promise<void> {
   const config = withHosts(loadProjectConfig({ dir: exampleDir() }));
   const target = parseDatabaseUrl(config.database.url);
   if (target.dialect === "sqlite") mkdirSync(dirname(target.filename), { recursive: true });
+  const devLogin = process.env["HORATIO_DEV_LOGIN"] === "1";
+  const moderationUrl =
+    process.env["HORATIO_MODERATION_URL"] ??
+    (devLogin ? `http://127.0.0.1:${config.server?.port ?? 8080}/dev/moderation` : undefined);
+  const admins = process.env["HORATIO_ADMINS"];
   const app = await createApp({
     config,
-    devLogin: process.env["HORATIO_DEV_LOGIN"] === "1",
+    devLogin,
+    devModeration: devLogin,
     logger: true,
-    ...(process.env["HORATIO_MODERATION_URL"] ? { moderationUrl: process.env["HORATIO_MODERATION_URL"] } : {}),
+    publicDir: resolve(exampleDir(), "elm", "public"),
+    ...(moderationUrl ? { moderationUrl } : {}),
+    ...(admins !== undefined ? { admins: new Set(admins.split(",").map((h) => h.trim())) } : {}),
     ...(process.env["HAMLET_EVENT_STORE"] === "off" ? { eventStore: false } : {}),
     // PostgreSQL wakes the dispatcher with LISTEN/NOTIFY on a connection of its own.
     ...(target.dialect === "postgres" ? { events: { listenUrl: config.database.url } } : {}),

@@ -1,0 +1,691 @@
+module Main exposing (main)
+
+{-| Horatio's single-page app: sign in, read the timeline, write and schedule posts, and (for
+administrators) retry dead letters. Every request goes through the generated `Api.Endpoints`,
+every form is checked by the generated `Api.Validate` before it is sent.
+-}
+
+import Api.Endpoints as Api
+import Api.Types as Types
+import Api.Validate as Validate
+import Browser
+import Errors
+import Hamlet.Http
+import Hamlet.Validate exposing (Violation)
+import Html exposing (Html, button, div, form, h1, h2, input, label, li, main_, nav, option, p, section, select, span, text, textarea, ul)
+import Html.Attributes exposing (class, disabled, id, placeholder, selected, type_, value)
+import Html.Events exposing (onClick, onInput, onSubmit)
+import Task
+import Time
+import Timeline exposing (Timeline)
+
+
+main : Program () Model Msg
+main =
+    Browser.element { init = init, update = update, view = view, subscriptions = subscriptions }
+
+
+api : Api.Config
+api =
+    { baseUrl = "" }
+
+
+
+-- MODEL
+
+
+{-| A request's state: not asked yet, on its way, or failed with a message for the reader.
+-}
+type Remote a
+    = Loading
+    | Failed String
+    | Loaded a
+
+
+type Tab
+    = TimelineTab
+    | AdminTab
+
+
+type alias Compose =
+    { body : String
+    , visibility : Types.Visibility
+    , delaySeconds : Int
+    , sending : Bool
+    , violations : List Violation
+    , error : Maybe String
+    , notice : Maybe String
+    }
+
+
+type alias SignIn =
+    { handle : String
+    , violations : List Violation
+    , error : Maybe String
+    }
+
+
+type alias Admin =
+    { letters : Remote Types.ListDeadLettersResponse
+    , message : Maybe String
+    }
+
+
+type alias Model =
+    { me : Remote Types.Me
+    , signIn : SignIn
+    , timeline : Timeline
+    , timelineState : Remote ()
+    , loadingMore : Bool
+    , compose : Compose
+    , submissions : List Types.Submission
+    , tab : Tab
+    , admin : Admin
+    , zone : Time.Zone
+    }
+
+
+emptyCompose : Compose
+emptyCompose =
+    { body = "", visibility = Types.Public, delaySeconds = 0, sending = False, violations = [], error = Nothing, notice = Nothing }
+
+
+init : () -> ( Model, Cmd Msg )
+init _ =
+    ( { me = Loading
+      , signIn = { handle = "", violations = [], error = Nothing }
+      , timeline = Timeline.empty
+      , timelineState = Loading
+      , loadingMore = False
+      , compose = emptyCompose
+      , submissions = []
+      , tab = TimelineTab
+      , admin = { letters = Loading, message = Nothing }
+      , zone = Time.utc
+      }
+    , Cmd.batch
+        [ Api.getMe api GotMe {}
+        , loadNewest
+        , Task.perform GotZone Time.here
+        ]
+    )
+
+
+loadNewest : Cmd Msg
+loadNewest =
+    Api.getTimeline api GotNewest Types.defaultGetTimelineRequest
+
+
+
+-- UPDATE
+
+
+type Msg
+    = GotZone Time.Zone
+    | GotMe (Result (Hamlet.Http.Error Never) Types.Me)
+    | HandleChanged String
+    | SignInSubmitted
+    | SignedIn (Result (Hamlet.Http.Error Types.SignInError) Types.Me)
+    | SignOutClicked
+    | SignedOut (Result (Hamlet.Http.Error Never) Types.Me)
+    | GotNewest (Result (Hamlet.Http.Error Never) Types.GetTimelineResponse)
+    | LoadMoreClicked
+    | GotOlder (Result (Hamlet.Http.Error Never) Types.GetTimelineResponse)
+    | Tick Time.Posix
+    | BodyChanged String
+    | VisibilityChanged String
+    | DelayChanged String
+    | ComposeSubmitted
+    | ScheduleAt Time.Posix
+    | Posted (Result (Hamlet.Http.Error Types.CreatePostError) Types.Post)
+    | Submitted (Result (Hamlet.Http.Error Types.SubmitPostError) Types.Submission)
+    | GotSubmissions (Result (Hamlet.Http.Error Never) Types.MySubmissionsResponse)
+    | ShowTab Tab
+    | GotDeadLetters (Result (Hamlet.Http.Error Types.ListDeadLettersError) Types.ListDeadLettersResponse)
+    | RetryClicked String
+    | Retried (Result (Hamlet.Http.Error Types.RetryDeadLetterError) Types.RetryDeadLetterResponse)
+
+
+update : Msg -> Model -> ( Model, Cmd Msg )
+update msg model =
+    case msg of
+        GotZone zone ->
+            ( { model | zone = zone }, Cmd.none )
+
+        GotMe result ->
+            case result of
+                Ok me ->
+                    ( { model | me = Loaded me }, whenSignedIn me )
+
+                Err error ->
+                    ( { model | me = Failed (Errors.describe Errors.never error) }, Cmd.none )
+
+        HandleChanged handle ->
+            let
+                signIn =
+                    model.signIn
+            in
+            ( { model | signIn = { signIn | handle = String.toLower (String.trim handle), violations = [], error = Nothing } }, Cmd.none )
+
+        SignInSubmitted ->
+            let
+                request =
+                    { handle = model.signIn.handle }
+
+                signIn =
+                    model.signIn
+            in
+            case Validate.validateSignInRequest request of
+                [] ->
+                    ( model, Api.signIn api SignedIn request )
+
+                violations ->
+                    ( { model | signIn = { signIn | violations = violations } }, Cmd.none )
+
+        SignedIn result ->
+            let
+                signIn =
+                    model.signIn
+            in
+            case result of
+                Ok me ->
+                    ( { model | me = Loaded me, signIn = { signIn | handle = "" }, timeline = Timeline.empty }
+                    , Cmd.batch [ whenSignedIn me, loadNewest ]
+                    )
+
+                Err error ->
+                    ( { model | signIn = { signIn | error = Just (Errors.describe Errors.signIn error) } }, Cmd.none )
+
+        SignOutClicked ->
+            ( model, Api.signOut api SignedOut {} )
+
+        SignedOut result ->
+            case result of
+                Ok me ->
+                    ( { model | me = Loaded me, submissions = [], tab = TimelineTab, timeline = Timeline.empty }, loadNewest )
+
+                Err error ->
+                    ( { model | me = Failed (Errors.describe Errors.never error) }, Cmd.none )
+
+        GotNewest result ->
+            case result of
+                Ok page ->
+                    ( { model | timeline = Timeline.withNewest page model.timeline, timelineState = Loaded () }, Cmd.none )
+
+                Err error ->
+                    ( { model | timelineState = Failed (Errors.describe Errors.never error) }, Cmd.none )
+
+        LoadMoreClicked ->
+            case model.timeline.next of
+                Just cursor ->
+                    ( { model | loadingMore = True }
+                    , Api.getTimeline api
+                        GotOlder
+                        { author = Nothing, before = Just cursor.before, beforeId = Just cursor.beforeId, limit = 20 }
+                    )
+
+                Nothing ->
+                    ( model, Cmd.none )
+
+        GotOlder result ->
+            case result of
+                Ok page ->
+                    ( { model | timeline = Timeline.withPage page model.timeline, loadingMore = False, timelineState = Loaded () }, Cmd.none )
+
+                Err error ->
+                    ( { model | loadingMore = False, timelineState = Failed (Errors.describe Errors.never error) }, Cmd.none )
+
+        Tick _ ->
+            ( model
+            , Cmd.batch
+                [ loadNewest
+                , if signedIn model then
+                    Api.mySubmissions api GotSubmissions {}
+
+                  else
+                    Cmd.none
+                ]
+            )
+
+        BodyChanged body ->
+            updateCompose model (\c -> { c | body = body, violations = [], error = Nothing, notice = Nothing })
+
+        VisibilityChanged name ->
+            updateCompose model (\c -> { c | visibility = visibilityFromString name })
+
+        DelayChanged seconds ->
+            updateCompose model (\c -> { c | delaySeconds = Maybe.withDefault 0 (String.toInt seconds) })
+
+        ComposeSubmitted ->
+            let
+                c =
+                    model.compose
+
+                now =
+                    { body = c.body, visibility = c.visibility, publishAt = Nothing }
+            in
+            case Validate.validateCreatePostRequest now of
+                [] ->
+                    if c.delaySeconds > 0 then
+                        ( { model | compose = { c | sending = True } }, Task.perform ScheduleAt Time.now )
+
+                    else
+                        ( { model | compose = { c | sending = True } }, Api.createPost api Posted now )
+
+                violations ->
+                    ( { model | compose = { c | violations = violations } }, Cmd.none )
+
+        ScheduleAt now ->
+            let
+                c =
+                    model.compose
+
+                request =
+                    { body = c.body
+                    , visibility = c.visibility
+                    , publishAt = Just (Time.millisToPosix (Time.posixToMillis now + c.delaySeconds * 1000))
+                    }
+            in
+            case Validate.validateSubmitPostRequest request of
+                [] ->
+                    ( model, Api.submitPost api Submitted request )
+
+                violations ->
+                    ( { model | compose = { c | sending = False, violations = violations } }, Cmd.none )
+
+        Posted result ->
+            case result of
+                Ok post ->
+                    ( { model
+                        | compose = { emptyCompose | notice = Just "Posted." }
+                        , timeline = Timeline.withNewest { posts = [ post ], next = Nothing } model.timeline
+                      }
+                    , Cmd.none
+                    )
+
+                Err error ->
+                    composeFailed model (Errors.describe Errors.createPost error)
+
+        Submitted result ->
+            case result of
+                Ok submission ->
+                    ( { model
+                        | compose = { emptyCompose | notice = Just "Scheduled: it appears once its time has come and moderation allows it." }
+                        , submissions = submission :: model.submissions
+                      }
+                    , Cmd.none
+                    )
+
+                Err error ->
+                    composeFailed model (Errors.describe Errors.submitPost error)
+
+        GotSubmissions result ->
+            case result of
+                Ok response ->
+                    ( { model | submissions = response.submissions }, Cmd.none )
+
+                Err _ ->
+                    ( model, Cmd.none )
+
+        ShowTab AdminTab ->
+            let
+                admin =
+                    model.admin
+            in
+            ( { model | tab = AdminTab, admin = { admin | letters = Loading } }, Api.listDeadLetters api GotDeadLetters {} )
+
+        ShowTab tab ->
+            ( { model | tab = tab }, Cmd.none )
+
+        GotDeadLetters result ->
+            let
+                admin =
+                    model.admin
+            in
+            case result of
+                Ok letters ->
+                    ( { model | admin = { admin | letters = Loaded letters } }, Cmd.none )
+
+                Err error ->
+                    ( { model | admin = { admin | letters = Failed (Errors.describe Errors.listDeadLetters error) } }, Cmd.none )
+
+        RetryClicked eventId ->
+            ( model, Api.retryDeadLetter api Retried { id = eventId } )
+
+        Retried result ->
+            let
+                admin =
+                    model.admin
+            in
+            case result of
+                Ok _ ->
+                    ( { model | admin = { admin | message = Just "Retried: it is being delivered again." } }
+                    , Api.listDeadLetters api GotDeadLetters {}
+                    )
+
+                Err error ->
+                    ( { model | admin = { admin | message = Just (Errors.describe Errors.retryDeadLetter error) } }, Cmd.none )
+
+
+updateCompose : Model -> (Compose -> Compose) -> ( Model, Cmd Msg )
+updateCompose model change =
+    ( { model | compose = change model.compose }, Cmd.none )
+
+
+composeFailed : Model -> String -> ( Model, Cmd Msg )
+composeFailed model message =
+    let
+        c =
+            model.compose
+    in
+    ( { model | compose = { c | sending = False, error = Just message } }, Cmd.none )
+
+
+whenSignedIn : Types.Me -> Cmd Msg
+whenSignedIn me =
+    case me.handle of
+        Just _ ->
+            Api.mySubmissions api GotSubmissions {}
+
+        Nothing ->
+            Cmd.none
+
+
+signedIn : Model -> Bool
+signedIn model =
+    case model.me of
+        Loaded { handle } ->
+            handle /= Nothing
+
+        _ ->
+            False
+
+
+visibilityFromString : String -> Types.Visibility
+visibilityFromString name =
+    case name of
+        "Followers" ->
+            Types.Followers
+
+        "Private" ->
+            Types.Private
+
+        _ ->
+            Types.Public
+
+
+subscriptions : Model -> Sub Msg
+subscriptions _ =
+    -- New posts of others and the state of scheduled ones, every few seconds.
+    Time.every 3000 Tick
+
+
+
+-- VIEW
+
+
+view : Model -> Html Msg
+view model =
+    div [ class "app" ]
+        [ nav [ class "bar" ]
+            (h1 [] [ text "Horatio" ] :: viewAccount model)
+        , main_ []
+            (case model.tab of
+                TimelineTab ->
+                    viewHome model
+
+                AdminTab ->
+                    [ viewAdmin model ]
+            )
+        ]
+
+
+viewAccount : Model -> List (Html Msg)
+viewAccount model =
+    case model.me of
+        Loading ->
+            [ span [ class "muted" ] [ text "Loading…" ] ]
+
+        Failed message ->
+            [ span [ class "error" ] [ text message ] ]
+
+        Loaded me ->
+            case me.handle of
+                Just handle ->
+                    [ span [ id "me", class "me" ] [ text ("@" ++ handle) ] ]
+                        ++ (if me.admin then
+                                [ tabButton model TimelineTab "Timeline", tabButton model AdminTab "Admin" ]
+
+                            else
+                                []
+                           )
+                        ++ [ button [ class "link", onClick SignOutClicked ] [ text "Sign out" ] ]
+
+                Nothing ->
+                    []
+
+
+tabButton : Model -> Tab -> String -> Html Msg
+tabButton model tab title =
+    button
+        [ class
+            (if model.tab == tab then
+                "tab active"
+
+             else
+                "tab"
+            )
+        , onClick (ShowTab tab)
+        ]
+        [ text title ]
+
+
+viewHome : Model -> List (Html Msg)
+viewHome model =
+    [ case model.me of
+        Loaded { handle } ->
+            case handle of
+                Just _ ->
+                    viewCompose model.compose
+
+                Nothing ->
+                    viewSignIn model.signIn
+
+        _ ->
+            text ""
+    , viewSubmissions model
+    , viewTimeline model
+    ]
+
+
+viewSignIn : SignIn -> Html Msg
+viewSignIn signIn =
+    form [ id "sign-in", class "card", onSubmit SignInSubmitted ]
+        [ h2 [] [ text "Sign in" ]
+        , p [ class "muted" ] [ text "Development sign-in: pick any handle (3 to 20 lowercase letters, digits or _)." ]
+        , input [ id "handle", placeholder "your_handle", value signIn.handle, onInput HandleChanged ] []
+        , viewViolations signIn.violations
+        , viewError signIn.error
+        , button [ type_ "submit" ] [ text "Sign in" ]
+        ]
+
+
+viewCompose : Compose -> Html Msg
+viewCompose c =
+    form [ id "compose", class "card", onSubmit ComposeSubmitted ]
+        [ textarea [ id "body", placeholder "What's happening? #tags welcome", value c.body, onInput BodyChanged ] []
+        , div [ class "row" ]
+            [ label []
+                [ text "Who sees it "
+                , select [ id "visibility", onInput VisibilityChanged ]
+                    (List.map
+                        (\v ->
+                            option [ value (Types.visibilityToString v), selected (v == c.visibility) ]
+                                [ text (Types.visibilityToString v) ]
+                        )
+                        [ Types.Public, Types.Followers, Types.Private ]
+                    )
+                ]
+            , label []
+                [ text "When "
+                , select [ id "delay", onInput DelayChanged ]
+                    (List.map
+                        (\( seconds, name ) ->
+                            option [ value (String.fromInt seconds), selected (seconds == c.delaySeconds) ] [ text name ]
+                        )
+                        [ ( 0, "now" ), ( 5, "in 5 seconds" ), ( 60, "in a minute" ), ( 600, "in 10 minutes" ), ( 3600, "in an hour" ) ]
+                    )
+                ]
+            , span [ class "count" ] [ text (String.fromInt (String.length c.body) ++ "/500") ]
+            , button [ type_ "submit", disabled c.sending ]
+                [ text
+                    (if c.sending then
+                        "Sending…"
+
+                     else if c.delaySeconds > 0 then
+                        "Schedule"
+
+                     else
+                        "Post"
+                    )
+                ]
+            ]
+        , viewViolations c.violations
+        , viewError c.error
+        , case c.notice of
+            Just notice ->
+                p [ class "notice" ] [ text notice ]
+
+            Nothing ->
+                text ""
+        ]
+
+
+viewSubmissions : Model -> Html Msg
+viewSubmissions model =
+    if List.isEmpty model.submissions then
+        text ""
+
+    else
+        section [ id "submissions", class "card" ]
+            [ h2 [] [ text "Scheduled" ]
+            , ul []
+                (List.map
+                    (\s ->
+                        li [ class "submission" ]
+                            [ span [ class ("status " ++ Types.submissionStatusToString s.status) ] [ text (Types.submissionStatusToString s.status) ]
+                            , text (" " ++ Timeline.formatTime model.zone s.post.createdAt ++ " — " ++ s.post.body)
+                            , case s.reason of
+                                Just reason ->
+                                    span [ class "error" ] [ text (" (" ++ reason ++ ")") ]
+
+                                Nothing ->
+                                    text ""
+                            ]
+                    )
+                    model.submissions
+                )
+            ]
+
+
+viewTimeline : Model -> Html Msg
+viewTimeline model =
+    section [ id "timeline" ]
+        [ h2 [] [ text "Timeline" ]
+        , case model.timelineState of
+            Loading ->
+                p [ class "muted" ] [ text "Loading posts…" ]
+
+            Failed message ->
+                p [ class "error" ] [ text message ]
+
+            Loaded () ->
+                if List.isEmpty model.timeline.posts then
+                    p [ class "muted" ] [ text "No posts yet." ]
+
+                else
+                    text ""
+        , div [ class "posts" ] (List.map (Timeline.viewPost model.zone) model.timeline.posts)
+        , case model.timeline.next of
+            Just _ ->
+                button [ id "load-more", class "wide", onClick LoadMoreClicked, disabled model.loadingMore ]
+                    [ text
+                        (if model.loadingMore then
+                            "Loading…"
+
+                         else
+                            "Load more"
+                        )
+                    ]
+
+            Nothing ->
+                text ""
+        ]
+
+
+viewAdmin : Model -> Html Msg
+viewAdmin model =
+    section [ id "admin", class "card" ]
+        [ h2 [] [ text "Dead letters" ]
+        , viewError model.admin.message
+        , case model.admin.letters of
+            Loading ->
+                p [ class "muted" ] [ text "Loading dead letters…" ]
+
+            Failed message ->
+                p [ class "error" ] [ text message ]
+
+            Loaded response ->
+                if not response.eventStore then
+                    p [ class "muted" ] [ text "The event store is off: failed events are kept in memory only and lost on restart." ]
+
+                else if List.isEmpty response.letters then
+                    p [ class "muted" ] [ text "No dead letters. Everything was delivered." ]
+
+                else
+                    ul [ class "letters" ] (List.map (viewLetter model.zone) response.letters)
+        , button [ class "link", onClick (ShowTab AdminTab) ] [ text "Refresh" ]
+        ]
+
+
+viewLetter : Time.Zone -> Types.DeadLetter -> Html Msg
+viewLetter zone letter =
+    li [ class "letter" ]
+        [ div []
+            [ span [ class "name" ] [ text letter.name ]
+            , span [ class "muted" ] [ text (" " ++ Timeline.formatTime zone letter.createdAt ++ ", " ++ String.fromInt letter.attempts ++ " attempt(s)") ]
+            ]
+        , p [ class "error" ] [ text (Maybe.withDefault "no error recorded" letter.lastError) ]
+        , p [ class "payload" ] [ text letter.payload ]
+        , button [ class "retry", onClick (RetryClicked letter.id) ] [ text "Retry" ]
+        ]
+
+
+viewViolations : List Violation -> Html msg
+viewViolations violations =
+    if List.isEmpty violations then
+        text ""
+
+    else
+        ul [ class "violations" ] (List.map (\v -> li [] [ text (fieldName v.path ++ ": " ++ v.message) ]) violations)
+
+
+{-| `$.body` → `body`.
+-}
+fieldName : String -> String
+fieldName path =
+    if String.startsWith "$." path then
+        String.dropLeft 2 path
+
+    else
+        path
+
+
+viewError : Maybe String -> Html msg
+viewError error =
+    case error of
+        Just message ->
+            p [ class "error", Html.Attributes.attribute "role" "alert" ] [ text message ]
+
+        Nothing ->
+            text ""
