@@ -1,0 +1,235 @@
+/**
+ * The Horatio Elm app in headless Chromium, two browser contexts as two users (alice, and bob who
+ * is an administrator), against the real server (generated routes, example handlers, SQLite, the
+ * event store) serving the app compiled here with the real `elm make`: sign in (with the generated
+ * client-side validation of the handle), post, see each other's posts, compose validation errors,
+ * a scheduled post appearing when its time comes, a dead letter (the moderation service fails a
+ * post) retried from the admin view; then the same app with the event store off (reduced mode).
+ * The first run saves a screenshot of the running app to docs/horatio.png (the README shows it).
+ */
+import { mkdirSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
+import { createApp } from "../examples/horatio/src/app.js";
+import { openDatabase, startServer, type Database, type HamletServer } from "@hamlet/runtime-node";
+import { repoRoot } from "./support/corpus.js";
+import { elmReady, runElmAsync } from "./support/elm-project.js";
+import { horatioDir, migrateHoratio } from "./support/horatio.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const ready = existsSync(CHROMIUM) && elmReady("test/browser-horatio-app.test.ts");
+if (!existsSync(CHROMIUM)) console.warn(`\n!!! ${CHROMIUM} is missing: the Horatio app browser test is SKIPPED !!!\n`);
+
+const publicDir = join(horatioDir, "elm", "public");
+
+/** The moderation service: refuses "spam", answers 400 once for each text with "#fail" (a dead letter). */
+async function startModeration(): Promise<{ url: string; server: Server }> {
+  const failed = new Set<string>();
+  const server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+    req.on("end", () => {
+      const { text } = JSON.parse(body) as { text: string };
+      const answer = (status: number, json: string) =>
+        res.writeHead(status, { "content-type": "application/json" }).end(json);
+      if (text.includes("#fail") && !failed.has(text)) {
+        failed.add(text);
+        return answer(400, '{"error":"cannot read this"}');
+      }
+      if (text.includes("spam")) return answer(200, '{"allowed":false,"reason":"looks like spam"}');
+      return answer(200, '{"allowed":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/check`, server };
+}
+
+describe.skipIf(!ready)("the Horatio app in Chromium", () => {
+  let browser: Browser;
+
+  beforeAll(async () => {
+    // The app as start.mjs builds it.
+    const built = await runElmAsync(join(horatioDir, "elm"), ["make", "src/Main.elm", "--output=public/main.js"]);
+    if (built.status !== 0) throw new Error(`elm make failed:\n${built.output}`);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /** One server on a fresh SQLite database, with or without the event store. */
+  async function startHoratio(eventStore: boolean) {
+    const moderation = await startModeration();
+    const db: Database = openDatabase(":memory:");
+    await migrateHoratio(db);
+    const app: HamletServer = await createApp({
+      config: {
+        database: { url: ":memory:" },
+        sessions: { secrets: ["app-secret-app-secret-app-secret-app-secret"], ttlSeconds: 600 },
+        tenants: { mode: "single" },
+      },
+      database: db,
+      devLogin: true,
+      admins: new Set(["bob"]),
+      publicDir,
+      moderationUrl: moderation.url,
+      eventStore,
+      events: { pollMs: 100, onError: () => undefined },
+    });
+    const url = (await startServer(app, { port: 0 })).url;
+    return {
+      url,
+      async stop() {
+        await app.close();
+        await db.close();
+        await new Promise((resolve) => moderation.server.close(resolve));
+      },
+    };
+  }
+
+  /** A user's browser: its own cookies, a phone-sized window, page errors collected. */
+  async function user(url: string): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+    const context = await browser.newContext({ viewport: { width: 420, height: 860 } });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("pageerror", (e) => problems.push(String(e)));
+    page.on("console", (m) => {
+      if (m.type() === "error") problems.push(m.text());
+    });
+    await page.goto(url);
+    return { context, page, problems };
+  }
+
+  async function signIn(page: Page, handle: string): Promise<void> {
+    await page.fill("#handle", handle);
+    await page.click("#sign-in button[type=submit]");
+    await expect.poll(() => page.textContent("#me"), { timeout: 15_000 }).toBe(`@${handle}`);
+  }
+
+  async function post(page: Page, body: string, delay = "0"): Promise<void> {
+    await page.fill("#body", body);
+    await page.selectOption("#delay", delay);
+    await page.click("#compose button[type=submit]");
+  }
+
+  const timeline = (page: Page) => page.locator("#timeline .post .body").allTextContents();
+
+  it(
+    "two users: sign in, post, see each other's posts, validation, a scheduled post, a dead letter retried",
+    { timeout: 240_000 },
+    async () => {
+      const server = await startHoratio(true);
+      const alice = await user(server.url);
+      const bob = await user(server.url);
+      try {
+        // The generated validator refuses a bad handle before anything is sent.
+        await alice.page.fill("#handle", "no");
+        await alice.page.click("#sign-in button[type=submit]");
+        await expect
+          .poll(() => alice.page.textContent("#sign-in .violations"))
+          .toBe("handle: expected to match pattern ^[a-z0-9_]{3,20}$");
+        await signIn(alice.page, "alice");
+        await signIn(bob.page, "bob");
+
+        await post(alice.page, "Hello from alice #hamlet");
+        await expect.poll(() => timeline(alice.page)).toContain("Hello from alice #hamlet");
+        await expect.poll(() => timeline(bob.page), { timeout: 15_000 }).toContain("Hello from alice #hamlet");
+        await post(bob.page, "Hi alice, bob here");
+        await expect.poll(() => timeline(alice.page), { timeout: 15_000 }).toContain("Hi alice, bob here");
+        // A private post stays with its author.
+        await alice.page.selectOption("#visibility", "Private");
+        await post(alice.page, "note to self");
+        await expect.poll(() => timeline(alice.page)).toContain("note to self");
+        await alice.page.selectOption("#visibility", "Public");
+
+        // Compose validation: the generated Api.Validate messages, nothing sent.
+        await post(alice.page, "x".repeat(501));
+        await expect
+          .poll(() => alice.page.textContent("#compose .violations"))
+          .toBe("body: expected at most 500 characters");
+        await post(alice.page, "");
+        await expect
+          .poll(() => alice.page.textContent("#compose .violations"))
+          .toBe("body: expected at least 1 character");
+
+        // A scheduled post: listed as Scheduled for alice, in bob's timeline once its time came.
+        await post(alice.page, "Scheduled hello, five seconds later", "5");
+        await expect.poll(() => alice.page.textContent("#submissions")).toContain("Scheduled hello");
+        expect(await timeline(bob.page)).not.toContain("Scheduled hello, five seconds later");
+        await expect
+          .poll(() => timeline(bob.page), { timeout: 30_000 })
+          .toContain("Scheduled hello, five seconds later");
+
+        // The moderation service fails this one: a dead letter, which bob (an administrator) retries.
+        await post(alice.page, "This one needs a retry #fail", "5");
+        await bob.page.click("button.tab:has-text('Admin')");
+        await expect
+          .poll(
+            async () => {
+              await bob.page.click("#admin button.link");
+              return bob.page.locator("#admin .letter .name").allTextContents();
+            },
+            { timeout: 30_000, interval: 1000 },
+          )
+          .toEqual(["hamlet.service.Moderation"]);
+        expect(await bob.page.textContent("#admin .letter .error")).toContain("HTTP 400");
+        await bob.page.click("#admin .letter button.retry");
+        await expect.poll(() => bob.page.textContent("#admin")).toContain("No dead letters");
+        await bob.page.click("button.tab:has-text('Timeline')");
+        await expect.poll(() => timeline(bob.page), { timeout: 30_000 }).toContain("This one needs a retry #fail");
+        expect(await timeline(bob.page)).not.toContain("note to self");
+        // alice's view is not an administrator's.
+        expect(await alice.page.locator("button.tab").count()).toBe(0);
+
+        await expect.poll(() => timeline(alice.page), { timeout: 15_000 }).toContain("This one needs a retry #fail");
+        mkdirSync(join(repoRoot, "docs"), { recursive: true });
+        await alice.page.screenshot({ path: join(repoRoot, "docs", "horatio.png"), fullPage: true });
+        expect(alice.problems).toEqual([]);
+        expect(bob.problems).toEqual([]);
+      } finally {
+        await alice.context.close();
+        await bob.context.close();
+        await server.stop();
+      }
+    },
+  );
+
+  it("keeps working with the event store off (reduced mode)", { timeout: 120_000 }, async () => {
+    const server = await startHoratio(false);
+    const alice = await user(server.url);
+    const bob = await user(server.url);
+    try {
+      await signIn(alice.page, "alice");
+      await signIn(bob.page, "bob");
+      await post(alice.page, "Posted without the event store");
+      await expect.poll(() => timeline(bob.page), { timeout: 15_000 }).toContain("Posted without the event store");
+      // Delayed events run on in-memory timers (lost on restart): the scheduled post still appears.
+      await post(alice.page, "Scheduled in memory", "5");
+      await expect.poll(() => timeline(bob.page), { timeout: 30_000 }).toContain("Scheduled in memory");
+      // The admin view says what is missing instead of failing.
+      await bob.page.click("button.tab:has-text('Admin')");
+      await expect.poll(() => bob.page.textContent("#admin")).toContain("The event store is off");
+      expect(alice.problems).toEqual([]);
+      expect(bob.problems).toEqual([]);
+    } finally {
+      await alice.context.close();
+      await bob.context.close();
+      await server.stop();
+    }
+  });
+});
