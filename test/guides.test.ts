@@ -1,0 +1,162 @@
+/**
+ * The guides under docs/guides cannot rot: for each page, its `hamlet` blocks are compiled together
+ * as one project (no errors), its `ts` blocks type-checked with `tsc --strict` against the
+ * TypeScript generated from those blocks (server, client, events, repositories), its `elm` blocks compiled with `elm make` against the
+ * generated Elm, its `toml` blocks parsed, and its `sh` blocks parsed with `bash -n`, every
+ * `hamletc <command>` they name being a real command. Pages and images they link to must exist.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import { parseTOML } from "toml-eslint-parser";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadEmitters } from "../emitters/index.js";
+import { runEmitters } from "../src/emit/run.js";
+import { compile } from "../src/program/compile.js";
+import { repoRoot } from "./support/corpus.js";
+import { elmReady, runElmAsync } from "./support/elm-project.js";
+import { horatioDir } from "./support/horatio.js";
+import { tmpRoot } from "./support/ts-emit.js";
+
+const guidesDir = join(repoRoot, "docs", "guides");
+const pages = readdirSync(guidesDir)
+  .filter((f) => f.endsWith(".md"))
+  .sort();
+const run = promisify(execFile);
+const horatioElmJson = JSON.parse(readFileSync(join(horatioDir, "elm", "elm.json"), "utf8")) as object;
+const canRunElm = elmReady("test/guides.test.ts");
+
+/** The fenced code blocks of one language in `text`, in order. */
+function blocks(text: string, language: string): string[] {
+  return [...text.matchAll(new RegExp("^```" + language + "\\n([\\s\\S]*?)^```$", "gm"))].map((m) => m[1]!);
+}
+
+const hamletcCommands = [
+  ...readFileSync(join(repoRoot, "src", "cli", "main.ts"), "utf8").matchAll(/\.command\("([a-z-]+)/g),
+].map((m) => m[1]!);
+
+const workDirs: string[] = [];
+afterAll(() => {
+  for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+it("has the guides the issue asks for", () => {
+  for (const page of [
+    "README.md",
+    "getting-started.md",
+    "http-and-errors.md",
+    "database-and-migrations.md",
+    "events-and-workflows.md",
+    "deployment.md",
+    "degraded-modes.md",
+  ])
+    expect(pages).toContain(page);
+});
+
+describe.each(pages)("docs/guides/%s", (page) => {
+  const text = readFileSync(join(guidesDir, page), "utf8");
+  const hamlet = blocks(text, "hamlet");
+  const ts = blocks(text, "ts");
+  const elm = blocks(text, "elm");
+  // Inside the repository, so that `@hamlet/runtime-node` resolves through the workspace link.
+  const dir = join(tmpRoot, `guide-${page.replace(/\.md$/, "")}-${process.pid}`);
+  workDirs.push(dir);
+
+  /** Compiles the page's schema blocks and writes the generated TypeScript and Elm under `dir/generated`. */
+  let generated: Promise<void> | undefined;
+  const generate = () =>
+    (generated ??= (async () => {
+      mkdirSync(join(dir, "schema"), { recursive: true });
+      const entries = hamlet.map((code, i) => {
+        const file = join(dir, "schema", `block-${i + 1}.hamlet`);
+        writeFileSync(file, code);
+        return file;
+      });
+      const { schema, diagnostics } = compile({ entries, features: { database: true, eventStore: true } });
+      expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      const emitters = await loadEmitters((name) => ["typescript", "repository", "elm"].includes(name));
+      const emitted = await runEmitters(
+        schema!,
+        emitters.map((emitter) => ({ emitter, options: {} })),
+      );
+      expect(emitted.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+      for (const file of emitted.files) {
+        mkdirSync(dirname(join(dir, "generated", file.path)), { recursive: true });
+        writeFileSync(join(dir, "generated", file.path), file.content);
+      }
+    })());
+
+  it.runIf(hamlet.length > 0)("its hamlet blocks compile together without errors", async () => {
+    await generate();
+  });
+
+  it.runIf(ts.length > 0)(
+    "its TypeScript blocks pass tsc --strict against the generated code",
+    { timeout: 120_000 },
+    async () => {
+      expect(hamlet.length, "a page with TypeScript needs the schema it is written against").toBeGreaterThan(0);
+      await generate();
+      ts.forEach((code, i) => writeFileSync(join(dir, `snippet-${i + 1}.ts`), code));
+      writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
+      writeFileSync(
+        join(dir, "tsconfig.json"),
+        JSON.stringify({
+          compilerOptions: {
+            target: "ES2022",
+            module: "NodeNext",
+            moduleResolution: "NodeNext",
+            strict: true,
+            noUncheckedIndexedAccess: true,
+            skipLibCheck: true,
+            noEmit: true,
+            types: ["node"],
+            typeRoots: [join(repoRoot, "node_modules", "@types")],
+          },
+          include: ["snippet-*.ts"],
+        }),
+      );
+      const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc");
+      const output = await run(process.execPath, [tsc, "-p", dir], { cwd: dir }).then(
+        (r) => r.stdout,
+        (e: { stdout?: string; stderr?: string }) => `${e.stdout ?? ""}${e.stderr ?? ""}`,
+      );
+      expect(output).toBe("");
+    },
+  );
+
+  it.runIf(elm.length > 0 && canRunElm)("its Elm blocks pass elm make", { timeout: 180_000 }, async () => {
+    await generate();
+    writeFileSync(
+      join(dir, "elm.json"),
+      // Horatio's app dependencies (elm/browser, elm/html besides what generated code needs).
+      JSON.stringify({ ...horatioElmJson, "source-directories": ["src", "generated/elm"] }, null, 4),
+    );
+    mkdirSync(join(dir, "src"), { recursive: true });
+    for (const code of elm) {
+      writeFileSync(join(dir, "src", "Main.elm"), code);
+      const { status, output } = await runElmAsync(dir, ["make", "src/Main.elm", "--output=/dev/null"]);
+      expect(status, `${code}\n${output}`).toBe(0);
+    }
+  });
+
+  it("its TOML blocks parse", () => {
+    for (const code of blocks(text, "toml")) expect(() => parseTOML(code)).not.toThrow();
+  });
+
+  it("its shell blocks parse and name only real hamletc commands", async () => {
+    for (const code of blocks(text, "sh")) {
+      const parsed = await run("bash", ["-n", "-c", code]).then(
+        () => "",
+        (e: { stderr?: string }) => e.stderr ?? "bash -n failed",
+      );
+      expect(parsed, code).toBe("");
+      for (const match of code.matchAll(/hamletc ([a-z-]+)/g)) expect(hamletcCommands).toContain(match[1]);
+    }
+  });
+
+  it("links only to files that exist", () => {
+    for (const match of text.matchAll(/\]\((?!https?:)([^)#\s]+)/g))
+      expect(existsSync(join(guidesDir, match[1]!)), `${page} links to ${match[1]}`).toBe(true);
+  });
+});
