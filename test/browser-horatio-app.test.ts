@@ -4,7 +4,8 @@
  * event store) serving the app compiled here with the real `elm make`: sign in (with the generated
  * client-side validation of the handle), post, see each other's posts, compose validation errors,
  * a scheduled post appearing when its time comes, a dead letter (the moderation service fails a
- * post) retried from the admin view; then the same app with the event store off (reduced mode).
+ * post) retried from the admin view; the same on PostgreSQL with two server processes (alice on
+ * one, bob on the other); then the app with the event store off (reduced mode).
  * The first run saves a screenshot of the running app to docs/horatio.png (the README shows it).
  */
 import { mkdirSync } from "node:fs";
@@ -18,13 +19,15 @@ import { createApp } from "../examples/horatio/src/app.js";
 import { openDatabase, startServer, type Database, type HamletServer } from "@hamlet/runtime-node";
 import { repoRoot } from "./support/corpus.js";
 import { elmReady, runElmAsync } from "./support/elm-project.js";
-import { horatioDir, migrateHoratio } from "./support/horatio.js";
+import { horatioDir, killHoratio, migrateHoratio, startHoratioProcess } from "./support/horatio.js";
+import { postgresAvailable, usePostgres } from "../runtime-node/test/support/postgres.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const ready = existsSync(CHROMIUM) && elmReady("test/browser-horatio-app.test.ts");
 if (!existsSync(CHROMIUM)) console.warn(`\n!!! ${CHROMIUM} is missing: the Horatio app browser test is SKIPPED !!!\n`);
 
 const publicDir = join(horatioDir, "elm", "public");
+const pg = postgresAvailable ? usePostgres() : null;
 
 /** The moderation service: refuses "spam", answers 400 once for each text with "#fail" (a dead letter). */
 async function startModeration(): Promise<{ url: string; server: Server }> {
@@ -129,82 +132,114 @@ describe.skipIf(!ready)("the Horatio app in Chromium", () => {
 
   const timeline = (page: Page) => page.locator("#timeline .post .body").allTextContents();
 
+  /**
+   * The whole story for alice (at `aliceUrl`) and bob, an administrator (at `bobUrl`: the same
+   * server, or another process on the same database).
+   */
+  async function twoUsers(aliceUrl: string, bobUrl: string, screenshot: boolean): Promise<void> {
+    const alice = await user(aliceUrl);
+    const bob = await user(bobUrl);
+    try {
+      // The generated validator refuses a bad handle before anything is sent.
+      await alice.page.fill("#handle", "no");
+      await alice.page.click("#sign-in button[type=submit]");
+      await expect
+        .poll(() => alice.page.textContent("#sign-in .violations"))
+        .toBe("handle: expected to match pattern ^[a-z0-9_]{3,20}$");
+      await signIn(alice.page, "alice");
+      await signIn(bob.page, "bob");
+
+      await post(alice.page, "Hello from alice #hamlet");
+      await expect.poll(() => timeline(alice.page)).toContain("Hello from alice #hamlet");
+      await expect.poll(() => timeline(bob.page), { timeout: 15_000 }).toContain("Hello from alice #hamlet");
+      await post(bob.page, "Hi alice, bob here");
+      await expect.poll(() => timeline(alice.page), { timeout: 15_000 }).toContain("Hi alice, bob here");
+      // A private post stays with its author.
+      await alice.page.selectOption("#visibility", "Private");
+      await post(alice.page, "note to self");
+      await expect.poll(() => timeline(alice.page)).toContain("note to self");
+      await alice.page.selectOption("#visibility", "Public");
+
+      // Compose validation: the generated Api.Validate messages, nothing sent.
+      await post(alice.page, "x".repeat(501));
+      await expect
+        .poll(() => alice.page.textContent("#compose .violations"))
+        .toBe("body: expected at most 500 characters");
+      await post(alice.page, "");
+      await expect
+        .poll(() => alice.page.textContent("#compose .violations"))
+        .toBe("body: expected at least 1 character");
+
+      // A scheduled post: listed as Scheduled for alice, in bob's timeline once its time came.
+      await post(alice.page, "Scheduled hello, five seconds later", "5");
+      await expect.poll(() => alice.page.textContent("#submissions")).toContain("Scheduled hello");
+      expect(await timeline(bob.page)).not.toContain("Scheduled hello, five seconds later");
+      await expect.poll(() => timeline(bob.page), { timeout: 30_000 }).toContain("Scheduled hello, five seconds later");
+
+      // The moderation service fails this one: a dead letter, which bob (an administrator) retries.
+      await post(alice.page, "This one needs a retry #fail", "5");
+      await bob.page.click("button.tab:has-text('Admin')");
+      await expect
+        .poll(
+          async () => {
+            await bob.page.click("#admin button.link");
+            return bob.page.locator("#admin .letter .name").allTextContents();
+          },
+          { timeout: 30_000, interval: 1000 },
+        )
+        .toEqual(["hamlet.service.Moderation"]);
+      expect(await bob.page.textContent("#admin .letter .error")).toContain("HTTP 400");
+      await bob.page.click("#admin .letter button.retry");
+      await expect.poll(() => bob.page.textContent("#admin")).toContain("No dead letters");
+      await bob.page.click("button.tab:has-text('Timeline')");
+      await expect.poll(() => timeline(bob.page), { timeout: 30_000 }).toContain("This one needs a retry #fail");
+      expect(await timeline(bob.page)).not.toContain("note to self");
+      // alice's view is not an administrator's.
+      expect(await alice.page.locator("button.tab").count()).toBe(0);
+
+      await expect.poll(() => timeline(alice.page), { timeout: 15_000 }).toContain("This one needs a retry #fail");
+      if (screenshot) {
+        mkdirSync(join(repoRoot, "docs"), { recursive: true });
+        await alice.page.screenshot({ path: join(repoRoot, "docs", "horatio.png"), fullPage: true });
+      }
+      expect(alice.problems).toEqual([]);
+      expect(bob.problems).toEqual([]);
+    } finally {
+      await alice.context.close();
+      await bob.context.close();
+    }
+  }
+
   it(
     "two users: sign in, post, see each other's posts, validation, a scheduled post, a dead letter retried",
     { timeout: 240_000 },
     async () => {
       const server = await startHoratio(true);
-      const alice = await user(server.url);
-      const bob = await user(server.url);
       try {
-        // The generated validator refuses a bad handle before anything is sent.
-        await alice.page.fill("#handle", "no");
-        await alice.page.click("#sign-in button[type=submit]");
-        await expect
-          .poll(() => alice.page.textContent("#sign-in .violations"))
-          .toBe("handle: expected to match pattern ^[a-z0-9_]{3,20}$");
-        await signIn(alice.page, "alice");
-        await signIn(bob.page, "bob");
-
-        await post(alice.page, "Hello from alice #hamlet");
-        await expect.poll(() => timeline(alice.page)).toContain("Hello from alice #hamlet");
-        await expect.poll(() => timeline(bob.page), { timeout: 15_000 }).toContain("Hello from alice #hamlet");
-        await post(bob.page, "Hi alice, bob here");
-        await expect.poll(() => timeline(alice.page), { timeout: 15_000 }).toContain("Hi alice, bob here");
-        // A private post stays with its author.
-        await alice.page.selectOption("#visibility", "Private");
-        await post(alice.page, "note to self");
-        await expect.poll(() => timeline(alice.page)).toContain("note to self");
-        await alice.page.selectOption("#visibility", "Public");
-
-        // Compose validation: the generated Api.Validate messages, nothing sent.
-        await post(alice.page, "x".repeat(501));
-        await expect
-          .poll(() => alice.page.textContent("#compose .violations"))
-          .toBe("body: expected at most 500 characters");
-        await post(alice.page, "");
-        await expect
-          .poll(() => alice.page.textContent("#compose .violations"))
-          .toBe("body: expected at least 1 character");
-
-        // A scheduled post: listed as Scheduled for alice, in bob's timeline once its time came.
-        await post(alice.page, "Scheduled hello, five seconds later", "5");
-        await expect.poll(() => alice.page.textContent("#submissions")).toContain("Scheduled hello");
-        expect(await timeline(bob.page)).not.toContain("Scheduled hello, five seconds later");
-        await expect
-          .poll(() => timeline(bob.page), { timeout: 30_000 })
-          .toContain("Scheduled hello, five seconds later");
-
-        // The moderation service fails this one: a dead letter, which bob (an administrator) retries.
-        await post(alice.page, "This one needs a retry #fail", "5");
-        await bob.page.click("button.tab:has-text('Admin')");
-        await expect
-          .poll(
-            async () => {
-              await bob.page.click("#admin button.link");
-              return bob.page.locator("#admin .letter .name").allTextContents();
-            },
-            { timeout: 30_000, interval: 1000 },
-          )
-          .toEqual(["hamlet.service.Moderation"]);
-        expect(await bob.page.textContent("#admin .letter .error")).toContain("HTTP 400");
-        await bob.page.click("#admin .letter button.retry");
-        await expect.poll(() => bob.page.textContent("#admin")).toContain("No dead letters");
-        await bob.page.click("button.tab:has-text('Timeline')");
-        await expect.poll(() => timeline(bob.page), { timeout: 30_000 }).toContain("This one needs a retry #fail");
-        expect(await timeline(bob.page)).not.toContain("note to self");
-        // alice's view is not an administrator's.
-        expect(await alice.page.locator("button.tab").count()).toBe(0);
-
-        await expect.poll(() => timeline(alice.page), { timeout: 15_000 }).toContain("This one needs a retry #fail");
-        mkdirSync(join(repoRoot, "docs"), { recursive: true });
-        await alice.page.screenshot({ path: join(repoRoot, "docs", "horatio.png"), fullPage: true });
-        expect(alice.problems).toEqual([]);
-        expect(bob.problems).toEqual([]);
+        await twoUsers(server.url, server.url, true);
       } finally {
-        await alice.context.close();
-        await bob.context.close();
         await server.stop();
+      }
+    },
+  );
+
+  it.runIf(postgresAvailable)(
+    "the same on PostgreSQL with two server processes, one user on each",
+    { timeout: 300_000 },
+    async () => {
+      const moderation = await startModeration();
+      const databaseUrl = await pg!.createDatabase();
+      const db = openDatabase(databaseUrl);
+      await migrateHoratio(db);
+      await db.close();
+      const env = { DATABASE_URL: databaseUrl, HORATIO_MODERATION_URL: moderation.url, HORATIO_ADMINS: "bob" };
+      const [one, two] = await Promise.all([startHoratioProcess(env), startHoratioProcess(env)]);
+      try {
+        await twoUsers(one.url, two.url, false);
+      } finally {
+        await killHoratio(one.child);
+        await killHoratio(two.child);
+        await new Promise((resolve) => moderation.server.close(resolve));
       }
     },
   );

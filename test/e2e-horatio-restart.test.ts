@@ -4,7 +4,6 @@
  * same database the delayed event is still there and the post is moderated and published, once.
  * On SQLite and PostgreSQL (the event store), against a local fake moderation service.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { rmSync } from "node:fs";
@@ -12,47 +11,13 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@hamlet/runtime-node";
 import { postgresAvailable, usePostgres } from "../runtime-node/test/support/postgres.js";
-import { repoRoot } from "./support/corpus.js";
-import { horatioDir, migrateHoratio } from "./support/horatio.js";
+import { killHoratio as kill, migrateHoratio, startHoratioProcess } from "./support/horatio.js";
 import { tempDir } from "./sql-helpers.js";
 import { CookieJar, rawRequest } from "./support/ts-http.js";
 
 const scratch = tempDir("hamlet-horatio-restart-");
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 const pg = postgresAvailable ? usePostgres() : null;
-
-/** Starts src/main.ts and resolves with its URL once it listens. */
-async function startHoratio(
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const viteNode = join(repoRoot, "node_modules", "vite-node", "vite-node.mjs");
-  const child = spawn(process.execPath, [viteNode, "--root", repoRoot, join(horatioDir, "src", "main.ts")], {
-    env: { ...process.env, ...env, PORT: "0", HORATIO_DEV_LOGIN: "1", HAMLET_SESSION_SECRET: "x".repeat(40) },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`horatio did not start:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString("utf8");
-      const match = /horatio: listening on (http:\/\/[^\s]+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1]!, output: () => output });
-      }
-    };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`horatio exited with ${code}:\n${output}`)));
-  });
-}
-
-async function kill(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGKILL");
-  await exited;
-}
 
 const targets: { name: string; url: () => Promise<string> }[] = [
   { name: "sqlite", url: async () => `sqlite:${join(scratch, "horatio.db")}` },
@@ -79,7 +44,7 @@ describe.each(targets)("horatio killed with SIGKILL on $name", ({ url: makeUrl }
       DATABASE_URL: databaseUrl,
       HORATIO_MODERATION_URL: `http://127.0.0.1:${(moderation.address() as AddressInfo).port}/v1/check`,
     };
-    let server = await startHoratio(env);
+    let server = await startHoratioProcess(env);
     try {
       const jar = new CookieJar();
       const login = await rawRequest(`${server.url}/dev/login`, {
@@ -102,9 +67,9 @@ describe.each(targets)("horatio killed with SIGKILL on $name", ({ url: makeUrl }
       await kill(server.child);
       expect(calls).toEqual([]);
 
-      server = await startHoratio(env);
+      server = await startHoratioProcess(env);
       const deadline = Date.now() + 60_000;
-      // Read anonymously (the new process has a new session secret): NotFound until published.
+      // Read anonymously: NotFound until published.
       let status: string | undefined;
       while (status !== "Published" && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 200));
