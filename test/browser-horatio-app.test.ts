@@ -8,7 +8,9 @@
  * one, bob on the other); then the app with the event store off (reduced mode).
  * The first run saves a screenshot of the running app to docs/horatio.png (the README shows it).
  */
+import { execFile } from "node:child_process";
 import { mkdirSync } from "node:fs";
+import { promisify } from "node:util";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -18,7 +20,7 @@ import { existsSync } from "node:fs";
 import { createApp } from "../examples/horatio/src/app.js";
 import { openDatabase, startServer, type Database, type HamletServer } from "@hamlet/runtime-node";
 import { repoRoot } from "./support/corpus.js";
-import { elmReady, runElmAsync } from "./support/elm-project.js";
+import { elmHome, elmReady } from "./support/elm-project.js";
 import { horatioDir, killHoratio, migrateHoratio, startHoratioProcess } from "./support/horatio.js";
 import { postgresAvailable, usePostgres } from "../runtime-node/test/support/postgres.js";
 
@@ -55,9 +57,10 @@ describe.skipIf(!ready)("the Horatio app in Chromium", () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    // The app as start.mjs builds it.
-    const built = await runElmAsync(join(horatioDir, "elm"), ["make", "src/Main.elm", "--output=public/main.js"]);
-    if (built.status !== 0) throw new Error(`elm make failed:\n${built.output}`);
+    // The app as start.mjs builds it (elm make, and runtime-elm's JavaScript companions copied).
+    await promisify(execFile)(process.execPath, [join(horatioDir, "elm", "build.mjs")], {
+      env: { ...process.env, ELM_HOME: elmHome },
+    });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [

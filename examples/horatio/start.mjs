@@ -7,23 +7,15 @@
 // the Elm app (elm/src/Main.elm → elm/public/main.js, `elm make --optimize`) and runs src/main.js,
 // which serves the API and the app on one origin. Environment: see src/main.ts.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { buildElmApp } from "./elm/build.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const tsc = join(dirname(require.resolve("typescript/package.json")), "bin", "tsc");
 const hamletc = join(here, "..", "..", "bin", "hamletc.js");
-/** The `elm` binary of the nearest node_modules/.bin (the repository's devDependency), else the PATH's. */
-function findElm() {
-  for (let dir = here; dir !== dirname(dir); dir = dirname(dir)) {
-    const candidate = join(dir, "node_modules", ".bin", "elm");
-    if (existsSync(candidate)) return candidate;
-  }
-  return "elm";
-}
 const generated = spawnSync(process.execPath, [hamletc, "build"], { cwd: here, stdio: "inherit" });
 if (generated.status !== 0) {
   console.error("horatio: hamletc build failed");
@@ -41,14 +33,11 @@ if (built.status !== 0) {
   console.error("horatio: compilation failed");
   process.exit(built.status ?? 1);
 }
-// The Elm app: elm/src/Main.elm → elm/public/main.js, served by the same server (src/app.ts).
-const elm = findElm();
-const elmBuilt = spawnSync(elm, ["make", "src/Main.elm", "--optimize", "--output=public/main.js"], {
-  cwd: join(here, "elm"),
-  stdio: "inherit",
-});
+// The Elm app: elm/src/Main.elm → elm/public/main.js (+ runtime-elm's JS companions), served by
+// the same server (src/app.ts).
+const elmBuilt = buildElmApp({ optimize: true, stdio: "inherit" });
 if (elmBuilt.status !== 0) {
-  console.error(`horatio: elm make failed${elmBuilt.error ? ` (${elmBuilt.error.message})` : ""}`);
-  process.exit(elmBuilt.status ?? 1);
+  console.error(`horatio: elm make failed ${elmBuilt.output}`);
+  process.exit(elmBuilt.status);
 }
 await import(pathToFileURL(join(here, ".hamlet", "build", "examples", "horatio", "src", "main.js")).href);

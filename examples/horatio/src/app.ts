@@ -13,7 +13,7 @@ import { registerEvents, type EventsOptions } from "../generated/typescript/even
 import { registerRoutes } from "../generated/typescript/server.js";
 import { decodeModerationRequest, encodeModerationResponse } from "../generated/typescript/validators.js";
 import { createHandlers, type HandlerOptions } from "./handlers.js";
-import { moderationResponses, photoWorkflow, publishingHandlers } from "./publishing.js";
+import { createPublishing, photoWorkflow, type PublishedListener } from "./publishing.js";
 
 export interface AppOptions extends HandlerOptions {
   readonly config: HamletConfig;
@@ -53,16 +53,20 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
     logger: options.logger ?? false,
     ...(options.database ? { database: options.database } : {}),
   });
+  // Posts that become visible; the live feed (when served) pushes the public ones to the tenant.
+  const published: PublishedListener[] = [];
+  const onPublished: PublishedListener = (tenant, post) => published.forEach((listener) => listener(tenant, post));
+  const publishing = createPublishing(onPublished);
   registerEvents(app, {
-    handlers: publishingHandlers,
+    handlers: publishing.handlers,
     workflows: photoWorkflow,
-    services: moderationResponses,
+    services: publishing.services,
     ...(options.moderationUrl ? { serviceUrls: { moderation: options.moderationUrl } } : {}),
     ...(options.eventStore !== undefined ? { eventStore: options.eventStore } : {}),
     ...(options.events ? { runtime: options.events } : {}),
   });
   const admins = options.admins ?? new Set(options.devLogin ? ["admin"] : []);
-  registerRoutes(app, createHandlers({ ...options, admins }));
+  registerRoutes(app, createHandlers({ ...options, admins, onPublished }));
   // The API reference and "Try it out": /openapi.json and Swagger UI at /docs.
   await registerApiDocs(app, { document: openApiDocument() });
   if (options.devModeration) registerDevModeration(app);

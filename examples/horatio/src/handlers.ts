@@ -12,6 +12,7 @@ import { repositories } from "../generated/typescript/repositories.js";
 import type { Handlers } from "../generated/typescript/server.js";
 import type { CreatePostError, Me, Uuid } from "../generated/typescript/types.js";
 import { postOf, timelinePage, visibleTo } from "./posts.js";
+import type { PublishedListener } from "./publishing.js";
 import { deadLetterOf, submissionOf } from "./wire.js";
 
 export interface HandlerOptions {
@@ -25,6 +26,8 @@ export interface HandlerOptions {
   readonly devLogin?: boolean;
   /** Current time (default `Date.now`). */
   readonly now?: () => number;
+  /** Told about every post that becomes visible at once (the live feed pushes it to the readers). */
+  readonly onPublished?: PublishedListener;
 }
 
 /** The signed-in handle of a request, if any. */
@@ -127,7 +130,9 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         // A scheduled post takes its publish time: it stays invisible until then, then sorts there.
         created_at: request.publish_at ?? new Date(now()),
       });
-      return postOf(row);
+      const post = postOf(row);
+      if (row.created_at.getTime() <= now()) options.onPublished?.(context.tenant, post);
+      return post;
     },
 
     // Runs in one transaction with `emit` (`tx`, and `kv` is bound to it): a refusal or a crash

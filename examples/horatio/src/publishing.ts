@@ -17,7 +17,8 @@ import type {
   ServiceResponses,
   WorkflowHandlers,
 } from "../generated/typescript/events.js";
-import type { ModerationResponse, Uuid } from "../generated/typescript/types.js";
+import type { ModerationResponse, Post, Uuid } from "../generated/typescript/types.js";
+import { postOf } from "./posts.js";
 
 /** `moderating:<id of the PublishScheduledPost event>` → the submission it asked about. */
 const MODERATING_PREFIX = "moderating:";
@@ -32,7 +33,18 @@ function kvOf(context: EventHandlerContext): KvStore {
   return kvFor(txOf(context), context.tenantId);
 }
 
-export const publishingHandlers: EventHandlers = {
+/** Told about every post that becomes visible (the live feed pushes it to the readers). */
+export type PublishedListener = (tenant: string, post: Post) => void;
+
+/** The event handlers and service reactions of the pipeline; `onPublished` hears of each publication. */
+export function createPublishing(onPublished: PublishedListener = () => undefined): {
+  handlers: EventHandlers;
+  services: ServiceResponses;
+} {
+  return { handlers: publishingHandlers, services: moderationResponses(onPublished) };
+}
+
+const publishingHandlers: EventHandlers = {
   async publishScheduledPost({ post_id }, context) {
     const submission = await repositories(txOf(context), context.tenantId).submissionRow.get({ id: post_id });
     if (submission === undefined || submission.status !== "Scheduled") return;
@@ -42,7 +54,7 @@ export const publishingHandlers: EventHandlers = {
   },
 };
 
-export const moderationResponses: ServiceResponses = {
+const moderationResponses = (onPublished: PublishedListener): ServiceResponses => ({
   async moderation(response: ModerationResponse, context) {
     const kv = kvOf(context);
     const key = MODERATING_PREFIX + (context.causationId ?? "");
@@ -54,7 +66,7 @@ export const moderationResponses: ServiceResponses = {
     if (submission === undefined || submission.status !== "Scheduled") return;
     if (response.allowed) {
       // The post takes the submission's id and its publish time.
-      await repos.postRow.insert({
+      const row = await repos.postRow.insert({
         id: submission.id,
         author: submission.author,
         body: submission.body,
@@ -63,12 +75,15 @@ export const moderationResponses: ServiceResponses = {
         created_at: submission.publish_at,
       });
       await repos.submissionRow.update({ id: submission.id }, { status: "Published", reason: null });
+      // Told before the transaction commits: a reader may get the post a moment before it is
+      // readable, never a post that stays unpublished unless this commit fails.
+      onPublished(context.tenantId, postOf(row));
     } else {
       const reason = response.reason ?? "rejected by moderation";
       await repos.submissionRow.update({ id: submission.id }, { status: "Rejected", reason });
     }
   },
-};
+});
 
 /**
  * The `PublishPhoto` workflow. Photo uploads are not served yet (nothing emits `PhotoUploaded`),
