@@ -11,6 +11,8 @@ import {
 } from "@hamlet/runtime-node";
 import { registerEvents, type EventsOptions } from "../generated/typescript/events.js";
 import { registerRoutes } from "../generated/typescript/server.js";
+import { serveChat } from "../generated/typescript/websocket.js";
+import { createChat } from "./chat.js";
 import { decodeModerationRequest, encodeModerationResponse } from "../generated/typescript/validators.js";
 import { createHandlers, type HandlerOptions } from "./handlers.js";
 import { createPublishing, photoWorkflow, type PublishedListener } from "./publishing.js";
@@ -67,6 +69,8 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
   });
   const admins = options.admins ?? new Set(options.devLogin ? ["admin"] : []);
   registerRoutes(app, createHandlers({ ...options, admins, onPublished }));
+  // Chat over the websocket; the browser is on the same origin.
+  serveChat(app, createChat());
   // The API reference and "Try it out": /openapi.json and Swagger UI at /docs.
   await registerApiDocs(app, { document: openApiDocument() });
   if (options.devModeration) registerDevModeration(app);
