@@ -238,13 +238,6 @@ function createHub(app: HamletServer, options: SseOptions): Hub {
     const response = reply.raw;
     // Streams are long-lived: the server's idle timeout must not cut them (heartbeats keep proxies awake).
     request.raw.socket.setTimeout(0);
-    response.writeHead(200, {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache, no-transform",
-      connection: "keep-alive",
-      "x-accel-buffering": "no",
-    });
-    response.write(`retry: ${settings.retryMs}\n\n`);
     const connection: Connection = {
       stream,
       sessionId: request.session?.id ?? null,
@@ -254,7 +247,6 @@ function createHub(app: HamletServer, options: SseOptions): Hub {
       closed: false,
     };
     const group = acquire(tenant);
-    all.add(connection);
     response.on("close", () => {
       connection.closed = true;
       all.delete(connection);
@@ -265,6 +257,15 @@ function createHub(app: HamletServer, options: SseOptions): Hub {
       await group.ready;
       const current = await resolveLog();
       group.connections.add(connection);
+      // Headers only once the connection is registered: a client that sees them misses nothing after.
+      response.writeHead(200, {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-cache, no-transform",
+        connection: "keep-alive",
+        "x-accel-buffering": "no",
+      });
+      response.write(`retry: ${settings.retryMs}\n\n`);
+      if (!connection.closed) all.add(connection);
       if (resume !== null && resume <= (await current.lastId(tenant))) {
         connection.lastSent = resume;
         for (const message of await current.range(tenant, resume)) {
