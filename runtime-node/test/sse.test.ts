@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Database, Dialect } from "../src/db/database.js";
 import { startServer, type HamletServer } from "../src/server.js";
 import type { SseOptions } from "../src/realtime/sse.js";
-import { createFeedServer, ensureReplayTables, feedConfig } from "./processes/feed-server.js";
+import { addPhotoWorkflow, createFeedServer, ensureReplayTables, feedConfig } from "./processes/feed-server.js";
 import { testDialects, useFreshDatabases } from "./support/databases.js";
 import { cookiePair, send } from "./support/http.js";
 import { openSse, type SseClient, type SseEvent } from "./support/sse-client.js";
@@ -60,12 +60,13 @@ describe.each(testDialects)("sse on %s", (dialect: Dialect) => {
   let baseUrl: string;
   const clients: SseClient[] = [];
 
-  async function start(options: SseOptions = {}, replayTables = true, reuse = false): Promise<void> {
+  async function start(options: SseOptions = {}, replayTables = true, reuse = false, workflow = false): Promise<void> {
     if (!reuse) {
       db = await fresh.open(dialect);
-      if (replayTables) await ensureReplayTables(db);
+      if (replayTables) await ensureReplayTables(db, workflow);
     }
     app = await createFeedServer(feedConfig(`${dialect}:unused`), db, options);
+    if (workflow) addPhotoWorkflow(app, db);
     baseUrl = (await startServer(app, { port: 0 })).url;
   }
 
@@ -228,5 +229,44 @@ describe.each(testDialects)("sse on %s", (dialect: Dialect) => {
     slow.response!.resume();
     await slow.ended;
     expect(slow.events.length).toBeLessThan(count);
+  });
+
+  it("reports each step of a workflow run to the session that started it on /hamlet/runs", async () => {
+    await start({}, true, false, true);
+    const alice = await login(baseUrl, "alice");
+    const bob = await login(baseUrl, "bob");
+    const runs = await openSse(baseUrl, "/hamlet/runs", alice);
+    const bobs = await openSse(baseUrl, "/hamlet/runs", bob);
+    clients.push(runs, bobs);
+    expect((await openSse(baseUrl, "/hamlet/runs", { host: "alpha.test" })).status).toBe(401);
+    const started = await send(baseUrl, "/photos", {
+      method: "POST",
+      host: alice.host,
+      headers: { "content-type": "application/json", cookie: alice.cookie },
+      body: JSON.stringify({ id: "p1" }),
+    });
+    const { runId } = JSON.parse(started.body) as { runId: string };
+    const updates = (await runs.waitFor(4)).map((e) => JSON.parse(e.data) as Record<string, unknown>);
+    expect(updates.map((u) => [u["step"], u["stepStatus"], u["status"]])).toEqual([
+      [null, null, "running"],
+      ["thumbnail", "done", "running"],
+      ["moderate", "done", "running"],
+      ["publish", "done", "completed"],
+    ]);
+    expect(updates.every((u) => u["runId"] === runId && u["workflow"] === "PublishPhoto")).toBe(true);
+    await send(baseUrl, "/photos", {
+      method: "POST",
+      host: alice.host,
+      headers: { "content-type": "application/json", cookie: alice.cookie },
+      body: JSON.stringify({ id: "bad1" }),
+    });
+    const failed = (await runs.waitFor(7)).slice(4).map((e) => JSON.parse(e.data) as Record<string, unknown>);
+    expect(failed.map((u) => [u["step"], u["stepStatus"], u["status"]])).toEqual([
+      [null, null, "running"],
+      ["thumbnail", "done", "running"],
+      ["moderate", "failed", "failed"],
+    ]);
+    await pause(200);
+    expect(bobs.events).toEqual([]);
   });
 });
