@@ -155,28 +155,31 @@ function createHub(app: HamletServer, options: SseOptions): Hub {
     connection.response.destroy();
   }
 
-  function write(connection: Connection, text: string): void {
+  function write(connection: Connection, text: string, bytes = Buffer.byteLength(text)): void {
     if (connection.closed) return;
     const { response } = connection;
     // A client that does not read must not make this process buffer without bound.
-    if (response.writableLength + Buffer.byteLength(text) > settings.maxBufferedBytes) {
+    if (response.writableLength + bytes > settings.maxBufferedBytes) {
       drop(connection);
       return;
     }
     response.write(text);
   }
 
-  function send(connection: Connection, message: LoggedMessage): void {
+  function send(connection: Connection, message: LoggedMessage, text = frame(message), bytes?: number): void {
     if (message.id <= connection.lastSent) return;
     connection.lastSent = message.id;
-    write(connection, frame(message));
+    write(connection, text, bytes);
   }
 
   function deliver(group: Group, message: LoggedMessage): void {
+    // One frame per message, however many connections receive it.
+    const text = frame(message);
+    const bytes = Buffer.byteLength(text);
     for (const connection of group.connections) {
       if (!addressed(connection, message)) continue;
       if (connection.pending !== null) connection.pending.push(message);
-      else send(connection, message);
+      else send(connection, message, text, bytes);
     }
   }
 
