@@ -84,7 +84,7 @@ describe("elm emitter", () => {
       const first = await emitElm(schema);
       expect(await emitElm(schema)).toEqual(first);
       for (const f of first.filter((x) => !x.path.startsWith("Hamlet/"))) {
-        expect(f.content).toMatch(/^module \S+ exposing \(.*\)\n\n\{-\| /);
+        expect(f.content).toMatch(/^(port )?module \S+ exposing \(.*\)\n\n\{-\| /);
       }
     }
   });

@@ -10,6 +10,7 @@ import { defineEmitter, type EmittedFile } from "../../src/emit/types.js";
 import type { Schema } from "../../src/schema/types.js";
 import { buildContext, qualified } from "./context.js";
 import { endpointsModule } from "./endpoints-module.js";
+import { sseModule } from "./sse-module.js";
 import { typesModule } from "./types-module.js";
 import { validateModule } from "./validate-module.js";
 
@@ -45,6 +46,8 @@ export function generateModules(schema: Schema, prefix: string): EmittedFile[] {
   if (validate) files.push({ path: `${prefix.replace(/\./g, "/")}/Validate.elm`, content: validate });
   const endpoints = endpointsModule(qualified(ctx, "Types."), `${prefix}.Endpoints`, types);
   if (endpoints) files.push({ path: `${prefix.replace(/\./g, "/")}/Endpoints.elm`, content: endpoints });
+  const sse = sseModule(schema, `${prefix}.Sse`, types);
+  if (sse !== undefined) files.push({ path: `${prefix.replace(/\./g, "/")}/Sse.elm`, content: sse });
   return files;
 }
 

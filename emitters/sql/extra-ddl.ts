@@ -14,6 +14,7 @@ import type { Schema } from "../../src/schema/types.js";
 import type { Dialect } from "./ddl.js";
 import { eventStoreDdl } from "./event-store-ddl.js";
 import { runtimeTables } from "./runtime-tables.js";
+import { sseReplayDdl } from "./sse-replay.js";
 
 export interface ExtraDdl {
   /** Stable name, recorded in snapshot.json once a migration contains the set (e.g. `hamlet_runtime_v1`). */
@@ -29,7 +30,7 @@ export interface ExtraDdl {
 }
 
 /** Every set, in the order migrations apply them. */
-export const EXTRA_DDL: readonly ExtraDdl[] = [runtimeTables, eventStoreDdl];
+export const EXTRA_DDL: readonly ExtraDdl[] = [runtimeTables, eventStoreDdl, sseReplayDdl];
 
 /** The sets `schema` wants that `recorded` (the snapshot's `extras`) does not list yet. */
 export function pendingExtras(schema: Schema, recorded: readonly string[]): ExtraDdl[] {

@@ -17,6 +17,8 @@
  * - `client.ts`: `createClient({ baseUrl, fetch?, headers?, credentials? })`. Self-contained.
  * - `websocket.ts` (when the schema declares websockets): `<Name>Handlers`, `<Name>Spec` and
  *   `serve<Name>(app, handlers, options?)` (see `websocket-file.ts`).
+ * - `sse.ts` (when the schema declares `sse` streams): `<Name>Spec`, `serve<Name>(app, options?)`
+ *   returning the typed publisher, and `serveSseStreams(app, options?)` (see `sse-file.ts`).
  * - `workers.ts` (only with `worker` declarations): per worker its codec, `define<Worker>(body)` for
  *   the thread module and `create<Worker>Pool(options)`; imports `<runtime_import>/workers`.
  * - `events.ts` (when the schema declares events, workflows or services): `EventHandlers`,
@@ -29,6 +31,7 @@ import { eventsFile, hasEvents } from "./events-file.js";
 import { TypeTable } from "./model.js";
 import { typesFile } from "./types-file.js";
 import { validatorsFile } from "./validators-file.js";
+import { sseFile } from "./sse-file.js";
 import { websocketFile } from "./websocket-file.js";
 import { workersFile } from "./workers-file.js";
 
@@ -82,6 +85,8 @@ export const typescriptEmitter = defineEmitter<{ runtime_import: string }>({
       files.push({ path: "events.ts", content: eventsFile(table, header, options.runtime_import) });
     const websocket = websocketFile(schema, header, options.runtime_import);
     if (websocket !== undefined) files.push({ path: "websocket.ts", content: websocket });
+    const sse = sseFile(schema, header, options.runtime_import);
+    if (sse !== undefined) files.push({ path: "sse.ts", content: sse });
     return files;
   },
 });

@@ -134,3 +134,13 @@ export {
 } from "./realtime/websocket.js";
 export { readableLogger, type LineSink } from "./log.js";
 export * from "./events/index.js";
+export { resumeId, serveSse, type SseOptions, type SseSpec, type SseStream } from "./realtime/sse.js";
+export {
+  createMemoryLog,
+  createTableLog,
+  hasReplayTables,
+  type LoggedMessage,
+  type SseLog,
+  type SseLogOptions,
+} from "./realtime/sse-log.js";
+export { RUN_STREAM, serveRunUpdates, type RunUpdateMessage, type RunUpdateSource } from "./realtime/sse-runs.js";

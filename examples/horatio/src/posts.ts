@@ -8,7 +8,7 @@
  *   follow graph yet, so nobody else follows anybody).
  * - **Keyset paging.** The timeline is newest first, ordered by `(created_at, id)`; a page starts
  *   strictly after the cursor of the previous one. With the index `posts_feed_keyset_idx`
- *   (`tenant_id, created_at, id`, migration 0005) a page is a short index range scan whatever the
+ *   (`tenant_id, created_at, id`, migration 0006) a page is a short index range scan whatever the
  *   number of posts.
  */
 import { scoped, toTimestamp, type RepositoryDatabase } from "@hamlet/runtime-node/repository";

@@ -6,6 +6,10 @@ DROP TABLE "posts";
 
 DROP TABLE "users";
 
+DROP TABLE IF EXISTS hamlet_sse_messages;
+
+DROP TABLE IF EXISTS hamlet_sse_counters;
+
 DROP FUNCTION IF EXISTS hamlet_claim_events(BIGINT, INTEGER, TEXT, BIGINT);
 
 DROP FUNCTION IF EXISTS hamlet_complete_event(TEXT, TEXT, TEXT, BIGINT);

@@ -205,6 +205,40 @@ BEGIN
   RETURN result;
 END $$;
 
+CREATE TABLE IF NOT EXISTS hamlet_sse_counters (
+  tenant_id TEXT NOT NULL CHECK (tenant_id <> ''),
+  last_id BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id)
+);
+
+CREATE TABLE IF NOT EXISTS hamlet_sse_messages (
+  tenant_id TEXT NOT NULL CHECK (tenant_id <> ''),
+  id BIGINT NOT NULL,
+  stream TEXT NOT NULL,
+  sessions TEXT,
+  data TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, id)
+);
+
+CREATE INDEX IF NOT EXISTS hamlet_sse_messages_created ON hamlet_sse_messages (tenant_id, created_at);
+
+ALTER TABLE hamlet_sse_counters ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE hamlet_sse_counters FORCE ROW LEVEL SECURITY;
+
+DROP POLICY IF EXISTS hamlet_tenant_isolation ON hamlet_sse_counters;
+
+CREATE POLICY hamlet_tenant_isolation ON hamlet_sse_counters USING (tenant_id = current_setting('hamlet.tenant_id', true)) WITH CHECK (tenant_id = current_setting('hamlet.tenant_id', true));
+
+ALTER TABLE hamlet_sse_messages ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE hamlet_sse_messages FORCE ROW LEVEL SECURITY;
+
+DROP POLICY IF EXISTS hamlet_tenant_isolation ON hamlet_sse_messages;
+
+CREATE POLICY hamlet_tenant_isolation ON hamlet_sse_messages USING (tenant_id = current_setting('hamlet.tenant_id', true)) WITH CHECK (tenant_id = current_setting('hamlet.tenant_id', true));
+
 CREATE TABLE "posts" (
   "tenant_id" text NOT NULL CONSTRAINT "posts_tenant_id_check" CHECK ("tenant_id" <> ''),
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),

@@ -8,6 +8,10 @@ DROP TABLE "posts";
 
 DROP TABLE "users";
 
+DROP TABLE IF EXISTS hamlet_sse_messages;
+
+DROP TABLE IF EXISTS hamlet_sse_counters;
+
 DROP TABLE IF EXISTS hamlet_schedules;
 
 DROP TABLE IF EXISTS hamlet_workflow_steps;

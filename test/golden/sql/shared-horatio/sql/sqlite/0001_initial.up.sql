@@ -91,6 +91,24 @@ CREATE TABLE IF NOT EXISTS hamlet_schedules (
   PRIMARY KEY (tenant_id, name)
 );
 
+CREATE TABLE IF NOT EXISTS hamlet_sse_counters (
+  tenant_id TEXT NOT NULL CHECK (tenant_id <> ''),
+  last_id BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id)
+);
+
+CREATE TABLE IF NOT EXISTS hamlet_sse_messages (
+  tenant_id TEXT NOT NULL CHECK (tenant_id <> ''),
+  id BIGINT NOT NULL,
+  stream TEXT NOT NULL,
+  sessions TEXT,
+  data TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, id)
+);
+
+CREATE INDEX IF NOT EXISTS hamlet_sse_messages_created ON hamlet_sse_messages (tenant_id, created_at);
+
 -- Posts as stored; every row belongs to one tenant unless marked @global.
 CREATE TABLE "posts" (
   "tenant_id" TEXT NOT NULL CONSTRAINT "posts_tenant_id_check" CHECK ("tenant_id" <> ''),

@@ -8,6 +8,10 @@ DROP TABLE "accounts";
 
 DROP TABLE "order_row";
 
+DROP TABLE IF EXISTS hamlet_sse_messages;
+
+DROP TABLE IF EXISTS hamlet_sse_counters;
+
 DROP FUNCTION IF EXISTS hamlet_claim_events(BIGINT, INTEGER, TEXT, BIGINT);
 
 DROP FUNCTION IF EXISTS hamlet_complete_event(TEXT, TEXT, TEXT, BIGINT);

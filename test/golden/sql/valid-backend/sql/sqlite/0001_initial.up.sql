@@ -91,6 +91,24 @@ CREATE TABLE IF NOT EXISTS hamlet_schedules (
   PRIMARY KEY (tenant_id, name)
 );
 
+CREATE TABLE IF NOT EXISTS hamlet_sse_counters (
+  tenant_id TEXT NOT NULL CHECK (tenant_id <> ''),
+  last_id BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id)
+);
+
+CREATE TABLE IF NOT EXISTS hamlet_sse_messages (
+  tenant_id TEXT NOT NULL CHECK (tenant_id <> ''),
+  id BIGINT NOT NULL,
+  stream TEXT NOT NULL,
+  sessions TEXT,
+  data TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, id)
+);
+
+CREATE INDEX IF NOT EXISTS hamlet_sse_messages_created ON hamlet_sse_messages (tenant_id, created_at);
+
 -- Accounts are shared by every tenant.
 CREATE TABLE "accounts" (
   "id" TEXT NOT NULL DEFAULT (lower(hex(randomblob(4))) || '-' || lower(hex(randomblob(2))) || '-4' || substr(lower(hex(randomblob(2))), 2) || '-' || substr('89ab', 1 + (abs(random()) % 4), 1) || substr(lower(hex(randomblob(2))), 2) || '-' || lower(hex(randomblob(6)))),

@@ -1,2 +1,0 @@
--- Reverts 0005_feed_keyset_index (written by hand for Horatio).
-DROP INDEX "posts_feed_keyset_idx";

@@ -1,0 +1,131 @@
+/**
+ * Server-sent events across two server processes on one PostgreSQL: a message published on one
+ * process reaches streams held by the other; concurrent publishers on both still give every
+ * client each message once, in id order; a process killed with SIGKILL and restarted serves the
+ * missed messages from Last-Event-ID.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { afterAll, describe, expect, it } from "vitest";
+import { openPostgresDatabase } from "../src/db/postgres.js";
+import { startServer } from "../src/server.js";
+import { createFeedServer, ensureReplayTables, feedConfig } from "./processes/feed-server.js";
+import { cookiePair, send } from "./support/http.js";
+import { postgresAvailable, usePostgres } from "./support/postgres.js";
+import { ensureRuntimeTables } from "./support/runtime-tables.js";
+import { openSse, type SseEvent } from "./support/sse-client.js";
+
+const pgFixture = postgresAvailable ? usePostgres() : null;
+const FEED = "/hamlet/sse/LiveFeed";
+const likes = (event: SseEvent) => (JSON.parse(event.data) as { likes: number }).likes;
+
+async function login(baseUrl: string, user: string, host = "alpha.test") {
+  const response = await send(baseUrl, "/login", {
+    method: "POST",
+    host,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ user }),
+  });
+  expect(response.status).toBe(200);
+  return { cookie: cookiePair(response.setCookies, "hamlet_session"), host };
+}
+
+async function publish(baseUrl: string, as: { cookie: string; host: string }, to: "me" | "tenant", n: number) {
+  const response = await send(baseUrl, "/publish", {
+    method: "POST",
+    host: as.host,
+    headers: { "content-type": "application/json", cookie: as.cookie },
+    body: JSON.stringify({ to, update: { tag: "Liked", id: "00000000-0000-4000-8000-000000000001", likes: n } }),
+  });
+  expect(response.status, response.body).toBe(200);
+}
+
+function spawnServer(bundle: string, url: string, cwd: string): { child: ChildProcess; listening: Promise<string> } {
+  const child = spawn(process.execPath, [bundle, url], { stdio: ["ignore", "pipe", "inherit"], cwd });
+  const listening = new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening (\S+)/.exec(out);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    child.on("exit", (code) => reject(new Error(`server process exited with ${code}`)));
+  });
+  return { child, listening };
+}
+
+describe.skipIf(!postgresAvailable)("sse across two server processes on one PostgreSQL", () => {
+  // Inside the repository so the bundle's bare imports (fastify, pg) resolve from node_modules.
+  const tmpRoot = fileURLToPath(new URL("../../test/.tmp/", import.meta.url));
+  mkdirSync(tmpRoot, { recursive: true });
+  const dir = mkdtempSync(join(tmpRoot, "sse-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("delivers across processes in id order, and a killed process's clients resume without gaps", async () => {
+    const url = await pgFixture!.createDatabase();
+    const bundle = join(dir, "feed-server.mjs");
+    await build({
+      entryPoints: [fileURLToPath(new URL("./processes/feed-server-main.ts", import.meta.url))],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      packages: "external",
+      outfile: bundle,
+    });
+    const db = openPostgresDatabase(url);
+    await ensureRuntimeTables(db);
+    await ensureReplayTables(db);
+    let other = spawnServer(bundle, url, dir);
+    const app = await createFeedServer(feedConfig(url), db);
+    try {
+      let there = await other.listening;
+      const here = (await startServer(app, { port: 0 })).url;
+      const alice = await login(here, "alice");
+      const bob = await login(there, "bob");
+      const eve = await login(there, "eve", "beta.test");
+      const aliceThere = await openSse(there, FEED, alice);
+      const aliceHere = await openSse(here, FEED, alice);
+      const bobThere = await openSse(there, FEED, bob);
+      const eveThere = await openSse(there, FEED, eve);
+
+      await publish(here, alice, "me", 1); // published here, alice is also connected there
+      await publish(there, bob, "tenant", 2);
+      // Concurrent publishers on both processes.
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => publish(i % 2 === 0 ? here : there, alice, "tenant", 100 + i)),
+      );
+      for (const client of [aliceHere, aliceThere]) {
+        const events = await client.waitFor(22);
+        const ids = events.map((e) => Number(e.id));
+        expect(ids).toEqual([...new Set(ids)].sort((a, b) => a - b));
+        expect(events.slice(0, 2).map(likes)).toEqual([1, 2]);
+        expect(new Set(events.slice(2).map(likes))).toEqual(new Set(Array.from({ length: 20 }, (_, i) => 100 + i)));
+      }
+      expect((await bobThere.waitFor(21)).map(likes)).not.toContain(1);
+      await publish(there, eve, "tenant", 7);
+      expect((await eveThere.waitFor(1)).map(likes)).toEqual([7]);
+
+      // Kill the other process; publish while it is down; a restarted process replays the gap.
+      const lastSeen = aliceThere.events.at(-1)!.id!;
+      other.child.kill("SIGKILL");
+      await aliceThere.ended;
+      await publish(here, alice, "me", 30);
+      await publish(here, alice, "tenant", 31);
+      other = spawnServer(bundle, url, dir);
+      there = await other.listening;
+      const resumed = await openSse(there, FEED, { ...alice, lastEventId: lastSeen });
+      await publish(here, alice, "me", 32);
+      expect((await resumed.waitFor(3)).map(likes)).toEqual([30, 31, 32]);
+      expect(Number(resumed.events[0]!.id)).toBe(Number(lastSeen) + 1);
+      expect(eveThere.events.map(likes)).toEqual([7]);
+      for (const client of [aliceHere, bobThere, eveThere, resumed]) client.close();
+    } finally {
+      other.child.kill("SIGKILL");
+      await app.close();
+      await db.close();
+    }
+  });
+});
