@@ -6,6 +6,7 @@
  * a scheduled post appearing when its time comes, a dead letter (the moderation service fails a
  * post) retried from the admin view; the same on PostgreSQL with two server processes (alice on
  * one, bob on the other); then the app with the event store off (reduced mode).
+ * New posts reach the other user over the live feed (SSE, `Api.Sse` + runtime-elm/js/sse.js).
  * The first run saves a screenshot of the running app to docs/horatio.png (the README shows it).
  */
 import { execFile } from "node:child_process";
@@ -151,6 +152,9 @@ describe.skipIf(!ready)("the Horatio app in Chromium", () => {
         .toBe("handle: expected to match pattern ^[a-z0-9_]{3,20}$");
       await signIn(alice.page, "alice");
       await signIn(bob.page, "bob");
+      // The live feed (SSE) is open; while it is, the page does not poll the timeline, so what
+      // arrives below came over the stream.
+      for (const page of [alice.page, bob.page]) await expect.poll(() => page.textContent("#live")).toBe("● live");
 
       await post(alice.page, "Hello from alice #hamlet");
       await expect.poll(() => timeline(alice.page)).toContain("Hello from alice #hamlet");
@@ -254,6 +258,8 @@ describe.skipIf(!ready)("the Horatio app in Chromium", () => {
     try {
       await signIn(alice.page, "alice");
       await signIn(bob.page, "bob");
+      // SSE without the event store: best effort (no replay after a restart), still live.
+      await expect.poll(() => bob.page.textContent("#live")).toBe("● live");
       await post(alice.page, "Posted without the event store");
       await expect.poll(() => timeline(bob.page), { timeout: 15_000 }).toContain("Posted without the event store");
       // Delayed events run on in-memory timers (lost on restart): the scheduled post still appears.

@@ -1,4 +1,5 @@
 /** Builds the Horatio server: the runtime host, the generated routes and (optionally) a dev login. */
+import { AsyncResource } from "node:async_hooks";
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import {
@@ -11,6 +12,7 @@ import {
 } from "@hamlet/runtime-node";
 import { registerEvents, type EventsOptions } from "../generated/typescript/events.js";
 import { registerRoutes } from "../generated/typescript/server.js";
+import { serveSseStreams } from "../generated/typescript/sse.js";
 import { serveChat } from "../generated/typescript/websocket.js";
 import { createChat } from "./chat.js";
 import { decodeModerationRequest, encodeModerationResponse } from "../generated/typescript/validators.js";
@@ -49,6 +51,9 @@ export interface AppOptions extends HandlerOptions {
 
 const HANDLE = /^[a-z0-9_]{3,20}$/;
 
+/** The async context of module load, outside every request and transaction. */
+const outsideTransactions = new AsyncResource("horatio.live-feed");
+
 export async function createApp(options: AppOptions): Promise<HamletServer> {
   const app = await createHamletServer({
     config: options.config,
@@ -69,6 +74,20 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
   });
   const admins = options.admins ?? new Set(options.devLogin ? ["admin"] : []);
   registerRoutes(app, createHandlers({ ...options, admins, onPublished }));
+  // The live feed (SSE): public posts reach every reader of the tenant as they are published.
+  const streams = serveSseStreams(app);
+  published.push((tenant, post) => {
+    if (post.visibility !== "Public") return;
+    // Outside the caller's transaction (an event handler's, on SQLite the database's only writer):
+    // the stream's own write then waits for that commit instead of being refused inside it.
+    outsideTransactions.runInAsyncScope(() =>
+      setImmediate(() =>
+        streams.LiveFeed.toTenant(tenant, { tag: "Posted", post }).catch((error: unknown) =>
+          app.log.warn({ err: error }, "horatio: live feed publish failed"),
+        ),
+      ),
+    );
+  });
   // Chat over the websocket; the browser is on the same origin.
   serveChat(app, createChat());
   // The API reference and "Try it out": /openapi.json and Swagger UI at /docs.

@@ -1,3 +1,7 @@
-// Starts the Elm app. The live features' JavaScript companions (runtime-elm/js/) connect here.
+// Starts the Elm app and connects the ports of the live features to runtime-elm's JavaScript
+// companions (copied into js/ by elm/build.mjs).
 /* global Elm */
+import { connectSse } from "./js/sse.js";
+
 export const app = Elm.Main.init({ node: document.getElementById("app") });
+connectSse(app);

@@ -6,6 +6,7 @@ every form is checked by the generated `Api.Validate` before it is sent.
 -}
 
 import Api.Endpoints as Api
+import Api.Sse as Sse
 import Api.Types as Types
 import Api.Validate as Validate
 import Browser
@@ -15,6 +16,7 @@ import Hamlet.Validate exposing (Violation)
 import Html exposing (Html, button, div, form, h1, h2, input, label, li, main_, nav, option, p, section, select, span, text, textarea, ul)
 import Html.Attributes exposing (class, disabled, id, placeholder, selected, type_, value)
 import Html.Events exposing (onClick, onInput, onSubmit)
+import Json.Decode
 import Task
 import Time
 import Timeline exposing (Timeline)
@@ -82,6 +84,7 @@ type alias Model =
     , tab : Tab
     , admin : Admin
     , zone : Time.Zone
+    , live : Sse.Connection
     }
 
 
@@ -102,9 +105,11 @@ init _ =
       , tab = TimelineTab
       , admin = { letters = Loading, message = Nothing }
       , zone = Time.utc
+      , live = Sse.Connecting
       }
     , Cmd.batch
         [ Api.getMe api GotMe {}
+        , Sse.open Sse.LiveFeed
         , loadNewest
         , Task.perform GotZone Time.here
         ]
@@ -144,6 +149,8 @@ type Msg
     | GotDeadLetters (Result (Hamlet.Http.Error Types.ListDeadLettersError) Types.ListDeadLettersResponse)
     | RetryClicked String
     | Retried (Result (Hamlet.Http.Error Types.RetryDeadLetterError) Types.RetryDeadLetterResponse)
+    | GotFeedUpdate (Result Json.Decode.Error Types.FeedUpdate)
+    | GotConnection (Result Json.Decode.Error ( Sse.Stream, Sse.Connection ))
 
 
 update : Msg -> Model -> ( Model, Cmd Msg )
@@ -238,7 +245,12 @@ update msg model =
         Tick _ ->
             ( model
             , Cmd.batch
-                [ loadNewest
+                [ -- The live feed brings new posts while it is open; poll only without it.
+                  if model.live == Sse.Open then
+                    Cmd.none
+
+                  else
+                    loadNewest
                 , if signedIn model then
                     Api.mySubmissions api GotSubmissions {}
 
@@ -366,6 +378,28 @@ update msg model =
                 Err error ->
                     ( { model | admin = { admin | message = Just (Errors.describe Errors.retryDeadLetter error) } }, Cmd.none )
 
+        GotFeedUpdate (Ok (Types.Posted { post })) ->
+            ( { model | timeline = Timeline.withNewest { posts = [ post ], next = Nothing } model.timeline }, Cmd.none )
+
+        GotFeedUpdate (Ok (Types.Deleted { id })) ->
+            ( { model | timeline = Timeline.without id model.timeline }, Cmd.none )
+
+        GotFeedUpdate _ ->
+            ( model, Cmd.none )
+
+        GotConnection (Ok ( Sse.LiveFeed, connection )) ->
+            ( { model | live = connection }
+              -- Back after a gap: catch up on what the stream did not replay.
+            , if connection == Sse.Open && model.live /= Sse.Open then
+                loadNewest
+
+              else
+                Cmd.none
+            )
+
+        GotConnection _ ->
+            ( model, Cmd.none )
+
 
 updateCompose : Model -> (Compose -> Compose) -> ( Model, Cmd Msg )
 updateCompose model change =
@@ -416,8 +450,13 @@ visibilityFromString name =
 
 subscriptions : Model -> Sub Msg
 subscriptions _ =
-    -- New posts of others and the state of scheduled ones, every few seconds.
-    Time.every 3000 Tick
+    Sub.batch
+        [ Sse.onLiveFeed GotFeedUpdate
+        , Sse.onConnection GotConnection
+
+        -- The state of scheduled posts (and new posts while the live feed is down), every few seconds.
+        , Time.every 3000 Tick
+        ]
 
 
 
@@ -428,7 +467,7 @@ view : Model -> Html Msg
 view model =
     div [ class "app" ]
         [ nav [ class "bar" ]
-            (h1 [] [ text "Horatio" ] :: viewAccount model)
+            (h1 [] [ text "Horatio" ] :: viewLive model.live :: viewAccount model)
         , main_ []
             (case model.tab of
                 TimelineTab ->
@@ -438,6 +477,22 @@ view model =
                     [ viewAdmin model ]
             )
         ]
+
+
+viewLive : Sse.Connection -> Html msg
+viewLive connection =
+    case connection of
+        Sse.Open ->
+            span [ id "live", class "live on" ] [ text "● live" ]
+
+        Sse.Reconnecting _ ->
+            span [ id "live", class "live" ] [ text "reconnecting…" ]
+
+        Sse.Connecting ->
+            span [ id "live", class "live" ] [ text "connecting…" ]
+
+        Sse.Closed ->
+            span [ id "live", class "live" ] [ text "offline" ]
 
 
 viewAccount : Model -> List (Html Msg)

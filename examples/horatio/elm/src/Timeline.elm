@@ -1,4 +1,4 @@
-module Timeline exposing (Timeline, empty, formatTime, viewPost, withNewest, withPage)
+module Timeline exposing (Timeline, empty, formatTime, viewPost, withNewest, withPage, without)
 
 {-| The posts on screen, newest first, and where the next page starts (the keyset cursor the
 server gave with the last page).
@@ -38,6 +38,13 @@ withNewest page timeline =
 
     else
         { timeline | posts = merge page.posts timeline.posts }
+
+
+{-| Drops a post (deleted).
+-}
+without : Hamlet.Uuid.Uuid -> Timeline -> Timeline
+without id timeline =
+    { timeline | posts = List.filter (\post -> post.id /= id) timeline.posts }
 
 
 {-| Both lists, without duplicates, newest first (ties by id, as the server orders them).
