@@ -12,6 +12,7 @@ import { buildContext, qualified } from "./context.js";
 import { endpointsModule } from "./endpoints-module.js";
 import { typesModule } from "./types-module.js";
 import { validateModule } from "./validate-module.js";
+import { webSocketModule } from "./websocket-module.js";
 
 export { buildContext } from "./context.js";
 export * as elmNames from "./names.js";
@@ -45,6 +46,8 @@ export function generateModules(schema: Schema, prefix: string): EmittedFile[] {
   if (validate) files.push({ path: `${prefix.replace(/\./g, "/")}/Validate.elm`, content: validate });
   const endpoints = endpointsModule(qualified(ctx, "Types."), `${prefix}.Endpoints`, types);
   if (endpoints) files.push({ path: `${prefix.replace(/\./g, "/")}/Endpoints.elm`, content: endpoints });
+  const webSocket = webSocketModule(qualified(ctx, "Types."), `${prefix}.WebSocket`, types);
+  if (webSocket) files.push({ path: `${prefix.replace(/\./g, "/")}/WebSocket.elm`, content: webSocket });
   return files;
 }
 
