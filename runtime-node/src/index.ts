@@ -132,5 +132,6 @@ export {
   type WebSocketRoute,
   type WebSocketSpec,
 } from "./realtime/websocket.js";
+export { connectionScope, withConnectionEmit } from "./realtime/websocket-emit.js";
 export { readableLogger, type LineSink } from "./log.js";
 export * from "./events/index.js";
