@@ -159,6 +159,9 @@ export function connectWebSocket(app, options) {
     current.addEventListener("message", (event) => {
       if (socket === current) receive(event);
     });
+    // A failed connection fires "error" and then "close"; the close handler does the work. (Node's
+    // `ws` throws an "error" nobody listens to, so the listener is needed there.)
+    current.addEventListener("error", () => undefined);
     current.addEventListener("close", (event) => {
       if (socket !== current) return;
       socket = null;
