@@ -5,15 +5,18 @@
  * contexts (two sessions, each signed in through a test login route) exchange chat messages and
  * typing notices through the server; a frame the server refuses reaches Elm as a typed problem;
  * the server restarts, the pages reconnect by themselves, a message sent while the server was
- * down is delivered from the queue, and messages flow again.
+ * down is delivered from the queue, and messages flow again. On PostgreSQL, two pages on two
+ * server instances talk through the message bus.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../runtime-node/src/db/database.js";
+import { openPostgresDatabase } from "../runtime-node/src/db/postgres.js";
 import { openSqliteDatabase } from "../runtime-node/src/db/sqlite.js";
 import { createHamletServer, startServer, type HamletServer } from "../runtime-node/src/server.js";
+import { postgresAvailable, usePostgres } from "../runtime-node/test/support/postgres.js";
 import { ensureRuntimeTables } from "../runtime-node/test/support/runtime-tables.js";
 import { compile } from "../src/program/compile.js";
 import { repoRoot } from "./support/corpus.js";
@@ -172,6 +175,8 @@ interface ChatModule {
   serveChat(app: HamletServer, handlers: { onChatMessage: ChatHandler; onTyping: ChatHandler }): unknown;
 }
 
+const pg = postgresAvailable ? usePostgres() : null;
+
 describe.skipIf(!ready)("two Elm chat pages over the generated WebSocket module, in Chromium", () => {
   const dir = join(tmpRoot, `browser-websocket-${process.pid}`);
   let chat: ChatModule;
@@ -182,14 +187,15 @@ describe.skipIf(!ready)("two Elm chat pages over the generated WebSocket module,
   let url: string;
   let browser: Browser;
 
-  async function startChatServer(): Promise<void> {
+  /** The chat app on `database`; `databaseUrl` also gives the bus its LISTEN connection on PostgreSQL. */
+  async function createChatServer(database: Database, databaseUrl: string): Promise<HamletServer> {
     const server = await createHamletServer({
       config: {
-        database: { url: "sqlite:unused" },
+        database: { url: databaseUrl },
         sessions: { secrets: ["browser-ws-secret-browser-ws-secret"], ttlSeconds: 600 },
         tenants: { mode: "single" },
       },
-      database: db,
+      database,
     });
     server.get<{ Querystring: { user: string } }>("/login", async (request, reply) => {
       request.session = await server.hamlet.sessions.create(request, reply, { user: request.query.user });
@@ -209,6 +215,11 @@ describe.skipIf(!ready)("two Elm chat pages over the generated WebSocket module,
     const signed: ChatHandler = (message, context) =>
       context.broadcast({ ...message, from: String(context.session?.data["user"]) });
     chat.serveChat(server, { onChatMessage: signed, onTyping: signed });
+    return server;
+  }
+
+  async function startChatServer(): Promise<void> {
+    const server = await createChatServer(db, "sqlite:unused");
     const started = await startServer(server, { port });
     url = started.url;
     port = Number(new URL(url).port);
@@ -270,7 +281,7 @@ describe.skipIf(!ready)("two Elm chat pages over the generated WebSocket module,
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function signIn(user: string): Promise<{ page: Page; errors: string[] }> {
+  async function signIn(user: string, at = url): Promise<{ page: Page; errors: string[] }> {
     const context = await browser.newContext();
     const page = await context.newPage();
     const errors: string[] = [];
@@ -278,7 +289,7 @@ describe.skipIf(!ready)("two Elm chat pages over the generated WebSocket module,
     page.on("console", (message) => {
       if (message.type() === "error" && !/WebSocket connection/.test(message.text())) errors.push(message.text());
     });
-    await page.goto(`${url}/login?user=${user}`);
+    await page.goto(`${at}/login?user=${user}`);
     await expect.poll(() => page.locator("#state").textContent(), { timeout: 20_000 }).toBe("connected");
     return { page, errors };
   }
@@ -339,4 +350,34 @@ describe.skipIf(!ready)("two Elm chat pages over the generated WebSocket module,
     expect(ada.errors).toEqual([]);
     expect(bob.errors).toEqual([]);
   }, 120_000);
+
+  it.skipIf(!postgresAvailable)(
+    "pages on two server instances sharing PostgreSQL talk through the bus (LISTEN/NOTIFY)",
+    async () => {
+      // Two app instances in this process, each with its own pool and LISTEN connection, like two
+      // processes behind a load balancer (runtime-node/test/websocket.test.ts also runs real ones).
+      const databaseUrl = await pg!.createDatabase();
+      const databases = [openPostgresDatabase(databaseUrl), openPostgresDatabase(databaseUrl)];
+      await ensureRuntimeTables(databases[0]!);
+      const servers = await Promise.all(databases.map((database) => createChatServer(database, databaseUrl)));
+      try {
+        const [first, second] = await Promise.all(servers.map((server) => startServer(server, { port: 0 })));
+        const ada = await signIn("ada", first!.url);
+        const bob = await signIn("bob", second!.url);
+        await ada.page.locator("#draft").fill("h");
+        await expect.poll(() => bob.page.locator("#typing").textContent(), { timeout: 10_000 }).toBe("ada is typing");
+        await say(ada.page, "from the first server");
+        await expect.poll(() => lines(bob.page), { timeout: 10_000 }).toEqual(["ada: from the first server"]);
+        await say(bob.page, "from the second");
+        await expect
+          .poll(() => lines(ada.page), { timeout: 10_000 })
+          .toEqual(["ada: from the first server", "bob: from the second"]);
+        expect([...ada.errors, ...bob.errors]).toEqual([]);
+      } finally {
+        for (const server of servers) await server.close();
+        for (const database of databases) await database.close();
+      }
+    },
+    120_000,
+  );
 });
