@@ -64,7 +64,8 @@ export function connectWebSocket(app, options) {
   const Socket = options.WebSocket ?? globalThis.WebSocket;
   const ports = app.ports ?? {};
   const prefix = `hamletWs${name}`;
-  if (!Object.keys(ports).some((port) => port.startsWith(prefix))) {
+  const own = new RegExp(`^${prefix}(Send|State|Problem|Message)`);
+  if (!Object.keys(ports).some((port) => own.test(port))) {
     const known = Object.keys(ports).filter((port) => port.startsWith("hamletWs"));
     throw new Error(
       `connectWebSocket: the Elm app uses no port of websocket ${name} (${prefix}…). ` +
