@@ -85,6 +85,8 @@ describe("elm emitter", () => {
       expect(await emitElm(schema)).toEqual(first);
       for (const f of first.filter((x) => !x.path.startsWith("Hamlet/"))) {
         expect(f.content).toMatch(/^(port )?module \S+ exposing \(.*\)\n\n\{-\| /);
+        // Only the WebSocket and Sse modules declare ports.
+        expect(f.content.startsWith("port module "), f.path).toBe(/\/(WebSocket|Sse)\.elm$/.test(f.path));
       }
     }
   });

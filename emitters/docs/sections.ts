@@ -125,6 +125,9 @@ export function websocketSection(schema: Schema, def: WebSocketDef): string[] {
     ...docBlock(def),
     `- **Messages**: ${typeLink(def.message)}; each text frame is one message as a tagged object (always tagged). The server decides who receives each message.`,
     authLine(def.auth),
+    ...(def.emits.length > 0
+      ? [`- **Emits**: ${def.emits.map((e) => `[\`${e}\`](#${anchor("event", e)})`).join(", ")}`]
+      : []),
     "",
   ];
   for (const v of messages.variants) {

@@ -13,6 +13,7 @@ import { endpointsModule } from "./endpoints-module.js";
 import { sseModule } from "./sse-module.js";
 import { typesModule } from "./types-module.js";
 import { validateModule } from "./validate-module.js";
+import { webSocketModule } from "./websocket-module.js";
 
 export { buildContext } from "./context.js";
 export * as elmNames from "./names.js";
@@ -48,6 +49,8 @@ export function generateModules(schema: Schema, prefix: string): EmittedFile[] {
   if (endpoints) files.push({ path: `${prefix.replace(/\./g, "/")}/Endpoints.elm`, content: endpoints });
   const sse = sseModule(schema, `${prefix}.Sse`, types);
   if (sse !== undefined) files.push({ path: `${prefix.replace(/\./g, "/")}/Sse.elm`, content: sse });
+  const webSocket = webSocketModule(qualified(ctx, "Types."), `${prefix}.WebSocket`, types);
+  if (webSocket) files.push({ path: `${prefix.replace(/\./g, "/")}/WebSocket.elm`, content: webSocket });
   return files;
 }
 

@@ -85,13 +85,12 @@ class EventsView {
     "attachEventSystem",
     "createEventSystem",
     "createMemoryEventSystem",
-    "eventSystemOf",
     "type DurableEventOptions",
     "type Emit",
     "type EmittedEvent",
     "type EmittingContext",
+    "type EmittingParts",
     "type EventContext",
-    "type EventScope",
     "type EventSystem",
     "type HamletServer",
   ]);
@@ -320,8 +319,8 @@ function emitsBlock(view: EventsView): string {
     : "";
   return `${members}
 
-/** Adds the typed \`emit\` to an emitting context (generated \`server.ts\` calls this). */
-export function emitting<C extends EmittingContext>(
+/** Adds the typed \`emit\` to an emitting context (generated \`server.ts\` and \`websocket.ts\` call this). */
+export function emitting<C extends EmittingParts & { readonly app: HamletServer }>(
   context: C,
 ): C & EmitsContext<keyof EventPayloads> {${
     services
@@ -582,6 +581,9 @@ function checkWire<T>(decode: PayloadValidator<T>): PayloadValidator<unknown> {
 }
 
 function serviceDefinitions(view: EventsView): string[] {
+  // Only services need these (servicesFor, causedBy, the event system check of `emitting`).
+  view.runtime.add("eventSystemOf");
+  view.runtime.add("type EventScope");
   view.runtime.add("type ServiceDefinition");
   view.runtime.add("callService");
   view.runtime.add("type Database");

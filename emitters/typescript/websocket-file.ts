@@ -112,27 +112,50 @@ function websocketBlock(schema: Schema, ws: WebSocketDef): string {
       throw new Error(`websocket ${ws.name}: a message named ${v.name} collides with on${v.name}; rename it`);
   }
   const m = ws.message;
+  const emits = ws.emits.length > 0;
+  // With `@emits`, every handler call gets the typed `emit` of exactly the declared events.
+  const ctx = emits ? `${ws.name}Context` : `ConnectionContext<${m}>`;
+  const wrap = (call: string): string => (emits ? `withConnectionEmit(context, (c) => ${call})` : call);
+  const arg = emits ? "emitting(c)" : "context";
   const methods = message.variants
     .map(
       (v) =>
         `  /** A valid \`${v.name}\` frame from this connection. */\n` +
         signature(
           `  on${v.name}(`,
-          [`message: Extract<${m}, { tag: "${v.name}" }>`, `context: ConnectionContext<${m}>`],
+          [`message: Extract<${m}, { tag: "${v.name}" }>`, `context: ${ctx}`],
           "): void | Promise<void>;",
           "  ",
         ),
     )
     .join("\n");
   const cases = message.variants
-    .map((v) => `          case "${v.name}":\n            return handlers.on${v.name}(message, context);`)
+    .map((v) => `          case "${v.name}":\n            return handlers.on${v.name}(message, ${arg});`)
     .join("\n");
-  return `/** Handlers of \`websocket ${ws.name}\` (\`${ws.path}\`); each call gets a context that sends typed messages. */
+  const contextType = emits
+    ? `/** What handlers of \`websocket ${ws.name}\` get: the connection, and \`emit\` for ${ws.emits.map((e) => `\`${e}\``).join(", ")} in one transaction per call. */
+export type ${ws.name}Context = ConnectionContext<${m}> & EmitsContext<${ws.emits.map((e) => JSON.stringify(e)).join(" | ")}>;
+
+`
+    : "";
+  const onMessage = emits
+    ? `      onMessage: (message, context) =>
+        withConnectionEmit(context, (c) => {
+          switch (message.tag) {
+${cases.replace(/^/gm, "  ")}
+          }
+        }),`
+    : `      onMessage: (message, context) => {
+        switch (message.tag) {
+${cases}
+        }
+      },`;
+  return `${contextType}/** Handlers of \`websocket ${ws.name}\` (\`${ws.path}\`); each call gets a context that sends typed messages. */
 export interface ${ws.name}Handlers {
   /** A connection was accepted (its session and tenant are on the context). */
-  onConnect?(context: ConnectionContext<${m}>): void | Promise<void>;
+  onConnect?(context: ${ctx}): void | Promise<void>;
   /** A connection closed (\`code\` is the WebSocket close code). */
-  onDisconnect?(context: ConnectionContext<${m}>, code: number): void | Promise<void>;
+  onDisconnect?(context: ${ctx}, code: number): void | Promise<void>;
 ${methods}
 }
 
@@ -156,13 +179,9 @@ ${signature(
     app,
     ${ws.name}Spec,
     {
-      onConnect: (context) => handlers.onConnect?.(context),
-      onDisconnect: (context, code) => handlers.onDisconnect?.(context, code),
-      onMessage: (message, context) => {
-        switch (message.tag) {
-${cases}
-        }
-      },
+      onConnect: (context) => ${wrap(`handlers.onConnect?.(${arg})`)},
+      onDisconnect: (context, code) => ${wrap(`handlers.onDisconnect?.(${arg}, code)`)},
+${onMessage}
     },
     options,
   );
@@ -190,9 +209,14 @@ function importLine(open: string, names: readonly string[], close: string): stri
 export function websocketFile(schema: Schema, header: string, runtimeImport: string): string | undefined {
   if (schema.websockets.length === 0) return undefined;
   const messages = [...new Set(schema.websockets.map((w) => w.message))];
+  const emits = schema.websockets.some((w) => w.emits.length > 0);
+  const runtime = emits
+    ? [...RUNTIME_IMPORTS.slice(0, 1), "withConnectionEmit", ...RUNTIME_IMPORTS.slice(1)]
+    : RUNTIME_IMPORTS;
+  const events = emits ? `import { emitting, type EmitsContext } from "./events.js";\n` : "";
   return `${header}
-${importLine("import {", RUNTIME_IMPORTS, `} from ${JSON.stringify(runtimeImport)};`)}
-${importLine("import type {", messages, '} from "./types.js";')}
+${importLine("import {", runtime, `} from ${JSON.stringify(runtimeImport)};`)}
+${events}${importLine("import type {", messages, '} from "./types.js";')}
 ${importLine(
   "import {",
   messages.map((m) => `decode${m}`),

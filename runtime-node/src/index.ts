@@ -132,6 +132,7 @@ export {
   type WebSocketRoute,
   type WebSocketSpec,
 } from "./realtime/websocket.js";
+export { connectionScope, withConnectionEmit } from "./realtime/websocket-emit.js";
 export { readableLogger, type LineSink } from "./log.js";
 export * from "./events/index.js";
 export { resumeId, serveSse, type SseOptions, type SseSpec, type SseStream } from "./realtime/sse.js";

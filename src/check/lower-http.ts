@@ -116,7 +116,8 @@ function queryable(ctx: CheckContext, type: TypeExpr): boolean {
   return isTextual(ctx, t) || (inner.kind === "list" && isTextual(ctx, inner.element));
 }
 
-function emitted(ctx: CheckContext, facts: DeclarationFacts): string[] {
+/** The events an `@emits` names (each must be an `event`); also used for `websocket`. */
+export function emitted(ctx: CheckContext, facts: DeclarationFacts): string[] {
   const events: string[] = [];
   for (const e of facts.emits) {
     const symbol = ctx.symbols.get(e.name);

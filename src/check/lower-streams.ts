@@ -3,6 +3,7 @@ import type * as ast from "../ast/nodes.js";
 import { diagnostic } from "../diagnostics/messages.js";
 import { declarationAnnotations } from "./annotations.js";
 import { defineType, docLines, type CheckContext } from "./context.js";
+import { emitted } from "./lower-http.js";
 import { lowerRecordFields } from "./lower-fields.js";
 import { claimPartName, lowerType } from "./lower-type.js";
 import { defineEnum, deprecation } from "./lower-types.js";
@@ -38,6 +39,7 @@ export function lowerWebSocket(ctx: CheckContext, d: ast.WebSocketDeclaration, o
     path: d.path.value,
     message: name,
     auth: facts.auth,
+    emits: emitted(ctx, facts),
     docs: docLines(d.docs),
     ...deprecation(facts.deprecated),
     span: d.span,

@@ -145,6 +145,8 @@ export interface WebSocketDef extends Documented {
   /** Name of the enum of messages (the websocket's own name). */
   readonly message: string;
   readonly auth: "session" | undefined;
+  /** Events its handlers may emit (`@emits`), in the connection's tenant transaction. */
+  readonly emits: readonly string[];
   readonly span: Span;
 }
 

@@ -1,7 +1,9 @@
 /**
  * An extra schema for the Elm emitter tests, with what the corpus lacks: Elm keywords as field
  * names, constructor clashes (variant vs variant, variant vs record), recursion through an alias
- * and through a map, defaults of every literal kind, text forms of every path/query type.
+ * and through a map, defaults of every literal kind, text forms of every path/query type, and two
+ * websockets (port names per declaration, a variant clashing with another enum's, fieldless
+ * variants, a one-variant enum whose name clashes with a generated function).
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -59,6 +61,17 @@ endpoint Numbers: POST "/numbers/{n}" {
 endpoint Remove: DELETE "/api/things/{id}" {
   request { id: Uuid }
   errors { NotFound, Locked { until: Timestamp } }
+}
+
+/// A lobby: its variants clash with Status, so they are prefixed.
+websocket Lobby: "/ws/lobby" {
+  Ping
+  Joined { who: String, node: Node? }
+  Active { count: Int @min(0) }
+}
+
+websocket Solo: "/ws/solo" {
+  SoloProblem
 }
 `;
 

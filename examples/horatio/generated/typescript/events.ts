@@ -9,6 +9,7 @@ import {
   type Emit,
   type EmittedEvent,
   type EmittingContext,
+  type EmittingParts,
   type EventContext,
   type EventDefinition,
   type EventHandler,
@@ -162,8 +163,8 @@ export interface EmitsContext<N extends keyof EventPayloads> {
   readonly services: Services;
 }
 
-/** Adds the typed `emit` to an emitting context (generated `server.ts` calls this). */
-export function emitting<C extends EmittingContext>(
+/** Adds the typed `emit` to an emitting context (generated `server.ts` and `websocket.ts` call this). */
+export function emitting<C extends EmittingParts & { readonly app: HamletServer }>(
   context: C,
 ): C & EmitsContext<keyof EventPayloads> {
   const system = eventSystemOf(context.app);

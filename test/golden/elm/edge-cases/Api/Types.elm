@@ -1,4 +1,4 @@
-module Api.Types exposing (ConfigRequest, ConfigResponse, Forest, Node(..), Nodes, NumbersRequest, Other(..), PutRequest, RemoveError(..), RemoveRequest, SearchRequest, Status(..), Thing, Tree(..), configRequestDecoder, configResponseDecoder, defaultNumbersRequest, defaultPutRequest, defaultSearchRequest, defaultThing, encodeConfigRequest, encodeConfigResponse, encodeForest, encodeNode, encodeNodes, encodeNumbersRequest, encodeOther, encodePutRequest, encodeRemoveError, encodeRemoveRequest, encodeSearchRequest, encodeStatus, encodeThing, encodeTree, forestDecoder, nodeDecoder, nodesDecoder, numbersRequestDecoder, otherDecoder, otherToString, putRequestDecoder, removeErrorDecoder, removeRequestDecoder, searchRequestDecoder, statusDecoder, statusToString, thingDecoder, treeDecoder)
+module Api.Types exposing (ConfigRequest, ConfigResponse, Forest, Lobby(..), Node(..), Nodes, NumbersRequest, Other(..), PutRequest, RemoveError(..), RemoveRequest, SearchRequest, Solo(..), Status(..), Thing, Tree(..), configRequestDecoder, configResponseDecoder, defaultNumbersRequest, defaultPutRequest, defaultSearchRequest, defaultThing, encodeConfigRequest, encodeConfigResponse, encodeForest, encodeLobby, encodeNode, encodeNodes, encodeNumbersRequest, encodeOther, encodePutRequest, encodeRemoveError, encodeRemoveRequest, encodeSearchRequest, encodeSolo, encodeStatus, encodeThing, encodeTree, forestDecoder, lobbyDecoder, nodeDecoder, nodesDecoder, numbersRequestDecoder, otherDecoder, otherToString, putRequestDecoder, removeErrorDecoder, removeRequestDecoder, searchRequestDecoder, soloDecoder, soloToString, statusDecoder, statusToString, thingDecoder, treeDecoder)
 
 {-| Types of the `edge` schema, with JSON decoders and encoders that implement the Hamlet wire format.
 
@@ -481,6 +481,96 @@ encodeRemoveError value =
                 [ ( "tag", Just (Encode.string "Locked") )
                 , ( "until", Just (Hamlet.Timestamp.encode payload.until) )
                 ]
+
+
+{-| A lobby: its variants clash with Status, so they are prefixed.
+
+On the wire: an object with the variant name in `"tag"` and its fields beside it.
+
+-}
+type Lobby
+    = LobbyPing
+    | LobbyJoined { who : String, node : Maybe Node }
+    | LobbyActive { count : Int }
+
+
+lobbyDecoder : Decode.Decoder Lobby
+lobbyDecoder =
+    Decode.field "tag" Decode.string
+        |> Decode.andThen
+            (\tag ->
+                case tag of
+                    "Ping" ->
+                        decodeObject LobbyPing
+
+                    "Joined" ->
+                        decodeObject (\a1 a2 -> LobbyJoined { who = a1, node = a2 })
+                            |> required "who" Decode.string
+                            |> optional "node" nodeDecoder
+
+                    "Active" ->
+                        decodeObject (\a1 -> LobbyActive { count = a1 })
+                            |> required "count" safeInt
+
+                    _ ->
+                        unknown "tag" [ "Ping", "Joined", "Active" ] tag
+            )
+
+
+encodeLobby : Lobby -> Encode.Value
+encodeLobby value =
+    case value of
+        LobbyPing ->
+            objectOf [ ( "tag", Just (Encode.string "Ping") ) ]
+
+        LobbyJoined payload ->
+            objectOf
+                [ ( "tag", Just (Encode.string "Joined") )
+                , ( "who", Just (Encode.string payload.who) )
+                , ( "node", Maybe.map encodeNode payload.node )
+                ]
+
+        LobbyActive payload ->
+            objectOf
+                [ ( "tag", Just (Encode.string "Active") )
+                , ( "count", Just (Encode.int payload.count) )
+                ]
+
+
+{-| On the wire: an object with the variant name in `"tag"` and its fields beside it.
+-}
+type Solo
+    = SoloProblem
+
+
+soloDecoder : Decode.Decoder Solo
+soloDecoder =
+    Decode.field "tag" Decode.string
+        |> Decode.andThen
+            (\tag ->
+                case tag of
+                    "SoloProblem" ->
+                        decodeObject SoloProblem
+
+                    _ ->
+                        unknown "tag" [ "SoloProblem" ] tag
+            )
+
+
+encodeSolo : Solo -> Encode.Value
+encodeSolo value =
+    case value of
+        SoloProblem ->
+            objectOf [ ( "tag", Just (Encode.string "SoloProblem") ) ]
+
+
+{-| The variant name, as on the wire and in query strings.
+-}
+soloToString : Solo -> String
+soloToString value =
+    case value of
+        SoloProblem ->
+            "SoloProblem"
 
 
 

@@ -1,4 +1,4 @@
-module Api.Validate exposing (validateForest, validateForestAt, validateNode, validateNodeAt, validateNodes, validateNodesAt, validatePutRequest, validatePutRequestAt, validateThing, validateThingAt, validateTree, validateTreeAt)
+module Api.Validate exposing (validateForest, validateForestAt, validateLobby, validateLobbyAt, validateNode, validateNodeAt, validateNodes, validateNodesAt, validatePutRequest, validatePutRequestAt, validateThing, validateThingAt, validateTree, validateTreeAt)
 
 {-| Client-side checks of the `edge` schema's constraints, reporting the same paths (`$.posts[3].body`) and messages as the server.
 Call them before sending a request; an empty list means the value is fine.
@@ -107,6 +107,28 @@ validatePutRequest =
 validatePutRequestAt : String -> Types.PutRequest -> List Violation
 validatePutRequestAt path value =
     validateThingAt (Hamlet.Validate.field "thing" path) value.thing
+
+
+{-| Every broken constraint of a `Lobby`, with paths starting at `$`.
+-}
+validateLobby : Types.Lobby -> List Violation
+validateLobby =
+    validateLobbyAt Hamlet.Validate.root
+
+
+{-| Like `validateLobby`, for a value found at `path` inside a larger one.
+-}
+validateLobbyAt : String -> Types.Lobby -> List Violation
+validateLobbyAt path value =
+    case value of
+        Types.LobbyJoined payload ->
+            Hamlet.Validate.optional validateNodeAt (Hamlet.Validate.field "node" path) payload.node
+
+        Types.LobbyActive payload ->
+            Hamlet.Validate.intRange { min = Just 0, max = Nothing } (Hamlet.Validate.field "count" path) payload.count
+
+        _ ->
+            []
 
 
 
