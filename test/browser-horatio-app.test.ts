@@ -6,7 +6,8 @@
  * a scheduled post appearing when its time comes, a dead letter (the moderation service fails a
  * post) retried from the admin view; the same on PostgreSQL with two server processes (alice on
  * one, bob on the other); then the app with the event store off (reduced mode).
- * New posts reach the other user over the live feed (SSE, `Api.Sse` + runtime-elm/js/sse.js).
+ * New posts reach the other user over the live feed (SSE, `Api.Sse` + runtime-elm/js/sse.js); the
+ * two chat over the `Chat` websocket (`Api.WebSocket` + runtime-elm/js/websocket.js).
  * The first run saves a screenshot of the running app to docs/horatio.png (the README shows it).
  */
 import { execFile } from "node:child_process";
@@ -155,6 +156,20 @@ describe.skipIf(!ready)("the Horatio app in Chromium", () => {
       // The live feed (SSE) is open; while it is, the page does not poll the timeline, so what
       // arrives below came over the stream.
       for (const page of [alice.page, bob.page]) await expect.poll(() => page.textContent("#live")).toBe("● live");
+
+      // Chat over the WebSocket (Api.WebSocket + runtime-elm/js/websocket.js): presence, typing, messages.
+      await expect.poll(() => alice.page.textContent("#chat p.muted"), { timeout: 15_000 }).toBe("Online: alice, bob");
+      await alice.page.fill("#chat-input", "hi bob, chat works");
+      await expect.poll(() => bob.page.textContent("#chat .typing")).toBe("alice is typing…");
+      await alice.page.press("#chat-input", "Enter");
+      await expect
+        .poll(() => bob.page.locator("#chat .messages li").allTextContents())
+        .toEqual(["alice: hi bob, chat works"]);
+      await bob.page.fill("#chat-input", "hello alice");
+      await bob.page.press("#chat-input", "Enter");
+      await expect
+        .poll(() => alice.page.locator("#chat .messages li").allTextContents())
+        .toEqual(["alice: hi bob, chat works", "bob: hello alice"]);
 
       await post(alice.page, "Hello from alice #hamlet");
       await expect.poll(() => timeline(alice.page)).toContain("Hello from alice #hamlet");

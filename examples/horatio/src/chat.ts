@@ -2,8 +2,9 @@
  * Horatio's chat over the `Chat` websocket (generated `websocket.ts`). Only signed-in users may
  * talk: a connection without a session is closed (4401). `ChatMessage` has no author field in the
  * shared schema, so the server writes the author's handle in front of the text ("alice: hi"); the
- * client never chooses it. Who is online is kept per tenant in this process and announced with
- * `Presence` on every connect and disconnect (with several processes each announces its own).
+ * client never chooses it. Who is online is kept in the tenant's KV store (one entry per
+ * connection, so every server process sees the same list) and announced with `Presence` on every
+ * connect and disconnect; an entry left by a killed process expires after an hour.
  */
 import type { ConnectionContext } from "@hamlet/runtime-node";
 import type { ChatHandlers } from "../generated/typescript/websocket.js";
@@ -11,35 +12,32 @@ import type { Chat } from "../generated/typescript/types.js";
 
 const ROOM = "lobby";
 const MAX_TEXT = 2000;
+const PRESENCE = "presence:";
+const PRESENCE_TTL_SECONDS = 3600;
 
 export function createChat(): ChatHandlers {
-  /** tenant → handle → open connections */
-  const online = new Map<string, Map<string, number>>();
   const handleOf = (context: ConnectionContext<Chat>): string | undefined => {
     const handle = context.session?.data["handle"];
     return typeof handle === "string" ? handle : undefined;
   };
-  const presence = (context: ConnectionContext<Chat>) =>
-    context.broadcast({ tag: "Presence", room: ROOM, online: [...(online.get(context.tenant)?.keys() ?? [])].sort() });
-  const count = (tenant: string, handle: string, delta: number): void => {
-    const handles = online.get(tenant) ?? new Map<string, number>();
-    const n = (handles.get(handle) ?? 0) + delta;
-    if (n > 0) handles.set(handle, n);
-    else handles.delete(handle);
-    online.set(tenant, handles);
+  const presence = async (context: ConnectionContext<Chat>): Promise<void> => {
+    const entries = await context.app.hamlet.kv(context.tenant).list(PRESENCE);
+    const online = [...new Set(entries.map((entry) => String(entry.value)))].sort();
+    await context.broadcast({ tag: "Presence", room: ROOM, online });
   };
 
   return {
     async onConnect(context) {
       const handle = handleOf(context);
       if (handle === undefined) return context.close(4401, "sign in to chat");
-      count(context.tenant, handle, 1);
+      await context.app.hamlet
+        .kv(context.tenant)
+        .set(PRESENCE + context.connectionId, handle, { ttlSeconds: PRESENCE_TTL_SECONDS });
       await presence(context);
     },
     async onDisconnect(context) {
-      const handle = handleOf(context);
-      if (handle === undefined) return;
-      count(context.tenant, handle, -1);
+      if (handleOf(context) === undefined) return;
+      await context.app.hamlet.kv(context.tenant).delete(PRESENCE + context.connectionId);
       await presence(context);
     },
     async onChatMessage(message, context) {

@@ -10,6 +10,8 @@ import Api.Sse as Sse
 import Api.Types as Types
 import Api.Validate as Validate
 import Browser
+import Browser.Navigation
+import Chat exposing (Chat)
 import Errors
 import Hamlet.Http
 import Hamlet.Validate exposing (Violation)
@@ -85,6 +87,7 @@ type alias Model =
     , admin : Admin
     , zone : Time.Zone
     , live : Sse.Connection
+    , chat : Chat
     }
 
 
@@ -106,6 +109,7 @@ init _ =
       , admin = { letters = Loading, message = Nothing }
       , zone = Time.utc
       , live = Sse.Connecting
+      , chat = Chat.init
       }
     , Cmd.batch
         [ Api.getMe api GotMe {}
@@ -151,6 +155,7 @@ type Msg
     | Retried (Result (Hamlet.Http.Error Types.RetryDeadLetterError) Types.RetryDeadLetterResponse)
     | GotFeedUpdate (Result Json.Decode.Error Types.FeedUpdate)
     | GotConnection (Result Json.Decode.Error ( Sse.Stream, Sse.Connection ))
+    | ChatMsg Chat.Msg
 
 
 update : Msg -> Model -> ( Model, Cmd Msg )
@@ -195,10 +200,9 @@ update msg model =
                     model.signIn
             in
             case result of
-                Ok me ->
-                    ( { model | me = Loaded me, signIn = { signIn | handle = "" }, timeline = Timeline.empty }
-                    , Cmd.batch [ whenSignedIn me, loadNewest ]
-                    )
+                Ok _ ->
+                    -- A fresh page: the chat socket connects again, now with the session.
+                    ( model, Browser.Navigation.reload )
 
                 Err error ->
                     ( { model | signIn = { signIn | error = Just (Errors.describe Errors.signIn error) } }, Cmd.none )
@@ -208,8 +212,8 @@ update msg model =
 
         SignedOut result ->
             case result of
-                Ok me ->
-                    ( { model | me = Loaded me, submissions = [], tab = TimelineTab, timeline = Timeline.empty }, loadNewest )
+                Ok _ ->
+                    ( model, Browser.Navigation.reload )
 
                 Err error ->
                     ( { model | me = Failed (Errors.describe Errors.never error) }, Cmd.none )
@@ -400,6 +404,13 @@ update msg model =
         GotConnection _ ->
             ( model, Cmd.none )
 
+        ChatMsg chatMsg ->
+            let
+                ( chat, cmd ) =
+                    Chat.update chatMsg model.chat
+            in
+            ( { model | chat = chat }, Cmd.map ChatMsg cmd )
+
 
 updateCompose : Model -> (Compose -> Compose) -> ( Model, Cmd Msg )
 updateCompose model change =
@@ -453,6 +464,7 @@ subscriptions _ =
     Sub.batch
         [ Sse.onLiveFeed GotFeedUpdate
         , Sse.onConnection GotConnection
+        , Sub.map ChatMsg Chat.subscriptions
 
         -- The state of scheduled posts (and new posts while the live feed is down), every few seconds.
         , Time.every 3000 Tick
@@ -549,6 +561,17 @@ viewHome model =
         _ ->
             text ""
     , viewSubmissions model
+    , case model.me of
+        Loaded { handle } ->
+            case handle of
+                Just me ->
+                    Html.map ChatMsg (Chat.view me model.chat)
+
+                Nothing ->
+                    text ""
+
+        _ ->
+            text ""
     , viewTimeline model
     ]
 
