@@ -134,3 +134,4 @@ export {
 } from "./realtime/websocket.js";
 export { readableLogger, type LineSink } from "./log.js";
 export * from "./events/index.js";
+export * from "./uploads/index.js";
