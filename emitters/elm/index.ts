@@ -11,6 +11,7 @@ import type { Schema } from "../../src/schema/types.js";
 import { buildContext, qualified } from "./context.js";
 import { endpointsModule } from "./endpoints-module.js";
 import { typesModule } from "./types-module.js";
+import { uploadsModule } from "./uploads-module.js";
 import { validateModule } from "./validate-module.js";
 
 export { buildContext } from "./context.js";
@@ -45,6 +46,8 @@ export function generateModules(schema: Schema, prefix: string): EmittedFile[] {
   if (validate) files.push({ path: `${prefix.replace(/\./g, "/")}/Validate.elm`, content: validate });
   const endpoints = endpointsModule(qualified(ctx, "Types."), `${prefix}.Endpoints`, types);
   if (endpoints) files.push({ path: `${prefix.replace(/\./g, "/")}/Endpoints.elm`, content: endpoints });
+  const uploads = uploadsModule(qualified(ctx, "Types."), `${prefix}.Uploads`, types);
+  if (uploads) files.push({ path: `${prefix.replace(/\./g, "/")}/Uploads.elm`, content: uploads });
   return files;
 }
 
