@@ -191,6 +191,12 @@ upload Attachment: PUT "/api/attachments" {
   response { id: Uuid, size: Int, content_type: String }
 }
 
+/// What became of an uploaded image ("pending" until processed).
+endpoint ImageStatus: GET "/api/images/{id}" {
+  request { id: Uuid }
+  response { status: String }
+}
+
 /// Raised once an image is stored.
 event ImageUploaded {
   image_id: Uuid
