@@ -60,8 +60,8 @@ const DEFAULTS = {
   processingTimeoutMs: 30_000,
 };
 /** After a refusal, how much of the rest of the body is read (and dropped) so the client sees the reply. */
-const LINGER_BYTES = 1024 * 1024;
-const LINGER_MS = 1000;
+const LINGER_BYTES = 4 * 1024 * 1024;
+const LINGER_MS = 2000;
 const parsersAdded = new WeakSet<object>();
 
 /** An upload spec with its own field, response and error types erased (what {@link serveUploads} takes). */
@@ -200,27 +200,36 @@ function serveOne<F, Res, E>(
 }
 
 /**
- * Answers a refusal and closes the connection: the rest of the body is read and dropped for a
- * moment (at most {@link LINGER_BYTES} / {@link LINGER_MS}) so the client, which may still be
- * sending, gets to read the reply; then the socket is destroyed.
+ * Answers a refusal and closes the connection without parsing the rest of the body: once the
+ * reply is written, the server half-closes (FIN) and keeps reading and dropping what the client
+ * still sends, at most {@link LINGER_BYTES} or {@link LINGER_MS}, so a client that is still
+ * sending gets to read the reply instead of a reset; then the socket is destroyed.
  */
 function refuse(request: FastifyRequest, reply: FastifyReply, refusal: UploadRefusal): FastifyReply {
   const raw = request.raw;
   if (!raw.complete) {
     let dropped = 0;
+    let lingering = false;
     const destroy = (): void => {
       raw.off("data", drop);
       raw.socket?.destroy();
     };
     const drop = (chunk: Buffer): void => {
+      if (!lingering) return;
       dropped += chunk.length;
       if (dropped > LINGER_BYTES) destroy();
     };
     raw.on("data", drop);
     raw.resume();
-    reply.raw.once("finish", () => setTimeout(destroy, LINGER_MS).unref());
+    reply.raw.once("finish", () => {
+      lingering = true;
+      raw.socket?.end();
+      setTimeout(destroy, LINGER_MS).unref();
+    });
   }
-  return reply.code(refusalStatus(refusal)).header("connection", "close").send(refusal);
+  // No `Connection: close`: Node would then destroy the socket as soon as the reply is flushed,
+  // and a client still sending would get a reset instead of the reply. The lingering close does it.
+  return reply.code(refusalStatus(refusal)).send(refusal);
 }
 
 const INLINE_TYPES = /^image\/(png|jpeg|gif|webp|avif|bmp)$/;
