@@ -290,6 +290,24 @@ describe.each(combos)("uploads on $dialect with $storage storage (event store)",
     });
   });
 
+  it("accepts a file of exactly max_size and refuses one byte more", async () => {
+    const exact = Buffer.alloc(1024 * 1024, 0x20);
+    const put = (data: Buffer) => {
+      const { body, contentType } = multipart([{ name: "file", filename: "a.bin", type: "text/plain", data }]);
+      return send(`${g.url}/api/attachments`, body, {
+        method: "PUT",
+        headers: { "content-type": contentType, "x-tenant": "alpha" },
+      });
+    };
+    const ok = await put(exact);
+    expect(ok.status, ok.body.toString()).toBe(200);
+    expect(ok.json()).toMatchObject({ size: 1024 * 1024, content_type: "application/octet-stream" });
+    await leavesNothing(async () => {
+      const over = await put(Buffer.concat([exact, Buffer.from("!")]));
+      expect(over.status).toBe(413);
+    });
+  });
+
   it("refuses an oversize Content-Length before reading the body", async () => {
     await leavesNothing(async () => {
       const { body, contentType } = multipart(imageParts(png(40, 40, 600 * 1024)));

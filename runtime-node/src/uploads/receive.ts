@@ -148,7 +148,8 @@ export function receiveUpload(request: IncomingMessage, settings: ReceiveSetting
           fieldNameSize: 100,
           fieldSize: settings.maxFieldBytes,
           fields: settings.fieldNames.size,
-          fileSize: maxSize,
+          // busboy signals the limit when a file reaches it: one byte more means "larger than max_size".
+          fileSize: maxSize + 1,
           files: 1,
           // busboy announces the limit when the last allowed part ends; one more part is one too many.
           parts: settings.fieldNames.size + 2,
