@@ -60,8 +60,8 @@ const DEFAULTS = {
   processingTimeoutMs: 30_000,
 };
 /** After a refusal, how much of the rest of the body is read (and dropped) so the client sees the reply. */
-const LINGER_BYTES = 4 * 1024 * 1024;
-const LINGER_MS = 2000;
+const LINGER_BYTES = 64 * 1024 * 1024;
+const LINGER_MS = 1000;
 const parsersAdded = new WeakSet<object>();
 
 /** An upload spec with its own field, response and error types erased (what {@link serveUploads} takes). */
