@@ -28,9 +28,9 @@ function requestRecord(ctx: ElmContext, ep: EndpointDef): RecordDef {
 }
 
 /** `Hamlet.Url.path [ "api", "posts", Hamlet.Uuid.toString request.id ]` */
-function pathExpression(
+export function pathExpression(
   ctx: ElmContext,
-  ep: EndpointDef,
+  ep: Pick<EndpointDef, "path">,
   fields: readonly FieldDef[],
   names: readonly string[],
 ): string {

@@ -12,6 +12,7 @@ import { buildContext, qualified } from "./context.js";
 import { endpointsModule } from "./endpoints-module.js";
 import { sseModule } from "./sse-module.js";
 import { typesModule } from "./types-module.js";
+import { uploadsModule } from "./uploads-module.js";
 import { validateModule } from "./validate-module.js";
 import { webSocketModule } from "./websocket-module.js";
 
@@ -51,6 +52,8 @@ export function generateModules(schema: Schema, prefix: string): EmittedFile[] {
   if (sse !== undefined) files.push({ path: `${prefix.replace(/\./g, "/")}/Sse.elm`, content: sse });
   const webSocket = webSocketModule(qualified(ctx, "Types."), `${prefix}.WebSocket`, types);
   if (webSocket) files.push({ path: `${prefix.replace(/\./g, "/")}/WebSocket.elm`, content: webSocket });
+  const uploads = uploadsModule(qualified(ctx, "Types."), `${prefix}.Uploads`, types);
+  if (uploads) files.push({ path: `${prefix.replace(/\./g, "/")}/Uploads.elm`, content: uploads });
   return files;
 }
 

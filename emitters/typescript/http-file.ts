@@ -28,7 +28,7 @@ export function responseName(endpoint: EndpointDef): string | undefined {
   return endpoint.response.kind === "ref" ? endpoint.response.name : `${endpoint.name}Result`;
 }
 
-function textKind(table: TypeTable, type: TypeExpr): { kind: string; list: boolean; optional: boolean } {
+export function textKind(table: TypeTable, type: TypeExpr): { kind: string; list: boolean; optional: boolean } {
   let optional = false;
   let t = type;
   if (t.kind === "optional") {
@@ -77,7 +77,7 @@ function requestRecord(table: TypeTable, endpoint: EndpointDef): RecordDef {
 }
 
 /** A member of an interface: doc comment, then `name(params): Promise<R>;`. */
-function method(docs: Doc[], name: string, list: readonly string[], returns: string): Doc {
+export function method(docs: Doc[], name: string, list: readonly string[], returns: string): Doc {
   return [...docs, group([name, params(list, returns, true)]), ";"];
 }
 
@@ -184,7 +184,7 @@ export function serverFile(table: TypeTable, header: string, runtimeImport: stri
 }
 
 /** `head {` members separated by blank lines `}`. */
-function interfaceBody(head: string, members: readonly Doc[]): Doc {
+export function interfaceBody(head: string, members: readonly Doc[]): Doc {
   if (members.length === 0) return `${head} {}`;
   return [`${head} {`, indent([hardline, ...join([hardline, hardline], members)]), hardline, "}"];
 }

@@ -21,6 +21,8 @@
  *   returning the typed publisher, and `serveSseStreams(app, options?)` (see `sse-file.ts`).
  * - `workers.ts` (only with `worker` declarations): per worker its codec, `define<Worker>(body)` for
  *   the thread module and `create<Worker>Pool(options)`; imports `<runtime_import>/workers`.
+ * - `uploads.ts` (only with `upload` declarations): `UploadHandlers`, `UPLOAD_CONSTRAINTS` and
+ *   `registerUploads(app, handlers, options?)` over runtime-node's `serveUploads` (see `uploads-file.ts`).
  * - `events.ts` (when the schema declares events, workflows or services): `EventHandlers`,
  *   workflow step types, typed service clients and `registerEvents(app, ...)`; imports runtime-node.
  */
@@ -30,6 +32,7 @@ import { clientFile, responseName, serverFile } from "./http-file.js";
 import { eventsFile, hasEvents } from "./events-file.js";
 import { TypeTable } from "./model.js";
 import { typesFile } from "./types-file.js";
+import { uploadsFile } from "./uploads-file.js";
 import { validatorsFile } from "./validators-file.js";
 import { sseFile } from "./sse-file.js";
 import { websocketFile } from "./websocket-file.js";
@@ -87,6 +90,8 @@ export const typescriptEmitter = defineEmitter<{ runtime_import: string }>({
     if (websocket !== undefined) files.push({ path: "websocket.ts", content: websocket });
     const sse = sseFile(schema, header, options.runtime_import);
     if (sse !== undefined) files.push({ path: "sse.ts", content: sse });
+    const uploads = uploadsFile(table, header, options.runtime_import);
+    if (uploads !== undefined) files.push({ path: "uploads.ts", content: uploads });
     return files;
   },
 });

@@ -1,6 +1,7 @@
 import type { SessionSecrets } from "./session/cookie-signer.js";
 import type { PrivilegeCheck } from "./runtime-schema.js";
 import type { TenantConfig } from "./tenant.js";
+import type { UploadsConfig } from "./uploads/config.js";
 
 /** Runtime configuration, as a plain typed object (loading hamlet.toml is done elsewhere). */
 export interface HamletConfig {
@@ -49,6 +50,8 @@ export interface HamletConfig {
     /** Seconds between purges (default 300); 0 turns the purge off. */
     readonly intervalSeconds?: number;
   };
+  /** Where uploaded files are kept (default: local files under `.hamlet/uploads`); see `[hamlet.uploads]`. */
+  readonly uploads?: UploadsConfig;
 }
 
 /** Limits every connection and request is held to; all have defaults (see {@link SERVER_LIMIT_DEFAULTS}). */

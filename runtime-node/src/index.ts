@@ -145,3 +145,4 @@ export {
   type SseLogOptions,
 } from "./realtime/sse-log.js";
 export { RUN_STREAM, serveRunUpdates, type RunUpdateMessage, type RunUpdateSource } from "./realtime/sse-runs.js";
+export * from "./uploads/index.js";

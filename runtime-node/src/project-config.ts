@@ -11,12 +11,17 @@
  * | `tenant` | — | `single`, `host` (needs `hosts`) or `header` (`x-tenant`) |
  * | `trust_proxy` | `HAMLET_TRUST_PROXY` (`true`/`false`/addresses) | `X-Forwarded-*` from a TLS proxy |
  * | — | `NODE_ENV=production` | production mode (session secret required) |
+ *
+ * `[hamlet.uploads]` becomes `config.uploads`: `storage` (`local`, default, or `s3`), `dir`
+ * (local folder, relative to hamlet.toml; default `.hamlet/uploads`), and for S3 `s3_bucket`,
+ * `s3_endpoint`, `s3_region`, `s3_prefix`, `s3_force_path_style`.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { getStaticTOMLValue, parseTOML } from "toml-eslint-parser";
 import type { HamletConfig } from "./config.js";
 import type { TenantConfig } from "./tenant.js";
+import { DEFAULT_UPLOADS_DIR, type UploadsConfig } from "./uploads/config.js";
 
 /** Options for {@link loadProjectConfig}. */
 export interface ProjectConfigOptions {
@@ -56,7 +61,8 @@ export function findProjectDir(dir: string): string | undefined {
 export function loadProjectConfig(options: ProjectConfigOptions = {}): HamletConfig {
   const env = options.env ?? process.env;
   const projectDir = findProjectDir(options.dir ?? process.cwd());
-  const table = projectDir === undefined ? {} : readServerTable(join(projectDir, "hamlet.toml"));
+  const tables = projectDir === undefined ? {} : readHamletTables(join(projectDir, "hamlet.toml"));
+  const table: ServerTable = tables.server ?? {};
   const root = projectDir ?? resolve(options.dir ?? process.cwd());
 
   const port = env["PORT"] !== undefined && env["PORT"] !== "" ? parsePort(env["PORT"], "PORT") : (table.port ?? 8080);
@@ -80,18 +86,63 @@ export function loadProjectConfig(options: ProjectConfigOptions = {}): HamletCon
     sessions: { ...(secret === undefined || secret === "" ? {} : { secrets: [secret] }), secretEnv },
     tenants: tenantsFor(tenant, options.hosts),
     server: { ...options.overrides?.server, port, host, trustProxy },
+    uploads: uploadsFrom(tables.uploads ?? {}, root),
   };
 }
 
-function readServerTable(path: string): ServerTable {
+interface UploadsTable {
+  storage?: unknown;
+  dir?: unknown;
+  s3_bucket?: unknown;
+  s3_endpoint?: unknown;
+  s3_region?: unknown;
+  s3_prefix?: unknown;
+  s3_force_path_style?: unknown;
+}
+
+function uploadsFrom(table: UploadsTable, root: string): UploadsConfig {
+  const storage = table.storage ?? "local";
+  if (storage === "local")
+    return { storage: "local", dir: resolve(root, uploadsString(table.dir, "dir") ?? DEFAULT_UPLOADS_DIR) };
+  if (storage !== "s3")
+    throw new ProjectConfigError(`[hamlet.uploads] storage must be "local" or "s3", got ${JSON.stringify(storage)}`);
+  const bucket = table.s3_bucket === "" ? undefined : uploadsString(table.s3_bucket, "s3_bucket");
+  if (bucket === undefined) throw new ProjectConfigError('[hamlet.uploads] storage = "s3" needs s3_bucket');
+  const endpoint = table.s3_endpoint === "" ? undefined : uploadsString(table.s3_endpoint, "s3_endpoint");
+  const region = uploadsString(table.s3_region, "s3_region");
+  const prefix = typeof table.s3_prefix === "string" ? table.s3_prefix : undefined;
+  const forcePathStyle = table.s3_force_path_style;
+  if (forcePathStyle !== undefined && typeof forcePathStyle !== "boolean")
+    throw new ProjectConfigError("[hamlet.uploads] s3_force_path_style must be true or false");
+  return {
+    storage: "s3",
+    bucket,
+    ...(endpoint === undefined ? {} : { endpoint }),
+    ...(region === undefined ? {} : { region }),
+    ...(prefix === undefined ? {} : { prefix }),
+    ...(forcePathStyle === undefined ? {} : { forcePathStyle }),
+  };
+}
+
+function uploadsString(value: unknown, key: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || value.trim() === "")
+    throw new ProjectConfigError(`[hamlet.uploads] ${key} must be a non-empty string`);
+  return value;
+}
+
+function readHamletTables(path: string): { server?: ServerTable; uploads?: UploadsTable } {
   let value: unknown;
   try {
     value = getStaticTOMLValue(parseTOML(readFileSync(path, "utf8")));
   } catch (error) {
     throw new ProjectConfigError(`${path}: ${(error as Error).message}`);
   }
-  const server = (value as { hamlet?: { server?: unknown } }).hamlet?.server;
-  return typeof server === "object" && server !== null ? (server as ServerTable) : {};
+  const hamlet = (value as { hamlet?: { server?: unknown; uploads?: unknown } }).hamlet;
+  const table = <T>(t: unknown): T | undefined => (typeof t === "object" && t !== null ? (t as T) : undefined);
+  const server = table<ServerTable>(hamlet?.server);
+  const uploads = table<UploadsTable>(hamlet?.uploads);
+  return { ...(server === undefined ? {} : { server }), ...(uploads === undefined ? {} : { uploads }) };
 }
 
 function tenantsFor(mode: string, hosts: Readonly<Record<string, string>> | undefined): TenantConfig {

@@ -38,7 +38,27 @@ describe("loadProjectConfig", () => {
       sessions: { secrets: ["s".repeat(40)], secretEnv: "MY_SECRET" },
       tenants: { mode: "header" },
       server: { port: 9123, host: "0.0.0.0", trustProxy: true },
+      uploads: { storage: "local", dir: join(dir, ".hamlet", "uploads") },
     });
+  });
+
+  it("reads [hamlet.uploads]: a local folder relative to hamlet.toml, or an S3 bucket", () => {
+    const local = project("uploads-local", 'port = 1\n\n[hamlet.uploads]\ndir = "files"');
+    expect(loadProjectConfig({ dir: local, env: {} }).uploads).toEqual({ storage: "local", dir: join(local, "files") });
+    const s3 = project(
+      "uploads-s3",
+      'port = 1\n\n[hamlet.uploads]\nstorage = "s3"\ns3_bucket = "photos"\ns3_endpoint = "http://127.0.0.1:9000"\ns3_force_path_style = true',
+    );
+    expect(loadProjectConfig({ dir: s3, env: {} }).uploads).toEqual({
+      storage: "s3",
+      bucket: "photos",
+      endpoint: "http://127.0.0.1:9000",
+      forcePathStyle: true,
+    });
+    const missing = project("uploads-bad", 'port = 1\n\n[hamlet.uploads]\nstorage = "s3"');
+    expect(() => loadProjectConfig({ dir: missing, env: {} })).toThrow(
+      '[hamlet.uploads] storage = "s3" needs s3_bucket',
+    );
   });
 
   it("lets PORT, HOST, DATABASE_URL and HAMLET_TRUST_PROXY override the file; empty values do not", () => {

@@ -159,6 +159,59 @@ export const configSchema: readonly TableSpec[] = [
     ],
   },
   {
+    path: "hamlet.uploads",
+    description:
+      "Where runtime-node keeps uploaded files (`loadProjectConfig` → `config.uploads`; `registerUploads` uses it).",
+    settings: [
+      {
+        key: "storage",
+        type: { kind: "enum", values: ["local", "s3"] },
+        default: "local",
+        description: "`local` files under `dir`, or an S3-compatible bucket (AWS S3, Cloudflare R2, MinIO).",
+      },
+      {
+        key: "dir",
+        type: { kind: "string", pattern: /\S/, expected: "a folder (a non-empty string)" },
+        default: ".hamlet/uploads",
+        description: "Folder of local uploads, relative to hamlet.toml.",
+      },
+      {
+        key: "s3_bucket",
+        type: { kind: "string", pattern: /^\S*$/, expected: "a bucket name (empty: none)" },
+        default: "",
+        defaultText: "none (required for s3)",
+        description:
+          "Bucket of S3 uploads; credentials come from `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY` or the SDK's chain.",
+      },
+      {
+        key: "s3_endpoint",
+        type: { kind: "string", pattern: /^(https?:\/\/\S+)?$/, expected: "an http:// or https:// URL (empty: AWS)" },
+        default: "",
+        defaultText: "AWS",
+        description: "Endpoint of an S3-compatible service, such as `https://<account>.r2.cloudflarestorage.com`.",
+      },
+      {
+        key: "s3_region",
+        type: { kind: "string", pattern: /\S/, expected: "a region name (a non-empty string)" },
+        default: "auto",
+        description: "Region of the bucket (`auto` suits R2; AWS needs the bucket's region).",
+      },
+      {
+        key: "s3_prefix",
+        type: { kind: "string", pattern: /^\S*$/, expected: "a key prefix without spaces" },
+        default: "",
+        defaultText: "none",
+        description: "Prefix of every object key (for example `uploads/`).",
+      },
+      {
+        key: "s3_force_path_style",
+        type: { kind: "boolean" },
+        default: false,
+        description: "Path-style URLs (`endpoint/bucket/key`), needed by MinIO and s3rver.",
+      },
+    ],
+  },
+  {
     path: "hamlet.diff",
     description: "What `hamletc diff` fails on.",
     settings: [

@@ -59,13 +59,14 @@ export const ELM_JSON = {
     direct: {
       "elm/bytes": "1.0.8",
       "elm/core": "1.0.5",
+      "elm/file": "1.0.5",
       "elm/http": "2.0.0",
       "elm/json": "1.1.3",
       "elm/regex": "1.0.0",
       "elm/time": "1.0.0",
       "elm/url": "1.0.0",
     },
-    indirect: { "elm/file": "1.0.5" },
+    indirect: {},
   },
   "test-dependencies": { direct: {}, indirect: {} },
 };
