@@ -7,11 +7,14 @@
  * post) retried from the admin view; the same on PostgreSQL with two server processes (alice on
  * one, bob on the other); then the app with the event store off (reduced mode).
  * New posts reach the other user over the live feed (SSE, `Api.Sse` + runtime-elm/js/sse.js); the
- * two chat over the `Chat` websocket (`Api.WebSocket` + runtime-elm/js/websocket.js).
+ * two chat over the `Chat` websocket (`Api.WebSocket` + runtime-elm/js/websocket.js); alice uploads
+ * a photo with progress (`Api.Uploads`) and watches its `PublishPhoto` workflow step by step
+ * (`/hamlet/runs`), and bob gets the resulting post.
  * The first run saves a screenshot of the running app to docs/horatio.png (the README shows it).
  */
 import { execFile } from "node:child_process";
 import { mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { promisify } from "node:util";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -31,6 +34,11 @@ const ready = existsSync(CHROMIUM) && elmReady("test/browser-horatio-app.test.ts
 if (!existsSync(CHROMIUM)) console.warn(`\n!!! ${CHROMIUM} is missing: the Horatio app browser test is SKIPPED !!!\n`);
 
 const publicDir = join(horatioDir, "elm", "public");
+/** A valid 1×1 PNG (the upload checks the type by content and the dimensions). */
+const PNG_1X1 = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+  "base64",
+);
 const pg = postgresAvailable ? usePostgres() : null;
 
 /** The moderation service: refuses "spam", answers 400 once for each text with "#fail" (a dead letter). */
@@ -95,6 +103,7 @@ describe.skipIf(!ready)("the Horatio app in Chromium", () => {
       devLogin: true,
       admins: new Set(["bob"]),
       publicDir,
+      uploadsDir: join(tmpdir(), `horatio-uploads-${process.pid}-${eventStore}`),
       moderationUrl: moderation.url,
       eventStore,
       events: { pollMs: 100, onError: () => undefined },
@@ -191,6 +200,29 @@ describe.skipIf(!ready)("the Horatio app in Chromium", () => {
       await expect
         .poll(() => alice.page.textContent("#compose .violations"))
         .toBe("body: expected at least 1 character");
+
+      // A photo: uploaded with progress, its PublishPhoto workflow's steps shown live, then posted.
+      const chooser = alice.page.waitForEvent("filechooser");
+      await alice.page.click("#pick-photo");
+      await (await chooser).setFiles({ name: "dot.png", mimeType: "image/png", buffer: PNG_1X1 });
+      await alice.page.fill("#caption", "a tiny photo");
+      await alice.page.click("#upload");
+      await expect
+        .poll(() => alice.page.textContent("#photo-status"), { timeout: 30_000 })
+        .toBe("Done: the photo is processed.");
+      expect(await alice.page.locator("#photo .steps li").allTextContents()).toEqual([
+        "thumbnail ✓",
+        "moderate ✓",
+        "publish ✓",
+      ]);
+      await expect
+        .poll(
+          async () => (await timeline(bob.page)).some((body) => body.startsWith("📷 a tiny photo /files/PhotoUpload/")),
+          {
+            timeout: 15_000,
+          },
+        )
+        .toBe(true);
 
       // A scheduled post: listed as Scheduled for alice, in bob's timeline once its time came.
       await post(alice.page, "Scheduled hello, five seconds later", "5");

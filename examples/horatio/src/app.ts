@@ -6,6 +6,8 @@ import {
   createHamletServer,
   registerApiDocs,
   serveStaticFiles,
+  createLocalStorage,
+  serveRunUpdates,
   type Database,
   type HamletConfig,
   type HamletServer,
@@ -13,11 +15,13 @@ import {
 import { registerEvents, type EventsOptions } from "../generated/typescript/events.js";
 import { registerRoutes } from "../generated/typescript/server.js";
 import { serveSseStreams } from "../generated/typescript/sse.js";
+import { registerUploads } from "../generated/typescript/uploads.js";
 import { serveChat } from "../generated/typescript/websocket.js";
 import { createChat } from "./chat.js";
 import { decodeModerationRequest, encodeModerationResponse } from "../generated/typescript/validators.js";
 import { createHandlers, type HandlerOptions } from "./handlers.js";
-import { createPublishing, photoWorkflow, type PublishedListener } from "./publishing.js";
+import { createPublishing, type PublishedListener } from "./publishing.js";
+import { createPhotoUploads } from "./photos.js";
 
 export interface AppOptions extends HandlerOptions {
   readonly config: HamletConfig;
@@ -30,6 +34,8 @@ export interface AppOptions extends HandlerOptions {
    */
   readonly devLogin?: boolean;
   readonly logger?: boolean;
+  /** Keep uploaded photos in this folder (default: `[hamlet.uploads]`, else `.hamlet/uploads`). */
+  readonly uploadsDir?: string;
   /** Serve this folder (the Elm app: elm/public with the compiled main.js) on the same origin. */
   readonly publicDir?: string;
   /** URL of the moderation service (default: the schema's). */
@@ -64,9 +70,9 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
   const published: PublishedListener[] = [];
   const onPublished: PublishedListener = (tenant, post) => published.forEach((listener) => listener(tenant, post));
   const publishing = createPublishing(onPublished);
-  registerEvents(app, {
+  const events = registerEvents(app, {
     handlers: publishing.handlers,
-    workflows: photoWorkflow,
+    workflows: publishing.workflows,
     services: publishing.services,
     ...(options.moderationUrl ? { serviceUrls: { moderation: options.moderationUrl } } : {}),
     ...(options.eventStore !== undefined ? { eventStore: options.eventStore } : {}),
@@ -87,6 +93,12 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
         ),
       ),
     );
+  });
+  // Each step of the photo workflows a session started, live on /hamlet/runs.
+  serveRunUpdates(app, events);
+  // Photo uploads (stored under uploadsDir, else as [hamlet.uploads] says), downloads at /files/.
+  registerUploads(app, createPhotoUploads(), {
+    ...(options.uploadsDir !== undefined ? { storage: createLocalStorage({ dir: options.uploadsDir }) } : {}),
   });
   // Chat over the websocket; the browser is on the same origin.
   serveChat(app, createChat());

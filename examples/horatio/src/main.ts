@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     devModeration: devLogin,
     logger: true,
     publicDir: resolve(exampleDir(), "elm", "public"),
+    uploadsDir: resolve(exampleDir(), ".hamlet", "uploads"),
     ...(moderationUrl ? { moderationUrl } : {}),
     ...(admins !== undefined ? { admins: new Set(admins.split(",").map((h) => h.trim())) } : {}),
     ...(process.env["HAMLET_EVENT_STORE"] === "off" ? { eventStore: false } : {}),

@@ -40,8 +40,13 @@ export type PublishedListener = (tenant: string, post: Post) => void;
 export function createPublishing(onPublished: PublishedListener = () => undefined): {
   handlers: EventHandlers;
   services: ServiceResponses;
+  workflows: WorkflowHandlers;
 } {
-  return { handlers: publishingHandlers, services: moderationResponses(onPublished) };
+  return {
+    handlers: publishingHandlers,
+    services: moderationResponses(onPublished),
+    workflows: photoWorkflowFor(onPublished),
+  };
 }
 
 const publishingHandlers: EventHandlers = {
@@ -85,18 +90,45 @@ const moderationResponses = (onPublished: PublishedListener): ServiceResponses =
   },
 });
 
+/** `photo:<photo id>` → who uploaded it and its caption (written by the upload, read by the workflow). */
+export const PHOTO_PREFIX = "photo:";
+
+/** What the upload handler keeps about a photo for the workflow. */
+export interface PhotoNote {
+  readonly author: string;
+  readonly caption: string;
+}
+
 /**
- * The `PublishPhoto` workflow. Photo uploads are not served yet (nothing emits `PhotoUploaded`),
- * so these steps only derive names; they exist so the workflow is registered and type-checked.
+ * The `PublishPhoto` workflow, started by `PhotoUploaded` (the upload handler emits it): each step
+ * runs once and its output is kept, and the session that uploaded sees every step on `/hamlet/runs`.
+ * `thumbnail` names the stored file's download URL (no resizing yet), `moderate` refuses a caption
+ * with "spam", `publish` writes the post (as its author, "📷 caption /files/PhotoUpload/<id>").
  */
-export const photoWorkflow: WorkflowHandlers = {
-  publishPhoto: {
-    async thumbnail({ trigger }) {
-      return { thumb_url: `/thumbnails/${trigger.storage_key}` };
+export function photoWorkflowFor(onPublished: PublishedListener): WorkflowHandlers {
+  return {
+    publishPhoto: {
+      async thumbnail({ trigger }) {
+        return { thumb_url: `/files/PhotoUpload/${trigger.photo_id}` };
+      },
+      async moderate({ trigger, context }) {
+        const note = (await kvOf(context).get(PHOTO_PREFIX + trigger.photo_id)) as PhotoNote | undefined;
+        return { allowed: note !== undefined && !/spam/i.test(note.caption) };
+      },
+      async publish({ trigger, outputs, context }) {
+        const kv = kvOf(context);
+        const note = (await kv.get(PHOTO_PREFIX + trigger.photo_id)) as PhotoNote | undefined;
+        if (note === undefined || !outputs.moderate.allowed) return;
+        const body = `📷 ${note.caption} ${outputs.thumbnail.thumb_url}`.trim().slice(0, 500);
+        const row = await repositories(txOf(context), context.tenantId).postRow.insert({
+          id: trigger.photo_id,
+          author: note.author,
+          body,
+          visibility: "Public",
+          created_at: new Date(),
+        });
+        onPublished(context.tenantId, postOf(row));
+      },
     },
-    async moderate() {
-      return { allowed: true };
-    },
-    async publish() {},
-  },
-};
+  };
+}

@@ -19,6 +19,7 @@ import Html exposing (Html, button, div, form, h1, h2, input, label, li, main_, 
 import Html.Attributes exposing (class, disabled, id, placeholder, selected, type_, value)
 import Html.Events exposing (onClick, onInput, onSubmit)
 import Json.Decode
+import Photo exposing (Photo)
 import Task
 import Time
 import Timeline exposing (Timeline)
@@ -88,6 +89,7 @@ type alias Model =
     , zone : Time.Zone
     , live : Sse.Connection
     , chat : Chat
+    , photo : Photo
     }
 
 
@@ -110,6 +112,7 @@ init _ =
       , zone = Time.utc
       , live = Sse.Connecting
       , chat = Chat.init
+      , photo = Photo.init
       }
     , Cmd.batch
         [ Api.getMe api GotMe {}
@@ -156,6 +159,7 @@ type Msg
     | GotFeedUpdate (Result Json.Decode.Error Types.FeedUpdate)
     | GotConnection (Result Json.Decode.Error ( Sse.Stream, Sse.Connection ))
     | ChatMsg Chat.Msg
+    | PhotoMsg Photo.Msg
 
 
 update : Msg -> Model -> ( Model, Cmd Msg )
@@ -404,6 +408,13 @@ update msg model =
         GotConnection _ ->
             ( model, Cmd.none )
 
+        PhotoMsg photoMsg ->
+            let
+                ( photo, cmd ) =
+                    Photo.update photoMsg model.photo
+            in
+            ( { model | photo = photo }, Cmd.map PhotoMsg cmd )
+
         ChatMsg chatMsg ->
             let
                 ( chat, cmd ) =
@@ -430,7 +441,7 @@ whenSignedIn : Types.Me -> Cmd Msg
 whenSignedIn me =
     case me.handle of
         Just _ ->
-            Api.mySubmissions api GotSubmissions {}
+            Cmd.batch [ Api.mySubmissions api GotSubmissions {}, Sse.open Sse.HamletRuns ]
 
         Nothing ->
             Cmd.none
@@ -465,6 +476,8 @@ subscriptions _ =
         [ Sse.onLiveFeed GotFeedUpdate
         , Sse.onConnection GotConnection
         , Sub.map ChatMsg Chat.subscriptions
+        , Sub.map PhotoMsg Photo.subscriptions
+        , Sub.map PhotoMsg Photo.runsSubscription
 
         -- The state of scheduled posts (and new posts while the live feed is down), every few seconds.
         , Time.every 3000 Tick
@@ -565,7 +578,10 @@ viewHome model =
         Loaded { handle } ->
             case handle of
                 Just me ->
-                    Html.map ChatMsg (Chat.view me model.chat)
+                    div []
+                        [ Html.map PhotoMsg (Photo.view model.photo)
+                        , Html.map ChatMsg (Chat.view me model.chat)
+                        ]
 
                 Nothing ->
                     text ""
