@@ -1,6 +1,7 @@
 /**
  * Delivers one claimed event: validate, outside work, then the handler and the event's completion
- * in one tenant transaction (exactly-once database effects). A failed attempt is recorded in a
+ * in one tenant transaction (exactly-once database effects; on PostgreSQL the transaction opens
+ * only when the handler uses it). A failed attempt is recorded in a
  * second transaction: retried later with backoff, or dead-lettered with its error history.
  */
 import type { Database } from "../db/database.js";
@@ -8,7 +9,16 @@ import { attemptsExhausted, retryDelayMs } from "./backoff.js";
 import { describeError, invalidPayloadError, LostClaimError, PermanentEventError } from "./errors.js";
 import type { Route, RouteContext } from "./routes.js";
 import { parseErrors, toNumber, type EventRow } from "./rows.js";
-import { completeEvent, dueTime, insertEvent, LOST_CLAIM_SQLSTATE, notifyDispatchers, recordFailure } from "./store.js";
+import { lazyTenantTransaction } from "./lazy-transaction.js";
+import {
+  completeEvent,
+  completeEventAlone,
+  dueTime,
+  insertEvent,
+  LOST_CLAIM_SQLSTATE,
+  notifyDispatchers,
+  recordFailure,
+} from "./store.js";
 import { DEFAULT_RETRY, type Emit } from "./types.js";
 
 export interface DeliveryDeps {
@@ -76,11 +86,23 @@ export async function deliver(deps: DeliveryDeps, row: EventRow, token: string):
     const checked = route.validate(payload);
     if (!checked.ok) throw invalidPayloadError(row.name, checked.errors);
     const prepared = route.prepare === undefined ? undefined : await route.prepare(checked.value, context(null));
-    await deps.db.withTenant(row.tenant_id, async (tx) => {
+    if (deps.db.dialect === "postgres") {
+      // The transaction opens on the handler's first statement; without one the completion is a
+      // single autocommit statement (one round trip per event).
+      const lazy = lazyTenantTransaction(deps.db, row.tenant_id);
       after.length = 0;
-      await route.handle(checked.value, context(tx), prepared);
-      await completeEvent(tx, row, token, deps.clock());
-    });
+      await lazy.finish(
+        route.handle(checked.value, context(lazy.handle), prepared),
+        (tx) => completeEvent(tx, row, token, deps.clock()),
+        () => completeEventAlone(deps.db, row, token, deps.clock()),
+      );
+    } else {
+      await deps.db.withTenant(row.tenant_id, async (tx) => {
+        after.length = 0;
+        await route.handle(checked.value, context(tx), prepared);
+        await completeEvent(tx, row, token, deps.clock());
+      });
+    }
     runAll(after, deps.onError);
   } catch (error) {
     if (error instanceof LostClaimError || (error as { code?: unknown } | null)?.code === LOST_CLAIM_SQLSTATE) return;
