@@ -50,6 +50,8 @@ const TABLES: readonly string[] = [
   "CREATE INDEX IF NOT EXISTS hamlet_events_leased ON hamlet_events (lease_until) WHERE status = 'running'",
   "CREATE INDEX IF NOT EXISTS hamlet_events_correlation ON hamlet_events (tenant_id, correlation_id)",
   "CREATE INDEX IF NOT EXISTS hamlet_events_dead ON hamlet_events (tenant_id, created_at) WHERE status = 'dead'",
+  // Retention deletes the oldest completed events and finished runs, across tenants, in batches.
+  "CREATE INDEX IF NOT EXISTS hamlet_events_done ON hamlet_events (completed_at) WHERE status = 'done'",
   `CREATE TABLE IF NOT EXISTS hamlet_workflow_runs (
   ${TENANT},
   id TEXT NOT NULL,
@@ -65,6 +67,7 @@ const TABLES: readonly string[] = [
   PRIMARY KEY (tenant_id, id)
 )`,
   "CREATE INDEX IF NOT EXISTS hamlet_workflow_runs_created ON hamlet_workflow_runs (tenant_id, created_at)",
+  "CREATE INDEX IF NOT EXISTS hamlet_workflow_runs_finished ON hamlet_workflow_runs (updated_at) WHERE status <> 'running'",
   `CREATE TABLE IF NOT EXISTS hamlet_workflow_steps (
   ${TENANT},
   run_id TEXT NOT NULL,
