@@ -2,7 +2,7 @@
  * `hamletc events` end to end: the built CLI (bin/hamletc.js, child processes) against an event
  * store on SQLite and PostgreSQL that a real event system filled: a dead letter is listed, shown,
  * retried (then handled) and another discarded; a workflow run shows its steps and events; every
- * action is scoped to `--tenant`.
+ * action is scoped to `--tenant` (another tenant can list, show, retry or discard nothing of it).
  */
 import { execFile } from "node:child_process";
 import { rmSync } from "node:fs";
@@ -128,6 +128,11 @@ describe.each(targets)("hamletc events on $name", ({ url: makeUrl }) => {
       const wrongTenant = await hamletc("events", "retry", one.id, "--database", url, "--tenant", "beta");
       expect(wrongTenant.code).toBe(1);
       expect(wrongTenant.stderr).toContain(`no dead letter ${one.id} in tenant beta`);
+      const wrongShow = await hamletc("events", "show", one.id, "--database", url, "--tenant", "beta");
+      expect([wrongShow.code, wrongShow.stdout]).toEqual([1, ""]);
+      const wrongDiscard = await hamletc("events", "discard", two.id, "--database", url, "--tenant", "beta");
+      expect(wrongDiscard.code).toBe(1);
+      expect(wrongDiscard.stderr).toContain(`no dead letter ${two.id} in tenant beta`);
 
       failing = false;
       const retried = await hamletc("events", "retry", one.id, "--database", url, "--tenant", "alpha");
@@ -166,6 +171,14 @@ describe.each(targets)("hamletc events on $name", ({ url: makeUrl }) => {
         ["second", "done", null],
       ]);
       expect(parsed.events.map((e) => e.name)).toContain("Go");
+      // Another tenant sees no run, neither listed nor by id.
+      const betaRuns = await hamletc("events", "runs", "--database", url, "--tenant", "beta", "--format", "json");
+      expect(JSON.parse(betaRuns.stdout)).toEqual([]);
+      const betaRun = await hamletc("events", "run", runSummary!.id, "--database", url, "--tenant", "beta");
+      expect([betaRun.code, betaRun.stderr.trim()]).toEqual([
+        1,
+        `hamletc events: no workflow run ${runSummary!.id} in tenant beta (is --tenant right?).`,
+      ]);
       const historyText = await hamletc("events", "run", runSummary!.id, "--database", url, "--tenant", "alpha");
       expect(historyText.stdout).toContain("1. first  done  attempts 1");
       expect(historyText.stdout).toContain('output {"doubled":42}');
