@@ -183,6 +183,18 @@ function buildProgram(setExit: (code: number) => void, help: HelpTexts | undefin
     "Show a workflow run: status, each step (attempts, errors, timings, output) and every event with its correlation id.",
     ["run-id"],
   ).action((runId: string, flags: EventsFlags) => runEventsAction({ kind: "run", runId }, flags));
+  events
+    .command("prune")
+    .description(
+      "Delete completed events and finished workflow runs older than --older-than, in every tenant, in batches (the dispatcher's retention does this hourly); dead letters stay.",
+    )
+    .option("-c, --config <path>", "use this hamlet.toml instead of searching upwards from the current folder")
+    .option("--database <url>", "database URL (default: [hamlet.server] database_url)")
+    .option("--older-than <duration>", "age of what is deleted: 7d, 12h, 30m, 90s", "7d")
+    .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"))
+    .action((flags: Omit<EventsFlags, "tenant"> & { olderThan: string }) =>
+      runEventsAction({ kind: "prune", olderThan: flags.olderThan }, { ...flags, tenant: "default" }),
+    );
 
   program
     .command("diff")
