@@ -9,16 +9,9 @@ import { attemptsExhausted, retryDelayMs } from "./backoff.js";
 import { describeError, invalidPayloadError, LostClaimError, PermanentEventError } from "./errors.js";
 import type { Route, RouteContext } from "./routes.js";
 import { parseErrors, toNumber, type EventRow } from "./rows.js";
+import type { CompleteAlone } from "./completions.js";
 import { lazyTenantTransaction } from "./lazy-transaction.js";
-import {
-  completeEvent,
-  completeEventAlone,
-  dueTime,
-  insertEvent,
-  LOST_CLAIM_SQLSTATE,
-  notifyDispatchers,
-  recordFailure,
-} from "./store.js";
+import { completeEvent, dueTime, insertEvent, LOST_CLAIM_SQLSTATE, notifyDispatchers, recordFailure } from "./store.js";
 import { DEFAULT_RETRY, type Emit } from "./types.js";
 
 export interface DeliveryDeps {
@@ -28,6 +21,8 @@ export interface DeliveryDeps {
   readonly onError: (error: unknown) => void;
   /** Called when the delivery stored follow-up work due at `dueAt` (in-process wake-up). */
   readonly wake: (dueAt: number) => void;
+  /** PostgreSQL: completes an event whose handler opened no transaction (batched with others). */
+  readonly completeAlone: CompleteAlone;
 }
 
 function runAll(callbacks: readonly (() => void)[], onError: (error: unknown) => void): void {
@@ -87,14 +82,14 @@ export async function deliver(deps: DeliveryDeps, row: EventRow, token: string):
     if (!checked.ok) throw invalidPayloadError(row.name, checked.errors);
     const prepared = route.prepare === undefined ? undefined : await route.prepare(checked.value, context(null));
     if (deps.db.dialect === "postgres") {
-      // The transaction opens on the handler's first statement; without one the completion is a
-      // single autocommit statement (one round trip per event).
+      // The transaction opens on the handler's first statement; without one the completion joins
+      // the next batch of such completions (one statement for many events).
       const lazy = lazyTenantTransaction(deps.db, row.tenant_id);
       after.length = 0;
       await lazy.finish(
         route.handle(checked.value, context(lazy.handle), prepared),
         (tx) => completeEvent(tx, row, token, deps.clock()),
-        () => completeEventAlone(deps.db, row, token, deps.clock()),
+        () => deps.completeAlone(row, token),
       );
     } else {
       await deps.db.withTenant(row.tenant_id, async (tx) => {

@@ -169,19 +169,6 @@ export async function completeEvent(tx: Database, row: EventRow, token: string, 
   if (result.rowCount !== 1) throw new LostClaimError(`Hamlet: claim ${token} on event ${row.id} was lost`);
 }
 
-/**
- * Marks a claimed event done on its own (PostgreSQL; the handler opened no transaction, so there
- * is nothing to commit with it): the tenant scope and the completion in one simple-protocol query,
- * which PostgreSQL runs as one implicit transaction, so one round trip. Throws HE001 when the
- * claim was lost.
- */
-export async function completeEventAlone(db: Database, row: EventRow, token: string, now: number): Promise<void> {
-  const [tenant, id, claim] = [row.tenant_id, row.id, token].map(postgresLiteral);
-  await db.query(
-    `SELECT set_config('hamlet.tenant_id', ${tenant}, true); SELECT hamlet_complete_event(${tenant}, ${id}, ${claim}, ${Math.trunc(now)})`,
-  );
-}
-
 /** What happens to an event after a failed attempt. */
 export interface FailureOutcome {
   readonly dead: boolean;
