@@ -233,7 +233,8 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 
 async function throughput() {
   console.log(
-    `PostgreSQL, ${JOBS} trivial jobs, concurrency ${CONCURRENCY}, one process each (unbatched), ${ROUNDS} alternating rounds:`,
+    `PostgreSQL, ${JOBS} trivial jobs, concurrency ${CONCURRENCY}, one process each, ${ROUNDS} alternating rounds` +
+      " (defaults: pg-boss and graphile-worker unbatched; Hamlet claims in batches and group-commits completions):",
   );
   const hamlet = [];
   const graphile = [];
