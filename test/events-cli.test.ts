@@ -2,7 +2,7 @@
  * `hamletc events` end to end: the built CLI (bin/hamletc.js, child processes) against an event
  * store on SQLite and PostgreSQL that a real event system filled: a dead letter is listed, shown,
  * retried (then handled) and another discarded; a workflow run shows its steps and events; every
- * action is scoped to `--tenant`.
+ * action is scoped to `--tenant` (another tenant can list, show, retry or discard nothing of it).
  */
 import { execFile } from "node:child_process";
 import { rmSync } from "node:fs";
@@ -76,8 +76,9 @@ async function createStore(url: string): Promise<Database> {
   return db;
 }
 
+let sqliteFiles = 0;
 const targets: { name: string; url: () => Promise<string> }[] = [
-  { name: "sqlite", url: async () => `sqlite:${join(scratch, "events.db")}` },
+  { name: "sqlite", url: async () => `sqlite:${join(scratch, `events-${++sqliteFiles}.db`)}` },
   ...(pg ? [{ name: "postgres", url: () => pg.createDatabase() }] : []),
 ];
 
@@ -128,6 +129,11 @@ describe.each(targets)("hamletc events on $name", ({ url: makeUrl }) => {
       const wrongTenant = await hamletc("events", "retry", one.id, "--database", url, "--tenant", "beta");
       expect(wrongTenant.code).toBe(1);
       expect(wrongTenant.stderr).toContain(`no dead letter ${one.id} in tenant beta`);
+      const wrongShow = await hamletc("events", "show", one.id, "--database", url, "--tenant", "beta");
+      expect([wrongShow.code, wrongShow.stdout]).toEqual([1, ""]);
+      const wrongDiscard = await hamletc("events", "discard", two.id, "--database", url, "--tenant", "beta");
+      expect(wrongDiscard.code).toBe(1);
+      expect(wrongDiscard.stderr).toContain(`no dead letter ${two.id} in tenant beta`);
 
       failing = false;
       const retried = await hamletc("events", "retry", one.id, "--database", url, "--tenant", "alpha");
@@ -166,6 +172,14 @@ describe.each(targets)("hamletc events on $name", ({ url: makeUrl }) => {
         ["second", "done", null],
       ]);
       expect(parsed.events.map((e) => e.name)).toContain("Go");
+      // Another tenant sees no run, neither listed nor by id.
+      const betaRuns = await hamletc("events", "runs", "--database", url, "--tenant", "beta", "--format", "json");
+      expect(JSON.parse(betaRuns.stdout)).toEqual([]);
+      const betaRun = await hamletc("events", "run", runSummary!.id, "--database", url, "--tenant", "beta");
+      expect([betaRun.code, betaRun.stderr.trim()]).toEqual([
+        1,
+        `hamletc events: no workflow run ${runSummary!.id} in tenant beta (is --tenant right?).`,
+      ]);
       const historyText = await hamletc("events", "run", runSummary!.id, "--database", url, "--tenant", "alpha");
       expect(historyText.stdout).toContain("1. first  done  attempts 1");
       expect(historyText.stdout).toContain('output {"doubled":42}');
@@ -174,12 +188,53 @@ describe.each(targets)("hamletc events on $name", ({ url: makeUrl }) => {
       await db.close();
     }
   });
+
+  it(
+    "prunes completed events and finished runs of every tenant, keeping dead letters",
+    { timeout: 60_000 },
+    async () => {
+      const url = await makeUrl();
+      failing = false;
+      const db = await createStore(url);
+      const system = createEventSystem({ db, registry, pollMs: 20, retention: false, onError: () => undefined });
+      await system.start();
+      try {
+        for (const tenantId of ["alpha", "beta"])
+          await system.transaction(db, { tenantId }, (_tx, emit) => emit({ name: "Ping", payload: { n: 1 } }));
+        await system.transaction(db, { tenantId: "alpha" }, (_tx, emit) => emit({ name: "Go", payload: {} }));
+        await system.drain({ timeoutMs: 20_000 });
+        failing = true;
+        await system.transaction(db, { tenantId: "beta" }, (_tx, emit) => emit({ name: "Ping", payload: { n: 2 } }));
+        await system.drain({ timeoutMs: 20_000 });
+
+        const kept = await hamletc("events", "prune", "--database", url, "--older-than", "1d", "--format", "json");
+        expect([kept.code, JSON.parse(kept.stdout)]).toEqual([0, { events: 0, runs: 0 }]);
+        // Everything finished before now: 2 pings, the trigger and 2 workflow steps, 1 run.
+        const pruned = await hamletc("events", "prune", "--database", url, "--older-than", "0s");
+        expect([pruned.code, pruned.stdout.trim()]).toEqual([
+          0,
+          "Deleted 5 completed events and 1 finished workflow runs (all tenants); dead letters are kept.",
+        ]);
+        expect((await system.admin.listDeadLetters("beta")).map((e) => e.payload)).toEqual([{ n: 2 }]);
+        expect(await system.admin.listRuns("alpha")).toEqual([]);
+
+        const wrong = await hamletc("events", "prune", "--database", url, "--older-than", "a week");
+        expect([wrong.code, wrong.stderr.trim()]).toEqual([
+          2,
+          "error: --older-than takes a duration such as 7d, 12h, 30m or 90s, not 'a week'",
+        ]);
+      } finally {
+        await system.stop();
+        await db.close();
+      }
+    },
+  );
 });
 
 describe("hamletc events usage", () => {
   it("documents its actions in --help", async () => {
     const help = await hamletc("events", "--help");
-    for (const action of ["dead-letters", "show", "retry", "discard", "runs", "run"])
+    for (const action of ["dead-letters", "show", "retry", "discard", "runs", "run", "prune"])
       expect(help.stdout).toContain(action);
   });
 

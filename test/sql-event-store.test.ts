@@ -78,6 +78,26 @@ describe("event store migrations", () => {
     for (const f of built.files) expect(f.content).not.toContain("hamlet_events");
   });
 
+  it("are kept, with warning HAM0839 and no migration, when the feature is turned off later", async () => {
+    const out = join(scratch, "turned-off");
+    const on = await buildInto(schemaWith(true), out);
+    expect(on.diagnostics.filter((d) => d.code === "HAM0839")).toEqual([]);
+    const off = await buildInto(schemaWith(false), out);
+    const warnings = off.diagnostics.filter((d) => d.code === "HAM0839");
+    expect(warnings.map((d) => d.severity)).toEqual(["warning"]);
+    expect(warnings[0]!.message).toContain("hamlet_events, hamlet_workflow_runs");
+    expect(warnings[0]!.hint).toContain(".down.sql");
+    // Nothing new to apply: the same migrations, none of them dropping the event store.
+    expect(off.files.map((f) => f.path).sort()).toEqual(on.files.map((f) => f.path).sort());
+    for (const f of off.files.filter((file) => file.path.endsWith(".up.sql"))) {
+      expect(f.content).not.toContain("DROP TABLE IF EXISTS hamlet_events");
+    }
+    // Turned on again: the recorded set is still there, so nothing is added twice.
+    const again = await buildInto(schemaWith(true), out);
+    expect(again.files.map((f) => f.path).sort()).toEqual(on.files.map((f) => f.path).sort());
+    expect(again.diagnostics.filter((d) => d.code === "HAM0839")).toEqual([]);
+  });
+
   for (const dialect of testDialects) {
     it(`are created and undone by the down migration on ${dialect}`, { timeout: 60_000 }, async () => {
       const out = join(scratch, `apply-${dialect}`);

@@ -22,6 +22,15 @@ export function usesEventStore(schema: Schema): boolean {
   return schema.features.eventStore && declares;
 }
 
+/**
+ * True when an earlier migration created the event store (the snapshot's `extras` lists a set of
+ * it) but the schema no longer uses it. The tables are kept, never dropped by a migration: they
+ * may hold dead letters and history (HAM0839 says so).
+ */
+export function eventStoreKeptAfterOff(schema: Schema, recorded: readonly string[]): boolean {
+  return !usesEventStore(schema) && recorded.some((name) => name.startsWith("hamlet_event_store_"));
+}
+
 /** `DROP FUNCTION` for each function the DDL creates (PostgreSQL), with its argument types. */
 function dropFunctions(dialect: Dialect): string[] {
   const drops: string[] = [];

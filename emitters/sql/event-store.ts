@@ -50,6 +50,8 @@ const TABLES: readonly string[] = [
   "CREATE INDEX IF NOT EXISTS hamlet_events_leased ON hamlet_events (lease_until) WHERE status = 'running'",
   "CREATE INDEX IF NOT EXISTS hamlet_events_correlation ON hamlet_events (tenant_id, correlation_id)",
   "CREATE INDEX IF NOT EXISTS hamlet_events_dead ON hamlet_events (tenant_id, created_at) WHERE status = 'dead'",
+  // Retention deletes the oldest completed events and finished runs, across tenants, in batches.
+  "CREATE INDEX IF NOT EXISTS hamlet_events_done ON hamlet_events (completed_at) WHERE status = 'done'",
   `CREATE TABLE IF NOT EXISTS hamlet_workflow_runs (
   ${TENANT},
   id TEXT NOT NULL,
@@ -65,6 +67,7 @@ const TABLES: readonly string[] = [
   PRIMARY KEY (tenant_id, id)
 )`,
   "CREATE INDEX IF NOT EXISTS hamlet_workflow_runs_created ON hamlet_workflow_runs (tenant_id, created_at)",
+  "CREATE INDEX IF NOT EXISTS hamlet_workflow_runs_finished ON hamlet_workflow_runs (updated_at) WHERE status <> 'running'",
   `CREATE TABLE IF NOT EXISTS hamlet_workflow_steps (
   ${TENANT},
   run_id TEXT NOT NULL,
@@ -103,21 +106,29 @@ function postgresRls(table: string): string[] {
 }
 
 /**
+ * Keeps the claim on the ordered scan of `hamlet_events_pending` that stops after `LIMIT` rows. With
+ * stale statistics (a burst of new events, not yet analyzed) the planner otherwise picks a bitmap
+ * scan of every pending event plus a sort, cached in the function's plan: milliseconds per claim.
+ */
+const ORDERED_SCAN = "SET enable_sort = off SET enable_bitmapscan = off";
+
+/**
  * PostgreSQL functions the dispatcher calls: each claims or looks across tenants in ONE statement
  * (one round trip), turning the `hamlet_event_dispatcher` setting on only for its own duration.
  */
 const POSTGRES_FUNCTIONS: readonly string[] = [
   `CREATE OR REPLACE FUNCTION hamlet_claim_events(p_now BIGINT, p_limit INTEGER, p_token TEXT, p_lease_until BIGINT)
-RETURNS SETOF hamlet_events LANGUAGE plpgsql AS $$
+RETURNS SETOF hamlet_events LANGUAGE plpgsql ${ORDERED_SCAN} AS $$
 BEGIN
   PERFORM set_config('hamlet.event_dispatcher', 'on', true);
+  -- The locked rows are found again by ctid (a TID scan): joined on the key, a cached generic
+  -- plan (LIMIT unknown) may hash-join the whole table on every claim.
   RETURN QUERY
-    WITH due AS (
-      SELECT d.tenant_id, d.id FROM hamlet_events d
-      WHERE d.status = 'pending' AND d.due_at <= p_now
-      ORDER BY d.due_at LIMIT p_limit FOR UPDATE SKIP LOCKED)
     UPDATE hamlet_events e SET status = 'running', locked_by = p_token, lease_until = p_lease_until, attempts = e.attempts + 1
-    FROM due WHERE e.tenant_id = due.tenant_id AND e.id = due.id
+    WHERE e.ctid = ANY (ARRAY(
+      SELECT d.ctid FROM hamlet_events d
+      WHERE d.status = 'pending' AND d.due_at <= p_now
+      ORDER BY d.due_at LIMIT p_limit FOR UPDATE SKIP LOCKED))
     RETURNING e.*;
   PERFORM set_config('hamlet.event_dispatcher', '', true);
 END $$`,
@@ -130,7 +141,7 @@ BEGIN
     RAISE EXCEPTION 'hamlet: the claim % on event % was lost', p_token, p_id USING ERRCODE = 'HE001';
   END IF;
 END $$`,
-  `CREATE OR REPLACE FUNCTION hamlet_next_event_due() RETURNS BIGINT LANGUAGE plpgsql AS $$
+  `CREATE OR REPLACE FUNCTION hamlet_next_event_due() RETURNS BIGINT LANGUAGE plpgsql ${ORDERED_SCAN} AS $$
 DECLARE result BIGINT;
 BEGIN
   PERFORM set_config('hamlet.event_dispatcher', 'on', true);

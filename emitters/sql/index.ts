@@ -11,7 +11,8 @@
  * dialect and rewrites the snapshot. Earlier migrations are re-emitted unchanged. Changes that
  * lose data or fail on existing rows are refused (HAM0830–HAM0833, HAM0837) unless
  * `allow_destructive = true`. The runtime's own tables (sessions, KV; `runtime-tables.ts`) and
- * other extra DDL sets (`extra-ddl.ts`) join the first migration that lacks them. Defaults `@default(uuid)` and `@default(now)` are database
+ * other extra DDL sets (`extra-ddl.ts`) join the first migration that lacks them. A set is never
+ * dropped by a later migration: the event store turned off keeps its tables (warning HAM0839). Defaults `@default(uuid)` and `@default(now)` are database
  * defaults on both dialects (SQLite: a v4 UUID expression and RFC 3339 UTC text).
  */
 import { diagnostic } from "../../src/diagnostics/messages.js";
@@ -19,6 +20,8 @@ import type { EmittedFile } from "../../src/emit/types.js";
 import { defineEmitter } from "../../src/emit/types.js";
 import type { Schema } from "../../src/schema/types.js";
 import { dialects } from "./ddl.js";
+import { eventStoreKeptAfterOff } from "./event-store-ddl.js";
+import { EVENT_STORE_TABLES } from "./event-store.js";
 import { pendingExtras } from "./extra-ddl.js";
 import { emptySnapshot, renamesOf, snapshotOf, type Snapshot } from "./model.js";
 import { invert, matchTables, plan, type Problem } from "./plan.js";
@@ -125,6 +128,9 @@ export const sqlEmitter = defineEmitter<{ allow_destructive: boolean }>({
     }
     const recorded = before.extras ?? [];
     const extras = pendingExtras(schema, recorded);
+    if (eventStoreKeptAfterOff(schema, recorded)) {
+      context.report(diagnostic("HAM0839", undefined, { tables: EVENT_STORE_TABLES.join(", ") }));
+    }
     const allExtras = [...recorded, ...extras.map((extra) => extra.name)];
     const after: Snapshot = { ...snapshotOf(schema), ...(allExtras.length > 0 ? { extras: allExtras } : {}) };
     const snapshotText = `${JSON.stringify(after, null, 2)}\n`;

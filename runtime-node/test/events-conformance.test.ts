@@ -174,6 +174,44 @@ describe.each(testDialects)("durable events on %s", (dialect) => {
     expect(event.errors.map((error) => [error.attempt, error.message])).toEqual([[1, event.lastError]]);
   });
 
+  it("completes many events of handlers that never use tx together, except one whose claim was lost", async () => {
+    const calls = new Map<string, number>();
+    const { store, system } = await setup(
+      {
+        events: [{ name: "Work", validate: validateWork, retry: fast }],
+        handlers: {
+          Work: async (payload: { key: string }, context) => {
+            calls.set(payload.key, (calls.get(payload.key) ?? 0) + 1);
+            if (payload.key === "stolen" && context.attempt === 1) {
+              // As if the lease had expired and another process had claimed it. PostgreSQL: from another
+              // connection, so this handler opens no transaction (its completion is batched); SQLite
+              // (one handle per file in a process) through the handler's transaction.
+              const steal = "UPDATE hamlet_events SET locked_by = 'another-process' WHERE id = $1";
+              if (store.dialect === "postgres") await store.admin.execute(steal, [context.eventId]);
+              else await context.tx!.execute(steal, [context.eventId]);
+            }
+          },
+        },
+      },
+      { leaseMs: 500, concurrency: 16 },
+    );
+    const keys = [...Array.from({ length: 40 }, (_, i) => `k${i}`), "stolen"];
+    const ids = await system.transaction(store.db, { tenantId: "t1" }, async (_tx, emit) => {
+      const emitted: string[] = [];
+      for (const key of keys) emitted.push((await emit({ name: "Work", payload: { key, amount: 1 } })).id);
+      return emitted;
+    });
+    await system.start();
+    for (const id of ids) await eventually(async () => (await statusOf(store, "t1", id)) === "done");
+    expect(keys.filter((key) => calls.get(key) !== 1)).toEqual(["stolen"]);
+    expect(calls.get("stolen")).toBe(2);
+    const stolen = (await system.admin.getEvent("t1", ids[ids.length - 1]!))!;
+    expect(stolen).toMatchObject({
+      attempts: 2,
+      lastError: expect.stringMatching(/^lease of .+ expired$/),
+    });
+  });
+
   it("dead-letters after the last attempt with the error history; dead letters can be retried and discarded", async () => {
     let failing = true;
     let handled = 0;

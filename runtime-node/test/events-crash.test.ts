@@ -103,4 +103,61 @@ describe.each(testDialects)("SIGKILLed workers on %s", (dialect) => {
     );
     expect(Number(interrupted!.n)).toBeGreaterThan(0);
   });
+
+  it("resumes a workflow killed between steps at the unfinished step, never re-running a finished one", async () => {
+    store = await open(dialect);
+    emitter = createEventSystem({ db: store.db, registry: { events: [], handlers: {} }, onError: () => undefined });
+    // The first worker finishes step one, then hangs in step two until it is SIGKILLed.
+    const hanging = await startWorker(store, {
+      EVENTS_LEASE_MS: "1000",
+      EVENTS_SLEEP_MS: "5",
+      EVENTS_HANG_STEP: "two",
+    });
+    const { id } = await emitter.transaction(store.db, { tenantId: "t1" }, (_tx, emit) =>
+      emit({ name: "Start", payload: { crash: "between steps" } }),
+    );
+    const run = `Flow:${id}`;
+    // Plain reads on the admin handle: on SQLite the hanging step holds the write lock, which a
+    // transaction (admin API) would wait for.
+    const stepOne = async () =>
+      (
+        await store!.admin.query<{ status: string }>(
+          "SELECT status FROM hamlet_workflow_steps WHERE tenant_id = 't1' AND run_id = $1 AND step_index = 0",
+          [run],
+        )
+      )[0]?.status;
+    await eventually(async () => (await stepOne()) === "done", 30_000);
+    if (dialect === "postgres") {
+      // Step two's event is claimed (running) by the hanging worker.
+      await eventually(
+        async () =>
+          (
+            await store!.admin.query(
+              "SELECT id FROM hamlet_events WHERE name = 'hamlet.workflow' AND status = 'running'",
+            )
+          ).length === 1,
+        30_000,
+      );
+    } else await new Promise((resolve) => setTimeout(resolve, 500));
+    await killWorker(hanging);
+    expect((await logCounts(store)).get(`${run}/one`)).toBe(1);
+
+    const survivor = await startWorker(store, { EVENTS_LEASE_MS: "1000", EVENTS_SLEEP_MS: "0" });
+    try {
+      await eventually(async () => (await emitter!.admin.getRun("t1", run))?.status === "completed", 30_000);
+    } finally {
+      await killWorker(survivor, "SIGTERM");
+    }
+    const counts = await logCounts(store);
+    expect(["one", "two", "three"].map((step) => counts.get(`${run}/${step}`))).toEqual([1, 1, 1]);
+    const history = (await emitter.admin.getRun("t1", run))!;
+    expect(history.steps.map((step) => [step.name, step.status, step.attempts])).toEqual([
+      ["one", "done", 1],
+      ["two", "done", 2],
+      ["three", "done", 1],
+    ]);
+    // The interrupted step's lost attempt is in its event's history.
+    const second = history.events.filter((event) => event.name === "hamlet.workflow")[1]!;
+    expect(second.errors.map((error) => error.message)).toEqual([expect.stringMatching(/^lease of .+ expired$/)]);
+  });
 });

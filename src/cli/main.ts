@@ -137,14 +137,16 @@ function buildProgram(setExit: (code: number) => void, help: HelpTexts | undefin
     .description(
       "Inspect the event store of the configured database: dead letters (list, show, retry, discard) and workflow runs.",
     );
-  const eventsCommand = (name: string, description: string, args: string[] = []) => {
+  const eventsCommand = (name: string, description: string, args: string[] = [], perTenant = true) => {
     const command = events.command(name).description(description);
     for (const arg of args) command.argument(`<${arg}>`);
-    return command
+    command
       .option("-c, --config <path>", "use this hamlet.toml instead of searching upwards from the current folder")
-      .option("--database <url>", "database URL (default: [hamlet.server] database_url)")
-      .option("--tenant <id>", "the tenant whose events to look at", "default")
-      .addOption(new Option("--format <format>", "output format").choices(["text", "json"]).default("text"));
+      .option("--database <url>", "database URL (default: [hamlet.server] database_url)");
+    if (perTenant) command.option("--tenant <id>", "the tenant whose events to look at", "default");
+    return command.addOption(
+      new Option("--format <format>", "output format").choices(["text", "json"]).default("text"),
+    );
   };
   type EventsFlags = { config?: string; database?: string; tenant: string; format: "text" | "json" };
   const runEventsAction = async (action: import("./commands/events.js").EventsAction, flags: EventsFlags) => {
@@ -183,6 +185,16 @@ function buildProgram(setExit: (code: number) => void, help: HelpTexts | undefin
     "Show a workflow run: status, each step (attempts, errors, timings, output) and every event with its correlation id.",
     ["run-id"],
   ).action((runId: string, flags: EventsFlags) => runEventsAction({ kind: "run", runId }, flags));
+  eventsCommand(
+    "prune",
+    "Delete completed events and finished workflow runs older than --older-than, in every tenant, in batches (the dispatcher's retention does this hourly); dead letters stay.",
+    [],
+    false,
+  )
+    .option("--older-than <duration>", "age of what is deleted: 7d, 12h, 30m, 90s", "7d")
+    .action((flags: Omit<EventsFlags, "tenant"> & { olderThan: string }) =>
+      runEventsAction({ kind: "prune", olderThan: flags.olderThan }, { ...flags, tenant: "default" }),
+    );
 
   program
     .command("diff")

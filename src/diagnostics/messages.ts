@@ -478,6 +478,13 @@ export const messages = {
     () =>
       "Create a new model with the other tenancy (and a new table name), copy the data over, then remove the old model.",
   ),
+  HAM0839: define<{ tables: string }>(
+    "warning",
+    (p) =>
+      `The event store is not used any more (\`event_store\` is off, or no event, workflow or service is declared), but an earlier migration created its tables (${p.tables}): no migration drops them, so they stay with their rows (dead letters, history).`,
+    () =>
+      "Turn `event_store` back on (with events declared) to use them again. To remove them, first keep what you need of the dead letters (`hamletc events dead-letters`), then run the DROP statements of the migration that created them (its .down.sql) yourself and remove the `hamlet_event_store_...` entry from `extras` in sql/snapshot.json.",
+  ),
 
   // Internal
   HAM0901: define<{ detail: string }>(

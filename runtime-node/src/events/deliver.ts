@@ -1,6 +1,7 @@
 /**
  * Delivers one claimed event: validate, outside work, then the handler and the event's completion
- * in one tenant transaction (exactly-once database effects). A failed attempt is recorded in a
+ * in one tenant transaction (exactly-once database effects; on PostgreSQL the transaction opens
+ * only when the handler uses it). A failed attempt is recorded in a
  * second transaction: retried later with backoff, or dead-lettered with its error history.
  */
 import type { Database } from "../db/database.js";
@@ -8,6 +9,8 @@ import { attemptsExhausted, retryDelayMs } from "./backoff.js";
 import { describeError, invalidPayloadError, LostClaimError, PermanentEventError } from "./errors.js";
 import type { Route, RouteContext } from "./routes.js";
 import { parseErrors, toNumber, type EventRow } from "./rows.js";
+import type { CompleteAlone } from "./completions.js";
+import { lazyTenantTransaction } from "./lazy-transaction.js";
 import { completeEvent, dueTime, insertEvent, LOST_CLAIM_SQLSTATE, notifyDispatchers, recordFailure } from "./store.js";
 import { DEFAULT_RETRY, type Emit } from "./types.js";
 
@@ -18,6 +21,8 @@ export interface DeliveryDeps {
   readonly onError: (error: unknown) => void;
   /** Called when the delivery stored follow-up work due at `dueAt` (in-process wake-up). */
   readonly wake: (dueAt: number) => void;
+  /** PostgreSQL: completes an event whose handler opened no transaction (batched with others). */
+  readonly completeAlone: CompleteAlone;
 }
 
 function runAll(callbacks: readonly (() => void)[], onError: (error: unknown) => void): void {
@@ -76,11 +81,23 @@ export async function deliver(deps: DeliveryDeps, row: EventRow, token: string):
     const checked = route.validate(payload);
     if (!checked.ok) throw invalidPayloadError(row.name, checked.errors);
     const prepared = route.prepare === undefined ? undefined : await route.prepare(checked.value, context(null));
-    await deps.db.withTenant(row.tenant_id, async (tx) => {
+    if (deps.db.dialect === "postgres") {
+      // The transaction opens on the handler's first statement; without one the completion joins
+      // the next batch of such completions (one statement for many events).
+      const lazy = lazyTenantTransaction(deps.db, row.tenant_id);
       after.length = 0;
-      await route.handle(checked.value, context(tx), prepared);
-      await completeEvent(tx, row, token, deps.clock());
-    });
+      await lazy.finish(
+        route.handle(checked.value, context(lazy.handle), prepared),
+        (tx) => completeEvent(tx, row, token, deps.clock()),
+        () => deps.completeAlone(row, token),
+      );
+    } else {
+      await deps.db.withTenant(row.tenant_id, async (tx) => {
+        after.length = 0;
+        await route.handle(checked.value, context(tx), prepared);
+        await completeEvent(tx, row, token, deps.clock());
+      });
+    }
     runAll(after, deps.onError);
   } catch (error) {
     if (error instanceof LostClaimError || (error as { code?: unknown } | null)?.code === LOST_CLAIM_SQLSTATE) return;

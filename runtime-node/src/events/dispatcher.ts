@@ -8,6 +8,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Database } from "../db/database.js";
+import { batchedCompletions } from "./completions.js";
 import { deliver, type DeliveryDeps } from "./deliver.js";
 import { startListener, type Listener } from "./listener.js";
 import type { Route } from "./routes.js";
@@ -51,7 +52,7 @@ export interface Dispatcher {
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
   const { db, clock, onError } = options;
   const workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
-  const leaseMs = options.leaseMs ?? 30_000;
+  const leaseMs = options.leaseMs ?? 20_000;
   const heartbeatMs = options.heartbeatMs ?? Math.max(50, Math.floor(leaseMs / 3));
   const pollMs = options.pollMs ?? 1000;
   const concurrency = Math.max(1, options.concurrency ?? 8);
@@ -83,6 +84,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     clock,
     onError,
     wake: (dueAt) => wake(dueAt),
+    completeAlone: batchedCompletions(db, clock),
   };
 
   function arm(at: number): void {
@@ -200,7 +202,9 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
       started = true;
       outside = AsyncLocalStorage.snapshot();
       heartbeat = setInterval(() => void renew(), heartbeatMs);
-      reaper = setInterval(() => void reap(), Math.max(100, Math.floor(leaseMs / 2)));
+      // Expired leases are put back within leaseMs / 4 of expiring: a SIGKILLed process's events run
+      // again within 1.25 × leaseMs (25 s by default; the issue asks for 30 s).
+      reaper = setInterval(() => void reap(), Math.max(100, Math.floor(leaseMs / 4)));
       if (options.listenUrl !== undefined && db.dialect === "postgres") {
         listener = startListener({
           url: options.listenUrl,

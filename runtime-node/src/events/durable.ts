@@ -4,6 +4,7 @@ import { createEventAdmin } from "./admin.js";
 import { createDispatcher } from "./dispatcher.js";
 import { invalidPayloadError } from "./errors.js";
 import { eventRoutes, type Route } from "./routes.js";
+import { createPruner } from "./retention.js";
 import { createRunUpdates } from "./run-updates.js";
 import { createScheduler } from "./scheduler.js";
 import { serviceEventName, serviceRoutes } from "./services.js";
@@ -58,6 +59,7 @@ export function createEventSystem(options: DurableEventOptions): EventSystem {
     onError,
     wake: (dueAt) => dispatcher.wake(dueAt),
   });
+  const pruner = createPruner({ db, retention: options.retention, clock, onError });
   let started = false;
 
   const requireTx = (tx: Database | null): Database => {
@@ -98,12 +100,14 @@ export function createEventSystem(options: DurableEventOptions): EventSystem {
       if (started) return;
       started = true;
       dispatcher.start();
+      pruner.start();
       await scheduler.start();
     },
     async stop(stopOptions = {}) {
       scheduler.stop();
-      await dispatcher.stop(stopOptions.timeoutMs ?? 10_000);
+      await Promise.all([pruner.stop(), dispatcher.stop(stopOptions.timeoutMs ?? 10_000)]);
     },
+    prune: () => pruner.pruneNow(),
     async drain(drainOptions = {}) {
       const deadline = Date.now() + (drainOptions.timeoutMs ?? 30_000);
       while (!(await dispatcher.idle())) {

@@ -189,6 +189,8 @@ export function createMemoryEventSystem(options: MemoryEventOptions): EventSyste
       item.status = "done";
       item.completedAt = clock();
       items.delete(item.id);
+      // Nothing finished is kept, so its idempotency key is forgotten too (no unbounded map).
+      if (item.idempotencyKey !== null) keys.delete(`${item.tenantId}\u0000${item.name}\u0000${item.idempotencyKey}`);
       outbox.flush();
       after.forEach((fn) => fn());
     } catch (error) {
@@ -251,6 +253,7 @@ export function createMemoryEventSystem(options: MemoryEventOptions): EventSyste
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     },
+    prune: async () => ({ events: 0, runs: 0 }),
     onRunUpdate: (listener) => updates.subscribe(listener),
     admin: {
       async listDeadLetters(tenantId, listOptions = {}) {

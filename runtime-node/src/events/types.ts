@@ -9,6 +9,9 @@
  */
 import type { Database } from "../db/database.js";
 import type { JsonValue } from "../json.js";
+import type { EventRetention, PruneResult } from "./retention.js";
+
+export type { EventRetention, PruneResult } from "./retention.js";
 
 /** One problem with a payload, path-precise (`$.post_id`), as the generated decoders report it. */
 export interface PayloadIssue {
@@ -276,6 +279,13 @@ export interface EventSystem {
   stop(options?: { readonly timeoutMs?: number }): Promise<void>;
   /** Resolves when no event is due now or running (tests, graceful shutdown); rejects after `timeoutMs`. */
   drain(options?: { readonly timeoutMs?: number }): Promise<void>;
+  /**
+   * Deletes completed events and finished workflow runs older than the retention now, across
+   * tenants, in batches (durable mode; dead letters stay). The dispatcher already does this once
+   * per `retention.everyMs` in one of the processes; this is for a manual clean-up. Memory mode
+   * keeps no finished events: nothing to delete.
+   */
+  prune(): Promise<PruneResult>;
   /** Subscribes to run updates of this process; returns the unsubscribe function. */
   onRunUpdate(listener: (update: RunUpdate) => void): () => void;
   /** Dead letters and run status (durable mode; memory mode keeps them in memory). */
@@ -295,7 +305,7 @@ export interface DurableEventOptions {
   readonly scheduleTenants?: readonly string[];
   /** Name of this process in `locked_by` (default host:pid:random). */
   readonly workerId?: string;
-  /** How long a claim holds before another process may take it (default 30 s). */
+  /** How long a claim holds before another process may take it (default 20 s; taken over within 1.25 × this). */
   readonly leaseMs?: number;
   /** How often a running claim's lease is renewed (default leaseMs / 3). */
   readonly heartbeatMs?: number;
@@ -311,6 +321,11 @@ export interface DurableEventOptions {
   readonly onError?: (error: unknown) => void;
   /** Replaces the global `fetch` for services (tests). */
   readonly fetch?: typeof fetch;
+  /**
+   * How long completed events and finished runs are kept, and how often they are pruned
+   * (default: 7 days, hourly, 500 rows per batch). `false` keeps them forever.
+   */
+  readonly retention?: EventRetention | false;
 }
 
 /** Options of `createMemoryEventSystem` (no event store). */

@@ -1,7 +1,8 @@
 /**
  * `hamletc events ...`: the event store of the configured database, for operators. Lists, shows,
  * retries and discards dead letters, and shows a workflow run's status and history. Every action
- * is scoped to one tenant (`--tenant`, default `default`). Prints text, or JSON with
+ * is scoped to one tenant (`--tenant`, default `default`), except `prune`, which deletes finished
+ * work of every tenant as the dispatcher's retention does. Prints text, or JSON with
  * `--format json` (stdout).
  */
 import { resolve } from "node:path";
@@ -16,7 +17,17 @@ export type EventsAction =
   | { readonly kind: "dead-letters"; readonly name?: string | undefined; readonly limit?: number | undefined }
   | { readonly kind: "show" | "retry" | "discard"; readonly eventId: string }
   | { readonly kind: "runs"; readonly workflow?: string | undefined; readonly limit?: number | undefined }
-  | { readonly kind: "run"; readonly runId: string };
+  | { readonly kind: "run"; readonly runId: string }
+  | { readonly kind: "prune"; readonly olderThan: string };
+
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `7d`, `12h`, `30m`, `90s`, `500ms` in milliseconds, or undefined when malformed. */
+export function parseDuration(text: string): number | undefined {
+  const match = DURATION.exec(text.trim());
+  return match === null ? undefined : Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+}
 
 export interface EventsOptions {
   readonly config?: string | undefined;
@@ -81,6 +92,13 @@ export async function runEvents(
   reporter: Reporter,
   cwd = process.cwd(),
 ): Promise<ExitCode> {
+  const olderThanMs = action.kind === "prune" ? parseDuration(action.olderThan) : undefined;
+  if (action.kind === "prune" && olderThanMs === undefined) {
+    process.stderr.write(
+      `error: --older-than takes a duration such as 7d, 12h, 30m or 90s, not '${action.olderThan}'\n`,
+    );
+    return ExitCode.usage;
+  }
   const url = databaseUrl(options, reporter, cwd);
   if (url === undefined) return ExitCode.usage;
   const tenant = options.tenant ?? "default";
@@ -94,8 +112,12 @@ export async function runEvents(
     process.stderr.write(`hamletc events: ${(error as Error).message}\n`);
     return ExitCode.usage;
   }
-  // Never started: only its admin API is used, which reads and writes the event-store tables.
-  const system = runtime.createEventSystem({ db, registry: { events: [], handlers: {} } });
+  // Never started: only its admin API (and prune) is used, which reads and writes the event-store tables.
+  const system = runtime.createEventSystem({
+    db,
+    registry: { events: [], handlers: {} },
+    ...(olderThanMs !== undefined ? { retention: { keepMs: olderThanMs } } : {}),
+  });
   try {
     switch (action.kind) {
       case "dead-letters": {
@@ -146,6 +168,15 @@ export async function runEvents(
         const run = await system.admin.getRun(tenant, action.runId);
         if (run === null) return missing(`workflow run ${action.runId}`, tenant);
         print(options, run, runText(run));
+        return ExitCode.ok;
+      }
+      case "prune": {
+        const pruned = await system.prune();
+        print(
+          options,
+          pruned,
+          `Deleted ${pruned.events} completed events and ${pruned.runs} finished workflow runs (all tenants); dead letters are kept.`,
+        );
         return ExitCode.ok;
       }
     }

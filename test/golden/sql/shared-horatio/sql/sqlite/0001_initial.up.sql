@@ -51,6 +51,8 @@ CREATE INDEX IF NOT EXISTS hamlet_events_correlation ON hamlet_events (tenant_id
 
 CREATE INDEX IF NOT EXISTS hamlet_events_dead ON hamlet_events (tenant_id, created_at) WHERE status = 'dead';
 
+CREATE INDEX IF NOT EXISTS hamlet_events_done ON hamlet_events (completed_at) WHERE status = 'done';
+
 CREATE TABLE IF NOT EXISTS hamlet_workflow_runs (
   tenant_id TEXT NOT NULL CHECK (tenant_id <> ''),
   id TEXT NOT NULL,
@@ -67,6 +69,8 @@ CREATE TABLE IF NOT EXISTS hamlet_workflow_runs (
 );
 
 CREATE INDEX IF NOT EXISTS hamlet_workflow_runs_created ON hamlet_workflow_runs (tenant_id, created_at);
+
+CREATE INDEX IF NOT EXISTS hamlet_workflow_runs_finished ON hamlet_workflow_runs (updated_at) WHERE status <> 'running';
 
 CREATE TABLE IF NOT EXISTS hamlet_workflow_steps (
   tenant_id TEXT NOT NULL CHECK (tenant_id <> ''),

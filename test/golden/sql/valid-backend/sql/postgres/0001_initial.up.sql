@@ -83,6 +83,8 @@ CREATE INDEX IF NOT EXISTS hamlet_events_correlation ON hamlet_events (tenant_id
 
 CREATE INDEX IF NOT EXISTS hamlet_events_dead ON hamlet_events (tenant_id, created_at) WHERE status = 'dead';
 
+CREATE INDEX IF NOT EXISTS hamlet_events_done ON hamlet_events (completed_at) WHERE status = 'done';
+
 CREATE TABLE IF NOT EXISTS hamlet_workflow_runs (
   tenant_id TEXT NOT NULL CHECK (tenant_id <> ''),
   id TEXT NOT NULL,
@@ -99,6 +101,8 @@ CREATE TABLE IF NOT EXISTS hamlet_workflow_runs (
 );
 
 CREATE INDEX IF NOT EXISTS hamlet_workflow_runs_created ON hamlet_workflow_runs (tenant_id, created_at);
+
+CREATE INDEX IF NOT EXISTS hamlet_workflow_runs_finished ON hamlet_workflow_runs (updated_at) WHERE status <> 'running';
 
 CREATE TABLE IF NOT EXISTS hamlet_workflow_steps (
   tenant_id TEXT NOT NULL CHECK (tenant_id <> ''),
@@ -172,16 +176,17 @@ DROP POLICY IF EXISTS hamlet_event_dispatcher ON hamlet_schedules;
 CREATE POLICY hamlet_event_dispatcher ON hamlet_schedules USING (current_setting('hamlet.event_dispatcher', true) = 'on') WITH CHECK (current_setting('hamlet.event_dispatcher', true) = 'on');
 
 CREATE OR REPLACE FUNCTION hamlet_claim_events(p_now BIGINT, p_limit INTEGER, p_token TEXT, p_lease_until BIGINT)
-RETURNS SETOF hamlet_events LANGUAGE plpgsql AS $$
+RETURNS SETOF hamlet_events LANGUAGE plpgsql SET enable_sort = off SET enable_bitmapscan = off AS $$
 BEGIN
   PERFORM set_config('hamlet.event_dispatcher', 'on', true);
+  -- The locked rows are found again by ctid (a TID scan): joined on the key, a cached generic
+  -- plan (LIMIT unknown) may hash-join the whole table on every claim.
   RETURN QUERY
-    WITH due AS (
-      SELECT d.tenant_id, d.id FROM hamlet_events d
-      WHERE d.status = 'pending' AND d.due_at <= p_now
-      ORDER BY d.due_at LIMIT p_limit FOR UPDATE SKIP LOCKED)
     UPDATE hamlet_events e SET status = 'running', locked_by = p_token, lease_until = p_lease_until, attempts = e.attempts + 1
-    FROM due WHERE e.tenant_id = due.tenant_id AND e.id = due.id
+    WHERE e.ctid = ANY (ARRAY(
+      SELECT d.ctid FROM hamlet_events d
+      WHERE d.status = 'pending' AND d.due_at <= p_now
+      ORDER BY d.due_at LIMIT p_limit FOR UPDATE SKIP LOCKED))
     RETURNING e.*;
   PERFORM set_config('hamlet.event_dispatcher', '', true);
 END $$;
@@ -196,7 +201,7 @@ BEGIN
   END IF;
 END $$;
 
-CREATE OR REPLACE FUNCTION hamlet_next_event_due() RETURNS BIGINT LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION hamlet_next_event_due() RETURNS BIGINT LANGUAGE plpgsql SET enable_sort = off SET enable_bitmapscan = off AS $$
 DECLARE result BIGINT;
 BEGIN
   PERFORM set_config('hamlet.event_dispatcher', 'on', true);
