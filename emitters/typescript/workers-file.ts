@@ -55,8 +55,38 @@ function signature(name: string, param: Doc, returns: Doc): Doc {
   ]);
 }
 
+/** `export type ThumbnailerEvents = { ThumbnailReady: ThumbnailReady };`: the events of its `@emits`. */
+function eventsType(w: WorkerDef): Doc {
+  const members = w.emits.map((e) => `${e}: ${e}`);
+  return group([
+    `export type ${w.name}Events = {`,
+    indent([line, join([";", line], members)]),
+    ifBreak(";"),
+    line,
+    "};",
+  ]);
+}
+
+/** `events: { ThumbnailReady: { encode: ..., decode: ... } },` in the codec. */
+function eventsSection(w: WorkerDef): Doc {
+  const entries = w.emits.map((e) => [
+    e,
+    ": ",
+    group(["{", indent([line, `encode: encode${e},`, line, `decode: decode${e}`]), ifBreak(","), line, "}"]),
+  ]);
+  return group(["events: {", indent([line, join([",", line], entries)]), ifBreak(","), line, "},"]);
+}
+
 function workerBlock(w: WorkerDef): string {
-  const args = [w.input!, w.progress ?? "never", w.output ?? "null", w.error ?? "never"];
+  const emits = w.emits.length > 0;
+  const args = [
+    w.input!,
+    w.progress ?? "never",
+    w.output ?? "null",
+    w.error ?? "never",
+    ...(emits ? [`${w.name}Events`] : []),
+  ];
+  const poolArgs = args.slice(0, 4);
   const codec = `${lowerFirst(w.name)}Codec`;
   const doc = w.docs.length > 0 ? w.docs.map((d) => ` * ${d}`).join("\n") + "\n *\n" : "";
   const codecDoc: Doc = [
@@ -72,6 +102,7 @@ function workerBlock(w: WorkerDef): string {
       section("output", w.output, "null", "output"),
       hardline,
       section("error", w.error, "never", `${w.name} declares no error`),
+      ...(emits ? [hardline, eventsSection(w)] : []),
     ]),
     hardline,
     "};",
@@ -83,12 +114,16 @@ function workerBlock(w: WorkerDef): string {
     "}",
   ];
   const create: Doc = [
-    signature(`create${w.name}Pool`, "options: WorkerPoolOptions", typeArgs("WorkerPool", args)),
+    signature(`create${w.name}Pool`, "options: WorkerPoolOptions", typeArgs("WorkerPool", poolArgs)),
     indent([hardline, `return createWorkerPool(${codec}, options);`]),
     hardline,
     "}",
   ];
+  const events = emits
+    ? [`/** The events \`${w.name}\` may emit (its \`@emits\`), by name. */`, printDoc(eventsType(w), PRINT_WIDTH), ``]
+    : [];
   return [
+    ...events,
     `/**\n${doc} * The messages of worker \`${w.name}\`, with their generated validators.\n */`,
     printDoc(codecDoc, PRINT_WIDTH),
     ``,
@@ -129,7 +164,8 @@ const nullMessage = {
 export function workersFile(schema: Schema, header: string, runtimeImport: string): string {
   const workers = schema.workers.filter((w) => w.input !== undefined);
   const named = new Set<string>();
-  for (const w of workers) for (const t of [w.input, w.progress, w.output, w.error]) if (t !== undefined) named.add(t);
+  for (const w of workers)
+    for (const t of [w.input, w.progress, w.output, w.error, ...w.emits]) if (t !== undefined) named.add(t);
   const sorted = [...named].sort();
   const needsNever = workers.some((w) => w.progress === undefined || w.error === undefined);
   const needsNull = workers.some((w) => w.output === undefined);

@@ -116,7 +116,8 @@ function queryable(ctx: CheckContext, type: TypeExpr): boolean {
   return isTextual(ctx, t) || (inner.kind === "list" && isTextual(ctx, inner.element));
 }
 
-function emitted(ctx: CheckContext, facts: DeclarationFacts): string[] {
+/** The events named by `@emits` (endpoints, uploads, workers); unknown names HAM0201, other kinds HAM0504. */
+export function emitted(ctx: CheckContext, facts: DeclarationFacts): string[] {
   const events: string[] = [];
   for (const e of facts.emits) {
     const symbol = ctx.symbols.get(e.name);

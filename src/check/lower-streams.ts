@@ -4,6 +4,7 @@ import { diagnostic } from "../diagnostics/messages.js";
 import { declarationAnnotations } from "./annotations.js";
 import { defineType, docLines, type CheckContext } from "./context.js";
 import { lowerRecordFields } from "./lower-fields.js";
+import { emitted } from "./lower-http.js";
 import { claimPartName, lowerType } from "./lower-type.js";
 import { defineEnum, deprecation } from "./lower-types.js";
 import type { Output } from "./output.js";
@@ -88,6 +89,7 @@ export function lowerWorker(ctx: CheckContext, d: ast.WorkerDeclaration, out: Ou
     progress: typeOf("progress"),
     output: typeOf("output"),
     error: typeOf("error"),
+    emits: emitted(ctx, facts),
     docs: docLines(d.docs),
     ...deprecation(facts.deprecated),
     span: d.span,

@@ -9,8 +9,10 @@ import {
   type WorkerPool,
   type WorkerPoolOptions,
 } from "@hamlet/runtime-node/workers";
-import type { ResizeDone, ResizeFailed, ResizeJob, ResizeProgress } from "./types.js";
+import type { ReminderDue, ResizeDone, ResizeFailed, ResizeJob, ResizeProgress } from "./types.js";
 import {
+  decodeReminderDue,
+  encodeReminderDue,
   decodeResizeDone,
   encodeResizeDone,
   decodeResizeFailed,
@@ -21,20 +23,30 @@ import {
   encodeResizeProgress,
 } from "./validators.js";
 
+/** The events `Resizer` may emit (its `@emits`), by name. */
+export type ResizerEvents = { ReminderDue: ReminderDue };
+
 /**
  * The messages of worker `Resizer`, with their generated validators.
  */
-export const resizerCodec: WorkerCodec<ResizeJob, ResizeProgress, ResizeDone, ResizeFailed> = {
+export const resizerCodec: WorkerCodec<
+  ResizeJob,
+  ResizeProgress,
+  ResizeDone,
+  ResizeFailed,
+  ResizerEvents
+> = {
   name: "Resizer",
   input: { encode: encodeResizeJob, decode: decodeResizeJob },
   progress: { encode: encodeResizeProgress, decode: decodeResizeProgress },
   output: { encode: encodeResizeDone, decode: decodeResizeDone },
   error: { encode: encodeResizeFailed, decode: decodeResizeFailed },
+  events: { ReminderDue: { encode: encodeReminderDue, decode: decodeReminderDue } },
 };
 
 /** The body of `Resizer`; export the result from the module its pool loads. */
 export function defineResizer(
-  body: WorkerBody<ResizeJob, ResizeProgress, ResizeDone, ResizeFailed>,
+  body: WorkerBody<ResizeJob, ResizeProgress, ResizeDone, ResizeFailed, ResizerEvents>,
 ): WorkerHandler {
   return defineWorker(resizerCodec, body);
 }
