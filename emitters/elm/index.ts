@@ -12,6 +12,7 @@ import { buildContext, qualified } from "./context.js";
 import { endpointsModule } from "./endpoints-module.js";
 import { typesModule } from "./types-module.js";
 import { validateModule } from "./validate-module.js";
+import { workersModule } from "./workers-module.js";
 
 export { buildContext } from "./context.js";
 export * as elmNames from "./names.js";
@@ -45,6 +46,8 @@ export function generateModules(schema: Schema, prefix: string): EmittedFile[] {
   if (validate) files.push({ path: `${prefix.replace(/\./g, "/")}/Validate.elm`, content: validate });
   const endpoints = endpointsModule(qualified(ctx, "Types."), `${prefix}.Endpoints`, types);
   if (endpoints) files.push({ path: `${prefix.replace(/\./g, "/")}/Endpoints.elm`, content: endpoints });
+  const workers = workersModule(qualified(ctx, "Types."), `${prefix}.Workers`, types);
+  if (workers) files.push({ path: `${prefix.replace(/\./g, "/")}/Workers.elm`, content: workers });
   return files;
 }
 

@@ -19,6 +19,8 @@
  *   `serve<Name>(app, handlers, options?)` (see `websocket-file.ts`).
  * - `workers.ts` (only with `worker` declarations): per worker its codec, `define<Worker>(body)` for
  *   the thread module and `create<Worker>Pool(options)`; imports `<runtime_import>/workers`.
+ * - `web-workers.ts` (only with `worker` declarations): per worker `defineWebWorker<Worker>(body)`
+ *   for a browser Web Worker body; imports `<runtime_import>/web-worker` (pure, browser-safe).
  * - `events.ts` (when the schema declares events, workflows or services): `EventHandlers`,
  *   workflow step types, typed service clients and `registerEvents(app, ...)`; imports runtime-node.
  */
@@ -30,6 +32,7 @@ import { TypeTable } from "./model.js";
 import { typesFile } from "./types-file.js";
 import { validatorsFile } from "./validators-file.js";
 import { websocketFile } from "./websocket-file.js";
+import { webWorkersFile } from "./web-workers-file.js";
 import { workersFile } from "./workers-file.js";
 
 /** Adds `<Endpoint>Result` aliases for responses that are not a named type (e.g. `List<Post>`). */
@@ -77,6 +80,8 @@ export const typescriptEmitter = defineEmitter<{ runtime_import: string }>({
     ];
     if (schema.workers.length > 0)
       files.push({ path: "workers.ts", content: workersFile(schema, header, options.runtime_import) });
+    if (schema.workers.length > 0)
+      files.push({ path: "web-workers.ts", content: webWorkersFile(schema, header, options.runtime_import) });
     // events.ts, websocket.ts and workers.ts are printed in their final layout by their own modules.
     if (hasEvents(schema))
       files.push({ path: "events.ts", content: eventsFile(table, header, options.runtime_import) });

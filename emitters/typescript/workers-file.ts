@@ -19,12 +19,12 @@ export function workersImport(runtimeImport: string): string {
   return `${runtimeImport}/workers`;
 }
 
-function lowerFirst(name: string): string {
+export function lowerFirst(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
 /** `Name<A, B, C, D>`, broken one argument a line when it does not fit. */
-function typeArgs(name: string, args: readonly string[]): Doc {
+export function typeArgs(name: string, args: readonly string[]): Doc {
   return group([name, "<", indent([softline, join([",", line], args)]), softline, ">"]);
 }
 
@@ -41,7 +41,7 @@ function section(key: string, type: string | undefined, absent: "never" | "null"
 }
 
 /** `export function name(param: Type): Return {` with Prettier's breaking of the parameter. */
-function signature(name: string, param: Doc, returns: Doc): Doc {
+export function signature(name: string, param: Doc, returns: Doc): Doc {
   return group([
     "export function ",
     name,
@@ -77,16 +77,10 @@ function eventsSection(w: WorkerDef): Doc {
   return group(["events: {", indent([line, join([",", line], entries)]), ifBreak(","), line, "},"]);
 }
 
-function workerBlock(w: WorkerDef): string {
-  const emits = w.emits.length > 0;
-  const args = [
-    w.input!,
-    w.progress ?? "never",
-    w.output ?? "null",
-    w.error ?? "never",
-    ...(emits ? [`${w.name}Events`] : []),
-  ];
-  const poolArgs = args.slice(0, 4);
+/** The doc comment and `export const <worker>Codec` of a worker; `withEvents` adds its `@emits`. */
+export function codecDeclaration(w: WorkerDef, withEvents: boolean): string {
+  const emits = withEvents && w.emits.length > 0;
+  const args = [...messageTypeArgs(w), ...(emits ? [`${w.name}Events`] : [])];
   const codec = `${lowerFirst(w.name)}Codec`;
   const doc = w.docs.length > 0 ? w.docs.map((d) => ` * ${d}`).join("\n") + "\n *\n" : "";
   const codecDoc: Doc = [
@@ -107,6 +101,22 @@ function workerBlock(w: WorkerDef): string {
     hardline,
     "};",
   ];
+  return [
+    `/**\n${doc} * The messages of worker \`${w.name}\`, with their generated validators.\n */`,
+    printDoc(codecDoc, PRINT_WIDTH),
+  ].join("\n");
+}
+
+/** The four message types of a worker as type arguments (`never`/`null` for undeclared sections). */
+export function messageTypeArgs(w: WorkerDef): string[] {
+  return [w.input!, w.progress ?? "never", w.output ?? "null", w.error ?? "never"];
+}
+
+function workerBlock(w: WorkerDef): string {
+  const emits = w.emits.length > 0;
+  const args = [...messageTypeArgs(w), ...(emits ? [`${w.name}Events`] : [])];
+  const poolArgs = args.slice(0, 4);
+  const codec = `${lowerFirst(w.name)}Codec`;
   const define: Doc = [
     signature(`define${w.name}`, ["body: ", typeArgs("WorkerBody", args)], "WorkerHandler"),
     indent([hardline, `return defineWorker(${codec}, body);`]),
@@ -124,8 +134,7 @@ function workerBlock(w: WorkerDef): string {
     : [];
   return [
     ...events,
-    `/**\n${doc} * The messages of worker \`${w.name}\`, with their generated validators.\n */`,
-    printDoc(codecDoc, PRINT_WIDTH),
+    codecDeclaration(w, true),
     ``,
     `/** The body of \`${w.name}\`; export the result from the module its pool loads. */`,
     printDoc(define, PRINT_WIDTH),
@@ -136,7 +145,7 @@ function workerBlock(w: WorkerDef): string {
 }
 
 /** Fixed helpers, already in their final layout. */
-const NEVER_MESSAGE = `/** A message the worker does not declare: never valid. */
+export const NEVER_MESSAGE = `/** A message the worker does not declare: never valid. */
 function neverMessage(what: string): {
   encode: (value: never) => unknown;
   decode: WorkerDecoder<never>;
@@ -150,7 +159,7 @@ function neverMessage(what: string): {
 }
 `;
 
-const NULL_MESSAGE = `/** The output of a worker that declares none: \`null\`. */
+export const NULL_MESSAGE = `/** The output of a worker that declares none: \`null\`. */
 const nullMessage = {
   encode: (): unknown => null,
   decode: (value: unknown): ReturnType<WorkerDecoder<null>> =>
