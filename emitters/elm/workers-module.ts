@@ -104,10 +104,10 @@ function workerDeclarations(ctx: ElmContext, w: WorkerDef): { exposing: string[]
         name: `on${name}`,
         annotation: `(JobId -> ${event} -> msg) -> Sub msg`,
         params: "toMsg",
-        body: [`${fromPort} (reply ${name}Failed ${lower}Decoder toMsg)`],
+        body: [`${fromPort} (reply ${name}Failed ${lower}EventDecoder toMsg)`],
       }),
       valueDeclaration({
-        name: `${lower}Decoder`,
+        name: `${lower}EventDecoder`,
         annotation: `String -> Decode.Decoder ${event}`,
         params: "tag",
         body: caseOf("tag", branches),

@@ -4,9 +4,12 @@ import {
   defineWebWorker,
   type WebWorkerBody,
   type WorkerCodec,
+  type WorkerDecoder,
 } from "@hamlet/runtime-node/web-worker";
-import type { ResizeDone, ResizeFailed, ResizeJob, ResizeProgress } from "./types.js";
+import type { PingJob, ResizeDone, ResizeFailed, ResizeJob, ResizeProgress } from "./types.js";
 import {
+  decodePingJob,
+  encodePingJob,
   decodeResizeDone,
   encodeResizeDone,
   decodeResizeFailed,
@@ -16,6 +19,49 @@ import {
   decodeResizeProgress,
   encodeResizeProgress,
 } from "./validators.js";
+
+/** A message the worker does not declare: never valid. */
+function neverMessage(what: string): {
+  encode: (value: never) => unknown;
+  decode: WorkerDecoder<never>;
+} {
+  return {
+    encode: () => {
+      throw new Error(what);
+    },
+    decode: () => ({ ok: false, errors: [{ path: "$", message: what }] }),
+  };
+}
+
+/** The output of a worker that declares none: `null`. */
+const nullMessage = {
+  encode: (): unknown => null,
+  decode: (value: unknown): ReturnType<WorkerDecoder<null>> =>
+    value === null
+      ? { ok: true, value: null }
+      : { ok: false, errors: [{ path: "$", message: "expected null" }] },
+};
+
+/**
+ * Only an input: no progress, the output is `null`, no declared error.
+ *
+ * The messages of worker `Pinger`, with their generated validators.
+ */
+export const pingerCodec: WorkerCodec<PingJob, never, null, never> = {
+  name: "Pinger",
+  input: { encode: encodePingJob, decode: decodePingJob },
+  progress: neverMessage("Pinger declares no progress"),
+  output: nullMessage,
+  error: neverMessage("Pinger declares no error"),
+};
+
+/**
+ * Makes `body` the Web Worker body of `Pinger`: call it once in the worker's entry module. Inputs are
+ * validated before the body runs; progress, output and error are validated before they are posted.
+ */
+export function defineWebWorkerPinger(body: WebWorkerBody<PingJob, never, null, never>): void {
+  defineWebWorker(pingerCodec, body);
+}
 
 /**
  * The messages of worker `Resizer`, with their generated validators.

@@ -1,4 +1,4 @@
-port module Api.Workers exposing (Failure(..), Issue, JobId, ResizerEvent(..), cancelResizer, failureToString, onResizer, startResizer)
+port module Api.Workers exposing (Failure(..), Issue, JobId, PingerEvent(..), ResizerEvent(..), cancelPinger, cancelResizer, failureToString, onPinger, onResizer, startPinger, startResizer)
 
 {-| Typed browser Web Workers for the `worker` declarations of the `corpus` schema, through ports.
 Start a run with `start<Worker> jobId input`, cancel it with `cancel<Worker> jobId`, and subscribe to its
@@ -57,6 +57,63 @@ failureToString failure =
             "invalid " ++ message ++ " from the worker: " ++ issuesToString issues
 
 
+{-| Messages from the page to the Web Workers of `Pinger` (wired by `worker.js`).
+-}
+port pingerToWorker : Encode.Value -> Cmd msg
+
+
+{-| Replies of the Web Workers of `Pinger`, each with its job id.
+-}
+port pingerFromWorker : (Decode.Value -> msg) -> Sub msg
+
+
+{-| Only an input: no progress, the output is `null`, no declared error.
+
+What a run of `Pinger` reports: progress (any number of times), then exactly one of its output,
+its declared error or a failure.
+
+-}
+type PingerEvent
+    = PingerOutput
+    | PingerFailed Failure
+
+
+{-| Starts a run of `Pinger` in a new Web Worker. The job id comes back with every message of the run,
+so several runs can go on at once; the worker validates the input before its body runs.
+-}
+startPinger : JobId -> Types.PingJob -> Cmd msg
+startPinger job input =
+    pingerToWorker (Encode.object [ ( "tag", Encode.string "start" ), ( "job", Encode.string job ), ( "input", Types.encodePingJob input ) ])
+
+
+{-| Stops a run of `Pinger`: its Web Worker is terminated and the run ends with `PingerFailed Cancelled`.
+-}
+cancelPinger : JobId -> Cmd msg
+cancelPinger job =
+    pingerToWorker (Encode.object [ ( "tag", Encode.string "cancel" ), ( "job", Encode.string job ) ])
+
+
+{-| Every message of every run of `Pinger`, decoded with the generated decoders; a message that
+does not decode arrives as a failure (`InvalidReply`).
+-}
+onPinger : (JobId -> PingerEvent -> msg) -> Sub msg
+onPinger toMsg =
+    pingerFromWorker (reply PingerFailed pingerEventDecoder toMsg)
+
+
+pingerEventDecoder : String -> Decode.Decoder PingerEvent
+pingerEventDecoder tag =
+    case tag of
+        "output" ->
+            Decode.succeed PingerOutput
+
+        "failure" ->
+            Decode.map PingerFailed (Decode.field "failure" failureDecoder)
+
+        _ ->
+            Decode.fail ("unknown message " ++ tag)
+
+
 {-| Messages from the page to the Web Workers of `Resizer` (wired by `worker.js`).
 -}
 port resizerToWorker : Encode.Value -> Cmd msg
@@ -97,11 +154,11 @@ does not decode arrives as a failure (`InvalidReply`).
 -}
 onResizer : (JobId -> ResizerEvent -> msg) -> Sub msg
 onResizer toMsg =
-    resizerFromWorker (reply ResizerFailed resizerDecoder toMsg)
+    resizerFromWorker (reply ResizerFailed resizerEventDecoder toMsg)
 
 
-resizerDecoder : String -> Decode.Decoder ResizerEvent
-resizerDecoder tag =
+resizerEventDecoder : String -> Decode.Decoder ResizerEvent
+resizerEventDecoder tag =
     case tag of
         "progress" ->
             Decode.map ResizerProgress (Decode.field "value" Types.resizeProgressDecoder)
