@@ -135,6 +135,56 @@ view model =
         ]
 `;
 
+/** The same worker body written in Elm: a `Platform.worker` on the generated Api.WorkerBodies. */
+const ELM_BODY = `module Body exposing (main)
+
+import Api.Types exposing (CountJob)
+import Api.WorkerBodies as Bodies
+import Platform
+import Task
+
+
+type Msg
+    = Got (Result String CountJob)
+    | Finish CountJob
+
+
+main : Program () () Msg
+main =
+    Platform.worker
+        { init = \\_ -> ( (), Cmd.none )
+        , update = update
+        , subscriptions = \\_ -> Bodies.onCounterInput Got
+        }
+
+
+{-| Cmd.batch promises no order between commands: the output goes out in a later update than the progress.
+-}
+update : Msg -> () -> ( (), Cmd Msg )
+update msg model =
+    case msg of
+        Got (Ok job) ->
+            if job.mode == "refuse" then
+                ( model, Bodies.counterError { reason = "Elm says no" } )
+
+            else
+                ( model, Cmd.batch [ Bodies.counterProgress { done = 1, percent = 50 }, Task.perform (\\_ -> Finish job) (Task.succeed ()) ] )
+
+        Finish job ->
+            ( model, Bodies.counterOutput { total = job.upto * 3 } )
+
+        Got (Err message) ->
+            ( model, Bodies.rejectCounterInput message )
+`;
+
+/** The Elm body's Web Worker: loads the compiled program, then wires its ports. */
+const ELM_ENTRY = `import { connectWorkerBody } from "../../../runtime-elm/js/worker-body.js";
+
+declare const self: { importScripts(url: string): void; Elm: { Body: { init(): never } } };
+self.importScripts("/body-elm.js");
+connectWorkerBody(self.Elm.Body.init(), "Counter");
+`;
+
 const INDEX = `<!doctype html>
 <html>
   <body>
@@ -143,7 +193,8 @@ const INDEX = `<!doctype html>
     <script type="module">
       import { connectWorkers } from "/worker.js";
       const app = Elm.Main.init({ node: document.getElementById("app") });
-      const script = location.search === "?rogue" ? "/rogue.js" : "/counter.worker.js";
+      const scripts = { "?rogue": "/rogue.js", "?elm": "/elm-body.worker.js" };
+      const script = scripts[location.search] ?? "/counter.worker.js";
       window.connection = connectWorkers(app, { Counter: () => new Worker(script) });
       document.body.dataset.ready = "yes";
     </script>
@@ -194,6 +245,18 @@ describe.skipIf(!hasChromium || !ready)("typed Web Workers from Elm, in Chromium
     writeFileSync(join(elm, "elm.json"), `${JSON.stringify(elmJson, null, 4)}\n`);
     const made = await runElmAsync(elm, ["make", "src/Main.elm", `--output=${join(site, "elm.js")}`]);
     expect(made.status, made.output).toBe(0);
+    writeFileSync(join(elm, "src", "Body.elm"), ELM_BODY);
+    const body = await runElmAsync(elm, ["make", "src/Body.elm", `--output=${join(site, "body-elm.js")}`]);
+    expect(body.status, body.output).toBe(0);
+    writeFileSync(join(dir, "elm-entry.ts"), ELM_ENTRY);
+    await build({
+      entryPoints: [join(dir, "elm-entry.ts")],
+      bundle: true,
+      platform: "browser",
+      format: "iife",
+      outfile: join(site, "elm-body.worker.js"),
+      logLevel: "silent",
+    });
 
     server = createServer((request, response) => {
       const path = new URL(request.url ?? "/", "http://localhost").pathname;
@@ -273,6 +336,16 @@ describe.skipIf(!hasChromium || !ready)("typed Web Workers from Elm, in Chromium
     await page.click("#crash");
     expect(await until(page, "f", 1)).toEqual(["failed the worker crashed: the body threw"]);
     expect(await page.evaluate(() => (window as unknown as WithConnection).connection.running("Counter"))).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("runs a worker body written in Elm (Platform.worker on Api.WorkerBodies)", async () => {
+    const { page, problems } = await open("?elm");
+    await page.click("#run");
+    expect(await until(page, "a", 2)).toEqual(["progress 1 50", "output 63"]);
+    await page.click("#refuse");
+    expect(await until(page, "c", 1)).toEqual(["error Elm says no"]);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -12,7 +12,7 @@ import { buildContext, qualified } from "./context.js";
 import { endpointsModule } from "./endpoints-module.js";
 import { typesModule } from "./types-module.js";
 import { validateModule } from "./validate-module.js";
-import { workersModule } from "./workers-module.js";
+import { workerBodiesModule, workersModule } from "./workers-module.js";
 
 export { buildContext } from "./context.js";
 export * as elmNames from "./names.js";
@@ -48,6 +48,8 @@ export function generateModules(schema: Schema, prefix: string): EmittedFile[] {
   if (endpoints) files.push({ path: `${prefix.replace(/\./g, "/")}/Endpoints.elm`, content: endpoints });
   const workers = workersModule(qualified(ctx, "Types."), `${prefix}.Workers`, types);
   if (workers) files.push({ path: `${prefix.replace(/\./g, "/")}/Workers.elm`, content: workers });
+  const bodies = workerBodiesModule(qualified(ctx, "Types."), `${prefix}.WorkerBodies`, types);
+  if (bodies) files.push({ path: `${prefix.replace(/\./g, "/")}/WorkerBodies.elm`, content: bodies });
   return files;
 }
 

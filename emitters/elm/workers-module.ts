@@ -250,3 +250,114 @@ export function workersModule(ctx: ElmContext, moduleName: string, typesModule: 
   });
   return `port ${text}`;
 }
+
+/** `Encode.object [ ( "tag", Encode.string "progress" ), ( "value", Types.encodeX value ) ]` */
+function replyObject(ctx: ElmContext, tag: string, type: string): string {
+  return `Encode.object [ ( "tag", Encode.string "${tag}" ), ( "value", ${ctx.qualifier}${encoderName(type)} value ) ]`;
+}
+
+function bodyDeclarations(ctx: ElmContext, w: WorkerDef): { exposing: string[]; declarations: Block[] } {
+  const name = typeName(w.name);
+  const lower = lowerFirst(name);
+  const inPort = `${lower}Input`;
+  const outPort = `${lower}Reply`;
+  const send = (fn: string, tag: string, type: string | undefined, what: string): Block =>
+    type === undefined
+      ? valueDeclaration({
+          doc: docComment([paragraph(`${what.charAt(0).toUpperCase()}${what.slice(1)}.`)]),
+          name: fn,
+          annotation: "Cmd msg",
+          body: [`${outPort} (Encode.object [ ( "tag", Encode.string "${tag}" ), ( "value", Encode.null ) ])`],
+        })
+      : valueDeclaration({
+          doc: docComment([paragraph(`${what.charAt(0).toUpperCase()}${what.slice(1)}.`)]),
+          name: fn,
+          annotation: `${ctx.qualifier}${typeName(type)} -> Cmd msg`,
+          params: "value",
+          body: [`${outPort} (${replyObject(ctx, tag, type)})`],
+        });
+  const declarations: Block[] = [
+    [
+      ...docComment([paragraph(`The input of each run of \`${w.name}\`, from \`worker-body.js\`.`)]),
+      `port ${inPort} : (Decode.Value -> msg) -> Sub msg`,
+    ],
+    [
+      ...docComment([paragraph(`Replies of the \`${w.name}\` body, posted to the page by \`worker-body.js\`.`)]),
+      `port ${outPort} : Encode.Value -> Cmd msg`,
+    ],
+    valueDeclaration({
+      doc: docComment([
+        paragraph(
+          `Each run's input, decoded with the generated decoder. On \`Err\` (the decoder's message) answer with`,
+          `\`reject${name}Input\`: the body must not run.`,
+        ),
+      ]),
+      name: `on${name}Input`,
+      annotation: `(Result String ${ctx.qualifier}${typeName(w.input!)} -> msg) -> Sub msg`,
+      params: "toMsg",
+      body: [
+        `${inPort} (\\value -> toMsg (Result.mapError Decode.errorToString (Decode.decodeValue ${ctx.qualifier}${decoderName(w.input!)} value)))`,
+      ],
+    }),
+    valueDeclaration({
+      doc: docComment([paragraph("Ends the run with an `InvalidInput` failure carrying the decoder's message.")]),
+      name: `reject${name}Input`,
+      annotation: "String -> Cmd msg",
+      params: "message",
+      body: [`${outPort} (invalidInput message)`],
+    }),
+  ];
+  const exposing = [`on${name}Input`, `reject${name}Input`];
+  if (w.progress !== undefined) {
+    declarations.push(send(`${lower}Progress`, "progress", w.progress, "sends a progress message"));
+    exposing.push(`${lower}Progress`);
+  }
+  declarations.push(send(`${lower}Output`, "output", w.output, "ends the run with its output"));
+  exposing.push(`${lower}Output`);
+  if (w.error !== undefined) {
+    declarations.push(send(`${lower}Error`, "error", w.error, "ends the run with its declared error"));
+    exposing.push(`${lower}Error`);
+  }
+  return { exposing, declarations };
+}
+
+const BODY_HELPERS: Block[] = [
+  [
+    "invalidInput : String -> Encode.Value",
+    "invalidInput message =",
+    '    Encode.object [ ( "tag", Encode.string "failure" ), ( "failure", Encode.object [ ( "tag", Encode.string "invalid-message" ), ( "direction", Encode.string "toWorker" ), ( "message", Encode.string "input" ), ( "issues", Encode.list identity [ Encode.object [ ( "path", Encode.string "$" ), ( "message", Encode.string message ) ] ] ) ] ) ]',
+  ],
+];
+
+/**
+ * `<Prefix>/WorkerBodies.elm`: the body side in Elm, for a `Platform.worker` program run inside the
+ * Web Worker (`connectWorkerBody` of runtime-elm/js/worker-body.js wires its ports).
+ */
+export function workerBodiesModule(ctx: ElmContext, moduleName: string, typesModule: string): string | undefined {
+  const workers = ctx.schema.workers.filter((w) => w.input !== undefined);
+  if (workers.length === 0) return undefined;
+  const parts = workers.map((w) => bodyDeclarations(ctx, w));
+  const text = printModule({
+    name: moduleName,
+    exposing: parts.flatMap((p) => p.exposing),
+    doc: docComment([
+      paragraph(
+        `Worker bodies written in Elm for the \`worker\` declarations of the \`${ctx.schema.package}\` schema: a`,
+        "`Platform.worker` program subscribes to `on<Worker>Input` and answers with `<worker>Progress`, then one of",
+        "`<worker>Output`, `<worker>Error` or `reject<Worker>Input`. Inside the Web Worker, `connectWorkerBody(app, name)`",
+        "of `runtime-elm/js/worker-body.js` wires the ports. Replies are typed by construction; constraints of the",
+        "reply types are not re-checked here (run the Validate module first when they matter), the page's decoders",
+        "still check every reply.",
+      ),
+      paragraph("Generated by hamletc; do not edit."),
+    ]),
+    imports: [
+      { module: typesModule, alias: "Types" },
+      { module: "Json.Decode", alias: "Decode" },
+      { module: "Json.Encode", alias: "Encode" },
+    ],
+    declarations: parts.flatMap((p) => p.declarations),
+    helpers: BODY_HELPERS,
+  });
+  return `port ${text}`;
+}

@@ -100,11 +100,11 @@ does not decode arrives as a failure (`InvalidReply`).
 -}
 onThumbnailer : (JobId -> ThumbnailerEvent -> msg) -> Sub msg
 onThumbnailer toMsg =
-    thumbnailerFromWorker (reply ThumbnailerFailed thumbnailerDecoder toMsg)
+    thumbnailerFromWorker (reply ThumbnailerFailed thumbnailerEventDecoder toMsg)
 
 
-thumbnailerDecoder : String -> Decode.Decoder ThumbnailerEvent
-thumbnailerDecoder tag =
+thumbnailerEventDecoder : String -> Decode.Decoder ThumbnailerEvent
+thumbnailerEventDecoder tag =
     case tag of
         "progress" ->
             Decode.map ThumbnailerProgress (Decode.field "value" Types.processingProgressDecoder)
