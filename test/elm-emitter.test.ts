@@ -85,8 +85,8 @@ describe("elm emitter", () => {
       expect(await emitElm(schema)).toEqual(first);
       for (const f of first.filter((x) => !x.path.startsWith("Hamlet/"))) {
         expect(f.content).toMatch(/^(port )?module \S+ exposing \(.*\)\n\n\{-\| /);
-        // Only the WebSocket and Sse modules declare ports.
-        expect(f.content.startsWith("port module "), f.path).toBe(/\/(WebSocket|Sse)\.elm$/.test(f.path));
+        // The WebSocket, Sse, Workers and WorkerBodies modules declare ports (wired by runtime-elm/js/*.js).
+        expect(f.content.startsWith("port module "), f.path).toBe(/\/(WebSocket|Sse|Workers|WorkerBodies)\.elm$/.test(f.path));
       }
     }
   });

@@ -161,6 +161,11 @@ export function workerSection(schema: Schema, def: WorkerDef): string[] {
         ]),
     ),
   );
+  if (def.emits.length > 0)
+    out.push(
+      `- **Emits** (stored by the server when the run returns its output): ${def.emits.map((e) => `[\`${e}\`](#${anchor("event", e)})`).join(", ")}`,
+      "",
+    );
   return out;
 }
 

@@ -15,6 +15,7 @@ import { typesModule } from "./types-module.js";
 import { uploadsModule } from "./uploads-module.js";
 import { validateModule } from "./validate-module.js";
 import { webSocketModule } from "./websocket-module.js";
+import { workerBodiesModule, workersModule } from "./workers-module.js";
 
 export { buildContext } from "./context.js";
 export * as elmNames from "./names.js";
@@ -54,6 +55,10 @@ export function generateModules(schema: Schema, prefix: string): EmittedFile[] {
   if (webSocket) files.push({ path: `${prefix.replace(/\./g, "/")}/WebSocket.elm`, content: webSocket });
   const uploads = uploadsModule(qualified(ctx, "Types."), `${prefix}.Uploads`, types);
   if (uploads) files.push({ path: `${prefix.replace(/\./g, "/")}/Uploads.elm`, content: uploads });
+  const workers = workersModule(qualified(ctx, "Types."), `${prefix}.Workers`, types);
+  if (workers) files.push({ path: `${prefix.replace(/\./g, "/")}/Workers.elm`, content: workers });
+  const bodies = workerBodiesModule(qualified(ctx, "Types."), `${prefix}.WorkerBodies`, types);
+  if (bodies) files.push({ path: `${prefix.replace(/\./g, "/")}/WorkerBodies.elm`, content: bodies });
   return files;
 }
 

@@ -23,6 +23,8 @@
  *   the thread module and `create<Worker>Pool(options)`; imports `<runtime_import>/workers`.
  * - `uploads.ts` (only with `upload` declarations): `UploadHandlers`, `UPLOAD_CONSTRAINTS` and
  *   `registerUploads(app, handlers, options?)` over runtime-node's `serveUploads` (see `uploads-file.ts`).
+ * - `web-workers.ts` (only with `worker` declarations): per worker `defineWebWorker<Worker>(body)`
+ *   for a browser Web Worker body; imports `<runtime_import>/web-worker` (pure, browser-safe).
  * - `events.ts` (when the schema declares events, workflows or services): `EventHandlers`,
  *   workflow step types, typed service clients and `registerEvents(app, ...)`; imports runtime-node.
  */
@@ -36,6 +38,7 @@ import { uploadsFile } from "./uploads-file.js";
 import { validatorsFile } from "./validators-file.js";
 import { sseFile } from "./sse-file.js";
 import { websocketFile } from "./websocket-file.js";
+import { webWorkersFile } from "./web-workers-file.js";
 import { workersFile } from "./workers-file.js";
 
 /** Adds `<Endpoint>Result` aliases for responses that are not a named type (e.g. `List<Post>`). */
@@ -83,6 +86,8 @@ export const typescriptEmitter = defineEmitter<{ runtime_import: string }>({
     ];
     if (schema.workers.length > 0)
       files.push({ path: "workers.ts", content: workersFile(schema, header, options.runtime_import) });
+    if (schema.workers.length > 0)
+      files.push({ path: "web-workers.ts", content: webWorkersFile(schema, header, options.runtime_import) });
     // events.ts, websocket.ts and workers.ts are printed in their final layout by their own modules.
     if (hasEvents(schema))
       files.push({ path: "events.ts", content: eventsFile(table, header, options.runtime_import) });

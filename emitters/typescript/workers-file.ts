@@ -19,12 +19,12 @@ export function workersImport(runtimeImport: string): string {
   return `${runtimeImport}/workers`;
 }
 
-function lowerFirst(name: string): string {
+export function lowerFirst(name: string): string {
   return name.charAt(0).toLowerCase() + name.slice(1);
 }
 
 /** `Name<A, B, C, D>`, broken one argument a line when it does not fit. */
-function typeArgs(name: string, args: readonly string[]): Doc {
+export function typeArgs(name: string, args: readonly string[]): Doc {
   return group([name, "<", indent([softline, join([",", line], args)]), softline, ">"]);
 }
 
@@ -41,7 +41,7 @@ function section(key: string, type: string | undefined, absent: "never" | "null"
 }
 
 /** `export function name(param: Type): Return {` with Prettier's breaking of the parameter. */
-function signature(name: string, param: Doc, returns: Doc): Doc {
+export function signature(name: string, param: Doc, returns: Doc): Doc {
   return group([
     "export function ",
     name,
@@ -55,8 +55,32 @@ function signature(name: string, param: Doc, returns: Doc): Doc {
   ]);
 }
 
-function workerBlock(w: WorkerDef): string {
-  const args = [w.input!, w.progress ?? "never", w.output ?? "null", w.error ?? "never"];
+/** `export type ThumbnailerEvents = { ThumbnailReady: ThumbnailReady };`: the events of its `@emits`. */
+function eventsType(w: WorkerDef): Doc {
+  const members = w.emits.map((e) => `${e}: ${e}`);
+  return group([
+    `export type ${w.name}Events = {`,
+    indent([line, join([";", line], members)]),
+    ifBreak(";"),
+    line,
+    "};",
+  ]);
+}
+
+/** `events: { ThumbnailReady: { encode: ..., decode: ... } },` in the codec. */
+function eventsSection(w: WorkerDef): Doc {
+  const entries = w.emits.map((e) => [
+    e,
+    ": ",
+    group(["{", indent([line, `encode: encode${e},`, line, `decode: decode${e}`]), ifBreak(","), line, "}"]),
+  ]);
+  return group(["events: {", indent([line, join([",", line], entries)]), ifBreak(","), line, "},"]);
+}
+
+/** The doc comment and `export const <worker>Codec` of a worker; `withEvents` adds its `@emits`. */
+export function codecDeclaration(w: WorkerDef, withEvents: boolean): string {
+  const emits = withEvents && w.emits.length > 0;
+  const args = [...messageTypeArgs(w), ...(emits ? [`${w.name}Events`] : [])];
   const codec = `${lowerFirst(w.name)}Codec`;
   const doc = w.docs.length > 0 ? w.docs.map((d) => ` * ${d}`).join("\n") + "\n *\n" : "";
   const codecDoc: Doc = [
@@ -72,10 +96,27 @@ function workerBlock(w: WorkerDef): string {
       section("output", w.output, "null", "output"),
       hardline,
       section("error", w.error, "never", `${w.name} declares no error`),
+      ...(emits ? [hardline, eventsSection(w)] : []),
     ]),
     hardline,
     "};",
   ];
+  return [
+    `/**\n${doc} * The messages of worker \`${w.name}\`, with their generated validators.\n */`,
+    printDoc(codecDoc, PRINT_WIDTH),
+  ].join("\n");
+}
+
+/** The four message types of a worker as type arguments (`never`/`null` for undeclared sections). */
+export function messageTypeArgs(w: WorkerDef): string[] {
+  return [w.input!, w.progress ?? "never", w.output ?? "null", w.error ?? "never"];
+}
+
+function workerBlock(w: WorkerDef): string {
+  const emits = w.emits.length > 0;
+  const args = [...messageTypeArgs(w), ...(emits ? [`${w.name}Events`] : [])];
+  const poolArgs = args.slice(0, 4);
+  const codec = `${lowerFirst(w.name)}Codec`;
   const define: Doc = [
     signature(`define${w.name}`, ["body: ", typeArgs("WorkerBody", args)], "WorkerHandler"),
     indent([hardline, `return defineWorker(${codec}, body);`]),
@@ -83,14 +124,17 @@ function workerBlock(w: WorkerDef): string {
     "}",
   ];
   const create: Doc = [
-    signature(`create${w.name}Pool`, "options: WorkerPoolOptions", typeArgs("WorkerPool", args)),
+    signature(`create${w.name}Pool`, "options: WorkerPoolOptions", typeArgs("WorkerPool", poolArgs)),
     indent([hardline, `return createWorkerPool(${codec}, options);`]),
     hardline,
     "}",
   ];
+  const events = emits
+    ? [`/** The events \`${w.name}\` may emit (its \`@emits\`), by name. */`, printDoc(eventsType(w), PRINT_WIDTH), ``]
+    : [];
   return [
-    `/**\n${doc} * The messages of worker \`${w.name}\`, with their generated validators.\n */`,
-    printDoc(codecDoc, PRINT_WIDTH),
+    ...events,
+    codecDeclaration(w, true),
     ``,
     `/** The body of \`${w.name}\`; export the result from the module its pool loads. */`,
     printDoc(define, PRINT_WIDTH),
@@ -101,7 +145,7 @@ function workerBlock(w: WorkerDef): string {
 }
 
 /** Fixed helpers, already in their final layout. */
-const NEVER_MESSAGE = `/** A message the worker does not declare: never valid. */
+export const NEVER_MESSAGE = `/** A message the worker does not declare: never valid. */
 function neverMessage(what: string): {
   encode: (value: never) => unknown;
   decode: WorkerDecoder<never>;
@@ -115,7 +159,7 @@ function neverMessage(what: string): {
 }
 `;
 
-const NULL_MESSAGE = `/** The output of a worker that declares none: \`null\`. */
+export const NULL_MESSAGE = `/** The output of a worker that declares none: \`null\`. */
 const nullMessage = {
   encode: (): unknown => null,
   decode: (value: unknown): ReturnType<WorkerDecoder<null>> =>
@@ -129,7 +173,8 @@ const nullMessage = {
 export function workersFile(schema: Schema, header: string, runtimeImport: string): string {
   const workers = schema.workers.filter((w) => w.input !== undefined);
   const named = new Set<string>();
-  for (const w of workers) for (const t of [w.input, w.progress, w.output, w.error]) if (t !== undefined) named.add(t);
+  for (const w of workers)
+    for (const t of [w.input, w.progress, w.output, w.error, ...w.emits]) if (t !== undefined) named.add(t);
   const sorted = [...named].sort();
   const needsNever = workers.some((w) => w.progress === undefined || w.error === undefined);
   const needsNull = workers.some((w) => w.output === undefined);

@@ -80,7 +80,7 @@ export const annotationSpecs: Readonly<Record<string, AnnotationSpec>> = {
       { name: "backoff", kind: "call" },
     ],
   },
-  emits: { targets: ["Endpoint", "Upload", "WebSocket"], args: [{ name: "event", kind: "name" }] },
+  emits: { targets: ["Endpoint", "Upload", "WebSocket", "Worker"], args: [{ name: "event", kind: "name" }] },
   schedule: { targets: ["Event"], args: [{ name: "every", kind: "duration" }] },
   table: { targets: ["Model"], args: [{ name: "name", kind: "string" }] },
   global: { targets: ["Model"], args: [] },

@@ -116,7 +116,7 @@ function queryable(ctx: CheckContext, type: TypeExpr): boolean {
   return isTextual(ctx, t) || (inner.kind === "list" && isTextual(ctx, inner.element));
 }
 
-/** The events an `@emits` names (each must be an `event`); also used for `websocket`. */
+/** The events named by `@emits` (endpoints, uploads, websockets, workers); unknown names HAM0201, other kinds HAM0504. */
 export function emitted(ctx: CheckContext, facts: DeclarationFacts): string[] {
   const events: string[] = [];
   for (const e of facts.emits) {

@@ -90,6 +90,7 @@ export function lowerWorker(ctx: CheckContext, d: ast.WorkerDeclaration, out: Ou
     progress: typeOf("progress"),
     output: typeOf("output"),
     error: typeOf("error"),
+    emits: emitted(ctx, facts),
     docs: docLines(d.docs),
     ...deprecation(facts.deprecated),
     span: d.span,

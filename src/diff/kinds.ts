@@ -79,6 +79,8 @@ export const changeKinds = {
   "service.endpoint_changed": rule("safe", "safe", "safe"),
   "worker.removed": rule("safe", "breaks", "breaks"),
   "worker.section_changed": rule("breaks", "breaks", "breaks"),
+  // The events a body may emit: nothing on the wire changes, bodies emitting a removed event stop compiling.
+  "worker.emits_changed": rule("safe", "safe", "breaks"),
   "event.removed": rule("safe", "breaks", "breaks"),
   "event.retry_changed": rule("safe", "safe", "safe"),
   "event.schedule_changed": rule("safe", "safe", "safe"),

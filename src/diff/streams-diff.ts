@@ -78,7 +78,17 @@ export function diffStreams(ctx: DiffContext): void {
         old: o.span,
         new: n.span,
       });
-  for (const [o, n] of pairs(ctx, ctx.old.workers, ctx.new.workers, "Worker", "worker.removed"))
+  for (const [o, n] of pairs(ctx, ctx.old.workers, ctx.new.workers, "Worker", "worker.removed")) {
+    const before = [...o.emits].sort().join(", ");
+    const after = [...n.emits].sort().join(", ");
+    if (before !== after)
+      ctx.add({
+        kind: "worker.emits_changed",
+        path: n.name,
+        message: `Worker \`${n.name}\` emits ${after || "nothing"} (was ${before || "nothing"}).`,
+        old: o.span,
+        new: n.span,
+      });
     for (const section of ["input", "progress", "output", "error"] as const) {
       const a = o[section];
       const b = n[section];
@@ -91,6 +101,7 @@ export function diffStreams(ctx: DiffContext): void {
           new: n.span,
         });
     }
+  }
   for (const [o, n] of pairs(ctx, ctx.old.events, ctx.new.events, "Event", "event.removed")) {
     if (retryText(o.retry) !== retryText(n.retry))
       ctx.add({

@@ -177,6 +177,8 @@ export interface WorkerDef extends Documented {
   readonly progress: string | undefined;
   readonly output: string | undefined;
   readonly error: string | undefined;
+  /** Events named by the worker's `@emits`, in order: its body may emit them (through the parent). */
+  readonly emits: readonly string[];
   readonly span: Span;
 }
 

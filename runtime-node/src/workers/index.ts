@@ -8,7 +8,13 @@ export {
 } from "./define.js";
 export { createWorkerPool, type RunOptions, type WorkerPool, type WorkerPoolOptions } from "./pool.js";
 export type {
+  NoWorkerEvents,
+  WireEvent,
   WorkerCodec,
+  WorkerEmitOptions,
+  WorkerEvents,
+  WorkerEventSink,
+  WorkerMessageCodec,
   WorkerDecoder,
   WorkerEncoder,
   WorkerFailure,

@@ -6,7 +6,18 @@
  */
 import { MessageChannel, type MessagePort } from "node:worker_threads";
 import { Piscina } from "piscina";
-import type { WorkerCodec, WorkerFailure, WorkerReply, WorkerResult, WorkerTask } from "./types.js";
+import type { EmittedEvent } from "../events/types.js";
+import type {
+  NoWorkerEvents,
+  WireEvent,
+  WorkerCodec,
+  WorkerEvents,
+  WorkerEventSink,
+  WorkerFailure,
+  WorkerReply,
+  WorkerResult,
+  WorkerTask,
+} from "./types.js";
 
 export interface WorkerPoolOptions {
   /** Path or `file:` URL of the compiled JavaScript module that exports the `defineWorker` handler. */
@@ -28,6 +39,12 @@ export interface RunOptions<Progress> {
   readonly signal?: AbortSignal;
   /** Stops the run (and its thread) after this many milliseconds. */
   readonly timeoutMs?: number;
+  /**
+   * Where the events the body emitted are stored when it returns its output (all in one
+   * transaction). Needed when the worker has `@emits`: a run that emitted events without a sink
+   * ends as an `emit-failed` failure rather than dropping them.
+   */
+  readonly events?: WorkerEventSink;
 }
 
 export interface WorkerPool<Input, Progress, Output, Error> {
@@ -107,8 +124,55 @@ class ProgressChannel<Progress> {
   }
 }
 
-export function createWorkerPool<Input, Progress, Output, Error>(
-  codec: WorkerCodec<Input, Progress, Output, Error>,
+/** A decoded event, ready for `emit`. */
+interface DecodedEvent {
+  readonly name: string;
+  readonly payload: unknown;
+  readonly delayMs?: number;
+  readonly dueAt?: number;
+  readonly idempotencyKey?: string;
+}
+
+/** Decodes the events of an output reply with their payload validators; the first malformed one is the failure. */
+function decodeEvents(
+  codec: WorkerCodec<unknown, unknown, unknown, unknown, WorkerEvents>,
+  events: readonly WireEvent[],
+): { readonly ok: true; readonly events: DecodedEvent[] } | { readonly ok: false; readonly failure: WorkerFailure } {
+  const decodedEvents: DecodedEvent[] = [];
+  for (const { name, wire, ...options } of events) {
+    const eventCodec = Object.hasOwn(codec.events ?? {}, name) ? codec.events![name] : undefined;
+    const decoded = eventCodec?.decode(wire) ?? {
+      ok: false as const,
+      errors: [{ path: "$", message: `${name} is not in the @emits of worker ${codec.name}` }],
+    };
+    if (!decoded.ok) {
+      const failure: WorkerFailure = {
+        tag: "invalid-message",
+        direction: "fromWorker",
+        message: "event",
+        event: name,
+        issues: decoded.errors,
+      };
+      return { ok: false, failure };
+    }
+    decodedEvents.push({ name, payload: decoded.value, ...options });
+  }
+  return { ok: true, events: decodedEvents };
+}
+
+/** Stores a run's events through its sink, in emit order, in one transaction. */
+async function storeEvents(sink: WorkerEventSink, events: readonly DecodedEvent[]): Promise<EmittedEvent[]> {
+  const emitAll = async (emit: (event: DecodedEvent) => Promise<EmittedEvent>): Promise<EmittedEvent[]> => {
+    const stored: EmittedEvent[] = [];
+    for (const event of events) stored.push(await emit(event));
+    return stored;
+  };
+  if ("emit" in sink) return emitAll(sink.emit);
+  return sink.system.transaction(sink.db, sink.scope, (_tx, emit) => emitAll(emit));
+}
+
+export function createWorkerPool<Input, Progress, Output, Error, Events extends WorkerEvents = NoWorkerEvents>(
+  codec: WorkerCodec<Input, Progress, Output, Error, Events>,
   options: WorkerPoolOptions,
 ): WorkerPool<Input, Progress, Output, Error> {
   const piscina = new Piscina({
@@ -142,12 +206,34 @@ export function createWorkerPool<Input, Progress, Output, Error>(
           direction: reply.direction,
           message: reply.message,
           issues: reply.issues,
+          ...(reply.event !== undefined ? { event: reply.event } : {}),
         });
     }
   }
 
+  /** Decodes the events of a decoded output and stores them; the output is delivered only once they are. */
+  async function withEvents(
+    result: WorkerResult<Output, Error>,
+    events: readonly WireEvent[] | undefined,
+    sink: WorkerEventSink | undefined,
+  ): Promise<WorkerResult<Output, Error>> {
+    if (result.tag !== "output" || events === undefined || events.length === 0) return result;
+    const decoded = decodeEvents(codec as WorkerCodec<unknown, unknown, unknown, unknown, WorkerEvents>, events);
+    if (!decoded.ok) return failure(decoded.failure);
+    if (sink === undefined)
+      return failure({
+        tag: "emit-failed",
+        message: `worker ${codec.name} emitted ${events.map((e) => e.name).join(", ")} but run() was given no \`events\` sink`,
+      });
+    try {
+      return { ...result, emitted: await storeEvents(sink, decoded.events) };
+    } catch (error) {
+      return failure({ tag: "emit-failed", message: messageOf(error) });
+    }
+  }
+
   async function run(input: Input, runOptions: RunOptions<Progress> = {}): Promise<WorkerResult<Output, Error>> {
-    const encoded = encodeInput(codec as WorkerCodec<Input, unknown, unknown, unknown>, input);
+    const encoded = encodeInput(codec as unknown as WorkerCodec<Input, unknown, unknown, unknown>, input);
     if (!encoded.ok)
       return failure({
         tag: "invalid-message",
@@ -173,8 +259,10 @@ export function createWorkerPool<Input, Progress, Output, Error>(
       timeoutMs !== undefined ? setTimeout(() => stop({ tag: "timeout", timeoutMs }), timeoutMs) : undefined;
     const channel =
       onProgress !== undefined
-        ? new ProgressChannel<Progress>(codec as WorkerCodec<unknown, Progress, unknown, unknown>, onProgress, () =>
-            stop(channel!.invalid!),
+        ? new ProgressChannel<Progress>(
+            codec as unknown as WorkerCodec<unknown, Progress, unknown, unknown>,
+            onProgress,
+            () => stop(channel!.invalid!),
           )
         : undefined;
     const task: WorkerTask =
@@ -186,7 +274,7 @@ export function createWorkerPool<Input, Progress, Output, Error>(
       })) as WorkerReply;
       if (channel !== undefined) await channel.drained;
       if (stopped !== undefined) return failure(stopped);
-      return decodeReply(reply);
+      return await withEvents(decodeReply(reply), reply.tag === "output" ? reply.events : undefined, runOptions.events);
     } catch (error) {
       if (stopped !== undefined) return failure(stopped);
       return failure({ tag: "crash", message: messageOf(error) });

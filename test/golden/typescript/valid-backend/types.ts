@@ -55,6 +55,10 @@ export interface PlaceOrderResponse {
   order_id: Uuid;
 }
 
+export interface PingJob {
+  at: number;
+}
+
 export interface ResizeJob {
   data: Bytes;
   width: number;

@@ -23,6 +23,7 @@ import type {
   PaymentsError,
   PaymentsRequest,
   PaymentsResponse,
+  PingJob,
   PlaceOrderRequest,
   PlaceOrderResponse,
   ReminderDue,
@@ -103,6 +104,13 @@ export function decodePlaceOrderRequest(value: unknown): Decoded<PlaceOrderReque
 export function decodePlaceOrderResponse(value: unknown): Decoded<PlaceOrderResponse> {
   const errors: Issue[] = [];
   const decoded = readPlaceOrderResponse(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `PingJob` from parsed JSON, reporting every problem with its path. */
+export function decodePingJob(value: unknown): Decoded<PingJob> {
+  const errors: Issue[] = [];
+  const decoded = readPingJob(value, "$", errors);
   return result(decoded, errors);
 }
 
@@ -202,6 +210,11 @@ export function encodePlaceOrderRequest(value: PlaceOrderRequest): unknown {
 /** Encodes a `PlaceOrderResponse` to its wire (JSON) value. */
 export function encodePlaceOrderResponse(value: PlaceOrderResponse): unknown {
   return { order_id: value.order_id.toLowerCase() };
+}
+
+/** Encodes a `PingJob` to its wire (JSON) value. */
+export function encodePingJob(value: PingJob): unknown {
+  return { at: value.at };
 }
 
 /** Encodes a `ResizeJob` to its wire (JSON) value. */
@@ -467,6 +480,28 @@ function readPlaceOrderResponse(value: unknown, path: string, errors: Issue[]): 
     f1 = v2 as Uuid;
   }
   return { order_id: f1 as Uuid };
+}
+
+function readPingJob(value: unknown, path: string, errors: Issue[]): PingJob {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as PingJob;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value["at"];
+  let f1: number | undefined;
+  if (r0 === undefined) errors.push({ path: path + ".at", message: "is required" });
+  else {
+    if (typeof r0 !== "number" || !Number.isInteger(r0))
+      errors.push({ path: path + ".at", message: "expected an integer" });
+    else if (!Number.isSafeInteger(r0))
+      errors.push({
+        path: path + ".at",
+        message: "expected an integer between -9007199254740991 and 9007199254740991",
+      });
+    f1 = r0 as number;
+  }
+  return { at: f1 as number };
 }
 
 function readResizeJob(value: unknown, path: string, errors: Issue[]): ResizeJob {

@@ -5,12 +5,24 @@ import {
   defineWorker,
   type WorkerBody,
   type WorkerCodec,
+  type WorkerDecoder,
   type WorkerHandler,
   type WorkerPool,
   type WorkerPoolOptions,
 } from "@hamlet/runtime-node/workers";
-import type { ResizeDone, ResizeFailed, ResizeJob, ResizeProgress } from "./types.js";
+import type {
+  PingJob,
+  ReminderDue,
+  ResizeDone,
+  ResizeFailed,
+  ResizeJob,
+  ResizeProgress,
+} from "./types.js";
 import {
+  decodePingJob,
+  encodePingJob,
+  decodeReminderDue,
+  encodeReminderDue,
   decodeResizeDone,
   encodeResizeDone,
   decodeResizeFailed,
@@ -21,20 +33,77 @@ import {
   encodeResizeProgress,
 } from "./validators.js";
 
+/** A message the worker does not declare: never valid. */
+function neverMessage(what: string): {
+  encode: (value: never) => unknown;
+  decode: WorkerDecoder<never>;
+} {
+  return {
+    encode: () => {
+      throw new Error(what);
+    },
+    decode: () => ({ ok: false, errors: [{ path: "$", message: what }] }),
+  };
+}
+
+/** The output of a worker that declares none: `null`. */
+const nullMessage = {
+  encode: (): unknown => null,
+  decode: (value: unknown): ReturnType<WorkerDecoder<null>> =>
+    value === null
+      ? { ok: true, value: null }
+      : { ok: false, errors: [{ path: "$", message: "expected null" }] },
+};
+
+/**
+ * Only an input: no progress, the output is `null`, no declared error.
+ *
+ * The messages of worker `Pinger`, with their generated validators.
+ */
+export const pingerCodec: WorkerCodec<PingJob, never, null, never> = {
+  name: "Pinger",
+  input: { encode: encodePingJob, decode: decodePingJob },
+  progress: neverMessage("Pinger declares no progress"),
+  output: nullMessage,
+  error: neverMessage("Pinger declares no error"),
+};
+
+/** The body of `Pinger`; export the result from the module its pool loads. */
+export function definePinger(body: WorkerBody<PingJob, never, null, never>): WorkerHandler {
+  return defineWorker(pingerCodec, body);
+}
+
+/** A pool of threads running `Pinger`; `options.filename` is the compiled module of `definePinger`. */
+export function createPingerPool(
+  options: WorkerPoolOptions,
+): WorkerPool<PingJob, never, null, never> {
+  return createWorkerPool(pingerCodec, options);
+}
+
+/** The events `Resizer` may emit (its `@emits`), by name. */
+export type ResizerEvents = { ReminderDue: ReminderDue };
+
 /**
  * The messages of worker `Resizer`, with their generated validators.
  */
-export const resizerCodec: WorkerCodec<ResizeJob, ResizeProgress, ResizeDone, ResizeFailed> = {
+export const resizerCodec: WorkerCodec<
+  ResizeJob,
+  ResizeProgress,
+  ResizeDone,
+  ResizeFailed,
+  ResizerEvents
+> = {
   name: "Resizer",
   input: { encode: encodeResizeJob, decode: decodeResizeJob },
   progress: { encode: encodeResizeProgress, decode: decodeResizeProgress },
   output: { encode: encodeResizeDone, decode: decodeResizeDone },
   error: { encode: encodeResizeFailed, decode: decodeResizeFailed },
+  events: { ReminderDue: { encode: encodeReminderDue, decode: decodeReminderDue } },
 };
 
 /** The body of `Resizer`; export the result from the module its pool loads. */
 export function defineResizer(
-  body: WorkerBody<ResizeJob, ResizeProgress, ResizeDone, ResizeFailed>,
+  body: WorkerBody<ResizeJob, ResizeProgress, ResizeDone, ResizeFailed, ResizerEvents>,
 ): WorkerHandler {
   return defineWorker(resizerCodec, body);
 }

@@ -1,4 +1,4 @@
-module Api.Types exposing (AvatarFields, FulfilOrderChargeOutput, FulfilOrderShipOutput, HourlyReport, OrderPlaced, PaymentsError(..), PaymentsRequest, PaymentsResponse, PlaceOrderRequest, PlaceOrderResponse, ReminderDue, ResizeDone, ResizeFailed, ResizeJob, ResizeProgress, Role(..), avatarFieldsDecoder, encodeAvatarFields, encodeFulfilOrderChargeOutput, encodeFulfilOrderShipOutput, encodeHourlyReport, encodeOrderPlaced, encodePaymentsError, encodePaymentsRequest, encodePaymentsResponse, encodePlaceOrderRequest, encodePlaceOrderResponse, encodeReminderDue, encodeResizeDone, encodeResizeFailed, encodeResizeJob, encodeResizeProgress, encodeRole, fulfilOrderChargeOutputDecoder, fulfilOrderShipOutputDecoder, hourlyReportDecoder, orderPlacedDecoder, paymentsErrorDecoder, paymentsRequestDecoder, paymentsResponseDecoder, placeOrderRequestDecoder, placeOrderResponseDecoder, reminderDueDecoder, resizeDoneDecoder, resizeFailedDecoder, resizeJobDecoder, resizeProgressDecoder, roleDecoder, roleToString)
+module Api.Types exposing (AvatarFields, FulfilOrderChargeOutput, FulfilOrderShipOutput, HourlyReport, OrderPlaced, PaymentsError(..), PaymentsRequest, PaymentsResponse, PingJob, PlaceOrderRequest, PlaceOrderResponse, ReminderDue, ResizeDone, ResizeFailed, ResizeJob, ResizeProgress, Role(..), avatarFieldsDecoder, encodeAvatarFields, encodeFulfilOrderChargeOutput, encodeFulfilOrderShipOutput, encodeHourlyReport, encodeOrderPlaced, encodePaymentsError, encodePaymentsRequest, encodePaymentsResponse, encodePingJob, encodePlaceOrderRequest, encodePlaceOrderResponse, encodeReminderDue, encodeResizeDone, encodeResizeFailed, encodeResizeJob, encodeResizeProgress, encodeRole, fulfilOrderChargeOutputDecoder, fulfilOrderShipOutputDecoder, hourlyReportDecoder, orderPlacedDecoder, paymentsErrorDecoder, paymentsRequestDecoder, paymentsResponseDecoder, pingJobDecoder, placeOrderRequestDecoder, placeOrderResponseDecoder, reminderDueDecoder, resizeDoneDecoder, resizeFailedDecoder, resizeJobDecoder, resizeProgressDecoder, roleDecoder, roleToString)
 
 {-| Types of the `corpus` schema, with JSON decoders and encoders that implement the Hamlet wire format.
 
@@ -210,6 +210,24 @@ encodePlaceOrderResponse : PlaceOrderResponse -> Encode.Value
 encodePlaceOrderResponse value =
     objectOf
         [ ( "order_id", Just (Hamlet.Uuid.encode value.orderId) )
+        ]
+
+
+type alias PingJob =
+    { at : Int
+    }
+
+
+pingJobDecoder : Decode.Decoder PingJob
+pingJobDecoder =
+    decodeObject PingJob
+        |> required "at" safeInt
+
+
+encodePingJob : PingJob -> Encode.Value
+encodePingJob value =
+    objectOf
+        [ ( "at", Just (Encode.int value.at) )
         ]
 
 
