@@ -50,6 +50,9 @@ it("has the guides the issue asks for", () => {
     "events-and-workflows.md",
     "deployment.md",
     "degraded-modes.md",
+    "live-feed-sse.md",
+    "chat-websocket.md",
+    "photo-uploads.md",
   ])
     expect(pages).toContain(page);
 });
