@@ -66,9 +66,20 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
     logger: options.logger ?? false,
     ...(options.database ? { database: options.database } : {}),
   });
-  // Posts that become visible; the live feed (when served) pushes the public ones to the tenant.
-  const published: PublishedListener[] = [];
-  const onPublished: PublishedListener = (tenant, post) => published.forEach((listener) => listener(tenant, post));
+  // The live feed (SSE): public posts reach every reader of the tenant as they are published.
+  const streams = serveSseStreams(app);
+  const onPublished: PublishedListener = (tenant, post) => {
+    if (post.visibility !== "Public") return;
+    // Outside the caller's transaction (an event handler's, on SQLite the database's only writer):
+    // the stream's own write then waits for that commit instead of being refused inside it.
+    outsideTransactions.runInAsyncScope(() =>
+      setImmediate(() =>
+        streams.LiveFeed.toTenant(tenant, { tag: "Posted", post }).catch((error: unknown) =>
+          app.log.warn({ err: error }, "horatio: live feed publish failed"),
+        ),
+      ),
+    );
+  };
   const publishing = createPublishing(onPublished);
   const events = registerEvents(app, {
     handlers: publishing.handlers,
@@ -80,20 +91,6 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
   });
   const admins = options.admins ?? new Set(options.devLogin ? ["admin"] : []);
   registerRoutes(app, createHandlers({ ...options, admins, onPublished }));
-  // The live feed (SSE): public posts reach every reader of the tenant as they are published.
-  const streams = serveSseStreams(app);
-  published.push((tenant, post) => {
-    if (post.visibility !== "Public") return;
-    // Outside the caller's transaction (an event handler's, on SQLite the database's only writer):
-    // the stream's own write then waits for that commit instead of being refused inside it.
-    outsideTransactions.runInAsyncScope(() =>
-      setImmediate(() =>
-        streams.LiveFeed.toTenant(tenant, { tag: "Posted", post }).catch((error: unknown) =>
-          app.log.warn({ err: error }, "horatio: live feed publish failed"),
-        ),
-      ),
-    );
-  });
   // Each step of the photo workflows a session started, live on /hamlet/runs.
   serveRunUpdates(app, events);
   // Photo uploads (stored under uploadsDir, else as [hamlet.uploads] says), downloads at /files/.
