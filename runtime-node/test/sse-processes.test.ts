@@ -128,4 +128,31 @@ describe.skipIf(!postgresAvailable)("sse across two server processes on one Post
       await db.close();
     }
   });
+
+  it("without the replay tables still delivers live messages of both processes (best effort)", async () => {
+    const url = await pgFixture!.createDatabase();
+    const bundle = join(dir, "feed-server.mjs");
+    const db = openPostgresDatabase(url);
+    await ensureRuntimeTables(db);
+    const other = spawnServer(bundle, url, dir);
+    const app = await createFeedServer(feedConfig(url), db);
+    try {
+      const there = await other.listening;
+      const here = (await startServer(app, { port: 0 })).url;
+      const alice = await login(here, "alice");
+      const streams = [await openSse(here, FEED, alice), await openSse(there, FEED, alice)];
+      // Ids come from each process's clock, so the two processes' ids interleave: none may be dropped.
+      for (let i = 0; i < 10; i++) await publish(i % 2 === 0 ? here : there, alice, "me", i);
+      for (const stream of streams) {
+        expect(new Set((await stream.waitFor(10)).map(likes))).toEqual(
+          new Set(Array.from({ length: 10 }, (_, i) => i)),
+        );
+        stream.close();
+      }
+    } finally {
+      other.child.kill("SIGKILL");
+      await app.close();
+      await db.close();
+    }
+  });
 });
