@@ -371,9 +371,9 @@ export function serveSse<T>(app: HamletServer, spec: SseSpec<T>, options: SseOpt
   return {
     name: spec.name,
     path: spec.path,
-    toSession: (tenant, sessionId, message) => hub.publish(tenant, spec.name, [sessionId], encode(message)),
-    toSessions: (tenant, sessionIds, message) => hub.publish(tenant, spec.name, [...sessionIds], encode(message)),
-    toTenant: (tenant, message) => hub.publish(tenant, spec.name, null, encode(message)),
+    toSession: async (tenant, sessionId, message) => hub.publish(tenant, spec.name, [sessionId], encode(message)),
+    toSessions: async (tenant, sessionIds, message) => hub.publish(tenant, spec.name, [...sessionIds], encode(message)),
+    toTenant: async (tenant, message) => hub.publish(tenant, spec.name, null, encode(message)),
     localConnections: () => hub.count(spec.name),
   };
 }
