@@ -270,6 +270,7 @@ function createHub(app: HamletServer, options: SseOptions): Hub {
     try {
       await group.ready;
       const current = await resolveLog();
+      if (connection.closed) return; // the client left while the group was being set up
       group.connections.add(connection);
       // Headers only once the connection is registered: a client that sees them misses nothing after.
       response.writeHead(200, {
