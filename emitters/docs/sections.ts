@@ -104,14 +104,14 @@ export function sseSection(schema: Schema, def: SseDef): string[] {
     "",
     ...docBlock(def),
     `- **Event type**: ${typeCell(def.type)}`,
+    `- **Route**: \`GET /hamlet/sse/${def.name}\` (\`text/event-stream\`; a reconnecting client sends \`Last-Event-ID\`)`,
     authLine(def.auth),
-    "- **Delivery**: targeted at sessions; each event has `event: " +
-      def.name +
-      "` and one `data:` line with the JSON value.",
+    "- **Delivery**: to one session, chosen sessions or every session of the tenant; each event has an `id:` " +
+      "(increasing per tenant) and one `data:` line with the JSON value.",
     "",
     "**Example event**",
     "",
-    ...codeBlock("text", `event: ${def.name}\ndata: ${JSON.stringify(example ?? null)}`),
+    ...codeBlock("text", `id: 42\ndata: ${JSON.stringify(example ?? null)}`),
   ];
 }
 

@@ -1,8 +1,9 @@
 /**
- * Server-sent events across two server processes on one PostgreSQL: a message published on one
+ * Server-sent events on PostgreSQL: across two server processes, a message published on one
  * process reaches streams held by the other; concurrent publishers on both still give every
  * client each message once, in id order; a process killed with SIGKILL and restarted serves the
- * missed messages from Last-Event-ID.
+ * missed messages from Last-Event-ID. Without the replay tables live delivery still crosses
+ * processes; as an app role (no superuser, FORCEd RLS) each tenant sees only its replay rows.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
@@ -11,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { afterAll, describe, expect, it } from "vitest";
 import { openPostgresDatabase } from "../src/db/postgres.js";
+import { createPostgresBus } from "../src/realtime/bus.js";
 import { startServer } from "../src/server.js";
 import { createFeedServer, ensureReplayTables, feedConfig } from "./processes/feed-server.js";
 import { cookiePair, send } from "./support/http.js";
@@ -57,7 +59,7 @@ function spawnServer(bundle: string, url: string, cwd: string): { child: ChildPr
   return { child, listening };
 }
 
-describe.skipIf(!postgresAvailable)("sse across two server processes on one PostgreSQL", () => {
+describe.skipIf(!postgresAvailable)("sse on PostgreSQL: two server processes, an app role under RLS", () => {
   // Inside the repository so the bundle's bare imports (fastify, pg) resolve from node_modules.
   const tmpRoot = fileURLToPath(new URL("../../test/.tmp/", import.meta.url));
   mkdirSync(tmpRoot, { recursive: true });
@@ -126,6 +128,71 @@ describe.skipIf(!postgresAvailable)("sse across two server processes on one Post
       other.child.kill("SIGKILL");
       await app.close();
       await db.close();
+    }
+  });
+
+  it("without the replay tables still delivers live messages of both processes (best effort)", async () => {
+    const url = await pgFixture!.createDatabase();
+    const bundle = join(dir, "feed-server.mjs");
+    const db = openPostgresDatabase(url);
+    await ensureRuntimeTables(db);
+    const other = spawnServer(bundle, url, dir);
+    const app = await createFeedServer(feedConfig(url), db);
+    try {
+      const there = await other.listening;
+      const here = (await startServer(app, { port: 0 })).url;
+      const alice = await login(here, "alice");
+      const streams = [await openSse(here, FEED, alice), await openSse(there, FEED, alice)];
+      // Ids come from each process's clock, so the two processes' ids interleave: none may be dropped.
+      for (let i = 0; i < 10; i++) await publish(i % 2 === 0 ? here : there, alice, "me", i);
+      for (const stream of streams) {
+        expect(new Set((await stream.waitFor(10)).map(likes))).toEqual(
+          new Set(Array.from({ length: 10 }, (_, i) => i)),
+        );
+        stream.close();
+      }
+    } finally {
+      other.child.kill("SIGKILL");
+      await app.close();
+      await db.close();
+    }
+  });
+
+  it("serves and replays as an app role under FORCEd row level security, each tenant seeing only its rows", async () => {
+    const url = await pgFixture!.createDatabase();
+    const admin = openPostgresDatabase(url);
+    await ensureRuntimeTables(admin);
+    await ensureReplayTables(admin);
+    // The bus's table, created by a privileged role as the owner would (the app role may not create tables).
+    await (await createPostgresBus({ connectionString: url, db: admin })).close();
+    const role = await pgFixture!.createRole();
+    await admin.execute(`GRANT USAGE ON SCHEMA public TO ${role.name}`);
+    await admin.execute(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role.name}`);
+    const db = openPostgresDatabase(role.urlFor(url));
+    const app = await createFeedServer(feedConfig(url), db);
+    try {
+      const here = (await startServer(app, { port: 0 })).url;
+      const alice = await login(here, "alice");
+      const eve = await login(here, "eve", "beta.test");
+      const first = await openSse(here, FEED, alice);
+      await publish(here, alice, "me", 1);
+      const [seen] = await first.waitFor(1);
+      first.close();
+      await publish(here, alice, "me", 2);
+      await publish(here, eve, "tenant", 3);
+      const resumed = await openSse(here, FEED, { ...alice, lastEventId: seen!.id! });
+      expect((await resumed.waitFor(1)).map(likes)).toEqual([2]);
+      resumed.close();
+      // Both tenants' ids start at 1; each tenant sees its own rows only, none without a tenant.
+      const rows = (tenant: string) =>
+        db.withTenant(tenant, (tx) => tx.query<{ id: string }>("select id from hamlet_sse_messages order by id"));
+      expect((await rows("alpha")).map((r) => Number(r.id))).toEqual([1, 2]);
+      expect((await rows("beta")).map((r) => Number(r.id))).toEqual([1]);
+      expect(await db.query("select id from hamlet_sse_messages")).toEqual([]);
+    } finally {
+      await app.close();
+      await db.close();
+      await admin.close();
     }
   });
 });

@@ -143,10 +143,13 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Me
   // Deliveries of one process stay in NOTIFY order even when a large payload must be fetched.
   let deliveryChain: Promise<void> = Promise.resolve();
 
-  await db.transaction(async (tx) => {
-    await tx.query("select pg_advisory_xact_lock(hashtext('hamlet_bus_messages'))");
-    await tx.execute(BUS_TABLE);
-  });
+  // An app role without CREATE on the schema can use a table the owner created: create only when missing.
+  const existing = await db.query<{ found: string | null }>("select to_regclass('hamlet_bus_messages')::text as found");
+  if (existing[0]?.found == null)
+    await db.transaction(async (tx) => {
+      await tx.query("select pg_advisory_xact_lock(hashtext('hamlet_bus_messages'))");
+      await tx.execute(BUS_TABLE);
+    });
 
   async function receive(text: string): Promise<void> {
     let envelope: Envelope;

@@ -166,31 +166,42 @@ function createHub(app: HamletServer, options: SseOptions): Hub {
     response.write(text);
   }
 
-  function send(connection: Connection, message: LoggedMessage, text = frame(message), bytes?: number): void {
-    if (message.id <= connection.lastSent) return;
-    connection.lastSent = message.id;
+  /** Writes unless the connection already has it (`ordered`: live ids only grow, so at or below the last is a duplicate). */
+  function send(
+    connection: Connection,
+    message: LoggedMessage,
+    ordered: boolean,
+    text = frame(message),
+    bytes?: number,
+  ) {
+    if (ordered && message.id <= connection.lastSent) return;
+    connection.lastSent = Math.max(connection.lastSent, message.id);
     write(connection, text, bytes);
   }
 
-  function deliver(group: Group, message: LoggedMessage): void {
+  /**
+   * Hands a live message to the group's connections. `ordered` (the table log) means ids arrive in
+   * order; the memory log's ids of different processes interleave, so live ones are all written.
+   */
+  function deliver(group: Group, message: LoggedMessage, ordered: boolean): void {
     // One frame per message, however many connections receive it.
     const text = frame(message);
     const bytes = Buffer.byteLength(text);
     for (const connection of group.connections) {
       if (!addressed(connection, message)) continue;
       if (connection.pending !== null) connection.pending.push(message);
-      else send(connection, message, text, bytes);
+      else send(connection, message, ordered, text, bytes);
     }
   }
 
   async function receive(group: Group, message: LoggedMessage): Promise<void> {
     const current = await resolveLog();
-    if (!current.durable) return deliver(group, message);
+    if (!current.durable) return deliver(group, message, false);
     if (message.id <= group.last) return;
     if (message.id > group.last + 1) {
-      for (const missed of await current.range(group.tenant, group.last, message.id - 1)) deliver(group, missed);
+      for (const missed of await current.range(group.tenant, group.last, message.id - 1)) deliver(group, missed, true);
     }
-    deliver(group, message);
+    deliver(group, message, true);
     group.last = message.id;
   }
 
@@ -259,6 +270,7 @@ function createHub(app: HamletServer, options: SseOptions): Hub {
     try {
       await group.ready;
       const current = await resolveLog();
+      if (connection.closed) return; // the client left while the group was being set up
       group.connections.add(connection);
       // Headers only once the connection is registered: a client that sees them misses nothing after.
       response.writeHead(200, {
@@ -269,15 +281,23 @@ function createHub(app: HamletServer, options: SseOptions): Hub {
       });
       response.write(`retry: ${settings.retryMs}\n\n`);
       if (!connection.closed) all.add(connection);
+      const replayed = new Set<number>();
       if (resume !== null && resume <= (await current.lastId(tenant))) {
         connection.lastSent = resume;
         for (const message of await current.range(tenant, resume)) {
-          if (addressed(connection, message)) send(connection, message);
+          if (!addressed(connection, message)) continue;
+          send(connection, message, true);
+          replayed.add(message.id);
         }
       }
+      // Live messages held meanwhile may repeat replayed ones: in id order (table log) those at or
+      // below the last sent; otherwise exactly the replayed ids.
       const held = connection.pending ?? [];
       connection.pending = null;
-      for (const message of held) send(connection, message);
+      for (const message of held) {
+        if (current.durable ? message.id > connection.lastSent : !replayed.has(message.id))
+          send(connection, message, false);
+      }
     } catch (error) {
       app.hamlet.crashed(request, error, `sse ${stream}`);
       drop(connection);
@@ -352,9 +372,9 @@ export function serveSse<T>(app: HamletServer, spec: SseSpec<T>, options: SseOpt
   return {
     name: spec.name,
     path: spec.path,
-    toSession: (tenant, sessionId, message) => hub.publish(tenant, spec.name, [sessionId], encode(message)),
-    toSessions: (tenant, sessionIds, message) => hub.publish(tenant, spec.name, [...sessionIds], encode(message)),
-    toTenant: (tenant, message) => hub.publish(tenant, spec.name, null, encode(message)),
+    toSession: async (tenant, sessionId, message) => hub.publish(tenant, spec.name, [sessionId], encode(message)),
+    toSessions: async (tenant, sessionIds, message) => hub.publish(tenant, spec.name, [...sessionIds], encode(message)),
+    toTenant: async (tenant, message) => hub.publish(tenant, spec.name, null, encode(message)),
     localConnections: () => hub.count(spec.name),
   };
 }
