@@ -3,7 +3,8 @@
  * the runtime's server (SQLite file, real sessions), its generated `Api/WebSocket.elm` compiled
  * with the real `elm make` into a page that runtime-elm/js/websocket.js connects. Two browser
  * contexts (two sessions, each signed in through a test login route) exchange chat messages and
- * typing notices through the server; a frame the server refuses reaches Elm as a typed problem;
+ * typing notices through the server; a frame the server refuses reaches Elm as a typed problem, a
+ * frame the generated decoder refuses as an `Err`;
  * the server restarts, the pages reconnect by themselves, a message sent while the server was
  * down is delivered from the queue, and messages flow again. On PostgreSQL, two pages on two
  * server instances talk through the message bus.
@@ -168,6 +169,7 @@ window.chat = connectWebSocket(app, { name: "Chat", url: "/ws/chat", minDelayMs:
 type ChatFrame = { readonly tag: string } & Record<string, unknown>;
 interface ChatContext {
   readonly session: { readonly data: Record<string, unknown> } | null;
+  send(message: ChatFrame): void;
   broadcast(message: ChatFrame): Promise<void>;
 }
 type ChatHandler = (message: ChatFrame, context: ChatContext) => unknown;
@@ -212,8 +214,11 @@ describe.skipIf(!ready)("two Elm chat pages over the generated WebSocket module,
       reply.type("text/javascript").send(readFileSync(join(repoRoot, "runtime-elm", "js", "websocket.js"), "utf8")),
     );
     // The server decides who receives what: here everyone in the tenant, signed with the sender's name.
-    const signed: ChatHandler = (message, context) =>
-      context.broadcast({ ...message, from: String(context.session?.data["user"]) });
+    const signed: ChatHandler = (message, context) => {
+      // A frame the page's generated decoder must refuse (room is not a string), for the Err path.
+      if (message["text"] === "send me garbage") return context.send({ tag: "ChatMessage", room: 5 });
+      return context.broadcast({ ...message, from: String(context.session?.data["user"]) });
+    };
     chat.serveChat(server, { onChatMessage: signed, onTyping: signed });
     return server;
   }
@@ -323,6 +328,12 @@ describe.skipIf(!ready)("two Elm chat pages over the generated WebSocket module,
     await ada.page.locator("#send").click();
     await expect.poll(() => problems(ada.page), { timeout: 10_000 }).toEqual(["refused: $.text"]);
     expect(await lines(bob.page)).toHaveLength(2);
+
+    // A frame that does not decode reaches the subscription as an Err (shown by the page), not a crash.
+    await say(ada.page, "send me garbage");
+    await expect.poll(async () => (await problems(ada.page)).length, { timeout: 10_000 }).toBe(2);
+    expect((await problems(ada.page))[1]).toMatch(/^undecodable: .*room/s);
+    expect(await lines(ada.page)).toHaveLength(2);
 
     // The server goes away: both pages see the 1001 close and start reconnecting on their own.
     await app!.close();

@@ -169,6 +169,24 @@ describe("runtime-elm/js/websocket.js", () => {
     await expect.poll(() => got).toEqual([JSON.stringify({ tag: "Typing", room: "while away" })]);
   });
 
+  it("reconnect() drops the socket and connects again at once, without a backoff delay", async () => {
+    const { wss, url } = await server();
+    const elm = fakeApp();
+    const connection = start(elm.app, { url, minDelayMs: 10_000, maxDelayMs: 20_000 });
+    await new Promise((resolve) => wss.once("connection", resolve));
+    await expect.poll(() => connection.state()).toBe("connected");
+    const again = new Promise((resolve) => wss.once("connection", resolve));
+    connection.reconnect();
+    await again; // well within the 5-10 s a backoff would wait
+    await expect.poll(() => connection.state()).toBe("connected");
+    expect(elm.received["state"]).toContainEqual({
+      state: "disconnected",
+      code: 4000,
+      reason: "reconnect",
+      retryInMs: 0,
+    });
+  });
+
   it("refuses an app without any port of the websocket, naming the ports it has", () => {
     const elm = fakeApp();
     expect(() => connect(elm.app, { name: "Lobby", url: "ws://127.0.0.1:1/x", WebSocket })).toThrow(

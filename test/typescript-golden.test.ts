@@ -111,6 +111,11 @@ describe("names the generated code needs", () => {
           "HAM0215",
           "`ChatSpec` and `Chat` both become `ChatSpec`",
         ],
+        [
+          'event Joined { n: Int }\n@emits(Joined)\nwebsocket Chat: "/ws/a" { Ping { n: Int } }\nwebsocket ChatContext: "/ws/b" { Pong { n: Int } }',
+          "HAM0215",
+          "`ChatContext` and `Chat` both become `ChatContext`",
+        ],
       ];
       for (const [source, code, message] of cases) {
         const file = join(dir, "names.hamlet");

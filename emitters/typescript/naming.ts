@@ -28,6 +28,10 @@ export const WEBSOCKET_RUNTIME_IMPORTS = [
   "WebSocketOptions",
   "WebSocketRoute",
   "WebSocketSpec",
+  // With `@emits`: the runtime's wrapper and what events.ts provides.
+  "withConnectionEmit",
+  "emitting",
+  "EmitsContext",
 ];
 
 export const typescriptNaming: NamingRules = {
@@ -81,8 +85,9 @@ export const typescriptNaming: NamingRules = {
       const span = nameSpan(spans, w.name, w.span);
       claim("websocket", w.message, w.name, `the message type of \`${w.name}\` in websocket.ts`, span);
       claim("websocket", `decode${w.message}`, w.name, `the decoder of \`${w.name}\` in websocket.ts`, span);
-      for (const name of [`${w.name}Handlers`, `${w.name}Spec`, `serve${w.name}`])
-        claim("websocket", name, w.name, `\`${name}\` in websocket.ts`, span);
+      const declared = [`${w.name}Handlers`, `${w.name}Spec`, `serve${w.name}`];
+      if (w.emits.length > 0) declared.push(`${w.name}Context`);
+      for (const name of declared) claim("websocket", name, w.name, `\`${name}\` in websocket.ts`, span);
     }
     return claims;
   },
