@@ -484,3 +484,49 @@ describe("local storage", () => {
     }
   });
 });
+
+describe("S3 storage", () => {
+  it("streams a multipart upload (> 5 MiB) and aborts it cleanly mid-way", async () => {
+    const storage = createS3Storage({
+      bucket: "uploads",
+      endpoint: s3!.endpoint,
+      forcePathStyle: true,
+      region: "us-east-1",
+      prefix: `multipart-${Math.random().toString(36).slice(2)}/`,
+      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    });
+    const { PassThrough } = await import("node:stream");
+    const key = "t/Attachment/5f0c6a8e-2b1d-4c3e-9f4a-7b6d5e4c3b2a";
+    const block = Buffer.alloc(1024 * 1024, 7);
+    try {
+      // Complete: 12 MiB in three parts, read back whole.
+      const body = new PassThrough();
+      const writing = storage.write(
+        key,
+        body,
+        { contentType: "application/octet-stream" },
+        new AbortController().signal,
+      );
+      for (let i = 0; i < 12; i++) if (!body.write(block)) await new Promise((resolve) => body.once("drain", resolve));
+      body.end();
+      expect(await writing).toEqual({ contentType: "application/octet-stream", size: 12 * 1024 * 1024 });
+      const object = await storage.read(key);
+      let size = 0;
+      for await (const chunk of object!.body) size += (chunk as Buffer).length;
+      expect(size).toBe(12 * 1024 * 1024);
+      await storage.delete(key);
+      // Aborted after 7 MiB (one part sent): nothing remains.
+      const partial = new PassThrough();
+      const abort = new AbortController();
+      const aborted = storage.write(key, partial, { contentType: "application/octet-stream" }, abort.signal);
+      for (let i = 0; i < 7; i++)
+        if (!partial.write(block)) await new Promise((resolve) => partial.once("drain", resolve));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      abort.abort();
+      await expect(aborted).rejects.toThrow();
+      expect(await storage.list("")).toEqual([]);
+    } finally {
+      await storage.close();
+    }
+  });
+});

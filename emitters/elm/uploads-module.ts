@@ -271,6 +271,22 @@ refusalDecoder =
 /** The Uploads module, or `undefined` when the schema declares no upload. */
 export function uploadsModule(ctx: ElmContext, moduleName: string, typesModule: string): string | undefined {
   if (ctx.schema.uploads.length === 0) return undefined;
+  const taken = new Set([
+    "checkFile",
+    "refusalToString",
+    "typeMatches",
+    "progressFraction",
+    "uploadErrorDecoder",
+    "refusalDecoder",
+  ]);
+  for (const u of ctx.schema.uploads) {
+    const fn = endpointName(u.name);
+    for (const name of [fn, `${fn}Constraints`, `${fn}Tracker`, `${fn}Progress`])
+      if (taken.has(name))
+        throw new Error(
+          `upload ${u.name}: its Elm function ${name} collides with a name of Uploads.elm; rename the upload`,
+        );
+  }
   const parts = ctx.schema.uploads.map((u) => uploadDeclarations(ctx, u));
   const config: Block = lines(`
 {-| Where the API lives: the scheme, host and port (or a path prefix) put before every upload's path,
