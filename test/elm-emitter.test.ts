@@ -86,7 +86,9 @@ describe("elm emitter", () => {
       for (const f of first.filter((x) => !x.path.startsWith("Hamlet/"))) {
         expect(f.content).toMatch(/^(port )?module \S+ exposing \(.*\)\n\n\{-\| /);
         // The WebSocket, Sse, Workers and WorkerBodies modules declare ports (wired by runtime-elm/js/*.js).
-        expect(f.content.startsWith("port module "), f.path).toBe(/\/(WebSocket|Sse|Workers|WorkerBodies)\.elm$/.test(f.path));
+        expect(f.content.startsWith("port module "), f.path).toBe(
+          /\/(WebSocket|Sse|Workers|WorkerBodies)\.elm$/.test(f.path),
+        );
       }
     }
   });
