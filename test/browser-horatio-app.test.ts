@@ -217,7 +217,8 @@ describe.skipIf(!ready)("the Horatio app in Chromium", () => {
       ]);
       await expect
         .poll(
-          async () => (await timeline(bob.page)).some((body) => body.startsWith("📷 a tiny photo /files/PhotoUpload/")),
+          async () =>
+            (await timeline(bob.page)).some((body) => body.startsWith("Photo: a tiny photo /files/PhotoUpload/")),
           {
             timeout: 15_000,
           },

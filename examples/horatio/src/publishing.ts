@@ -103,7 +103,7 @@ export interface PhotoNote {
  * The `PublishPhoto` workflow, started by `PhotoUploaded` (the upload handler emits it): each step
  * runs once and its output is kept, and the session that uploaded sees every step on `/hamlet/runs`.
  * `thumbnail` names the stored file's download URL (no resizing yet), `moderate` refuses a caption
- * with "spam", `publish` writes the post (as its author, "📷 caption /files/PhotoUpload/<id>").
+ * with "spam", `publish` writes the post (as its author, "Photo: caption /files/PhotoUpload/<id>").
  */
 export function photoWorkflowFor(onPublished: PublishedListener): WorkflowHandlers {
   return {
@@ -119,7 +119,7 @@ export function photoWorkflowFor(onPublished: PublishedListener): WorkflowHandle
         const kv = kvOf(context);
         const note = (await kv.get(PHOTO_PREFIX + trigger.photo_id)) as PhotoNote | undefined;
         if (note === undefined || !outputs.moderate.allowed) return;
-        const body = `📷 ${note.caption} ${outputs.thumbnail.thumb_url}`.trim().slice(0, 500);
+        const body = `Photo: ${note.caption} ${outputs.thumbnail.thumb_url}`.slice(0, 500);
         const row = await repositories(txOf(context), context.tenantId).postRow.insert({
           id: trigger.photo_id,
           author: note.author,

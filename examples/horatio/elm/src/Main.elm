@@ -387,7 +387,14 @@ update msg model =
                     ( { model | admin = { admin | message = Just (Errors.describe Errors.retryDeadLetter error) } }, Cmd.none )
 
         GotFeedUpdate (Ok (Types.Posted { post })) ->
-            ( { model | timeline = Timeline.withNewest { posts = [ post ], next = Nothing } model.timeline }, Cmd.none )
+            ( { model
+                | timeline = Timeline.withNewest { posts = [ post ], next = Nothing } model.timeline
+
+                -- A published submission is a post now (same id).
+                , submissions = List.filter (\s -> s.post.id /= post.id) model.submissions
+              }
+            , Cmd.none
+            )
 
         GotFeedUpdate (Ok (Types.Deleted { id })) ->
             ( { model | timeline = Timeline.without id model.timeline }, Cmd.none )
