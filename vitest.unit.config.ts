@@ -10,6 +10,7 @@ export default defineConfig({
     include: [
       "test/corpus.test.ts",
       "test/parser.property.test.ts",
+      "test/reparse.property.test.ts",
       "test/config.test.ts",
       "test/format.test.ts",
       "test/format.property.test.ts",
