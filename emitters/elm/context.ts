@@ -22,13 +22,20 @@ export interface ElmContext {
 
 export function buildContext(schema: Schema): ElmContext {
   const types = typeMap(schema);
-  const wrapped = wrappedTypes(schema, types);
+  // Each type's references, found once (the component searches below ask for them repeatedly).
+  const mentions = new Map<string, string[]>();
+  for (const t of schema.types)
+    mentions.set(
+      t.name,
+      refs(t, () => true),
+    );
+  const wrapped = wrappedTypes(schema, types, mentions);
   return {
     schema,
     types,
     variants: variantNames(schema, wrapped),
     wrapped,
-    component: components(schema, (t) => refs(t, () => true)),
+    component: components(schema, types, (t) => mentions.get(t.name)!),
     qualifier: "",
   };
 }
@@ -54,8 +61,12 @@ function refs(def: TypeDef, follow: (t: TypeDef) => boolean): string[] {
 }
 
 /** Tarjan's algorithm over the named types; edges from `edges`. Returns type name → component id. */
-function components(schema: Schema, edges: (def: TypeDef) => string[], only?: Set<string>): Map<string, number> {
-  const byName = typeMap(schema);
+function components(
+  schema: Schema,
+  byName: Map<string, TypeDef>,
+  edges: (def: TypeDef) => string[],
+  only?: Set<string>,
+): Map<string, number> {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
@@ -113,14 +124,19 @@ function componentSizes(comp: Map<string, number>): Map<number, number> {
  * enum is broken by turning its records into `type Comment = Comment { ... }`; cycles made only
  * of aliases (`alias Tree = List<Tree>`) wrap the aliases.
  */
-function wrappedTypes(schema: Schema, byName: Map<string, TypeDef>): Set<string> {
+function wrappedTypes(schema: Schema, byName: Map<string, TypeDef>, mentions: Map<string, string[]>): Set<string> {
   const wrapped = new Set<string>();
   for (let round = 0; round < 2; round++) {
     const candidates = new Set(
       schema.types.filter((t) => t.kind !== "enum" && !wrapped.has(t.name)).map((t) => t.name),
     );
-    const edgesOf = (n: string): string[] => refs(byName.get(n)!, () => true).filter((r) => candidates.has(r));
-    const comp = components(schema, (d) => edgesOf(d.name), candidates);
+    const edges = new Map<string, string[]>();
+    const edgesOf = (n: string): string[] => {
+      let found = edges.get(n);
+      if (found === undefined) edges.set(n, (found = mentions.get(n)!.filter((r) => candidates.has(r))));
+      return found;
+    };
+    const comp = components(schema, byName, (d) => edgesOf(d.name), candidates);
     const sizes = componentSizes(comp);
     for (const name of candidates) {
       if (!cyclic(name, comp, sizes, edgesOf)) continue;
