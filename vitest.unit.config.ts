@@ -11,6 +11,7 @@ export default defineConfig({
       "test/corpus.test.ts",
       "test/parser.property.test.ts",
       "test/reparse.property.test.ts",
+      "test/staged-output.test.ts",
       "test/config.test.ts",
       "test/format.test.ts",
       "test/format.property.test.ts",

@@ -3,8 +3,17 @@
  * A manifest in the output folder lists what the last build wrote, so files that a schema
  * change no longer produces are removed rather than left stale.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve, sep } from "node:path";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { basename, dirname, join, resolve, sep } from "node:path";
 import type { EmittedFile } from "./types.js";
 
 export const MANIFEST = ".hamlet-manifest.json";
@@ -63,6 +72,84 @@ export function writeOutputs(outDir: string, files: readonly EmittedFile[]): Wri
     `${JSON.stringify({ generator: "hamletc", files: [...current].sort() }, null, 2)}\n`,
   );
   return report;
+}
+
+/**
+ * Writes a build's output as each emitter finishes, so that no more than one emitter's files are
+ * held in memory (the build of a large schema would otherwise hold every output at once). A
+ * changed file goes to a hidden file beside its target first; `commit` moves them all into
+ * place (and removes what the last build wrote and this one did not), `abort` deletes them, so
+ * a build that fails half-way changes nothing, as before. Unchanged files are not touched.
+ */
+export class StagedOutput {
+  readonly #paths = new Set<string>();
+  readonly #staged: { readonly path: string; readonly temp: string; readonly target: string }[] = [];
+  readonly #unchanged: string[] = [];
+
+  constructor(readonly outDir: string) {}
+
+  add(files: readonly EmittedFile[]): void {
+    for (const file of files) {
+      this.#paths.add(file.path);
+      const target = join(this.outDir, file.path);
+      if (existsSync(target) && readFileSync(target, "utf8") === file.content) {
+        this.#unchanged.push(file.path);
+        continue;
+      }
+      mkdirSync(dirname(target), { recursive: true });
+      const temp = join(dirname(target), `.${basename(target)}.hamlet-new`);
+      writeFileSync(temp, file.content);
+      this.#staged.push({ path: file.path, temp, target });
+    }
+  }
+
+  commit(): WriteReport {
+    const removed: string[] = [];
+    for (const old of previousFiles(this.outDir)) {
+      if (!this.#paths.has(old) && !old.includes("..") && existsSync(join(this.outDir, old))) {
+        rmSync(join(this.outDir, old));
+        removed.push(old);
+        removeEmptyFolders(this.outDir, dirname(join(this.outDir, old)));
+      }
+    }
+    for (const { temp, target } of this.#staged) renameSync(temp, target);
+    mkdirSync(this.outDir, { recursive: true });
+    writeFileSync(
+      join(this.outDir, MANIFEST),
+      `${JSON.stringify({ generator: "hamletc", files: [...this.#paths].sort() }, null, 2)}\n`,
+    );
+    const sorted = (paths: string[]) => paths.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return { written: sorted(this.#staged.map((s) => s.path)), unchanged: sorted(this.#unchanged), removed };
+  }
+
+  abort(): void {
+    for (const { temp } of this.#staged) {
+      rmSync(temp, { force: true });
+      removeEmptyFolders(this.outDir, dirname(temp));
+    }
+  }
+}
+
+/** `--check` as each emitter finishes: the files that differ from the output folder. */
+export class OutputComparison {
+  readonly #paths = new Set<string>();
+  readonly differing: string[] = [];
+
+  constructor(readonly outDir: string) {}
+
+  add(files: readonly EmittedFile[]): void {
+    for (const f of files) {
+      this.#paths.add(f.path);
+      const target = join(this.outDir, f.path);
+      if (!existsSync(target) || readFileSync(target, "utf8") !== f.content) this.differing.push(f.path);
+    }
+  }
+
+  report(): StaleReport {
+    const differing = [...this.differing].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const extra = previousFiles(this.outDir).filter((f) => !this.#paths.has(f) && existsSync(join(this.outDir, f)));
+    return { differing, extra };
+  }
 }
 
 export interface StaleReport {
