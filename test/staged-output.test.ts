@@ -69,6 +69,26 @@ describe("staged build output", () => {
     expect(JSON.parse(readFileSync(join(dir, MANIFEST), "utf8")).files).toEqual(["a.txt", "c.txt"]);
   });
 
+  it("compares and writes large files with multi-byte text a piece at a time", () => {
+    const dir = outDir();
+    // A surrogate pair straddles the first megabyte boundary (1 << 20 UTF-16 units).
+    const big = `${"a".repeat((1 << 20) - 1)}😀${"é".repeat(1 << 20)}ü\n`;
+    const first = new StagedOutput(dir);
+    first.add([{ path: "big.txt", content: big }]);
+    first.commit();
+    expect(readFileSync(join(dir, "big.txt"), "utf8")).toBe(big);
+    const same = new StagedOutput(dir);
+    same.add([{ path: "big.txt", content: big }]);
+    expect(same.commit().unchanged).toEqual(["big.txt"]);
+    const changed = new StagedOutput(dir);
+    changed.add([{ path: "big.txt", content: big.replace("ü", "u\u0308") }]);
+    expect(changed.commit().written).toEqual(["big.txt"]);
+    const sameLength = new StagedOutput(dir);
+    sameLength.add([{ path: "big.txt", content: big.replace("ü", "ý") }]);
+    expect(sameLength.commit().written).toEqual(["big.txt"]);
+    expect(readFileSync(join(dir, "big.txt"), "utf8")).toBe(big.replace("ü", "ý"));
+  });
+
   it("keeps the previous output when a later build aborts", () => {
     const dir = outDir();
     const first = new StagedOutput(dir);

@@ -4,8 +4,13 @@
  * change no longer produces are removed rather than left stale.
  */
 import {
+  closeSync,
   existsSync,
   mkdirSync,
+  openSync,
+  readSync,
+  statSync,
+  writeSync,
   readdirSync,
   readFileSync,
   renameSync,
@@ -74,6 +79,57 @@ export function writeOutputs(outDir: string, files: readonly EmittedFile[]): Wri
   return report;
 }
 
+/** Pieces of about a megabyte of `text`, never splitting a surrogate pair. */
+function* pieces(text: string): Generator<string> {
+  const size = 1 << 20;
+  for (let start = 0; start < text.length;) {
+    let end = Math.min(text.length, start + size);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end++;
+    yield text.slice(start, end);
+    start = end;
+  }
+}
+
+/**
+ * Whether the file at `path` holds exactly `content` (as UTF-8), compared a piece at a time: a
+ * generated file can be tens of megabytes, and reading it whole as a string beside the new text
+ * doubled the build's memory for it.
+ */
+function sameAsFile(path: string, content: string): boolean {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return false;
+  }
+  if (size !== Buffer.byteLength(content, "utf8")) return false;
+  const fd = openSync(path, "r");
+  try {
+    let offset = 0;
+    for (const piece of pieces(content)) {
+      const expected = Buffer.from(piece, "utf8");
+      const actual = Buffer.allocUnsafe(expected.length);
+      if (readSync(fd, actual, 0, expected.length, offset) !== expected.length || !actual.equals(expected))
+        return false;
+      offset += expected.length;
+    }
+    return true;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes `content` a piece at a time (no second copy of a large file's text as one buffer). */
+function writeInPieces(path: string, content: string): void {
+  const fd = openSync(path, "w");
+  try {
+    for (const piece of pieces(content)) writeSync(fd, piece, null, "utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Writes a build's output as each emitter finishes, so that no more than one emitter's files are
  * held in memory (the build of a large schema would otherwise hold every output at once). A
@@ -92,13 +148,13 @@ export class StagedOutput {
     for (const file of files) {
       this.#paths.add(file.path);
       const target = join(this.outDir, file.path);
-      if (existsSync(target) && readFileSync(target, "utf8") === file.content) {
+      if (sameAsFile(target, file.content)) {
         this.#unchanged.push(file.path);
         continue;
       }
       mkdirSync(dirname(target), { recursive: true });
       const temp = join(dirname(target), `.${basename(target)}.hamlet-new`);
-      writeFileSync(temp, file.content);
+      writeInPieces(temp, file.content);
       this.#staged.push({ path: file.path, temp, target });
     }
   }
@@ -141,7 +197,7 @@ export class OutputComparison {
     for (const f of files) {
       this.#paths.add(f.path);
       const target = join(this.outDir, f.path);
-      if (!existsSync(target) || readFileSync(target, "utf8") !== f.content) this.differing.push(f.path);
+      if (!sameAsFile(target, f.content)) this.differing.push(f.path);
     }
   }
 

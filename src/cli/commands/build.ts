@@ -7,6 +7,7 @@ import { OutputComparison, StagedOutput } from "../../emit/write.js";
 import type { Diagnostic } from "../../diagnostics/types.js";
 import type { Schema } from "../../schema/types.js";
 import { ExitCode } from "../exit-codes.js";
+import { collectGarbageIfLarge } from "../../program/memory.js";
 import type { ParseCache } from "../../program/parse-cache.js";
 import type { ProjectOptions } from "../project.js";
 import type { Reporter } from "../report.js";
@@ -34,6 +35,7 @@ export async function runBuild(options: BuildOptions, reporter: Reporter, parsed
   const compiled = checked(options, reporter, parsed);
   if (typeof compiled === "number") return compiled;
   const { schema, config, sources } = compiled;
+  collectGarbageIfLarge(); // the parse garbage of a large schema, before the emitters allocate
   const selections = (await loadEmitters((name) => emitterEnabled(config, name))).map((emitter) => ({
     emitter,
     options: config.emitters[emitter.name]?.options ?? {},
@@ -48,6 +50,7 @@ export async function runBuild(options: BuildOptions, reporter: Reporter, parsed
     diagnostics = await emitEach(schema, selections, config.outDir, (files) => {
       count += files.length;
       (comparison ?? staged!).add(files);
+      collectGarbageIfLarge();
     });
   } catch (error) {
     staged?.abort();
