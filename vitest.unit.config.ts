@@ -12,6 +12,7 @@ export default defineConfig({
       "test/parser.property.test.ts",
       "test/reparse.property.test.ts",
       "test/staged-output.test.ts",
+      "test/deep-chain.test.ts",
       "test/config.test.ts",
       "test/format.test.ts",
       "test/format.property.test.ts",

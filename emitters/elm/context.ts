@@ -74,28 +74,41 @@ function components(
   const result = new Map<string, number>();
   let counter = 0;
   let componentId = 0;
-  const visit = (name: string): void => {
-    index.set(name, counter);
-    low.set(name, counter);
-    counter++;
-    stack.push(name);
-    onStack.add(name);
-    const def = byName.get(name)!;
-    for (const next of edges(def)) {
-      if (!byName.has(next) || (only && !only.has(next))) continue;
-      if (!index.has(next)) {
-        visit(next);
-        low.set(name, Math.min(low.get(name)!, low.get(next)!));
-      } else if (onStack.has(next)) low.set(name, Math.min(low.get(name)!, index.get(next)!));
-    }
-    if (low.get(name) === index.get(name)) {
-      let member: string;
-      do {
-        member = stack.pop()!;
-        onStack.delete(member);
-        result.set(member, componentId);
-      } while (member !== name);
-      componentId++;
+  // Iterative (a reference chain thousands of types long would overflow the call stack), in
+  // exactly the order of the recursive algorithm, so component ids stay the same.
+  const visit = (root: string): void => {
+    const frames: { readonly name: string; readonly next: readonly string[]; i: number }[] = [];
+    const enter = (name: string): void => {
+      index.set(name, counter);
+      low.set(name, counter);
+      counter++;
+      stack.push(name);
+      onStack.add(name);
+      frames.push({ name, next: edges(byName.get(name)!), i: 0 });
+    };
+    enter(root);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      const name = frame.name;
+      if (frame.i < frame.next.length) {
+        const next = frame.next[frame.i++]!;
+        if (!byName.has(next) || (only && !only.has(next))) continue;
+        if (!index.has(next)) enter(next);
+        else if (onStack.has(next)) low.set(name, Math.min(low.get(name)!, index.get(next)!));
+        continue;
+      }
+      frames.pop();
+      if (low.get(name) === index.get(name)) {
+        let member: string;
+        do {
+          member = stack.pop()!;
+          onStack.delete(member);
+          result.set(member, componentId);
+        } while (member !== name);
+        componentId++;
+      }
+      const parent = frames[frames.length - 1];
+      if (parent !== undefined) low.set(parent.name, Math.min(low.get(parent.name)!, low.get(name)!));
     }
   };
   for (const t of schema.types) if ((!only || only.has(t.name)) && !index.has(t.name)) visit(t.name);
