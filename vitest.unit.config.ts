@@ -13,6 +13,7 @@ export default defineConfig({
       "test/reparse.property.test.ts",
       "test/staged-output.test.ts",
       "test/deep-chain.test.ts",
+      "test/watch-rebuild.property.test.ts",
       "test/config.test.ts",
       "test/format.test.ts",
       "test/format.property.test.ts",
