@@ -10,6 +10,10 @@ export default defineConfig({
     include: [
       "test/corpus.test.ts",
       "test/parser.property.test.ts",
+      "test/reparse.property.test.ts",
+      "test/staged-output.test.ts",
+      "test/deep-chain.test.ts",
+      "test/watch-rebuild.property.test.ts",
       "test/config.test.ts",
       "test/format.test.ts",
       "test/format.property.test.ts",

@@ -811,6 +811,13 @@ export function parse(text: string, file: string): ParseResult {
   const p = parser();
   p.prepare(file, lexed.docsByTokenOffset, lexed.tokens);
   const parsed = p.document();
+  // The shared parser would otherwise keep this file's tokens (and their positions) until the
+  // next parse: a third of the memory of a large checked schema.
+  const errors = p.errors;
+  const extra = p.takeExtraDiagnostics();
+  const unclaimed = p.unclaimedDocs();
+  const partial = p.partial;
+  p.prepare("", new Map(), []);
   const diagnostics: Diagnostic[] = [...lexed.diagnostics];
   const seen = new Set<number>();
   // Errors right after an unterminated string on its line are its echo, not news.
@@ -818,7 +825,7 @@ export function parse(text: string, file: string): ParseResult {
   const nextTokenStart = (end: number): number =>
     lexed.tokens.find((t) => t.startOffset >= end)?.startOffset ?? text.length;
   const isEcho = (offset: number): boolean => quiet.some((q) => offset >= q.start && offset <= nextTokenStart(q.end));
-  for (const error of p.errors) {
+  for (const error of errors) {
     const token = error.token;
     const fallback = lexed.tokens[lexed.tokens.length - 1];
     const at = token.tokenType === EOF || !Number.isFinite(token.startOffset) ? fallback : token;
@@ -828,10 +835,10 @@ export function parse(text: string, file: string): ParseResult {
     seen.add(start);
     diagnostics.push(diagnostic("HAM0004", { file, start, end }, { detail: error.message }));
   }
-  diagnostics.push(...p.takeExtraDiagnostics());
-  for (const doc of [...p.unclaimedDocs(), ...lexed.trailingDocs]) diagnostics.push(diagnostic("HAM0006", doc.span));
+  diagnostics.push(...extra);
+  for (const doc of [...unclaimed, ...lexed.trailingDocs]) diagnostics.push(diagnostic("HAM0006", doc.span));
   const document: ast.Document = {
-    ...(parsed ?? { ...emptyDocument(file), declarations: p.partial }),
+    ...(parsed ?? { ...emptyDocument(file), declarations: partial }),
     file,
     comments: lexed.comments,
     span: { file, start: 0, end: text.length },

@@ -22,13 +22,20 @@ export interface ElmContext {
 
 export function buildContext(schema: Schema): ElmContext {
   const types = typeMap(schema);
-  const wrapped = wrappedTypes(schema, types);
+  // Each type's references, found once (the component searches below ask for them repeatedly).
+  const mentions = new Map<string, string[]>();
+  for (const t of schema.types)
+    mentions.set(
+      t.name,
+      refs(t, () => true),
+    );
+  const wrapped = wrappedTypes(schema, types, mentions);
   return {
     schema,
     types,
     variants: variantNames(schema, wrapped),
     wrapped,
-    component: components(schema, (t) => refs(t, () => true)),
+    component: components(schema, types, (t) => mentions.get(t.name)!),
     qualifier: "",
   };
 }
@@ -54,8 +61,12 @@ function refs(def: TypeDef, follow: (t: TypeDef) => boolean): string[] {
 }
 
 /** Tarjan's algorithm over the named types; edges from `edges`. Returns type name → component id. */
-function components(schema: Schema, edges: (def: TypeDef) => string[], only?: Set<string>): Map<string, number> {
-  const byName = typeMap(schema);
+function components(
+  schema: Schema,
+  byName: Map<string, TypeDef>,
+  edges: (def: TypeDef) => string[],
+  only?: Set<string>,
+): Map<string, number> {
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const onStack = new Set<string>();
@@ -63,28 +74,41 @@ function components(schema: Schema, edges: (def: TypeDef) => string[], only?: Se
   const result = new Map<string, number>();
   let counter = 0;
   let componentId = 0;
-  const visit = (name: string): void => {
-    index.set(name, counter);
-    low.set(name, counter);
-    counter++;
-    stack.push(name);
-    onStack.add(name);
-    const def = byName.get(name)!;
-    for (const next of edges(def)) {
-      if (!byName.has(next) || (only && !only.has(next))) continue;
-      if (!index.has(next)) {
-        visit(next);
-        low.set(name, Math.min(low.get(name)!, low.get(next)!));
-      } else if (onStack.has(next)) low.set(name, Math.min(low.get(name)!, index.get(next)!));
-    }
-    if (low.get(name) === index.get(name)) {
-      let member: string;
-      do {
-        member = stack.pop()!;
-        onStack.delete(member);
-        result.set(member, componentId);
-      } while (member !== name);
-      componentId++;
+  // Iterative (a reference chain thousands of types long would overflow the call stack), in
+  // exactly the order of the recursive algorithm, so component ids stay the same.
+  const visit = (root: string): void => {
+    const frames: { readonly name: string; readonly next: readonly string[]; i: number }[] = [];
+    const enter = (name: string): void => {
+      index.set(name, counter);
+      low.set(name, counter);
+      counter++;
+      stack.push(name);
+      onStack.add(name);
+      frames.push({ name, next: edges(byName.get(name)!), i: 0 });
+    };
+    enter(root);
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1]!;
+      const name = frame.name;
+      if (frame.i < frame.next.length) {
+        const next = frame.next[frame.i++]!;
+        if (!byName.has(next) || (only && !only.has(next))) continue;
+        if (!index.has(next)) enter(next);
+        else if (onStack.has(next)) low.set(name, Math.min(low.get(name)!, index.get(next)!));
+        continue;
+      }
+      frames.pop();
+      if (low.get(name) === index.get(name)) {
+        let member: string;
+        do {
+          member = stack.pop()!;
+          onStack.delete(member);
+          result.set(member, componentId);
+        } while (member !== name);
+        componentId++;
+      }
+      const parent = frames[frames.length - 1];
+      if (parent !== undefined) low.set(parent.name, Math.min(low.get(parent.name)!, low.get(name)!));
     }
   };
   for (const t of schema.types) if ((!only || only.has(t.name)) && !index.has(t.name)) visit(t.name);
@@ -113,14 +137,19 @@ function componentSizes(comp: Map<string, number>): Map<number, number> {
  * enum is broken by turning its records into `type Comment = Comment { ... }`; cycles made only
  * of aliases (`alias Tree = List<Tree>`) wrap the aliases.
  */
-function wrappedTypes(schema: Schema, byName: Map<string, TypeDef>): Set<string> {
+function wrappedTypes(schema: Schema, byName: Map<string, TypeDef>, mentions: Map<string, string[]>): Set<string> {
   const wrapped = new Set<string>();
   for (let round = 0; round < 2; round++) {
     const candidates = new Set(
       schema.types.filter((t) => t.kind !== "enum" && !wrapped.has(t.name)).map((t) => t.name),
     );
-    const edgesOf = (n: string): string[] => refs(byName.get(n)!, () => true).filter((r) => candidates.has(r));
-    const comp = components(schema, (d) => edgesOf(d.name), candidates);
+    const edges = new Map<string, string[]>();
+    const edgesOf = (n: string): string[] => {
+      let found = edges.get(n);
+      if (found === undefined) edges.set(n, (found = mentions.get(n)!.filter((r) => candidates.has(r))));
+      return found;
+    };
+    const comp = components(schema, byName, (d) => edgesOf(d.name), candidates);
     const sizes = componentSizes(comp);
     for (const name of candidates) {
       if (!cyclic(name, comp, sizes, edgesOf)) continue;

@@ -48,12 +48,21 @@ export function lowerFirst(name: string): string {
   return run.slice(0, -1).toLowerCase() + run.slice(-1) + rest;
 }
 
+/** Schema field name → Elm field name, filled by `fieldName`. */
+const elmFieldNames = new Map<string, string>();
+
 /** `reply_to` → `replyTo`, `type` → `type_`, `_x` → `x`, `Name` → `name`. */
 export function fieldName(name: string): string {
-  const parts = name.split("_").filter((p) => p.length > 0);
-  if (parts.length === 0) return "field_";
-  const camel = lowerFirst(parts[0]!) + parts.slice(1).map(upperFirst).join("");
-  return ELM_KEYWORDS.has(camel) ? `${camel}_` : camel;
+  let elm = elmFieldNames.get(name);
+  if (elm === undefined) {
+    // Field names repeat across a schema's records: work each out once (bounded for long runs).
+    if (elmFieldNames.size >= 10_000) elmFieldNames.clear();
+    const parts = name.split("_").filter((p) => p.length > 0);
+    const camel = parts.length === 0 ? "" : lowerFirst(parts[0]!) + parts.slice(1).map(upperFirst).join("");
+    elm = parts.length === 0 ? "field_" : ELM_KEYWORDS.has(camel) ? `${camel}_` : camel;
+    elmFieldNames.set(name, elm);
+  }
+  return elm;
 }
 
 /** Elm field names of a record's fields, in order, made unique with trailing `_`. */

@@ -53,6 +53,8 @@ export function defineType(ctx: CheckContext, type: TypeDef): void {
 
 /** `photo_id` → `PhotoId`, `thumbnail` → `Thumbnail`. */
 export function pascalCase(name: string): string {
+  // Most names have no underscore: skip the split (this runs for every field of every check).
+  if (!name.includes("_")) return name === "" ? "" : name[0]!.toUpperCase() + name.slice(1);
   return name
     .split(/_+/)
     .filter((part) => part.length > 0)

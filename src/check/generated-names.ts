@@ -25,12 +25,14 @@ export function checkGeneratedNames(schema: Schema, rules: readonly NamingRules[
     }
     for (const [scope, claims] of byScope) {
       const first = new Map<string, NameClaim>();
+      const reserved = rule.reserved[scope] ?? [];
       for (const claim of claims) {
-        const taken = reservedBy(rule.reserved[scope] ?? [], claim.name);
-        const key = `${claim.span.file}:${claim.span.start}:${claim.source}`;
+        const taken = reservedBy(reserved, claim.name);
+        // Built only for a problem: most claims are fine, and this runs on every check.
+        const key = (): string => `${claim.span.file}:${claim.span.start}:${claim.source}`;
         if (taken) {
           once(
-            `${key}:reserved`,
+            `${key()}:reserved`,
             diagnostic("HAM0214", claim.span, {
               source: claim.source,
               name: claim.name,
@@ -44,7 +46,7 @@ export function checkGeneratedNames(schema: Schema, rules: readonly NamingRules[
         if (!earlier) first.set(claim.name, claim);
         else if (earlier.source !== claim.source) {
           once(
-            `${key}:clash:${earlier.source}`,
+            `${key()}:clash:${earlier.source}`,
             diagnostic("HAM0215", claim.span, {
               source: claim.source,
               other: earlier.source,

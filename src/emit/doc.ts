@@ -13,9 +13,11 @@ interface Group {
   /** Set when the group must break (explicitly, or because it contains a hard line). */
   break: boolean;
   /** `conditionalGroup`: layouts tried in order when the group does not fit flat. */
-  readonly expandedStates?: readonly Doc[];
+  readonly expandedStates: readonly Doc[] | undefined;
   /** Lets `indentIfBreak`/`ifBreak` elsewhere depend on how this group printed. */
-  readonly id?: symbol;
+  readonly id: symbol | undefined;
+  /** The `printDoc` call that last visited it in `propagateBreaks` (cheaper than a visited set). */
+  visited: number;
 }
 interface Indent {
   readonly type: "indent";
@@ -50,8 +52,15 @@ export const breakParent: BreakParent = { type: "break-parent" };
 export const hardline: Doc = [hardlineOnly, breakParent];
 
 export function group(contents: Doc, options: { shouldBreak?: boolean; id?: symbol } = {}): Group {
-  const g: Group = { type: "group", contents, break: options.shouldBreak ?? false };
-  return options.id === undefined ? g : { ...g, id: options.id };
+  // Every group has the same fields in the same order, so the printer's property reads stay monomorphic.
+  return {
+    type: "group",
+    contents,
+    break: options.shouldBreak ?? false,
+    expandedStates: undefined,
+    id: options.id,
+    visited: 0,
+  };
 }
 
 /** Indents `contents` when the group `groupId` broke (Prettier's `indentIfBreak`). */
@@ -61,7 +70,14 @@ export function indentIfBreak(contents: Doc, groupId: symbol): IndentIfBreak {
 
 /** Tries each layout in turn (the first flat, the others as printed) and keeps the first that fits. */
 export function conditionalGroup(states: readonly Doc[], options: { shouldBreak?: boolean } = {}): Group {
-  return { type: "group", contents: states[0]!, break: options.shouldBreak ?? false, expandedStates: states };
+  return {
+    type: "group",
+    contents: states[0]!,
+    break: options.shouldBreak ?? false,
+    expandedStates: states,
+    id: undefined,
+    visited: 0,
+  };
 }
 
 export function indent(contents: Doc): Indent {
@@ -104,11 +120,16 @@ export function willBreak(doc: Doc): boolean {
 }
 
 /** Marks every group that contains a forced break as broken (not conditional groups). */
-function propagateBreaks(doc: Doc, visited: Set<Group>): boolean {
+function propagateBreaks(doc: Doc, visited: number): boolean {
   if (typeof doc === "string") return false;
   if (Array.isArray(doc)) {
+    const parts = doc as readonly Doc[];
     let any = false;
-    for (const d of doc as readonly Doc[]) if (propagateBreaks(d, visited)) any = true;
+    for (let i = 0; i < parts.length; i++) {
+      const d = parts[i]!;
+      // Strings are most of the leaves: skip them without a call.
+      if (typeof d !== "string" && propagateBreaks(d, visited)) any = true;
+    }
     return any;
   }
   const d = doc as Exclude<Doc, string | readonly Doc[]>;
@@ -126,8 +147,8 @@ function propagateBreaks(doc: Doc, visited: Set<Group>): boolean {
       return a || b;
     }
     case "group": {
-      if (visited.has(d)) return d.break;
-      visited.add(d);
+      if (d.visited === visited) return d.break;
+      d.visited = visited;
       let inner = false;
       if (d.expandedStates) {
         for (const s of d.expandedStates) if (propagateBreaks(s, visited)) inner = true;
@@ -142,61 +163,98 @@ function propagateBreaks(doc: Doc, visited: Set<Group>): boolean {
 const FLAT = 0;
 const BREAK = 1;
 type Mode = typeof FLAT | typeof BREAK;
-interface Command {
-  readonly indent: number;
-  readonly mode: Mode;
-  readonly doc: Doc;
-}
 
+/** Code points of `text` (what Prettier measures for the characters we emit), fast for ASCII. */
 function width(text: string): number {
-  // Generated code is ASCII except inside strings and comments; count code points like Prettier
-  // does for the characters we emit (no wide East Asian characters are measured specially).
-  let n = 0;
-  for (const _ of text) n++;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) {
+      // Generated code is ASCII except inside strings and comments; count code points like
+      // Prettier does for the characters we emit (no wide East Asian characters are measured specially).
+      let count = 0;
+      for (const _ of text) count++;
+      return count;
+    }
+  }
   return n;
 }
 
+/**
+ * The printer's command stack as parallel arrays (indentation, mode, document): printing a
+ * large file pushes millions of commands, and objects per command were most of its garbage.
+ */
+class Commands {
+  indents: number[] = [];
+  modes: Mode[] = [];
+  docs: Doc[] = [];
+  length = 0;
+  push(indent: number, mode: Mode, doc: Doc): void {
+    const i = this.length++;
+    this.indents[i] = indent;
+    this.modes[i] = mode;
+    this.docs[i] = doc;
+  }
+}
+
+/** The stack `fits` measures with, reused between calls. */
+const fitModes: Mode[] = [];
+const fitDocs: Doc[] = [];
+
 function fits(
-  next: Command,
-  rest: readonly Command[],
+  mode0: Mode,
+  doc0: Doc,
+  rest: Commands,
   remaining: number,
   mustBeFlat: boolean,
   groupModes: Map<symbol, Mode>,
 ): boolean {
   let restIndex = rest.length;
-  const commands: { mode: Mode; doc: Doc }[] = [next];
+  let top = 0;
+  fitModes[top] = mode0;
+  fitDocs[top++] = doc0;
   while (remaining >= 0) {
-    if (commands.length === 0) {
+    if (top === 0) {
       if (restIndex === 0) return true;
-      commands.push(rest[--restIndex]!);
+      restIndex--;
+      fitModes[top] = rest.modes[restIndex]!;
+      fitDocs[top++] = rest.docs[restIndex]!;
       continue;
     }
-    const { mode, doc } = commands.pop()!;
+    top--;
+    const mode = fitModes[top]!;
+    const doc = fitDocs[top]!;
     if (typeof doc === "string") {
       remaining -= width(doc);
       continue;
     }
     if (Array.isArray(doc)) {
       const parts = doc as readonly Doc[];
-      for (let i = parts.length - 1; i >= 0; i--) commands.push({ mode, doc: parts[i]! });
+      for (let i = parts.length - 1; i >= 0; i--) {
+        fitModes[top] = mode;
+        fitDocs[top++] = parts[i]!;
+      }
       continue;
     }
     const d = doc as Exclude<Doc, string | readonly Doc[]>;
     switch (d.type) {
       case "indent":
       case "indent-if-break":
-        commands.push({ mode, doc: d.contents });
+        fitModes[top] = mode;
+        fitDocs[top++] = d.contents;
         break;
       case "group": {
         if (mustBeFlat && d.break) return false;
         const groupMode = d.break ? BREAK : mode;
         const contents = d.expandedStates && groupMode === BREAK ? d.expandedStates.at(-1)! : d.contents;
-        commands.push({ mode: groupMode, doc: contents });
+        fitModes[top] = groupMode;
+        fitDocs[top++] = contents;
         break;
       }
       case "if-break": {
         const groupMode = d.groupId === undefined ? mode : (groupModes.get(d.groupId) ?? FLAT);
-        commands.push({ mode, doc: groupMode === BREAK ? d.breakContents : d.flatContents });
+        fitModes[top] = mode;
+        fitDocs[top++] = groupMode === BREAK ? d.breakContents : d.flatContents;
         break;
       }
       case "line":
@@ -210,20 +268,29 @@ function fits(
   return false;
 }
 
+/** Whether `text` ends with a space or a tab. */
+function endsWithBlank(text: string): boolean {
+  const c = text.charCodeAt(text.length - 1);
+  return c === 32 || c === 9;
+}
+
 /** Prints a document at `printWidth` columns with two-space indentation. */
+let printCount = 0;
+
 export function printDoc(doc: Doc, printWidth: number): string {
-  propagateBreaks(doc, new Set());
+  propagateBreaks(doc, ++printCount);
   const out: string[] = [];
   let position = 0;
   let shouldRemeasure = false;
   const groupModes = new Map<symbol, Mode>();
-  const commands: Command[] = [{ indent: 0, mode: BREAK, doc }];
+  const commands = new Commands();
+  commands.push(0, BREAK, doc);
   const trimTrailing = () => {
     // Drop spaces written at the end of the line (Prettier's `trim`).
     while (out.length > 0) {
       const last = out[out.length - 1]!;
+      if (!endsWithBlank(last)) break;
       const trimmed = last.replace(/[ \t]+$/, "");
-      if (trimmed.length === last.length) break;
       if (trimmed === "") out.pop();
       else {
         out[out.length - 1] = trimmed;
@@ -232,7 +299,10 @@ export function printDoc(doc: Doc, printWidth: number): string {
     }
   };
   while (commands.length > 0) {
-    const { indent: ind, mode, doc: d } = commands.pop()!;
+    const top = --commands.length;
+    const ind = commands.indents[top]!;
+    const mode = commands.modes[top]!;
+    const d = commands.docs[top]!;
     if (typeof d === "string") {
       if (d !== "") {
         out.push(d);
@@ -242,57 +312,57 @@ export function printDoc(doc: Doc, printWidth: number): string {
     }
     if (Array.isArray(d)) {
       const parts = d as readonly Doc[];
-      for (let i = parts.length - 1; i >= 0; i--) commands.push({ indent: ind, mode, doc: parts[i]! });
+      for (let i = parts.length - 1; i >= 0; i--) commands.push(ind, mode, parts[i]!);
       continue;
     }
     const node = d as Exclude<Doc, string | readonly Doc[]>;
     switch (node.type) {
       case "indent":
-        commands.push({ indent: ind + 2, mode, doc: node.contents });
+        commands.push(ind + 2, mode, node.contents);
         break;
       case "group": {
         if (mode === FLAT && !shouldRemeasure) {
           const m = node.break ? BREAK : FLAT;
-          commands.push({ indent: ind, mode: m, doc: node.contents });
+          commands.push(ind, m, node.contents);
           if (node.id !== undefined) groupModes.set(node.id, m);
           break;
         }
         shouldRemeasure = false;
         const remaining = printWidth - position;
-        const flat: Command = { indent: ind, mode: FLAT, doc: node.contents };
-        if (!node.break && fits(flat, commands, remaining, false, groupModes)) {
-          commands.push(flat);
+        if (!node.break && fits(FLAT, node.contents, commands, remaining, false, groupModes)) {
+          commands.push(ind, FLAT, node.contents);
           if (node.id !== undefined) groupModes.set(node.id, FLAT);
           break;
         }
         if (!node.expandedStates) {
-          commands.push({ indent: ind, mode: BREAK, doc: node.contents });
+          commands.push(ind, BREAK, node.contents);
           if (node.id !== undefined) groupModes.set(node.id, BREAK);
           break;
         }
-        let chosen: Command | undefined;
+        let chosen: Doc | undefined;
         if (!node.break) {
           for (let i = 1; i < node.expandedStates.length - 1; i++) {
-            const state: Command = { indent: ind, mode: FLAT, doc: node.expandedStates[i]! };
-            if (fits(state, commands, remaining, false, groupModes)) {
+            const state = node.expandedStates[i]!;
+            if (fits(FLAT, state, commands, remaining, false, groupModes)) {
               chosen = state;
               break;
             }
           }
         }
-        commands.push(chosen ?? { indent: ind, mode: BREAK, doc: node.expandedStates.at(-1)! });
+        if (chosen !== undefined) commands.push(ind, FLAT, chosen);
+        else commands.push(ind, BREAK, node.expandedStates.at(-1)!);
         break;
       }
       case "if-break": {
         const groupMode = node.groupId === undefined ? mode : groupModes.get(node.groupId);
         const contents = groupMode === BREAK ? node.breakContents : groupMode === FLAT ? node.flatContents : "";
-        if (contents !== "") commands.push({ indent: ind, mode, doc: contents });
+        if (contents !== "") commands.push(ind, mode, contents);
         break;
       }
       case "indent-if-break": {
         const groupMode = groupModes.get(node.groupId);
-        if (groupMode === BREAK) commands.push({ indent: ind + 2, mode, doc: node.contents });
-        else if (groupMode === FLAT) commands.push({ indent: ind, mode, doc: node.contents });
+        if (groupMode === BREAK) commands.push(ind + 2, mode, node.contents);
+        else if (groupMode === FLAT) commands.push(ind, mode, node.contents);
         break;
       }
       case "line":

@@ -51,11 +51,12 @@ function split(text: string): PreludePart[] {
 
 /** Code without string literals and comments, for finding the names it uses. */
 function codeOnly(text: string): string {
-  return text
-    .replace(/\/\*[\s\S]*?\*\//g, " ")
-    .replace(/\/\/[^\n]*/g, " ")
-    .replace(/"(?:[^"\\\n]|\\.)*"/g, '""')
-    .replace(/'(?:[^'\\\n]|\\.)*'/g, "''");
+  // Each pass only when its first character occurs (this runs over every generated statement).
+  let code = text;
+  if (code.includes("/")) code = code.replace(/\/\*[\s\S]*?\*\//g, " ").replace(/\/\/[^\n]*/g, " ");
+  if (code.includes('"')) code = code.replace(/"(?:[^"\\\n]|\\.)*"/g, '""');
+  if (code.includes("'")) code = code.replace(/'(?:[^'\\\n]|\\.)*'/g, "''");
+  return code;
 }
 
 function names(text: string): Set<string> {

@@ -43,6 +43,39 @@ function existingOutput(root: string | undefined) {
   };
 }
 
+/**
+ * Runs the emitters one by one and hands each one's files (paths relative to the output folder)
+ * to `take` as soon as it is done, so a caller that writes them need not hold every output at
+ * once; returns the diagnostics. `outDir` (the output folder of earlier builds) lets emitters
+ * read their history.
+ */
+export async function emitEach(
+  schema: Schema,
+  selections: readonly EmitterSelection[],
+  outDir: string | undefined,
+  take: (files: EmittedFile[]) => void,
+): Promise<Diagnostic[]> {
+  const diagnostics: Diagnostic[] = [];
+  for (const { emitter, options: raw } of selections) {
+    const { options, diagnostics: optionProblems } = resolveOptions(emitter, raw);
+    diagnostics.push(...optionProblems);
+    if (optionProblems.length > 0) continue;
+    let files: EmittedFile[];
+    try {
+      const history = existingOutput(outDir === undefined ? undefined : join(outDir, emitter.outDir));
+      const emitted = await emitter.emit(schema, { options, report: (d) => diagnostics.push(d), ...history });
+      files = emitted.map((file) => ({ path: posix.join(emitter.outDir, file.path), content: file.content }));
+    } catch (error) {
+      diagnostics.push(
+        diagnostic("HAM0803", undefined, { emitter: emitter.name, detail: (error as Error).stack ?? String(error) }),
+      );
+      continue;
+    }
+    take(files);
+  }
+  return diagnostics;
+}
+
 /** Runs the emitters; `outDir` (the output folder of earlier builds) lets them read their history. */
 export async function runEmitters(
   schema: Schema,
@@ -50,21 +83,7 @@ export async function runEmitters(
   outDir?: string,
 ): Promise<EmitResult> {
   const files: EmittedFile[] = [];
-  const diagnostics: Diagnostic[] = [];
-  for (const { emitter, options: raw } of selections) {
-    const { options, diagnostics: optionProblems } = resolveOptions(emitter, raw);
-    diagnostics.push(...optionProblems);
-    if (optionProblems.length > 0) continue;
-    try {
-      const history = existingOutput(outDir === undefined ? undefined : join(outDir, emitter.outDir));
-      const emitted = await emitter.emit(schema, { options, report: (d) => diagnostics.push(d), ...history });
-      for (const file of emitted) files.push({ path: posix.join(emitter.outDir, file.path), content: file.content });
-    } catch (error) {
-      diagnostics.push(
-        diagnostic("HAM0803", undefined, { emitter: emitter.name, detail: (error as Error).stack ?? String(error) }),
-      );
-    }
-  }
+  const diagnostics = await emitEach(schema, selections, outDir, (emitted) => files.push(...emitted));
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, diagnostics };
 }

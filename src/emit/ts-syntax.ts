@@ -56,6 +56,7 @@ export const str = (value: string): Expr => ({ k: "string", text: tsString(value
 /** A string literal as Prettier writes it: double quotes, unless the text has more of them than `'`. */
 export function tsString(value: string): string {
   const json = JSON.stringify(value);
+  if (!value.includes('"')) return json; // no double quotes: never more of them than of `'`
   const doubles = value.split('"').length - 1;
   const singles = value.split("'").length - 1;
   if (doubles <= singles) return json;

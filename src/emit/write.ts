@@ -3,8 +3,22 @@
  * A manifest in the output folder lists what the last build wrote, so files that a schema
  * change no longer produces are removed rather than left stale.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve, sep } from "node:path";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  statSync,
+  writeSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { basename, dirname, join, resolve, sep } from "node:path";
 import type { EmittedFile } from "./types.js";
 
 export const MANIFEST = ".hamlet-manifest.json";
@@ -63,6 +77,135 @@ export function writeOutputs(outDir: string, files: readonly EmittedFile[]): Wri
     `${JSON.stringify({ generator: "hamletc", files: [...current].sort() }, null, 2)}\n`,
   );
   return report;
+}
+
+/** Pieces of about a megabyte of `text`, never splitting a surrogate pair. */
+function* pieces(text: string): Generator<string> {
+  const size = 1 << 20;
+  for (let start = 0; start < text.length;) {
+    let end = Math.min(text.length, start + size);
+    const last = text.charCodeAt(end - 1);
+    if (end < text.length && last >= 0xd800 && last <= 0xdbff) end++;
+    yield text.slice(start, end);
+    start = end;
+  }
+}
+
+/**
+ * Whether the file at `path` holds exactly `content` (as UTF-8), compared a piece at a time: a
+ * generated file can be tens of megabytes, and reading it whole as a string beside the new text
+ * doubled the build's memory for it.
+ */
+function sameAsFile(path: string, content: string): boolean {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return false;
+  }
+  if (size !== Buffer.byteLength(content, "utf8")) return false;
+  const fd = openSync(path, "r");
+  try {
+    let offset = 0;
+    for (const piece of pieces(content)) {
+      const expected = Buffer.from(piece, "utf8");
+      const actual = Buffer.allocUnsafe(expected.length);
+      if (readSync(fd, actual, 0, expected.length, offset) !== expected.length || !actual.equals(expected))
+        return false;
+      offset += expected.length;
+    }
+    return true;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Writes `content` a piece at a time (no second copy of a large file's text as one buffer). */
+function writeInPieces(path: string, content: string): void {
+  const fd = openSync(path, "w");
+  try {
+    for (const piece of pieces(content)) writeSync(fd, piece, null, "utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Writes a build's output as each emitter finishes, so that no more than one emitter's files are
+ * held in memory (the build of a large schema would otherwise hold every output at once). A
+ * changed file goes to a hidden file beside its target first; `commit` moves them all into
+ * place (and removes what the last build wrote and this one did not), `abort` deletes them, so
+ * a build that fails half-way changes nothing, as before. Unchanged files are not touched.
+ */
+export class StagedOutput {
+  readonly #paths = new Set<string>();
+  readonly #staged: { readonly path: string; readonly temp: string; readonly target: string }[] = [];
+  readonly #unchanged: string[] = [];
+
+  constructor(readonly outDir: string) {}
+
+  add(files: readonly EmittedFile[]): void {
+    for (const file of files) {
+      this.#paths.add(file.path);
+      const target = join(this.outDir, file.path);
+      if (sameAsFile(target, file.content)) {
+        this.#unchanged.push(file.path);
+        continue;
+      }
+      mkdirSync(dirname(target), { recursive: true });
+      const temp = join(dirname(target), `.${basename(target)}.hamlet-new`);
+      writeInPieces(temp, file.content);
+      this.#staged.push({ path: file.path, temp, target });
+    }
+  }
+
+  commit(): WriteReport {
+    const removed: string[] = [];
+    for (const old of previousFiles(this.outDir)) {
+      if (!this.#paths.has(old) && !old.includes("..") && existsSync(join(this.outDir, old))) {
+        rmSync(join(this.outDir, old));
+        removed.push(old);
+        removeEmptyFolders(this.outDir, dirname(join(this.outDir, old)));
+      }
+    }
+    for (const { temp, target } of this.#staged) renameSync(temp, target);
+    mkdirSync(this.outDir, { recursive: true });
+    writeFileSync(
+      join(this.outDir, MANIFEST),
+      `${JSON.stringify({ generator: "hamletc", files: [...this.#paths].sort() }, null, 2)}\n`,
+    );
+    const sorted = (paths: string[]) => paths.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return { written: sorted(this.#staged.map((s) => s.path)), unchanged: sorted(this.#unchanged), removed };
+  }
+
+  abort(): void {
+    for (const { temp } of this.#staged) {
+      rmSync(temp, { force: true });
+      removeEmptyFolders(this.outDir, dirname(temp));
+    }
+  }
+}
+
+/** `--check` as each emitter finishes: the files that differ from the output folder. */
+export class OutputComparison {
+  readonly #paths = new Set<string>();
+  readonly differing: string[] = [];
+
+  constructor(readonly outDir: string) {}
+
+  add(files: readonly EmittedFile[]): void {
+    for (const f of files) {
+      this.#paths.add(f.path);
+      const target = join(this.outDir, f.path);
+      if (!sameAsFile(target, f.content)) this.differing.push(f.path);
+    }
+  }
+
+  report(): StaleReport {
+    const differing = [...this.differing].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const extra = previousFiles(this.outDir).filter((f) => !this.#paths.has(f) && existsSync(join(this.outDir, f)));
+    return { differing, extra };
+  }
 }
 
 export interface StaleReport {

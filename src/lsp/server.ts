@@ -23,8 +23,6 @@ import { documentSymbols } from "./symbols.js";
 import { pathToUri, uriToPath } from "./uri.js";
 import { Workspace } from "./workspace.js";
 
-const DEBOUNCE_MS = 20;
-
 /** Runs a request handler, turning an internal error into a log line and an empty answer. */
 function guarded<A extends unknown[], R>(
   connection: Connection,
@@ -50,7 +48,8 @@ export function startServer(
   const connection = createConnection(ProposedFeatures.all, input, output);
   const documents = new TextDocuments(TextDocument);
   const workspace = new Workspace(documents);
-  const timers = new Map<string, NodeJS.Timeout>();
+  /** Validations waiting for the messages already received to be handled (see `schedule`). */
+  const timers = new Map<string, NodeJS.Immediate>();
 
   /** The URI the client used for an open file; a file URI for the others. */
   const uriOf = (path: string): string =>
@@ -67,19 +66,29 @@ export function startServer(
     });
   });
 
-  const validate = guarded(connection, undefined, (uri: string): void => {
-    publish(uri);
+  // The edited file's diagnostics go out first; the open files that import it follow in a
+  // later turn, so an edit that arrives meanwhile is handled before them.
+  const publishDependents = guarded(connection, undefined, (uri: string): void => {
     for (const dependent of dependentsOf(workspace, uriToPath(uri))) publish(uriOf(dependent));
   });
+  const validate = (uri: string): void => {
+    publish(uri);
+    setImmediate(() => publishDependents(uri));
+  };
 
+  /**
+   * Validates after the messages already read are handled (no fixed delay): a burst of changes
+   * that arrived together is validated once, a single keystroke at once.
+   */
   const schedule = (uri: string): void => {
-    clearTimeout(timers.get(uri));
+    const waiting = timers.get(uri);
+    if (waiting !== undefined) clearImmediate(waiting);
     timers.set(
       uri,
-      setTimeout(() => {
+      setImmediate(() => {
         timers.delete(uri);
         validate(uri);
-      }, DEBOUNCE_MS),
+      }),
     );
   };
 
@@ -98,7 +107,8 @@ export function startServer(
   documents.onDidOpen((e) => schedule(e.document.uri));
   documents.onDidChangeContent((e) => schedule(e.document.uri));
   documents.onDidClose((e) => {
-    clearTimeout(timers.get(e.document.uri));
+    const waiting = timers.get(e.document.uri);
+    if (waiting !== undefined) clearImmediate(waiting);
     timers.delete(e.document.uri);
     void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     for (const dependent of dependentsOf(workspace, uriToPath(e.document.uri))) schedule(uriOf(dependent));

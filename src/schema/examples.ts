@@ -5,7 +5,7 @@
  * without payload).
  */
 import { isTagged } from "./query.js";
-import type { Constraints, FieldDef, JsonValue, Schema, TypeExpr } from "./types.js";
+import type { Constraints, FieldDef, JsonValue, Schema, TypeDef, TypeExpr } from "./types.js";
 import { patternExample } from "./pattern-example.js";
 
 type Mutable = { [key: string]: JsonValue };
@@ -131,8 +131,20 @@ function fieldsExample(state: State, fields: readonly FieldDef[], depth: number,
   return out;
 }
 
+/** Types by name per schema (the first of a name, as `find` would give), built once. */
+const typesByName = new WeakMap<Schema, Map<string, TypeDef>>();
+function typeNamed(schema: Schema, name: string): TypeDef | undefined {
+  let byName = typesByName.get(schema);
+  if (byName === undefined) {
+    byName = new Map();
+    for (const t of schema.types) if (!byName.has(t.name)) byName.set(t.name, t);
+    typesByName.set(schema, byName);
+  }
+  return byName.get(name);
+}
+
 function refExample(state: State, name: string, c: Constraints, depth: number): JsonValue | undefined {
-  const def = state.schema.types.find((t) => t.name === name);
+  const def = typeNamed(state.schema, name);
   if (!def) throw new Error(`unknown type ${name}`);
   const inner: State = { ...state, stack: [...state.stack, name] };
   switch (def.kind) {

@@ -1,10 +1,13 @@
 /** `hamletc build`: check, run the enabled emitters, write (or with `--check`, compare) the output. */
 import { relative } from "node:path";
 import { loadEmitters } from "../../../emitters/index.js";
-import { emitterEnabled } from "../../config/index.js";
-import { runEmitters } from "../../emit/run.js";
-import { compareOutputs, writeOutputs } from "../../emit/write.js";
+import { emitterEnabled, type HamletConfig } from "../../config/index.js";
+import { emitEach } from "../../emit/run.js";
+import { OutputComparison, StagedOutput } from "../../emit/write.js";
+import type { Diagnostic } from "../../diagnostics/types.js";
+import type { Schema } from "../../schema/types.js";
 import { ExitCode } from "../exit-codes.js";
+import { collectGarbageIfLarge } from "../../program/memory.js";
 import type { ParseCache } from "../../program/parse-cache.js";
 import type { ProjectOptions } from "../project.js";
 import type { Reporter } from "../report.js";
@@ -15,26 +18,53 @@ export interface BuildOptions extends ProjectOptions {
   readonly check?: boolean | undefined;
 }
 
-export async function runBuild(options: BuildOptions, reporter: Reporter, parsed?: ParseCache): Promise<ExitCode> {
+interface Checked {
+  readonly schema: Schema;
+  readonly config: HamletConfig;
+  readonly sources: Map<string, string>;
+}
+
+/** Only what emitting needs: the parsed documents are not kept alive while the emitters run. */
+function checked(options: BuildOptions, reporter: Reporter, parsed?: ParseCache): Checked | ExitCode {
   const compiled = compileProject(options, reporter, parsed);
   if (typeof compiled === "number") return compiled;
-  const { project, result, sources } = compiled;
-  const config = project.config;
+  return { schema: compiled.result.schema!, config: compiled.project.config, sources: compiled.sources };
+}
+
+export async function runBuild(options: BuildOptions, reporter: Reporter, parsed?: ParseCache): Promise<ExitCode> {
+  const compiled = checked(options, reporter, parsed);
+  if (typeof compiled === "number") return compiled;
+  const { schema, config, sources } = compiled;
+  collectGarbageIfLarge(); // the parse garbage of a large schema, before the emitters allocate
   const selections = (await loadEmitters((name) => emitterEnabled(config, name))).map((emitter) => ({
     emitter,
     options: config.emitters[emitter.name]?.options ?? {},
   }));
-  const emitted = await runEmitters(result.schema!, selections, config.outDir);
-  reporter.diagnostics(emitted.diagnostics, sources);
-  if (emitted.diagnostics.some((d) => d.severity === "error"))
-    return emitted.diagnostics.some((d) => d.code === "HAM0801" || d.code === "HAM0802")
-      ? ExitCode.usage
-      : ExitCode.failed;
   const out = relative(process.cwd(), config.outDir) || ".";
-  if (options.check) {
-    const stale = compareOutputs(config.outDir, emitted.files);
+  // Each emitter's files are written (or compared) as soon as it is done, then let go.
+  const comparison = options.check ? new OutputComparison(config.outDir) : undefined;
+  const staged = options.check ? undefined : new StagedOutput(config.outDir);
+  let count = 0;
+  let diagnostics: Diagnostic[];
+  try {
+    diagnostics = await emitEach(schema, selections, config.outDir, (files) => {
+      count += files.length;
+      (comparison ?? staged!).add(files);
+      collectGarbageIfLarge();
+    });
+  } catch (error) {
+    staged?.abort();
+    throw error;
+  }
+  reporter.diagnostics(diagnostics, sources);
+  if (diagnostics.some((d) => d.severity === "error")) {
+    staged?.abort();
+    return diagnostics.some((d) => d.code === "HAM0801" || d.code === "HAM0802") ? ExitCode.usage : ExitCode.failed;
+  }
+  if (comparison) {
+    const stale = comparison.report();
     if (stale.differing.length === 0 && stale.extra.length === 0) {
-      reporter.info(`${out} is up to date (${emitted.files.length} files).`);
+      reporter.info(`${out} is up to date (${count} files).`);
       return ExitCode.ok;
     }
     for (const f of stale.differing) reporter.info(`stale: ${out}/${f}`);
@@ -42,9 +72,9 @@ export async function runBuild(options: BuildOptions, reporter: Reporter, parsed
     reporter.info(`${out} is out of date: run \`hamletc build\` and commit the result.`);
     return ExitCode.failed;
   }
-  const written = writeOutputs(config.outDir, emitted.files);
+  const written = staged!.commit();
   reporter.info(
-    `Built ${emitted.files.length} file${emitted.files.length === 1 ? "" : "s"} into ${out} (${written.written.length} written, ${written.unchanged.length} unchanged${written.removed.length ? `, ${written.removed.length} removed` : ""}).`,
+    `Built ${count} file${count === 1 ? "" : "s"} into ${out} (${written.written.length} written, ${written.unchanged.length} unchanged${written.removed.length ? `, ${written.removed.length} removed` : ""}).`,
   );
   return ExitCode.ok;
 }

@@ -1,0 +1,112 @@
+/**
+ * What `build --watch` does on each change (src/cli/commands/watch.ts): `runBuild` with a parse
+ * cache kept between builds (an edited file is re-parsed only where it changed). After any
+ * sequence of edits its output folder equals a fresh build's, file for file, and a rebuild
+ * writes exactly the files whose text changed.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { runBuild } from "../src/cli/commands/build.js";
+import type { Reporter } from "../src/cli/report.js";
+import type { Diagnostic } from "../src/diagnostics/types.js";
+import { ParseCache } from "../src/program/parse-cache.js";
+
+const root = mkdtempSync(join(tmpdir(), "hamlet-watch-"));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** A reporter that keeps what it is told. */
+function recorder(): Reporter & { lines: string[]; errors: Diagnostic[] } {
+  const lines: string[] = [];
+  const errors: Diagnostic[] = [];
+  return {
+    format: "human",
+    lines,
+    errors,
+    diagnostics: (ds) => {
+      errors.push(...ds.filter((d) => d.severity === "error"));
+    },
+    info: (line) => {
+      lines.push(line);
+    },
+    flush: () => undefined,
+  };
+}
+
+/** Every file under `dir` with its text (the manifest included). */
+function snapshot(dir: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true }))
+    if (e.isFile())
+      files.set(join(e.parentPath, e.name).slice(dir.length + 1), readFileSync(join(e.parentPath, e.name), "utf8"));
+  return files;
+}
+
+const COMMON = "package shop\n\nenum Kind { Small, Large }\n";
+const records = (n: number, length: number, extra: string): string => {
+  const lines = ["package shop", "", 'import "./common.hamlet"', ""];
+  for (let i = 0; i < n; i++)
+    lines.push(`record Item${i} {`, "  id: Uuid", `  title: String @length(1, ${length + i})`, "  kind: Kind", "}", "");
+  lines.push(extra);
+  return lines.join("\n");
+};
+const EDITS = [
+  (text: string, k: number) => text.replace(/@length\(1, (\d+)\)/, (_m, n) => `@length(1, ${Number(n) + k + 1})`),
+  (text: string) => text.replace("  kind: Kind\n}", "  kind: Kind\n  note: String?\n}"),
+  (text: string, k: number) => `${text}\nrecord Extra${k} {\n  id: Uuid\n}\n`,
+  (text: string) => text.replace("record Item1 {", "record Item1 {\n  broken: Nope"),
+  (text: string) => text.replace(/\n {2}broken: Nope/, ""),
+  (text: string) => text.replace(/\nrecord Extra\d+ \{\n {2}id: Uuid\n\}\n/, ""),
+];
+
+describe("watch rebuilds", () => {
+  it("equal a fresh build after any sequence of edits and write only changed files", async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.tuple(fc.nat({ max: EDITS.length - 1 }), fc.nat(50)), { minLength: 1, maxLength: 6 }),
+        async (edits) => {
+          const dir = join(root, `p${run++}`);
+          mkdirSync(join(dir, "schema"), { recursive: true });
+          writeFileSync(join(dir, "schema", "common.hamlet"), COMMON);
+          const file = join(dir, "schema", "items.hamlet");
+          let text = records(
+            3,
+            20,
+            'endpoint GetItem: GET "/items/{id}" {\n  request { id: Uuid }\n  response Item0\n}\n',
+          );
+          writeFileSync(file, text);
+          const files = [file];
+          const cache = new ParseCache();
+          const watched = join(dir, "watched");
+          expect(await runBuild({ files, out: watched }, recorder(), cache)).toBe(0);
+          for (const [which, k] of edits) {
+            text = EDITS[which]!(text, k);
+            writeFileSync(file, text);
+            const before = snapshot(watched);
+            const report = recorder();
+            const code = await runBuild({ files, out: watched }, report, cache);
+            const fresh = join(dir, `fresh${k}-${which}`);
+            const freshCode = await runBuild({ files, out: fresh }, recorder());
+            expect(code).toBe(freshCode);
+            if (code !== 0) {
+              expect(snapshot(watched)).toEqual(before); // a failed build changes nothing
+              continue;
+            }
+            const after = snapshot(watched);
+            expect(after).toEqual(snapshot(fresh));
+            const changed = [...after].filter(
+              ([path, content]) => path !== ".hamlet-manifest.json" && before.get(path) !== content,
+            );
+            const written = /\((\d+) written/.exec(report.lines.join("\n"))?.[1];
+            expect(Number(written)).toBe(changed.length);
+            rmSync(fresh, { recursive: true, force: true });
+          }
+        },
+      ),
+      { numRuns: 8 },
+    );
+  });
+});
