@@ -8,16 +8,10 @@
 //   back by the server, each sent to all 1,000) and the p50/p99 delivery latency (publish call to
 //   a client's parse, wall clock in ms) — at that saturation and at a steady 10 messages/s.
 // Usage: node bench/sse.mjs [--streams 5000] [--subscribers 1000] [--messages 200]
-import { execFileSync, spawn } from "node:child_process";
-import { request } from "node:http";
-import { Agent } from "node:http";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { Agent, request } from "node:http";
+import { rmSync } from "node:fs";
+import { prepareRealtimeBench, startChildServer } from "./support/child-server.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
   const i = args.indexOf(name);
@@ -27,55 +21,15 @@ const streamCount = option("--streams", 5000);
 const subscriberCount = option("--subscribers", 1000);
 const messageCount = option("--messages", 200);
 
-// The server imports runtime-node's build (scripts/bench.js builds it too; direct runs need it).
-execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
-  cwd: join(root, "runtime-node"),
-  stdio: "inherit",
-});
-const dir = mkdtempSync(join(tmpdir(), "hamlet-bench-sse-"));
-const validators = join(dir, "validators.mjs");
-const bundled = await build({
-  entryPoints: [join(root, "examples/horatio/generated/typescript/validators.ts")],
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  write: false,
-});
-writeFileSync(validators, bundled.outputFiles[0].text);
+const { dir, validators } = await prepareRealtimeBench("sse");
 
 function startServer(replay) {
-  const child = spawn(
-    process.execPath,
-    ["--expose-gc", join(root, "bench/support/sse-server.mjs"), replay, validators],
-    {
-      stdio: ["pipe", "pipe", "inherit"],
-    },
-  );
-  let out = "";
-  const waiters = [];
-  child.stdout.on("data", (chunk) => {
-    out += chunk.toString();
-    for (const w of [...waiters]) {
-      const m = w.pattern.exec(out);
-      if (m) {
-        waiters.splice(waiters.indexOf(w), 1);
-        out = out.slice(m.index + m[0].length);
-        w.resolve(m[1]);
-      }
-    }
-  });
-  const next = (pattern) => new Promise((resolve) => waiters.push({ pattern, resolve }));
+  const server = startChildServer("sse-server.mjs", [replay, validators]);
   return {
-    child,
-    port: next(/listening (\d+)\n/).then(Number),
-    async memory() {
-      const reply = next(/memory (.+)\n/);
-      child.stdin.write("memory\n");
-      return JSON.parse(await reply);
-    },
+    ...server,
     async publish(count, intervalMs = 0) {
-      const done = next(/(published)\n/);
-      child.stdin.write(`publish ${count} ${intervalMs}\n`);
+      const done = server.next(/(published)\n/);
+      server.child.stdin.write(`publish ${count} ${intervalMs}\n`);
       await done;
     },
   };

@@ -6,15 +6,10 @@
 // at once and the throughput rounds alternate raw/typed, so a change in the machine's load between
 // them does not decide the ratio; the median of the rounds is reported, with each round's ratio.
 // Usage: node bench/websocket.mjs [--seconds 5] [--clients 50] [--idle 5000] [--rounds 3]
-import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { rmSync } from "node:fs";
 import WebSocket from "ws";
+import { prepareRealtimeBench, startChildServer } from "./support/child-server.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
   const i = args.indexOf(name);
@@ -25,53 +20,11 @@ const clientCount = option("--clients", 50);
 const idleCount = option("--idle", 5000);
 const rounds = option("--rounds", 3);
 
-// The servers import runtime-node's build (scripts/bench.js only builds the compiler).
-execFileSync(process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], {
-  cwd: join(root, "runtime-node"),
-  stdio: "inherit",
-});
-const dir = mkdtempSync(join(tmpdir(), "hamlet-bench-ws-"));
-const validators = join(dir, "validators.mjs");
-const bundled = await build({
-  entryPoints: [join(root, "examples/horatio/generated/typescript/validators.ts")],
-  bundle: true,
-  format: "esm",
-  platform: "node",
-  write: false,
-});
-writeFileSync(validators, bundled.outputFiles[0].text);
+const { dir, validators } = await prepareRealtimeBench("ws");
 
 function startServer(mode) {
-  const child = spawn(
-    process.execPath,
-    ["--expose-gc", join(root, "bench/support/websocket-server.mjs"), mode, validators],
-    {
-      stdio: ["pipe", "pipe", "inherit"],
-    },
-  );
-  let out = "";
-  const waiters = [];
-  child.stdout.on("data", (chunk) => {
-    out += chunk.toString();
-    for (const w of [...waiters]) {
-      const m = w.pattern.exec(out);
-      if (m) {
-        waiters.splice(waiters.indexOf(w), 1);
-        out = out.slice(m.index + m[0].length);
-        w.resolve(m[1]);
-      }
-    }
-  });
-  const next = (pattern) => new Promise((resolve) => waiters.push({ pattern, resolve }));
-  return {
-    child,
-    port: next(/listening (\d+)\n/).then(Number),
-    async memory() {
-      const reply = next(/memory (.+)\n/);
-      child.stdin.write("memory\n");
-      return JSON.parse(await reply);
-    },
-  };
+  const server = startChildServer("websocket-server.mjs", [mode, validators]);
+  return server;
 }
 
 function open(port) {
