@@ -5,19 +5,18 @@
  * echoes the session cookie, proving "Try it out" sends it (withCredentials, same origin).
  */
 import Fastify, { type FastifyInstance } from "fastify";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openApiDocument } from "../emitters/openapi/index.js";
 import { registerApiDocs } from "../runtime-node/src/index.js";
 import { parseCookieHeader } from "../runtime-node/src/index.js";
 import { compile } from "../src/program/compile.js";
+import { chromiumReady, launchChromium } from "./support/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`\n!!! ${CHROMIUM} is missing: the Swagger UI browser test is SKIPPED !!!\n`);
+const hasChromium = chromiumReady("test/browser-docs.test.ts");
 
 const SCHEMA = `package greeter
 
@@ -64,17 +63,7 @@ describe.skipIf(!hasChromium)("Swagger UI in Chromium", () => {
     await app.listen({ host: "127.0.0.1", port: 0 });
     const address = app.server.address();
     url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -19,19 +19,17 @@ import { promisify } from "node:util";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync } from "node:fs";
 import { createApp } from "../examples/horatio/src/app.js";
 import { openDatabase, startServer, type Database, type HamletServer } from "@hamlet/runtime-node";
 import { repoRoot } from "./support/corpus.js";
 import { elmHome, elmReady } from "./support/elm-project.js";
 import { horatioDir, killHoratio, migrateHoratio, startHoratioProcess } from "./support/horatio.js";
 import { postgresAvailable, usePostgres } from "../runtime-node/test/support/postgres.js";
+import { chromiumReady, launchChromium } from "./support/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const ready = existsSync(CHROMIUM) && elmReady("test/browser-horatio-app.test.ts");
-if (!existsSync(CHROMIUM)) console.warn(`\n!!! ${CHROMIUM} is missing: the Horatio app browser test is SKIPPED !!!\n`);
+const ready = chromiumReady("test/browser-horatio-app.test.ts") && elmReady("test/browser-horatio-app.test.ts");
 
 const publicDir = join(horatioDir, "elm", "public");
 /** A valid 1×1 PNG (the upload checks the type by content and the dimensions). */
@@ -71,17 +69,7 @@ describe.skipIf(!ready)("the Horatio app in Chromium", () => {
     await promisify(execFile)(process.execPath, [join(horatioDir, "elm", "build.mjs")], {
       env: { ...process.env, ELM_HOME: elmHome },
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {

@@ -5,16 +5,14 @@
  * "Try it out" on the `@auth(session)` CreatePost answers 401 before signing in and 200 after,
  * because the page sends the session cookie (withCredentials, same origin).
  */
-import { existsSync } from "node:fs";
-import { chromium, type Browser, type Locator } from "playwright-core";
+import { type Browser, type Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../examples/horatio/src/app.js";
 import { openDatabase, startServer, type Database, type HamletServer } from "@hamlet/runtime-node";
 import { migrateHoratio } from "./support/horatio.js";
+import { chromiumReady, launchChromium } from "./support/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`\n!!! ${CHROMIUM} is missing: the Swagger UI + Horatio browser test is SKIPPED !!!\n`);
+const hasChromium = chromiumReady("test/browser-horatio.test.ts");
 
 describe.skipIf(!hasChromium)("Swagger UI on the generated Horatio server, in Chromium", () => {
   let db: Database;
@@ -35,17 +33,7 @@ describe.skipIf(!hasChromium)("Swagger UI on the generated Horatio server, in Ch
       devLogin: true,
     });
     url = (await startServer(app, { port: 0 })).url;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

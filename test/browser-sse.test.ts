@@ -6,11 +6,11 @@
  * `/hamlet/runs`, and after the server restarts on the same database it resumes: messages
  * published while it was down appear once, in order.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqliteDatabase } from "../runtime-node/src/db/sqlite.js";
 import type { Database } from "../runtime-node/src/db/database.js";
@@ -23,10 +23,9 @@ import {
 } from "../runtime-node/test/processes/feed-server.js";
 import { ensureRuntimeTables } from "../runtime-node/test/support/runtime-tables.js";
 import { elmProject, elmReady, emitElm, runElmAsync, schemaOf } from "./support/elm-project.js";
+import { chromiumReady, launchChromium } from "./support/chromium.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`\n!!! ${CHROMIUM} is missing: the SSE browser test is SKIPPED !!!\n`);
+const hasChromium = chromiumReady("test/browser-sse.test.ts");
 const ready = elmReady("test/browser-sse.test.ts") && hasChromium;
 const root = new URL("../", import.meta.url);
 
@@ -82,10 +81,7 @@ describe.skipIf(!ready)("an Elm page on server-sent events, in Chromium", () => 
     await ensureRuntimeTables(db);
     await ensureReplayTables(db, true);
     await start();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-    });
+    browser = await launchChromium();
   }, 180_000);
 
   afterAll(async () => {

@@ -8,11 +8,11 @@
  * page itself, before any request.
  */
 import { execFile } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createHamletServer,
@@ -30,11 +30,10 @@ import { elmBin, elmHome, elmReady } from "./support/elm-home.js";
 import { ELM_JSON } from "./support/elm-project.js";
 import { compileSchema } from "./support/ts-emit.js";
 import { FIXTURE_DURABLE, generateFixture, png } from "./support/uploads.js";
+import { chromiumReady, launchChromium } from "./support/chromium.js";
 
 const run = promisify(execFile);
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`\n!!! ${CHROMIUM} is missing: the upload browser test is SKIPPED !!!\n`);
+const hasChromium = chromiumReady("test/browser-uploads.test.ts");
 const ready = hasChromium && elmReady("test/browser-uploads.test.ts");
 
 const databases = useFreshDatabases();
@@ -155,16 +154,7 @@ describe.skipIf(!ready)("uploading from an Elm page in Chromium", () => {
     );
     app.get("/main.js", async (_request, reply) => reply.type("text/javascript").send(mainJs));
     url = (await startServer(app, { port: 0 })).url;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

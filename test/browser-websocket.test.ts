@@ -9,10 +9,11 @@
  * down is delivered from the queue, and messages flow again. On PostgreSQL, two pages on two
  * server instances talk through the message bus.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumReady, launchChromium } from "./support/chromium.js";
 import type { Database } from "../runtime-node/src/db/database.js";
 import { openPostgresDatabase } from "../runtime-node/src/db/postgres.js";
 import { openSqliteDatabase } from "../runtime-node/src/db/sqlite.js";
@@ -24,9 +25,7 @@ import { repoRoot } from "./support/corpus.js";
 import { ELM_JSON, elmProject, elmReady, emitElm, runElmAsync } from "./support/elm-project.js";
 import { emitTypescript, tmpRoot, writeFiles } from "./support/ts-emit.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`\n!!! ${CHROMIUM} is missing: the WebSocket chat browser test is SKIPPED !!!\n`);
+const hasChromium = chromiumReady("test/browser-websocket.test.ts");
 const ready = hasChromium && elmReady("test/browser-websocket.test.ts");
 
 const SCHEMA = `package chatroom
@@ -266,17 +265,7 @@ describe.skipIf(!ready)("two Elm chat pages over the generated WebSocket module,
     db = openSqliteDatabase(join(dir, "chat.db"));
     await ensureRuntimeTables(db);
     await startChatServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
   }, 240_000);
 
   afterAll(async () => {

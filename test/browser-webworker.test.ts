@@ -12,16 +12,15 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromiumReady, launchChromium } from "./support/chromium.js";
 import { repoRoot } from "./support/corpus.js";
 import { elmReady } from "./support/elm-home.js";
 import { ELM_JSON, emitElm, runElmAsync } from "./support/elm-project.js";
 import { compileSchema, emitTypescript, tmpRoot, writeFiles } from "./support/ts-emit.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`\n!!! ${CHROMIUM} is missing: the Web Worker browser test is SKIPPED !!!\n`);
+const hasChromium = chromiumReady("test/browser-webworker.test.ts");
 const ready = elmReady("test/browser-webworker.test.ts");
 
 const SCHEMA = `package webworker_test
@@ -267,10 +266,7 @@ describe.skipIf(!hasChromium || !ready)("typed Web Workers from Elm, in Chromium
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-    });
+    browser = await launchChromium();
   }, 240_000);
 
   afterAll(async () => {
