@@ -99,15 +99,10 @@ export function serverFile(table: TypeTable, header: string, runtimeImport: stri
     if (response !== undefined) success = types(inputName(table, response));
     let returns = success;
     if (e.errors !== undefined) returns = `${success} | ${rt("Failure", true)}<${types(e.errors)}>`;
-    const emits =
-      e.emits.length > 0
-        ? ` & ${file.import("EmitsContext", "./events.js", { type: true })}<${e.emits.map((n) => JSON.stringify(n)).join(" | ")}>`
-        : "";
-    const context = `${rt(e.auth ? "AuthenticatedContext" : "EndpointContext", true)}${emits}`;
-    const route = `\`${e.method} ${e.path}\`${e.auth ? " (requires a session)" : ""}.`;
+    const context = handlerContextType(file, rt, e);
     methods.push(
       method(
-        docLines(e.docs, e.deprecated, [route]),
+        docLines(e.docs, e.deprecated, [routeLine(e)]),
         camel(e.name),
         [`request: ${types(e.request)}`, `context: ${context}`],
         `Promise<${returns}>`,
@@ -125,7 +120,7 @@ export function serverFile(table: TypeTable, header: string, runtimeImport: stri
     }
     const given = e.auth ? call(rt("authenticated"), atom("context")) : atom("context");
     const handle =
-      emits === ""
+      e.emits.length === 0
         ? call(`handlers.${camel(e.name)}`, atom("request"), given)
         : call(
             rt("withEmit"),
@@ -421,3 +416,25 @@ export function clientFile(table: TypeTable, header: string): string {
 }
 
 const CLIENT = new Prelude(CLIENT_PRELUDE);
+
+/** What a handler of a route gets: the session's context or not, plus a typed `emit` for its `@emits` events. */
+export function handlerContextType(
+  file: TsFile,
+  rt: (name: string, type?: boolean) => string,
+  route: { readonly auth?: string | undefined; readonly emits: readonly string[] },
+): string {
+  const emits =
+    route.emits.length > 0
+      ? ` & ${file.import("EmitsContext", "./events.js", { type: true })}<${route.emits.map((n) => JSON.stringify(n)).join(" | ")}>`
+      : "";
+  return `${rt(route.auth ? "AuthenticatedContext" : "EndpointContext", true)}${emits}`;
+}
+
+/** The doc line naming a handler's route, e.g. `POST /api/posts` (requires a session). */
+export function routeLine(route: {
+  readonly method: string;
+  readonly path: string;
+  readonly auth?: string | undefined;
+}): string {
+  return `\`${route.method} ${route.path}\`${route.auth ? " (requires a session)" : ""}.`;
+}

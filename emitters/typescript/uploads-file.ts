@@ -23,7 +23,7 @@ import {
 } from "../../src/emit/ts-syntax.js";
 import { findRecord } from "../../src/schema/query.js";
 import type { FileConstraints, UploadDef } from "../../src/schema/types.js";
-import { interfaceBody, method, textKind } from "./http-file.js";
+import { handlerContextType, interfaceBody, method, routeLine, textKind } from "./http-file.js";
 import { camel, propKey, type TypeTable } from "./model.js";
 import { docLines } from "./types-file.js";
 
@@ -63,15 +63,10 @@ export function uploadsFile(table: TypeTable, header: string, runtimeImport: str
     const response = responseType(u);
     let returns = response === undefined ? "void" : types(response);
     if (u.errors !== undefined) returns = `${returns} | ${rt("Failure", true)}<${types(u.errors)}>`;
-    const emits =
-      u.emits.length > 0
-        ? ` & ${file.import("EmitsContext", "./events.js", { type: true })}<${u.emits.map((n) => JSON.stringify(n)).join(" | ")}>`
-        : "";
-    const context = `${rt(u.auth ? "AuthenticatedContext" : "EndpointContext", true)}${emits}`;
-    const route = `\`${u.method} ${u.path}\`${u.auth ? " (requires a session)" : ""}.`;
+    const context = handlerContextType(file, rt, u);
     methods.push(
       method(
-        docLines(u.docs, u.deprecated, [route]),
+        docLines(u.docs, u.deprecated, [routeLine(u)]),
         camel(u.name),
         [`fields: ${types(u.fields)}`, `file: ${rt("UploadedFile", true)}`, `context: ${context}`],
         `Promise<${returns}>`,
@@ -96,7 +91,7 @@ export function uploadsFile(table: TypeTable, header: string, runtimeImport: str
     const given = u.auth ? call(rt("authenticated"), atom("context")) : atom("context");
     const handler = `handlers.${camel(u.name)}`;
     const handle =
-      emits === ""
+      u.emits.length === 0
         ? call(handler, atom("fields"), atom("file"), given)
         : call(
             rt("withEmit"),
