@@ -8,6 +8,7 @@ import {
   serveStaticFiles,
   createLocalStorage,
   serveRunUpdates,
+  uploadStorageFromConfig,
   type Database,
   type HamletConfig,
   type HamletServer,
@@ -22,6 +23,8 @@ import { decodeModerationRequest, encodeModerationResponse } from "../generated/
 import { createHandlers, type HandlerOptions } from "./handlers.js";
 import { createPublishing, type PublishedListener } from "./publishing.js";
 import { createPhotoUploads } from "./photos.js";
+import { MODERATION_URL, moderationClient } from "./moderation.js";
+import { createThumbnails, serveThumbnails } from "./thumbnails.js";
 
 export interface AppOptions extends HandlerOptions {
   readonly config: HamletConfig;
@@ -80,7 +83,18 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
       ),
     );
   };
-  const publishing = createPublishing(onPublished);
+  // Uploaded photos and their thumbnails (made by the ImageResizer worker threads) share one storage.
+  const storage =
+    options.uploadsDir !== undefined
+      ? createLocalStorage({ dir: options.uploadsDir })
+      : uploadStorageFromConfig(options.config);
+  const thumbnails = await createThumbnails(storage);
+  app.addHook("onClose", async () => {
+    await thumbnails.close();
+    await storage.close();
+  });
+  const moderate = moderationClient(options.moderationUrl ?? MODERATION_URL);
+  const publishing = createPublishing(onPublished, { thumbnails, moderate });
   const events = registerEvents(app, {
     handlers: publishing.handlers,
     workflows: publishing.workflows,
@@ -93,10 +107,10 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
   registerRoutes(app, createHandlers({ ...options, admins, onPublished }));
   // Each step of the photo workflows a session started, live on /hamlet/runs.
   serveRunUpdates(app, events);
-  // Photo uploads (stored under uploadsDir, else as [hamlet.uploads] says), downloads at /files/.
-  registerUploads(app, createPhotoUploads(), {
-    ...(options.uploadsDir !== undefined ? { storage: createLocalStorage({ dir: options.uploadsDir }) } : {}),
-  });
+  // Photo uploads (stored under uploadsDir, else as [hamlet.uploads] says), downloads at /files/,
+  // thumbnails at /thumbnails/.
+  registerUploads(app, createPhotoUploads(), { storage });
+  serveThumbnails(app, storage);
   // Chat over the websocket; the browser is on the same origin.
   serveChat(app, createChat());
   // The API reference and "Try it out": /openapi.json and Swagger UI at /docs.

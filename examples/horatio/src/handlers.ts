@@ -11,6 +11,7 @@ import { eventSystemOf, fail, type EndpointContext, type Failure, type KvStore }
 import { repositories } from "../generated/typescript/repositories.js";
 import type { Handlers } from "../generated/typescript/server.js";
 import type { CreatePostError, Me, Uuid } from "../generated/typescript/types.js";
+import { photosOf, postPhotoOf } from "./post-photos.js";
 import { postOf, timelinePage, visibleTo } from "./posts.js";
 import type { PublishedListener } from "./publishing.js";
 import { deadLetterOf, submissionOf } from "./wire.js";
@@ -100,7 +101,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         request.before !== undefined && request.before_id !== undefined
           ? { before: request.before, before_id: request.before_id }
           : undefined;
-      return timelinePage(context.db, {
+      const page = await timelinePage(context.db, {
         tenant: context.tenant,
         reader: readerOf(context),
         now: now(),
@@ -109,6 +110,16 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         before: after === undefined ? request.before : undefined,
         limit: request.limit,
       });
+      return { ...page, photos: await photosOf(context.db, context.tenant, page.posts) };
+    },
+
+    // The photo of a photo post the caller may see (see post-photos.ts).
+    async getPostPhoto(request, context) {
+      const repos = repositories(context.db, context.tenant);
+      const row = await repos.postRow.get({ id: request.id });
+      if (row === undefined || !visibleTo(row, readerOf(context), now())) return fail({ tag: "NotFound" });
+      const photo = await repos.photoRow.get({ id: request.id });
+      return (photo && postPhotoOf(photo)) ?? fail({ tag: "NotFound" });
     },
 
     async getPost(request, context) {

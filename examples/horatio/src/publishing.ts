@@ -19,6 +19,7 @@ import type {
 } from "../generated/typescript/events.js";
 import type { ModerationResponse, Post, Uuid } from "../generated/typescript/types.js";
 import { postOf } from "./posts.js";
+import type { Thumbnails } from "./thumbnails.js";
 
 /** `moderating:<id of the PublishScheduledPost event>` → the submission it asked about. */
 const MODERATING_PREFIX = "moderating:";
@@ -37,7 +38,10 @@ function kvOf(context: EventHandlerContext): KvStore {
 export type PublishedListener = (tenant: string, post: Post) => void;
 
 /** The event handlers and service reactions of the pipeline; `onPublished` hears of each publication. */
-export function createPublishing(onPublished: PublishedListener = () => undefined): {
+export function createPublishing(
+  onPublished: PublishedListener,
+  photos: PhotoPipeline,
+): {
   handlers: EventHandlers;
   services: ServiceResponses;
   workflows: WorkflowHandlers;
@@ -45,7 +49,7 @@ export function createPublishing(onPublished: PublishedListener = () => undefine
   return {
     handlers: publishingHandlers,
     services: moderationResponses(onPublished),
-    workflows: photoWorkflowFor(onPublished),
+    workflows: photoWorkflowFor(onPublished, photos),
   };
 }
 
@@ -90,40 +94,46 @@ const moderationResponses = (onPublished: PublishedListener): ServiceResponses =
   },
 });
 
-/** `photo:<photo id>` → who uploaded it and its caption (written by the upload, read by the workflow). */
-export const PHOTO_PREFIX = "photo:";
-
-/** What the upload handler keeps about a photo for the workflow. */
-export interface PhotoNote {
-  readonly author: string;
-  readonly caption: string;
+/** What the `PublishPhoto` steps use besides the database (app.ts builds them). */
+export interface PhotoPipeline {
+  /** The `ImageResizer` worker pool and the upload storage (thumbnails.ts). */
+  readonly thumbnails: Thumbnails;
+  /** Asks the moderation service about a caption, once (throws when it cannot answer). */
+  readonly moderate: (text: string) => Promise<ModerationResponse>;
 }
 
 /**
  * The `PublishPhoto` workflow, started by `PhotoUploaded` (the upload handler emits it): each step
  * runs once and its output is kept, and the session that uploaded sees every step on `/hamlet/runs`.
- * `thumbnail` names the stored file's download URL (no resizing yet), `moderate` refuses a caption
- * with "spam", `publish` writes the post (as its author, "Photo: caption /files/PhotoUpload/<id>").
+ * `thumbnail` has the `ImageResizer` worker shrink the photo to 480 px and stores the result beside
+ * it (a file that is not an image fails the run with `ProcessingFailed`; a crashed or timed-out
+ * thread fails the attempt, which is retried); `moderate` asks the moderation service about the
+ * caption (see `PhotoPipeline.moderate`); `publish` writes the post (the photo's id, its caption).
  */
-export function photoWorkflowFor(onPublished: PublishedListener): WorkflowHandlers {
+export function photoWorkflowFor(onPublished: PublishedListener, photos: PhotoPipeline): WorkflowHandlers {
   return {
     publishPhoto: {
-      async thumbnail({ trigger }) {
-        return { thumb_url: `/files/PhotoUpload/${trigger.photo_id}` };
+      async thumbnail({ trigger, context }) {
+        const made = await photos.thumbnails.make(context.tenantId, trigger.photo_id, trigger.storage_key);
+        await repositories(txOf(context), context.tenantId).photoRow.update(
+          { id: trigger.photo_id },
+          { thumbnail_key: made.key, thumbnail_width: made.width, thumbnail_height: made.height },
+        );
+        return { thumb_url: `/thumbnails/${trigger.photo_id}` };
       },
       async moderate({ trigger, context }) {
-        const note = (await kvOf(context).get(PHOTO_PREFIX + trigger.photo_id)) as PhotoNote | undefined;
-        return { allowed: note !== undefined && !/spam/i.test(note.caption) };
+        const photo = await repositories(txOf(context), context.tenantId).photoRow.get({ id: trigger.photo_id });
+        if (photo === undefined) return { allowed: false };
+        return { allowed: photo.caption === "" || (await photos.moderate(photo.caption)).allowed };
       },
       async publish({ trigger, outputs, context }) {
-        const kv = kvOf(context);
-        const note = (await kv.get(PHOTO_PREFIX + trigger.photo_id)) as PhotoNote | undefined;
-        if (note === undefined || !outputs.moderate.allowed) return;
-        const body = `Photo: ${note.caption} ${outputs.thumbnail.thumb_url}`.slice(0, 500);
-        const row = await repositories(txOf(context), context.tenantId).postRow.insert({
+        const repos = repositories(txOf(context), context.tenantId);
+        const photo = await repos.photoRow.get({ id: trigger.photo_id });
+        if (photo === undefined || !outputs.moderate.allowed) return;
+        const row = await repos.postRow.insert({
           id: trigger.photo_id,
-          author: note.author,
-          body,
+          author: photo.author,
+          body: (photo.caption.trim() || "A photo").slice(0, 500),
           visibility: "Public",
           created_at: new Date(),
         });

@@ -157,6 +157,7 @@ type Msg
     | RetryClicked String
     | Retried (Result (Hamlet.Http.Error Types.RetryDeadLetterError) Types.RetryDeadLetterResponse)
     | GotFeedUpdate (Result Json.Decode.Error Types.FeedUpdate)
+    | GotPostPhoto (Result (Hamlet.Http.Error Types.GetPostPhotoError) Types.PostPhoto)
     | GotConnection (Result Json.Decode.Error ( Sse.Stream, Sse.Connection ))
     | ChatMsg Chat.Msg
     | PhotoMsg Photo.Msg
@@ -318,7 +319,7 @@ update msg model =
                 Ok post ->
                     ( { model
                         | compose = { emptyCompose | notice = Just "Posted." }
-                        , timeline = Timeline.withNewest { posts = [ post ], next = Nothing } model.timeline
+                        , timeline = Timeline.withNewest { posts = [ post ], next = Nothing, photos = [] } model.timeline
                       }
                     , Cmd.none
                     )
@@ -388,11 +389,17 @@ update msg model =
 
         GotFeedUpdate (Ok (Types.Posted { post })) ->
             ( { model
-                | timeline = Timeline.withNewest { posts = [ post ], next = Nothing } model.timeline
+                | timeline = Timeline.withNewest { posts = [ post ], next = Nothing, photos = [] } model.timeline
 
                 -- A published submission is a post now (same id).
                 , submissions = List.filter (\s -> s.post.id /= post.id) model.submissions
               }
+              -- A live post comes without its photo: ask for it (NotFound for a text post).
+            , Api.getPostPhoto api GotPostPhoto { id = post.id }
+            )
+
+        GotPostPhoto result ->
+            ( { model | timeline = Result.withDefault model.timeline (Result.map (\photo -> Timeline.withPhoto photo model.timeline) result) }
             , Cmd.none
             )
 
@@ -706,7 +713,7 @@ viewTimeline model =
 
                 else
                     text ""
-        , div [ class "posts" ] (List.map (Timeline.viewPost model.zone) model.timeline.posts)
+        , div [ class "posts" ] (List.map (\post -> Timeline.viewPost model.zone (Timeline.photoOf model.timeline post) post) model.timeline.posts)
         , case model.timeline.next of
             Just _ ->
                 button [ id "load-more", class "wide", onClick LoadMoreClicked, disabled model.loadingMore ]

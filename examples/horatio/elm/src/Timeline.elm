@@ -1,32 +1,34 @@
-module Timeline exposing (Timeline, empty, formatTime, viewPost, withNewest, withPage, without)
+module Timeline exposing (Timeline, empty, formatTime, photoOf, viewPost, withNewest, withPage, withPhoto, without)
 
-{-| The posts on screen, newest first, and where the next page starts (the keyset cursor the
-server gave with the last page).
+{-| The posts on screen, newest first, where the next page starts (the keyset cursor the server
+gave with the last page), and the photos of the photo posts among them, by post id.
 -}
 
 import Api.Types as Types
+import Dict exposing (Dict)
 import Hamlet.Uuid
-import Html exposing (Html, article, div, header, p, span, strong, text)
-import Html.Attributes exposing (class, title)
+import Html exposing (Html, a, article, div, header, img, p, span, strong, text)
+import Html.Attributes exposing (alt, attribute, class, height, href, src, target, title, width)
 import Time
 
 
 type alias Timeline =
     { posts : List Types.Post
     , next : Maybe Types.TimelineCursor
+    , photos : Dict String Types.PostPhoto
     }
 
 
 empty : Timeline
 empty =
-    { posts = [], next = Nothing }
+    { posts = [], next = Nothing, photos = Dict.empty }
 
 
 {-| Appends an older page ("load more").
 -}
 withPage : Types.GetTimelineResponse -> Timeline -> Timeline
 withPage page timeline =
-    { posts = merge page.posts timeline.posts, next = page.next }
+    { posts = merge page.posts timeline.posts, next = page.next, photos = addPhotos page.photos timeline.photos }
 
 
 {-| Puts the newest posts on top, keeping what was already loaded (and its cursor).
@@ -34,10 +36,29 @@ withPage page timeline =
 withNewest : Types.GetTimelineResponse -> Timeline -> Timeline
 withNewest page timeline =
     if List.isEmpty timeline.posts then
-        { posts = page.posts, next = page.next }
+        { posts = page.posts, next = page.next, photos = addPhotos page.photos timeline.photos }
 
     else
-        { timeline | posts = merge page.posts timeline.posts }
+        { timeline | posts = merge page.posts timeline.posts, photos = addPhotos page.photos timeline.photos }
+
+
+{-| Adds the photo of a post (one that arrived live, without its photo).
+-}
+withPhoto : Types.PostPhoto -> Timeline -> Timeline
+withPhoto photo timeline =
+    { timeline | photos = addPhotos [ photo ] timeline.photos }
+
+
+{-| The photo of a post, when it is a photo post.
+-}
+photoOf : Timeline -> Types.Post -> Maybe Types.PostPhoto
+photoOf timeline post =
+    Dict.get (Hamlet.Uuid.toString post.id) timeline.photos
+
+
+addPhotos : List Types.PostPhoto -> Dict String Types.PostPhoto -> Dict String Types.PostPhoto
+addPhotos photos known =
+    List.foldl (\photo -> Dict.insert (Hamlet.Uuid.toString photo.postId) photo) known photos
 
 
 {-| Drops a post (deleted).
@@ -73,14 +94,29 @@ merge new old =
             )
 
 
-viewPost : Time.Zone -> Types.Post -> Html msg
-viewPost zone post =
+viewPost : Time.Zone -> Maybe Types.PostPhoto -> Types.Post -> Html msg
+viewPost zone photo post =
     article [ class "post" ]
         [ header []
             [ strong [ class "author" ] [ text ("@" ++ post.author) ]
             , span [ class "time", title (Types.visibilityToString post.visibility) ] [ text (formatTime zone post.createdAt) ]
             , visibilityBadge post.visibility
             ]
+        , case photo of
+            Just shown ->
+                a [ class "photo", href shown.fullUrl, target "_blank", title "Open the full photo" ]
+                    [ img
+                        [ src shown.thumbnailUrl
+                        , alt (photoAlt shown)
+                        , width shown.width
+                        , height shown.height
+                        , attribute "loading" "lazy"
+                        ]
+                        []
+                    ]
+
+            Nothing ->
+                text ""
         , p [ class "body" ] [ text post.body ]
         , if List.isEmpty post.tags then
             text ""
@@ -88,6 +124,15 @@ viewPost zone post =
           else
             div [ class "tags" ] (List.map (\tag -> span [ class "tag" ] [ text ("#" ++ tag) ]) post.tags)
         ]
+
+
+photoAlt : Types.PostPhoto -> String
+photoAlt photo =
+    if String.isEmpty photo.caption then
+        "A photo"
+
+    else
+        photo.caption
 
 
 visibilityBadge : Types.Visibility -> Html msg

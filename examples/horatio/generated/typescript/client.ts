@@ -5,6 +5,8 @@ import type {
   GetFeedRequestInput,
   GetFeedResponse,
   GetPostError,
+  GetPostPhotoError,
+  GetPostPhotoRequest,
   GetPostRequest,
   GetSubmissionError,
   GetSubmissionRequest,
@@ -15,6 +17,7 @@ import type {
   Me,
   MySubmissionsResponse,
   Post,
+  PostPhoto,
   RetryDeadLetterError,
   RetryDeadLetterRequest,
   RetryDeadLetterResponse,
@@ -29,6 +32,7 @@ import {
   type Decoded,
   decodeGetFeedResponse,
   decodeGetPostError,
+  decodeGetPostPhotoError,
   decodeGetSubmissionError,
   decodeGetTimelineResponse,
   decodeListDeadLettersError,
@@ -36,6 +40,7 @@ import {
   decodeMe,
   decodeMySubmissionsResponse,
   decodePost,
+  decodePostPhoto,
   decodeRetryDeadLetterError,
   decodeRetryDeadLetterResponse,
   decodeSignInError,
@@ -44,6 +49,7 @@ import {
   encodeCreatePostRequest,
   encodeGetFeedRequest,
   encodeGetMeRequest,
+  encodeGetPostPhotoRequest,
   encodeGetPostRequest,
   encodeGetSubmissionRequest,
   encodeGetTimelineRequest,
@@ -272,6 +278,12 @@ export interface Client {
   ): Promise<ClientResult<RetryDeadLetterResponse, RetryDeadLetterError>>;
 
   /**
+   * The photo of a photo post (NotFound for a text post or one the caller may not see).
+   * `GET /api/posts/{id}/photo`
+   */
+  getPostPhoto(request: GetPostPhotoRequest): Promise<ClientResult<PostPhoto, GetPostPhotoError>>;
+
+  /**
    * A page of the feed, newest first.
    * `GET /api/feed`
    */
@@ -370,6 +382,16 @@ export function createClient(options: ClientOptions): Client {
         encodeRetryDeadLetterRequest(request),
         decodeRetryDeadLetterResponse,
         decodeRetryDeadLetterError,
+      ),
+    getPostPhoto: (request) =>
+      send<PostPhoto, GetPostPhotoError>(
+        "GET",
+        "/api/posts/{id}/photo",
+        ["id"],
+        [],
+        encodeGetPostPhotoRequest(request),
+        decodePostPhoto,
+        decodeGetPostPhotoError,
       ),
     getFeed: (request) =>
       send<GetFeedResponse, never>(

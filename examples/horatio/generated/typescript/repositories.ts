@@ -10,6 +10,7 @@ import {
   type SqlValue,
   tenantOf,
   toBool,
+  toNumber,
   toTimestamp,
   type Uuid,
 } from "@hamlet/runtime-node/repository";
@@ -223,6 +224,225 @@ export class SubmissionRowRepository {
     const where: string[] = ['"tenant_id" = $1'];
     this.#keyWhere(key, params, where);
     const sql = `DELETE FROM "submissions" WHERE ${where.join(" AND ")} RETURNING 1 AS deleted`;
+    return scoped(
+      this.#db,
+      this.#tenant,
+      async (db) => (await db.query<Row>(sql, params)).length > 0,
+    );
+  }
+}
+
+/** An uploaded photo: who uploaded it, its caption and, once `PublishPhoto` made it, its thumbnail (stored beside the photo, in the same upload storage). A photo post has the photo's id. */
+export interface PhotoRow {
+  id: Uuid;
+  author: string;
+  caption: string;
+  content_type: string | null;
+  thumbnail_key: string | null;
+  thumbnail_width: number | null;
+  thumbnail_height: number | null;
+  created_at: Date;
+}
+
+/** A new PhotoRow: columns with a default or `null` may be left out. */
+export interface PhotoRowInsert {
+  id: Uuid;
+  author: string;
+  caption: string;
+  content_type?: string | null;
+  thumbnail_key?: string | null;
+  thumbnail_width?: number | null;
+  thumbnail_height?: number | null;
+  created_at?: Date;
+}
+
+/** The primary key of PhotoRow (within the tenant). */
+export interface PhotoRowKey {
+  id: Uuid;
+}
+
+/** Columns to change; the others keep their values. */
+export interface PhotoRowPatch {
+  author?: string;
+  caption?: string;
+  content_type?: string | null;
+  thumbnail_key?: string | null;
+  thumbnail_width?: number | null;
+  thumbnail_height?: number | null;
+  created_at?: Date;
+}
+
+/** Equality filters of `list` (indexed columns). */
+export interface PhotoRowFilter {
+  id?: Uuid;
+}
+
+/** Columns `list` can order by (indexed columns). */
+export type PhotoRowOrder = "id";
+
+const photoRowColumns = {
+  all: [
+    "id",
+    "author",
+    "caption",
+    "content_type",
+    "thumbnail_key",
+    "thumbnail_width",
+    "thumbnail_height",
+    "created_at",
+  ] as const,
+  key: ["id"] as const,
+  patch: [
+    "author",
+    "caption",
+    "content_type",
+    "thumbnail_key",
+    "thumbnail_width",
+    "thumbnail_height",
+    "created_at",
+  ] as const,
+  filter: ["id"] as const,
+};
+
+function encodePhotoRow(column: string, value: unknown): SqlValue {
+  switch (column) {
+    case "created_at":
+      return value === null ? null : fromTimestamp(value as Date | string);
+    default:
+      return value as SqlValue;
+  }
+}
+
+function decodePhotoRow(row: Row, _dialect: RepositoryDatabase["dialect"]): PhotoRow {
+  return {
+    id: String(row["id"]) as Uuid,
+    author: String(row["author"]),
+    caption: String(row["caption"]),
+    content_type:
+      row["content_type"] === null || row["content_type"] === undefined
+        ? null
+        : String(row["content_type"]),
+    thumbnail_key:
+      row["thumbnail_key"] === null || row["thumbnail_key"] === undefined
+        ? null
+        : String(row["thumbnail_key"]),
+    thumbnail_width:
+      row["thumbnail_width"] === null || row["thumbnail_width"] === undefined
+        ? null
+        : toNumber(row["thumbnail_width"]),
+    thumbnail_height:
+      row["thumbnail_height"] === null || row["thumbnail_height"] === undefined
+        ? null
+        : toNumber(row["thumbnail_height"]),
+    created_at: toTimestamp(row["created_at"]),
+  };
+}
+
+/** An uploaded photo: who uploaded it, its caption and, once `PublishPhoto` made it, its thumbnail (stored beside the photo, in the same upload storage). A photo post has the photo's id. */
+export class PhotoRowRepository {
+  readonly #db: RepositoryDatabase;
+  readonly #tenant: string;
+  /** Rows of one tenant: `tenantId`, or the tenant of a handle from `withTenant`. */
+  constructor(db: RepositoryDatabase, tenantId?: string) {
+    this.#db = db;
+    this.#tenant = tenantOf(db, tenantId);
+  }
+
+  #keyWhere(key: PhotoRowKey, params: SqlValue[], where: string[]): void {
+    for (const column of photoRowColumns.key) {
+      params.push(encodePhotoRow(column, key[column as keyof PhotoRowKey]));
+      where.push(`${q(column)} = $${params.length}`);
+    }
+  }
+
+  /** Inserts a row and returns it with the database's defaults filled in. */
+  async insert(row: PhotoRowInsert): Promise<PhotoRow> {
+    const columns: string[] = ["tenant_id"];
+    const params: SqlValue[] = [this.#tenant];
+    for (const column of photoRowColumns.all) {
+      const value = row[column as keyof PhotoRowInsert];
+      if (value === undefined) continue;
+      columns.push(column);
+      params.push(encodePhotoRow(column, value));
+    }
+    const sql = `INSERT INTO "photos" (${columns.map(q).join(", ")}) VALUES (${params.map((_, i) => `$${i + 1}`).join(", ")}) RETURNING *`;
+    return scoped(this.#db, this.#tenant, async (db) =>
+      decodePhotoRow((await db.query<Row>(sql, params))[0]!, db.dialect),
+    );
+  }
+
+  /** The row with this primary key in this tenant, or undefined. */
+  async get(key: PhotoRowKey): Promise<PhotoRow | undefined> {
+    const params: SqlValue[] = [this.#tenant];
+    const where: string[] = ['"tenant_id" = $1'];
+    this.#keyWhere(key, params, where);
+    const sql = `SELECT * FROM "photos" WHERE ${where.join(" AND ")}`;
+    return scoped(this.#db, this.#tenant, async (db) => {
+      const row = (await db.query<Row>(sql, params))[0];
+      return row === undefined ? undefined : decodePhotoRow(row, db.dialect);
+    });
+  }
+
+  /** Rows of this tenant matching every filter, ordered (then by primary key), at most `limit`. */
+  async list(options: ListOptions<PhotoRowFilter, PhotoRowOrder> = {}): Promise<PhotoRow[]> {
+    const params: SqlValue[] = [this.#tenant];
+    const where: string[] = ['"tenant_id" = $1'];
+    for (const column of photoRowColumns.filter) {
+      const value = options.where?.[column as keyof PhotoRowFilter];
+      if (value === undefined) continue;
+      if (value === null) {
+        where.push(`${q(column)} IS NULL`);
+        continue;
+      }
+      params.push(encodePhotoRow(column, value));
+      where.push(`${q(column)} = $${params.length}`);
+    }
+    const order: string[] = [];
+    const direction = options.direction === "desc" ? "DESC" : "ASC";
+    if (options.orderBy !== undefined) {
+      const orderable: readonly string[] = photoRowColumns.filter;
+      if (!orderable.includes(options.orderBy))
+        throw new Error(`Hamlet: cannot order PhotoRow by ${String(options.orderBy)}`);
+      order.push(`${q(options.orderBy)} ${direction}`);
+    }
+    for (const column of photoRowColumns.key) order.push(`${q(column)} ${direction}`);
+    let sql = `SELECT * FROM "photos"${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order.join(", ")}`;
+    const limit = limitOf(options.limit);
+    if (limit !== undefined) {
+      params.push(limit);
+      sql += ` LIMIT $${params.length}`;
+    }
+    return scoped(this.#db, this.#tenant, async (db) =>
+      (await db.query<Row>(sql, params)).map((row) => decodePhotoRow(row, db.dialect)),
+    );
+  }
+
+  /** Changes the row with this primary key in this tenant; returns it, or undefined when there is none. */
+  async update(key: PhotoRowKey, patch: PhotoRowPatch): Promise<PhotoRow | undefined> {
+    const params: SqlValue[] = [this.#tenant];
+    const where: string[] = ['"tenant_id" = $1'];
+    const sets: string[] = [];
+    for (const column of photoRowColumns.patch) {
+      const value = patch[column as keyof PhotoRowPatch];
+      if (value === undefined) continue;
+      params.push(encodePhotoRow(column, value));
+      sets.push(`${q(column)} = $${params.length}`);
+    }
+    if (sets.length === 0) return this.get(key);
+    this.#keyWhere(key, params, where);
+    const sql = `UPDATE "photos" SET ${sets.join(", ")} WHERE ${where.join(" AND ")} RETURNING *`;
+    return scoped(this.#db, this.#tenant, async (db) => {
+      const row = (await db.query<Row>(sql, params))[0];
+      return row === undefined ? undefined : decodePhotoRow(row, db.dialect);
+    });
+  }
+
+  /** Deletes the row with this primary key in this tenant; true when there was one. */
+  async delete(key: PhotoRowKey): Promise<boolean> {
+    const params: SqlValue[] = [this.#tenant];
+    const where: string[] = ['"tenant_id" = $1'];
+    this.#keyWhere(key, params, where);
+    const sql = `DELETE FROM "photos" WHERE ${where.join(" AND ")} RETURNING 1 AS deleted`;
     return scoped(
       this.#db,
       this.#tenant,
@@ -588,6 +808,7 @@ export class UserRowRepository {
 export function repositories(db: RepositoryDatabase, tenantId?: string) {
   return {
     submissionRow: new SubmissionRowRepository(db, tenantId),
+    photoRow: new PhotoRowRepository(db, tenantId),
     postRow: new PostRowRepository(db, tenantId),
     userRow: new UserRowRepository(db, tenantId),
   };

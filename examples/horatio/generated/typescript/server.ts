@@ -15,6 +15,8 @@ import type {
   GetFeedResponse,
   GetMeRequest,
   GetPostError,
+  GetPostPhotoError,
+  GetPostPhotoRequest,
   GetPostRequest,
   GetSubmissionError,
   GetSubmissionRequest,
@@ -27,6 +29,7 @@ import type {
   MySubmissionsRequest,
   MySubmissionsResponse,
   Post,
+  PostPhoto,
   RetryDeadLetterError,
   RetryDeadLetterRequest,
   RetryDeadLetterResponse,
@@ -41,6 +44,7 @@ import {
   decodeCreatePostRequest,
   decodeGetFeedRequest,
   decodeGetMeRequest,
+  decodeGetPostPhotoRequest,
   decodeGetPostRequest,
   decodeGetSubmissionRequest,
   decodeGetTimelineRequest,
@@ -53,6 +57,7 @@ import {
   encodeCreatePostError,
   encodeGetFeedResponse,
   encodeGetPostError,
+  encodeGetPostPhotoError,
   encodeGetSubmissionError,
   encodeGetTimelineResponse,
   encodeListDeadLettersError,
@@ -60,6 +65,7 @@ import {
   encodeMe,
   encodeMySubmissionsResponse,
   encodePost,
+  encodePostPhoto,
   encodeRetryDeadLetterError,
   encodeRetryDeadLetterResponse,
   encodeSignInError,
@@ -125,6 +131,15 @@ export interface Handlers {
     request: RetryDeadLetterRequest,
     context: AuthenticatedContext,
   ): Promise<RetryDeadLetterResponse | Failure<RetryDeadLetterError>>;
+
+  /**
+   * The photo of a photo post (NotFound for a text post or one the caller may not see).
+   * `GET /api/posts/{id}/photo`.
+   */
+  getPostPhoto(
+    request: GetPostPhotoRequest,
+    context: EndpointContext,
+  ): Promise<PostPhoto | Failure<GetPostPhotoError>>;
 
   /**
    * A page of the feed, newest first.
@@ -264,6 +279,19 @@ export function registerRoutes(app: HamletServer, handlers: Handlers): void {
     encode: encodeRetryDeadLetterResponse,
     errors: { status: { Forbidden: 403, NotFound: 404 }, encode: encodeRetryDeadLetterError },
     handle: (request, context) => handlers.retryDeadLetter(request, authenticated(context)),
+  });
+  serveEndpoint(app, {
+    name: "GetPostPhoto",
+    method: "GET",
+    path: "/api/posts/{id}/photo",
+    auth: false,
+    pathParams: { id: { kind: "text" } },
+    query: {},
+    body: false,
+    decode: decodeGetPostPhotoRequest,
+    encode: encodePostPhoto,
+    errors: { status: { NotFound: 404 }, encode: encodeGetPostPhotoError },
+    handle: (request, context) => handlers.getPostPhoto(request, context),
   });
   serveEndpoint(app, {
     name: "GetFeed",

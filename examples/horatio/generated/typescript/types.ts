@@ -57,6 +57,7 @@ export interface GetTimelineRequestInput {
 export interface GetTimelineResponse {
   posts: Post[];
   next?: TimelineCursor | undefined;
+  photos: PostPhoto[];
 }
 
 export interface MySubmissionsRequest {}
@@ -108,6 +109,48 @@ export const RetryDeadLetterErrorTags: readonly RetryDeadLetterError["tag"][] = 
   "Forbidden",
   "NotFound",
 ];
+
+export interface ResizeImage {
+  image: Bytes;
+  max_side: number;
+}
+
+export interface ResizeProgress {
+  percent: number;
+}
+
+export interface ResizedImage {
+  image: Bytes;
+  width: number;
+  height: number;
+  content_type: string;
+}
+
+/** The image could not be read or written (a broken or unsupported file). */
+export interface ResizeFailed {
+  error: string;
+}
+
+/** The photo of a photo post: its thumbnail and the full file, both served on this origin. */
+export interface PostPhoto {
+  post_id: Uuid;
+  caption: string;
+  thumbnail_url: string;
+  full_url: string;
+  width: number;
+  height: number;
+}
+
+export interface GetPostPhotoRequest {
+  id: Uuid;
+}
+
+export type GetPostPhotoError =
+  /** HTTP status 404. */
+  { tag: "NotFound" };
+
+/** Every tag of `GetPostPhotoError`, in declaration order. */
+export const GetPostPhotoErrorTags: readonly GetPostPhotoError["tag"][] = ["NotFound"];
 
 /** A user handle: 3 to 20 lowercase letters, digits or underscores. */
 export type Handle = string;

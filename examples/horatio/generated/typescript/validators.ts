@@ -28,6 +28,8 @@ import type {
   GetFeedResponse,
   GetMeRequest,
   GetPostError,
+  GetPostPhotoError,
+  GetPostPhotoRequest,
   GetPostRequest,
   GetSubmissionError,
   GetSubmissionRequest,
@@ -47,6 +49,7 @@ import type {
   PhotoUploadFields,
   PhotoUploadResponse,
   Post,
+  PostPhoto,
   ProcessImage,
   ProcessingComplete,
   ProcessingFailed,
@@ -54,6 +57,10 @@ import type {
   PublishPhotoModerateOutput,
   PublishPhotoThumbnailOutput,
   PublishScheduledPost,
+  ResizedImage,
+  ResizeFailed,
+  ResizeImage,
+  ResizeProgress,
   RetryDeadLetterError,
   RetryDeadLetterRequest,
   RetryDeadLetterResponse,
@@ -190,6 +197,55 @@ export function decodeRetryDeadLetterResponse(value: unknown): Decoded<RetryDead
 export function decodeRetryDeadLetterError(value: unknown): Decoded<RetryDeadLetterError> {
   const errors: Issue[] = [];
   const decoded = readRetryDeadLetterError(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `ResizeImage` from parsed JSON, reporting every problem with its path. */
+export function decodeResizeImage(value: unknown): Decoded<ResizeImage> {
+  const errors: Issue[] = [];
+  const decoded = readResizeImage(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `ResizeProgress` from parsed JSON, reporting every problem with its path. */
+export function decodeResizeProgress(value: unknown): Decoded<ResizeProgress> {
+  const errors: Issue[] = [];
+  const decoded = readResizeProgress(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `ResizedImage` from parsed JSON, reporting every problem with its path. */
+export function decodeResizedImage(value: unknown): Decoded<ResizedImage> {
+  const errors: Issue[] = [];
+  const decoded = readResizedImage(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `ResizeFailed` from parsed JSON, reporting every problem with its path. */
+export function decodeResizeFailed(value: unknown): Decoded<ResizeFailed> {
+  const errors: Issue[] = [];
+  const decoded = readResizeFailed(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `PostPhoto` from parsed JSON, reporting every problem with its path. */
+export function decodePostPhoto(value: unknown): Decoded<PostPhoto> {
+  const errors: Issue[] = [];
+  const decoded = readPostPhoto(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `GetPostPhotoRequest` from parsed JSON, reporting every problem with its path. */
+export function decodeGetPostPhotoRequest(value: unknown): Decoded<GetPostPhotoRequest> {
+  const errors: Issue[] = [];
+  const decoded = readGetPostPhotoRequest(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `GetPostPhotoError` from parsed JSON, reporting every problem with its path. */
+export function decodeGetPostPhotoError(value: unknown): Decoded<GetPostPhotoError> {
+  const errors: Issue[] = [];
+  const decoded = readGetPostPhotoError(value, "$", errors);
   return result(decoded, errors);
 }
 
@@ -446,7 +502,10 @@ export function encodeGetTimelineRequest(value: GetTimelineRequestInput): unknow
 
 /** Encodes a `GetTimelineResponse` to its wire (JSON) value. */
 export function encodeGetTimelineResponse(value: GetTimelineResponse): unknown {
-  const out: Record<string, unknown> = { posts: value.posts.map((e0) => encodePost(e0)) };
+  const out: Record<string, unknown> = {
+    posts: value.posts.map((e0) => encodePost(e0)),
+    photos: value.photos.map((e1) => encodePostPhoto(e1)),
+  };
   if (value.next != null) out["next"] = encodeTimelineCursor(value.next);
   return out;
 }
@@ -510,6 +569,56 @@ export function encodeRetryDeadLetterError(value: RetryDeadLetterError): unknown
   switch (value.tag) {
     case "Forbidden":
       return { tag: "Forbidden" };
+    case "NotFound":
+      return { tag: "NotFound" };
+  }
+}
+
+/** Encodes a `ResizeImage` to its wire (JSON) value. */
+export function encodeResizeImage(value: ResizeImage): unknown {
+  return { image: value.image, max_side: value.max_side };
+}
+
+/** Encodes a `ResizeProgress` to its wire (JSON) value. */
+export function encodeResizeProgress(value: ResizeProgress): unknown {
+  return { percent: value.percent };
+}
+
+/** Encodes a `ResizedImage` to its wire (JSON) value. */
+export function encodeResizedImage(value: ResizedImage): unknown {
+  return {
+    image: value.image,
+    width: value.width,
+    height: value.height,
+    content_type: value.content_type,
+  };
+}
+
+/** Encodes a `ResizeFailed` to its wire (JSON) value. */
+export function encodeResizeFailed(value: ResizeFailed): unknown {
+  return { error: value.error };
+}
+
+/** Encodes a `PostPhoto` to its wire (JSON) value. */
+export function encodePostPhoto(value: PostPhoto): unknown {
+  return {
+    post_id: value.post_id.toLowerCase(),
+    caption: value.caption,
+    thumbnail_url: value.thumbnail_url,
+    full_url: value.full_url,
+    width: value.width,
+    height: value.height,
+  };
+}
+
+/** Encodes a `GetPostPhotoRequest` to its wire (JSON) value. */
+export function encodeGetPostPhotoRequest(value: GetPostPhotoRequest): unknown {
+  return { id: value.id.toLowerCase() };
+}
+
+/** Encodes a `GetPostPhotoError` to its wire (JSON) value. */
+export function encodeGetPostPhotoError(value: GetPostPhotoError): unknown {
+  switch (value.tag) {
     case "NotFound":
       return { tag: "NotFound" };
   }
@@ -914,7 +1023,22 @@ function readGetTimelineResponse(
     const v8 = readTimelineCursor(r6, path + ".next", errors);
     f7 = v8;
   }
-  return { posts: f1 as Post[], next: f7 };
+  const r9 = value["photos"];
+  let f10: PostPhoto[] | undefined;
+  if (r9 === undefined) errors.push({ path: path + ".photos", message: "is required" });
+  else {
+    const v11: PostPhoto[] = [];
+    if (!Array.isArray(r9)) errors.push({ path: path + ".photos", message: "expected a list" });
+    else {
+      for (let i12 = 0; i12 < r9.length; i12++) {
+        const e13: unknown = r9[i12];
+        const v14 = readPostPhoto(e13, path + ".photos" + "[" + i12 + "]", errors);
+        v11.push(v14);
+      }
+    }
+    f10 = v11;
+  }
+  return { posts: f1 as Post[], next: f7, photos: f10 as PostPhoto[] };
 }
 
 function readMySubmissionsRequest(
@@ -1156,6 +1280,248 @@ function readRetryDeadLetterError(
         message: unknownVariant(value["tag"], "Forbidden, NotFound"),
       });
       return value as unknown as RetryDeadLetterError;
+  }
+}
+
+function readResizeImage(value: unknown, path: string, errors: Issue[]): ResizeImage {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as ResizeImage;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value["image"];
+  let f1: Bytes | undefined;
+  if (r0 === undefined) errors.push({ path: path + ".image", message: "is required" });
+  else {
+    if (typeof r0 !== "string" || !BASE64_RE.test(r0))
+      errors.push({ path: path + ".image", message: "expected canonical base64" });
+    f1 = r0 as Bytes;
+  }
+  const r2 = value["max_side"];
+  let f3: number | undefined;
+  if (r2 === undefined) errors.push({ path: path + ".max_side", message: "is required" });
+  else {
+    if (typeof r2 !== "number" || !Number.isInteger(r2))
+      errors.push({ path: path + ".max_side", message: "expected an integer" });
+    else if (!Number.isSafeInteger(r2))
+      errors.push({
+        path: path + ".max_side",
+        message: "expected an integer between -9007199254740991 and 9007199254740991",
+      });
+    else {
+      if (r2 < 16) errors.push({ path: path + ".max_side", message: "expected at least 16" });
+      if (r2 > 4096) errors.push({ path: path + ".max_side", message: "expected at most 4096" });
+    }
+    f3 = r2 as number;
+  }
+  return { image: f1 as Bytes, max_side: f3 as number };
+}
+
+function readResizeProgress(value: unknown, path: string, errors: Issue[]): ResizeProgress {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as ResizeProgress;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value["percent"];
+  let f1: number | undefined;
+  if (r0 === undefined) errors.push({ path: path + ".percent", message: "is required" });
+  else {
+    if (typeof r0 !== "number" || !Number.isFinite(r0))
+      errors.push({ path: path + ".percent", message: "expected a number" });
+    else {
+      if (r0 < 0) errors.push({ path: path + ".percent", message: "expected at least 0" });
+      if (r0 > 100) errors.push({ path: path + ".percent", message: "expected at most 100" });
+    }
+    f1 = r0 as number;
+  }
+  return { percent: f1 as number };
+}
+
+function readResizedImage(value: unknown, path: string, errors: Issue[]): ResizedImage {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as ResizedImage;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value["image"];
+  let f1: Bytes | undefined;
+  if (r0 === undefined) errors.push({ path: path + ".image", message: "is required" });
+  else {
+    if (typeof r0 !== "string" || !BASE64_RE.test(r0))
+      errors.push({ path: path + ".image", message: "expected canonical base64" });
+    f1 = r0 as Bytes;
+  }
+  const r2 = value["width"];
+  let f3: number | undefined;
+  if (r2 === undefined) errors.push({ path: path + ".width", message: "is required" });
+  else {
+    if (typeof r2 !== "number" || !Number.isInteger(r2))
+      errors.push({ path: path + ".width", message: "expected an integer" });
+    else if (!Number.isSafeInteger(r2))
+      errors.push({
+        path: path + ".width",
+        message: "expected an integer between -9007199254740991 and 9007199254740991",
+      });
+    f3 = r2 as number;
+  }
+  const r4 = value["height"];
+  let f5: number | undefined;
+  if (r4 === undefined) errors.push({ path: path + ".height", message: "is required" });
+  else {
+    if (typeof r4 !== "number" || !Number.isInteger(r4))
+      errors.push({ path: path + ".height", message: "expected an integer" });
+    else if (!Number.isSafeInteger(r4))
+      errors.push({
+        path: path + ".height",
+        message: "expected an integer between -9007199254740991 and 9007199254740991",
+      });
+    f5 = r4 as number;
+  }
+  const r6 = value["content_type"];
+  let f7: string | undefined;
+  if (r6 === undefined) errors.push({ path: path + ".content_type", message: "is required" });
+  else {
+    if (typeof r6 !== "string")
+      errors.push({ path: path + ".content_type", message: "expected a string" });
+    f7 = r6 as string;
+  }
+  return {
+    image: f1 as Bytes,
+    width: f3 as number,
+    height: f5 as number,
+    content_type: f7 as string,
+  };
+}
+
+function readResizeFailed(value: unknown, path: string, errors: Issue[]): ResizeFailed {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as ResizeFailed;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value["error"];
+  let f1: string | undefined;
+  if (r0 === undefined) errors.push({ path: path + ".error", message: "is required" });
+  else {
+    if (typeof r0 !== "string")
+      errors.push({ path: path + ".error", message: "expected a string" });
+    f1 = r0 as string;
+  }
+  return { error: f1 as string };
+}
+
+function readPostPhoto(value: unknown, path: string, errors: Issue[]): PostPhoto {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as PostPhoto;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value["post_id"];
+  let f1: Uuid | undefined;
+  if (r0 === undefined) errors.push({ path: path + ".post_id", message: "is required" });
+  else {
+    let v2: Uuid | undefined;
+    if (typeof r0 === "string" && UUID_LOWER_RE.test(r0)) v2 = r0 as Uuid;
+    else if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
+    else errors.push({ path: path + ".post_id", message: "expected a UUID" });
+    f1 = v2 as Uuid;
+  }
+  const r3 = value["caption"];
+  let f4: string | undefined;
+  if (r3 === undefined) errors.push({ path: path + ".caption", message: "is required" });
+  else {
+    if (typeof r3 !== "string")
+      errors.push({ path: path + ".caption", message: "expected a string" });
+    f4 = r3 as string;
+  }
+  const r5 = value["thumbnail_url"];
+  let f6: string | undefined;
+  if (r5 === undefined) errors.push({ path: path + ".thumbnail_url", message: "is required" });
+  else {
+    if (typeof r5 !== "string")
+      errors.push({ path: path + ".thumbnail_url", message: "expected a string" });
+    f6 = r5 as string;
+  }
+  const r7 = value["full_url"];
+  let f8: string | undefined;
+  if (r7 === undefined) errors.push({ path: path + ".full_url", message: "is required" });
+  else {
+    if (typeof r7 !== "string")
+      errors.push({ path: path + ".full_url", message: "expected a string" });
+    f8 = r7 as string;
+  }
+  const r9 = value["width"];
+  let f10: number | undefined;
+  if (r9 === undefined) errors.push({ path: path + ".width", message: "is required" });
+  else {
+    if (typeof r9 !== "number" || !Number.isInteger(r9))
+      errors.push({ path: path + ".width", message: "expected an integer" });
+    else if (!Number.isSafeInteger(r9))
+      errors.push({
+        path: path + ".width",
+        message: "expected an integer between -9007199254740991 and 9007199254740991",
+      });
+    f10 = r9 as number;
+  }
+  const r11 = value["height"];
+  let f12: number | undefined;
+  if (r11 === undefined) errors.push({ path: path + ".height", message: "is required" });
+  else {
+    if (typeof r11 !== "number" || !Number.isInteger(r11))
+      errors.push({ path: path + ".height", message: "expected an integer" });
+    else if (!Number.isSafeInteger(r11))
+      errors.push({
+        path: path + ".height",
+        message: "expected an integer between -9007199254740991 and 9007199254740991",
+      });
+    f12 = r11 as number;
+  }
+  return {
+    post_id: f1 as Uuid,
+    caption: f4 as string,
+    thumbnail_url: f6 as string,
+    full_url: f8 as string,
+    width: f10 as number,
+    height: f12 as number,
+  };
+}
+
+function readGetPostPhotoRequest(
+  value: unknown,
+  path: string,
+  errors: Issue[],
+): GetPostPhotoRequest {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as GetPostPhotoRequest;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value["id"];
+  let f1: Uuid | undefined;
+  if (r0 === undefined) errors.push({ path: path + ".id", message: "is required" });
+  else {
+    let v2: Uuid | undefined;
+    if (typeof r0 === "string" && UUID_LOWER_RE.test(r0)) v2 = r0 as Uuid;
+    else if (typeof r0 === "string" && UUID_RE.test(r0)) v2 = r0.toLowerCase() as Uuid;
+    else errors.push({ path: path + ".id", message: "expected a UUID" });
+    f1 = v2 as Uuid;
+  }
+  return { id: f1 as Uuid };
+}
+
+function readGetPostPhotoError(value: unknown, path: string, errors: Issue[]): GetPostPhotoError {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as GetPostPhotoError;
+  }
+  checkKeys(value, path, errors);
+  switch (value["tag"]) {
+    case "NotFound":
+      return { tag: "NotFound" };
+    default:
+      errors.push({ path: path + ".tag", message: unknownVariant(value["tag"], "NotFound") });
+      return value as unknown as GetPostPhotoError;
   }
 }
 

@@ -10,6 +10,10 @@ import type {
   ProcessingComplete,
   ProcessingFailed,
   ProcessingProgress,
+  ResizeFailed,
+  ResizeImage,
+  ResizeProgress,
+  ResizedImage,
 } from "./types.js";
 import {
   decodeProcessImage,
@@ -20,7 +24,48 @@ import {
   encodeProcessingFailed,
   decodeProcessingProgress,
   encodeProcessingProgress,
+  decodeResizeFailed,
+  encodeResizeFailed,
+  decodeResizeImage,
+  encodeResizeImage,
+  decodeResizeProgress,
+  encodeResizeProgress,
+  decodeResizedImage,
+  encodeResizedImage,
 } from "./validators.js";
+
+/**
+ * Resizes an image off the main thread: in the server's worker pool (the `thumbnail` step of
+ * `PublishPhoto`, 480 px) and in the browser's Web Worker (before the upload, 2048 px). The result
+ * fits in a `max_side` x `max_side` square and is never enlarged. Declared here because horatio.hamlet's
+ * `Thumbnailer` answers with a URL only: the resized bytes must come back, for the server to store
+ * them (the thread never touches storage) and for the browser to upload them. (Records of a
+ * worker's sections are parts of that worker, so the messages are declared again here.)
+ *
+ * The messages of worker `ImageResizer`, with their generated validators.
+ */
+export const imageResizerCodec: WorkerCodec<
+  ResizeImage,
+  ResizeProgress,
+  ResizedImage,
+  ResizeFailed
+> = {
+  name: "ImageResizer",
+  input: { encode: encodeResizeImage, decode: decodeResizeImage },
+  progress: { encode: encodeResizeProgress, decode: decodeResizeProgress },
+  output: { encode: encodeResizedImage, decode: decodeResizedImage },
+  error: { encode: encodeResizeFailed, decode: decodeResizeFailed },
+};
+
+/**
+ * Makes `body` the Web Worker body of `ImageResizer`: call it once in the worker's entry module. Inputs are
+ * validated before the body runs; progress, output and error are validated before they are posted.
+ */
+export function defineWebWorkerImageResizer(
+  body: WebWorkerBody<ResizeImage, ResizeProgress, ResizedImage, ResizeFailed>,
+): void {
+  defineWebWorker(imageResizerCodec, body);
+}
 
 /**
  * Makes thumbnails off the main thread.

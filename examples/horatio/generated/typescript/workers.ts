@@ -14,6 +14,10 @@ import type {
   ProcessingComplete,
   ProcessingFailed,
   ProcessingProgress,
+  ResizeFailed,
+  ResizeImage,
+  ResizeProgress,
+  ResizedImage,
 } from "./types.js";
 import {
   decodeProcessImage,
@@ -24,7 +28,52 @@ import {
   encodeProcessingFailed,
   decodeProcessingProgress,
   encodeProcessingProgress,
+  decodeResizeFailed,
+  encodeResizeFailed,
+  decodeResizeImage,
+  encodeResizeImage,
+  decodeResizeProgress,
+  encodeResizeProgress,
+  decodeResizedImage,
+  encodeResizedImage,
 } from "./validators.js";
+
+/**
+ * Resizes an image off the main thread: in the server's worker pool (the `thumbnail` step of
+ * `PublishPhoto`, 480 px) and in the browser's Web Worker (before the upload, 2048 px). The result
+ * fits in a `max_side` x `max_side` square and is never enlarged. Declared here because horatio.hamlet's
+ * `Thumbnailer` answers with a URL only: the resized bytes must come back, for the server to store
+ * them (the thread never touches storage) and for the browser to upload them. (Records of a
+ * worker's sections are parts of that worker, so the messages are declared again here.)
+ *
+ * The messages of worker `ImageResizer`, with their generated validators.
+ */
+export const imageResizerCodec: WorkerCodec<
+  ResizeImage,
+  ResizeProgress,
+  ResizedImage,
+  ResizeFailed
+> = {
+  name: "ImageResizer",
+  input: { encode: encodeResizeImage, decode: decodeResizeImage },
+  progress: { encode: encodeResizeProgress, decode: decodeResizeProgress },
+  output: { encode: encodeResizedImage, decode: decodeResizedImage },
+  error: { encode: encodeResizeFailed, decode: decodeResizeFailed },
+};
+
+/** The body of `ImageResizer`; export the result from the module its pool loads. */
+export function defineImageResizer(
+  body: WorkerBody<ResizeImage, ResizeProgress, ResizedImage, ResizeFailed>,
+): WorkerHandler {
+  return defineWorker(imageResizerCodec, body);
+}
+
+/** A pool of threads running `ImageResizer`; `options.filename` is the compiled module of `defineImageResizer`. */
+export function createImageResizerPool(
+  options: WorkerPoolOptions,
+): WorkerPool<ResizeImage, ResizeProgress, ResizedImage, ResizeFailed> {
+  return createWorkerPool(imageResizerCodec, options);
+}
 
 /**
  * Makes thumbnails off the main thread.

@@ -1,4 +1,4 @@
-module Api.Endpoints exposing (Config, createPost, createPostTask, createPostUrl, getFeed, getFeedTask, getFeedUrl, getMe, getMeTask, getMeUrl, getPost, getPostTask, getPostUrl, getSubmission, getSubmissionTask, getSubmissionUrl, getTimeline, getTimelineTask, getTimelineUrl, listDeadLetters, listDeadLettersTask, listDeadLettersUrl, mySubmissions, mySubmissionsTask, mySubmissionsUrl, retryDeadLetter, retryDeadLetterTask, retryDeadLetterUrl, signIn, signInTask, signInUrl, signOut, signOutTask, signOutUrl, submitPost, submitPostTask, submitPostUrl)
+module Api.Endpoints exposing (Config, createPost, createPostTask, createPostUrl, getFeed, getFeedTask, getFeedUrl, getMe, getMeTask, getMeUrl, getPost, getPostPhoto, getPostPhotoTask, getPostPhotoUrl, getPostTask, getPostUrl, getSubmission, getSubmissionTask, getSubmissionUrl, getTimeline, getTimelineTask, getTimelineUrl, listDeadLetters, listDeadLettersTask, listDeadLettersUrl, mySubmissions, mySubmissionsTask, mySubmissionsUrl, retryDeadLetter, retryDeadLetterTask, retryDeadLetterUrl, signIn, signInTask, signInUrl, signOut, signOutTask, signOutUrl, submitPost, submitPostTask, submitPostUrl)
 
 {-| Requests to the endpoints of the `horatio` schema. Each endpoint has a `Cmd` version
 (results arrive as messages) and a `Task` version; both give a `Result (Hamlet.Http.Error e) a`, where `e`
@@ -313,6 +313,45 @@ retryDeadLetterTask config request =
 retryDeadLetterUrl : Config -> Types.RetryDeadLetterRequest -> String
 retryDeadLetterUrl config request =
     config.baseUrl ++ Hamlet.Url.path [ "api", "admin", "dead-letters", request.id, "retry" ]
+
+
+{-| The photo of a photo post (NotFound for a text post or one the caller may not see).
+
+`GET /api/posts/{id}/photo`
+
+-}
+getPostPhoto : Config -> (Result (Hamlet.Http.Error Types.GetPostPhotoError) Types.PostPhoto -> msg) -> Types.GetPostPhotoRequest -> Cmd msg
+getPostPhoto config toMsg request =
+    Http.request
+        { method = "GET"
+        , headers = []
+        , url = getPostPhotoUrl config request
+        , body = Http.emptyBody
+        , expect = Hamlet.Http.expectJson toMsg Types.getPostPhotoErrorDecoder Types.postPhotoDecoder
+        , timeout = Nothing
+        , tracker = Nothing
+        }
+
+
+{-| `getPostPhoto` as a `Task`, to chain with other requests.
+-}
+getPostPhotoTask : Config -> Types.GetPostPhotoRequest -> Task.Task (Hamlet.Http.Error Types.GetPostPhotoError) Types.PostPhoto
+getPostPhotoTask config request =
+    Http.task
+        { method = "GET"
+        , headers = []
+        , url = getPostPhotoUrl config request
+        , body = Http.emptyBody
+        , resolver = Hamlet.Http.jsonResolver Types.getPostPhotoErrorDecoder Types.postPhotoDecoder
+        , timeout = Nothing
+        }
+
+
+{-| The URL `getPostPhoto` requests: path parameters filled in, the other fields in the query string.
+-}
+getPostPhotoUrl : Config -> Types.GetPostPhotoRequest -> String
+getPostPhotoUrl config request =
+    config.baseUrl ++ Hamlet.Url.path [ "api", "posts", Hamlet.Uuid.toString request.id, "photo" ]
 
 
 {-| A page of the feed, newest first.

@@ -1,4 +1,4 @@
-module Api.Types exposing (Chat(..), CreatePostError(..), CreatePostRequest, DeadLetter, FeedUpdate(..), GetFeedRequest, GetFeedResponse, GetMeRequest, GetPostError(..), GetPostRequest, GetSubmissionError(..), GetSubmissionRequest, GetTimelineRequest, GetTimelineResponse, Handle, ListDeadLettersError(..), ListDeadLettersRequest, ListDeadLettersResponse, Me, ModerationRequest, ModerationResponse, MySubmissionsRequest, MySubmissionsResponse, PhotoUploadFields, PhotoUploadResponse, PhotoUploaded, Post, ProcessImage, ProcessingComplete, ProcessingFailed, ProcessingProgress, PublishPhotoModerateOutput, PublishPhotoThumbnailOutput, PublishScheduledPost, RetryDeadLetterError(..), RetryDeadLetterRequest, RetryDeadLetterResponse, SignInError(..), SignInRequest, SignOutRequest, Submission, SubmissionStatus(..), SubmitPostError(..), SubmitPostRequest, TimelineCursor, Visibility(..), chatDecoder, createPostErrorDecoder, createPostRequestDecoder, deadLetterDecoder, defaultCreatePostRequest, defaultGetFeedRequest, defaultGetTimelineRequest, defaultSubmitPostRequest, encodeChat, encodeCreatePostError, encodeCreatePostRequest, encodeDeadLetter, encodeFeedUpdate, encodeGetFeedRequest, encodeGetFeedResponse, encodeGetMeRequest, encodeGetPostError, encodeGetPostRequest, encodeGetSubmissionError, encodeGetSubmissionRequest, encodeGetTimelineRequest, encodeGetTimelineResponse, encodeHandle, encodeListDeadLettersError, encodeListDeadLettersRequest, encodeListDeadLettersResponse, encodeMe, encodeModerationRequest, encodeModerationResponse, encodeMySubmissionsRequest, encodeMySubmissionsResponse, encodePhotoUploadFields, encodePhotoUploadResponse, encodePhotoUploaded, encodePost, encodeProcessImage, encodeProcessingComplete, encodeProcessingFailed, encodeProcessingProgress, encodePublishPhotoModerateOutput, encodePublishPhotoThumbnailOutput, encodePublishScheduledPost, encodeRetryDeadLetterError, encodeRetryDeadLetterRequest, encodeRetryDeadLetterResponse, encodeSignInError, encodeSignInRequest, encodeSignOutRequest, encodeSubmission, encodeSubmissionStatus, encodeSubmitPostError, encodeSubmitPostRequest, encodeTimelineCursor, encodeVisibility, feedUpdateDecoder, getFeedRequestDecoder, getFeedResponseDecoder, getMeRequestDecoder, getPostErrorDecoder, getPostErrorToString, getPostRequestDecoder, getSubmissionErrorDecoder, getSubmissionErrorToString, getSubmissionRequestDecoder, getTimelineRequestDecoder, getTimelineResponseDecoder, handleDecoder, listDeadLettersErrorDecoder, listDeadLettersErrorToString, listDeadLettersRequestDecoder, listDeadLettersResponseDecoder, meDecoder, moderationRequestDecoder, moderationResponseDecoder, mySubmissionsRequestDecoder, mySubmissionsResponseDecoder, photoUploadFieldsDecoder, photoUploadResponseDecoder, photoUploadedDecoder, postDecoder, processImageDecoder, processingCompleteDecoder, processingFailedDecoder, processingProgressDecoder, publishPhotoModerateOutputDecoder, publishPhotoThumbnailOutputDecoder, publishScheduledPostDecoder, retryDeadLetterErrorDecoder, retryDeadLetterErrorToString, retryDeadLetterRequestDecoder, retryDeadLetterResponseDecoder, signInErrorDecoder, signInErrorToString, signInRequestDecoder, signOutRequestDecoder, submissionDecoder, submissionStatusDecoder, submissionStatusToString, submitPostErrorDecoder, submitPostRequestDecoder, timelineCursorDecoder, visibilityDecoder, visibilityToString)
+module Api.Types exposing (Chat(..), CreatePostError(..), CreatePostRequest, DeadLetter, FeedUpdate(..), GetFeedRequest, GetFeedResponse, GetMeRequest, GetPostError(..), GetPostPhotoError(..), GetPostPhotoRequest, GetPostRequest, GetSubmissionError(..), GetSubmissionRequest, GetTimelineRequest, GetTimelineResponse, Handle, ListDeadLettersError(..), ListDeadLettersRequest, ListDeadLettersResponse, Me, ModerationRequest, ModerationResponse, MySubmissionsRequest, MySubmissionsResponse, PhotoUploadFields, PhotoUploadResponse, PhotoUploaded, Post, PostPhoto, ProcessImage, ProcessingComplete, ProcessingFailed, ProcessingProgress, PublishPhotoModerateOutput, PublishPhotoThumbnailOutput, PublishScheduledPost, ResizeFailed, ResizeImage, ResizeProgress, ResizedImage, RetryDeadLetterError(..), RetryDeadLetterRequest, RetryDeadLetterResponse, SignInError(..), SignInRequest, SignOutRequest, Submission, SubmissionStatus(..), SubmitPostError(..), SubmitPostRequest, TimelineCursor, Visibility(..), chatDecoder, createPostErrorDecoder, createPostRequestDecoder, deadLetterDecoder, defaultCreatePostRequest, defaultGetFeedRequest, defaultGetTimelineRequest, defaultSubmitPostRequest, encodeChat, encodeCreatePostError, encodeCreatePostRequest, encodeDeadLetter, encodeFeedUpdate, encodeGetFeedRequest, encodeGetFeedResponse, encodeGetMeRequest, encodeGetPostError, encodeGetPostPhotoError, encodeGetPostPhotoRequest, encodeGetPostRequest, encodeGetSubmissionError, encodeGetSubmissionRequest, encodeGetTimelineRequest, encodeGetTimelineResponse, encodeHandle, encodeListDeadLettersError, encodeListDeadLettersRequest, encodeListDeadLettersResponse, encodeMe, encodeModerationRequest, encodeModerationResponse, encodeMySubmissionsRequest, encodeMySubmissionsResponse, encodePhotoUploadFields, encodePhotoUploadResponse, encodePhotoUploaded, encodePost, encodePostPhoto, encodeProcessImage, encodeProcessingComplete, encodeProcessingFailed, encodeProcessingProgress, encodePublishPhotoModerateOutput, encodePublishPhotoThumbnailOutput, encodePublishScheduledPost, encodeResizeFailed, encodeResizeImage, encodeResizeProgress, encodeResizedImage, encodeRetryDeadLetterError, encodeRetryDeadLetterRequest, encodeRetryDeadLetterResponse, encodeSignInError, encodeSignInRequest, encodeSignOutRequest, encodeSubmission, encodeSubmissionStatus, encodeSubmitPostError, encodeSubmitPostRequest, encodeTimelineCursor, encodeVisibility, feedUpdateDecoder, getFeedRequestDecoder, getFeedResponseDecoder, getMeRequestDecoder, getPostErrorDecoder, getPostErrorToString, getPostPhotoErrorDecoder, getPostPhotoErrorToString, getPostPhotoRequestDecoder, getPostRequestDecoder, getSubmissionErrorDecoder, getSubmissionErrorToString, getSubmissionRequestDecoder, getTimelineRequestDecoder, getTimelineResponseDecoder, handleDecoder, listDeadLettersErrorDecoder, listDeadLettersErrorToString, listDeadLettersRequestDecoder, listDeadLettersResponseDecoder, meDecoder, moderationRequestDecoder, moderationResponseDecoder, mySubmissionsRequestDecoder, mySubmissionsResponseDecoder, photoUploadFieldsDecoder, photoUploadResponseDecoder, photoUploadedDecoder, postDecoder, postPhotoDecoder, processImageDecoder, processingCompleteDecoder, processingFailedDecoder, processingProgressDecoder, publishPhotoModerateOutputDecoder, publishPhotoThumbnailOutputDecoder, publishScheduledPostDecoder, resizeFailedDecoder, resizeImageDecoder, resizeProgressDecoder, resizedImageDecoder, retryDeadLetterErrorDecoder, retryDeadLetterErrorToString, retryDeadLetterRequestDecoder, retryDeadLetterResponseDecoder, signInErrorDecoder, signInErrorToString, signInRequestDecoder, signOutRequestDecoder, submissionDecoder, submissionStatusDecoder, submissionStatusToString, submitPostErrorDecoder, submitPostRequestDecoder, timelineCursorDecoder, visibilityDecoder, visibilityToString)
 
 {-| Types of the `horatio` schema, with JSON decoders and encoders that implement the Hamlet wire format.
 
@@ -184,6 +184,7 @@ defaultGetTimelineRequest =
 type alias GetTimelineResponse =
     { posts : List Post
     , next : Maybe TimelineCursor
+    , photos : List PostPhoto
     }
 
 
@@ -192,6 +193,7 @@ getTimelineResponseDecoder =
     decodeObject GetTimelineResponse
         |> required "posts" (Decode.list postDecoder)
         |> optional "next" timelineCursorDecoder
+        |> required "photos" (Decode.list postPhotoDecoder)
 
 
 encodeGetTimelineResponse : GetTimelineResponse -> Encode.Value
@@ -199,6 +201,7 @@ encodeGetTimelineResponse value =
     objectOf
         [ ( "posts", Just (Encode.list encodePost value.posts) )
         , ( "next", Maybe.map encodeTimelineCursor value.next )
+        , ( "photos", Just (Encode.list encodePostPhoto value.photos) )
         ]
 
 
@@ -419,6 +422,181 @@ retryDeadLetterErrorToString value =
             "Forbidden"
 
         RetryDeadLetterErrorNotFound ->
+            "NotFound"
+
+
+type alias ResizeImage =
+    { image : Hamlet.Bytes.Bytes
+    , maxSide : Int
+    }
+
+
+resizeImageDecoder : Decode.Decoder ResizeImage
+resizeImageDecoder =
+    decodeObject ResizeImage
+        |> required "image" Hamlet.Bytes.decoder
+        |> required "max_side" safeInt
+
+
+encodeResizeImage : ResizeImage -> Encode.Value
+encodeResizeImage value =
+    objectOf
+        [ ( "image", Just (Hamlet.Bytes.encode value.image) )
+        , ( "max_side", Just (Encode.int value.maxSide) )
+        ]
+
+
+type alias ResizeProgress =
+    { percent : Float
+    }
+
+
+resizeProgressDecoder : Decode.Decoder ResizeProgress
+resizeProgressDecoder =
+    decodeObject ResizeProgress
+        |> required "percent" finiteFloat
+
+
+encodeResizeProgress : ResizeProgress -> Encode.Value
+encodeResizeProgress value =
+    objectOf
+        [ ( "percent", Just (Encode.float value.percent) )
+        ]
+
+
+type alias ResizedImage =
+    { image : Hamlet.Bytes.Bytes
+    , width : Int
+    , height : Int
+    , contentType : String
+    }
+
+
+resizedImageDecoder : Decode.Decoder ResizedImage
+resizedImageDecoder =
+    decodeObject ResizedImage
+        |> required "image" Hamlet.Bytes.decoder
+        |> required "width" safeInt
+        |> required "height" safeInt
+        |> required "content_type" Decode.string
+
+
+encodeResizedImage : ResizedImage -> Encode.Value
+encodeResizedImage value =
+    objectOf
+        [ ( "image", Just (Hamlet.Bytes.encode value.image) )
+        , ( "width", Just (Encode.int value.width) )
+        , ( "height", Just (Encode.int value.height) )
+        , ( "content_type", Just (Encode.string value.contentType) )
+        ]
+
+
+{-| The image could not be read or written (a broken or unsupported file).
+-}
+type alias ResizeFailed =
+    { error : String
+    }
+
+
+resizeFailedDecoder : Decode.Decoder ResizeFailed
+resizeFailedDecoder =
+    decodeObject ResizeFailed
+        |> required "error" Decode.string
+
+
+encodeResizeFailed : ResizeFailed -> Encode.Value
+encodeResizeFailed value =
+    objectOf
+        [ ( "error", Just (Encode.string value.error) )
+        ]
+
+
+{-| The photo of a photo post: its thumbnail and the full file, both served on this origin.
+-}
+type alias PostPhoto =
+    { postId : Hamlet.Uuid.Uuid
+    , caption : String
+    , thumbnailUrl : String
+    , fullUrl : String
+    , width : Int
+    , height : Int
+    }
+
+
+postPhotoDecoder : Decode.Decoder PostPhoto
+postPhotoDecoder =
+    decodeObject PostPhoto
+        |> required "post_id" Hamlet.Uuid.decoder
+        |> required "caption" Decode.string
+        |> required "thumbnail_url" Decode.string
+        |> required "full_url" Decode.string
+        |> required "width" safeInt
+        |> required "height" safeInt
+
+
+encodePostPhoto : PostPhoto -> Encode.Value
+encodePostPhoto value =
+    objectOf
+        [ ( "post_id", Just (Hamlet.Uuid.encode value.postId) )
+        , ( "caption", Just (Encode.string value.caption) )
+        , ( "thumbnail_url", Just (Encode.string value.thumbnailUrl) )
+        , ( "full_url", Just (Encode.string value.fullUrl) )
+        , ( "width", Just (Encode.int value.width) )
+        , ( "height", Just (Encode.int value.height) )
+        ]
+
+
+type alias GetPostPhotoRequest =
+    { id : Hamlet.Uuid.Uuid
+    }
+
+
+getPostPhotoRequestDecoder : Decode.Decoder GetPostPhotoRequest
+getPostPhotoRequestDecoder =
+    decodeObject GetPostPhotoRequest
+        |> required "id" Hamlet.Uuid.decoder
+
+
+encodeGetPostPhotoRequest : GetPostPhotoRequest -> Encode.Value
+encodeGetPostPhotoRequest value =
+    objectOf
+        [ ( "id", Just (Hamlet.Uuid.encode value.id) )
+        ]
+
+
+{-| On the wire: an object with the variant name in `"tag"` and its fields beside it.
+-}
+type GetPostPhotoError
+    = GetPostPhotoErrorNotFound
+
+
+getPostPhotoErrorDecoder : Decode.Decoder GetPostPhotoError
+getPostPhotoErrorDecoder =
+    Decode.field "tag" Decode.string
+        |> Decode.andThen
+            (\tag ->
+                case tag of
+                    "NotFound" ->
+                        decodeObject GetPostPhotoErrorNotFound
+
+                    _ ->
+                        unknown "tag" [ "NotFound" ] tag
+            )
+
+
+encodeGetPostPhotoError : GetPostPhotoError -> Encode.Value
+encodeGetPostPhotoError value =
+    case value of
+        GetPostPhotoErrorNotFound ->
+            objectOf [ ( "tag", Just (Encode.string "NotFound") ) ]
+
+
+{-| The variant name, as on the wire and in query strings.
+-}
+getPostPhotoErrorToString : GetPostPhotoError -> String
+getPostPhotoErrorToString value =
+    case value of
+        GetPostPhotoErrorNotFound ->
             "NotFound"
 
 

@@ -1,4 +1,4 @@
-module Api.Validate exposing (validateChat, validateChatAt, validateCreatePostRequest, validateCreatePostRequestAt, validateFeedUpdate, validateFeedUpdateAt, validateGetFeedRequest, validateGetFeedRequestAt, validateGetFeedResponse, validateGetFeedResponseAt, validateGetTimelineRequest, validateGetTimelineRequestAt, validateGetTimelineResponse, validateGetTimelineResponseAt, validateHandle, validateHandleAt, validateMe, validateMeAt, validateMySubmissionsResponse, validateMySubmissionsResponseAt, validatePhotoUploadFields, validatePhotoUploadFieldsAt, validatePost, validatePostAt, validateProcessImage, validateProcessImageAt, validateProcessingProgress, validateProcessingProgressAt, validateSignInRequest, validateSignInRequestAt, validateSubmission, validateSubmissionAt, validateSubmitPostRequest, validateSubmitPostRequestAt)
+module Api.Validate exposing (validateChat, validateChatAt, validateCreatePostRequest, validateCreatePostRequestAt, validateFeedUpdate, validateFeedUpdateAt, validateGetFeedRequest, validateGetFeedRequestAt, validateGetFeedResponse, validateGetFeedResponseAt, validateGetTimelineRequest, validateGetTimelineRequestAt, validateGetTimelineResponse, validateGetTimelineResponseAt, validateHandle, validateHandleAt, validateMe, validateMeAt, validateMySubmissionsResponse, validateMySubmissionsResponseAt, validatePhotoUploadFields, validatePhotoUploadFieldsAt, validatePost, validatePostAt, validateProcessImage, validateProcessImageAt, validateProcessingProgress, validateProcessingProgressAt, validateResizeImage, validateResizeImageAt, validateResizeProgress, validateResizeProgressAt, validateSignInRequest, validateSignInRequestAt, validateSubmission, validateSubmissionAt, validateSubmitPostRequest, validateSubmitPostRequestAt)
 
 {-| Client-side checks of the `horatio` schema's constraints, reporting the same paths (`$.posts[3].body`) and messages as the server.
 Call them before sending a request; an empty list means the value is fine.
@@ -82,6 +82,34 @@ validateMySubmissionsResponse =
 validateMySubmissionsResponseAt : String -> Types.MySubmissionsResponse -> List Violation
 validateMySubmissionsResponseAt path value =
     Hamlet.Validate.each validateSubmissionAt (Hamlet.Validate.field "submissions" path) value.submissions
+
+
+{-| Every broken constraint of a `ResizeImage`, with paths starting at `$`.
+-}
+validateResizeImage : Types.ResizeImage -> List Violation
+validateResizeImage =
+    validateResizeImageAt Hamlet.Validate.root
+
+
+{-| Like `validateResizeImage`, for a value found at `path` inside a larger one.
+-}
+validateResizeImageAt : String -> Types.ResizeImage -> List Violation
+validateResizeImageAt path value =
+    Hamlet.Validate.intRange { min = Just 16, max = Just 4096 } (Hamlet.Validate.field "max_side" path) value.maxSide
+
+
+{-| Every broken constraint of a `ResizeProgress`, with paths starting at `$`.
+-}
+validateResizeProgress : Types.ResizeProgress -> List Violation
+validateResizeProgress =
+    validateResizeProgressAt Hamlet.Validate.root
+
+
+{-| Like `validateResizeProgress`, for a value found at `path` inside a larger one.
+-}
+validateResizeProgressAt : String -> Types.ResizeProgress -> List Violation
+validateResizeProgressAt path value =
+    Hamlet.Validate.floatRange { min = Just 0, max = Just 100 } (Hamlet.Validate.field "percent" path) value.percent
 
 
 {-| Every broken constraint of a `Handle`, with paths starting at `$`.

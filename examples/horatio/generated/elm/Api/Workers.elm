@@ -1,4 +1,4 @@
-port module Api.Workers exposing (Failure(..), Issue, JobId, ThumbnailerEvent(..), cancelThumbnailer, failureToString, onThumbnailer, startThumbnailer)
+port module Api.Workers exposing (Failure(..), ImageResizerEvent(..), Issue, JobId, ThumbnailerEvent(..), cancelImageResizer, cancelThumbnailer, failureToString, onImageResizer, onThumbnailer, startImageResizer, startThumbnailer)
 
 {-| Typed browser Web Workers for the `worker` declarations of the `horatio` schema, through ports.
 Start a run with `start<Worker> jobId input`, cancel it with `cancel<Worker> jobId`, and subscribe to its
@@ -55,6 +55,76 @@ failureToString failure =
 
         InvalidReply message issues ->
             "invalid " ++ message ++ " from the worker: " ++ issuesToString issues
+
+
+{-| Messages from the page to the Web Workers of `ImageResizer` (wired by `worker.js`).
+-}
+port imageResizerToWorker : Encode.Value -> Cmd msg
+
+
+{-| Replies of the Web Workers of `ImageResizer`, each with its job id.
+-}
+port imageResizerFromWorker : (Decode.Value -> msg) -> Sub msg
+
+
+{-| Resizes an image off the main thread: in the server's worker pool (the `thumbnail` step of
+`PublishPhoto`, 480 px) and in the browser's Web Worker (before the upload, 2048 px). The result
+fits in a `max_side` x `max_side` square and is never enlarged. Declared here because horatio.hamlet's
+`Thumbnailer` answers with a URL only: the resized bytes must come back, for the server to store
+them (the thread never touches storage) and for the browser to upload them. (Records of a
+worker's sections are parts of that worker, so the messages are declared again here.)
+
+What a run of `ImageResizer` reports: progress (any number of times), then exactly one of its output,
+its declared error or a failure.
+
+-}
+type ImageResizerEvent
+    = ImageResizerProgress Types.ResizeProgress
+    | ImageResizerOutput Types.ResizedImage
+    | ImageResizerError Types.ResizeFailed
+    | ImageResizerFailed Failure
+
+
+{-| Starts a run of `ImageResizer` in a new Web Worker. The job id comes back with every message of the run,
+so several runs can go on at once; the worker validates the input before its body runs.
+-}
+startImageResizer : JobId -> Types.ResizeImage -> Cmd msg
+startImageResizer job input =
+    imageResizerToWorker (Encode.object [ ( "tag", Encode.string "start" ), ( "job", Encode.string job ), ( "input", Types.encodeResizeImage input ) ])
+
+
+{-| Stops a run of `ImageResizer`: its Web Worker is terminated and the run ends with `ImageResizerFailed Cancelled`.
+-}
+cancelImageResizer : JobId -> Cmd msg
+cancelImageResizer job =
+    imageResizerToWorker (Encode.object [ ( "tag", Encode.string "cancel" ), ( "job", Encode.string job ) ])
+
+
+{-| Every message of every run of `ImageResizer`, decoded with the generated decoders; a message that
+does not decode arrives as a failure (`InvalidReply`).
+-}
+onImageResizer : (JobId -> ImageResizerEvent -> msg) -> Sub msg
+onImageResizer toMsg =
+    imageResizerFromWorker (reply ImageResizerFailed imageResizerEventDecoder toMsg)
+
+
+imageResizerEventDecoder : String -> Decode.Decoder ImageResizerEvent
+imageResizerEventDecoder tag =
+    case tag of
+        "progress" ->
+            Decode.map ImageResizerProgress (Decode.field "value" Types.resizeProgressDecoder)
+
+        "output" ->
+            Decode.map ImageResizerOutput (Decode.field "value" Types.resizedImageDecoder)
+
+        "error" ->
+            Decode.map ImageResizerError (Decode.field "value" Types.resizeFailedDecoder)
+
+        "failure" ->
+            Decode.map ImageResizerFailed (Decode.field "failure" failureDecoder)
+
+        _ ->
+            Decode.fail ("unknown message " ++ tag)
 
 
 {-| Messages from the page to the Web Workers of `Thumbnailer` (wired by `worker.js`).

@@ -1,0 +1,32 @@
+/**
+ * The photos of photo posts (a photo post has its photo's id; see the `PublishPhoto` workflow in
+ * publishing.ts): the `PhotoRow` model says which posts are photos and where their thumbnails are.
+ */
+import type { Database } from "@hamlet/runtime-node";
+import { repositories, type PhotoRow } from "../generated/typescript/repositories.js";
+import type { Post, PostPhoto } from "../generated/typescript/types.js";
+
+/** The photo of a post as clients see it; undefined until its thumbnail exists. */
+export function postPhotoOf(row: PhotoRow): PostPhoto | undefined {
+  if (row.thumbnail_key === null || row.thumbnail_width === null || row.thumbnail_height === null) return undefined;
+  return {
+    post_id: row.id,
+    caption: row.caption,
+    thumbnail_url: `/thumbnails/${row.id}`,
+    full_url: `/files/PhotoUpload/${row.id}`,
+    width: row.thumbnail_width,
+    height: row.thumbnail_height,
+  };
+}
+
+/** The photos of the given (already visible) posts, by primary key (a page is at most 100 posts). */
+export async function photosOf(db: Database, tenant: string, posts: readonly Post[]): Promise<PostPhoto[]> {
+  const photos = repositories(db, tenant).photoRow;
+  const found: PostPhoto[] = [];
+  for (const post of posts) {
+    const row = await photos.get({ id: post.id });
+    const photo = row === undefined ? undefined : postPhotoOf(row);
+    if (photo !== undefined) found.push(photo);
+  }
+  return found;
+}
