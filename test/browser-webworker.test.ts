@@ -3,7 +3,8 @@
  * (`Api/Workers.elm` port module, compiled with the real `elm make` into a `Browser.element`
  * page) and TypeScript (`web-workers.ts`, the worker body bundled for the browser with esbuild)
  * are emitted; `runtime-elm/js/worker.js` wires the ports. The page starts runs and shows what
- * Elm decoded: progress then the output, two runs at once, a cancelled run, the declared error,
+ * Elm decoded: progress then the output, two runs at once, a run past `timeoutMs` (`TimedOut`),
+ * a cancelled run, the declared error,
  * a rejected input and a rejected output (both with the validator's path), a crash, and a reply
  * from a rogue worker that fails Elm's decoder (a typed failure, not a half-typed value).
  */
@@ -194,7 +195,8 @@ const INDEX = `<!doctype html>
       const app = Elm.Main.init({ node: document.getElementById("app") });
       const scripts = { "?rogue": "/rogue.js", "?elm": "/elm-body.worker.js" };
       const script = scripts[location.search] ?? "/counter.worker.js";
-      window.connection = connectWorkers(app, { Counter: () => new Worker(script) });
+      const options = location.search === "?timeout" ? { timeoutMs: { Counter: 300 } } : {};
+      window.connection = connectWorkers(app, { Counter: () => new Worker(script) }, options);
       document.body.dataset.ready = "yes";
     </script>
   </body>
@@ -309,6 +311,20 @@ describe.skipIf(!hasChromium || !ready)("typed Web Workers from Elm, in Chromium
     expect(await until(page, "g", 5)).toEqual(expect.arrayContaining(["progress 4 100", "output 10"]));
     // Each run's Worker is stopped once it ended.
     expect(await page.evaluate(() => (window as unknown as WithConnection).connection.running("Counter"))).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("ends a run that outlives connectWorkers' timeoutMs with a typed TimedOut failure, and stops its Worker", async () => {
+    const { page, problems } = await open("?timeout");
+    await page.click("#slow");
+    expect(await until(page, "b", 1)).toEqual(["failed timed out after 300 ms"]);
+    expect(await page.evaluate(() => (window as unknown as WithConnection).connection.running("Counter"))).toEqual([]);
+    // A run that ends in time is not touched by the timer.
+    await page.click("#run");
+    expect(await until(page, "a", 5)).toEqual(expect.arrayContaining(["progress 4 100", "output 42"]));
+    await page.waitForTimeout(400);
+    expect(await lines(page, "a")).toHaveLength(5);
     expect(problems).toEqual([]);
     await page.close();
   });

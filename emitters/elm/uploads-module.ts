@@ -4,7 +4,9 @@
  * `multipart/form-data`, its tracker name and a progress `Sub`, and its constraints as a value.
  * Errors are `Hamlet.Http.Error (UploadError e)`: `Refused` for a file refused in the browser or
  * by the server (413, 415, 422, ...), `Failed e` for the upload's declared errors. The module is
- * printed in elm-format's layout; it needs `elm/file` as a direct dependency.
+ * printed in elm-format's layout; it needs `elm/file` and `elm/bytes` as direct dependencies. Each upload
+ * also has a `<upload>Bytes` variant that sends bytes made in the page (`BytesFile`: an image resized
+ * in a Web Worker) instead of a chosen `File`, with the same checks (`checkBytes`).
  */
 import { findRecord } from "../../src/schema/query.js";
 import type { FileConstraints, UploadDef } from "../../src/schema/types.js";
@@ -55,15 +57,15 @@ function uploadDeclarations(ctx: ElmContext, u: UploadDef): { exposing: string[]
     const form = textForm(ctx, f.type);
     return [`[ Http.stringPart ${key} ${form === "identity" ? access : `(${form} ${access})`} ]`];
   });
-  const body =
+  const body = (filePart: string): string[] =>
     parts.length === 0
-      ? ['                , body = Http.multipartBody [ Http.filePart "file" file ]']
+      ? [`                , body = Http.multipartBody [ ${filePart} ]`]
       : [
           "                , body =",
           "                    Http.multipartBody",
           "                        (List.concat",
           ...parts.map((p, i) => `                            ${i === 0 ? "[" : ","} ${p}`),
-          '                            , [ Http.filePart "file" file ]',
+          `                            , [ ${filePart} ]`,
           "                            ]",
           "                        )",
         ];
@@ -81,11 +83,11 @@ function uploadDeclarations(ctx: ElmContext, u: UploadDef): { exposing: string[]
       : []),
   ]);
   const requestParam = def.fields.length > 0 ? "request" : "_";
-  const upload: Block = [
-    ...doc,
-    `${fn} : Config -> (Result (Hamlet.Http.Error (UploadError ${errorType})) ${responseType} -> msg) -> ${fieldsType} -> File.File -> Cmd msg`,
-    `${fn} config toMsg ${requestParam} file =`,
-    `    case checkFile ${fn}Constraints file of`,
+  const resultType = `(Result (Hamlet.Http.Error (UploadError ${errorType})) ${responseType} -> msg)`;
+  const send = (name: string, fileType: string, check: string, filePart: string): Block => [
+    `${name} : Config -> ${resultType} -> ${fieldsType} -> ${fileType} -> Cmd msg`,
+    `${name} config toMsg ${requestParam} file =`,
+    `    case ${check} ${fn}Constraints file of`,
     "        Err refusal ->",
     "            Task.perform (\\_ -> toMsg (Err (Hamlet.Http.Declared (Refused refusal)))) (Task.succeed ())",
     "",
@@ -94,11 +96,21 @@ function uploadDeclarations(ctx: ElmContext, u: UploadDef): { exposing: string[]
     `                { method = ${elmString(u.method)}`,
     "                , headers = []",
     `                , url = config.baseUrl ++ ${pathExpression(ctx, u, def.fields, names)}`,
-    ...body,
+    ...body(filePart),
     `                , expect = ${expect}`,
     "                , timeout = Nothing",
     `                , tracker = Just ${fn}Tracker`,
     "                }",
+  ];
+  const upload: Block = [...doc, ...send(fn, "File.File", "checkFile", 'Http.filePart "file" file')];
+  const uploadBytes: Block = [
+    ...docComment([
+      paragraph(
+        `\`${fn}\` with bytes made in the page (see \`BytesFile\`) in place of a chosen file: the same checks`,
+        `(\`checkBytes\`), request, tracker, progress and errors.`,
+      ),
+    ]),
+    ...send(`${fn}Bytes`, "BytesFile", "checkBytes", 'Http.bytesPart "file" file.mime file.bytes'),
   ];
   const constraints: Block = [
     ...docComment([paragraph(`The \`file { ... }\` constraints of \`${u.name}\`, as the server enforces them.`)]),
@@ -119,8 +131,8 @@ function uploadDeclarations(ctx: ElmContext, u: UploadDef): { exposing: string[]
     `    Http.track ${fn}Tracker (progressFraction >> toMsg)`,
   ];
   return {
-    exposing: [fn, `${fn}Constraints`, `${fn}Tracker`, `${fn}Progress`],
-    declarations: [upload, constraints, tracker, progress],
+    exposing: [fn, `${fn}Bytes`, `${fn}Constraints`, `${fn}Tracker`, `${fn}Progress`],
+    declarations: [upload, uploadBytes, constraints, tracker, progress],
   };
 }
 
@@ -165,33 +177,19 @@ type UploadError e
 -}
 checkFile : Constraints -> File.File -> Result Refusal File.File
 checkFile constraints file =
-    let
-        size =
-            File.size file
-
-        mime =
-            File.mime file
-    in
-    if size == 0 then
-        Err Empty
-
-    else if Maybe.withDefault False (Maybe.map (\\maxSize -> size > maxSize) constraints.maxSize) then
-        Err (TooLarge (Maybe.withDefault size constraints.maxSize))
-
-    else if not (List.isEmpty constraints.types) && not (List.any (typeMatches mime) constraints.types) then
-        Err
-            (TypeNotAllowed
-                (if String.isEmpty mime then
-                    Nothing
-
-                 else
-                    Just mime
-                )
-                constraints.types
-            )
-
-    else
-        Ok file`),
+    Result.map (\\_ -> file) (checkSizeAndType constraints (File.size file) (File.mime file))`),
+  lines(`
+{-| Bytes made in the page (an image resized in a Web Worker, say), uploaded in place of a chosen
+file with the \`...Bytes\` upload functions: the media type they are sent as, and the bytes.
+-}
+type alias BytesFile =
+    { mime : String, bytes : Bytes.Bytes }`),
+  lines(`
+{-| Checks bytes against constraints, as the \`...Bytes\` upload functions do before sending.
+-}
+checkBytes : Constraints -> BytesFile -> Result Refusal BytesFile
+checkBytes constraints file =
+    Result.map (\\_ -> file) (checkSizeAndType constraints (Bytes.width file.bytes) file.mime)`),
   lines(`
 {-| A sentence for a refusal.
 -}
@@ -219,6 +217,29 @@ refusalToString refusal =
 ];
 
 const PRIVATE: Block[] = [
+  lines(`
+checkSizeAndType : Constraints -> Int -> String -> Result Refusal ()
+checkSizeAndType constraints size mime =
+    if size == 0 then
+        Err Empty
+
+    else if Maybe.withDefault False (Maybe.map (\\maxSize -> size > maxSize) constraints.maxSize) then
+        Err (TooLarge (Maybe.withDefault size constraints.maxSize))
+
+    else if not (List.isEmpty constraints.types) && not (List.any (typeMatches mime) constraints.types) then
+        Err
+            (TypeNotAllowed
+                (if String.isEmpty mime then
+                    Nothing
+
+                 else
+                    Just mime
+                )
+                constraints.types
+            )
+
+    else
+        Ok ()`),
   lines(`
 typeMatches : String -> String -> Bool
 typeMatches mime allowed =
@@ -273,6 +294,8 @@ export function uploadsModule(ctx: ElmContext, moduleName: string, typesModule: 
   if (ctx.schema.uploads.length === 0) return undefined;
   const taken = new Set([
     "checkFile",
+    "checkBytes",
+    "checkSizeAndType",
     "refusalToString",
     "typeMatches",
     "progressFraction",
@@ -281,7 +304,7 @@ export function uploadsModule(ctx: ElmContext, moduleName: string, typesModule: 
   ]);
   for (const u of ctx.schema.uploads) {
     const fn = endpointName(u.name);
-    for (const name of [fn, `${fn}Constraints`, `${fn}Tracker`, `${fn}Progress`])
+    for (const name of [fn, `${fn}Bytes`, `${fn}Constraints`, `${fn}Tracker`, `${fn}Progress`])
       if (taken.has(name))
         throw new Error(
           `upload ${u.name}: its Elm function ${name} collides with a name of Uploads.elm; rename the upload`,
@@ -304,7 +327,9 @@ type alias Config =
       "Constraints",
       "Refusal(..)",
       "UploadError(..)",
+      "BytesFile",
       "checkFile",
+      "checkBytes",
       "refusalToString",
       ...parts.flatMap((p) => p.exposing),
     ],
@@ -312,12 +337,14 @@ type alias Config =
       paragraph(
         `Uploads of the \`${ctx.schema.package}\` schema: per upload a function that checks the file against the`,
         "upload's constraints before sending it with its fields as `multipart/form-data`, a tracker name and a",
-        "progress subscription. Results are `Result (Hamlet.Http.Error (UploadError e)) a`. Needs `elm/file`.",
+        "progress subscription. Results are `Result (Hamlet.Http.Error (UploadError e)) a`. Needs `elm/file`",
+        "and `elm/bytes` (the `...Bytes` variants upload bytes made in the page instead of a chosen file).",
       ),
       paragraph("Generated by hamletc; do not edit."),
     ]),
     imports: importsFor(body, [
       { module: typesModule, alias: "Types" },
+      { module: "Bytes" },
       { module: "File" },
       { module: "Http" },
       { module: "Task" },

@@ -6,12 +6,15 @@
  *   const app = Elm.Main.init({ node });
  *   connectWorkers(app, {
  *     Thumbnailer: () => new Worker(new URL("./thumbnailer.worker.js", import.meta.url), { type: "module" }),
- *   });
+ *   }, { timeoutMs: 30_000 });
  *
  * Each `start<Worker>` creates a new Worker (so `cancel<Worker>` can stop a run by terminating it),
  * posts `{ input }` to it, and forwards every reply to Elm as it is, with the job id added. Nothing
  * is decoded here: the worker body validates (generated `typescript/web-workers.ts`) and Elm decodes
  * (generated decoders). A run ends with its output, its error or a failure; its Worker is then stopped.
+ * With `timeoutMs` (one number for every worker, or per worker name), a run still going after that
+ * many milliseconds ends with the failure `{ tag: "timeout", timeoutMs }` (Elm: `TimedOut ms`) and its
+ * Worker is terminated.
  */
 
 /**
@@ -27,6 +30,7 @@
  * }} WorkerLike
  * @typedef {{ [worker: string]: () => WorkerLike }} WorkerFactories
  * @typedef {{ disconnect(): void, running(worker: string): string[] }} WorkersConnection
+ * @typedef {{ timeoutMs?: number | { [worker: string]: number | undefined } }} WorkersOptions
  */
 
 /**
@@ -57,9 +61,10 @@ function isFinal(reply) {
  *
  * @param {ElmApp} app
  * @param {WorkerFactories} workers
+ * @param {WorkersOptions} [options]
  * @returns {WorkersConnection}
  */
-export function connectWorkers(app, workers) {
+export function connectWorkers(app, workers, options = {}) {
   /** @type {Map<string, Map<string, WorkerLike>>} */
   const jobs = new Map();
   /** @type {Array<() => void>} */
@@ -74,6 +79,9 @@ export function connectWorkers(app, workers) {
     /** @type {Map<string, WorkerLike>} */
     const running = new Map();
     jobs.set(name, running);
+    /** @type {Map<string, ReturnType<typeof setTimeout>>} */
+    const timers = new Map();
+    const timeoutMs = typeof options.timeoutMs === "number" ? options.timeoutMs : options.timeoutMs?.[name];
 
     /** @param {string} job @param {unknown} reply */
     const deliver = (job, reply) => {
@@ -81,6 +89,8 @@ export function connectWorkers(app, workers) {
       if (isFinal(reply)) {
         running.get(job)?.terminate();
         running.delete(job);
+        clearTimeout(timers.get(job));
+        timers.delete(job);
       }
       send({ job, ...(typeof reply === "object" && reply !== null ? reply : { tag: "reply", value: reply }) });
     };
@@ -108,6 +118,14 @@ export function connectWorkers(app, workers) {
         return;
       }
       running.set(job, worker);
+      clearTimeout(timers.get(job));
+      if (timeoutMs !== undefined)
+        timers.set(
+          job,
+          setTimeout(() => {
+            if (running.get(job) === worker) deliver(job, { tag: "failure", failure: { tag: "timeout", timeoutMs } });
+          }, timeoutMs),
+        );
       worker.onmessage = (event) => {
         if (running.get(job) === worker) deliver(job, event.data);
       };
@@ -125,6 +143,8 @@ export function connectWorkers(app, workers) {
       /** @type {{ unsubscribe?(listener: (value: unknown) => void): void }} */ (toWorker).unsubscribe?.(listener);
       for (const worker of running.values()) worker.terminate();
       running.clear();
+      for (const timer of timers.values()) clearTimeout(timer);
+      timers.clear();
     });
   }
 

@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// Builds Horatio's Elm app into elm/public: `elm make src/Main.elm` → public/main.js, and copies
-// the JavaScript companions of runtime-elm (runtime-elm/js/*.js: SSE, WebSocket, ... ports) into
-// public/js/, where public/app.js imports them. start.mjs and the browser tests run it.
+// Builds Horatio's Elm app into elm/public: `elm make src/Main.elm` → public/main.js, copies the
+// JavaScript companions of runtime-elm (runtime-elm/js/*.js: SSE, WebSocket, ... ports) into
+// public/js/, where public/app.js imports them, and bundles the Web Worker body
+// workers/image-resizer.ts (with esbuild) into public/image-resizer.worker.js. start.mjs and the
+// browser tests run it.
 //   node examples/horatio/elm/build.mjs [--optimize]
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildSync } from "esbuild";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -30,6 +33,17 @@ export function buildElmApp({ optimize = false, stdio = "pipe" } = {}) {
   if (existsSync(companions))
     for (const file of readdirSync(companions).filter((f) => f.endsWith(".js")))
       copyFileSync(join(companions, file), join(here, "public", "js", file));
+  // The Web Worker body: TypeScript with the generated web-workers.ts, one ES module for the browser.
+  buildSync({
+    entryPoints: [join(here, "workers", "image-resizer.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    outfile: join(here, "public", "image-resizer.worker.js"),
+    minify: optimize,
+    logLevel: "silent",
+  });
   return { status: 0, output };
 }
 

@@ -1,26 +1,37 @@
 module Photo exposing (Msg, Photo, init, runsSubscription, subscriptions, update, view)
 
-{-| Upload a photo with progress (generated `Api.Uploads`), then watch its `PublishPhoto` workflow
-step by step as the server reports it (`Api.Sse.onRunUpdate` on `/hamlet/runs`).
+{-| Upload a photo: the chosen image is first shrunk to at most 2048 px in a Web Worker (the
+`ImageResizer` worker of app.hamlet, through the generated `Api.Workers`; its body is
+workers/image-resizer.ts) with its progress shown, then sent with upload progress (generated
+`Api.Uploads`, `photoUploadBytes`), then its `PublishPhoto` workflow is shown step by step as the
+server reports it (`Api.Sse.onRunUpdate` on `/hamlet/runs`). When the worker cannot resize the
+image, the file is uploaded as it was chosen.
 -}
 
 import Api.Sse as Sse
 import Api.Types as Types
 import Api.Uploads as Uploads
+import Api.Workers as Workers
 import Errors
 import File exposing (File)
 import File.Select
+import Hamlet.Bytes
 import Hamlet.Http
 import Hamlet.Uuid
 import Html exposing (Html, button, div, h2, input, li, p, progress, section, text, ul)
 import Html.Attributes exposing (class, disabled, id, placeholder, value)
 import Html.Events exposing (onClick, onInput)
 import Json.Decode
+import Task
 
 
 type alias Photo =
     { file : Maybe File
     , caption : String
+    , job : Int
+    , resizing : Maybe Float
+    , resized : Maybe Types.ResizedImage
+    , notice : Maybe String
     , sending : Maybe Float
     , error : Maybe String
     , steps : List String
@@ -30,12 +41,24 @@ type alias Photo =
 
 init : Photo
 init =
-    { file = Nothing, caption = "", sending = Nothing, error = Nothing, steps = [], status = Nothing }
+    { file = Nothing
+    , caption = ""
+    , job = 0
+    , resizing = Nothing
+    , resized = Nothing
+    , notice = Nothing
+    , sending = Nothing
+    , error = Nothing
+    , steps = []
+    , status = Nothing
+    }
 
 
 type Msg
     = PickClicked
     | Picked File
+    | Read String
+    | Resizing Workers.JobId Workers.ImageResizerEvent
     | CaptionChanged String
     | UploadClicked
     | Progressed Float
@@ -50,6 +73,13 @@ album =
     Hamlet.Uuid.fromString "0a1b2c3d-0000-4000-8000-00000000a1b0"
 
 
+{-| Longest side of what is uploaded, in pixels.
+-}
+maxSide : Int
+maxSide =
+    2048
+
+
 update : Msg -> Photo -> ( Photo, Cmd Msg )
 update msg photo =
     case msg of
@@ -57,7 +87,36 @@ update msg photo =
             ( photo, File.Select.file Uploads.photoUploadConstraints.types Picked )
 
         Picked file ->
-            ( { photo | file = Just file, error = Nothing }, Cmd.none )
+            ( { photo | file = Just file, job = photo.job + 1, resizing = Just 0, resized = Nothing, notice = Nothing, error = Nothing }
+            , Task.perform Read (File.toUrl file)
+            )
+
+        Read dataUrl ->
+            -- A data URL is the file's base64 text after the comma.
+            case Hamlet.Bytes.fromBase64 (afterComma dataUrl) of
+                Just image ->
+                    ( photo, Workers.startImageResizer (jobId photo) { image = image, maxSide = maxSide } )
+
+                Nothing ->
+                    ( { photo | resizing = Nothing, notice = Just "This file cannot be read; it will be sent as it is." }, Cmd.none )
+
+        Resizing job event ->
+            if job /= jobId photo then
+                ( photo, Cmd.none )
+
+            else
+                case event of
+                    Workers.ImageResizerProgress { percent } ->
+                        ( { photo | resizing = Just percent }, Cmd.none )
+
+                    Workers.ImageResizerOutput image ->
+                        ( { photo | resizing = Nothing, resized = Just image, notice = Just (describeResized image) }, Cmd.none )
+
+                    Workers.ImageResizerError { error } ->
+                        ( { photo | resizing = Nothing, notice = Just ("Not resized (" ++ error ++ "); it will be sent as it is.") }, Cmd.none )
+
+                    Workers.ImageResizerFailed failure ->
+                        ( { photo | resizing = Nothing, notice = Just ("Not resized (" ++ Workers.failureToString failure ++ "); it will be sent as it is.") }, Cmd.none )
 
         CaptionChanged caption ->
             ( { photo | caption = caption }, Cmd.none )
@@ -65,19 +124,26 @@ update msg photo =
         UploadClicked ->
             case ( photo.file, album ) of
                 ( Just file, Just albumId ) ->
-                    ( { photo | sending = Just 0, error = Nothing, steps = [], status = Nothing }
-                    , Uploads.photoUpload { baseUrl = "" }
-                        Uploaded
-                        { albumId = albumId
-                        , caption =
-                            if String.isEmpty photo.caption then
-                                Nothing
+                    let
+                        fields =
+                            { albumId = albumId
+                            , caption =
+                                if String.isEmpty photo.caption then
+                                    Nothing
 
-                            else
-                                Just photo.caption
-                        }
-                        file
-                    )
+                                else
+                                    Just photo.caption
+                            }
+
+                        send =
+                            case Maybe.andThen (\image -> Maybe.map (Tuple.pair image.contentType) (Hamlet.Bytes.toBytes image.image)) photo.resized of
+                                Just ( mime, bytes ) ->
+                                    Uploads.photoUploadBytes { baseUrl = "" } Uploaded fields { mime = mime, bytes = bytes }
+
+                                Nothing ->
+                                    Uploads.photoUpload { baseUrl = "" } Uploaded fields file
+                    in
+                    ( { photo | sending = Just 0, error = Nothing, steps = [], status = Nothing }, send )
 
                 _ ->
                     ( { photo | error = Just "Choose a photo first." }, Cmd.none )
@@ -86,7 +152,7 @@ update msg photo =
             ( { photo | sending = Just fraction }, Cmd.none )
 
         Uploaded (Ok _) ->
-            ( { photo | sending = Nothing, file = Nothing, caption = "", status = Just "Uploaded; processing…" }, Cmd.none )
+            ( { photo | sending = Nothing, file = Nothing, resized = Nothing, notice = Nothing, caption = "", status = Just "Uploaded; processing…" }, Cmd.none )
 
         Uploaded (Err error) ->
             ( { photo | sending = Nothing, error = Just (describe error) }, Cmd.none )
@@ -103,7 +169,7 @@ update msg photo =
                                 photo.steps ++ [ step ++ " ✓" ]
 
                             ( Just step, Just Sse.StepFailed ) ->
-                                photo.steps ++ [ step ++ " failed, retrying" ]
+                                photo.steps ++ [ step ++ " failed" ]
 
                             _ ->
                                 photo.steps
@@ -116,13 +182,39 @@ update msg photo =
                                 Just "Done: the photo is processed."
 
                             Sse.Failed ->
-                                Just "Processing failed."
+                                Just "Processing failed: the photo could not be published."
                   }
                 , Cmd.none
                 )
 
         GotRun (Err _) ->
             ( photo, Cmd.none )
+
+
+afterComma : String -> String
+afterComma text =
+    case String.indexes "," text of
+        comma :: _ ->
+            String.dropLeft (comma + 1) text
+
+        [] ->
+            ""
+
+
+jobId : Photo -> Workers.JobId
+jobId photo =
+    "photo-" ++ String.fromInt photo.job
+
+
+describeResized : Types.ResizedImage -> String
+describeResized image =
+    "Ready to send: "
+        ++ String.fromInt image.width
+        ++ "×"
+        ++ String.fromInt image.height
+        ++ ", "
+        ++ String.fromInt (Hamlet.Bytes.width image.image // 1024)
+        ++ " KB."
 
 
 describe : Hamlet.Http.Error (Uploads.UploadError Never) -> String
@@ -140,7 +232,7 @@ describe error =
 
 subscriptions : Sub Msg
 subscriptions =
-    Uploads.photoUploadProgress Progressed
+    Sub.batch [ Uploads.photoUploadProgress Progressed, Workers.onImageResizer Resizing ]
 
 
 runsSubscription : Sub Msg
@@ -156,8 +248,23 @@ view photo =
             [ button [ id "pick-photo", class "link", onClick PickClicked ]
                 [ text (Maybe.withDefault "Choose a photo…" (Maybe.map File.name photo.file)) ]
             , input [ id "caption", placeholder "Caption", value photo.caption, onInput CaptionChanged ] []
-            , button [ id "upload", onClick UploadClicked, disabled (photo.sending /= Nothing) ] [ text "Upload" ]
+            , button [ id "upload", onClick UploadClicked, disabled (photo.sending /= Nothing || photo.resizing /= Nothing) ] [ text "Upload" ]
             ]
+        , case photo.resizing of
+            Just percent ->
+                div [ id "resize-progress", class "row" ]
+                    [ progress [ Html.Attributes.max "100", value (String.fromInt (round percent)) ] []
+                    , text ("Resizing in a Web Worker: " ++ String.fromInt (round percent) ++ " %")
+                    ]
+
+            Nothing ->
+                text ""
+        , case photo.notice of
+            Just notice ->
+                p [ id "resize-result", class "muted" ] [ text notice ]
+
+            Nothing ->
+                text ""
         , case photo.sending of
             Just fraction ->
                 div [ class "row" ]

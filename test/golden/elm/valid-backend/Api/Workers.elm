@@ -28,13 +28,15 @@ type alias Issue =
 
 
 {-| Why a run ended with neither its output nor its declared error. `Crashed`: the worker threw, failed to
-load or could not start. `Cancelled`: the app cancelled it. `InvalidInput`: the worker's validator rejected
-the input, so the body never ran. `InvalidReply`: a progress, output or error message (named by the string)
-failed the worker's validator or the decoder here; it was not delivered.
+load or could not start. `Cancelled`: the app cancelled it. `TimedOut ms`: the run took longer than the
+`timeoutMs` given to `connectWorkers` (milliseconds), so its Web Worker was stopped. `InvalidInput`: the
+worker's validator rejected the input, so the body never ran. `InvalidReply`: a progress, output or error
+message (named by the string) failed the worker's validator or the decoder here; it was not delivered.
 -}
 type Failure
     = Crashed String
     | Cancelled
+    | TimedOut Int
     | InvalidInput (List Issue)
     | InvalidReply String (List Issue)
 
@@ -49,6 +51,9 @@ failureToString failure =
 
         Cancelled ->
             "cancelled"
+
+        TimedOut ms ->
+            "timed out after " ++ String.fromInt ms ++ " ms"
 
         InvalidInput issues ->
             "invalid input: " ++ issuesToString issues
@@ -212,6 +217,9 @@ failureOf tag =
     case tag of
         "cancelled" ->
             Decode.succeed Cancelled
+
+        "timeout" ->
+            Decode.map TimedOut (Decode.field "timeoutMs" Decode.int)
 
         "invalid-message" ->
             Decode.map3 invalidMessage
