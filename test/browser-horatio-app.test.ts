@@ -7,9 +7,10 @@
  * post) retried from the admin view; the same on PostgreSQL with two server processes (alice on
  * one, bob on the other); then the app with the event store off (reduced mode).
  * New posts reach the other user over the live feed (SSE, `Api.Sse` + runtime-elm/js/sse.js); the
- * two chat over the `Chat` websocket (`Api.WebSocket` + runtime-elm/js/websocket.js); alice uploads
- * a photo with progress (`Api.Uploads`) and watches its `PublishPhoto` workflow step by step
- * (`/hamlet/runs`), and bob gets the resulting post.
+ * two chat over the `Chat` websocket (`Api.WebSocket` + runtime-elm/js/websocket.js); alice picks
+ * a real 3000×2000 JPEG, sees the ImageResizer Web Worker's progress as it shrinks it to 2048 px,
+ * uploads it with progress (`Api.Uploads`) and watches its `PublishPhoto` workflow step by step
+ * (`/hamlet/runs`), and bob gets the resulting post with an `<img>` of the 480 px thumbnail.
  * The first run saves a screenshot of the running app to docs/horatio.png (the README shows it).
  */
 import { execFile } from "node:child_process";
@@ -20,6 +21,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, type Page } from "playwright-core";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../examples/horatio/src/app.js";
 import { openDatabase, startServer, type Database, type HamletServer } from "@hamlet/runtime-node";
@@ -32,12 +34,24 @@ import { chromiumReady, launchChromium } from "./support/chromium.js";
 const ready = chromiumReady("test/browser-horatio-app.test.ts") && elmReady("test/browser-horatio-app.test.ts");
 
 const publicDir = join(horatioDir, "elm", "public");
-/** A valid 1×1 PNG (the upload checks the type by content and the dimensions). */
-const PNG_1X1 = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
-  "base64",
-);
 const pg = postgresAvailable ? usePostgres() : null;
+
+/** A real 3000×2000 photo-like JPEG (a gradient with a pattern, so it does not compress to nothing). */
+async function bigJpeg(): Promise<Buffer> {
+  const width = 3000;
+  const height = 2000;
+  const pixels = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      pixels[i] = (x * 255) / width;
+      pixels[i + 1] = (y * 255) / height;
+      pixels[i + 2] = (x * y) % 251;
+    }
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 85 })
+    .toBuffer();
+}
 
 /** The moderation service: refuses "spam", answers 400 once for each text with "#fail" (a dead letter). */
 async function startModeration(): Promise<{ url: string; server: Server }> {
@@ -189,11 +203,18 @@ describe.skipIf(!ready)("the Horatio app in Chromium", () => {
         .poll(() => alice.page.textContent("#compose .violations"))
         .toBe("body: expected at least 1 character");
 
-      // A photo: uploaded with progress, its PublishPhoto workflow's steps shown live, then posted.
+      // A photo: a real 3000×2000 JPEG, shrunk to 2048 px in the ImageResizer Web Worker (its progress
+      // shown), uploaded with progress, its PublishPhoto workflow's steps shown live (the thumbnail
+      // made by the server's worker threads), then posted with its 480 px thumbnail.
+      const resizing = alice.page.waitForSelector("#resize-progress", { timeout: 30_000 });
       const chooser = alice.page.waitForEvent("filechooser");
       await alice.page.click("#pick-photo");
-      await (await chooser).setFiles({ name: "dot.png", mimeType: "image/png", buffer: PNG_1X1 });
-      await alice.page.fill("#caption", "a tiny photo");
+      await (await chooser).setFiles({ name: "photo.jpg", mimeType: "image/jpeg", buffer: await bigJpeg() });
+      expect(await (await resizing).textContent()).toMatch(/^Resizing in a Web Worker: \d+ %$/);
+      await expect
+        .poll(() => alice.page.textContent("#resize-result"), { timeout: 30_000 })
+        .toMatch(/^Ready to send: 2048×1365, \d+ KB\.$/);
+      await alice.page.fill("#caption", "a real photo");
       await alice.page.click("#upload");
       await expect
         .poll(() => alice.page.textContent("#photo-status"), { timeout: 30_000 })
@@ -203,15 +224,17 @@ describe.skipIf(!ready)("the Horatio app in Chromium", () => {
         "moderate ✓",
         "publish ✓",
       ]);
+      const photo = bob.page.locator('.post .photo img[alt="a real photo"]');
+      await photo.waitFor({ timeout: 15_000 });
       await expect
-        .poll(
-          async () =>
-            (await timeline(bob.page)).some((body) => body.startsWith("Photo: a tiny photo /files/PhotoUpload/")),
-          {
-            timeout: 15_000,
-          },
+        .poll(() =>
+          photo.evaluate((img) => {
+            const image = img as unknown as { complete: boolean; naturalWidth: number };
+            return image.complete && image.naturalWidth;
+          }),
         )
-        .toBe(true);
+        .toBe(480);
+      expect(await photo.locator("xpath=..").getAttribute("href")).toMatch(/^\/files\/PhotoUpload\/[0-9a-f-]{36}$/);
 
       // A scheduled post: listed as Scheduled for alice, in bob's timeline once its time came.
       await post(alice.page, "Scheduled hello, five seconds later", "5");

@@ -167,7 +167,7 @@ describe.each(dialects)("Horatio photos on %s", (dialect) => {
       width: c.thumb[0],
       height: c.thumb[1],
     });
-    expect(await (await fetch(`${url}/api/posts/${id}/photo`)).json()).toMatchObject({ post_id: id });
+    expect(await (await fetch(`${url}/api/posts/${id}/photo`)).json()).toMatchObject({ photo: { post_id: id } });
     expect(moderation.texts).toContain(`a ${c.format} gradient`);
   });
 

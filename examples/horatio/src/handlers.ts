@@ -119,7 +119,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       const row = await repos.postRow.get({ id: request.id });
       if (row === undefined || !visibleTo(row, readerOf(context), now())) return fail({ tag: "NotFound" });
       const photo = await repos.photoRow.get({ id: request.id });
-      return (photo && postPhotoOf(photo)) ?? fail({ tag: "NotFound" });
+      return { photo: photo === undefined ? undefined : postPhotoOf(photo) };
     },
 
     async getPost(request, context) {

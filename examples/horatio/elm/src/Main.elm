@@ -157,7 +157,7 @@ type Msg
     | RetryClicked String
     | Retried (Result (Hamlet.Http.Error Types.RetryDeadLetterError) Types.RetryDeadLetterResponse)
     | GotFeedUpdate (Result Json.Decode.Error Types.FeedUpdate)
-    | GotPostPhoto (Result (Hamlet.Http.Error Types.GetPostPhotoError) Types.PostPhoto)
+    | GotPostPhoto (Result (Hamlet.Http.Error Types.GetPostPhotoError) Types.GetPostPhotoResponse)
     | GotConnection (Result Json.Decode.Error ( Sse.Stream, Sse.Connection ))
     | ChatMsg Chat.Msg
     | PhotoMsg Photo.Msg
@@ -394,12 +394,12 @@ update msg model =
                 -- A published submission is a post now (same id).
                 , submissions = List.filter (\s -> s.post.id /= post.id) model.submissions
               }
-              -- A live post comes without its photo: ask for it (NotFound for a text post).
+              -- A live post comes without its photo: ask for it (none for a text post).
             , Api.getPostPhoto api GotPostPhoto { id = post.id }
             )
 
         GotPostPhoto result ->
-            ( { model | timeline = Result.withDefault model.timeline (Result.map (\photo -> Timeline.withPhoto photo model.timeline) result) }
+            ( { model | timeline = Result.withDefault model.timeline (Result.map (\{ photo } -> Maybe.withDefault model.timeline (Maybe.map (\p -> Timeline.withPhoto p model.timeline) photo)) result) }
             , Cmd.none
             )
 

@@ -7,6 +7,7 @@ import type {
   GetPostError,
   GetPostPhotoError,
   GetPostPhotoRequest,
+  GetPostPhotoResponse,
   GetPostRequest,
   GetSubmissionError,
   GetSubmissionRequest,
@@ -17,7 +18,6 @@ import type {
   Me,
   MySubmissionsResponse,
   Post,
-  PostPhoto,
   RetryDeadLetterError,
   RetryDeadLetterRequest,
   RetryDeadLetterResponse,
@@ -33,6 +33,7 @@ import {
   decodeGetFeedResponse,
   decodeGetPostError,
   decodeGetPostPhotoError,
+  decodeGetPostPhotoResponse,
   decodeGetSubmissionError,
   decodeGetTimelineResponse,
   decodeListDeadLettersError,
@@ -40,7 +41,6 @@ import {
   decodeMe,
   decodeMySubmissionsResponse,
   decodePost,
-  decodePostPhoto,
   decodeRetryDeadLetterError,
   decodeRetryDeadLetterResponse,
   decodeSignInError,
@@ -278,10 +278,13 @@ export interface Client {
   ): Promise<ClientResult<RetryDeadLetterResponse, RetryDeadLetterError>>;
 
   /**
-   * The photo of a photo post (NotFound for a text post or one the caller may not see).
+   * The photo of a post: none for a text post (or a photo whose thumbnail is not made yet);
+   * NotFound for a post the caller may not see.
    * `GET /api/posts/{id}/photo`
    */
-  getPostPhoto(request: GetPostPhotoRequest): Promise<ClientResult<PostPhoto, GetPostPhotoError>>;
+  getPostPhoto(
+    request: GetPostPhotoRequest,
+  ): Promise<ClientResult<GetPostPhotoResponse, GetPostPhotoError>>;
 
   /**
    * A page of the feed, newest first.
@@ -384,13 +387,13 @@ export function createClient(options: ClientOptions): Client {
         decodeRetryDeadLetterError,
       ),
     getPostPhoto: (request) =>
-      send<PostPhoto, GetPostPhotoError>(
+      send<GetPostPhotoResponse, GetPostPhotoError>(
         "GET",
         "/api/posts/{id}/photo",
         ["id"],
         [],
         encodeGetPostPhotoRequest(request),
-        decodePostPhoto,
+        decodeGetPostPhotoResponse,
         decodeGetPostPhotoError,
       ),
     getFeed: (request) =>

@@ -17,6 +17,7 @@ import type {
   GetPostError,
   GetPostPhotoError,
   GetPostPhotoRequest,
+  GetPostPhotoResponse,
   GetPostRequest,
   GetSubmissionError,
   GetSubmissionRequest,
@@ -29,7 +30,6 @@ import type {
   MySubmissionsRequest,
   MySubmissionsResponse,
   Post,
-  PostPhoto,
   RetryDeadLetterError,
   RetryDeadLetterRequest,
   RetryDeadLetterResponse,
@@ -58,6 +58,7 @@ import {
   encodeGetFeedResponse,
   encodeGetPostError,
   encodeGetPostPhotoError,
+  encodeGetPostPhotoResponse,
   encodeGetSubmissionError,
   encodeGetTimelineResponse,
   encodeListDeadLettersError,
@@ -65,7 +66,6 @@ import {
   encodeMe,
   encodeMySubmissionsResponse,
   encodePost,
-  encodePostPhoto,
   encodeRetryDeadLetterError,
   encodeRetryDeadLetterResponse,
   encodeSignInError,
@@ -133,13 +133,14 @@ export interface Handlers {
   ): Promise<RetryDeadLetterResponse | Failure<RetryDeadLetterError>>;
 
   /**
-   * The photo of a photo post (NotFound for a text post or one the caller may not see).
+   * The photo of a post: none for a text post (or a photo whose thumbnail is not made yet);
+   * NotFound for a post the caller may not see.
    * `GET /api/posts/{id}/photo`.
    */
   getPostPhoto(
     request: GetPostPhotoRequest,
     context: EndpointContext,
-  ): Promise<PostPhoto | Failure<GetPostPhotoError>>;
+  ): Promise<GetPostPhotoResponse | Failure<GetPostPhotoError>>;
 
   /**
    * A page of the feed, newest first.
@@ -289,7 +290,7 @@ export function registerRoutes(app: HamletServer, handlers: Handlers): void {
     query: {},
     body: false,
     decode: decodeGetPostPhotoRequest,
-    encode: encodePostPhoto,
+    encode: encodeGetPostPhotoResponse,
     errors: { status: { NotFound: 404 }, encode: encodeGetPostPhotoError },
     handle: (request, context) => handlers.getPostPhoto(request, context),
   });

@@ -145,6 +145,10 @@ export interface GetPostPhotoRequest {
   id: Uuid;
 }
 
+export interface GetPostPhotoResponse {
+  photo?: PostPhoto | undefined;
+}
+
 export type GetPostPhotoError =
   /** HTTP status 404. */
   { tag: "NotFound" };

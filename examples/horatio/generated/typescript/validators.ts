@@ -30,6 +30,7 @@ import type {
   GetPostError,
   GetPostPhotoError,
   GetPostPhotoRequest,
+  GetPostPhotoResponse,
   GetPostRequest,
   GetSubmissionError,
   GetSubmissionRequest,
@@ -239,6 +240,13 @@ export function decodePostPhoto(value: unknown): Decoded<PostPhoto> {
 export function decodeGetPostPhotoRequest(value: unknown): Decoded<GetPostPhotoRequest> {
   const errors: Issue[] = [];
   const decoded = readGetPostPhotoRequest(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `GetPostPhotoResponse` from parsed JSON, reporting every problem with its path. */
+export function decodeGetPostPhotoResponse(value: unknown): Decoded<GetPostPhotoResponse> {
+  const errors: Issue[] = [];
+  const decoded = readGetPostPhotoResponse(value, "$", errors);
   return result(decoded, errors);
 }
 
@@ -614,6 +622,13 @@ export function encodePostPhoto(value: PostPhoto): unknown {
 /** Encodes a `GetPostPhotoRequest` to its wire (JSON) value. */
 export function encodeGetPostPhotoRequest(value: GetPostPhotoRequest): unknown {
   return { id: value.id.toLowerCase() };
+}
+
+/** Encodes a `GetPostPhotoResponse` to its wire (JSON) value. */
+export function encodeGetPostPhotoResponse(value: GetPostPhotoResponse): unknown {
+  const out: Record<string, unknown> = {};
+  if (value.photo != null) out["photo"] = encodePostPhoto(value.photo);
+  return out;
 }
 
 /** Encodes a `GetPostPhotoError` to its wire (JSON) value. */
@@ -1508,6 +1523,25 @@ function readGetPostPhotoRequest(
     f1 = v2 as Uuid;
   }
   return { id: f1 as Uuid };
+}
+
+function readGetPostPhotoResponse(
+  value: unknown,
+  path: string,
+  errors: Issue[],
+): GetPostPhotoResponse {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as GetPostPhotoResponse;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value["photo"];
+  let f1: PostPhoto | undefined;
+  if (r0 !== undefined && r0 !== null) {
+    const v2 = readPostPhoto(r0, path + ".photo", errors);
+    f1 = v2;
+  }
+  return { photo: f1 };
 }
 
 function readGetPostPhotoError(value: unknown, path: string, errors: Issue[]): GetPostPhotoError {

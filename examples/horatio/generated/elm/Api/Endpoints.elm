@@ -315,19 +315,20 @@ retryDeadLetterUrl config request =
     config.baseUrl ++ Hamlet.Url.path [ "api", "admin", "dead-letters", request.id, "retry" ]
 
 
-{-| The photo of a photo post (NotFound for a text post or one the caller may not see).
+{-| The photo of a post: none for a text post (or a photo whose thumbnail is not made yet);
+NotFound for a post the caller may not see.
 
 `GET /api/posts/{id}/photo`
 
 -}
-getPostPhoto : Config -> (Result (Hamlet.Http.Error Types.GetPostPhotoError) Types.PostPhoto -> msg) -> Types.GetPostPhotoRequest -> Cmd msg
+getPostPhoto : Config -> (Result (Hamlet.Http.Error Types.GetPostPhotoError) Types.GetPostPhotoResponse -> msg) -> Types.GetPostPhotoRequest -> Cmd msg
 getPostPhoto config toMsg request =
     Http.request
         { method = "GET"
         , headers = []
         , url = getPostPhotoUrl config request
         , body = Http.emptyBody
-        , expect = Hamlet.Http.expectJson toMsg Types.getPostPhotoErrorDecoder Types.postPhotoDecoder
+        , expect = Hamlet.Http.expectJson toMsg Types.getPostPhotoErrorDecoder Types.getPostPhotoResponseDecoder
         , timeout = Nothing
         , tracker = Nothing
         }
@@ -335,14 +336,14 @@ getPostPhoto config toMsg request =
 
 {-| `getPostPhoto` as a `Task`, to chain with other requests.
 -}
-getPostPhotoTask : Config -> Types.GetPostPhotoRequest -> Task.Task (Hamlet.Http.Error Types.GetPostPhotoError) Types.PostPhoto
+getPostPhotoTask : Config -> Types.GetPostPhotoRequest -> Task.Task (Hamlet.Http.Error Types.GetPostPhotoError) Types.GetPostPhotoResponse
 getPostPhotoTask config request =
     Http.task
         { method = "GET"
         , headers = []
         , url = getPostPhotoUrl config request
         , body = Http.emptyBody
-        , resolver = Hamlet.Http.jsonResolver Types.getPostPhotoErrorDecoder Types.postPhotoDecoder
+        , resolver = Hamlet.Http.jsonResolver Types.getPostPhotoErrorDecoder Types.getPostPhotoResponseDecoder
         , timeout = Nothing
         }
 
