@@ -53,6 +53,7 @@ it("has the guides the issue asks for", () => {
     "live-feed-sse.md",
     "chat-websocket.md",
     "photo-uploads.md",
+    "workers.md",
   ])
     expect(pages).toContain(page);
 });

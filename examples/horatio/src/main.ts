@@ -8,8 +8,9 @@
  * - `HORATIO_HOSTS` (`alpha.localhost=alpha,beta.localhost=beta`: tenants by Host header;
  *   default: one tenant for every host);
  * - `HORATIO_DEV_LOGIN=1` enables `POST /dev/login` (development only);
- * - `HORATIO_MODERATION_URL`: the moderation service (default: the schema's URL; with
- *   `HORATIO_DEV_LOGIN=1`, the server's own stand-in `POST /dev/moderation`, see app.ts);
+ * - `HORATIO_MODERATION_URL`: the moderation service, for text posts and photo captions (default:
+ *   the schema's URL; with `HORATIO_DEV_LOGIN=1`, the server's own stand-in `POST /dev/moderation`,
+ *   see app.ts);
  * - `HORATIO_ADMINS=ada,bob`: handles that see and retry dead letters (default: none; `admin`
  *   with `HORATIO_DEV_LOGIN=1`);
  * - `HAMLET_EVENT_STORE=off` runs the events in memory (degraded: see spec/language.md §10).
