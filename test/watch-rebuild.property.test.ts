@@ -1,6 +1,7 @@
 /**
- * What `build --watch` does on each change (src/cli/commands/watch.ts): `runBuild` with a parse
- * cache kept between builds (an edited file is re-parsed only where it changed). After any
+ * What `build --watch` does on each change (src/cli/commands/watch.ts): `runBuild` with a compile
+ * cache kept between builds (an edited file is re-parsed only where it changed, and only the
+ * declarations an edit touches, with what read them, are checked again). After any
  * sequence of edits its output folder equals a fresh build's, file for file, and a rebuild
  * writes exactly the files whose text changed.
  */
@@ -12,7 +13,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runBuild } from "../src/cli/commands/build.js";
 import type { Reporter } from "../src/cli/report.js";
 import type { Diagnostic } from "../src/diagnostics/types.js";
-import { ParseCache } from "../src/program/parse-cache.js";
+import { CompileCache } from "../src/program/compile-cache.js";
 
 const root = mkdtempSync(join(tmpdir(), "hamlet-watch-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -79,7 +80,7 @@ describe("watch rebuilds", () => {
           );
           writeFileSync(file, text);
           const files = [file];
-          const cache = new ParseCache();
+          const cache = new CompileCache();
           const watched = join(dir, "watched");
           expect(await runBuild({ files, out: watched }, recorder(), cache)).toBe(0);
           for (const [which, k] of edits) {

@@ -8,7 +8,7 @@ import type { Diagnostic } from "../../diagnostics/types.js";
 import type { Schema } from "../../schema/types.js";
 import { ExitCode } from "../exit-codes.js";
 import { collectGarbageIfLarge } from "../../program/memory.js";
-import type { ParseCache } from "../../program/parse-cache.js";
+import type { CompileCache } from "../../program/compile-cache.js";
 import type { ProjectOptions } from "../project.js";
 import type { Reporter } from "../report.js";
 import { compileProject } from "./compile-project.js";
@@ -25,14 +25,14 @@ interface Checked {
 }
 
 /** Only what emitting needs: the parsed documents are not kept alive while the emitters run. */
-function checked(options: BuildOptions, reporter: Reporter, parsed?: ParseCache): Checked | ExitCode {
-  const compiled = compileProject(options, reporter, parsed);
+function checked(options: BuildOptions, reporter: Reporter, cache?: CompileCache): Checked | ExitCode {
+  const compiled = compileProject(options, reporter, cache);
   if (typeof compiled === "number") return compiled;
   return { schema: compiled.result.schema!, config: compiled.project.config, sources: compiled.sources };
 }
 
-export async function runBuild(options: BuildOptions, reporter: Reporter, parsed?: ParseCache): Promise<ExitCode> {
-  const compiled = checked(options, reporter, parsed);
+export async function runBuild(options: BuildOptions, reporter: Reporter, cache?: CompileCache): Promise<ExitCode> {
+  const compiled = checked(options, reporter, cache);
   if (typeof compiled === "number") return compiled;
   const { schema, config, sources } = compiled;
   collectGarbageIfLarge(); // the parse garbage of a large schema, before the emitters allocate
