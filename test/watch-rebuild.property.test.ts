@@ -110,4 +110,22 @@ describe("watch rebuilds", () => {
       { numRuns: 8 },
     );
   });
+
+  it("rewrites an output file changed by hand although the schema did not change", async () => {
+    const dir = join(root, "by-hand");
+    mkdirSync(join(dir, "schema"), { recursive: true });
+    writeFileSync(join(dir, "schema", "common.hamlet"), COMMON);
+    const file = join(dir, "schema", "items.hamlet");
+    writeFileSync(file, records(2, 20, ""));
+    const out = join(dir, "out");
+    const cache = new CompileCache();
+    expect(await runBuild({ files: [file], out }, recorder(), cache)).toBe(0);
+    const built = snapshot(out);
+    // The watch session remembers what it wrote; a file edited since is read again and restored.
+    writeFileSync(join(out, "typescript", "types.ts"), "// edited by hand\n");
+    const report = recorder();
+    expect(await runBuild({ files: [file], out }, report, cache)).toBe(0);
+    expect(report.lines.join("\n")).toMatch(/\(1 written/);
+    expect(snapshot(out)).toEqual(built);
+  });
 });

@@ -43,7 +43,7 @@ export async function runBuild(options: BuildOptions, reporter: Reporter, cache?
   const out = relative(process.cwd(), config.outDir) || ".";
   // Each emitter's files are written (or compared) as soon as it is done, then let go.
   const comparison = options.check ? new OutputComparison(config.outDir) : undefined;
-  const staged = options.check ? undefined : new StagedOutput(config.outDir);
+  const staged = options.check ? undefined : new StagedOutput(config.outDir, cache?.outputs);
   let count = 0;
   let diagnostics: Diagnostic[];
   try {
