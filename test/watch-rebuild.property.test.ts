@@ -60,6 +60,18 @@ const EDITS = [
   (text: string) => text.replace("record Item1 {", "record Item1 {\n  broken: Nope"),
   (text: string) => text.replace(/\n {2}broken: Nope/, ""),
   (text: string) => text.replace(/\nrecord Extra\d+ \{\n {2}id: Uuid\n\}\n/, ""),
+  // Patterns (hoisted to numbered constants in validators.ts) appear, move and go.
+  (text: string, k: number) =>
+    text.replace(
+      /(record Item\d+ \{\n {2}id: Uuid\n {2}title: String) @length/,
+      `$1 @pattern("^[a-z]{${k}}$") @length`,
+    ),
+  (text: string) => text.replace(/ @pattern\("[^"]*"\)/, ""),
+  (text: string, k: number) =>
+    `${text}\nalias Code${k} = String @pattern("^[A-Z]{${(k % 3) + 1}}$")\n\nrecord Coded${k} {\n  code: Code${k}\n  item: Item0\n}\n`,
+  // A rename breaks the records that use the type, then they work again.
+  (text: string) => text.replace("record Item0 {", "record Item0Renamed {"),
+  (text: string) => text.replace("record Item0Renamed {", "record Item0 {"),
 ];
 
 describe("watch rebuilds", () => {
@@ -67,7 +79,7 @@ describe("watch rebuilds", () => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.tuple(fc.nat({ max: EDITS.length - 1 }), fc.nat(50)), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(fc.nat({ max: EDITS.length - 1 }), fc.nat(50)), { minLength: 1, maxLength: 8 }),
         async (edits) => {
           const dir = join(root, `p${run++}`);
           mkdirSync(join(dir, "schema"), { recursive: true });
@@ -107,7 +119,7 @@ describe("watch rebuilds", () => {
           }
         },
       ),
-      { numRuns: 8 },
+      { numRuns: 20 },
     );
   });
 
