@@ -62,6 +62,21 @@ describe("incremental emit", () => {
     await rebuildsEqualFresh("references", outer, [inner("A, B"), inner("A { x: Int }, B"), inner("A, B")]);
   });
 
+  it("prints an Elm type again when an edit elsewhere makes it recursive", async () => {
+    // `Outer` is unchanged, but once `Inner` points back at it the Elm emitter wraps it and
+    // decodes it lazily: facts from the whole schema, part of the fragment's key.
+    const inner = (fields: string) => `package p\n\nrecord Inner {\n  ${fields}\n}\n`;
+    const outer = "package p\n\nrecord Outer {\n  inner: Inner?\n  list: List<Inner>\n}\n";
+    await rebuildsEqualFresh("recursion", outer, [inner("id: Uuid"), inner("back: Outer?"), inner("id: Uuid")]);
+  });
+
+  it("prints an Elm enum again when a type elsewhere takes its constructor's name", async () => {
+    // The Elm constructor of `Color.Red` is `Red` until a type named `Red` appears.
+    const other = (name: string) => `package p\n\nrecord ${name} {\n  id: Uuid\n}\n`;
+    const colors = "package p\n\nenum Color { Red, Blue }\n\nrecord Paint {\n  color: Color\n}\n";
+    await rebuildsEqualFresh("constructors", colors, [other("Other"), other("Red"), other("Other")]);
+  });
+
   it("prints a type again when an alias it uses changed", async () => {
     const first = (target: string) => `package p\n\nalias When = ${target}\n`;
     const second = "package p\n\nrecord Event {\n  at: When\n  tags: List<When>\n}\n";

@@ -16,24 +16,30 @@ export interface Fragment {
   readonly registered: readonly string[];
 }
 
-interface Entry {
+interface Entry<V> {
   readonly reached: readonly TypeDef[];
-  readonly fragment: Fragment;
+  readonly context: string;
+  readonly fragment: V;
 }
 
-export class FragmentCache {
-  readonly #entries = new WeakMap<TypeDef, Entry>();
+/**
+ * Fragments (`Fragment`, or whatever an emitter keeps per type) by type. `context` says what else
+ * the printing read that the types do not determine (facts the emitter derived from the whole
+ * schema about these types, such as Elm's recursion analysis); a different one is a miss.
+ */
+export class FragmentCache<V = Fragment> {
+  readonly #entries = new WeakMap<TypeDef, Entry<V>>();
 
-  /** The fragment printed for `def` when `reached` (from `reachedTypes`) is what it was then. */
-  get(def: TypeDef, reached: readonly TypeDef[]): Fragment | undefined {
+  /** The fragment printed for `def` when `reached` (from `reachedTypes`) and `context` are what they were then. */
+  get(def: TypeDef, reached: readonly TypeDef[], context = ""): V | undefined {
     const entry = this.#entries.get(def);
-    if (!entry || entry.reached.length !== reached.length) return undefined;
+    if (!entry || entry.context !== context || entry.reached.length !== reached.length) return undefined;
     for (let i = 0; i < reached.length; i++) if (entry.reached[i] !== reached[i]) return undefined;
     return entry.fragment;
   }
 
-  set(def: TypeDef, reached: readonly TypeDef[], fragment: Fragment): void {
-    this.#entries.set(def, { reached, fragment });
+  set(def: TypeDef, reached: readonly TypeDef[], fragment: V, context = ""): void {
+    this.#entries.set(def, { reached, context, fragment });
   }
 }
 
