@@ -49,7 +49,7 @@ const definitionFragments = new FragmentCache<Definition>();
  * are wrapped, their constructor names, and which share a recursion component (compared, not
  * numbered, since the numbers depend on the rest of the schema).
  */
-function contextKey(ctx: ElmContext, def: TypeDef, reached: readonly TypeDef[]): string {
+export function contextKey(ctx: ElmContext, def: TypeDef, reached: readonly TypeDef[]): string {
   const components = new Map<number | undefined, number>();
   return [def, ...reached]
     .map((t) => {
