@@ -3,8 +3,9 @@
  * watch session. The checker keeps the lowered type of an unchanged declaration (the same
  * object, see src/program/lowering-memo.ts), so a fragment is reused when its type and every
  * type it reaches through references are the same objects as when it was printed: its text
- * cannot differ then. A one-shot build never hits (every type is new) and pays one map entry
- * per fragment; entries go with the schema that keyed them (weak keys).
+ * cannot differ then. Entries go with the schema that keyed them (weak keys). Only builds that
+ * keep a cache between them (`build --watch`) keep fragments: a one-shot build would never reuse
+ * one, and keeping them would hold every printed fragment until the end of the build.
  */
 import type { TypeDef, TypeExpr } from "../schema/types.js";
 
@@ -27,11 +28,24 @@ interface Entry<V> {
  * the printing read that the types do not determine (facts the emitter derived from the whole
  * schema about these types, such as Elm's recursion analysis); a different one is a miss.
  */
+let keeping = false;
+
+/** Runs `build` with fragments kept and reused (watch mode). */
+export async function keepingFragments<T>(build: () => Promise<T>): Promise<T> {
+  keeping = true;
+  try {
+    return await build();
+  } finally {
+    keeping = false;
+  }
+}
+
 export class FragmentCache<V = Fragment> {
   readonly #entries = new WeakMap<TypeDef, Entry<V>>();
 
   /** The fragment printed for `def` when `reached` (from `reachedTypes`) and `context` are what they were then. */
   get(def: TypeDef, reached: readonly TypeDef[], context = ""): V | undefined {
+    if (!keeping) return undefined;
     const entry = this.#entries.get(def);
     if (!entry || entry.context !== context || entry.reached.length !== reached.length) return undefined;
     for (let i = 0; i < reached.length; i++) if (entry.reached[i] !== reached[i]) return undefined;
@@ -39,7 +53,7 @@ export class FragmentCache<V = Fragment> {
   }
 
   set(def: TypeDef, reached: readonly TypeDef[], fragment: V, context = ""): void {
-    this.#entries.set(def, { reached, context, fragment });
+    if (keeping) this.#entries.set(def, { reached, context, fragment });
   }
 }
 
