@@ -309,6 +309,12 @@ export const messages = {
     (p) =>
       `Name the type with an alias (\`alias ${p.name}Message = ${p.type}\`, then \`sse ${p.name}: ${p.name}Message\`), or use a record, an enum or an inline record.`,
   ),
+  HAM0418: define<{ name: string; type: string }>(
+    "error",
+    (p) => `The upload \`${p.name}\` cannot respond with \`${p.type}\` directly: its response needs a named type.`,
+    (p) =>
+      `Name the type with an alias (\`alias ${p.name}Result = ${p.type}\`, then \`response ${p.name}Result\`), or use a record, an enum or an inline record.`,
+  ),
   // Events and workflows
   HAM0501: define(
     "error",
