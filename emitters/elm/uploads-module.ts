@@ -29,6 +29,22 @@ function constraintsValue(file: FileConstraints): string[] {
   return [`    { maxSize = ${maxSize}`, `    , types = ${types}`, `    , maxDimensions = ${dims}`, "    }"];
 }
 
+/** The values Uploads.elm declares whatever the schema (besides the helpers of ./helpers.ts). */
+export const UPLOADS_MODULE_VALUES: readonly string[] = [
+  "checkFile",
+  "refusalToString",
+  "typeMatches",
+  "progressFraction",
+  "uploadErrorDecoder",
+  "refusalDecoder",
+];
+
+/** The functions an upload gets in Uploads.elm (the checker claims them, see ./naming.ts). */
+export function uploadFunctionNames(upload: string): string[] {
+  const fn = endpointName(upload);
+  return [fn, `${fn}Constraints`, `${fn}Tracker`, `${fn}Progress`];
+}
+
 function uploadDeclarations(ctx: ElmContext, u: UploadDef): { exposing: string[]; declarations: Block[] } {
   const def = findRecord(ctx.schema, u.fields);
   const names = fieldNames(def.fields.map((f) => f.name));
@@ -119,7 +135,7 @@ function uploadDeclarations(ctx: ElmContext, u: UploadDef): { exposing: string[]
     `    Http.track ${fn}Tracker (progressFraction >> toMsg)`,
   ];
   return {
-    exposing: [fn, `${fn}Constraints`, `${fn}Tracker`, `${fn}Progress`],
+    exposing: uploadFunctionNames(u.name),
     declarations: [upload, constraints, tracker, progress],
   };
 }
@@ -271,22 +287,6 @@ refusalDecoder =
 /** The Uploads module, or `undefined` when the schema declares no upload. */
 export function uploadsModule(ctx: ElmContext, moduleName: string, typesModule: string): string | undefined {
   if (ctx.schema.uploads.length === 0) return undefined;
-  const taken = new Set([
-    "checkFile",
-    "refusalToString",
-    "typeMatches",
-    "progressFraction",
-    "uploadErrorDecoder",
-    "refusalDecoder",
-  ]);
-  for (const u of ctx.schema.uploads) {
-    const fn = endpointName(u.name);
-    for (const name of [fn, `${fn}Constraints`, `${fn}Tracker`, `${fn}Progress`])
-      if (taken.has(name))
-        throw new Error(
-          `upload ${u.name}: its Elm function ${name} collides with a name of Uploads.elm; rename the upload`,
-        );
-  }
   const parts = ctx.schema.uploads.map((u) => uploadDeclarations(ctx, u));
   const config: Block = lines(`
 {-| Where the API lives: the scheme, host and port (or a path prefix) put before every upload's path,
