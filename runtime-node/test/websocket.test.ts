@@ -236,6 +236,16 @@ describe.each(testDialects)("websocket on %s", (dialect) => {
     await alive.next(isChat("pong ok"));
   });
 
+  it('answers the browser heartbeat "$ping" with "$pong", without reaching the handlers or counting as abuse', async () => {
+    await start();
+    const c = await client("heartbeat");
+    for (let i = 0; i < 5; i++) c.socket.send('"$ping"');
+    await expect.poll(() => c.frames.filter((f) => (f as unknown) === "$pong").length).toBe(5);
+    c.socket.send(chat("echo", "after pings"));
+    await c.next(isChat("after pings"));
+    expect(c.frames.filter((f) => f["tag"] === "$error")).toEqual([]);
+  });
+
   it("closes a slow consumer once its send buffer is full while others keep being served", async () => {
     await start({ maxBufferedBytes: 256 * 1024, messagesPerSecond: 1000, burst: 1000 });
     const slow = await client("slow");
