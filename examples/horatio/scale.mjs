@@ -88,7 +88,13 @@ async function startPostgres() {
 async function grantAppRole(ownerUrl) {
   const owner = new pg.Client({ connectionString: ownerUrl });
   await owner.connect();
+  // The cross-process bus (SSE, WebSocket broadcasts) keeps large messages in this table, which
+  // runtime-node creates on first use when it may; the app role may not, so the owner does.
+  await owner.query(
+    "CREATE TABLE IF NOT EXISTS hamlet_bus_messages (id BIGSERIAL PRIMARY KEY, payload TEXT NOT NULL, created_at BIGINT NOT NULL)",
+  );
   await owner.query("GRANT USAGE ON SCHEMA public TO horatio_app");
+  await owner.query("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO horatio_app");
   await owner.query("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO horatio_app");
   await owner.query(
     "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO horatio_app",
