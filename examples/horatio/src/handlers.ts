@@ -131,7 +131,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         created_at: request.publish_at ?? new Date(now()),
       });
       const post = postOf(row);
-      if (row.created_at.getTime() <= now()) options.onPublished?.(context.tenant, post);
+      if (row.created_at.getTime() <= now()) context.afterCommit(() => options.onPublished?.(context.tenant, post));
       return post;
     },
 
