@@ -21,6 +21,8 @@ import { createChat } from "./chat.js";
 import { decodeModerationRequest, encodeModerationResponse } from "../generated/typescript/validators.js";
 import { createHandlers, type HandlerOptions } from "./handlers.js";
 import { createPublishing, type PublishedListener } from "./publishing.js";
+import { audienceOf, sessionsOf } from "./follows.js";
+import type { Post } from "../generated/typescript/types.js";
 import { createPhotoUploads } from "./photos.js";
 
 export interface AppOptions extends HandlerOptions {
@@ -68,15 +70,20 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
   });
   // The live feed (SSE): public posts reach every reader of the tenant as they are published.
   const streams = serveSseStreams(app);
+  // Public posts go to every reader of the tenant, the others to the sessions of their audience
+  // (the author, and for Followers posts their followers: follows.ts).
+  const push = async (tenant: string, post: Post): Promise<unknown> => {
+    const audience = await audienceOf(app.hamlet.db, tenant, post);
+    if (audience === undefined) return streams.LiveFeed.toTenant(tenant, { tag: "Posted", post });
+    const sessions = await sessionsOf(app.hamlet.db, tenant, audience);
+    return sessions.length === 0 ? 0 : streams.LiveFeed.toSessions(tenant, sessions, { tag: "Posted", post });
+  };
   const onPublished: PublishedListener = (tenant, post) => {
-    if (post.visibility !== "Public") return;
     // Outside the caller's transaction (an event handler's, on SQLite the database's only writer):
     // the stream's own write then waits for that commit instead of being refused inside it.
     outsideTransactions.runInAsyncScope(() =>
       setImmediate(() =>
-        streams.LiveFeed.toTenant(tenant, { tag: "Posted", post }).catch((error: unknown) =>
-          app.log.warn({ err: error }, "horatio: live feed publish failed"),
-        ),
+        push(tenant, post).catch((error: unknown) => app.log.warn({ err: error }, "horatio: live feed publish failed")),
       ),
     );
   };
