@@ -44,8 +44,9 @@ export interface AppOptions extends HandlerOptions {
   readonly moderationUrl?: string;
   /**
    * Adds `POST /dev/moderation`, a stand-in for the moderation service that refuses posts
-   * containing "spam" and fails (HTTP 400, so the call is dead-lettered) on "#fail" until an
-   * administrator retries it (each text fails once). Point `moderationUrl` at it in development.
+   * containing "spam", fails (HTTP 400, so the call is dead-lettered) on "#fail" until an
+   * administrator retries it, and answers 503 on "#flaky" (retried by the service's `@retry`);
+   * each text fails once. Point `moderationUrl` at it in development.
    */
   readonly devModeration?: boolean;
   /**
@@ -132,6 +133,7 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
 /** See {@link AppOptions.devModeration}. */
 function registerDevModeration(app: HamletServer): void {
   const failedOnce = new Set<string>();
+  const flakyOnce = new Set<string>();
   app.post("/dev/moderation", async (request, reply) => {
     const decoded = decodeModerationRequest(request.body);
     if (!decoded.ok) return reply.code(400).send({ error: "expected {text}" });
@@ -139,6 +141,10 @@ function registerDevModeration(app: HamletServer): void {
     if (text.includes("#fail") && !failedOnce.has(text)) {
       failedOnce.add(text);
       return reply.code(400).send({ error: "moderation could not read this post (#fail)" });
+    }
+    if (text.includes("#flaky") && !flakyOnce.has(text)) {
+      flakyOnce.add(text);
+      return reply.code(503).send({ error: "moderation is busy (#flaky), try again" });
     }
     const spam = /spam/i.test(text);
     return encodeModerationResponse({ allowed: !spam, reason: spam ? "looks like spam" : undefined });
