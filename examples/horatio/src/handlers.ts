@@ -11,6 +11,7 @@ import { eventSystemOf, fail, type EndpointContext, type Failure, type KvStore }
 import { repositories } from "../generated/typescript/repositories.js";
 import type { Handlers } from "../generated/typescript/server.js";
 import type { CreatePostError, Me, Uuid } from "../generated/typescript/types.js";
+import { follows, following } from "./follows.js";
 import { postOf, timelinePage, visibleTo } from "./posts.js";
 import type { PublishedListener } from "./publishing.js";
 import { deadLetterOf, submissionOf } from "./wire.js";
@@ -113,8 +114,30 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
 
     async getPost(request, context) {
       const row = await repositories(context.db, context.tenant).postRow.get({ id: request.id });
-      if (row === undefined || !visibleTo(row, readerOf(context), now())) return fail({ tag: "NotFound" });
+      const reader = readerOf(context);
+      const followsAuthor =
+        row?.visibility === "Followers" &&
+        reader !== undefined &&
+        (await follows(context.db, context.tenant, reader, row.author));
+      if (row === undefined || !visibleTo(row, reader, now(), followsAuthor)) return fail({ tag: "NotFound" });
       return postOf(row);
+    },
+
+    async follow(request, context) {
+      const follower = authorOf(context);
+      if (request.handle !== follower && !(await follows(context.db, context.tenant, follower, request.handle)))
+        await repositories(context.db, context.tenant).followRow.insert({ follower, followee: request.handle });
+      return following(context.db, context.tenant, follower);
+    },
+
+    async unfollow(request, context) {
+      const follower = authorOf(context);
+      await repositories(context.db, context.tenant).followRow.delete({ follower, followee: request.handle });
+      return following(context.db, context.tenant, follower);
+    },
+
+    async listFollowing(_request, context) {
+      return following(context.db, context.tenant, authorOf(context));
     },
 
     async createPost(request, context) {
@@ -131,7 +154,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         created_at: request.publish_at ?? new Date(now()),
       });
       const post = postOf(row);
-      if (row.created_at.getTime() <= now()) options.onPublished?.(context.tenant, post);
+      if (row.created_at.getTime() <= now()) context.afterCommit(() => options.onPublished?.(context.tenant, post));
       return post;
     },
 

@@ -1,4 +1,4 @@
-module Timeline exposing (Timeline, empty, formatTime, viewPost, withNewest, withPage, without)
+module Timeline exposing (Timeline, empty, followButton, formatTime, viewPost, withNewest, withPage, without, withoutFollowersPosts)
 
 {-| The posts on screen, newest first, and where the next page starts (the keyset cursor the
 server gave with the last page).
@@ -6,8 +6,9 @@ server gave with the last page).
 
 import Api.Types as Types
 import Hamlet.Uuid
-import Html exposing (Html, article, div, header, p, span, strong, text)
+import Html exposing (Html, article, button, div, header, p, span, strong, text)
 import Html.Attributes exposing (class, title)
+import Html.Events exposing (onClick)
 import Time
 
 
@@ -45,6 +46,30 @@ withNewest page timeline =
 without : Hamlet.Uuid.Uuid -> Timeline -> Timeline
 without id timeline =
     { timeline | posts = List.filter (\post -> post.id /= id) timeline.posts }
+
+
+{-| Drops the `Followers` posts of the authors for whom `unfollowed` is true (the reader stopped following them).
+-}
+withoutFollowersPosts : (String -> Bool) -> Timeline -> Timeline
+withoutFollowersPosts unfollowed timeline =
+    { timeline | posts = List.filter (\post -> post.visibility /= Types.Followers || not (unfollowed post.author)) timeline.posts }
+
+
+{-| "Follow @ada" or "Unfollow @ada".
+-}
+followButton : { author : String, following : Bool, onToggle : msg } -> Html msg
+followButton { author, following, onToggle } =
+    button [ class "follow", onClick onToggle ]
+        [ text
+            ((if following then
+                "Unfollow @"
+
+              else
+                "Follow @"
+             )
+                ++ author
+            )
+        ]
 
 
 {-| Both lists, without duplicates, newest first (ties by id, as the server orders them).

@@ -109,6 +109,21 @@ export const RetryDeadLetterErrorTags: readonly RetryDeadLetterError["tag"][] = 
   "NotFound",
 ];
 
+/** Who the signed-in user follows. */
+export interface Following {
+  handles: Handle[];
+}
+
+export interface FollowRequest {
+  handle: Handle;
+}
+
+export interface UnfollowRequest {
+  handle: Handle;
+}
+
+export interface ListFollowingRequest {}
+
 /** A user handle: 3 to 20 lowercase letters, digits or underscores. */
 export type Handle = string;
 
