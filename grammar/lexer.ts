@@ -1,23 +1,12 @@
 /**
  * Turns text into tokens, comments and lexical diagnostics. Never throws.
  */
-import { Lexer, type IToken } from "./chevrotain.js";
+import type { IToken } from "./chevrotain.js";
 import type { Comment, DocComment, Span } from "../src/ast/nodes.js";
 import { diagnostic } from "../src/diagnostics/messages.js";
 import type { Diagnostic } from "../src/diagnostics/types.js";
-import { allTokens, DocComment as DocCommentToken, StringLiteral } from "./tokens.js";
-
-let sharedLexer: Lexer | undefined;
-
-/** The lexer is built once: building it analyses every token pattern. */
-function lexer(): Lexer {
-  sharedLexer ??= new Lexer([...allTokens], {
-    positionTracking: "full",
-    ensureOptimizations: false,
-    skipValidations: true,
-  });
-  return sharedLexer;
-}
+import { scan } from "./scanner.js";
+import { DocComment as DocCommentToken, StringLiteral } from "./tokens.js";
 
 export interface LexResult {
   readonly tokens: IToken[];
@@ -31,7 +20,7 @@ export interface LexResult {
 
 /** Lexes one file's text. */
 export function lex(text: string, file: string): LexResult {
-  const result = lexer().tokenize(text);
+  const result = scan(text);
   const diagnostics: Diagnostic[] = [];
   const span = (start: number, end: number): Span => ({ file, start, end });
 
@@ -44,7 +33,7 @@ export function lex(text: string, file: string): LexResult {
       checkString(token, span(token.startOffset, token.endOffset! + 1), diagnostics);
   }
 
-  const commentTokens = result.groups["comments"] ?? [];
+  const commentTokens = result.comments;
   const comments: Comment[] = commentTokens.map((t) => ({
     text: t.image,
     span: span(t.startOffset, t.endOffset! + 1),

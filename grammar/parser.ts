@@ -12,6 +12,7 @@ import {
 import type * as ast from "../src/ast/nodes.js";
 import { diagnostic } from "../src/diagnostics/messages.js";
 import type { Diagnostic } from "../src/diagnostics/types.js";
+import { LazyLookaheadStrategy } from "./lazy-lookahead.js";
 import { lex, stringValue } from "./lexer.js";
 import * as t from "./tokens.js";
 
@@ -64,6 +65,8 @@ class HamletParser extends EmbeddedActionsParser {
     super([...t.allTokens], {
       recoveryEnabled: true,
       maxLookahead: 2,
+      // Validation (tests) checks the lookahead up front; otherwise it is built as it is needed.
+      ...(validate ? {} : { lookaheadStrategy: new LazyLookaheadStrategy(2) }),
       skipValidations: !validate,
       errorMessageProvider: errorMessages,
     });

@@ -191,6 +191,15 @@ describe.skipIf(!ready)("the Horatio app in Chromium", () => {
       await alice.page.selectOption("#visibility", "Private");
       await post(alice.page, "note to self");
       await expect.poll(() => timeline(alice.page)).toContain("note to self");
+      // bob follows alice with the button under her post: her Followers posts then reach him live.
+      await bob.page.locator("#timeline button.follow", { hasText: "Follow @alice" }).first().click();
+      await expect
+        .poll(() => bob.page.locator("#timeline button.follow").allTextContents())
+        .toContain("Unfollow @alice");
+      await alice.page.selectOption("#visibility", "Followers");
+      await post(alice.page, "for my followers");
+      await expect.poll(() => timeline(bob.page), { timeout: 15_000 }).toContain("for my followers");
+      expect(await timeline(bob.page)).not.toContain("note to self");
       await alice.page.selectOption("#visibility", "Public");
 
       // Compose validation: the generated Api.Validate messages, nothing sent.

@@ -189,6 +189,20 @@ describe.skipIf(!ready)("uploading from an Elm page in Chromium", () => {
     }
   });
 
+  it("reports a request without a session as BadStatus 401, not as a refusal of the file", async () => {
+    const page = await browser.newPage();
+    try {
+      await page.goto(url);
+      const file = join(work, "anonymous.png");
+      writeFileSync(file, png(64, 64, 10 * 1024));
+      await page.setInputFiles("#file", file);
+      await page.waitForFunction(() => /^(failed|refused)/.test(document.querySelector("#result")?.textContent ?? ""));
+      expect(await page.textContent("#result")).toBe('failed: Bad status 401: {"tag":"Unauthorized"}');
+    } finally {
+      await page.close();
+    }
+  });
+
   it("refuses a file over max_size in the page, without sending it", async () => {
     const page = await browser.newPage();
     try {

@@ -230,6 +230,19 @@ describe("loadConfig", () => {
     expect(bad.config!.diff.failOn).toEqual(["wire", "database"]);
   });
 
+  it("[hamlet.events] retention: a duration or off; anything else is HAM0702 on the value", () => {
+    for (const value of ['"7d"', '"12h"', '"90s"', '"off"'])
+      expect(loadConfig(write("events-ok/hamlet.toml", `[hamlet.events]\nretention = ${value}\n`)).diagnostics).toEqual(
+        [],
+      );
+    for (const value of ['"7 days"', '"0d"', "7", '""'])
+      expect(
+        summary(loadConfig(write("events-bad/hamlet.toml", `[hamlet.events]\nretention = ${value}\n`)).diagnostics),
+      ).toEqual([
+        'HAM0702 2:13 The setting `hamlet.events.retention` must be a duration such as `"7d"`, `"12h"`, `"30m"` or `"90s"`, or `"off"` to keep everything.',
+      ]);
+  });
+
   it("HAM0702: values of the wrong type", () => {
     const file = write(
       "hamlet.toml",

@@ -1,7 +1,7 @@
 /**
  * Horatio's reads over real HTTP, on SQLite and PostgreSQL: visibility (nobody but the author sees
- * a Followers or Private post, nobody sees a post before its time, a pending submission is its
- * author's) and the keyset timeline (pages by `(created_at, id)`: posts sharing one timestamp are
+ * a Private post, a Followers post also their followers, in reads and on the live feed; nobody
+ * sees a post before its time, a pending submission is its author's) and the keyset timeline (pages by `(created_at, id)`: posts sharing one timestamp are
  * neither skipped nor repeated across pages).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,6 +11,7 @@ import type { Post, TimelineCursor } from "../examples/horatio/generated/typescr
 import type { Database, HamletConfig, HamletServer } from "@hamlet/runtime-node";
 import { startServer } from "@hamlet/runtime-node";
 import { testDialects, useFreshDatabases } from "../runtime-node/test/support/databases.js";
+import { openSse, type SseEvent } from "../runtime-node/test/support/sse-client.js";
 import { migrateHoratio } from "./support/horatio.js";
 import { CookieJar, hostFetch, rawRequest } from "./support/ts-http.js";
 
@@ -41,8 +42,7 @@ describe.each(testDialects)("horatio visibility and keyset timeline on %s", (dia
     await db?.close();
   });
 
-  async function signedIn(handle: string) {
-    const jar = new CookieJar();
+  async function signedIn(handle: string, jar = new CookieJar()) {
     const client = createClient({ baseUrl: url, fetch: hostFetch("alpha.test", jar) });
     const me = await client.signIn({ handle });
     expect(me).toEqual({ ok: true, value: { handle, admin: false } });
@@ -50,7 +50,7 @@ describe.each(testDialects)("horatio visibility and keyset timeline on %s", (dia
   }
   const anonymous = () => createClient({ baseUrl: url, fetch: hostFetch("alpha.test", new CookieJar()) });
 
-  it("shows Followers, Private and scheduled posts to nobody but their author (and scheduled ones not even to them)", async () => {
+  it("shows Followers, Private and scheduled posts to nobody but their author when nobody follows them (scheduled ones not even to them)", async () => {
     const alice = await signedIn("alice");
     const write = async (body: string, extra: Record<string, unknown> = {}): Promise<Post> => {
       const created = await alice.createPost({ body, ...extra });
@@ -89,6 +89,68 @@ describe.each(testDialects)("horatio visibility and keyset timeline on %s", (dia
     expect(await bodies(alice)).toEqual(["followers post", "private post", "public post"]);
     const feed = await anonymous().getFeed({ author: "alice" });
     expect(feed.ok && feed.value.posts.map((p) => p.body)).toEqual(["public post"]);
+  });
+
+  it("shows Followers posts to the author's followers (timeline, GetPost, GetFeed, live), Private ones to nobody else", async () => {
+    const hanaJar = new CookieJar();
+    const hana = await signedIn("hana", hanaJar);
+    const ivanJar = new CookieJar();
+    const ivan = await signedIn("ivan", ivanJar);
+    const judeJar = new CookieJar();
+    const jude = await signedIn("jude", judeJar);
+    expect(await ivan.follow({ handle: "hana" })).toEqual({ ok: true, value: { handles: ["hana"] } });
+    expect(await ivan.follow({ handle: "hana" })).toEqual({ ok: true, value: { handles: ["hana"] } });
+    expect(await ivan.follow({ handle: "ivan" })).toEqual({ ok: true, value: { handles: ["hana"] } });
+    expect(await ivan.listFollowing()).toEqual({ ok: true, value: { handles: ["hana"] } });
+    expect(await anonymous().follow({ handle: "hana" })).toMatchObject({ ok: false, kind: "unauthorized" });
+
+    const streams = await Promise.all(
+      [ivanJar, judeJar, hanaJar].map((jar) =>
+        openSse(url, "/hamlet/sse/LiveFeed", { host: "alpha.test", cookie: jar.header()! }),
+      ),
+    );
+    const [ivanStream, judeStream, hanaStream] = streams;
+    try {
+      const write = async (body: string, visibility: "Public" | "Followers" | "Private"): Promise<Post> => {
+        const created = await hana.createPost({ body, visibility });
+        if (!created.ok) throw new Error(JSON.stringify(created));
+        return created.value;
+      };
+      const forFollowers = await write("for my followers", "Followers");
+      const secret = await write("for me", "Private");
+      const open = await write("for everyone", "Public");
+      const has = (id: string) => (event: SseEvent) => event.data.includes(id);
+      // Each stream gets the public post last; by then the others would have arrived before it.
+      for (const stream of streams) await stream!.waitFor(1, has(open.id), 10_000);
+      expect(ivanStream!.events.some(has(forFollowers.id))).toBe(true);
+      expect(ivanStream!.events.some(has(secret.id))).toBe(false);
+      expect(judeStream!.events.some(has(forFollowers.id))).toBe(false);
+      expect(judeStream!.events.some(has(secret.id))).toBe(false);
+      expect(hanaStream!.events.some(has(forFollowers.id))).toBe(true);
+      expect(hanaStream!.events.some(has(secret.id))).toBe(true);
+
+      const notFound = { ok: false, kind: "error", status: 404, error: { tag: "NotFound" } };
+      expect(await ivan.getPost({ id: forFollowers.id })).toEqual({ ok: true, value: forFollowers });
+      expect(await ivan.getPost({ id: secret.id })).toEqual(notFound);
+      expect(await jude.getPost({ id: forFollowers.id })).toEqual(notFound);
+      const bodies = async (reader: ReturnType<typeof anonymous>) => {
+        const page = await reader.getTimeline({ author: "hana" });
+        const feed = await reader.getFeed({ author: "hana" });
+        if (!page.ok || !feed.ok) throw new Error(JSON.stringify([page, feed]));
+        expect(feed.value.posts.map((p) => p.body).sort()).toEqual(page.value.posts.map((p) => p.body).sort());
+        return page.value.posts.map((p) => p.body).sort();
+      };
+      expect(await bodies(ivan)).toEqual(["for everyone", "for my followers"]);
+      expect(await bodies(jude)).toEqual(["for everyone"]);
+      expect(await bodies(anonymous())).toEqual(["for everyone"]);
+      expect(await bodies(hana)).toEqual(["for everyone", "for me", "for my followers"]);
+
+      expect(await ivan.unfollow({ handle: "hana" })).toEqual({ ok: true, value: { handles: [] } });
+      expect(await ivan.getPost({ id: forFollowers.id })).toEqual(notFound);
+      expect(await bodies(ivan)).toEqual(["for everyone"]);
+    } finally {
+      for (const stream of streams) stream!.close();
+    }
   });
 
   it("keeps a pending submission to its author", async () => {

@@ -6,16 +6,14 @@
  * `hamletc <command>` they name being a real command. Pages and images they link to must exist.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { parseTOML } from "toml-eslint-parser";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadEmitters } from "../emitters/index.js";
-import { runEmitters } from "../src/emit/run.js";
-import { compile } from "../src/program/compile.js";
 import { repoRoot } from "./support/corpus.js";
-import { elmReady, runElmAsync } from "./support/elm-project.js";
+import { elmMakeSnippets, fencedBlocks as blocks, generateFromBlocks, tscSnippets } from "./support/doc-snippets.js";
+import { elmReady } from "./support/elm-project.js";
 import { horatioDir } from "./support/horatio.js";
 import { tmpRoot } from "./support/ts-emit.js";
 
@@ -26,11 +24,6 @@ const pages = readdirSync(guidesDir)
 const run = promisify(execFile);
 const horatioElmJson = JSON.parse(readFileSync(join(horatioDir, "elm", "elm.json"), "utf8")) as object;
 const canRunElm = elmReady("test/guides.test.ts");
-
-/** The fenced code blocks of one language in `text`, in order. */
-function blocks(text: string, language: string): string[] {
-  return [...text.matchAll(new RegExp("^```" + language + "\\n([\\s\\S]*?)^```$", "gm"))].map((m) => m[1]!);
-}
 
 const hamletcCommands = [
   ...readFileSync(join(repoRoot, "src", "cli", "main.ts"), "utf8").matchAll(/\.command\("([a-z-]+)/g),
@@ -69,27 +62,7 @@ describe.each(pages)("docs/guides/%s", (page) => {
 
   /** Compiles the page's schema blocks and writes the generated TypeScript and Elm under `dir/generated`. */
   let generated: Promise<void> | undefined;
-  const generate = () =>
-    (generated ??= (async () => {
-      mkdirSync(join(dir, "schema"), { recursive: true });
-      const entries = hamlet.map((code, i) => {
-        const file = join(dir, "schema", `block-${i + 1}.hamlet`);
-        writeFileSync(file, code);
-        return file;
-      });
-      const { schema, diagnostics } = compile({ entries, features: { database: true, eventStore: true } });
-      expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-      const emitters = await loadEmitters((name) => ["typescript", "repository", "elm"].includes(name));
-      const emitted = await runEmitters(
-        schema!,
-        emitters.map((emitter) => ({ emitter, options: {} })),
-      );
-      expect(emitted.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-      for (const file of emitted.files) {
-        mkdirSync(dirname(join(dir, "generated", file.path)), { recursive: true });
-        writeFileSync(join(dir, "generated", file.path), file.content);
-      }
-    })());
+  const generate = () => (generated ??= generateFromBlocks(dir, hamlet, ["typescript", "repository", "elm"]));
 
   it.runIf(hamlet.length > 0)("its hamlet blocks compile together without errors", async () => {
     await generate();
@@ -101,47 +74,15 @@ describe.each(pages)("docs/guides/%s", (page) => {
     async () => {
       expect(hamlet.length, "a page with TypeScript needs the schema it is written against").toBeGreaterThan(0);
       await generate();
-      ts.forEach((code, i) => writeFileSync(join(dir, `snippet-${i + 1}.ts`), code));
-      writeFileSync(join(dir, "package.json"), JSON.stringify({ type: "module" }));
-      writeFileSync(
-        join(dir, "tsconfig.json"),
-        JSON.stringify({
-          compilerOptions: {
-            target: "ES2022",
-            module: "NodeNext",
-            moduleResolution: "NodeNext",
-            strict: true,
-            noUncheckedIndexedAccess: true,
-            skipLibCheck: true,
-            noEmit: true,
-            types: ["node"],
-            typeRoots: [join(repoRoot, "node_modules", "@types")],
-          },
-          include: ["snippet-*.ts"],
-        }),
-      );
-      const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc");
-      const output = await run(process.execPath, [tsc, "-p", dir], { cwd: dir }).then(
-        (r) => r.stdout,
-        (e: { stdout?: string; stderr?: string }) => `${e.stdout ?? ""}${e.stderr ?? ""}`,
-      );
+      const output = await tscSnippets(dir, ts);
       expect(output).toBe("");
     },
   );
 
   it.runIf(elm.length > 0 && canRunElm)("its Elm blocks pass elm make", { timeout: 180_000 }, async () => {
     await generate();
-    writeFileSync(
-      join(dir, "elm.json"),
-      // Horatio's app dependencies (elm/browser, elm/html besides what generated code needs).
-      JSON.stringify({ ...horatioElmJson, "source-directories": ["src", "generated/elm"] }, null, 4),
-    );
-    mkdirSync(join(dir, "src"), { recursive: true });
-    for (const code of elm) {
-      writeFileSync(join(dir, "src", "Main.elm"), code);
-      const { status, output } = await runElmAsync(dir, ["make", "src/Main.elm", "--output=/dev/null"]);
-      expect(status, `${code}\n${output}`).toBe(0);
-    }
+    // Horatio's app dependencies (elm/browser, elm/html besides what generated code needs).
+    await elmMakeSnippets(dir, elm, horatioElmJson);
   });
 
   it("its TOML blocks parse", () => {

@@ -157,6 +157,7 @@ describe("hamletc migrate", () => {
           "articles",
           "author",
           "comment",
+          "hamlet_bus_messages",
           "hamlet_kv",
           "hamlet_migrations",
           "hamlet_sessions",

@@ -187,6 +187,31 @@ describe("runtime-elm/js/websocket.js", () => {
     });
   });
 
+  it('heartbeat: stays on while "$pong"s come back, replaces a connection that stopped answering (4001)', async () => {
+    const { wss, url } = await server();
+    const sockets: WebSocket[] = [];
+    wss.on("connection", (socket) => {
+      sockets.push(socket);
+      // As runtime-node does: answer the companion's heartbeat.
+      socket.on("message", (data) => data.toString() === '"$ping"' && socket.send('"$pong"'));
+    });
+    const elm = fakeApp();
+    const connection = start(elm.app, { url, pingIntervalMs: 50, pongTimeoutMs: 150, minDelayMs: 10, maxDelayMs: 20 });
+    await expect.poll(() => connection.state()).toBe("connected");
+    await new Promise((resolve) => setTimeout(resolve, 500)); // ten heartbeats, all answered
+    expect(sockets.length).toBe(1);
+    expect(elm.received["state"]).toEqual([{ state: "connecting" }, { state: "connected" }]);
+    // The server stops reading this socket (a frozen peer, a half-open connection): no "$pong" any more.
+    sockets[0]!.pause();
+    await expect.poll(() => sockets.length, { timeout: 3000 }).toBe(2);
+    await expect.poll(() => connection.state()).toBe("connected");
+    expect(elm.received["state"]).toContainEqual(
+      expect.objectContaining({ state: "disconnected", code: 4001, reason: "no answer to the heartbeat" }),
+    );
+    // "$pong" frames never reach Elm.
+    expect(elm.received["problem"]).toEqual([]);
+  });
+
   it("refuses an app without any port of the websocket, naming the ports it has", () => {
     const elm = fakeApp();
     expect(() => connect(elm.app, { name: "Lobby", url: "ws://127.0.0.1:1/x", WebSocket })).toThrow(

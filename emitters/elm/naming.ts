@@ -18,6 +18,7 @@ import {
   validateAtName,
   validateName,
 } from "./names.js";
+import { UPLOADS_MODULE_VALUES, uploadFunctionNames } from "./uploads-module.js";
 import { constrainedTypes } from "./validate-module.js";
 
 /** Types every Elm module sees without importing (Basics, List, Maybe, Result, String, Char, Platform). */
@@ -110,6 +111,11 @@ export const elmNaming: NamingRules = {
     "types.values": [HELPERS, DEFAULT_VALUES],
     "validate.values": [HELPERS, DEFAULT_VALUES],
     "endpoints.values": [HELPERS, DEFAULT_VALUES],
+    "uploads.values": [
+      HELPERS,
+      DEFAULT_VALUES,
+      { names: new Set(UPLOADS_MODULE_VALUES), why: "Uploads.elm already declares for every upload" },
+    ],
   },
   claims(schema: Schema, spans) {
     const ctx = buildContext(schema);
@@ -149,6 +155,11 @@ export const elmNaming: NamingRules = {
       claim("endpoints.values", fn, ep.name, what, span);
       claim("endpoints.values", `${fn}Task`, ep.name, what, span);
       claim("endpoints.values", `${fn}Url`, ep.name, what, span);
+    }
+    for (const u of schema.uploads) {
+      const span = nameSpan(spans, u.name, u.span);
+      const what = `the Elm functions of the upload \`${u.name}\``;
+      for (const fn of uploadFunctionNames(u.name)) claim("uploads.values", fn, u.name, what, span);
     }
     return claims;
   },

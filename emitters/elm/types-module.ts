@@ -1,5 +1,6 @@
 /** `<Prefix>/Types.elm`: every named type with its decoder and encoder (spec/wire-format.md). */
 import type { AliasDef, EnumDef, FieldDef, RecordDef, TypeDef } from "../../src/schema/types.js";
+import { FragmentCache, reachedTypes } from "../../src/emit/fragment-cache.js";
 import { decoder, elmString, elmType, encoder, literal, paren, type ElmContext } from "./context.js";
 import {
   bullets,
@@ -40,8 +41,38 @@ interface Definition {
   readonly declarations: Block[];
 }
 
+/** Definitions printed by earlier builds of a watch session (incremental emit). */
+const definitionFragments = new FragmentCache<Definition>();
+
+/**
+ * What a definition reads from the context besides its types, for the types it reaches: which
+ * are wrapped, their constructor names, and which share a recursion component (compared, not
+ * numbered, since the numbers depend on the rest of the schema).
+ */
+export function contextKey(ctx: ElmContext, def: TypeDef, reached: readonly TypeDef[]): string {
+  const components = new Map<number | undefined, number>();
+  return [def, ...reached]
+    .map((t) => {
+      const component = ctx.component.get(t.name);
+      if (!components.has(component)) components.set(component, components.size);
+      const variants = ctx.variants.get(t.name);
+      return `${t.name}:${ctx.wrapped.has(t.name)}:${components.get(component)}:${variants ? [...variants].join(",") : ""}`;
+    })
+    .join(";");
+}
+
+function cachedDefinition(ctx: ElmContext, def: TypeDef): Definition {
+  const reached = reachedTypes(def, ctx.types);
+  const key = `${ctx.qualifier}|${contextKey(ctx, def, reached)}`;
+  const cached = definitionFragments.get(def, reached, key);
+  if (cached) return cached;
+  const fresh = typeDefinition(ctx, def);
+  definitionFragments.set(def, reached, fresh, key);
+  return fresh;
+}
+
 export function typesModule(ctx: ElmContext, moduleName: string): string {
-  const definitions = ctx.schema.types.map((def) => typeDefinition(ctx, def));
+  const definitions = ctx.schema.types.map((def) => cachedDefinition(ctx, def));
   const declarations = definitions.flatMap((d) => d.declarations);
   const exposing = definitions.flatMap((d) => d.exposing);
   if (declarations.length === 0) {

@@ -3,7 +3,8 @@
  * the `File` against the upload's constraints (size, media type, not empty) before sending it as
  * `multipart/form-data`, its tracker name and a progress `Sub`, and its constraints as a value.
  * Errors are `Hamlet.Http.Error (UploadError e)`: `Refused` for a file refused in the browser or
- * by the server (413, 415, 422, ...), `Failed e` for the upload's declared errors. The module is
+ * by the server (400, 408, 413, 415, 422, one typed variant per runtime refusal), `Failed e` for
+ * the upload's declared errors; any other status (401, 403, 500, 503) is `BadStatus`. The module is
  * printed in elm-format's layout; it needs `elm/file` and `elm/bytes` as direct dependencies. Each upload
  * also has a `<upload>Bytes` variant that sends bytes made in the page (`BytesFile`: an image resized
  * in a Web Worker) instead of a chosen `File`, with the same checks (`checkBytes`).
@@ -29,6 +30,24 @@ function constraintsValue(file: FileConstraints): string[] {
       ? "Nothing"
       : `Just { width = ${file.maxDimensions.width}, height = ${file.maxDimensions.height} }`;
   return [`    { maxSize = ${maxSize}`, `    , types = ${types}`, `    , maxDimensions = ${dims}`, "    }"];
+}
+
+/** The values Uploads.elm declares whatever the schema (besides the helpers of ./helpers.ts). */
+export const UPLOADS_MODULE_VALUES: readonly string[] = [
+  "checkFile",
+  "checkBytes",
+  "checkSizeAndType",
+  "refusalToString",
+  "typeMatches",
+  "progressFraction",
+  "uploadErrorDecoder",
+  "refusalDecoder",
+];
+
+/** The functions an upload gets in Uploads.elm (the checker claims them, see ./naming.ts). */
+export function uploadFunctionNames(upload: string): string[] {
+  const fn = endpointName(upload);
+  return [fn, `${fn}Bytes`, `${fn}Constraints`, `${fn}Tracker`, `${fn}Progress`];
 }
 
 function uploadDeclarations(ctx: ElmContext, u: UploadDef): { exposing: string[]; declarations: Block[] } {
@@ -131,7 +150,7 @@ function uploadDeclarations(ctx: ElmContext, u: UploadDef): { exposing: string[]
     `    Http.track ${fn}Tracker (progressFraction >> toMsg)`,
   ];
   return {
-    exposing: [fn, `${fn}Bytes`, `${fn}Constraints`, `${fn}Tracker`, `${fn}Progress`],
+    exposing: uploadFunctionNames(u.name),
     declarations: [upload, uploadBytes, constraints, tracker, progress],
   };
 }
@@ -155,8 +174,16 @@ type alias Constraints =
     looks at the bytes, the browser only at the file's declared type (415).
   - \`Empty\`: the file has no bytes.
   - \`ImageTooLarge\`: the image header says it is wider or taller than allowed (422).
-  - \`Rejected tag message\`: any other refusal of the server (\`BadUpload\`,
-    \`ValidationFailed\`, \`TooManyPixels\`, \`RequestTimeout\`, ...) with its message.
+  - \`TooManyPixels\`: the image has more pixels than the server accepts (422).
+  - \`UnreadableImage contentType\`: the server could not read the image's size (422).
+  - \`MissingFile\`: the request had no file part (400).
+  - \`NotMultipart message\`: the request was not \`multipart/form-data\` (415).
+  - \`TimedOut message\`: the upload stalled and the server abandoned it (408).
+  - \`BadUpload message\`: the server could not read or store the upload (400).
+  - \`InvalidFields issues\`: the text fields do not pass the schema's checks (400).
+
+Any other answer of the server (401 without a session, 403, 500, 503, ...) is not a refusal of
+the file: it arrives as \`Hamlet.Http.BadStatus status body\`, as it does for endpoints.
 
 -}
 type Refusal
@@ -164,7 +191,13 @@ type Refusal
     | TypeNotAllowed (Maybe String) (List String)
     | Empty
     | ImageTooLarge { width : Int, height : Int, maxWidth : Int, maxHeight : Int }
-    | Rejected String String`),
+    | TooManyPixels { width : Int, height : Int, maxPixels : Int }
+    | UnreadableImage String
+    | MissingFile
+    | NotMultipart String
+    | TimedOut String
+    | BadUpload String
+    | InvalidFields (List { path : String, message : String })`),
   lines(`
 {-| The error of an upload, inside \`Hamlet.Http.Declared\`: a refused file, or one of the
 upload's declared errors.
@@ -208,12 +241,26 @@ refusalToString refusal =
         ImageTooLarge image ->
             "The image is " ++ String.fromInt image.width ++ "x" ++ String.fromInt image.height ++ "; at most " ++ String.fromInt image.maxWidth ++ "x" ++ String.fromInt image.maxHeight ++ " is accepted."
 
-        Rejected tag message ->
-            if String.isEmpty message then
-                tag
+        TooManyPixels image ->
+            "The image is " ++ String.fromInt image.width ++ "x" ++ String.fromInt image.height ++ "; at most " ++ String.fromInt image.maxPixels ++ " pixels are accepted."
 
-            else
-                tag ++ ": " ++ message`),
+        UnreadableImage contentType ->
+            "The image (" ++ contentType ++ ") could not be read."
+
+        MissingFile ->
+            "No file was sent."
+
+        NotMultipart message ->
+            "The upload was not sent as a form: " ++ message ++ "."
+
+        TimedOut message ->
+            "The upload stalled: " ++ message ++ "."
+
+        BadUpload message ->
+            "The upload failed: " ++ message ++ "."
+
+        InvalidFields issues ->
+            "Some fields are not valid: " ++ String.join "; " (List.map (\\issue -> issue.path ++ " " ++ issue.message) issues) ++ "."`),
 ];
 
 const PRIVATE: Block[] = [
@@ -284,32 +331,47 @@ refusalDecoder =
                             (Decode.field "max_width" Decode.int)
                             (Decode.field "max_height" Decode.int)
 
+                    "TooManyPixels" ->
+                        Decode.map3 (\\w h p -> TooManyPixels { width = w, height = h, maxPixels = p })
+                            (Decode.field "width" Decode.int)
+                            (Decode.field "height" Decode.int)
+                            (Decode.field "max_pixels" Decode.int)
+
+                    "UnreadableImage" ->
+                        Decode.map UnreadableImage (Decode.field "content_type" Decode.string)
+
+                    "MissingFile" ->
+                        Decode.succeed MissingFile
+
+                    "UnsupportedMediaType" ->
+                        Decode.map NotMultipart (Decode.field "message" Decode.string)
+
+                    "RequestTimeout" ->
+                        Decode.map TimedOut (Decode.field "message" Decode.string)
+
+                    "BadUpload" ->
+                        Decode.map BadUpload (Decode.field "message" Decode.string)
+
+                    "ValidationFailed" ->
+                        Decode.map InvalidFields
+                            (Decode.field "issues"
+                                (Decode.list
+                                    (Decode.map2 (\\path message -> { path = path, message = message })
+                                        (Decode.field "path" Decode.string)
+                                        (Decode.field "message" Decode.string)
+                                    )
+                                )
+                            )
+
                     _ ->
-                        Decode.map (Rejected tag) (Decode.oneOf [ Decode.field "message" Decode.string, Decode.succeed "" ])
+                        -- Not a refusal of the file (Unauthorized, InternalError, ...): BadStatus, as for endpoints.
+                        Decode.fail ("not an upload refusal: " ++ tag)
             )`),
 ];
 
 /** The Uploads module, or `undefined` when the schema declares no upload. */
 export function uploadsModule(ctx: ElmContext, moduleName: string, typesModule: string): string | undefined {
   if (ctx.schema.uploads.length === 0) return undefined;
-  const taken = new Set([
-    "checkFile",
-    "checkBytes",
-    "checkSizeAndType",
-    "refusalToString",
-    "typeMatches",
-    "progressFraction",
-    "uploadErrorDecoder",
-    "refusalDecoder",
-  ]);
-  for (const u of ctx.schema.uploads) {
-    const fn = endpointName(u.name);
-    for (const name of [fn, `${fn}Bytes`, `${fn}Constraints`, `${fn}Tracker`, `${fn}Progress`])
-      if (taken.has(name))
-        throw new Error(
-          `upload ${u.name}: its Elm function ${name} collides with a name of Uploads.elm; rename the upload`,
-        );
-  }
   const parts = ctx.schema.uploads.map((u) => uploadDeclarations(ctx, u));
   const config: Block = lines(`
 {-| Where the API lives: the scheme, host and port (or a path prefix) put before every upload's path,

@@ -1,10 +1,12 @@
 /** `<Prefix>/Validate.elm`: constraint checks with the server's paths and messages. */
 import type { Constraints, FieldDef, TypeDef, TypeExpr } from "../../src/schema/types.js";
+import { FragmentCache, reachedTypes } from "../../src/emit/fragment-cache.js";
 import { elmNumber, elmString, paren, refType, type ElmContext } from "./context.js";
 import { docComment, paragraph } from "./doc-comment.js";
 import { helperDeclarations, importsFor } from "./helpers.js";
 import { printModule } from "./module-file.js";
 import { fieldNames, typeName, validateAtName, validateName } from "./names.js";
+import { contextKey } from "./types-module.js";
 import {
   call,
   caseOf,
@@ -205,6 +207,20 @@ function validator(ctx: ElmContext, def: TypeDef, constrained: Set<string>): Blo
   ];
 }
 
+/** Validators printed by earlier builds of a watch session (incremental emit, see types-module.ts). */
+const validatorFragments = new FragmentCache<Block[]>();
+
+function cachedValidator(ctx: ElmContext, def: TypeDef, constrained: Set<string>): Block[] {
+  const reached = reachedTypes(def, ctx.types);
+  const flags = [def, ...reached].map((t) => (constrained.has(t.name) ? "1" : "0")).join("");
+  const key = `${ctx.qualifier}|${flags}|${contextKey(ctx, def, reached)}`;
+  const cached = validatorFragments.get(def, reached, key);
+  if (cached) return cached;
+  const fresh = validator(ctx, def, constrained);
+  validatorFragments.set(def, reached, fresh, key);
+  return fresh;
+}
+
 export function validateModule(ctx: ElmContext, moduleName: string, typesModule: string): string | undefined {
   const constrained = constrainedTypes(ctx);
   const defs = ctx.schema.types.filter((t) => constrained.has(t.name));
@@ -218,7 +234,7 @@ export function validateModule(ctx: ElmContext, moduleName: string, typesModule:
             "Hamlet.Validate.Violation",
           ),
         ]
-      : defs.flatMap((d) => validator(ctx, d, constrained));
+      : defs.flatMap((d) => cachedValidator(ctx, d, constrained));
   const body = declarations.flat().join("\n");
   const helpers = helperDeclarations(body);
   return printModule({

@@ -5,6 +5,7 @@
  * event-store DDL is a new set: the next migration re-runs the (idempotent) statements.
  */
 import { createHash } from "node:crypto";
+import { usesEventStore } from "../../src/schema/query.js";
 import type { Schema } from "../../src/schema/types.js";
 import type { Dialect } from "./ddl.js";
 import { EVENT_STORE_TABLES, eventStoreStatements } from "./event-store.js";
@@ -17,10 +18,7 @@ export function eventStoreDigest(): string {
 }
 
 /** The event store's tables are created when the feature is on and the schema has something to store. */
-export function usesEventStore(schema: Schema): boolean {
-  const declares = schema.events.length > 0 || schema.workflows.length > 0 || schema.services.length > 0;
-  return schema.features.eventStore && declares;
-}
+export { usesEventStore };
 
 /**
  * True when an earlier migration created the event store (the snapshot's `extras` lists a set of

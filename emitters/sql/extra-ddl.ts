@@ -12,6 +12,7 @@
  */
 import type { Schema } from "../../src/schema/types.js";
 import type { Dialect } from "./ddl.js";
+import { busTable } from "./bus-table.js";
 import { eventStoreDdl } from "./event-store-ddl.js";
 import { runtimeTables } from "./runtime-tables.js";
 import { sseReplayDdl } from "./sse-replay.js";
@@ -30,7 +31,7 @@ export interface ExtraDdl {
 }
 
 /** Every set, in the order migrations apply them. */
-export const EXTRA_DDL: readonly ExtraDdl[] = [runtimeTables, eventStoreDdl, sseReplayDdl];
+export const EXTRA_DDL: readonly ExtraDdl[] = [runtimeTables, eventStoreDdl, sseReplayDdl, busTable];
 
 /** The sets `schema` wants that `recorded` (the snapshot's `extras`) does not list yet. */
 export function pendingExtras(schema: Schema, recorded: readonly string[]): ExtraDdl[] {

@@ -43,6 +43,10 @@ export const typescriptNaming: NamingRules = {
         why: "websocket.ts already declares or imports",
       },
     ],
+    // The handler interface of each websocket: its connection hooks beside one method per message.
+    "websocket.handlers": [
+      { names: new Set(["onConnect", "onDisconnect"]), why: "its handlers already use for the connection's life" },
+    ],
     module: [
       { names: TYPESCRIPT_RESERVED, why: "is a TypeScript keyword" },
       { names: TYPESCRIPT_GLOBALS, why: "is a global the generated TypeScript uses" },
@@ -88,6 +92,15 @@ export const typescriptNaming: NamingRules = {
       const declared = [`${w.name}Handlers`, `${w.name}Spec`, `serve${w.name}`];
       if (w.emits.length > 0) declared.push(`${w.name}Context`);
       for (const name of declared) claim("websocket", name, w.name, `\`${name}\` in websocket.ts`, span);
+      const message = schema.types.find((t) => t.kind === "enum" && t.name === w.message);
+      for (const v of message?.kind === "enum" ? message.variants : []) {
+        const what = `the handler of the message \`${w.name}.${v.name}\``;
+        claim("websocket.handlers", `on${v.name}`, v.name, what, v.span);
+      }
+    }
+    for (const u of schema.uploads) {
+      const span = nameSpan(spans, u.name, u.span);
+      claim("uploads.handlers", camel(u.name), u.name, `the handler of the upload \`${u.name}\` in uploads.ts`, span);
     }
     return claims;
   },

@@ -1,5 +1,6 @@
 /** `types.ts`: one TypeScript type per schema type, plus the branded scalar types. */
 import { hardline, ifBreak, join, type Doc } from "../../src/emit/doc.js";
+import { FragmentCache, reachedTypes } from "../../src/emit/fragment-cache.js";
 import { TsFile } from "../../src/emit/ts-file.js";
 import {
   declare,
@@ -113,10 +114,22 @@ function taggedUnion(head: string, members: readonly { comment: Doc[]; type: Doc
   return [group([head, " =", group(indent([line, ...first!.comment, union]))]), ";"];
 }
 
+/** Statements printed by earlier builds of a watch session (incremental emit, src/emit/fragment-cache.ts). */
+const declarationFragments = new FragmentCache<string[]>();
+
 export function typesFile(table: TypeTable, header: string): string {
   const file = new TsFile(`${header}\n`);
   file.verbatim(PRELUDE);
-  for (const def of table.schema.types) for (const statement of typeDecl(table, def)) file.print(statement);
+  for (const def of table.schema.types) {
+    const reached = reachedTypes(def, table.byName);
+    let texts = declarationFragments.get(def, reached);
+    if (!texts) {
+      texts = typeDecl(table, def).map((statement) => file.render(statement));
+      declarationFragments.set(def, reached, texts);
+    }
+    // No import or prelude here depends on the names the statements use.
+    for (const text of texts) file.appendRendered(text);
+  }
   return file.toString();
 }
 

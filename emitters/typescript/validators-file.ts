@@ -6,6 +6,7 @@
  */
 import { hardline, indent, join, type Doc } from "../../src/emit/doc.js";
 import { plural } from "../../src/check/constraint-check.js";
+import { FragmentCache, reachedTypes, type Fragment } from "../../src/emit/fragment-cache.js";
 import { runtimeSubpath } from "../../src/emit/runtime-path.js";
 import { TsFile } from "../../src/emit/ts-file.js";
 import {
@@ -87,6 +88,8 @@ const typeIs = (e: Expr, type: string) => bin(typeOf(e), "===", str(type));
 class Generator {
   private counter = 0;
   readonly patterns = new Map<string, string>();
+  /** Sources passed to `pattern` since `recordPatterns` (a fragment's hoisted patterns). */
+  used: string[] | undefined;
   constructor(readonly table: TypeTable) {}
 
   reset(): void {
@@ -96,6 +99,7 @@ class Generator {
     return `${prefix}${this.counter++}`;
   }
   pattern(source: string): string {
+    this.used?.push(source);
     let name = this.patterns.get(source);
     if (!name) {
       name = `PATTERN_${this.patterns.size}`;
@@ -550,6 +554,57 @@ class Generator {
   }
 }
 
+/** Readers, decoders and encoders printed by earlier builds of a watch session (incremental emit). */
+const readerFragments = new FragmentCache();
+const decoderFragments = new FragmentCache();
+const encoderFragments = new FragmentCache();
+
+/**
+ * A reader from an earlier build, or printed now. Its text names the patterns it uses
+ * (`PATTERN_<n>`, numbered by first use in the file): reused, they are registered again in the
+ * same order, and if that numbers them differently the reader is printed again.
+ */
+function reader(gen: Generator, file: TsFile, def: TypeDef, reached: readonly TypeDef[]): string {
+  const cached = readerFragments.get(def, reached);
+  if (cached) {
+    const names = cached.registered.map((source) => gen.pattern(source));
+    if (names.every((name, i) => name === cached.names[cached.names.length - names.length + i])) {
+      file.useNames(cached.names);
+      return cached.text;
+    }
+  }
+  gen.used = [];
+  const { text, names } = file.renderWithNames(gen.reader(def));
+  const registered = gen.used;
+  gen.used = undefined;
+  // The names of its patterns go last, for the check above.
+  readerFragments.set(def, reached, {
+    text,
+    names: [...names, ...registered.map((source) => gen.pattern(source))],
+    registered,
+  });
+  return text;
+}
+
+/** A top-level statement for `def` from an earlier build, or printed now (`print`). */
+function statement(
+  cache: FragmentCache,
+  file: TsFile,
+  def: TypeDef,
+  reached: readonly TypeDef[],
+  doc: () => Doc,
+): void {
+  const cached: Fragment | undefined = cache.get(def, reached);
+  if (cached) {
+    file.useNames(cached.names);
+    file.appendRendered(cached.text);
+    return;
+  }
+  const { text, names } = file.renderWithNames(doc());
+  file.appendRendered(text);
+  cache.set(def, reached, { text, names, registered: [] });
+}
+
 export function validatorsFile(table: TypeTable, header: string, runtimeImport: string): string {
   const runtime = runtimeSubpath(runtimeImport, "validate");
   const gen = new Generator(table);
@@ -570,7 +625,8 @@ export function validatorsFile(table: TypeTable, header: string, runtimeImport: 
   for (const name of typeNames) file.importIfUsed(name, "./types.js", { type: true });
   // Readers are generated first (they find the patterns, printed before everything else) and
   // printed at once, so no document of a large schema is held longer than its statement.
-  const readers = types.map((def) => file.render(gen.reader(def)));
+  const reached = new Map(types.map((def) => [def, reachedTypes(def, table.byName)]));
+  const readers = types.map((def) => reader(gen, file, def, reached.get(def)!));
   if (gen.patterns.size > 0)
     file.print(
       join(
@@ -579,7 +635,7 @@ export function validatorsFile(table: TypeTable, header: string, runtimeImport: 
       ),
     );
   for (const def of types)
-    file.print([
+    statement(decoderFragments, file, def, [], () => [
       `/** Decodes a \`${def.name}\` from parsed JSON, reporting every problem with its path. */`,
       hardline,
       `export function decode${def.name}`,
@@ -591,7 +647,7 @@ export function validatorsFile(table: TypeTable, header: string, runtimeImport: 
         "return result(decoded, errors);",
       ]),
     ]);
-  for (const def of types) file.print(gen.encoder(def));
+  for (const def of types) statement(encoderFragments, file, def, reached.get(def)!, () => gen.encoder(def));
   for (const text of readers) file.appendRendered(text);
   return file.toString();
 }

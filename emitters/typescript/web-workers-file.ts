@@ -6,14 +6,13 @@
  */
 import { printDoc, type Doc } from "../../src/emit/doc.js";
 import { PRINT_WIDTH } from "../../src/emit/ts-file.js";
-import { hardline, importDecl, indent } from "../../src/emit/ts-syntax.js";
+import { hardline, indent } from "../../src/emit/ts-syntax.js";
 import type { Schema, WorkerDef } from "../../src/schema/types.js";
 import {
   codecDeclaration,
   lowerFirst,
   messageTypeArgs,
-  NEVER_MESSAGE,
-  NULL_MESSAGE,
+  printWorkersFile,
   signature,
   typeArgs,
 } from "./workers-file.js";
@@ -47,25 +46,16 @@ function workerBlock(w: WorkerDef): string {
 
 /** `web-workers.ts`, printed in Prettier's layout (no formatter pass). */
 export function webWorkersFile(schema: Schema, header: string, runtimeImport: string): string {
-  const workers = schema.workers.filter((w) => w.input !== undefined);
-  const named = new Set<string>();
-  for (const w of workers) for (const t of [w.input, w.progress, w.output, w.error]) if (t !== undefined) named.add(t);
-  const sorted = [...named].sort();
-  const needsNever = workers.some((w) => w.progress === undefined || w.error === undefined);
-  const needsNull = workers.some((w) => w.output === undefined);
-  const runtimeNames = [
-    "defineWebWorker",
-    "type WebWorkerBody",
-    "type WorkerCodec",
-    ...(needsNever || needsNull ? ["type WorkerDecoder"] : []),
-  ];
-  const imports = [printDoc(importDecl(runtimeNames, webWorkerImport(runtimeImport), false), PRINT_WIDTH)];
-  if (sorted.length > 0) imports.push(printDoc(importDecl(sorted, "./types.js", true), PRINT_WIDTH));
-  const validators = sorted.flatMap((t) => [`decode${t}`, `encode${t}`]);
-  if (validators.length > 0) imports.push(printDoc(importDecl(validators, "./validators.js", false), PRINT_WIDTH));
-  const parts = [header, imports.join("\n"), ""];
-  if (needsNever) parts.push(NEVER_MESSAGE);
-  if (needsNull) parts.push(NULL_MESSAGE);
-  parts.push(workers.map(workerBlock).join("\n\n"), "");
-  return parts.join("\n");
+  return printWorkersFile(schema, {
+    header,
+    typesOf: (w) => [w.input, w.progress, w.output, w.error],
+    runtimeNames: (needsDecoder) => [
+      "defineWebWorker",
+      "type WebWorkerBody",
+      "type WorkerCodec",
+      ...(needsDecoder ? ["type WorkerDecoder"] : []),
+    ],
+    runtimeFrom: webWorkerImport(runtimeImport),
+    block: workerBlock,
+  });
 }

@@ -94,7 +94,6 @@ export function maxPayloadBytes(schema: Schema, message: EnumDef): number {
   return bytes === undefined ? UNBOUNDED_WEBSOCKET_PAYLOAD_BYTES : Math.ceil(bytes / 1024) * 1024;
 }
 
-const RESERVED_VARIANTS = new Set(["Connect", "Disconnect"]);
 const PRINT_WIDTH = 100;
 
 /** A signature on one line when it fits in 100 columns, else one parameter per line (Prettier's layout). */
@@ -107,10 +106,6 @@ function signature(open: string, params: readonly string[], close: string, inden
 function websocketBlock(schema: Schema, ws: WebSocketDef): string {
   const message = schema.types.find((t): t is EnumDef => t.kind === "enum" && t.name === ws.message);
   if (message === undefined) throw new Error(`websocket ${ws.name}: its message enum is missing`);
-  for (const v of message.variants) {
-    if (RESERVED_VARIANTS.has(v.name))
-      throw new Error(`websocket ${ws.name}: a message named ${v.name} collides with on${v.name}; rename it`);
-  }
   const m = ws.message;
   const emits = ws.emits.length > 0;
   // With `@emits`, every handler call gets the typed `emit` of exactly the declared events.

@@ -169,32 +169,53 @@ const nullMessage = {
 };
 `;
 
-/** `workers.ts`, printed in Prettier's layout at printWidth 100 (no formatter pass). */
-export function workersFile(schema: Schema, header: string, runtimeImport: string): string {
+/** What `workers.ts` and `web-workers.ts` differ in; the rest of their layout is shared. */
+export interface WorkersFileParts {
+  readonly header: string;
+  /** The declared types a worker's file imports (its messages, and for the server its events). */
+  readonly typesOf: (w: WorkerDef) => readonly (string | undefined)[];
+  /** The runtime's names to import, given whether the `never`/`null` codecs need `WorkerDecoder`. */
+  readonly runtimeNames: (needsDecoder: boolean) => readonly string[];
+  readonly runtimeFrom: string;
+  readonly block: (w: WorkerDef) => string;
+}
+
+/** A workers file: imports, the `never`/`null` codecs when some worker lacks a section, one block per worker. */
+export function printWorkersFile(schema: Schema, parts: WorkersFileParts): string {
   const workers = schema.workers.filter((w) => w.input !== undefined);
   const named = new Set<string>();
-  for (const w of workers)
-    for (const t of [w.input, w.progress, w.output, w.error, ...w.emits]) if (t !== undefined) named.add(t);
+  for (const w of workers) for (const t of parts.typesOf(w)) if (t !== undefined) named.add(t);
   const sorted = [...named].sort();
   const needsNever = workers.some((w) => w.progress === undefined || w.error === undefined);
   const needsNull = workers.some((w) => w.output === undefined);
-  const runtimeNames = [
-    "createWorkerPool",
-    "defineWorker",
-    "type WorkerBody",
-    "type WorkerCodec",
-    ...(needsNever || needsNull ? ["type WorkerDecoder"] : []),
-    "type WorkerHandler",
-    "type WorkerPool",
-    "type WorkerPoolOptions",
-  ];
-  const imports = [printDoc(importDecl(runtimeNames, workersImport(runtimeImport), false), PRINT_WIDTH)];
+  const runtimeNames = parts.runtimeNames(needsNever || needsNull);
+  const imports = [printDoc(importDecl(runtimeNames, parts.runtimeFrom, false), PRINT_WIDTH)];
   if (sorted.length > 0) imports.push(printDoc(importDecl(sorted, "./types.js", true), PRINT_WIDTH));
   const validators = sorted.flatMap((t) => [`decode${t}`, `encode${t}`]);
   if (validators.length > 0) imports.push(printDoc(importDecl(validators, "./validators.js", false), PRINT_WIDTH));
-  const parts = [header, imports.join("\n"), ""];
-  if (needsNever) parts.push(NEVER_MESSAGE);
-  if (needsNull) parts.push(NULL_MESSAGE);
-  parts.push(workers.map(workerBlock).join("\n\n"), "");
-  return parts.join("\n");
+  const out = [parts.header, imports.join("\n"), ""];
+  if (needsNever) out.push(NEVER_MESSAGE);
+  if (needsNull) out.push(NULL_MESSAGE);
+  out.push(workers.map(parts.block).join("\n\n"), "");
+  return out.join("\n");
+}
+
+/** `workers.ts`, printed in Prettier's layout at printWidth 100 (no formatter pass). */
+export function workersFile(schema: Schema, header: string, runtimeImport: string): string {
+  return printWorkersFile(schema, {
+    header,
+    typesOf: (w) => [w.input, w.progress, w.output, w.error, ...w.emits],
+    runtimeNames: (needsDecoder) => [
+      "createWorkerPool",
+      "defineWorker",
+      "type WorkerBody",
+      "type WorkerCodec",
+      ...(needsDecoder ? ["type WorkerDecoder"] : []),
+      "type WorkerHandler",
+      "type WorkerPool",
+      "type WorkerPoolOptions",
+    ],
+    runtimeFrom: workersImport(runtimeImport),
+    block: workerBlock,
+  });
 }

@@ -16,6 +16,12 @@
  *   hamletWs<Name>State           JS -> Elm, { state: "connecting" | "connected" | "disconnected", code, reason, retryInMs }
  *   hamletWs<Name>Problem         JS -> Elm, the server's { tag: "$error", … } refusals,
  *                                 { tag: "$unexpected", text } and { tag: "$dropped", count }
+ *
+ * Heartbeat: a browser cannot see the server's protocol pings, so a half-open connection (a
+ * sleeping laptop, a dropped NAT entry) would look connected for ever. While connected, the
+ * companion sends the text frame "$ping" every `pingIntervalMs`; runtime-node answers "$pong".
+ * When no frame at all arrives within `pongTimeoutMs` of a ping, the socket is abandoned (state
+ * `disconnected`, code 4001) and a new one is opened with the usual backoff.
  */
 
 /**
@@ -27,6 +33,10 @@
  *   beyond it and reported to Elm as `SendsDropped`.
  * @property {number} [minDelayMs] First reconnect delay (default 500 ms); doubled after each failed attempt.
  * @property {number} [maxDelayMs] Longest reconnect delay (default 30 s). Each delay is jittered to 50-100 %.
+ * @property {number} [pingIntervalMs] Interval of the "$ping" heartbeat while connected (default 20 s;
+ *   0 turns the heartbeat off).
+ * @property {number} [pongTimeoutMs] How long to wait for any frame after a ping before the connection
+ *   counts as lost and is replaced (default 10 s).
  * @property {typeof WebSocket} [WebSocket] The WebSocket constructor (default: the global one).
  */
 
@@ -61,6 +71,8 @@ export function connectWebSocket(app, options) {
   const maxQueue = options.maxQueue ?? 100;
   const minDelayMs = options.minDelayMs ?? 500;
   const maxDelayMs = options.maxDelayMs ?? 30_000;
+  const pingIntervalMs = options.pingIntervalMs ?? 20_000;
+  const pongTimeoutMs = options.pongTimeoutMs ?? 10_000;
   const Socket = options.WebSocket ?? globalThis.WebSocket;
   const ports = app.ports ?? {};
   const prefix = `hamletWs${name}`;
@@ -91,6 +103,47 @@ export function connectWebSocket(app, options) {
   let immediate = false;
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let retryTimer;
+  /** @type {ReturnType<typeof setInterval> | undefined} */
+  let pingTimer;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let pongDeadline;
+
+  /** @param {WebSocket} current */
+  function startHeartbeat(current) {
+    if (pingIntervalMs <= 0) return;
+    pingTimer = setInterval(() => {
+      if (socket !== current || current.readyState !== Socket.OPEN) return;
+      current.send('"$ping"');
+      if (pongDeadline === undefined) pongDeadline = setTimeout(() => lost(current), pongTimeoutMs);
+    }, pingIntervalMs);
+  }
+
+  function stopHeartbeat() {
+    clearInterval(pingTimer);
+    clearTimeout(pongDeadline);
+    pingTimer = undefined;
+    pongDeadline = undefined;
+  }
+
+  /**
+   * No answer to the heartbeat: give the socket up without waiting for its close handshake (which
+   * a half-open connection never completes) and connect again.
+   *
+   * @param {WebSocket} current
+   */
+  function lost(current) {
+    pongDeadline = undefined;
+    if (socket !== current) return;
+    stopHeartbeat();
+    socket = null;
+    try {
+      current.close(4001, "no answer to the heartbeat");
+    } catch {
+      // Closing a dead socket may throw in some environments; it is abandoned either way.
+    }
+    if (stopped) return;
+    scheduleRetry(4001, "no answer to the heartbeat");
+  }
 
   /** @param {Record<string, unknown>} value */
   function report(value) {
@@ -118,6 +171,10 @@ export function connectWebSocket(app, options) {
 
   /** @param {MessageEvent} event */
   function receive(event) {
+    // Any frame shows the connection is alive.
+    clearTimeout(pongDeadline);
+    pongDeadline = undefined;
+    if (event.data === '"$pong"') return;
     if (typeof event.data !== "string") {
       problemPort?.send({ tag: "$unexpected", text: "(a binary frame)" });
       return;
@@ -156,6 +213,7 @@ export function connectWebSocket(app, options) {
       attempt = 0;
       report({ state: "connected" });
       for (const text of queue.splice(0)) current.send(text);
+      startHeartbeat(current);
     });
     current.addEventListener("message", (event) => {
       if (socket === current) receive(event);
@@ -166,6 +224,7 @@ export function connectWebSocket(app, options) {
     current.addEventListener("close", (event) => {
       if (socket !== current) return;
       socket = null;
+      stopHeartbeat();
       if (stopped) {
         report({ state: "disconnected", code: event.code, reason: event.reason, retryInMs: null });
         return;
@@ -216,6 +275,7 @@ export function connectWebSocket(app, options) {
       if (stopped) return;
       stopped = true;
       clearTimeout(retryTimer);
+      stopHeartbeat();
       sendPort?.unsubscribe(send);
       if (typeof globalThis.removeEventListener === "function") globalThis.removeEventListener("online", retryNow);
       if (socket !== null) socket.close(code, reason);

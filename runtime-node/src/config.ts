@@ -1,3 +1,4 @@
+import type { EventRetention } from "./events/retention.js";
 import type { SessionSecrets } from "./session/cookie-signer.js";
 import type { PrivilegeCheck } from "./runtime-schema.js";
 import type { TenantConfig } from "./tenant.js";
@@ -52,6 +53,14 @@ export interface HamletConfig {
   };
   /** Where uploaded files are kept (default: local files under `.hamlet/uploads`); see `[hamlet.uploads]`. */
   readonly uploads?: UploadsConfig;
+  /**
+   * Defaults of the event system (`[hamlet.events]`); the generated `registerEvents` passes them
+   * on, and its `runtime` option overrides them.
+   */
+  readonly events?: {
+    /** How long completed events and finished runs are kept; `false` keeps everything (default 7 days). */
+    readonly retention?: EventRetention | false;
+  };
 }
 
 /** Limits every connection and request is held to; all have defaults (see {@link SERVER_LIMIT_DEFAULTS}). */

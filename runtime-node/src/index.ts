@@ -45,6 +45,7 @@ export {
   type ValidationIssue,
 } from "./http/routes.js";
 export { registerApiDocs, type ApiDocsOptions } from "./http/docs.js";
+export type { AfterCommitCallback } from "./after-commit.js";
 export {
   attachEventSystem,
   callService,

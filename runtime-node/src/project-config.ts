@@ -15,11 +15,15 @@
  * `[hamlet.uploads]` becomes `config.uploads`: `storage` (`local`, default, or `s3`), `dir`
  * (local folder, relative to hamlet.toml; default `.hamlet/uploads`), and for S3 `s3_bucket`,
  * `s3_endpoint`, `s3_region`, `s3_prefix`, `s3_force_path_style`.
+ *
+ * `[hamlet.events]` becomes `config.events`: `retention` (`"7d"`, `"12h"`, `"30m"`, `"90s"`, or
+ * `"off"` to keep everything; default 7 days) for the event store's pruning.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { getStaticTOMLValue, parseTOML } from "toml-eslint-parser";
 import type { HamletConfig } from "./config.js";
+import type { EventRetention } from "./events/retention.js";
 import type { TenantConfig } from "./tenant.js";
 import { DEFAULT_UPLOADS_DIR, type UploadsConfig } from "./uploads/config.js";
 
@@ -87,7 +91,24 @@ export function loadProjectConfig(options: ProjectConfigOptions = {}): HamletCon
     tenants: tenantsFor(tenant, options.hosts),
     server: { ...options.overrides?.server, port, host, trustProxy },
     uploads: uploadsFrom(tables.uploads ?? {}, root),
+    ...(tables.events?.retention === undefined
+      ? {}
+      : { events: { retention: retentionFrom(tables.events.retention) } }),
   };
+}
+
+const DURATION = /^([1-9]\d*)(ms|s|m|h|d)$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** `[hamlet.events] retention`: a duration, or `"off"` (keep everything). */
+function retentionFrom(value: unknown): EventRetention | false {
+  if (value === "off") return false;
+  const match = typeof value === "string" ? DURATION.exec(value.trim()) : null;
+  if (match === null)
+    throw new ProjectConfigError(
+      `[hamlet.events] retention must be a duration such as "7d", "12h", "30m" or "90s", or "off", got ${JSON.stringify(value)}`,
+    );
+  return { keepMs: Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS] };
 }
 
 interface UploadsTable {
@@ -131,18 +152,27 @@ function uploadsString(value: unknown, key: string): string | undefined {
   return value;
 }
 
-function readHamletTables(path: string): { server?: ServerTable; uploads?: UploadsTable } {
+interface EventsTable {
+  retention?: unknown;
+}
+
+function readHamletTables(path: string): { server?: ServerTable; uploads?: UploadsTable; events?: EventsTable } {
   let value: unknown;
   try {
     value = getStaticTOMLValue(parseTOML(readFileSync(path, "utf8")));
   } catch (error) {
     throw new ProjectConfigError(`${path}: ${(error as Error).message}`);
   }
-  const hamlet = (value as { hamlet?: { server?: unknown; uploads?: unknown } }).hamlet;
+  const hamlet = (value as { hamlet?: { server?: unknown; uploads?: unknown; events?: unknown } }).hamlet;
   const table = <T>(t: unknown): T | undefined => (typeof t === "object" && t !== null ? (t as T) : undefined);
   const server = table<ServerTable>(hamlet?.server);
   const uploads = table<UploadsTable>(hamlet?.uploads);
-  return { ...(server === undefined ? {} : { server }), ...(uploads === undefined ? {} : { uploads }) };
+  const events = table<EventsTable>(hamlet?.events);
+  return {
+    ...(server === undefined ? {} : { server }),
+    ...(uploads === undefined ? {} : { uploads }),
+    ...(events === undefined ? {} : { events }),
+  };
 }
 
 function tenantsFor(mode: string, hosts: Readonly<Record<string, string>> | undefined): TenantConfig {

@@ -7,6 +7,7 @@ import { openPostgresDatabase } from "../src/db/postgres.js";
 import { createBus, createLocalBus, createPostgresBus, type MessageBus } from "../src/realtime/bus.js";
 import { useFreshDatabases } from "./support/databases.js";
 import { postgresAvailable, usePostgres } from "./support/postgres.js";
+import { ensureRuntimeTables } from "./support/runtime-tables.js";
 
 /** Resolves with the next `count` payloads delivered on `channel`. */
 function collect(bus: MessageBus, channel: string, count: number, timeoutMs = 20_000): Promise<JsonValue[]> {
@@ -71,6 +72,7 @@ describe.skipIf(!postgresAvailable)("PostgreSQL bus", () => {
 
   async function openBus(url: string, options: { inlineLimitBytes?: number } = {}) {
     const db = openPostgresDatabase(url, { maxConnections: 3 });
+    await ensureRuntimeTables(db); // what the migrations create, hamlet_bus_messages among them
     const bus = await createPostgresBus({ connectionString: url, db, ...options });
     cleanups.push(async () => {
       await bus.close();
@@ -102,6 +104,19 @@ describe.skipIf(!postgresAvailable)("PostgreSQL bus", () => {
     expect(Number(left[0]?.n)).toBe(1);
   });
 
+  it("refuses to start without hamlet_bus_messages, naming the migration that creates it", async () => {
+    const url = await pgFixture.createDatabase();
+    const db = openPostgresDatabase(url, { maxConnections: 1 });
+    cleanups.push(() => db.close());
+    await expect(createPostgresBus({ connectionString: url, db })).rejects.toThrow(
+      /hamlet_bus_messages .* is missing\. Run `hamletc build` and `hamletc migrate` \(the migration hamlet_bus_table/,
+    );
+    const tables = await db.query<{ n: string }>(
+      "select count(*) as n from pg_tables where tablename = 'hamlet_bus_messages'",
+    );
+    expect(Number(tables[0]!.n)).toBe(0); // no lazy CREATE any more
+  });
+
   it("does not deliver other channels and stops after unsubscribe", async () => {
     const url = await pgFixture.createDatabase();
     const { bus: a } = await openBus(url);
@@ -121,6 +136,7 @@ describe.skipIf(!postgresAvailable)("PostgreSQL bus", () => {
     const url = await pgFixture.createDatabase();
     const errors: Error[] = [];
     const db = openPostgresDatabase(url, { maxConnections: 2 });
+    await ensureRuntimeTables(db);
     const b = await createPostgresBus({ connectionString: url, db, onError: (e) => errors.push(e) });
     cleanups.push(async () => {
       await b.close();

@@ -2,7 +2,8 @@
  * The two PostgreSQL roles: the owner runs the migrations (which create the model tables and the
  * runtime's sessions/KV tables, with RLS), the server connects as an app role that may only read
  * and write rows. The server refuses (production) or warns (development) when its role could
- * bypass row-level security, and refuses to start without the runtime tables.
+ * bypass row-level security, and refuses to start without the runtime tables. The PostgreSQL bus
+ * uses the table the migrations created (`hamlet_bus_messages`), with row privileges only.
  */
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -10,6 +11,7 @@ import { migrate, readMigrations } from "../src/db/migrate.js";
 import type { HamletConfig } from "../src/config.js";
 import type { Database } from "../src/db/database.js";
 import { openPostgresDatabase } from "../src/db/postgres.js";
+import { createPostgresBus } from "../src/realtime/bus.js";
 import { DatabaseSetupError } from "../src/runtime-schema.js";
 import { createHamletServer, startServer, type HamletServer } from "../src/server.js";
 import { cookiePair, send } from "./support/http.js";
@@ -84,6 +86,25 @@ describe.skipIf(!postgresAvailable)("least privilege on PostgreSQL", () => {
     await expect(db.execute("ALTER TABLE hamlet_kv DISABLE ROW LEVEL SECURITY")).rejects.toThrow(/must be owner/);
     await expect(db.execute("CREATE TABLE sneaky (x int)")).rejects.toThrow(/permission denied/);
     expect(await db.query("SELECT * FROM hamlet_sessions")).toEqual([]);
+  });
+
+  it("the app role publishes large payloads on the bus through the migrated hamlet_bus_messages", async () => {
+    const { url, app: appRole } = await setUp();
+    // Two app-role processes' buses (as in SSE/WebSocket delivery across servers); no DDL needed.
+    const dbA = connect(appRole.urlFor(url));
+    const dbB = connect(appRole.urlFor(url));
+    const a = await createPostgresBus({ connectionString: appRole.urlFor(url), db: dbA });
+    const b = await createPostgresBus({ connectionString: appRole.urlFor(url), db: dbB });
+    try {
+      const big = "z".repeat(20_000); // past the NOTIFY limit: stored in hamlet_bus_messages
+      const got = new Promise((resolve) => b.subscribe("large", resolve));
+      await a.publish("large", { big });
+      expect(await got).toEqual({ big });
+      await expect(dbA.execute("CREATE TABLE sneaky (x int)")).rejects.toThrow(/permission denied/);
+    } finally {
+      await a.close();
+      await b.close();
+    }
   });
 
   it("the app role purges expired rows of every tenant through hamlet_purge_expired", async () => {

@@ -61,6 +61,19 @@ describe("loadProjectConfig", () => {
     );
   });
 
+  it("reads [hamlet.events] retention into config.events for registerEvents; off keeps everything", () => {
+    const week = project("events-week", 'port = 1\n\n[hamlet.events]\nretention = "7d"');
+    expect(loadProjectConfig({ dir: week, env: {} }).events).toEqual({ retention: { keepMs: 7 * 86_400_000 } });
+    const off = project("events-off", 'port = 1\n\n[hamlet.events]\nretention = "off"');
+    expect(loadProjectConfig({ dir: off, env: {} }).events).toEqual({ retention: false });
+    const none = project("events-none", "port = 1");
+    expect(loadProjectConfig({ dir: none, env: {} }).events).toBeUndefined();
+    const bad = project("events-bad", 'port = 1\n\n[hamlet.events]\nretention = "a week"');
+    expect(() => loadProjectConfig({ dir: bad, env: {} })).toThrow(
+      '[hamlet.events] retention must be a duration such as "7d", "12h", "30m" or "90s", or "off", got "a week"',
+    );
+  });
+
   it("lets PORT, HOST, DATABASE_URL and HAMLET_TRUST_PROXY override the file; empty values do not", () => {
     const dir = project("env", 'port = 9123\ndatabase_url = "sqlite:a.db"');
     const config = loadProjectConfig({

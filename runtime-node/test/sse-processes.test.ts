@@ -5,35 +5,20 @@
  * missed messages from Last-Event-ID. Without the replay tables live delivery still crosses
  * processes; as an app role (no superuser, FORCEd RLS) each tenant sees only its replay rows.
  */
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openPostgresDatabase } from "../src/db/postgres.js";
 import { createPostgresBus } from "../src/realtime/bus.js";
 import { startServer } from "../src/server.js";
 import { createFeedServer, ensureReplayTables, feedConfig } from "./processes/feed-server.js";
-import { cookiePair, send } from "./support/http.js";
+import { send } from "./support/http.js";
 import { postgresAvailable, usePostgres } from "./support/postgres.js";
+import { bundleServer, login, spawnServer } from "./support/realtime-servers.js";
 import { ensureRuntimeTables } from "./support/runtime-tables.js";
 import { openSse, type SseEvent } from "./support/sse-client.js";
 
 const pgFixture = postgresAvailable ? usePostgres() : null;
 const FEED = "/hamlet/sse/LiveFeed";
 const likes = (event: SseEvent) => (JSON.parse(event.data) as { likes: number }).likes;
-
-async function login(baseUrl: string, user: string, host = "alpha.test") {
-  const response = await send(baseUrl, "/login", {
-    method: "POST",
-    host,
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ user }),
-  });
-  expect(response.status).toBe(200);
-  return { cookie: cookiePair(response.setCookies, "hamlet_session"), host };
-}
 
 async function publish(baseUrl: string, as: { cookie: string; host: string }, to: "me" | "tenant", n: number) {
   const response = await send(baseUrl, "/publish", {
@@ -45,38 +30,14 @@ async function publish(baseUrl: string, as: { cookie: string; host: string }, to
   expect(response.status, response.body).toBe(200);
 }
 
-function spawnServer(bundle: string, url: string, cwd: string): { child: ChildProcess; listening: Promise<string> } {
-  const child = spawn(process.execPath, [bundle, url], { stdio: ["ignore", "pipe", "inherit"], cwd });
-  const listening = new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening (\S+)/.exec(out);
-      if (match?.[1] !== undefined) resolve(match[1]);
-    });
-    child.on("exit", (code) => reject(new Error(`server process exited with ${code}`)));
-  });
-  return { child, listening };
-}
-
 describe.skipIf(!postgresAvailable)("sse on PostgreSQL: two server processes, an app role under RLS", () => {
-  // Inside the repository so the bundle's bare imports (fastify, pg) resolve from node_modules.
-  const tmpRoot = fileURLToPath(new URL("../../test/.tmp/", import.meta.url));
-  mkdirSync(tmpRoot, { recursive: true });
-  const dir = mkdtempSync(join(tmpRoot, "sse-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let server: Awaited<ReturnType<typeof bundleServer>>;
+  beforeAll(async () => (server = await bundleServer("feed-server-main.ts")));
+  afterAll(() => server?.remove());
 
   it("delivers across processes in id order, and a killed process's clients resume without gaps", async () => {
     const url = await pgFixture!.createDatabase();
-    const bundle = join(dir, "feed-server.mjs");
-    await build({
-      entryPoints: [fileURLToPath(new URL("./processes/feed-server-main.ts", import.meta.url))],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      packages: "external",
-      outfile: bundle,
-    });
+    const { bundle, dir } = server;
     const db = openPostgresDatabase(url);
     await ensureRuntimeTables(db);
     await ensureReplayTables(db);
@@ -133,7 +94,7 @@ describe.skipIf(!postgresAvailable)("sse on PostgreSQL: two server processes, an
 
   it("without the replay tables still delivers live messages of both processes (best effort)", async () => {
     const url = await pgFixture!.createDatabase();
-    const bundle = join(dir, "feed-server.mjs");
+    const { bundle, dir } = server;
     const db = openPostgresDatabase(url);
     await ensureRuntimeTables(db);
     const other = spawnServer(bundle, url, dir);

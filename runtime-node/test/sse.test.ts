@@ -4,33 +4,15 @@ import { startServer, type HamletServer } from "../src/server.js";
 import type { SseOptions } from "../src/realtime/sse.js";
 import { addPhotoWorkflow, createFeedServer, ensureReplayTables, feedConfig } from "./processes/feed-server.js";
 import { testDialects, useFreshDatabases } from "./support/databases.js";
-import { cookiePair, send } from "./support/http.js";
+import { send } from "./support/http.js";
+import { login, type TestSession } from "./support/realtime-servers.js";
 import { openSse, type SseClient, type SseEvent } from "./support/sse-client.js";
 
 const FEED = "/hamlet/sse/LiveFeed";
 const fresh = useFreshDatabases();
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Session {
-  readonly cookie: string;
-  readonly id: string;
-  readonly host: string;
-}
-
-async function login(baseUrl: string, user: string, host = "alpha.test"): Promise<Session> {
-  const response = await send(baseUrl, "/login", {
-    method: "POST",
-    host,
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ user }),
-  });
-  expect(response.status).toBe(200);
-  return {
-    cookie: cookiePair(response.setCookies, "hamlet_session"),
-    id: (JSON.parse(response.body) as { session: string }).session,
-    host,
-  };
-}
+type Session = TestSession;
 
 /** Publishes a `Liked { likes: n }` update; resolves with its id. */
 async function publish(

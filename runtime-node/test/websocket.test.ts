@@ -1,17 +1,13 @@
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { Database } from "../src/db/database.js";
 import { openPostgresDatabase } from "../src/db/postgres.js";
 import { startServer, type HamletServer } from "../src/server.js";
 import { chatConfig, createChatServer } from "./processes/chat-server.js";
 import { testDialects, useFreshDatabases } from "./support/databases.js";
-import { cookiePair, send } from "./support/http.js";
+import { send } from "./support/http.js";
 import { postgresAvailable, usePostgres } from "./support/postgres.js";
+import { bundleServer, login, spawnServer } from "./support/realtime-servers.js";
 import { ensureRuntimeTables } from "./support/runtime-tables.js";
 
 type Frame = Record<string, unknown>;
@@ -27,15 +23,9 @@ interface Client {
   id: string;
 }
 
-async function login(baseUrl: string, user: string, host = "alpha.test"): Promise<string> {
-  const response = await send(baseUrl, "/login", {
-    method: "POST",
-    host,
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ user }),
-  });
-  expect(response.status).toBe(200);
-  return cookiePair(response.setCookies, "hamlet_session");
+/** The session cookie of a fresh sign-in. */
+async function signIn(baseUrl: string, user: string, host = "alpha.test"): Promise<string> {
+  return (await login(baseUrl, user, host)).cookie;
 }
 
 function wsUrl(baseUrl: string): string {
@@ -125,7 +115,7 @@ describe.each(testDialects)("websocket on %s", (dialect) => {
   }
 
   async function client(user: string, host = "alpha.test", cookie?: string, autoPong = true): Promise<Client> {
-    const c = await connect(baseUrl, cookie ?? (await login(baseUrl, user, host)), host, autoPong);
+    const c = await connect(baseUrl, cookie ?? (await signIn(baseUrl, user, host)), host, autoPong);
     clients.push(c);
     return c;
   }
@@ -138,7 +128,7 @@ describe.each(testDialects)("websocket on %s", (dialect) => {
 
   it("routes to one connection, a session's connections, and the tenant, never across tenants", async () => {
     await start();
-    const aliceCookie = await login(baseUrl, "alice");
+    const aliceCookie = await signIn(baseUrl, "alice");
     const alice1 = await client("alice", "alpha.test", aliceCookie);
     const alice2 = await client("alice", "alpha.test", aliceCookie);
     const bob = await client("bob");
@@ -215,7 +205,7 @@ describe.each(testDialects)("websocket on %s", (dialect) => {
       status: 401,
       body: '{"tag":"Unauthorized"}',
     });
-    const cookie = await login(baseUrl, "dan");
+    const cookie = await signIn(baseUrl, "dan");
     expect(await upgradeStatus(baseUrl, { host: "alpha.test", cookie, origin: "https://evil.test" })).toEqual({
       status: 403,
       body: '{"tag":"ForbiddenOrigin"}',
@@ -234,6 +224,16 @@ describe.each(testDialects)("websocket on %s", (dialect) => {
     await pause(300);
     alive.socket.send(chat("echo", "pong ok"));
     await alive.next(isChat("pong ok"));
+  });
+
+  it('answers the browser heartbeat "$ping" with "$pong", without reaching the handlers or counting as abuse', async () => {
+    await start();
+    const c = await client("heartbeat");
+    for (let i = 0; i < 5; i++) c.socket.send('"$ping"');
+    await expect.poll(() => c.frames.filter((f) => (f as unknown) === "$pong").length).toBe(5);
+    c.socket.send(chat("echo", "after pings"));
+    await c.next(isChat("after pings"));
+    expect(c.frames.filter((f) => f["tag"] === "$error")).toEqual([]);
   });
 
   it("closes a slow consumer once its send buffer is full while others keep being served", async () => {
@@ -259,45 +259,25 @@ describe.each(testDialects)("websocket on %s", (dialect) => {
 });
 
 describe.skipIf(!postgresAvailable)("websocket across two server processes on one PostgreSQL", () => {
-  // Inside the repository so the bundle's bare imports (ws, fastify, pg) resolve from node_modules.
-  const tmpRoot = fileURLToPath(new URL("../../test/.tmp/", import.meta.url));
-  mkdirSync(tmpRoot, { recursive: true });
-  const dir = mkdtempSync(join(tmpRoot, "ws-"));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let server: Awaited<ReturnType<typeof bundleServer>>;
+  beforeAll(async () => (server = await bundleServer("chat-server-main.ts")));
+  afterAll(() => server?.remove());
 
   it("delivers to connections and sessions held by the other process, and tenant broadcasts reach both", async () => {
     const url = await pgFixture!.createDatabase();
-    const entry = fileURLToPath(new URL("./processes/chat-server-main.ts", import.meta.url));
-    const bundle = join(dir, "chat-server.mjs");
-    await build({
-      entryPoints: [entry],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      packages: "external",
-      outfile: bundle,
-    });
     const db = openPostgresDatabase(url);
     await ensureRuntimeTables(db);
-    const child = spawn(process.execPath, [bundle, url], { stdio: ["ignore", "pipe", "inherit"], cwd: dir });
+    const { child, listening } = spawnServer(server.bundle, url, server.dir);
     const app = await createChatServer(chatConfig(url), db);
     try {
-      const otherUrl = await new Promise<string>((resolve, reject) => {
-        let out = "";
-        child.stdout!.on("data", (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /listening (\S+)/.exec(out);
-          if (match?.[1] !== undefined) resolve(match[1]);
-        });
-        child.on("exit", (code) => reject(new Error(`second server exited with ${code}`)));
-      });
+      const otherUrl = await listening;
       const here = (await startServer(app, { port: 0 })).url;
       // Sessions live in the shared database: a login on one process is valid on the other.
-      const aliceCookie = await login(here, "alice");
+      const aliceCookie = await signIn(here, "alice");
       const aliceHere = await connect(here, aliceCookie);
       const aliceThere = await connect(otherUrl, aliceCookie);
-      const bobThere = await connect(otherUrl, await login(otherUrl, "bob"));
-      const eveThere = await connect(otherUrl, await login(otherUrl, "eve", "beta.test"), "beta.test");
+      const bobThere = await connect(otherUrl, await signIn(otherUrl, "bob"));
+      const eveThere = await connect(otherUrl, await signIn(otherUrl, "eve", "beta.test"), "beta.test");
 
       aliceHere.socket.send(chat(`conn:${bobThere.id}`, "hello bob"));
       await bobThere.next(isChat("hello bob"));

@@ -27,6 +27,22 @@ export interface CheckResult {
   readonly diagnostics: Diagnostic[];
 }
 
+/**
+ * Reuse of lowered declarations between checks (watch mode, the language server; implemented by
+ * src/program/lowering-memo.ts): it makes the context, and runs or replays each lowering step.
+ */
+export interface LoweringReuse {
+  context(features: Features): CheckContext;
+  lower(
+    ctx: CheckContext,
+    step: "target" | "declaration",
+    d: ast.Declaration,
+    out: Output,
+    pending: PendingReference[],
+    run: () => void,
+  ): void;
+}
+
 type Lowering = (ctx: CheckContext, d: ast.Declaration, out: Output, pending: PendingReference[]) => void;
 
 /** One lowering per declaration kind; `phase` orders them (types before their users). */
@@ -53,8 +69,11 @@ export function checkDocuments(
   features: Features,
   primaryFile?: string,
   naming: readonly NamingRules[] = [],
+  reuse?: LoweringReuse,
 ): CheckResult {
-  const ctx = createContext(features);
+  const ctx = reuse?.context(features) ?? createContext(features);
+  const out = createOutput();
+  const pending: PendingReference[] = [];
   const packageName = checkPackage(ctx, documents, primaryFile);
   const declarations = documents
     .flatMap((doc) => detachAliasConstraints(ctx, doc.declarations))
@@ -67,7 +86,8 @@ export function checkDocuments(
   );
   for (const alias of aliases) {
     ctx.currentDeclaration = position.get(alias)!;
-    lowerAliasTarget(ctx, alias);
+    if (reuse) reuse.lower(ctx, "target", alias, out, pending, () => lowerAliasTarget(ctx, alias));
+    else lowerAliasTarget(ctx, alias);
   }
   const cyclic = checkAliasCycles(
     ctx,
@@ -75,15 +95,14 @@ export function checkDocuments(
   );
   for (const name of cyclic) ctx.aliasTargets.set(name, ERROR_TYPE);
 
-  const out = createOutput();
-  const pending: PendingReference[] = [];
   const unique = declarations.filter((d) => ctx.symbols.get(d.name.name)?.declaration === d);
   for (const phase of [0, 1, 2]) {
     for (const d of unique) {
       const lowering = lowerings[d.kind];
       if (lowering.phase !== phase) continue;
       ctx.currentDeclaration = position.get(d)!;
-      lowering.lower(ctx, d, out, pending);
+      if (reuse) reuse.lower(ctx, "declaration", d, out, pending, () => lowering.lower(ctx, d, out, pending));
+      else lowering.lower(ctx, d, out, pending);
     }
   }
   resolveReferences(ctx, out, pending);

@@ -231,15 +231,14 @@ export function lowerUpload(ctx: CheckContext, d: ast.HttpDeclaration, out: Outp
   const fileSection = firstSection(sections, "file", "PropertiesSection");
   if (!fileSection)
     ctx.report(diagnostic("HAM0408", d.name.span, { section: "file", owner: `The upload \`${name}\`` }));
-  out.uploads.push({
-    name,
-    method: m,
-    path: d.path.value,
-    pathParams: pathParameters(ctx, d.path, fields, true),
-    fields: fieldsName,
-    file: fileConstraints(ctx, fileSection?.properties ?? []),
-    ...served(ctx, d, facts, sections),
-  });
+  const pathParams = pathParameters(ctx, d.path, fields, true);
+  const file = fileConstraints(ctx, fileSection?.properties ?? []);
+  const shared = served(ctx, d, facts, sections);
+  // The Elm and TypeScript upload clients decode the response with the codecs of a named type.
+  const responseSection = firstSection(sections, "response", "TypeSection");
+  if (responseSection && shared.response && shared.response.kind !== "ref" && !isErrorType(shared.response))
+    ctx.report(diagnostic("HAM0418", responseSection.type.span, { name, type: typeToString(shared.response) }));
+  out.uploads.push({ name, method: m, path: d.path.value, pathParams, fields: fieldsName, file, ...shared });
   out.routes.push({ method: m, path: d.path.value, owner: name, span: d.path.span });
 }
 

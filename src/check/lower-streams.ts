@@ -2,10 +2,10 @@
 import type * as ast from "../ast/nodes.js";
 import { diagnostic } from "../diagnostics/messages.js";
 import { declarationAnnotations } from "./annotations.js";
-import { defineType, docLines, type CheckContext } from "./context.js";
+import { defineType, docLines, typeToString, type CheckContext } from "./context.js";
 import { emitted } from "./lower-http.js";
 import { lowerRecordFields } from "./lower-fields.js";
-import { claimPartName, lowerType } from "./lower-type.js";
+import { claimPartName, isErrorType, lowerType } from "./lower-type.js";
 import { defineEnum, deprecation } from "./lower-types.js";
 import type { Output } from "./output.js";
 import { parsePathTemplate } from "./paths.js";
@@ -15,6 +15,9 @@ export function lowerSse(ctx: CheckContext, d: ast.SseDeclaration, out: Output):
   const name = d.name.name;
   const facts = declarationAnnotations(ctx, d);
   const type = lowerType(ctx, d.type, { name: `${name}Event`, origin: { kind: "part", owner: name, role: "event" } });
+  // The Elm subscription and the TypeScript publisher decode with the codecs of a named type.
+  if (type.kind !== "ref" && !isErrorType(type))
+    ctx.report(diagnostic("HAM0417", d.type.span, { name, type: typeToString(type) }));
   out.sse.push({
     name,
     type,

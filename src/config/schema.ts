@@ -212,6 +212,24 @@ export const configSchema: readonly TableSpec[] = [
     ],
   },
   {
+    path: "hamlet.events",
+    description:
+      "How runtime-node keeps the event store (`loadProjectConfig` → `config.events`; `registerEvents` uses it).",
+    settings: [
+      {
+        key: "retention",
+        type: {
+          kind: "string",
+          pattern: /^(off|[1-9]\d*(ms|s|m|h|d))$/,
+          expected: 'a duration such as `"7d"`, `"12h"`, `"30m"` or `"90s"`, or `"off"` to keep everything',
+        },
+        default: "7d",
+        description:
+          "Age after which completed events and finished workflow runs are deleted (hourly, dead letters stay); `off` keeps them.",
+      },
+    ],
+  },
+  {
     path: "hamlet.diff",
     description: "What `hamletc diff` fails on.",
     settings: [

@@ -303,6 +303,18 @@ export const messages = {
     (p) => `The ${p.role} \`${p.name}\` must be a record.`,
     () => "Write the fields inline (`request { ... }`) or name a `record`.",
   ),
+  HAM0417: define<{ name: string; type: string }>(
+    "error",
+    (p) => `The stream \`${p.name}\` cannot carry \`${p.type}\` directly: its messages need a named type.`,
+    (p) =>
+      `Name the type with an alias (\`alias ${p.name}Message = ${p.type}\`, then \`sse ${p.name}: ${p.name}Message\`), or use a record, an enum or an inline record.`,
+  ),
+  HAM0418: define<{ name: string; type: string }>(
+    "error",
+    (p) => `The upload \`${p.name}\` cannot respond with \`${p.type}\` directly: its response needs a named type.`,
+    (p) =>
+      `Name the type with an alias (\`alias ${p.name}Result = ${p.type}\`, then \`response ${p.name}Result\`), or use a record, an enum or an inline record.`,
+  ),
   // Events and workflows
   HAM0501: define(
     "error",

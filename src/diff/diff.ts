@@ -1,6 +1,7 @@
 /** Compares two checked versions of a schema: every change with its verdict per audience. */
 import { relative } from "node:path";
-import { createContext } from "./context.js";
+import { usesEventStore } from "../schema/query.js";
+import { createContext, type DiffContext } from "./context.js";
 import { diffRoutes, matchRoutes } from "./http-diff.js";
 import type { Change, Version } from "./model.js";
 import { diffModels, matchModels } from "./models-diff.js";
@@ -26,7 +27,21 @@ export function diffVersions(before: Version, after: Version): Change[] {
   diffRoutes(ctx);
   diffStreams(ctx);
   diffModels(ctx);
+  diffEventStore(ctx);
   return ctx.changes;
+}
+
+/** The event store in use before and not after: `event_store` turned off, or the last event, workflow or service removed. */
+function diffEventStore(ctx: DiffContext): void {
+  if (!usesEventStore(ctx.old) || usesEventStore(ctx.new)) return;
+  const first = ctx.old.events[0] ?? ctx.old.workflows[0] ?? ctx.old.services[0];
+  ctx.add({
+    kind: "event_store.turned_off",
+    path: "event_store",
+    message:
+      "The event store is not used any more (`event_store` is off, or no event, workflow or service is declared): events the old version queued and workflow runs it started are never handled, and the event-store tables stay with their rows (dead letters, history; HAM0839).",
+    old: first?.span,
+  });
 }
 
 function diffImports(before: Version, after: Version, add: ReturnType<typeof createContext>["add"]): void {

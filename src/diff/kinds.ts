@@ -84,6 +84,8 @@ export const changeKinds = {
   "event.removed": rule("safe", "breaks", "breaks"),
   "event.retry_changed": rule("safe", "safe", "safe"),
   "event.schedule_changed": rule("safe", "safe", "safe"),
+  // Events queued and runs started by the old version are never handled; the tables keep their rows (HAM0839).
+  "event_store.turned_off": rule("safe", "breaks", "safe", "risky"),
   "workflow.removed": rule("safe", "breaks", "breaks"),
   "workflow.trigger_changed": rule("safe", "breaks", "breaks"),
   "workflow.step_added": rule("safe", "safe", "breaks"),

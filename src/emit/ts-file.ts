@@ -98,6 +98,23 @@ export class TsFile {
     return text;
   }
 
+  /**
+   * `render` that also returns the identifiers the text uses, for a fragment kept between builds
+   * (src/emit/fragment-cache.ts); `useNames` adds them again when the fragment is reused.
+   */
+  renderWithNames(statement: Doc): { text: string; names: string[] } {
+    const text = printDoc(statement, PRINT_WIDTH);
+    const names = new Set<string>();
+    collectNames(text, names);
+    this.useNames(names);
+    return { text, names: [...names] };
+  }
+
+  /** Counts `names` as used by the printed statements (text printed by an earlier build). */
+  useNames(names: Iterable<string>): void {
+    if (this.#candidates.length > 0 || this.#prelude !== undefined) for (const name of names) this.#used.add(name);
+  }
+
   /** Appends a statement from `render`. */
   appendRendered(text: string): void {
     this.#chunks.push(text);

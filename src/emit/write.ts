@@ -142,13 +142,18 @@ export class StagedOutput {
   readonly #staged: { readonly path: string; readonly temp: string; readonly target: string }[] = [];
   readonly #unchanged: string[] = [];
 
-  constructor(readonly outDir: string) {}
+  /** `memory` (watch mode) remembers what earlier builds left on disk, so unchanged files are not read back. */
+  constructor(
+    readonly outDir: string,
+    readonly memory?: OutputMemory,
+  ) {}
 
   add(files: readonly EmittedFile[]): void {
     for (const file of files) {
       this.#paths.add(file.path);
       const target = join(this.outDir, file.path);
-      if (sameAsFile(target, file.content)) {
+      const same = this.memory ? this.memory.holds(target, file.content) : undefined;
+      if (same ?? sameAsFile(target, file.content)) {
         this.#unchanged.push(file.path);
         continue;
       }
@@ -169,6 +174,7 @@ export class StagedOutput {
       }
     }
     for (const { temp, target } of this.#staged) renameSync(temp, target);
+    if (this.memory) for (const path of this.#paths) this.memory.remember(join(this.outDir, path));
     mkdirSync(this.outDir, { recursive: true });
     writeFileSync(
       join(this.outDir, MANIFEST),
@@ -182,6 +188,44 @@ export class StagedOutput {
     for (const { temp } of this.#staged) {
       rmSync(temp, { force: true });
       removeEmptyFolders(this.outDir, dirname(temp));
+    }
+  }
+}
+
+/**
+ * What a watch session's builds left in the output folder: each file's text with the size and
+ * modification time it had then. A file whose size and time are still those holds that text,
+ * so comparing with the new text needs no read; any other file (edited or touched by someone
+ * else, or never seen) is compared on disk.
+ */
+export class OutputMemory {
+  readonly #files = new Map<string, { readonly content: string; size: number; mtimeMs: number }>();
+  readonly #pending = new Map<string, string>();
+
+  /** Whether `target` holds `content`, or `undefined` when only reading the file can tell. */
+  holds(target: string, content: string): boolean | undefined {
+    this.#pending.set(target, content);
+    const known = this.#files.get(target);
+    if (!known) return undefined;
+    try {
+      const stat = statSync(target);
+      if (stat.size !== known.size || stat.mtimeMs !== known.mtimeMs) return undefined;
+    } catch {
+      return false;
+    }
+    return known.content === content;
+  }
+
+  /** Records what `target` holds after a committed build. */
+  remember(target: string): void {
+    const content = this.#pending.get(target);
+    this.#pending.delete(target);
+    if (content === undefined) return;
+    try {
+      const stat = statSync(target);
+      this.#files.set(target, { content, size: stat.size, mtimeMs: stat.mtimeMs });
+    } catch {
+      this.#files.delete(target);
     }
   }
 }

@@ -10,7 +10,7 @@ import { emitterEnabled, findConfig, loadConfig } from "../config/index.js";
 import { compile, type CompileResult } from "../program/compile.js";
 import { nodeHost, overlayHost, type CompilerHost } from "../program/host.js";
 import { loadDocuments } from "../program/load.js";
-import { ParseCache } from "../program/parse-cache.js";
+import { CompileCache } from "../program/compile-cache.js";
 import type { Features } from "../schema/types.js";
 import { uriToPath } from "./uri.js";
 
@@ -28,8 +28,11 @@ export interface OpenDocuments {
 }
 
 export class Workspace {
-  /** Files parsed by earlier requests: an edit re-parses only the edited file. */
-  private readonly parsed = new ParseCache();
+  /**
+   * Files parsed and declarations checked by earlier requests: an edit re-parses only the edited
+   * declarations and checks again only them and what reads what they changed.
+   */
+  private readonly cache = new CompileCache();
 
   constructor(private readonly open: OpenDocuments) {}
 
@@ -43,7 +46,7 @@ export class Workspace {
   host(): CompilerHost {
     const overlay = new Map<string, string>();
     for (const [path, doc] of this.openDocuments()) overlay.set(path, doc.getText());
-    return overlayHost(overlay, this.parsed.host(nodeHost));
+    return overlayHost(overlay, this.cache.host(nodeHost));
   }
 
   /** Features from the nearest hamlet.toml; all on without one (or when it cannot be read). */
@@ -63,7 +66,13 @@ export class Workspace {
     const found = findConfig(dirname(path));
     const config = found ? loadConfig(found).config : undefined;
     const naming = namingOf((emitter) => (config ? emitterEnabled(config, emitter) : true));
-    return compile({ entries: [path], features: config?.features ?? ALL_ON, host: this.host(), naming });
+    return compile({
+      entries: [path],
+      features: config?.features ?? ALL_ON,
+      host: this.host(),
+      naming,
+      lowered: this.cache.lowered,
+    });
   }
 
   /** The parsed document of `path` among the loaded ones. */

@@ -4,7 +4,7 @@
  */
 import { resolve } from "node:path";
 import type { Document } from "../ast/nodes.js";
-import { checkDocuments } from "../check/check.js";
+import { checkDocuments, type LoweringReuse } from "../check/check.js";
 import type { Diagnostic } from "../diagnostics/types.js";
 import { hasErrors } from "../diagnostics/types.js";
 import { builtinNaming } from "../../emitters/naming.js";
@@ -19,6 +19,8 @@ export interface CompileOptions {
   readonly host?: CompilerHost;
   /** Naming rules of the emitters whose generated names are checked; all built-in ones by default. */
   readonly naming?: readonly NamingRules[];
+  /** Lowered declarations kept from earlier compilations (watch mode, the language server). */
+  readonly lowered?: LoweringReuse;
 }
 
 export interface CompileResult {
@@ -36,6 +38,7 @@ export function compile(options: CompileOptions): CompileResult {
     options.features,
     options.entries[0] === undefined ? undefined : resolve(options.entries[0]),
     options.naming ?? builtinNaming,
+    options.lowered,
   );
   const diagnostics = [...loaded.diagnostics, ...checked.diagnostics];
   const schema = hasErrors(diagnostics) ? undefined : checked.schema;

@@ -78,3 +78,9 @@ export function columnType(schema: Schema, type: TypeExpr): ColumnType {
   }
   throw new Error(`column type ${JSON.stringify(type)} is not storable`);
 }
+
+/** The event store's tables are used when the feature is on and the schema has something to store. */
+export function usesEventStore(schema: Schema): boolean {
+  const declares = schema.events.length > 0 || schema.workflows.length > 0 || schema.services.length > 0;
+  return schema.features.eventStore && declares;
+}

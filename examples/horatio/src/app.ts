@@ -22,6 +22,8 @@ import { createChat } from "./chat.js";
 import { decodeModerationRequest, encodeModerationResponse } from "../generated/typescript/validators.js";
 import { createHandlers, type HandlerOptions } from "./handlers.js";
 import { createPublishing, type PublishedListener } from "./publishing.js";
+import { audienceOf, sessionsOf } from "./follows.js";
+import type { Post } from "../generated/typescript/types.js";
 import { createPhotoUploads } from "./photos.js";
 import { MODERATION_URL, moderationClient } from "./moderation.js";
 import { createThumbnails, serveThumbnails } from "./thumbnails.js";
@@ -45,8 +47,9 @@ export interface AppOptions extends HandlerOptions {
   readonly moderationUrl?: string;
   /**
    * Adds `POST /dev/moderation`, a stand-in for the moderation service that refuses posts
-   * containing "spam" and fails (HTTP 400, so the call is dead-lettered) on "#fail" until an
-   * administrator retries it (each text fails once). Point `moderationUrl` at it in development.
+   * containing "spam", fails (HTTP 400, so the call is dead-lettered) on "#fail" until an
+   * administrator retries it, and answers 503 on "#flaky" (retried by the service's `@retry`);
+   * each text fails once. Point `moderationUrl` at it in development.
    */
   readonly devModeration?: boolean;
   /**
@@ -71,15 +74,20 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
   });
   // The live feed (SSE): public posts reach every reader of the tenant as they are published.
   const streams = serveSseStreams(app);
+  // Public posts go to every reader of the tenant, the others to the sessions of their audience
+  // (the author, and for Followers posts their followers: follows.ts).
+  const push = async (tenant: string, post: Post): Promise<unknown> => {
+    const audience = await audienceOf(app.hamlet.db, tenant, post);
+    if (audience === undefined) return streams.LiveFeed.toTenant(tenant, { tag: "Posted", post });
+    const sessions = await sessionsOf(app.hamlet.db, tenant, audience);
+    return sessions.length === 0 ? 0 : streams.LiveFeed.toSessions(tenant, sessions, { tag: "Posted", post });
+  };
   const onPublished: PublishedListener = (tenant, post) => {
-    if (post.visibility !== "Public") return;
     // Outside the caller's transaction (an event handler's, on SQLite the database's only writer):
     // the stream's own write then waits for that commit instead of being refused inside it.
     outsideTransactions.runInAsyncScope(() =>
       setImmediate(() =>
-        streams.LiveFeed.toTenant(tenant, { tag: "Posted", post }).catch((error: unknown) =>
-          app.log.warn({ err: error }, "horatio: live feed publish failed"),
-        ),
+        push(tenant, post).catch((error: unknown) => app.log.warn({ err: error }, "horatio: live feed publish failed")),
       ),
     );
   };
@@ -139,6 +147,7 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
 /** See {@link AppOptions.devModeration}. */
 function registerDevModeration(app: HamletServer): void {
   const failedOnce = new Set<string>();
+  const flakyOnce = new Set<string>();
   app.post("/dev/moderation", async (request, reply) => {
     const decoded = decodeModerationRequest(request.body);
     if (!decoded.ok) return reply.code(400).send({ error: "expected {text}" });
@@ -146,6 +155,10 @@ function registerDevModeration(app: HamletServer): void {
     if (text.includes("#fail") && !failedOnce.has(text)) {
       failedOnce.add(text);
       return reply.code(400).send({ error: "moderation could not read this post (#fail)" });
+    }
+    if (text.includes("#flaky") && !flakyOnce.has(text)) {
+      flakyOnce.add(text);
+      return reply.code(503).send({ error: "moderation is busy (#flaky), try again" });
     }
     const spam = /spam/i.test(text);
     return encodeModerationResponse({ allowed: !spam, reason: spam ? "looks like spam" : undefined });

@@ -12,6 +12,7 @@ import { repositories } from "../generated/typescript/repositories.js";
 import type { Handlers } from "../generated/typescript/server.js";
 import type { CreatePostError, Me, Uuid } from "../generated/typescript/types.js";
 import { photosOf, postPhotoOf } from "./post-photos.js";
+import { follows, following } from "./follows.js";
 import { postOf, timelinePage, visibleTo } from "./posts.js";
 import type { PublishedListener } from "./publishing.js";
 import { deadLetterOf, submissionOf } from "./wire.js";
@@ -117,15 +118,42 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
     async getPostPhoto(request, context) {
       const repos = repositories(context.db, context.tenant);
       const row = await repos.postRow.get({ id: request.id });
-      if (row === undefined || !visibleTo(row, readerOf(context), now())) return fail({ tag: "NotFound" });
+      const reader = readerOf(context);
+      const followsAuthor =
+        row?.visibility === "Followers" &&
+        reader !== undefined &&
+        (await follows(context.db, context.tenant, reader, row.author));
+      if (row === undefined || !visibleTo(row, reader, now(), followsAuthor)) return fail({ tag: "NotFound" });
       const photo = await repos.photoRow.get({ id: request.id });
       return { photo: photo === undefined ? undefined : postPhotoOf(photo) };
     },
 
     async getPost(request, context) {
       const row = await repositories(context.db, context.tenant).postRow.get({ id: request.id });
-      if (row === undefined || !visibleTo(row, readerOf(context), now())) return fail({ tag: "NotFound" });
+      const reader = readerOf(context);
+      const followsAuthor =
+        row?.visibility === "Followers" &&
+        reader !== undefined &&
+        (await follows(context.db, context.tenant, reader, row.author));
+      if (row === undefined || !visibleTo(row, reader, now(), followsAuthor)) return fail({ tag: "NotFound" });
       return postOf(row);
+    },
+
+    async follow(request, context) {
+      const follower = authorOf(context);
+      if (request.handle !== follower && !(await follows(context.db, context.tenant, follower, request.handle)))
+        await repositories(context.db, context.tenant).followRow.insert({ follower, followee: request.handle });
+      return following(context.db, context.tenant, follower);
+    },
+
+    async unfollow(request, context) {
+      const follower = authorOf(context);
+      await repositories(context.db, context.tenant).followRow.delete({ follower, followee: request.handle });
+      return following(context.db, context.tenant, follower);
+    },
+
+    async listFollowing(_request, context) {
+      return following(context.db, context.tenant, authorOf(context));
     },
 
     async createPost(request, context) {
@@ -142,7 +170,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
         created_at: request.publish_at ?? new Date(now()),
       });
       const post = postOf(row);
-      if (row.created_at.getTime() <= now()) options.onPublished?.(context.tenant, post);
+      if (row.created_at.getTime() <= now()) context.afterCommit(() => options.onPublished?.(context.tenant, post));
       return post;
     },
 

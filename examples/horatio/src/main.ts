@@ -13,7 +13,10 @@
  *   see app.ts);
  * - `HORATIO_ADMINS=ada,bob`: handles that see and retry dead letters (default: none; `admin`
  *   with `HORATIO_DEV_LOGIN=1`);
- * - `HAMLET_EVENT_STORE=off` runs the events in memory (degraded: see spec/language.md §10).
+ * - `HAMLET_EVENT_STORE=off` runs the events in memory (degraded: see spec/language.md §10);
+ * - `HORATIO_S3_BUCKET` (and `HORATIO_S3_ENDPOINT` for an S3-compatible server, path-style) keeps
+ *   photos in that bucket instead of `[hamlet.uploads]`/.hamlet/uploads; credentials come from
+ *   the AWS SDK's chain (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`). scale.mjs sets them.
  * Apply the migrations first (`npx hamletc migrate`; start.mjs does it): they create the event store.
  */
 import { mkdirSync } from "node:fs";
@@ -40,8 +43,15 @@ function withHosts(config: HamletConfig): HamletConfig {
   return { ...config, tenants: { mode: "host", hosts } };
 }
 
+function withS3(config: HamletConfig): HamletConfig {
+  const bucket = process.env["HORATIO_S3_BUCKET"];
+  if (!bucket) return config;
+  const endpoint = process.env["HORATIO_S3_ENDPOINT"];
+  return { ...config, uploads: { storage: "s3", bucket, ...(endpoint ? { endpoint, forcePathStyle: true } : {}) } };
+}
+
 async function main(): Promise<void> {
-  const config = withHosts(loadProjectConfig({ dir: exampleDir() }));
+  const config = withS3(withHosts(loadProjectConfig({ dir: exampleDir() })));
   const target = parseDatabaseUrl(config.database.url);
   if (target.dialect === "sqlite") mkdirSync(dirname(target.filename), { recursive: true });
   const devLogin = process.env["HORATIO_DEV_LOGIN"] === "1";
@@ -55,7 +65,7 @@ async function main(): Promise<void> {
     devModeration: devLogin,
     logger: true,
     publicDir: resolve(exampleDir(), "elm", "public"),
-    uploadsDir: resolve(exampleDir(), ".hamlet", "uploads"),
+    ...(config.uploads?.storage === "s3" ? {} : { uploadsDir: resolve(exampleDir(), ".hamlet", "uploads") }),
     ...(moderationUrl ? { moderationUrl } : {}),
     ...(admins !== undefined ? { admins: new Set(admins.split(",").map((h) => h.trim())) } : {}),
     ...(process.env["HAMLET_EVENT_STORE"] === "off" ? { eventStore: false } : {}),

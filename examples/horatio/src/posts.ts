@@ -4,8 +4,8 @@
  *
  * - **Visibility.** A post is visible to a reader when its time has come (`created_at <= now`:
  *   a post written with `publish_at` is stored with that time) and it is `Public`, or the reader
- *   wrote it. `Followers` and `Private` posts are visible to their author only (Horatio has no
- *   follow graph yet, so nobody else follows anybody).
+ *   wrote it, or it is `Followers` and the reader follows its author (the `follows` table,
+ *   follows.ts). `Private` posts are visible to their author only.
  * - **Keyset paging.** The timeline is newest first, ordered by `(created_at, id)`; a page starts
  *   strictly after the cursor of the previous one. With the index `posts_feed_keyset_idx`
  *   (`tenant_id, created_at, id`, migration 0006) a page is a short index range scan whatever the
@@ -37,10 +37,17 @@ export function postOf(row: PostRow): Post {
   };
 }
 
-/** Whether `reader` (a handle, or undefined when signed out) may see `row` at `now`. */
-export function visibleTo(row: PostRow, reader: string | undefined, now: number): boolean {
+/**
+ * Whether `reader` (a handle, or undefined when signed out) may see `row` at `now`;
+ * `followsAuthor`: whether the reader follows the row's author.
+ */
+export function visibleTo(row: PostRow, reader: string | undefined, now: number, followsAuthor: boolean): boolean {
   if (row.created_at.getTime() > now) return false;
-  return row.visibility === "Public" || row.author === reader;
+  return (
+    row.visibility === "Public" ||
+    row.author === reader ||
+    (row.visibility === "Followers" && reader !== undefined && followsAuthor)
+  );
 }
 
 export interface PageQuery {
@@ -92,7 +99,13 @@ export async function timelinePage(
     where.push(`"created_at" < ${param(before.toISOString())}`);
   } else where.push(`"created_at" <= ${param(new Date(query.now).toISOString())}`);
   if (query.reader === undefined) where.push(`"visibility" = 'Public'`);
-  else where.push(`("visibility" = 'Public' OR "author" = ${param(query.reader)})`);
+  else {
+    const reader = param(query.reader);
+    const followed = `SELECT 1 FROM "follows" WHERE "follows"."tenant_id" = "posts"."tenant_id" AND "follower" = ${reader} AND "followee" = "posts"."author"`;
+    where.push(
+      `("visibility" = 'Public' OR "author" = ${reader} OR ("visibility" = 'Followers' AND EXISTS (${followed})))`,
+    );
+  }
   if (query.author !== undefined) where.push(`"author" = ${param(query.author)}`);
   params.push(query.limit + 1);
   const sql =

@@ -84,9 +84,8 @@ const moderationResponses = (onPublished: PublishedListener): ServiceResponses =
         created_at: submission.publish_at,
       });
       await repos.submissionRow.update({ id: submission.id }, { status: "Published", reason: null });
-      // Told before the transaction commits: a reader may get the post a moment before it is
-      // readable, never a post that stays unpublished unless this commit fails.
-      onPublished(context.tenantId, postOf(row));
+      // Told once the post is committed: a rolled-back publication is never pushed.
+      context.afterCommit(() => onPublished(context.tenantId, postOf(row)));
     } else {
       const reason = response.reason ?? "rejected by moderation";
       await repos.submissionRow.update({ id: submission.id }, { status: "Rejected", reason });
@@ -137,7 +136,7 @@ export function photoWorkflowFor(onPublished: PublishedListener, photos: PhotoPi
           visibility: "Public",
           created_at: new Date(),
         });
-        onPublished(context.tenantId, postOf(row));
+        context.afterCommit(() => onPublished(context.tenantId, postOf(row)));
       },
     },
   };

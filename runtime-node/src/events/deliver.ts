@@ -4,6 +4,7 @@
  * only when the handler uses it). A failed attempt is recorded in a
  * second transaction: retried later with backoff, or dead-lettered with its error history.
  */
+import { runAfterCommit as runAll, type AfterCommitCallback } from "../after-commit.js";
 import type { Database } from "../db/database.js";
 import { attemptsExhausted, retryDelayMs } from "./backoff.js";
 import { describeError, invalidPayloadError, LostClaimError, PermanentEventError } from "./errors.js";
@@ -23,16 +24,6 @@ export interface DeliveryDeps {
   readonly wake: (dueAt: number) => void;
   /** PostgreSQL: completes an event whose handler opened no transaction (batched with others). */
   readonly completeAlone: CompleteAlone;
-}
-
-function runAll(callbacks: readonly (() => void)[], onError: (error: unknown) => void): void {
-  for (const callback of callbacks) {
-    try {
-      callback();
-    } catch (error) {
-      onError(error);
-    }
-  }
 }
 
 /** Delivers `row`, claimed under `token`. Never throws. */
@@ -55,7 +46,7 @@ export async function deliver(deps: DeliveryDeps, row: EventRow, token: string):
     correlationId: row.correlation_id,
     causationId: row.id,
   };
-  const after: (() => void)[] = [];
+  const after: AfterCommitCallback[] = [];
   const context = (tx: Database | null): RouteContext => {
     const emit: Emit = async (event) => {
       if (tx === null) throw new Error("Hamlet: emit is only available inside the handler's transaction");
@@ -120,7 +111,7 @@ async function recordAttemptFailure(
   const message = describeError(error);
   const errors = [...parseErrors(row.errors), { attempt, at: now, message }];
   const dueAt = dead ? toNumber(row.due_at) : now + retryDelayMs(policy, attempt);
-  const after: (() => void)[] = [];
+  const after: AfterCommitCallback[] = [];
   try {
     await deps.db.withTenant(row.tenant_id, async (tx) => {
       after.length = 0;

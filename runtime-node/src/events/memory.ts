@@ -6,6 +6,7 @@
  * in-memory retries.
  */
 import { randomUUID } from "node:crypto";
+import { runAfterCommit, type AfterCommitCallback } from "../after-commit.js";
 import type { Database } from "../db/database.js";
 import type { JsonValue } from "../json.js";
 import { attemptsExhausted, retryDelayMs } from "./backoff.js";
@@ -166,7 +167,7 @@ export function createMemoryEventSystem(options: MemoryEventOptions): EventSyste
       causationId: item.id,
     };
     const outbox = buffered(scope);
-    const after: (() => void)[] = [];
+    const after: AfterCommitCallback[] = [];
     const context = (tx: Database | null): RouteContext => ({
       tenantId: item.tenantId,
       eventId: item.id,
@@ -192,7 +193,7 @@ export function createMemoryEventSystem(options: MemoryEventOptions): EventSyste
       // Nothing finished is kept, so its idempotency key is forgotten too (no unbounded map).
       if (item.idempotencyKey !== null) keys.delete(`${item.tenantId}\u0000${item.name}\u0000${item.idempotencyKey}`);
       outbox.flush();
-      after.forEach((fn) => fn());
+      runAfterCommit(after, onError);
     } catch (error) {
       const policy = route?.retryFor?.(item.payload) ?? route?.retry;
       const now = clock();

@@ -2,6 +2,7 @@
  * How each stored event name is delivered: the app's event handlers, workflow steps and service
  * calls all become a {@link Route}, so one dispatcher (durable or in memory) runs them all.
  */
+import type { AfterCommitCallback } from "../after-commit.js";
 import type { Database } from "../db/database.js";
 import { PermanentEventError } from "./errors.js";
 import {
@@ -13,11 +14,8 @@ import {
   type RetryPolicy,
 } from "./types.js";
 
-/** The context a route receives: the public one plus post-commit callbacks. */
-export interface RouteContext extends EventContext {
-  /** Runs `fn` after the handler's transaction committed (run-update notifications). */
-  afterCommit(fn: () => void): void;
-}
+/** The context a route receives (the public one; `afterCommit` also carries run-update notifications). */
+export type RouteContext = EventContext;
 
 /** What a failed delivery tells a route that keeps its own bookkeeping (workflow steps). */
 export interface RouteFailure {
@@ -27,7 +25,7 @@ export interface RouteFailure {
   readonly message: string;
   readonly dead: boolean;
   readonly at: number;
-  afterCommit(fn: () => void): void;
+  afterCommit(fn: AfterCommitCallback): void;
 }
 
 export interface Route {

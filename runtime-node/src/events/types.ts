@@ -8,6 +8,7 @@
  * settings from the schema); the app supplies the handler functions.
  */
 import type { Database } from "../db/database.js";
+import type { AfterCommitCallback } from "../after-commit.js";
 import type { JsonValue } from "../json.js";
 import type { EventRetention, PruneResult } from "./retention.js";
 
@@ -94,6 +95,12 @@ export interface EventContext {
   readonly tx: Database | null;
   /** Emits follow-up events caused by this one (same correlation id, causation = this event). */
   readonly emit: Emit;
+  /**
+   * Runs `fn` once this delivery's transaction committed (memory mode: once the handler
+   * succeeded), never when it rolls back or the handler throws; errors are logged, not thrown.
+   * For effects outside the database that must not precede the commit (live pushes, mail).
+   */
+  afterCommit(fn: AfterCommitCallback): void;
 }
 
 /** Handles one event. Throwing means "retry later" (or dead-letter after the last attempt). */

@@ -6,6 +6,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import "../fastify-types.js";
+import { runAfterCommit, type AfterCommitCallback } from "../after-commit.js";
 import type { Database } from "../db/database.js";
 import { sendUnexpectedError } from "../error-replies.js";
 import type { KvStore } from "../kv/kv-store.js";
@@ -47,6 +48,12 @@ export interface EndpointContext {
   readonly request: FastifyRequest;
   readonly reply: FastifyReply;
   readonly app: HamletServer;
+  /**
+   * Runs `fn` once the request's work committed: after the handler returned a response (not a
+   * declared error, not a throw), so after the transaction of an `@emits` endpoint committed;
+   * statements on `db` outside a transaction commit as they run. Errors are logged, not thrown.
+   */
+  afterCommit(fn: AfterCommitCallback): void;
 }
 
 /** The context of an `@auth(session)` endpoint: the session is always there. */
@@ -191,12 +198,36 @@ export function rawRequest(
   return { value: fields, issues };
 }
 
+/** Callbacks of each request's `afterCommit`, run by {@link committed}. */
+const afterCommits = new WeakMap<FastifyRequest, AfterCommitCallback[]>();
+
 /** The handler context of a request. */
 export function endpointContext(app: HamletServer, request: FastifyRequest, reply: FastifyReply): EndpointContext {
   const tenant = request.tenant;
   if (tenant === null) throw new Error("Hamlet: request without a tenant");
   const { db, sessions } = app.hamlet;
-  return { tenant, session: request.session, db, kv: app.hamlet.kv(tenant), sessions, request, reply, app };
+  const after: AfterCommitCallback[] = [];
+  afterCommits.set(request, after);
+  const afterCommit = (fn: AfterCommitCallback): void => void after.push(fn);
+  return {
+    tenant,
+    session: request.session,
+    db,
+    kv: app.hamlet.kv(tenant),
+    sessions,
+    request,
+    reply,
+    app,
+    afterCommit,
+  };
+}
+
+/** The handler of `request` succeeded: runs its `afterCommit` callbacks (errors are logged). */
+export function committed(app: HamletServer, request: FastifyRequest): void {
+  const after = afterCommits.get(request);
+  afterCommits.delete(request);
+  if (after !== undefined)
+    runAfterCommit(after, (error) => app.log.error({ err: error }, "Hamlet: an afterCommit callback failed"));
 }
 
 /**
@@ -223,6 +254,7 @@ export function serveEndpoint<Req, Res, E>(app: HamletServer, spec: EndpointSpec
           app.hamlet.crashed(request, error, `handler ${spec.name} failed`),
         );
       }
+      if (!(result instanceof Failure)) committed(app, request);
       if (reply.sent) return reply;
       if (result instanceof Failure) {
         if (spec.errors === undefined) {

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import type { Database } from "../db/database.js";
+import { DatabaseSetupError } from "../runtime-schema.js";
 import type { JsonValue } from "../json.js";
 
 /** Receives one message published on a bus channel. */
@@ -115,11 +116,10 @@ interface Envelope {
   readonly r?: string;
 }
 
-const BUS_TABLE = `CREATE TABLE IF NOT EXISTS hamlet_bus_messages (
-  id BIGSERIAL PRIMARY KEY,
-  payload TEXT NOT NULL,
-  created_at BIGINT NOT NULL
-)`;
+/** A positive 63-bit row id chosen by the publisher (the table has no sequence to grant). */
+function newRowId(): string {
+  return (randomBytes(8).readBigUInt64BE() >> 1n).toString();
+}
 
 /**
  * A bus over PostgreSQL LISTEN/NOTIFY. One dedicated connection listens (reconnecting with
@@ -143,13 +143,13 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Me
   // Deliveries of one process stay in NOTIFY order even when a large payload must be fetched.
   let deliveryChain: Promise<void> = Promise.resolve();
 
-  // An app role without CREATE on the schema can use a table the owner created: create only when missing.
+  // The migrations create the table (emitters/sql/bus-table.ts); the server's role has no DDL privilege.
   const existing = await db.query<{ found: string | null }>("select to_regclass('hamlet_bus_messages')::text as found");
   if (existing[0]?.found == null)
-    await db.transaction(async (tx) => {
-      await tx.query("select pg_advisory_xact_lock(hashtext('hamlet_bus_messages'))");
-      await tx.execute(BUS_TABLE);
-    });
+    throw new DatabaseSetupError(
+      "Hamlet: the table hamlet_bus_messages (PostgreSQL message bus of SSE and WebSocket delivery) is missing. " +
+        "Run `hamletc build` and `hamletc migrate` (the migration hamlet_bus_table creates it) as the owner role.",
+    );
 
   async function receive(text: string): Promise<void> {
     let envelope: Envelope;
@@ -232,11 +232,12 @@ export async function createPostgresBus(options: PostgresBusOptions): Promise<Me
         await db.query("select pg_notify($1, $2)", [notifyChannel, inline]);
         return;
       }
-      const rows = await db.query<{ id: string }>(
-        "insert into hamlet_bus_messages (payload, created_at) values ($1, $2) returning id",
-        [JSON.stringify(payload), Date.now()],
-      );
-      const id = String(rows[0]?.id);
+      const id = newRowId();
+      await db.execute("insert into hamlet_bus_messages (id, payload, created_at) values ($1, $2, $3)", [
+        id,
+        JSON.stringify(payload),
+        Date.now(),
+      ]);
       await db.query("select pg_notify($1, $2)", [
         notifyChannel,
         JSON.stringify({ c: channel, o: processId, r: id } satisfies Envelope),

@@ -264,6 +264,12 @@ export function serveWebSocket<M extends TaggedMessage>(
       refuse(connection, { tag: "$error", error: "InvalidJson" }, CLOSE.invalidData);
       return;
     }
+    // The browser companion's heartbeat (browsers cannot see protocol pings): answer, route nothing.
+    if (value === "$ping") {
+      connection.alive = true;
+      sendText(connection, '"$pong"');
+      return;
+    }
     const decoded = spec.decode(value);
     if (!decoded.ok) {
       refuse(connection, { tag: "$error", error: "InvalidMessage", issues: decoded.errors }, CLOSE.invalidData);

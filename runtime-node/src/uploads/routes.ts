@@ -10,7 +10,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { sendUnexpectedError } from "../error-replies.js";
 import { eventSystemOf } from "../http/emitting.js";
-import { endpointContext, fastifyPath, Failure, fromText, relocateIssues } from "../http/routes.js";
+import { committed, endpointContext, fastifyPath, Failure, fromText, relocateIssues } from "../http/routes.js";
 import type { HamletServer } from "../server.js";
 import { receiveUpload } from "./receive.js";
 import { isFileId, newFileId, storageKey, type UploadStorage } from "./storage.js";
@@ -188,6 +188,7 @@ function serveOne<F, Res, E>(
         }
         return reply.code(status).send(spec.errors.encode(error));
       }
+      committed(app, request);
       report(spec.encode === undefined ? 204 : 200, "Stored", received.bytesRead, received.file.size);
       if (reply.sent) return reply;
       if (spec.encode === undefined) return reply.code(204).send();

@@ -2,13 +2,14 @@
 import { relative } from "node:path";
 import { loadEmitters } from "../../../emitters/index.js";
 import { emitterEnabled, type HamletConfig } from "../../config/index.js";
+import { keepingFragments } from "../../emit/fragment-cache.js";
 import { emitEach } from "../../emit/run.js";
 import { OutputComparison, StagedOutput } from "../../emit/write.js";
 import type { Diagnostic } from "../../diagnostics/types.js";
 import type { Schema } from "../../schema/types.js";
 import { ExitCode } from "../exit-codes.js";
 import { collectGarbageIfLarge } from "../../program/memory.js";
-import type { ParseCache } from "../../program/parse-cache.js";
+import type { CompileCache } from "../../program/compile-cache.js";
 import type { ProjectOptions } from "../project.js";
 import type { Reporter } from "../report.js";
 import { compileProject } from "./compile-project.js";
@@ -25,14 +26,14 @@ interface Checked {
 }
 
 /** Only what emitting needs: the parsed documents are not kept alive while the emitters run. */
-function checked(options: BuildOptions, reporter: Reporter, parsed?: ParseCache): Checked | ExitCode {
-  const compiled = compileProject(options, reporter, parsed);
+function checked(options: BuildOptions, reporter: Reporter, cache?: CompileCache): Checked | ExitCode {
+  const compiled = compileProject(options, reporter, cache);
   if (typeof compiled === "number") return compiled;
   return { schema: compiled.result.schema!, config: compiled.project.config, sources: compiled.sources };
 }
 
-export async function runBuild(options: BuildOptions, reporter: Reporter, parsed?: ParseCache): Promise<ExitCode> {
-  const compiled = checked(options, reporter, parsed);
+export async function runBuild(options: BuildOptions, reporter: Reporter, cache?: CompileCache): Promise<ExitCode> {
+  const compiled = checked(options, reporter, cache);
   if (typeof compiled === "number") return compiled;
   const { schema, config, sources } = compiled;
   collectGarbageIfLarge(); // the parse garbage of a large schema, before the emitters allocate
@@ -43,15 +44,18 @@ export async function runBuild(options: BuildOptions, reporter: Reporter, parsed
   const out = relative(process.cwd(), config.outDir) || ".";
   // Each emitter's files are written (or compared) as soon as it is done, then let go.
   const comparison = options.check ? new OutputComparison(config.outDir) : undefined;
-  const staged = options.check ? undefined : new StagedOutput(config.outDir);
+  const staged = options.check ? undefined : new StagedOutput(config.outDir, cache?.outputs);
   let count = 0;
   let diagnostics: Diagnostic[];
   try {
-    diagnostics = await emitEach(schema, selections, config.outDir, (files) => {
-      count += files.length;
-      (comparison ?? staged!).add(files);
-      collectGarbageIfLarge();
-    });
+    const emit = () =>
+      emitEach(schema, selections, config.outDir, (files) => {
+        count += files.length;
+        (comparison ?? staged!).add(files);
+        collectGarbageIfLarge();
+      });
+    // Watch mode (a cache kept between builds) reuses what emitters printed for unchanged types.
+    diagnostics = await (cache ? keepingFragments(emit) : emit());
   } catch (error) {
     staged?.abort();
     throw error;

@@ -3,7 +3,7 @@ import { namingOf } from "../../../emitters/naming.js";
 import { emitterEnabled } from "../../config/index.js";
 import { compile, type CompileResult } from "../../program/compile.js";
 import { nodeHost } from "../../program/host.js";
-import type { ParseCache } from "../../program/parse-cache.js";
+import type { CompileCache } from "../../program/compile-cache.js";
 import { ExitCode } from "../exit-codes.js";
 import { loadProject, type Project, type ProjectOptions } from "../project.js";
 import type { Reporter } from "../report.js";
@@ -14,12 +14,14 @@ export interface CompiledProject {
   readonly sources: Map<string, string>;
 }
 
-/** Returns the compiled project, or the exit code to stop with. */
-/** `parsed` (watch mode) keeps parsed files between runs, so only changed files are parsed again. */
+/**
+ * Returns the compiled project, or the exit code to stop with. `cache` (watch mode) keeps parsed
+ * files and lowered declarations between runs, so only what changed is parsed and checked again.
+ */
 export function compileProject(
   options: ProjectOptions,
   reporter: Reporter,
-  parsed?: ParseCache,
+  cache?: CompileCache,
 ): CompiledProject | ExitCode {
   const { project, diagnostics, sources: configSources } = loadProject(options);
   if (!project) {
@@ -31,7 +33,7 @@ export function compileProject(
     entries: project.files,
     features: project.config.features,
     naming,
-    ...(parsed ? { host: parsed.host(nodeHost) } : {}),
+    ...(cache ? { host: cache.host(nodeHost), lowered: cache.lowered } : {}),
   });
   const sources = new Map([...project.sources, ...result.sources]);
   reporter.diagnostics([...diagnostics, ...result.diagnostics], sources);

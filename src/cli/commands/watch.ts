@@ -5,15 +5,16 @@ import { findConfig } from "../../config/index.js";
 import type { Reporter } from "../report.js";
 import { runBuild, type BuildOptions } from "./build.js";
 import { loadProject } from "../project.js";
-import { ParseCache } from "../../program/parse-cache.js";
+import { CompileCache } from "../../program/compile-cache.js";
 
 /** Runs until interrupted; resolves when the process is asked to stop. */
 export async function watchBuild(options: BuildOptions, reporter: Reporter): Promise<never> {
   let watchers: FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
   let running = Promise.resolve();
-  // Unchanged schema files are not parsed again; only changed output files are written (runBuild).
-  const parsed = new ParseCache();
+  // Only edited files are parsed and only what an edit touches is checked again; only changed
+  // output files are written (runBuild).
+  const cache = new CompileCache();
 
   const folders = (): string[] => {
     const { project } = loadProject(options);
@@ -40,7 +41,7 @@ export async function watchBuild(options: BuildOptions, reporter: Reporter): Pro
   const rebuild = (): void => {
     running = running.then(async () => {
       reporter.info(`\n[${new Date().toLocaleTimeString()}] Building…`);
-      await runBuild(options, reporter, parsed);
+      await runBuild(options, reporter, cache);
       reporter.flush();
       rewatch();
     });

@@ -54,7 +54,7 @@ createPost error =
             rateLimited retryAfterS
 
         Types.CreatePostErrorBanned { reason } ->
-            "You may not post: " ++ reason ++ "."
+            banned reason
 
 
 submitPost : Types.SubmitPostError -> String
@@ -64,7 +64,12 @@ submitPost error =
             rateLimited retryAfterS
 
         Types.SubmitPostErrorBanned { reason } ->
-            "You may not post: " ++ reason ++ "."
+            banned reason
+
+
+banned : String -> String
+banned reason =
+    "You may not post: " ++ reason ++ "."
 
 
 rateLimited : Int -> String

@@ -90,6 +90,7 @@ type alias Model =
     , live : Sse.Connection
     , chat : Chat
     , photo : Photo
+    , following : List String
     }
 
 
@@ -113,6 +114,7 @@ init _ =
       , live = Sse.Connecting
       , chat = Chat.init
       , photo = Photo.init
+      , following = []
       }
     , Cmd.batch
         [ Api.getMe api GotMe {}
@@ -161,6 +163,8 @@ type Msg
     | GotConnection (Result Json.Decode.Error ( Sse.Stream, Sse.Connection ))
     | ChatMsg Chat.Msg
     | PhotoMsg Photo.Msg
+    | GotFollowing (Result (Hamlet.Http.Error Never) Types.Following)
+    | FollowClicked String Bool
 
 
 update : Msg -> Model -> ( Model, Cmd Msg )
@@ -242,6 +246,29 @@ update msg model =
 
                 Nothing ->
                     ( model, Cmd.none )
+
+        GotFollowing result ->
+            case result of
+                Ok { handles } ->
+                    -- Following someone may show more of their posts, unfollowing fewer.
+                    ( { model
+                        | following = handles
+                        , timeline = Timeline.withoutFollowersPosts (\author -> not (List.member author handles) && not (isMe model author)) model.timeline
+                      }
+                    , loadNewest
+                    )
+
+                Err _ ->
+                    ( model, Cmd.none )
+
+        FollowClicked handle follow ->
+            ( model
+            , if follow then
+                Api.follow api GotFollowing { handle = handle }
+
+              else
+                Api.unfollow api GotFollowing { handle = handle }
+            )
 
         GotOlder result ->
             case result of
@@ -455,10 +482,20 @@ whenSignedIn : Types.Me -> Cmd Msg
 whenSignedIn me =
     case me.handle of
         Just _ ->
-            Cmd.batch [ Api.mySubmissions api GotSubmissions {}, Sse.open Sse.HamletRuns ]
+            Cmd.batch [ Api.mySubmissions api GotSubmissions {}, Sse.open Sse.HamletRuns, Api.listFollowing api GotFollowing {} ]
 
         Nothing ->
             Cmd.none
+
+
+isMe : Model -> String -> Bool
+isMe model author =
+    case model.me of
+        Loaded { handle } ->
+            handle == Just author
+
+        _ ->
+            False
 
 
 signedIn : Model -> Bool
@@ -696,6 +733,29 @@ viewSubmissions model =
             ]
 
 
+{-| A post, and under it a follow/unfollow button for its author when someone else is signed in.
+-}
+viewPostWithFollow : Model -> Types.Post -> Html Msg
+viewPostWithFollow model post =
+    case model.me of
+        Loaded { handle } ->
+            if handle /= Nothing && handle /= Just post.author then
+                let
+                    following =
+                        List.member post.author model.following
+                in
+                div [ class "post-row" ]
+                    [ Timeline.viewPost model.zone (Timeline.photoOf model.timeline post) post
+                    , Timeline.followButton { author = post.author, following = following, onToggle = FollowClicked post.author (not following) }
+                    ]
+
+            else
+                Timeline.viewPost model.zone (Timeline.photoOf model.timeline post) post
+
+        _ ->
+            Timeline.viewPost model.zone (Timeline.photoOf model.timeline post) post
+
+
 viewTimeline : Model -> Html Msg
 viewTimeline model =
     section [ id "timeline" ]
@@ -713,7 +773,7 @@ viewTimeline model =
 
                 else
                     text ""
-        , div [ class "posts" ] (List.map (\post -> Timeline.viewPost model.zone (Timeline.photoOf model.timeline post) post) model.timeline.posts)
+        , div [ class "posts" ] (List.map (viewPostWithFollow model) model.timeline.posts)
         , case model.timeline.next of
             Just _ ->
                 button [ id "load-more", class "wide", onClick LoadMoreClicked, disabled model.loadingMore ]

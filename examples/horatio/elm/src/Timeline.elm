@@ -1,4 +1,4 @@
-module Timeline exposing (Timeline, empty, formatTime, photoOf, viewPost, withNewest, withPage, withPhoto, without)
+module Timeline exposing (Timeline, empty, followButton, formatTime, photoOf, viewPost, withNewest, withPage, withPhoto, without, withoutFollowersPosts)
 
 {-| The posts on screen, newest first, where the next page starts (the keyset cursor the server
 gave with the last page), and the photos of the photo posts among them, by post id.
@@ -7,8 +7,9 @@ gave with the last page), and the photos of the photo posts among them, by post 
 import Api.Types as Types
 import Dict exposing (Dict)
 import Hamlet.Uuid
-import Html exposing (Html, a, article, div, header, img, p, span, strong, text)
+import Html exposing (Html, a, article, button, div, header, img, p, span, strong, text)
 import Html.Attributes exposing (alt, attribute, class, height, href, src, target, title, width)
+import Html.Events exposing (onClick)
 import Time
 
 
@@ -66,6 +67,30 @@ addPhotos photos known =
 without : Hamlet.Uuid.Uuid -> Timeline -> Timeline
 without id timeline =
     { timeline | posts = List.filter (\post -> post.id /= id) timeline.posts }
+
+
+{-| Drops the `Followers` posts of the authors for whom `unfollowed` is true (the reader stopped following them).
+-}
+withoutFollowersPosts : (String -> Bool) -> Timeline -> Timeline
+withoutFollowersPosts unfollowed timeline =
+    { timeline | posts = List.filter (\post -> post.visibility /= Types.Followers || not (unfollowed post.author)) timeline.posts }
+
+
+{-| "Follow @ada" or "Unfollow @ada".
+-}
+followButton : { author : String, following : Bool, onToggle : msg } -> Html msg
+followButton { author, following, onToggle } =
+    button [ class "follow", onClick onToggle ]
+        [ text
+            ((if following then
+                "Unfollow @"
+
+              else
+                "Follow @"
+             )
+                ++ author
+            )
+        ]
 
 
 {-| Both lists, without duplicates, newest first (ties by id, as the server orders them).

@@ -2,6 +2,8 @@
 import type {
   CreatePostError,
   CreatePostRequestInput,
+  Following,
+  FollowRequest,
   GetFeedRequestInput,
   GetFeedResponse,
   GetPostError,
@@ -26,10 +28,12 @@ import type {
   Submission,
   SubmitPostError,
   SubmitPostRequestInput,
+  UnfollowRequest,
 } from "./types.js";
 import {
   decodeCreatePostError,
   type Decoded,
+  decodeFollowing,
   decodeGetFeedResponse,
   decodeGetPostError,
   decodeGetPostPhotoError,
@@ -47,6 +51,7 @@ import {
   decodeSubmission,
   decodeSubmitPostError,
   encodeCreatePostRequest,
+  encodeFollowRequest,
   encodeGetFeedRequest,
   encodeGetMeRequest,
   encodeGetPostPhotoRequest,
@@ -54,11 +59,13 @@ import {
   encodeGetSubmissionRequest,
   encodeGetTimelineRequest,
   encodeListDeadLettersRequest,
+  encodeListFollowingRequest,
   encodeMySubmissionsRequest,
   encodeRetryDeadLetterRequest,
   encodeSignInRequest,
   encodeSignOutRequest,
   encodeSubmitPostRequest,
+  encodeUnfollowRequest,
   type Issue,
 } from "./validators.js";
 
@@ -287,6 +294,24 @@ export interface Client {
   ): Promise<ClientResult<GetPostPhotoResponse, GetPostPhotoError>>;
 
   /**
+   * Follow an author: their `Followers` posts become visible to you. Following again is a no-op.
+   * `PUT /api/following/{handle}`
+   */
+  follow(request: FollowRequest): Promise<ClientResult<Following>>;
+
+  /**
+   * Stop following an author.
+   * `DELETE /api/following/{handle}`
+   */
+  unfollow(request: UnfollowRequest): Promise<ClientResult<Following>>;
+
+  /**
+   * The authors the signed-in user follows, by handle.
+   * `GET /api/following`
+   */
+  listFollowing(): Promise<ClientResult<Following>>;
+
+  /**
    * A page of the feed, newest first.
    * `GET /api/feed`
    */
@@ -395,6 +420,36 @@ export function createClient(options: ClientOptions): Client {
         encodeGetPostPhotoRequest(request),
         decodeGetPostPhotoResponse,
         decodeGetPostPhotoError,
+      ),
+    follow: (request) =>
+      send<Following, never>(
+        "PUT",
+        "/api/following/{handle}",
+        ["handle"],
+        null,
+        encodeFollowRequest(request),
+        decodeFollowing,
+        undefined,
+      ),
+    unfollow: (request) =>
+      send<Following, never>(
+        "DELETE",
+        "/api/following/{handle}",
+        ["handle"],
+        [],
+        encodeUnfollowRequest(request),
+        decodeFollowing,
+        undefined,
+      ),
+    listFollowing: () =>
+      send<Following, never>(
+        "GET",
+        "/api/following",
+        [],
+        [],
+        encodeListFollowingRequest({}),
+        decodeFollowing,
+        undefined,
       ),
     getFeed: (request) =>
       send<GetFeedResponse, never>(

@@ -203,7 +203,7 @@ export function registerEvents(app: HamletServer, options: EventsOptions): Event
     workflows: durable ? workflowDefinitions(options.workflows, handlerContext) : [],
     services: serviceDefinitions(options.services ?? {}, options.serviceUrls ?? {}, handlerContext),
   };
-  const settings = { ...options.runtime, db: app.hamlet.db, registry };
+  const settings = { ...app.hamlet.config.events, ...options.runtime, db: app.hamlet.db, registry };
   const system = durable ? createEventSystem(settings) : createMemoryEventSystem(settings);
   function handlerContext(context: EventContext): EventHandlerContext {
     return {

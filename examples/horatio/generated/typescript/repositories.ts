@@ -451,6 +451,177 @@ export class PhotoRowRepository {
   }
 }
 
+/** `follower` follows `followee`: sees their `Followers` posts. */
+export interface FollowRow {
+  follower: string;
+  followee: string;
+  created_at: Date;
+}
+
+/** A new FollowRow: columns with a default or `null` may be left out. */
+export interface FollowRowInsert {
+  follower: string;
+  followee: string;
+  created_at?: Date;
+}
+
+/** The primary key of FollowRow (within the tenant). */
+export interface FollowRowKey {
+  follower: string;
+  followee: string;
+}
+
+/** Columns to change; the others keep their values. */
+export interface FollowRowPatch {
+  created_at?: Date;
+}
+
+/** Equality filters of `list` (indexed columns). */
+export interface FollowRowFilter {
+  follower?: string;
+  followee?: string;
+}
+
+/** Columns `list` can order by (indexed columns). */
+export type FollowRowOrder = "follower" | "followee";
+
+const followRowColumns = {
+  all: ["follower", "followee", "created_at"] as const,
+  key: ["follower", "followee"] as const,
+  patch: ["created_at"] as const,
+  filter: ["follower", "followee"] as const,
+};
+
+function encodeFollowRow(column: string, value: unknown): SqlValue {
+  switch (column) {
+    case "created_at":
+      return value === null ? null : fromTimestamp(value as Date | string);
+    default:
+      return value as SqlValue;
+  }
+}
+
+function decodeFollowRow(row: Row, _dialect: RepositoryDatabase["dialect"]): FollowRow {
+  return {
+    follower: String(row["follower"]),
+    followee: String(row["followee"]),
+    created_at: toTimestamp(row["created_at"]),
+  };
+}
+
+/** `follower` follows `followee`: sees their `Followers` posts. */
+export class FollowRowRepository {
+  readonly #db: RepositoryDatabase;
+  readonly #tenant: string;
+  /** Rows of one tenant: `tenantId`, or the tenant of a handle from `withTenant`. */
+  constructor(db: RepositoryDatabase, tenantId?: string) {
+    this.#db = db;
+    this.#tenant = tenantOf(db, tenantId);
+  }
+
+  #keyWhere(key: FollowRowKey, params: SqlValue[], where: string[]): void {
+    for (const column of followRowColumns.key) {
+      params.push(encodeFollowRow(column, key[column as keyof FollowRowKey]));
+      where.push(`${q(column)} = $${params.length}`);
+    }
+  }
+
+  /** Inserts a row and returns it with the database's defaults filled in. */
+  async insert(row: FollowRowInsert): Promise<FollowRow> {
+    const columns: string[] = ["tenant_id"];
+    const params: SqlValue[] = [this.#tenant];
+    for (const column of followRowColumns.all) {
+      const value = row[column as keyof FollowRowInsert];
+      if (value === undefined) continue;
+      columns.push(column);
+      params.push(encodeFollowRow(column, value));
+    }
+    const sql = `INSERT INTO "follows" (${columns.map(q).join(", ")}) VALUES (${params.map((_, i) => `$${i + 1}`).join(", ")}) RETURNING *`;
+    return scoped(this.#db, this.#tenant, async (db) =>
+      decodeFollowRow((await db.query<Row>(sql, params))[0]!, db.dialect),
+    );
+  }
+
+  /** The row with this primary key in this tenant, or undefined. */
+  async get(key: FollowRowKey): Promise<FollowRow | undefined> {
+    const params: SqlValue[] = [this.#tenant];
+    const where: string[] = ['"tenant_id" = $1'];
+    this.#keyWhere(key, params, where);
+    const sql = `SELECT * FROM "follows" WHERE ${where.join(" AND ")}`;
+    return scoped(this.#db, this.#tenant, async (db) => {
+      const row = (await db.query<Row>(sql, params))[0];
+      return row === undefined ? undefined : decodeFollowRow(row, db.dialect);
+    });
+  }
+
+  /** Rows of this tenant matching every filter, ordered (then by primary key), at most `limit`. */
+  async list(options: ListOptions<FollowRowFilter, FollowRowOrder> = {}): Promise<FollowRow[]> {
+    const params: SqlValue[] = [this.#tenant];
+    const where: string[] = ['"tenant_id" = $1'];
+    for (const column of followRowColumns.filter) {
+      const value = options.where?.[column as keyof FollowRowFilter];
+      if (value === undefined) continue;
+      if (value === null) {
+        where.push(`${q(column)} IS NULL`);
+        continue;
+      }
+      params.push(encodeFollowRow(column, value));
+      where.push(`${q(column)} = $${params.length}`);
+    }
+    const order: string[] = [];
+    const direction = options.direction === "desc" ? "DESC" : "ASC";
+    if (options.orderBy !== undefined) {
+      const orderable: readonly string[] = followRowColumns.filter;
+      if (!orderable.includes(options.orderBy))
+        throw new Error(`Hamlet: cannot order FollowRow by ${String(options.orderBy)}`);
+      order.push(`${q(options.orderBy)} ${direction}`);
+    }
+    for (const column of followRowColumns.key) order.push(`${q(column)} ${direction}`);
+    let sql = `SELECT * FROM "follows"${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY ${order.join(", ")}`;
+    const limit = limitOf(options.limit);
+    if (limit !== undefined) {
+      params.push(limit);
+      sql += ` LIMIT $${params.length}`;
+    }
+    return scoped(this.#db, this.#tenant, async (db) =>
+      (await db.query<Row>(sql, params)).map((row) => decodeFollowRow(row, db.dialect)),
+    );
+  }
+
+  /** Changes the row with this primary key in this tenant; returns it, or undefined when there is none. */
+  async update(key: FollowRowKey, patch: FollowRowPatch): Promise<FollowRow | undefined> {
+    const params: SqlValue[] = [this.#tenant];
+    const where: string[] = ['"tenant_id" = $1'];
+    const sets: string[] = [];
+    for (const column of followRowColumns.patch) {
+      const value = patch[column as keyof FollowRowPatch];
+      if (value === undefined) continue;
+      params.push(encodeFollowRow(column, value));
+      sets.push(`${q(column)} = $${params.length}`);
+    }
+    if (sets.length === 0) return this.get(key);
+    this.#keyWhere(key, params, where);
+    const sql = `UPDATE "follows" SET ${sets.join(", ")} WHERE ${where.join(" AND ")} RETURNING *`;
+    return scoped(this.#db, this.#tenant, async (db) => {
+      const row = (await db.query<Row>(sql, params))[0];
+      return row === undefined ? undefined : decodeFollowRow(row, db.dialect);
+    });
+  }
+
+  /** Deletes the row with this primary key in this tenant; true when there was one. */
+  async delete(key: FollowRowKey): Promise<boolean> {
+    const params: SqlValue[] = [this.#tenant];
+    const where: string[] = ['"tenant_id" = $1'];
+    this.#keyWhere(key, params, where);
+    const sql = `DELETE FROM "follows" WHERE ${where.join(" AND ")} RETURNING 1 AS deleted`;
+    return scoped(
+      this.#db,
+      this.#tenant,
+      async (db) => (await db.query<Row>(sql, params)).length > 0,
+    );
+  }
+}
+
 /** Posts as stored; every row belongs to one tenant unless marked @global. */
 export interface PostRow {
   id: Uuid;
@@ -809,6 +980,7 @@ export function repositories(db: RepositoryDatabase, tenantId?: string) {
   return {
     submissionRow: new SubmissionRowRepository(db, tenantId),
     photoRow: new PhotoRowRepository(db, tenantId),
+    followRow: new FollowRowRepository(db, tenantId),
     postRow: new PostRowRepository(db, tenantId),
     userRow: new UserRowRepository(db, tenantId),
   };

@@ -11,6 +11,8 @@ import {
 import type {
   CreatePostError,
   CreatePostRequest,
+  Following,
+  FollowRequest,
   GetFeedRequest,
   GetFeedResponse,
   GetMeRequest,
@@ -26,6 +28,7 @@ import type {
   ListDeadLettersError,
   ListDeadLettersRequest,
   ListDeadLettersResponse,
+  ListFollowingRequest,
   Me,
   MySubmissionsRequest,
   MySubmissionsResponse,
@@ -39,9 +42,11 @@ import type {
   Submission,
   SubmitPostError,
   SubmitPostRequest,
+  UnfollowRequest,
 } from "./types.js";
 import {
   decodeCreatePostRequest,
+  decodeFollowRequest,
   decodeGetFeedRequest,
   decodeGetMeRequest,
   decodeGetPostPhotoRequest,
@@ -49,12 +54,15 @@ import {
   decodeGetSubmissionRequest,
   decodeGetTimelineRequest,
   decodeListDeadLettersRequest,
+  decodeListFollowingRequest,
   decodeMySubmissionsRequest,
   decodeRetryDeadLetterRequest,
   decodeSignInRequest,
   decodeSignOutRequest,
   decodeSubmitPostRequest,
+  decodeUnfollowRequest,
   encodeCreatePostError,
+  encodeFollowing,
   encodeGetFeedResponse,
   encodeGetPostError,
   encodeGetPostPhotoError,
@@ -141,6 +149,24 @@ export interface Handlers {
     request: GetPostPhotoRequest,
     context: EndpointContext,
   ): Promise<GetPostPhotoResponse | Failure<GetPostPhotoError>>;
+
+  /**
+   * Follow an author: their `Followers` posts become visible to you. Following again is a no-op.
+   * `PUT /api/following/{handle}` (requires a session).
+   */
+  follow(request: FollowRequest, context: AuthenticatedContext): Promise<Following>;
+
+  /**
+   * Stop following an author.
+   * `DELETE /api/following/{handle}` (requires a session).
+   */
+  unfollow(request: UnfollowRequest, context: AuthenticatedContext): Promise<Following>;
+
+  /**
+   * The authors the signed-in user follows, by handle.
+   * `GET /api/following` (requires a session).
+   */
+  listFollowing(request: ListFollowingRequest, context: AuthenticatedContext): Promise<Following>;
 
   /**
    * A page of the feed, newest first.
@@ -293,6 +319,45 @@ export function registerRoutes(app: HamletServer, handlers: Handlers): void {
     encode: encodeGetPostPhotoResponse,
     errors: { status: { NotFound: 404 }, encode: encodeGetPostPhotoError },
     handle: (request, context) => handlers.getPostPhoto(request, context),
+  });
+  serveEndpoint(app, {
+    name: "Follow",
+    method: "PUT",
+    path: "/api/following/{handle}",
+    auth: true,
+    pathParams: { handle: { kind: "text" } },
+    query: {},
+    body: true,
+    decode: decodeFollowRequest,
+    encode: encodeFollowing,
+    errors: undefined,
+    handle: (request, context) => handlers.follow(request, authenticated(context)),
+  });
+  serveEndpoint(app, {
+    name: "Unfollow",
+    method: "DELETE",
+    path: "/api/following/{handle}",
+    auth: true,
+    pathParams: { handle: { kind: "text" } },
+    query: {},
+    body: false,
+    decode: decodeUnfollowRequest,
+    encode: encodeFollowing,
+    errors: undefined,
+    handle: (request, context) => handlers.unfollow(request, authenticated(context)),
+  });
+  serveEndpoint(app, {
+    name: "ListFollowing",
+    method: "GET",
+    path: "/api/following",
+    auth: true,
+    pathParams: {},
+    query: {},
+    body: false,
+    decode: decodeListFollowingRequest,
+    encode: encodeFollowing,
+    errors: undefined,
+    handle: (request, context) => handlers.listFollowing(request, authenticated(context)),
   });
   serveEndpoint(app, {
     name: "GetFeed",

@@ -156,6 +156,21 @@ export type GetPostPhotoError =
 /** Every tag of `GetPostPhotoError`, in declaration order. */
 export const GetPostPhotoErrorTags: readonly GetPostPhotoError["tag"][] = ["NotFound"];
 
+/** Who the signed-in user follows. */
+export interface Following {
+  handles: Handle[];
+}
+
+export interface FollowRequest {
+  handle: Handle;
+}
+
+export interface UnfollowRequest {
+  handle: Handle;
+}
+
+export interface ListFollowingRequest {}
+
 /** A user handle: 3 to 20 lowercase letters, digits or underscores. */
 export type Handle = string;
 

@@ -23,6 +23,8 @@ import type {
   CreatePostRequestInput,
   DeadLetter,
   FeedUpdate,
+  Following,
+  FollowRequest,
   GetFeedRequest,
   GetFeedRequestInput,
   GetFeedResponse,
@@ -41,6 +43,7 @@ import type {
   ListDeadLettersError,
   ListDeadLettersRequest,
   ListDeadLettersResponse,
+  ListFollowingRequest,
   Me,
   ModerationRequest,
   ModerationResponse,
@@ -74,6 +77,7 @@ import type {
   SubmitPostRequest,
   SubmitPostRequestInput,
   TimelineCursor,
+  UnfollowRequest,
   Uuid,
   Visibility,
 } from "./types.js";
@@ -254,6 +258,34 @@ export function decodeGetPostPhotoResponse(value: unknown): Decoded<GetPostPhoto
 export function decodeGetPostPhotoError(value: unknown): Decoded<GetPostPhotoError> {
   const errors: Issue[] = [];
   const decoded = readGetPostPhotoError(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `Following` from parsed JSON, reporting every problem with its path. */
+export function decodeFollowing(value: unknown): Decoded<Following> {
+  const errors: Issue[] = [];
+  const decoded = readFollowing(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `FollowRequest` from parsed JSON, reporting every problem with its path. */
+export function decodeFollowRequest(value: unknown): Decoded<FollowRequest> {
+  const errors: Issue[] = [];
+  const decoded = readFollowRequest(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `UnfollowRequest` from parsed JSON, reporting every problem with its path. */
+export function decodeUnfollowRequest(value: unknown): Decoded<UnfollowRequest> {
+  const errors: Issue[] = [];
+  const decoded = readUnfollowRequest(value, "$", errors);
+  return result(decoded, errors);
+}
+
+/** Decodes a `ListFollowingRequest` from parsed JSON, reporting every problem with its path. */
+export function decodeListFollowingRequest(value: unknown): Decoded<ListFollowingRequest> {
+  const errors: Issue[] = [];
+  const decoded = readListFollowingRequest(value, "$", errors);
   return result(decoded, errors);
 }
 
@@ -637,6 +669,26 @@ export function encodeGetPostPhotoError(value: GetPostPhotoError): unknown {
     case "NotFound":
       return { tag: "NotFound" };
   }
+}
+
+/** Encodes a `Following` to its wire (JSON) value. */
+export function encodeFollowing(value: Following): unknown {
+  return { handles: value.handles };
+}
+
+/** Encodes a `FollowRequest` to its wire (JSON) value. */
+export function encodeFollowRequest(value: FollowRequest): unknown {
+  return { handle: value.handle };
+}
+
+/** Encodes a `UnfollowRequest` to its wire (JSON) value. */
+export function encodeUnfollowRequest(value: UnfollowRequest): unknown {
+  return { handle: value.handle };
+}
+
+/** Encodes a `ListFollowingRequest` to its wire (JSON) value. */
+export function encodeListFollowingRequest(_value: ListFollowingRequest): unknown {
+  return {};
 }
 
 /** Encodes a `Handle` to its wire (JSON) value. */
@@ -1557,6 +1609,75 @@ function readGetPostPhotoError(value: unknown, path: string, errors: Issue[]): G
       errors.push({ path: path + ".tag", message: unknownVariant(value["tag"], "NotFound") });
       return value as unknown as GetPostPhotoError;
   }
+}
+
+function readFollowing(value: unknown, path: string, errors: Issue[]): Following {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as Following;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value["handles"];
+  let f1: Handle[] | undefined;
+  if (r0 === undefined) errors.push({ path: path + ".handles", message: "is required" });
+  else {
+    const v2: Handle[] = [];
+    if (!Array.isArray(r0)) errors.push({ path: path + ".handles", message: "expected a list" });
+    else {
+      for (let i3 = 0; i3 < r0.length; i3++) {
+        const e4: unknown = r0[i3];
+        const v5 = readHandle(e4, path + ".handles" + "[" + i3 + "]", errors);
+        v2.push(v5);
+      }
+    }
+    f1 = v2;
+  }
+  return { handles: f1 as Handle[] };
+}
+
+function readFollowRequest(value: unknown, path: string, errors: Issue[]): FollowRequest {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as FollowRequest;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value["handle"];
+  let f1: Handle | undefined;
+  if (r0 === undefined) errors.push({ path: path + ".handle", message: "is required" });
+  else {
+    const v2 = readHandle(r0, path + ".handle", errors);
+    f1 = v2;
+  }
+  return { handle: f1 as Handle };
+}
+
+function readUnfollowRequest(value: unknown, path: string, errors: Issue[]): UnfollowRequest {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as UnfollowRequest;
+  }
+  checkKeys(value, path, errors);
+  const r0 = value["handle"];
+  let f1: Handle | undefined;
+  if (r0 === undefined) errors.push({ path: path + ".handle", message: "is required" });
+  else {
+    const v2 = readHandle(r0, path + ".handle", errors);
+    f1 = v2;
+  }
+  return { handle: f1 as Handle };
+}
+
+function readListFollowingRequest(
+  value: unknown,
+  path: string,
+  errors: Issue[],
+): ListFollowingRequest {
+  if (!isObject(value)) {
+    errors.push({ path: path, message: "expected an object" });
+    return value as unknown as ListFollowingRequest;
+  }
+  checkKeys(value, path, errors);
+  return {};
 }
 
 function readHandle(value: unknown, path: string, errors: Issue[]): Handle {

@@ -1,4 +1,4 @@
-module Api.Endpoints exposing (Config, createPost, createPostTask, createPostUrl, getFeed, getFeedTask, getFeedUrl, getMe, getMeTask, getMeUrl, getPost, getPostPhoto, getPostPhotoTask, getPostPhotoUrl, getPostTask, getPostUrl, getSubmission, getSubmissionTask, getSubmissionUrl, getTimeline, getTimelineTask, getTimelineUrl, listDeadLetters, listDeadLettersTask, listDeadLettersUrl, mySubmissions, mySubmissionsTask, mySubmissionsUrl, retryDeadLetter, retryDeadLetterTask, retryDeadLetterUrl, signIn, signInTask, signInUrl, signOut, signOutTask, signOutUrl, submitPost, submitPostTask, submitPostUrl)
+module Api.Endpoints exposing (Config, createPost, createPostTask, createPostUrl, follow, followTask, followUrl, getFeed, getFeedTask, getFeedUrl, getMe, getMeTask, getMeUrl, getPost, getPostPhoto, getPostPhotoTask, getPostPhotoUrl, getPostTask, getPostUrl, getSubmission, getSubmissionTask, getSubmissionUrl, getTimeline, getTimelineTask, getTimelineUrl, listDeadLetters, listDeadLettersTask, listDeadLettersUrl, listFollowing, listFollowingTask, listFollowingUrl, mySubmissions, mySubmissionsTask, mySubmissionsUrl, retryDeadLetter, retryDeadLetterTask, retryDeadLetterUrl, signIn, signInTask, signInUrl, signOut, signOutTask, signOutUrl, submitPost, submitPostTask, submitPostUrl, unfollow, unfollowTask, unfollowUrl)
 
 {-| Requests to the endpoints of the `horatio` schema. Each endpoint has a `Cmd` version
 (results arrive as messages) and a `Task` version; both give a `Result (Hamlet.Http.Error e) a`, where `e`
@@ -353,6 +353,129 @@ getPostPhotoTask config request =
 getPostPhotoUrl : Config -> Types.GetPostPhotoRequest -> String
 getPostPhotoUrl config request =
     config.baseUrl ++ Hamlet.Url.path [ "api", "posts", Hamlet.Uuid.toString request.id, "photo" ]
+
+
+{-| Follow an author: their `Followers` posts become visible to you. Following again is a no-op.
+
+`PUT /api/following/{handle}`
+
+Needs a signed-in session: the browser sends the session cookie with same-origin requests.
+
+-}
+follow : Config -> (Result (Hamlet.Http.Error Never) Types.Following -> msg) -> Types.FollowRequest -> Cmd msg
+follow config toMsg request =
+    Http.request
+        { method = "PUT"
+        , headers = []
+        , url = followUrl config request
+        , body = Http.jsonBody (objectOf [])
+        , expect = Hamlet.Http.expectJson toMsg Hamlet.Http.noErrors Types.followingDecoder
+        , timeout = Nothing
+        , tracker = Nothing
+        }
+
+
+{-| `follow` as a `Task`, to chain with other requests.
+-}
+followTask : Config -> Types.FollowRequest -> Task.Task (Hamlet.Http.Error Never) Types.Following
+followTask config request =
+    Http.task
+        { method = "PUT"
+        , headers = []
+        , url = followUrl config request
+        , body = Http.jsonBody (objectOf [])
+        , resolver = Hamlet.Http.jsonResolver Hamlet.Http.noErrors Types.followingDecoder
+        , timeout = Nothing
+        }
+
+
+{-| The URL `follow` requests: path parameters filled in.
+-}
+followUrl : Config -> Types.FollowRequest -> String
+followUrl config request =
+    config.baseUrl ++ Hamlet.Url.path [ "api", "following", request.handle ]
+
+
+{-| Stop following an author.
+
+`DELETE /api/following/{handle}`
+
+Needs a signed-in session: the browser sends the session cookie with same-origin requests.
+
+-}
+unfollow : Config -> (Result (Hamlet.Http.Error Never) Types.Following -> msg) -> Types.UnfollowRequest -> Cmd msg
+unfollow config toMsg request =
+    Http.request
+        { method = "DELETE"
+        , headers = []
+        , url = unfollowUrl config request
+        , body = Http.emptyBody
+        , expect = Hamlet.Http.expectJson toMsg Hamlet.Http.noErrors Types.followingDecoder
+        , timeout = Nothing
+        , tracker = Nothing
+        }
+
+
+{-| `unfollow` as a `Task`, to chain with other requests.
+-}
+unfollowTask : Config -> Types.UnfollowRequest -> Task.Task (Hamlet.Http.Error Never) Types.Following
+unfollowTask config request =
+    Http.task
+        { method = "DELETE"
+        , headers = []
+        , url = unfollowUrl config request
+        , body = Http.emptyBody
+        , resolver = Hamlet.Http.jsonResolver Hamlet.Http.noErrors Types.followingDecoder
+        , timeout = Nothing
+        }
+
+
+{-| The URL `unfollow` requests: path parameters filled in, the other fields in the query string.
+-}
+unfollowUrl : Config -> Types.UnfollowRequest -> String
+unfollowUrl config request =
+    config.baseUrl ++ Hamlet.Url.path [ "api", "following", request.handle ]
+
+
+{-| The authors the signed-in user follows, by handle.
+
+`GET /api/following`
+
+Needs a signed-in session: the browser sends the session cookie with same-origin requests.
+
+-}
+listFollowing : Config -> (Result (Hamlet.Http.Error Never) Types.Following -> msg) -> Types.ListFollowingRequest -> Cmd msg
+listFollowing config toMsg request =
+    Http.request
+        { method = "GET"
+        , headers = []
+        , url = listFollowingUrl config request
+        , body = Http.emptyBody
+        , expect = Hamlet.Http.expectJson toMsg Hamlet.Http.noErrors Types.followingDecoder
+        , timeout = Nothing
+        , tracker = Nothing
+        }
+
+
+{-| `listFollowing` as a `Task`, to chain with other requests.
+-}
+listFollowingTask : Config -> Types.ListFollowingRequest -> Task.Task (Hamlet.Http.Error Never) Types.Following
+listFollowingTask config request =
+    Http.task
+        { method = "GET"
+        , headers = []
+        , url = listFollowingUrl config request
+        , body = Http.emptyBody
+        , resolver = Hamlet.Http.jsonResolver Hamlet.Http.noErrors Types.followingDecoder
+        , timeout = Nothing
+        }
+
+
+{-| The URL `listFollowing` requests: path parameters filled in, the other fields in the query string.
+-}
+listFollowingUrl : Config -> Types.ListFollowingRequest -> String
+listFollowingUrl config _ =
+    config.baseUrl ++ Hamlet.Url.path [ "api", "following" ]
 
 
 {-| A page of the feed, newest first.

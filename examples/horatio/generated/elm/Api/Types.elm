@@ -1,4 +1,4 @@
-module Api.Types exposing (Chat(..), CreatePostError(..), CreatePostRequest, DeadLetter, FeedUpdate(..), GetFeedRequest, GetFeedResponse, GetMeRequest, GetPostError(..), GetPostPhotoError(..), GetPostPhotoRequest, GetPostPhotoResponse, GetPostRequest, GetSubmissionError(..), GetSubmissionRequest, GetTimelineRequest, GetTimelineResponse, Handle, ListDeadLettersError(..), ListDeadLettersRequest, ListDeadLettersResponse, Me, ModerationRequest, ModerationResponse, MySubmissionsRequest, MySubmissionsResponse, PhotoUploadFields, PhotoUploadResponse, PhotoUploaded, Post, PostPhoto, ProcessImage, ProcessingComplete, ProcessingFailed, ProcessingProgress, PublishPhotoModerateOutput, PublishPhotoThumbnailOutput, PublishScheduledPost, ResizeFailed, ResizeImage, ResizeProgress, ResizedImage, RetryDeadLetterError(..), RetryDeadLetterRequest, RetryDeadLetterResponse, SignInError(..), SignInRequest, SignOutRequest, Submission, SubmissionStatus(..), SubmitPostError(..), SubmitPostRequest, TimelineCursor, Visibility(..), chatDecoder, createPostErrorDecoder, createPostRequestDecoder, deadLetterDecoder, defaultCreatePostRequest, defaultGetFeedRequest, defaultGetTimelineRequest, defaultSubmitPostRequest, encodeChat, encodeCreatePostError, encodeCreatePostRequest, encodeDeadLetter, encodeFeedUpdate, encodeGetFeedRequest, encodeGetFeedResponse, encodeGetMeRequest, encodeGetPostError, encodeGetPostPhotoError, encodeGetPostPhotoRequest, encodeGetPostPhotoResponse, encodeGetPostRequest, encodeGetSubmissionError, encodeGetSubmissionRequest, encodeGetTimelineRequest, encodeGetTimelineResponse, encodeHandle, encodeListDeadLettersError, encodeListDeadLettersRequest, encodeListDeadLettersResponse, encodeMe, encodeModerationRequest, encodeModerationResponse, encodeMySubmissionsRequest, encodeMySubmissionsResponse, encodePhotoUploadFields, encodePhotoUploadResponse, encodePhotoUploaded, encodePost, encodePostPhoto, encodeProcessImage, encodeProcessingComplete, encodeProcessingFailed, encodeProcessingProgress, encodePublishPhotoModerateOutput, encodePublishPhotoThumbnailOutput, encodePublishScheduledPost, encodeResizeFailed, encodeResizeImage, encodeResizeProgress, encodeResizedImage, encodeRetryDeadLetterError, encodeRetryDeadLetterRequest, encodeRetryDeadLetterResponse, encodeSignInError, encodeSignInRequest, encodeSignOutRequest, encodeSubmission, encodeSubmissionStatus, encodeSubmitPostError, encodeSubmitPostRequest, encodeTimelineCursor, encodeVisibility, feedUpdateDecoder, getFeedRequestDecoder, getFeedResponseDecoder, getMeRequestDecoder, getPostErrorDecoder, getPostErrorToString, getPostPhotoErrorDecoder, getPostPhotoErrorToString, getPostPhotoRequestDecoder, getPostPhotoResponseDecoder, getPostRequestDecoder, getSubmissionErrorDecoder, getSubmissionErrorToString, getSubmissionRequestDecoder, getTimelineRequestDecoder, getTimelineResponseDecoder, handleDecoder, listDeadLettersErrorDecoder, listDeadLettersErrorToString, listDeadLettersRequestDecoder, listDeadLettersResponseDecoder, meDecoder, moderationRequestDecoder, moderationResponseDecoder, mySubmissionsRequestDecoder, mySubmissionsResponseDecoder, photoUploadFieldsDecoder, photoUploadResponseDecoder, photoUploadedDecoder, postDecoder, postPhotoDecoder, processImageDecoder, processingCompleteDecoder, processingFailedDecoder, processingProgressDecoder, publishPhotoModerateOutputDecoder, publishPhotoThumbnailOutputDecoder, publishScheduledPostDecoder, resizeFailedDecoder, resizeImageDecoder, resizeProgressDecoder, resizedImageDecoder, retryDeadLetterErrorDecoder, retryDeadLetterErrorToString, retryDeadLetterRequestDecoder, retryDeadLetterResponseDecoder, signInErrorDecoder, signInErrorToString, signInRequestDecoder, signOutRequestDecoder, submissionDecoder, submissionStatusDecoder, submissionStatusToString, submitPostErrorDecoder, submitPostRequestDecoder, timelineCursorDecoder, visibilityDecoder, visibilityToString)
+module Api.Types exposing (Chat(..), CreatePostError(..), CreatePostRequest, DeadLetter, FeedUpdate(..), FollowRequest, Following, GetFeedRequest, GetFeedResponse, GetMeRequest, GetPostError(..), GetPostPhotoError(..), GetPostPhotoRequest, GetPostPhotoResponse, GetPostRequest, GetSubmissionError(..), GetSubmissionRequest, GetTimelineRequest, GetTimelineResponse, Handle, ListDeadLettersError(..), ListDeadLettersRequest, ListDeadLettersResponse, ListFollowingRequest, Me, ModerationRequest, ModerationResponse, MySubmissionsRequest, MySubmissionsResponse, PhotoUploadFields, PhotoUploadResponse, PhotoUploaded, Post, PostPhoto, ProcessImage, ProcessingComplete, ProcessingFailed, ProcessingProgress, PublishPhotoModerateOutput, PublishPhotoThumbnailOutput, PublishScheduledPost, ResizeFailed, ResizeImage, ResizeProgress, ResizedImage, RetryDeadLetterError(..), RetryDeadLetterRequest, RetryDeadLetterResponse, SignInError(..), SignInRequest, SignOutRequest, Submission, SubmissionStatus(..), SubmitPostError(..), SubmitPostRequest, TimelineCursor, UnfollowRequest, Visibility(..), chatDecoder, createPostErrorDecoder, createPostRequestDecoder, deadLetterDecoder, defaultCreatePostRequest, defaultGetFeedRequest, defaultGetTimelineRequest, defaultSubmitPostRequest, encodeChat, encodeCreatePostError, encodeCreatePostRequest, encodeDeadLetter, encodeFeedUpdate, encodeFollowRequest, encodeFollowing, encodeGetFeedRequest, encodeGetFeedResponse, encodeGetMeRequest, encodeGetPostError, encodeGetPostPhotoError, encodeGetPostPhotoRequest, encodeGetPostPhotoResponse, encodeGetPostRequest, encodeGetSubmissionError, encodeGetSubmissionRequest, encodeGetTimelineRequest, encodeGetTimelineResponse, encodeHandle, encodeListDeadLettersError, encodeListDeadLettersRequest, encodeListDeadLettersResponse, encodeListFollowingRequest, encodeMe, encodeModerationRequest, encodeModerationResponse, encodeMySubmissionsRequest, encodeMySubmissionsResponse, encodePhotoUploadFields, encodePhotoUploadResponse, encodePhotoUploaded, encodePost, encodePostPhoto, encodeProcessImage, encodeProcessingComplete, encodeProcessingFailed, encodeProcessingProgress, encodePublishPhotoModerateOutput, encodePublishPhotoThumbnailOutput, encodePublishScheduledPost, encodeResizeFailed, encodeResizeImage, encodeResizeProgress, encodeResizedImage, encodeRetryDeadLetterError, encodeRetryDeadLetterRequest, encodeRetryDeadLetterResponse, encodeSignInError, encodeSignInRequest, encodeSignOutRequest, encodeSubmission, encodeSubmissionStatus, encodeSubmitPostError, encodeSubmitPostRequest, encodeTimelineCursor, encodeUnfollowRequest, encodeVisibility, feedUpdateDecoder, followRequestDecoder, followingDecoder, getFeedRequestDecoder, getFeedResponseDecoder, getMeRequestDecoder, getPostErrorDecoder, getPostErrorToString, getPostPhotoErrorDecoder, getPostPhotoErrorToString, getPostPhotoRequestDecoder, getPostPhotoResponseDecoder, getPostRequestDecoder, getSubmissionErrorDecoder, getSubmissionErrorToString, getSubmissionRequestDecoder, getTimelineRequestDecoder, getTimelineResponseDecoder, handleDecoder, listDeadLettersErrorDecoder, listDeadLettersErrorToString, listDeadLettersRequestDecoder, listDeadLettersResponseDecoder, listFollowingRequestDecoder, meDecoder, moderationRequestDecoder, moderationResponseDecoder, mySubmissionsRequestDecoder, mySubmissionsResponseDecoder, photoUploadFieldsDecoder, photoUploadResponseDecoder, photoUploadedDecoder, postDecoder, postPhotoDecoder, processImageDecoder, processingCompleteDecoder, processingFailedDecoder, processingProgressDecoder, publishPhotoModerateOutputDecoder, publishPhotoThumbnailOutputDecoder, publishScheduledPostDecoder, resizeFailedDecoder, resizeImageDecoder, resizeProgressDecoder, resizedImageDecoder, retryDeadLetterErrorDecoder, retryDeadLetterErrorToString, retryDeadLetterRequestDecoder, retryDeadLetterResponseDecoder, signInErrorDecoder, signInErrorToString, signInRequestDecoder, signOutRequestDecoder, submissionDecoder, submissionStatusDecoder, submissionStatusToString, submitPostErrorDecoder, submitPostRequestDecoder, timelineCursorDecoder, unfollowRequestDecoder, visibilityDecoder, visibilityToString)
 
 {-| Types of the `horatio` schema, with JSON decoders and encoders that implement the Hamlet wire format.
 
@@ -616,6 +616,76 @@ getPostPhotoErrorToString value =
     case value of
         GetPostPhotoErrorNotFound ->
             "NotFound"
+
+
+{-| Who the signed-in user follows.
+-}
+type alias Following =
+    { handles : List Handle
+    }
+
+
+followingDecoder : Decode.Decoder Following
+followingDecoder =
+    decodeObject Following
+        |> required "handles" (Decode.list handleDecoder)
+
+
+encodeFollowing : Following -> Encode.Value
+encodeFollowing value =
+    objectOf
+        [ ( "handles", Just (Encode.list encodeHandle value.handles) )
+        ]
+
+
+type alias FollowRequest =
+    { handle : Handle
+    }
+
+
+followRequestDecoder : Decode.Decoder FollowRequest
+followRequestDecoder =
+    decodeObject FollowRequest
+        |> required "handle" handleDecoder
+
+
+encodeFollowRequest : FollowRequest -> Encode.Value
+encodeFollowRequest value =
+    objectOf
+        [ ( "handle", Just (encodeHandle value.handle) )
+        ]
+
+
+type alias UnfollowRequest =
+    { handle : Handle
+    }
+
+
+unfollowRequestDecoder : Decode.Decoder UnfollowRequest
+unfollowRequestDecoder =
+    decodeObject UnfollowRequest
+        |> required "handle" handleDecoder
+
+
+encodeUnfollowRequest : UnfollowRequest -> Encode.Value
+encodeUnfollowRequest value =
+    objectOf
+        [ ( "handle", Just (encodeHandle value.handle) )
+        ]
+
+
+type alias ListFollowingRequest =
+    {}
+
+
+listFollowingRequestDecoder : Decode.Decoder ListFollowingRequest
+listFollowingRequestDecoder =
+    decodeObject {}
+
+
+encodeListFollowingRequest : ListFollowingRequest -> Encode.Value
+encodeListFollowingRequest _ =
+    objectOf []
 
 
 {-| A user handle: 3 to 20 lowercase letters, digits or underscores.

@@ -1,4 +1,4 @@
-module Api.Validate exposing (validateChat, validateChatAt, validateCreatePostRequest, validateCreatePostRequestAt, validateFeedUpdate, validateFeedUpdateAt, validateGetFeedRequest, validateGetFeedRequestAt, validateGetFeedResponse, validateGetFeedResponseAt, validateGetTimelineRequest, validateGetTimelineRequestAt, validateGetTimelineResponse, validateGetTimelineResponseAt, validateHandle, validateHandleAt, validateMe, validateMeAt, validateMySubmissionsResponse, validateMySubmissionsResponseAt, validatePhotoUploadFields, validatePhotoUploadFieldsAt, validatePost, validatePostAt, validateProcessImage, validateProcessImageAt, validateProcessingProgress, validateProcessingProgressAt, validateResizeImage, validateResizeImageAt, validateResizeProgress, validateResizeProgressAt, validateSignInRequest, validateSignInRequestAt, validateSubmission, validateSubmissionAt, validateSubmitPostRequest, validateSubmitPostRequestAt)
+module Api.Validate exposing (validateChat, validateChatAt, validateCreatePostRequest, validateCreatePostRequestAt, validateFeedUpdate, validateFeedUpdateAt, validateFollowRequest, validateFollowRequestAt, validateFollowing, validateFollowingAt, validateGetFeedRequest, validateGetFeedRequestAt, validateGetFeedResponse, validateGetFeedResponseAt, validateGetTimelineRequest, validateGetTimelineRequestAt, validateGetTimelineResponse, validateGetTimelineResponseAt, validateHandle, validateHandleAt, validateMe, validateMeAt, validateMySubmissionsResponse, validateMySubmissionsResponseAt, validatePhotoUploadFields, validatePhotoUploadFieldsAt, validatePost, validatePostAt, validateProcessImage, validateProcessImageAt, validateProcessingProgress, validateProcessingProgressAt, validateResizeImage, validateResizeImageAt, validateResizeProgress, validateResizeProgressAt, validateSignInRequest, validateSignInRequestAt, validateSubmission, validateSubmissionAt, validateSubmitPostRequest, validateSubmitPostRequestAt, validateUnfollowRequest, validateUnfollowRequestAt)
 
 {-| Client-side checks of the `horatio` schema's constraints, reporting the same paths (`$.posts[3].body`) and messages as the server.
 Call them before sending a request; an empty list means the value is fine.
@@ -110,6 +110,48 @@ validateResizeProgress =
 validateResizeProgressAt : String -> Types.ResizeProgress -> List Violation
 validateResizeProgressAt path value =
     Hamlet.Validate.floatRange { min = Just 0, max = Just 100 } (Hamlet.Validate.field "percent" path) value.percent
+
+
+{-| Every broken constraint of a `Following`, with paths starting at `$`.
+-}
+validateFollowing : Types.Following -> List Violation
+validateFollowing =
+    validateFollowingAt Hamlet.Validate.root
+
+
+{-| Like `validateFollowing`, for a value found at `path` inside a larger one.
+-}
+validateFollowingAt : String -> Types.Following -> List Violation
+validateFollowingAt path value =
+    Hamlet.Validate.each validateHandleAt (Hamlet.Validate.field "handles" path) value.handles
+
+
+{-| Every broken constraint of a `FollowRequest`, with paths starting at `$`.
+-}
+validateFollowRequest : Types.FollowRequest -> List Violation
+validateFollowRequest =
+    validateFollowRequestAt Hamlet.Validate.root
+
+
+{-| Like `validateFollowRequest`, for a value found at `path` inside a larger one.
+-}
+validateFollowRequestAt : String -> Types.FollowRequest -> List Violation
+validateFollowRequestAt path value =
+    validateHandleAt (Hamlet.Validate.field "handle" path) value.handle
+
+
+{-| Every broken constraint of a `UnfollowRequest`, with paths starting at `$`.
+-}
+validateUnfollowRequest : Types.UnfollowRequest -> List Violation
+validateUnfollowRequest =
+    validateUnfollowRequestAt Hamlet.Validate.root
+
+
+{-| Like `validateUnfollowRequest`, for a value found at `path` inside a larger one.
+-}
+validateUnfollowRequestAt : String -> Types.UnfollowRequest -> List Violation
+validateUnfollowRequestAt path value =
+    validateHandleAt (Hamlet.Validate.field "handle" path) value.handle
 
 
 {-| Every broken constraint of a `Handle`, with paths starting at `$`.

@@ -45,8 +45,16 @@ type alias Constraints =
     looks at the bytes, the browser only at the file's declared type (415).
   - `Empty`: the file has no bytes.
   - `ImageTooLarge`: the image header says it is wider or taller than allowed (422).
-  - `Rejected tag message`: any other refusal of the server (`BadUpload`,
-    `ValidationFailed`, `TooManyPixels`, `RequestTimeout`, ...) with its message.
+  - `TooManyPixels`: the image has more pixels than the server accepts (422).
+  - `UnreadableImage contentType`: the server could not read the image's size (422).
+  - `MissingFile`: the request had no file part (400).
+  - `NotMultipart message`: the request was not `multipart/form-data` (415).
+  - `TimedOut message`: the upload stalled and the server abandoned it (408).
+  - `BadUpload message`: the server could not read or store the upload (400).
+  - `InvalidFields issues`: the text fields do not pass the schema's checks (400).
+
+Any other answer of the server (401 without a session, 403, 500, 503, ...) is not a refusal of
+the file: it arrives as `Hamlet.Http.BadStatus status body`, as it does for endpoints.
 
 -}
 type Refusal
@@ -54,7 +62,13 @@ type Refusal
     | TypeNotAllowed (Maybe String) (List String)
     | Empty
     | ImageTooLarge { width : Int, height : Int, maxWidth : Int, maxHeight : Int }
-    | Rejected String String
+    | TooManyPixels { width : Int, height : Int, maxPixels : Int }
+    | UnreadableImage String
+    | MissingFile
+    | NotMultipart String
+    | TimedOut String
+    | BadUpload String
+    | InvalidFields (List { path : String, message : String })
 
 
 {-| The error of an upload, inside `Hamlet.Http.Declared`: a refused file, or one of the
@@ -103,12 +117,26 @@ refusalToString refusal =
         ImageTooLarge image ->
             "The image is " ++ String.fromInt image.width ++ "x" ++ String.fromInt image.height ++ "; at most " ++ String.fromInt image.maxWidth ++ "x" ++ String.fromInt image.maxHeight ++ " is accepted."
 
-        Rejected tag message ->
-            if String.isEmpty message then
-                tag
+        TooManyPixels image ->
+            "The image is " ++ String.fromInt image.width ++ "x" ++ String.fromInt image.height ++ "; at most " ++ String.fromInt image.maxPixels ++ " pixels are accepted."
 
-            else
-                tag ++ ": " ++ message
+        UnreadableImage contentType ->
+            "The image (" ++ contentType ++ ") could not be read."
+
+        MissingFile ->
+            "No file was sent."
+
+        NotMultipart message ->
+            "The upload was not sent as a form: " ++ message ++ "."
+
+        TimedOut message ->
+            "The upload stalled: " ++ message ++ "."
+
+        BadUpload message ->
+            "The upload failed: " ++ message ++ "."
+
+        InvalidFields issues ->
+            "Some fields are not valid: " ++ String.join "; " (List.map (\issue -> issue.path ++ " " ++ issue.message) issues) ++ "."
 
 
 {-| `PUT /api/users/{user_id}/avatar` (multipart: the fields, then the file).
@@ -265,8 +293,41 @@ refusalDecoder =
                             (Decode.field "max_width" Decode.int)
                             (Decode.field "max_height" Decode.int)
 
+                    "TooManyPixels" ->
+                        Decode.map3 (\w h p -> TooManyPixels { width = w, height = h, maxPixels = p })
+                            (Decode.field "width" Decode.int)
+                            (Decode.field "height" Decode.int)
+                            (Decode.field "max_pixels" Decode.int)
+
+                    "UnreadableImage" ->
+                        Decode.map UnreadableImage (Decode.field "content_type" Decode.string)
+
+                    "MissingFile" ->
+                        Decode.succeed MissingFile
+
+                    "UnsupportedMediaType" ->
+                        Decode.map NotMultipart (Decode.field "message" Decode.string)
+
+                    "RequestTimeout" ->
+                        Decode.map TimedOut (Decode.field "message" Decode.string)
+
+                    "BadUpload" ->
+                        Decode.map BadUpload (Decode.field "message" Decode.string)
+
+                    "ValidationFailed" ->
+                        Decode.map InvalidFields
+                            (Decode.field "issues"
+                                (Decode.list
+                                    (Decode.map2 (\path message -> { path = path, message = message })
+                                        (Decode.field "path" Decode.string)
+                                        (Decode.field "message" Decode.string)
+                                    )
+                                )
+                            )
+
                     _ ->
-                        Decode.map (Rejected tag) (Decode.oneOf [ Decode.field "message" Decode.string, Decode.succeed "" ])
+                        -- Not a refusal of the file (Unauthorized, InternalError, ...): BadStatus, as for endpoints.
+                        Decode.fail ("not an upload refusal: " ++ tag)
             )
 
 

@@ -6,6 +6,8 @@ DROP TABLE "posts";
 
 DROP TABLE "users";
 
+DROP TABLE IF EXISTS hamlet_bus_messages;
+
 DROP TABLE IF EXISTS hamlet_sse_messages;
 
 DROP TABLE IF EXISTS hamlet_sse_counters;

@@ -244,6 +244,14 @@ DROP POLICY IF EXISTS hamlet_tenant_isolation ON hamlet_sse_messages;
 
 CREATE POLICY hamlet_tenant_isolation ON hamlet_sse_messages USING (tenant_id = current_setting('hamlet.tenant_id', true)) WITH CHECK (tenant_id = current_setting('hamlet.tenant_id', true));
 
+CREATE TABLE IF NOT EXISTS hamlet_bus_messages (
+  id bigint PRIMARY KEY,
+  payload text NOT NULL,
+  created_at bigint NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS hamlet_bus_messages_created_at ON hamlet_bus_messages (created_at);
+
 CREATE TABLE "posts" (
   "tenant_id" text NOT NULL CONSTRAINT "posts_tenant_id_check" CHECK ("tenant_id" <> ''),
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),

@@ -8,6 +8,8 @@ DROP TABLE "accounts";
 
 DROP TABLE "order_row";
 
+DROP TABLE IF EXISTS hamlet_bus_messages;
+
 DROP TABLE IF EXISTS hamlet_sse_messages;
 
 DROP TABLE IF EXISTS hamlet_sse_counters;

@@ -4,6 +4,8 @@
 
 DROP TABLE "note";
 
+DROP TABLE IF EXISTS hamlet_bus_messages;
+
 DROP FUNCTION IF EXISTS hamlet_purge_expired(bigint);
 
 DROP TABLE IF EXISTS hamlet_kv;

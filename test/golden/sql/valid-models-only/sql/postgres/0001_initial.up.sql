@@ -53,6 +53,14 @@ LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $body$
   SELECT (SELECT count(*) FROM sessions) + (SELECT count(*) FROM entries)
 $body$$f$, current_schema()); END $do$;
 
+CREATE TABLE IF NOT EXISTS hamlet_bus_messages (
+  id bigint PRIMARY KEY,
+  payload text NOT NULL,
+  created_at bigint NOT NULL
+);
+
+CREATE INDEX IF NOT EXISTS hamlet_bus_messages_created_at ON hamlet_bus_messages (created_at);
+
 CREATE TABLE "note" (
   "tenant_id" text NOT NULL CONSTRAINT "note_tenant_id_check" CHECK ("tenant_id" <> ''),
   "id" uuid NOT NULL DEFAULT gen_random_uuid(),
