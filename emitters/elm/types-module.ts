@@ -62,13 +62,14 @@ export function contextKey(ctx: ElmContext, def: TypeDef, reached: readonly Type
 }
 
 function cachedDefinition(ctx: ElmContext, def: TypeDef): Definition {
-  const reached = reachedTypes(def, ctx.types);
-  const key = `${ctx.qualifier}|${contextKey(ctx, def, reached)}`;
-  const cached = definitionFragments.get(def, reached, key);
-  if (cached) return cached;
-  const fresh = typeDefinition(ctx, def);
-  definitionFragments.set(def, reached, fresh, key);
-  return fresh;
+  return definitionFragments.reuseOr(
+    def,
+    () => {
+      const reached = reachedTypes(def, ctx.types);
+      return { reached, context: `${ctx.qualifier}|${contextKey(ctx, def, reached)}` };
+    },
+    () => typeDefinition(ctx, def),
+  );
 }
 
 export function typesModule(ctx: ElmContext, moduleName: string): string {

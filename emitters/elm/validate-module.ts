@@ -211,14 +211,15 @@ function validator(ctx: ElmContext, def: TypeDef, constrained: Set<string>): Blo
 const validatorFragments = new FragmentCache<Block[]>();
 
 function cachedValidator(ctx: ElmContext, def: TypeDef, constrained: Set<string>): Block[] {
-  const reached = reachedTypes(def, ctx.types);
-  const flags = [def, ...reached].map((t) => (constrained.has(t.name) ? "1" : "0")).join("");
-  const key = `${ctx.qualifier}|${flags}|${contextKey(ctx, def, reached)}`;
-  const cached = validatorFragments.get(def, reached, key);
-  if (cached) return cached;
-  const fresh = validator(ctx, def, constrained);
-  validatorFragments.set(def, reached, fresh, key);
-  return fresh;
+  return validatorFragments.reuseOr(
+    def,
+    () => {
+      const reached = reachedTypes(def, ctx.types);
+      const flags = [def, ...reached].map((t) => (constrained.has(t.name) ? "1" : "0")).join("");
+      return { reached, context: `${ctx.qualifier}|${flags}|${contextKey(ctx, def, reached)}` };
+    },
+    () => validator(ctx, def, constrained),
+  );
 }
 
 export function validateModule(ctx: ElmContext, moduleName: string, typesModule: string): string | undefined {

@@ -121,12 +121,11 @@ export function typesFile(table: TypeTable, header: string): string {
   const file = new TsFile(`${header}\n`);
   file.verbatim(PRELUDE);
   for (const def of table.schema.types) {
-    const reached = reachedTypes(def, table.byName);
-    let texts = declarationFragments.get(def, reached);
-    if (!texts) {
-      texts = typeDecl(table, def).map((statement) => file.render(statement));
-      declarationFragments.set(def, reached, texts);
-    }
+    const texts = declarationFragments.reuseOr(
+      def,
+      () => ({ reached: reachedTypes(def, table.byName) }),
+      () => typeDecl(table, def).map((statement) => file.render(statement)),
+    );
     // No import or prelude here depends on the names the statements use.
     for (const text of texts) file.appendRendered(text);
   }

@@ -6,7 +6,7 @@
  */
 import { hardline, indent, join, type Doc } from "../../src/emit/doc.js";
 import { plural } from "../../src/check/constraint-check.js";
-import { FragmentCache, reachedTypes, type Fragment } from "../../src/emit/fragment-cache.js";
+import { FragmentCache, reachedTypesOnce, type Fragment, type FragmentInputs } from "../../src/emit/fragment-cache.js";
 import { runtimeSubpath } from "../../src/emit/runtime-path.js";
 import { TsFile } from "../../src/emit/ts-file.js";
 import {
@@ -564,26 +564,25 @@ const encoderFragments = new FragmentCache();
  * (`PATTERN_<n>`, numbered by first use in the file): reused, they are registered again in the
  * same order, and if that numbers them differently the reader is printed again.
  */
-function reader(gen: Generator, file: TsFile, def: TypeDef, reached: readonly TypeDef[]): string {
-  const cached = readerFragments.get(def, reached);
-  if (cached) {
-    const names = cached.registered.map((source) => gen.pattern(source));
-    if (names.every((name, i) => name === cached.names[cached.names.length - names.length + i])) {
-      file.useNames(cached.names);
-      return cached.text;
-    }
-  }
-  gen.used = [];
-  const { text, names } = file.renderWithNames(gen.reader(def));
-  const registered = gen.used;
-  gen.used = undefined;
-  // The names of its patterns go last, for the check above.
-  readerFragments.set(def, reached, {
-    text,
-    names: [...names, ...registered.map((source) => gen.pattern(source))],
-    registered,
-  });
-  return text;
+function reader(gen: Generator, file: TsFile, def: TypeDef, inputs: () => FragmentInputs): string {
+  const fragment = readerFragments.reuseOr(
+    def,
+    inputs,
+    () => {
+      gen.used = [];
+      const { text, names } = file.renderWithNames(gen.reader(def));
+      const registered = gen.used;
+      gen.used = undefined;
+      // The names of its patterns go last, for the check below.
+      return { text, names: [...names, ...registered.map((source) => gen.pattern(source))], registered };
+    },
+    (kept) => {
+      const names = kept.registered.map((source) => gen.pattern(source));
+      return names.every((name, i) => name === kept.names[kept.names.length - names.length + i]);
+    },
+  );
+  file.useNames(fragment.names);
+  return fragment.text;
 }
 
 /** A top-level statement for `def` from an earlier build, or printed now (`print`). */
@@ -591,18 +590,12 @@ function statement(
   cache: FragmentCache,
   file: TsFile,
   def: TypeDef,
-  reached: readonly TypeDef[],
+  inputs: () => FragmentInputs,
   doc: () => Doc,
 ): void {
-  const cached: Fragment | undefined = cache.get(def, reached);
-  if (cached) {
-    file.useNames(cached.names);
-    file.appendRendered(cached.text);
-    return;
-  }
-  const { text, names } = file.renderWithNames(doc());
-  file.appendRendered(text);
-  cache.set(def, reached, { text, names, registered: [] });
+  const fragment: Fragment = cache.reuseOr(def, inputs, () => ({ ...file.renderWithNames(doc()), registered: [] }));
+  file.useNames(fragment.names);
+  file.appendRendered(fragment.text);
 }
 
 export function validatorsFile(table: TypeTable, header: string, runtimeImport: string): string {
@@ -625,8 +618,9 @@ export function validatorsFile(table: TypeTable, header: string, runtimeImport: 
   for (const name of typeNames) file.importIfUsed(name, "./types.js", { type: true });
   // Readers are generated first (they find the patterns, printed before everything else) and
   // printed at once, so no document of a large schema is held longer than its statement.
-  const reached = new Map(types.map((def) => [def, reachedTypes(def, table.byName)]));
-  const readers = types.map((def) => reader(gen, file, def, reached.get(def)!));
+  const reachedOf = reachedTypesOnce(table.byName);
+  const inputs = (def: TypeDef) => () => ({ reached: reachedOf(def) });
+  const readers = types.map((def) => reader(gen, file, def, inputs(def)));
   if (gen.patterns.size > 0)
     file.print(
       join(
@@ -635,19 +629,25 @@ export function validatorsFile(table: TypeTable, header: string, runtimeImport: 
       ),
     );
   for (const def of types)
-    statement(decoderFragments, file, def, [], () => [
-      `/** Decodes a \`${def.name}\` from parsed JSON, reporting every problem with its path. */`,
-      hardline,
-      `export function decode${def.name}`,
-      params(["value: unknown"], `Decoded<${def.name}>`),
-      " ",
-      block([
-        "const errors: Issue[] = [];",
-        declare("const", "decoded", undefined, call(`read${def.name}`, a("value"), str("$"), a("errors"))),
-        "return result(decoded, errors);",
-      ]),
-    ]);
-  for (const def of types) statement(encoderFragments, file, def, reached.get(def)!, () => gen.encoder(def));
+    statement(
+      decoderFragments,
+      file,
+      def,
+      () => ({ reached: [] }),
+      () => [
+        `/** Decodes a \`${def.name}\` from parsed JSON, reporting every problem with its path. */`,
+        hardline,
+        `export function decode${def.name}`,
+        params(["value: unknown"], `Decoded<${def.name}>`),
+        " ",
+        block([
+          "const errors: Issue[] = [];",
+          declare("const", "decoded", undefined, call(`read${def.name}`, a("value"), str("$"), a("errors"))),
+          "return result(decoded, errors);",
+        ]),
+      ],
+    );
+  for (const def of types) statement(encoderFragments, file, def, inputs(def), () => gen.encoder(def));
   for (const text of readers) file.appendRendered(text);
   return file.toString();
 }

@@ -17,17 +17,23 @@ export interface Fragment {
   readonly registered: readonly string[];
 }
 
+/** What a fragment's text was printed from besides its own type (see `FragmentCache.reuseOr`). */
+export interface FragmentInputs {
+  /** The types `def` reaches (from `reachedTypes`), compared by identity. */
+  readonly reached: readonly TypeDef[];
+  /**
+   * What else the printing read that the types do not determine (facts the emitter derived from
+   * the whole schema about these types, such as Elm's recursion analysis); a different one is a miss.
+   */
+  readonly context?: string;
+}
+
 interface Entry<V> {
   readonly reached: readonly TypeDef[];
   readonly context: string;
   readonly fragment: V;
 }
 
-/**
- * Fragments (`Fragment`, or whatever an emitter keeps per type) by type. `context` says what else
- * the printing read that the types do not determine (facts the emitter derived from the whole
- * schema about these types, such as Elm's recursion analysis); a different one is a miss.
- */
 let keeping = false;
 
 /** Runs `build` with fragments kept and reused (watch mode). */
@@ -40,21 +46,32 @@ export async function keepingFragments<T>(build: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Fragments (`Fragment`, or whatever an emitter keeps per type) by type. */
 export class FragmentCache<V = Fragment> {
   readonly #entries = new WeakMap<TypeDef, Entry<V>>();
 
-  /** The fragment printed for `def` when `reached` (from `reachedTypes`) and `context` are what they were then. */
-  get(def: TypeDef, reached: readonly TypeDef[], context = ""): V | undefined {
-    if (!keeping) return undefined;
+  /**
+   * The fragment printed for `def` by an earlier build when `inputs()` are what they were then
+   * (and `reusable` accepts it), otherwise `print()`, kept for the next build. Outside watch
+   * builds this is just `print()`: `inputs` is not called, since finding every reached type of
+   * every declaration costs O(n²) on a long reference chain.
+   */
+  reuseOr(def: TypeDef, inputs: () => FragmentInputs, print: () => V, reusable?: (kept: V) => boolean): V {
+    if (!keeping) return print();
+    const { reached, context = "" } = inputs();
     const entry = this.#entries.get(def);
-    if (!entry || entry.context !== context || entry.reached.length !== reached.length) return undefined;
-    for (let i = 0; i < reached.length; i++) if (entry.reached[i] !== reached[i]) return undefined;
-    return entry.fragment;
+    if (entry && entry.context === context && sameTypes(entry.reached, reached) && (reusable?.(entry.fragment) ?? true))
+      return entry.fragment;
+    const fragment = print();
+    this.#entries.set(def, { reached, context, fragment });
+    return fragment;
   }
+}
 
-  set(def: TypeDef, reached: readonly TypeDef[], fragment: V, context = ""): void {
-    if (keeping) this.#entries.set(def, { reached, context, fragment });
-  }
+function sameTypes(a: readonly TypeDef[], b: readonly TypeDef[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function* refs(type: TypeExpr): Generator<string> {
@@ -103,4 +120,14 @@ export function reachedTypes(def: TypeDef, byName: ReadonlyMap<string, TypeDef>)
       queue.push(target);
     }
   return reached;
+}
+
+/** `reachedTypes` for one schema's declarations, each found once (several caches ask for the same one). */
+export function reachedTypesOnce(byName: ReadonlyMap<string, TypeDef>): (def: TypeDef) => TypeDef[] {
+  const found = new Map<TypeDef, TypeDef[]>();
+  return (def) => {
+    let reached = found.get(def);
+    if (reached === undefined) found.set(def, (reached = reachedTypes(def, byName)));
+    return reached;
+  };
 }
