@@ -5,7 +5,16 @@
  * sequence of edits its output folder equals a fresh build's, file for file, and a rebuild
  * writes exactly the files whose text changed.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+  mkdirSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -135,6 +144,33 @@ describe("watch rebuilds", () => {
     const built = snapshot(out);
     // The watch session remembers what it wrote; a file edited since is read again and restored.
     writeFileSync(join(out, "typescript", "types.ts"), "// edited by hand\n");
+    const report = recorder();
+    expect(await runBuild({ files: [file], out }, report, cache)).toBe(0);
+    expect(report.lines.join("\n")).toMatch(/\(1 written/);
+    expect(snapshot(out)).toEqual(built);
+  });
+
+  it("rewrites an output file changed by hand that kept its size and modification time", async () => {
+    const dir = join(root, "same-size");
+    mkdirSync(join(dir, "schema"), { recursive: true });
+    writeFileSync(join(dir, "schema", "common.hamlet"), COMMON);
+    const file = join(dir, "schema", "items.hamlet");
+    writeFileSync(file, records(2, 20, ""));
+    const out = join(dir, "out");
+    const cache = new CompileCache();
+    expect(await runBuild({ files: [file], out }, recorder(), cache)).toBe(0);
+    const target = join(out, "typescript", "types.ts");
+    const time = new Date(Math.floor(Date.now() / 1000) * 1000); // whole seconds: utimes restores it exactly
+    utimesSync(target, time, time);
+    // Past the window in which a file's stat is not trusted (its change time is in the same tick).
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect(await runBuild({ files: [file], out }, recorder(), cache)).toBe(0);
+    const built = snapshot(out);
+    const { size, mtimeMs } = statSync(target);
+    writeFileSync(target, readFileSync(target, "utf8").replace("Generated", "Handwrite"));
+    utimesSync(target, time, time);
+    expect(statSync(target).size).toBe(size);
+    expect(statSync(target).mtimeMs).toBe(mtimeMs);
     const report = recorder();
     expect(await runBuild({ files: [file], out }, report, cache)).toBe(0);
     expect(report.lines.join("\n")).toMatch(/\(1 written/);
