@@ -51,6 +51,16 @@ const EDITS: readonly Edit[] = [
     MAIN,
     (t) => t.replace(/(model UserRow[^]*?)@table\("posts"\)|@table\("posts"\)(\nmodel UserRow)/, '$1@table("users")$2'),
   ],
+  // Generated names: a record whose name becomes `Post` in generated code clashes (HAM0215), and a
+  // constraint added to a record without any gives it an Elm validator (a generated name).
+  [
+    MAIN,
+    (t, k) => (t.includes("record post ") ? t : `${t}\nrecord post {\n  id: Uuid\n  n: Int @range(0, ${k + 1})\n}\n`),
+  ],
+  [MAIN, (t) => t.replace(/\nrecord post \{\n {2}id: Uuid\n {2}n: Int @range\(0, \d+\)\n\}\n/, "")],
+  [MAIN, (t) => (t.includes("record Validated") ? t : `${t}\nrecord Validated {\n  n: Int\n}\n`)],
+  [MAIN, (t) => t.replace("record Validated {\n  n: Int\n}", "record Validated {\n  n: Int @min(1)\n}")],
+  [MAIN, (t) => t.replace("record Validated {\n  n: Int @min(1)\n}", "record Validated {\n  n: Int\n}")],
   // Imports removed and restored.
   [MAIN, (t) => t.replace('import "./common.hamlet"\n', "")],
   [
