@@ -209,11 +209,13 @@ export class OutputMemory {
   holds(target: string, content: string): boolean | undefined {
     this.#pending.set(target, content);
     const known = this.#files.get(target);
-    if (!known || known.racy) return undefined;
+    if (!known) return undefined;
+    // A text other than the one written last is written whatever the file holds now: no read.
+    if (known.content !== content) return false;
+    if (known.racy) return undefined;
     const now = stamp(target);
     if (now === undefined) return false;
-    if (!sameStamp(now, known.stat)) return undefined;
-    return known.content === content;
+    return sameStamp(now, known.stat) ? true : undefined;
   }
 
   /** Records what `target` holds after a committed build. */
