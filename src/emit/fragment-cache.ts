@@ -155,9 +155,9 @@ function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
   return true;
 }
 
-/** Fragments (`Fragment`, or whatever an emitter keeps per type) by type. */
-export class FragmentCache<V = Fragment> {
-  readonly #entries = new WeakMap<TypeDef, Entry<V>>();
+/** Fragments (`Fragment`, or whatever an emitter keeps per type) by type (or another kept declaration). */
+export class FragmentCache<V = Fragment, K extends object = TypeDef> {
+  readonly #entries = new WeakMap<K, Entry<V>>();
 
   /**
    * The fragment printed for `def` by an earlier build when `inputs()` are what they were then
@@ -165,7 +165,7 @@ export class FragmentCache<V = Fragment> {
    * builds this is just `print()`: `inputs` is not called, since finding every reached type of
    * every declaration costs O(n²) on a long reference chain.
    */
-  reuseOr(def: TypeDef, inputs: () => FragmentInputs, print: () => V, reusable?: (kept: V) => boolean): V {
+  reuseOr(def: K, inputs: () => FragmentInputs, print: () => V, reusable?: (kept: V) => boolean): V {
     if (current === undefined) return print();
     const { reached, context = "" } = inputs();
     const entry = this.#entries.get(def);
