@@ -7,14 +7,10 @@
 //
 //   node bench/live-audience.mjs [--sessions 1000] [--followers 10] [--rounds 200]
 //   HAMLET_TEST_PG_URL=postgres://... node bench/live-audience.mjs --postgres   (on a fresh PostgreSQL database)
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { benchDatabase, compileHoratio, example, horatioBuild } from "./support/horatio.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const example = join(root, "examples", "horatio");
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
   const i = args.indexOf(name);
@@ -25,36 +21,14 @@ const followers = option("--followers", 10);
 const rounds = option("--rounds", 200);
 const TENANT = "bench";
 
-// The example's sources and the runtime, compiled as start.mjs does.
-const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
-execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], {
-  cwd: join(root, "runtime-node"),
-  stdio: "inherit",
-});
-execFileSync(process.execPath, [tsc, "-p", join(example, "tsconfig.json")], { stdio: "inherit" });
+compileHoratio();
 const runtime = await import("@hamlet/runtime-node");
-const built = join(example, ".hamlet", "build", "examples", "horatio");
-const { liveAudience } = await import(pathToFileURL(join(built, "src", "visibility.js")).href);
-const { repositories } = await import(pathToFileURL(join(built, "generated", "typescript", "repositories.js")).href);
-
-const dir = mkdtempSync(join(tmpdir(), "hamlet-bench-audience-"));
-let databaseUrl = `sqlite:${join(dir, "audience.db")}`;
-let dropDatabase = async () => undefined;
-if (args.includes("--postgres")) {
-  const base = process.env.HAMLET_TEST_PG_URL;
-  if (!base) throw new Error("--postgres needs HAMLET_TEST_PG_URL");
-  const name = `bench_audience_${process.pid}`;
-  const adminDb = runtime.openDatabase(base);
-  await adminDb.query(`CREATE DATABASE ${name}`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  databaseUrl = url.toString();
-  dropDatabase = async () => {
-    await adminDb.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await adminDb.close();
-  };
-}
-const db = runtime.openDatabase(databaseUrl);
+const { liveAudience } = await import(pathToFileURL(join(horatioBuild, "src", "visibility.js")).href);
+const { repositories } = await import(
+  pathToFileURL(join(horatioBuild, "generated", "typescript", "repositories.js")).href
+);
+const database = await benchDatabase(runtime, "live-audience", args.includes("--postgres"));
+const db = runtime.openDatabase(database.url);
 try {
   await runtime.migrate(db, runtime.readMigrations(join(example, "generated", "sql", db.dialect)));
   const expires = Date.now() + 3_600_000;
@@ -114,6 +88,5 @@ try {
   }
 } finally {
   await db.close();
-  await dropDatabase();
-  rmSync(dir, { recursive: true, force: true });
+  await database.drop();
 }
