@@ -5,15 +5,13 @@
  * users with the same handles (one of whom follows an `ana` there), through GetPost, GetPostPhoto,
  * GetTimeline, GetFeed and the live feed.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../examples/horatio/src/app.js";
+import { describe, expect, it } from "vitest";
 import { createClient } from "../examples/horatio/generated/typescript/client.js";
 import type { Post, Visibility } from "../examples/horatio/generated/typescript/types.js";
-import type { Database, HamletConfig, HamletServer } from "@hamlet/runtime-node";
-import { startServer } from "@hamlet/runtime-node";
+import type { HamletConfig } from "@hamlet/runtime-node";
 import { testDialects, useFreshDatabases } from "../runtime-node/test/support/databases.js";
 import { openSse, type SseClient } from "../runtime-node/test/support/sse-client.js";
-import { migrateHoratio } from "./support/horatio.js";
+import { useHoratioServer } from "./support/horatio-server.js";
 import { CookieJar, hostFetch } from "./support/ts-http.js";
 
 const fresh = useFreshDatabases();
@@ -37,26 +35,13 @@ const expected: Record<Reader, readonly Visibility[]> = {
 };
 
 describe.each(testDialects)("one visibility rule for every read on %s", (dialect) => {
-  let db: Database;
-  let app: HamletServer;
-  let url: string;
-
-  beforeAll(async () => {
-    db = await fresh.open(dialect);
-    await migrateHoratio(db);
-    app = await createApp({ config, database: db, devLogin: true, postsPerMinute: 1000 });
-    url = (await startServer(app, { port: 0 })).url;
-  });
-  afterAll(async () => {
-    await app?.close();
-    await db?.close();
-  });
+  const server = useHoratioServer(fresh, dialect, { config, devLogin: true, postsPerMinute: 1000 });
 
   async function reader(host: string, handle: string | undefined) {
     const jar = new CookieJar();
-    const client = createClient({ baseUrl: url, fetch: hostFetch(host, jar) });
+    const client = createClient({ baseUrl: server.url, fetch: hostFetch(host, jar) });
     if (handle !== undefined) expect((await client.signIn({ handle })).ok).toBe(true);
-    const stream = await openSse(url, "/hamlet/sse/LiveFeed", {
+    const stream = await openSse(server.url, "/hamlet/sse/LiveFeed", {
       host,
       ...(jar.header() !== undefined ? { cookie: jar.header()! } : {}),
     });
