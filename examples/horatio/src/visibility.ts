@@ -96,6 +96,8 @@ export async function liveAudience(
   if ((await readablePost(db, tenant, post.id, undefined, now)) !== undefined) return "tenant";
   const handle = sessionHandle(db, `"s"`);
   // CROSS JOIN keeps SQLite's join order: candidates first, then each one's sessions by index.
+  // `SELECT $3`, not `CAST($3 AS TEXT)`: a TEXT-affinity candidate would make SQLite compare the
+  // indexed expression (no affinity) after conversion, and scan the tenant's sessions instead.
   const sql =
     `WITH "reader" ("handle") AS (SELECT $3 UNION ` +
     `SELECT "follower" FROM "follows" WHERE "tenant_id" = $1 AND "followee" = $3) ` +
