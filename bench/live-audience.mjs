@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Horatio's live feed: the cost of finding who hears of a Followers post (src/visibility.ts
 // liveAudience: the author and their followers as candidates, their sessions by the handle index
-// of migration 0011) against the read it replaced (every unexpired session of the tenant, its JSON
+// of migration 0012) against the read it replaced (every unexpired session of the tenant, its JSON
 // parsed and filtered in JavaScript), for a tenant with --sessions signed-in sessions of which
 // --followers follow the author. Prints the mean time per post of each and the query plan.
 //

@@ -2,7 +2,7 @@
  * Who hears of a post live (examples/horatio/src/visibility.ts `liveAudience`), on SQLite and
  * PostgreSQL: a Followers post reaches the unexpired sessions of its author and their followers in
  * its tenant only, a Private one its author's, a public one the whole tenant. On SQLite the sessions
- * are found through the handle index of migration 0011 (the query plan says so): a comparison
+ * are found through the handle index of migration 0012 (the query plan says so): a comparison
  * whose affinity does not match the indexed expression would silently scan every session.
  */
 import { describe, expect, it } from "vitest";

@@ -71,7 +71,7 @@ export async function readablePost(
 /**
  * The signed-in handle of a session row (`hamlet_sessions.data` is the JSON that sign-in stored,
  * `{"handle": ...}`). The same expression is indexed with the tenant by migration
- * 0011_sessions_handle_index, so finding a handle's sessions is an index lookup.
+ * 0012_sessions_handle_index, so finding a handle's sessions is an index lookup.
  */
 function sessionHandle(db: RepositoryDatabase, table: string): string {
   return db.dialect === "sqlite"

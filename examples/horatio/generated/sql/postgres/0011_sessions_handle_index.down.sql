@@ -1,2 +1,0 @@
--- Reverts 0011_sessions_handle_index (written by hand for Horatio).
-DROP INDEX "hamlet_sessions_handle_idx";
