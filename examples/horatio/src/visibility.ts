@@ -84,7 +84,7 @@ function sessionHandle(db: RepositoryDatabase, table: string): string {
  * (every reader of the tenant), else the ids of the sessions whose handle may (unexpired by the
  * wall clock, as the session manager expires them).
  * Only the author and their followers can read a post that is not public, so those are the
- * candidates (the `follows_followee_idx` index), their sessions are found by the handle index, and
+ * candidates (the `follows_followee_follower_idx` index), their sessions are found by the handle index, and
  * {@link readableBy} decides: the cost grows with the audience, not with the tenant's sessions.
  */
 export async function liveAudience(
