@@ -39,6 +39,7 @@ export async function deliver(deps: DeliveryDeps, row: EventRow, token: string):
     sessionId: row.session_id,
     correlationId: row.correlation_id,
     causationId: row.causation_id,
+    idempotencyKey: row.idempotency_key,
   };
   const scope = {
     tenantId: row.tenant_id,
@@ -107,7 +108,8 @@ async function recordAttemptFailure(
   const attempt = toNumber(row.attempts);
   const policy = (route?.retryFor?.(payload) ?? route?.retry) || DEFAULT_RETRY;
   const now = deps.clock();
-  const dead = error instanceof PermanentEventError || attemptsExhausted(policy, attempt);
+  const permanent = error instanceof PermanentEventError;
+  const dead = permanent || attemptsExhausted(policy, attempt);
   const message = describeError(error);
   const errors = [...parseErrors(row.errors), { attempt, at: now, message }];
   const dueAt = dead ? toNumber(row.due_at) : now + retryDelayMs(policy, attempt);
@@ -123,6 +125,8 @@ async function recordAttemptFailure(
           attempt,
           message,
           dead,
+          permanent,
+          idempotencyKey: row.idempotency_key,
           at: now,
           afterCommit: (fn) => void after.push(fn),
         });
