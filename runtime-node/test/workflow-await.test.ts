@@ -3,6 +3,7 @@
  * real HTTP server standing in for the outside service (it fails a number of times, then answers).
  * The worker processes run `fixtures/await-worker.mjs` (workflow `Ask`: step `ask` waits for the
  * service `Check`, step `after` follows); this process emits the triggers and inspects the store.
+ * One case runs the event system in this process (several calls in one step).
  */
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -23,6 +24,8 @@ interface Plan {
   failures: number;
   status: number;
   allowed: boolean;
+  /** The request (1-based, of this text) that gets no answer at all: the caller is killed meanwhile. */
+  hangOn?: number;
 }
 
 interface Received {
@@ -46,6 +49,7 @@ async function startService(): Promise<{
       const text = (JSON.parse(body) as { text: string }).text;
       received.push({ text, headers: request.headers });
       const plan = plans.get(text) ?? { failures: 0, status: 503, allowed: true };
+      if (plan.hangOn === received.filter((r) => r.text === text).length) return;
       response.setHeader("content-type", "application/json");
       if (plan.failures > 0) {
         plan.failures -= 1;
@@ -77,6 +81,7 @@ describe.each(testDialects)("steps waiting for a service on %s", (dialect) => {
     for (const worker of workers.splice(0)) if (worker.child.exitCode === null) await killWorker(worker);
     await emitter?.stop();
     await store?.close();
+    service?.server.closeAllConnections();
     await new Promise((resolve) => service?.server.close(resolve));
   });
 
@@ -136,22 +141,30 @@ describe.each(testDialects)("steps waiting for a service on %s", (dialect) => {
     expect(run.events.filter((event) => event.name === "hamlet.workflow")).toHaveLength(3);
   });
 
-  it("keeps waiting across a SIGKILL while waiting and while the call is mid-retry", async () => {
+  it("keeps waiting across a SIGKILL in the middle of a call's attempt and one between its retries", async () => {
     const { url } = await setUp();
-    service!.plans.set("through crashes", { failures: 4, status: 503, allowed: false });
+    // Requests 1, 3, 4 and 5 fail with 503, request 2 never gets an answer, request 6 is answered.
+    service!.plans.set("through crashes", { failures: 4, status: 503, allowed: false, hangOn: 2 });
     const first = await spawnWorker(url, { AWAIT_DELAY_MS: "300" });
     const { runId } = await ask("through crashes");
-    // Killed after the step started waiting and the call has failed at least once (mid-retry).
+    // Killed while its second attempt is in flight (the server holds the request): the step waits.
     await eventually(() => service!.received.length >= 2);
     expect((await emitter!.admin.getRun(TENANT, runId))?.steps[0]?.status).toBe("waiting");
     await killWorker(first);
+    // The next process takes the call over once the dead one's lease expired; killed between retries.
     const second = await spawnWorker(url, { AWAIT_DELAY_MS: "300" });
-    await eventually(() => service!.received.length >= 3);
+    await eventually(() => service!.received.length >= 4);
     await killWorker(second);
+    expect((await emitter!.admin.getRun(TENANT, runId))?.steps[0]?.status).toBe("waiting");
     await spawnWorker(url, { AWAIT_DELAY_MS: "300" });
     const run = await finished(runId);
     expect(run.status).toBe("completed");
     expect(run.steps[0]!.output).toEqual({ allowed: false });
+    expect(service!.received).toHaveLength(6);
+    const call = run.events.find((event) => event.name === "hamlet.service.Check")!;
+    expect(call.errors.map((error) => error.message)).toContainEqual(expect.stringMatching(/^lease of .* expired$/));
+    // Resumed once: the first step event and one resume, then the next step.
+    expect(run.events.filter((event) => event.name === "hamlet.workflow")).toHaveLength(3);
     expect(await logCount(store!, `${runId}/ask`)).toBe(1);
     expect(await logCount(store!, `${runId}/after`)).toBe(1);
   });
@@ -180,6 +193,76 @@ describe.each(testDialects)("steps waiting for a service on %s", (dialect) => {
     expect(resumed.error).toBeNull();
     expect(resumed.steps.map((step) => step.status)).toEqual(["done", "done"]);
     expect(await logCount(store!, `${down.runId}/after`)).toBe(1);
+  });
+
+  it("waits for several calls of one step, one after another or together, in call order", async () => {
+    const { url } = await setUp();
+    service!.plans.set("first", { failures: 1, status: 503, allowed: true });
+    service!.plans.set("left", { failures: 2, status: 503, allowed: false });
+    const accept = (value: unknown) => ({ ok: true as const, value });
+    const runs: string[] = [];
+    const system = createEventSystem({
+      db: store!.db,
+      pollMs: 50,
+      onError: () => undefined,
+      registry: {
+        events: [{ name: "Pair", validate: accept }],
+        handlers: {},
+        services: [
+          {
+            name: "Check",
+            method: "POST",
+            url,
+            validateRequest: accept,
+            retry: { attempts: 5, backoff: { kind: "fixed", delayMs: 50 } },
+          },
+        ],
+        workflows: [
+          {
+            name: "Pairs",
+            trigger: "Pair",
+            steps: [
+              {
+                name: "both",
+                async run({ awaitService }) {
+                  runs.push("run");
+                  const first = await awaitService<{ allowed: boolean }>("Check", { text: "first" });
+                  const second = await awaitService<{ allowed: boolean }>("Check", { text: "second" });
+                  const [left, right] = await Promise.all([
+                    awaitService<{ allowed: boolean }>("Check", { text: "left" }),
+                    awaitService<{ allowed: boolean }>("Check", { text: "right" }),
+                  ]);
+                  return [first, second, left, right].map((outcome) => outcome.ok && outcome.answer.allowed);
+                },
+              },
+            ],
+          },
+        ],
+      },
+    });
+    await system.start();
+    try {
+      const { id } = await system.transaction(store!.db, { tenantId: TENANT }, (_tx, emit) =>
+        emit({ name: "Pair", payload: {} }),
+      );
+      let run: RunHistory | null = null;
+      await eventually(async () => {
+        run = await system.admin.getRun(TENANT, `Pairs:${id}`);
+        return run?.status === "completed";
+      });
+      expect(run!.steps[0]!.output).toEqual([true, true, false, true]);
+      // Started, then resumed after "first", after "second", and after each of "left" and "right"
+      // ("right" answers at once, "left" after two 503s; if both ended before the step ran again,
+      // the second resume finds the step done and does not run it).
+      expect(runs.length).toBeGreaterThanOrEqual(4);
+      expect(runs.length).toBeLessThanOrEqual(5);
+      expect(service!.received.map((r) => r.text).filter((text) => text !== "left" && text !== "first")).toEqual([
+        "second",
+        "right",
+      ]);
+    } finally {
+      await system.stop();
+    }
   });
 
   it.skipIf(dialect !== "postgres")("resumes each run exactly once with two server processes", async () => {
