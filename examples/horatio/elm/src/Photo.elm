@@ -166,7 +166,12 @@ update msg photo =
                     | steps =
                         case ( run.step, run.stepStatus ) of
                             ( Just step, Just Sse.StepWaiting ) ->
-                                photo.steps ++ [ waiting step ]
+                                -- With several server processes a step's end may arrive before its wait.
+                                if List.member (step ++ " ✓") photo.steps || List.member (step ++ " failed") photo.steps then
+                                    photo.steps
+
+                                else
+                                    photo.steps ++ [ waiting step ]
 
                             ( Just step, Just Sse.StepDone ) ->
                                 List.filter ((/=) (waiting step)) photo.steps ++ [ step ++ " ✓" ]
