@@ -6,7 +6,7 @@
  * The run id (`<Workflow>:<trigger event id>`) is the idempotency key of the run.
  */
 import type { Database } from "../db/database.js";
-import { invalidPayloadError, PermanentEventError } from "./errors.js";
+import { invalidPayloadError, LostClaimError, PermanentEventError } from "./errors.js";
 import type { Route, RouteContext, RouteFailure, TriggerHook } from "./routes.js";
 import { anyPayload } from "./routes.js";
 import { parseErrors, parseJson } from "./rows.js";
@@ -228,11 +228,14 @@ export function workflowStepRoute(workflows: readonly WorkflowDefinition[], deps
         output = checked.value;
       }
       const now = deps.clock();
-      await tx.execute(
+      const marked = await tx.execute(
         `UPDATE hamlet_workflow_steps SET status = 'done', output = $1, attempts = $2, started_at = coalesce(started_at, $3), finished_at = $4
-         WHERE tenant_id = $5 AND run_id = $6 AND step_index = $7`,
+         WHERE tenant_id = $5 AND run_id = $6 AND step_index = $7 AND status <> 'done'`,
         [JSON.stringify(output ?? null), context.attempt, startedAt, now, context.tenantId, step.runId, step.step],
       );
+      // Another delivery of the same step (a resume racing a retry) finished it first: roll this one
+      // back; its event comes back after the lease and then finds the step done.
+      if (marked.rowCount === 0) throw new LostClaimError(`step ${definition.name} of ${step.runId} is already done`);
       const last = step.step === workflow.steps.length - 1;
       await tx.execute(
         "UPDATE hamlet_workflow_runs SET status = $1, updated_at = $2 WHERE tenant_id = $3 AND id = $4",
