@@ -17,7 +17,7 @@ import { invalidPayloadError, PermanentEventError } from "./errors.js";
 import type { RouteContext, RouteFailure } from "./routes.js";
 import { parseJson, toNumber } from "./rows.js";
 import { serviceEventName } from "./services.js";
-import type { EmittedEvent, EventScope, OutgoingEvent, RunUpdate, ServiceDefinition, ServiceOutcome } from "./types.js";
+import type { EmittedEvent, EventScope, OutgoingEvent, ServiceDefinition, ServiceOutcome } from "./types.js";
 
 /** Idempotency keys of service calls made by waiting steps start with this. */
 export const WAIT_KEY_PREFIX = "hamlet.wait:";
@@ -104,7 +104,6 @@ export interface WaitDeps {
   readonly services: ReadonlyMap<string, ServiceDefinition<unknown, unknown>>;
   /** Emits the step's event again (a resume), keyed so that each resolution resumes once. */
   readonly resume: (tx: Database, scope: EventScope, workflow: string, key: WaitKey, resumes: number) => Promise<void>;
-  readonly publish: (update: RunUpdate) => void;
 }
 
 /** The `awaitService` of one delivery of a step; `suspended()` tells whether the step now waits. */
