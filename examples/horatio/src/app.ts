@@ -25,7 +25,6 @@ import { createPublishing, type PublishedListener } from "./publishing.js";
 import { liveAudience } from "./visibility.js";
 import type { Post } from "../generated/typescript/types.js";
 import { createPhotoUploads } from "./photos.js";
-import { MODERATION_URL, moderationClient } from "./moderation.js";
 import { createThumbnails, serveThumbnails } from "./thumbnails.js";
 
 export interface AppOptions extends HandlerOptions {
@@ -100,8 +99,7 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
     await thumbnails.close();
     await storage.close();
   });
-  const moderate = moderationClient(options.moderationUrl ?? MODERATION_URL);
-  const publishing = createPublishing(onPublished, { thumbnails, moderate });
+  const publishing = createPublishing(onPublished, { thumbnails });
   const events = registerEvents(app, {
     handlers: publishing.handlers,
     workflows: publishing.workflows,
