@@ -8,7 +8,7 @@ import SwaggerParser from "@apidevtools/swagger-parser";
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
-import { openapiEmitter } from "../emitters/openapi/index.js";
+import { openApiDocument, openApiJson, openapiEmitter } from "../emitters/openapi/index.js";
 import type { AnyEmitter } from "../src/emit/types.js";
 import { componentAjv } from "./openapi-ajv.js";
 import { checkGolden, emitWith, orphanGoldens, schemaCases } from "./openapi-support.js";
@@ -127,4 +127,13 @@ describe("openapi emitter options", () => {
       $ref: "#/components/schemas/Hamlet.Unauthorized",
     });
   });
+});
+
+describe("openapi.json joined from per-type and per-operation texts", () => {
+  const optionSets = [{}, { examples: false, serverUrl: "https://api.example.com", title: 'T "q"\n' }];
+  for (const c of cases)
+    it(`${c.name}: equals JSON.stringify of the document`, () => {
+      for (const options of optionSets)
+        expect(openApiJson(c.schema, options)).toBe(JSON.stringify(openApiDocument(c.schema, options), null, 2));
+    });
 });

@@ -232,17 +232,22 @@ function bodyComponentRef(request: string): JsonSchema {
 
 /** Body components for endpoints whose JSON body leaves out path parameters. */
 export function bodyComponents(schema: Schema): [string, JsonSchema][] {
-  return schema.endpoints
-    .filter((e) => !e.bodyless && e.pathParams.length > 0)
-    .map((e): [string, JsonSchema] => {
-      const request = findRecord(schema, e.request);
-      const body = objectSchema(
-        schema,
-        request.fields.filter((f) => !e.pathParams.includes(f.name)),
-      );
-      body.description = `The JSON body of \`${e.name}\`: \`${request.name}\` without its path parameters (${e.pathParams.map((p) => `\`${p}\``).join(", ")}).`;
-      return [bodyComponentName(request.name), body];
-    });
+  return schema.endpoints.flatMap((e) => {
+    const body = bodyComponent(schema, e);
+    return body === undefined ? [] : [body];
+  });
+}
+
+/** The body component of an endpoint whose JSON body leaves out path parameters, if it has one. */
+export function bodyComponent(schema: Schema, e: EndpointDef): [string, JsonSchema] | undefined {
+  if (e.bodyless || e.pathParams.length === 0) return undefined;
+  const request = findRecord(schema, e.request);
+  const body = objectSchema(
+    schema,
+    request.fields.filter((f) => !e.pathParams.includes(f.name)),
+  );
+  body.description = `The JSON body of \`${e.name}\`: \`${request.name}\` without its path parameters (${e.pathParams.map((p) => `\`${p}\``).join(", ")}).`;
+  return [bodyComponentName(request.name), body];
 }
 
 /** Human-readable file constraints, including the ones JSON Schema cannot say. */

@@ -98,6 +98,21 @@ export function reuseFile<T>(key: string, inputs: () => readonly unknown[], prin
  * the package and the features.
  */
 export function declarationInputs(schema: Schema, declarations: readonly (readonly object[])[]): unknown[] {
+  const inputs: unknown[] = [schema.package, schema.features.database, schema.features.eventStore, allNames(schema)];
+  for (const list of declarations) {
+    inputs.push(list.length);
+    for (const declaration of list) inputs.push(declaration);
+  }
+  for (const def of declarationTypes(schema, declarations)) inputs.push(def);
+  return inputs;
+}
+
+/**
+ * Every schema type reached from a type `declarations` name (through a `TypeExpr` or a
+ * name-valued field; over-approximated by any string equal to a type's name), each once, in a
+ * stable order.
+ */
+export function declarationTypes(schema: Schema, declarations: readonly (readonly object[])[]): TypeDef[] {
   const byName = typesByName(schema);
   const named: TypeDef[] = [];
   const seen = new Set<string>();
@@ -112,26 +127,15 @@ export function declarationInputs(schema: Schema, declarations: readonly (readon
     else if (value !== null && typeof value === "object")
       for (const [key, inner] of Object.entries(value)) if (key !== "span" && key !== "docs") visit(inner);
   };
-  const inputs: unknown[] = [schema.package, schema.features.database, schema.features.eventStore, allNames(schema)];
-  for (const list of declarations) {
-    inputs.push(list.length);
-    for (const declaration of list) {
-      inputs.push(declaration);
-      visit(declaration);
-    }
-  }
-  // Every type reached from the named ones, each once, in a stable order.
-  for (let i = 0; i < named.length; i++) {
-    const def = named[i]!;
-    inputs.push(def);
-    for (const name of directRefs(def)) {
+  for (const list of declarations) for (const declaration of list) visit(declaration);
+  for (let i = 0; i < named.length; i++)
+    for (const name of directRefs(named[i]!)) {
       const target = byName.get(name);
       if (target === undefined || seen.has(name)) continue;
       seen.add(name);
       named.push(target);
     }
-  }
-  return inputs;
+  return named;
 }
 
 const byNameOf = new WeakMap<Schema, Map<string, TypeDef>>();
