@@ -1,4 +1,5 @@
 /** `<Prefix>/Endpoints.elm`: one `Cmd` and one `Task` function per endpoint. */
+import { declarationTypes, FragmentCache } from "../../src/emit/fragment-cache.js";
 import { findRecord } from "../../src/schema/query.js";
 import type { EndpointDef, FieldDef, RecordDef, TypeExpr } from "../../src/schema/types.js";
 import { decoder, elmString, elmType, encoder, paren, textForm, type ElmContext } from "./context.js";
@@ -6,6 +7,7 @@ import { docComment, paragraph, userParagraphs, userText, type DocBlock } from "
 import { helperDeclarations, importsFor } from "./helpers.js";
 import { printModule } from "./module-file.js";
 import { decoderName, encoderName, endpointName, fieldNames, typeName } from "./names.js";
+import { contextKey } from "./types-module.js";
 import {
   call,
   lambda,
@@ -97,7 +99,31 @@ function bodyExpression(ctx: ElmContext, ep: EndpointDef, def: RecordDef, names:
   return `Http.jsonBody (objectOf ${list(pairs)})`;
 }
 
-function endpointFunctions(ctx: ElmContext, ep: EndpointDef): { exposing: string[]; declarations: Block[] } {
+interface EndpointFunctions {
+  readonly exposing: string[];
+  readonly declarations: Block[];
+}
+
+/** Each endpoint's functions, kept by a watch build for the next (see src/emit/fragment-cache.ts). */
+const endpointFragments = new FragmentCache<EndpointFunctions, EndpointDef>();
+
+/**
+ * `endpointFunctions`, reused while the endpoint and the types it reaches are the same objects and
+ * the context says the same of those types (wrapped, constructor names, recursion components).
+ */
+function cachedEndpointFunctions(ctx: ElmContext, ep: EndpointDef): EndpointFunctions {
+  return endpointFragments.reuseOr(
+    ep,
+    () => {
+      const reached = declarationTypes(ctx.schema, [[ep]]);
+      const facts = reached.length === 0 ? "" : contextKey(ctx, reached[0]!, reached.slice(1));
+      return { reached, context: `${ctx.qualifier}|${facts}` };
+    },
+    () => endpointFunctions(ctx, ep),
+  );
+}
+
+function endpointFunctions(ctx: ElmContext, ep: EndpointDef): EndpointFunctions {
   const def = requestRecord(ctx, ep);
   const names = fieldNames(def.fields.map((f) => f.name));
   const fn = endpointName(ep.name);
@@ -183,7 +209,7 @@ function endpointFunctions(ctx: ElmContext, ep: EndpointDef): { exposing: string
 
 export function endpointsModule(ctx: ElmContext, moduleName: string, typesModule: string): string | undefined {
   if (ctx.schema.endpoints.length === 0) return undefined;
-  const parts = ctx.schema.endpoints.map((ep) => endpointFunctions(ctx, ep));
+  const parts = ctx.schema.endpoints.map((ep) => cachedEndpointFunctions(ctx, ep));
   const config = typeAlias(
     docComment([
       paragraph(
