@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runBuild } from "../src/cli/commands/build.js";
 import type { Reporter } from "../src/cli/report.js";
+import { EmitMemo, emittingWith, reuseText } from "../src/emit/fragment-cache.js";
 import { CompileCache } from "../src/program/compile-cache.js";
 
 const root = mkdtempSync(join(tmpdir(), "hamlet-incremental-emit-"));
@@ -132,5 +133,35 @@ describe("incremental emit", () => {
     rmSync(join(dir, "fresh"), { recursive: true });
     expect(await runBuild({ files, out: join(dir, "fresh") }, quiet)).toBe(0);
     expect(snapshot(join(dir, "watched"))).toEqual(snapshot(join(dir, "fresh")));
+  });
+});
+
+describe("reuseText", () => {
+  let prints = 0;
+  const build = (memo: EmitMemo, parts: readonly (string | readonly string[])[]) =>
+    emittingWith(memo, "elm", async () =>
+      reuseText("module", parts, () => {
+        prints++;
+        return parts.map((p) => (typeof p === "string" ? p : p.join("\n"))).join("\n\n");
+      }),
+    );
+
+  it("keeps the last text while the pieces are equal text, and prints again when they are not", async () => {
+    const memo = new EmitMemo();
+    const first = await build(memo, ["Api.Types", ["type A", "  = A"], ["type B"]]);
+    expect(prints).toBe(1);
+    // Pieces printed again (new strings, same text): the last build's string, not printed again.
+    const again = await build(memo, ["Api.Types", ["type A", "  = A"].map((l) => `${l}!`.slice(0, -1)), ["type B"]]);
+    expect([prints, again]).toEqual([1, first]);
+    const changed = await build(memo, ["Api.Types", ["type A", "  = A2"], ["type B"]]);
+    expect([prints, changed]).toEqual([2, "Api.Types\n\ntype A\n  = A2\n\ntype B"]);
+    // The same lines split into other blocks print again.
+    const regrouped = await build(memo, ["Api.Types", ["type A"], ["  = A2", "type B"]]);
+    expect([prints, regrouped]).toEqual([3, "Api.Types\n\ntype A\n\n  = A2\ntype B"]);
+    // Outside a watch build nothing is kept.
+    await emittingWith(undefined, "elm", async () => reuseText("module", ["x"], () => String(++prints)));
+    expect(await emittingWith(undefined, "elm", async () => reuseText("module", ["x"], () => String(++prints)))).toBe(
+      "5",
+    );
   });
 });

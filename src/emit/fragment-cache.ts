@@ -63,6 +63,9 @@ export class EmitMemo {
   }
 }
 
+/** What `reuseText` printed last, per emitter and key: the pieces it was printed from, and the text. */
+const keptTexts = new WeakMap<EmitMemo, Map<string, { readonly parts: readonly string[]; readonly text: string }>>();
+
 /** The memo of the emitter now running in a watch build (set by `emittingWith`), and its name. */
 let current: { readonly memo: EmitMemo; readonly emitter: string } | undefined;
 
@@ -88,6 +91,33 @@ export async function emittingWith<T>(memo: EmitMemo | undefined, emitter: strin
 export function reuseFile<T>(key: string, inputs: () => readonly unknown[], print: () => T): T {
   if (current === undefined) return print();
   return current.memo.reuseOr(`${current.emitter}\0${key}`, inputs(), print);
+}
+
+/**
+ * `print()`, or in a watch build the very string it gave for `key` last time when `parts` (the
+ * pieces of text it is printed from, lines or blocks of lines without a NUL, in order) are equal strings to
+ * those then. A piece printed again with the same text (its declaration changed in a way this
+ * file does not show) then leaves the file the same string object, which the writer recognises
+ * without comparing the whole text (`OutputMemory.holds`; comparing a joined module of hundreds of
+ * kilobytes cost milliseconds). `parts` must determine the text.
+ */
+export function reuseText(key: string, parts: readonly (string | readonly string[])[], print: () => string): string {
+  if (current === undefined) return print();
+  const flat: string[] = [];
+  for (const part of parts)
+    if (typeof part === "string") flat.push(part);
+    else {
+      flat.push(`\0${part.length}`); // where a block starts and its length: no two splits look alike
+      for (const line of part) flat.push(line);
+    }
+  let texts = keptTexts.get(current.memo);
+  if (texts === undefined) keptTexts.set(current.memo, (texts = new Map()));
+  const fullKey = `${current.emitter}\0${key}`;
+  const kept = texts.get(fullKey);
+  if (kept !== undefined && sameValues(kept.parts, flat)) return kept.text;
+  const text = print();
+  texts.set(fullKey, { parts: flat, text });
+  return text;
 }
 
 /**
