@@ -13,6 +13,7 @@ import {
   invalidPayloadError,
   LostClaimError,
   PermanentEventError,
+  SupersededError,
 } from "./errors.js";
 import type { Route, RouteContext } from "./routes.js";
 import { parseErrors, toNumber, type EventRow } from "./rows.js";
@@ -92,7 +93,18 @@ export async function deliver(deps: DeliveryDeps, row: EventRow, token: string):
     runAll(after, deps.onError);
   } catch (error) {
     if (error instanceof LostClaimError || (error as { code?: unknown } | null)?.code === LOST_CLAIM_SQLSTATE) return;
+    if (error instanceof SupersededError) return completeSuperseded(deps, row, token);
     await recordAttemptFailure(deps, row, token, route, payload, error);
+  }
+}
+
+/** Completes an event whose handler's writes rolled back because its work was settled elsewhere. */
+async function completeSuperseded(deps: DeliveryDeps, row: EventRow, token: string): Promise<void> {
+  try {
+    await deps.completeAlone(row, token);
+  } catch (failure) {
+    // A lost claim: the process that holds it now finds nothing to do either.
+    if (!(failure instanceof LostClaimError)) deps.onError(failure);
   }
 }
 

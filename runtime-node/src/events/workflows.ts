@@ -9,7 +9,7 @@
  * The run id (`<Workflow>:<trigger event id>`) is the idempotency key of the run.
  */
 import type { Database } from "../db/database.js";
-import { invalidPayloadError, LostClaimError, PermanentEventError } from "./errors.js";
+import { invalidPayloadError, LostClaimError, PermanentEventError, SupersededError } from "./errors.js";
 import type { Route, RouteContext, RouteFailure, TriggerHook } from "./routes.js";
 import { anyPayload } from "./routes.js";
 import { parseErrors, parseJson } from "./rows.js";
@@ -188,8 +188,8 @@ async function readStep(tx: Database, tenantId: string, step: StepPayload): Prom
  * Inside the step's transaction, before its results are written: the state read before the step
  * ran may be stale. Finished outputs never change and a wait's outcome only appears (its resume
  * follows), so only the run and the step themselves need a second look. When another delivery
- * finished the step or the run ended meanwhile, roll this one back; its event comes back after
- * the lease and then finds nothing to do.
+ * finished the step or the run ended meanwhile, this one's writes roll back and its event is
+ * completed: there is nothing left for it to do.
  */
 async function checkStillDue(tx: Database, tenantId: string, step: StepPayload, name: string): Promise<void> {
   const [current] = await tx.query<{ status: string; step_status: string | null }>(
@@ -199,7 +199,7 @@ async function checkStillDue(tx: Database, tenantId: string, step: StepPayload, 
     [tenantId, step.runId, step.step],
   );
   if (current?.status !== "running" || current.step_status === "done") {
-    throw new LostClaimError(`step ${name} of ${step.runId} finished or its run ended while it ran`);
+    throw new SupersededError(`step ${name} of ${step.runId} finished or its run ended while it ran`);
   }
 }
 
