@@ -233,6 +233,13 @@ export function workflowStepRoute(workflows: readonly WorkflowDefinition[], deps
       if (state === null) return;
       const { run, outputs, waits } = state;
       const startedAt = deps.clock();
+      const runContext = { ...context, sessionId: run.session_id, correlationId: run.correlation_id };
+      // Published straight away, not after commit: it tells of work in progress, outside the transaction.
+      const progress = (value: unknown): void =>
+        deps.publish({
+          ...update(runContext, step.runId, workflow.name, "running", definition.name, "running"),
+          progress: value ?? null,
+        });
       const awaits = stepAwaits(waitHooks(deps), tx, context, step.runId, step.step, waits);
       let output: unknown;
       try {
@@ -242,6 +249,7 @@ export function workflowStepRoute(workflows: readonly WorkflowDefinition[], deps
           runId: step.runId,
           context,
           awaitService: awaits.awaitService,
+          progress,
         });
       } catch (error) {
         if (!awaits.suspended()) throw error;
@@ -259,9 +267,8 @@ export function workflowStepRoute(workflows: readonly WorkflowDefinition[], deps
           context.tenantId,
           step.runId,
         ]);
-        const waitingContext = { ...context, sessionId: run.session_id, correlationId: run.correlation_id };
         context.afterCommit(() =>
-          deps.publish(update(waitingContext, step.runId, workflow.name, "running", definition.name, "waiting")),
+          deps.publish(update(runContext, step.runId, workflow.name, "running", definition.name, "waiting")),
         );
         return;
       }
@@ -292,7 +299,6 @@ export function workflowStepRoute(workflows: readonly WorkflowDefinition[], deps
           idempotencyKey: `${step.runId}#${step.step + 1}`,
         });
       }
-      const runContext = { ...context, sessionId: run.session_id, correlationId: run.correlation_id };
       context.afterCommit(() =>
         deps.publish(
           update(runContext, step.runId, workflow.name, last ? "completed" : "running", definition.name, "done"),
