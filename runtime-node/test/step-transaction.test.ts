@@ -234,6 +234,44 @@ describe.each(testDialects)("slow work in a delivery on %s", (dialect) => {
     expect(await effects(store)).toEqual({});
   });
 
+  it("publishes a step's progress at once, while the step still waits, and its end after commit", async () => {
+    const slow = gate();
+    const { store, system } = await setup({
+      events: [{ name: "Go", validate: any }],
+      handlers: {},
+      workflows: [
+        {
+          name: "Progressing",
+          trigger: "Go",
+          retry: once,
+          steps: [
+            {
+              name: "work",
+              run: async ({ context, progress }) => {
+                progress({ percent: 50 });
+                await slow.wait();
+                await writeEffect(context.tx, context.tenantId, "worked", "yes");
+                return null;
+              },
+            },
+          ],
+        },
+      ],
+    });
+    const updates: (readonly [string | null, string | null, unknown])[] = [];
+    system.onRunUpdate((update) => updates.push([update.step, update.stepStatus, update.progress ?? null]));
+    await system.transaction(store.db, { tenantId: "t1" }, (_tx, emit) => emit({ name: "Go", payload: {} }));
+    await slow.started;
+    // Heard while the step has not finished (nor written anything).
+    expect(updates).toContainEqual(["work", "running", { percent: 50 }]);
+    slow.release();
+    await eventually(() => updates.some(([, status]) => status === "done"));
+    expect(updates.filter(([step]) => step === "work")).toEqual([
+      ["work", "running", { percent: 50 }],
+      ["work", "done", null],
+    ]);
+  });
+
   it.runIf(dialect === "sqlite")(
     "refuses the root SQLite handle inside a delivery once its transaction is open, instead of waiting for itself",
     async () => {
