@@ -43,6 +43,19 @@ export function parens(code: Code): Block {
   return [...prefixed("(", code), ")"];
 }
 
+/**
+ * A printed declaration as a one-line block holding its whole text: a module holds one flat
+ * string per declaration instead of every line as its own (often concatenated) string, which on
+ * large schemas was most of the Elm emitter's memory. Concatenation rather than `join`, whose
+ * result V8 11 makes two-byte when a line is a thin string (see `concatenate` in src/emit/doc.ts).
+ */
+export function asText(block: Block): Block {
+  let text = block[0] ?? "";
+  for (let i = 1; i < block.length; i++) text += "\n" + block[i]!;
+  text.charCodeAt(0); // flattens it now, so the lines are garbage at once
+  return [text];
+}
+
 /** `head` on the first line, then every argument on its own line four spaces in. */
 export function call(head: string, args: readonly Code[]): Block {
   return [head, ...args.flatMap((a) => indent(a))];
