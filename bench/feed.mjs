@@ -7,16 +7,13 @@
 //
 //   node bench/feed.mjs [--seconds 5] [--connections 10] [--posts 12800]
 //   HAMLET_TEST_PG_URL=postgres://... node bench/feed.mjs --postgres   (same on a fresh PostgreSQL database)
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { get } from "node:http";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import autocannon from "autocannon";
+import { benchDatabase, compileHoratio, example, horatioBuild } from "./support/horatio.mjs";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const example = join(root, "examples", "horatio");
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
   const i = args.indexOf(name);
@@ -41,8 +38,7 @@ else await main();
 
 /** The child: the Horatio app on `databaseUrl`, printing its URL. */
 async function serve(databaseUrl) {
-  const build = join(example, ".hamlet", "build", "examples", "horatio", "src");
-  const { createApp } = await import(pathToFileURL(join(build, "app.js")).href);
+  const { createApp } = await import(pathToFileURL(join(horatioBuild, "src", "app.js")).href);
   const { startServer } = await import("@hamlet/runtime-node");
   const app = await createApp({
     config: {
@@ -61,37 +57,13 @@ async function main() {
   const connections = option("--connections", 10);
   const bigPosts = option("--posts", 12_800);
   const postgres = args.includes("--postgres");
-  // The example's sources and the runtime, compiled as start.mjs does.
-  const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
-  execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], {
-    cwd: join(root, "runtime-node"),
-    stdio: "inherit",
-  });
-  execFileSync(process.execPath, [tsc, "-p", join(example, "tsconfig.json")], { stdio: "inherit" });
+  compileHoratio();
   const runtime = await import("@hamlet/runtime-node");
   const { repositories } = await import(
-    pathToFileURL(
-      join(example, ".hamlet", "build", "examples", "horatio", "generated", "typescript", "repositories.js"),
-    ).href
+    pathToFileURL(join(horatioBuild, "generated", "typescript", "repositories.js")).href
   );
-
-  const dir = mkdtempSync(join(tmpdir(), "hamlet-bench-feed-"));
-  let databaseUrl = `sqlite:${join(dir, "feed.db")}`;
-  let dropDatabase = async () => undefined;
-  if (postgres) {
-    const base = process.env.HAMLET_TEST_PG_URL;
-    if (!base) throw new Error("--postgres needs HAMLET_TEST_PG_URL");
-    const name = `bench_feed_${process.pid}`;
-    const adminDb = runtime.openDatabase(base);
-    await adminDb.query(`CREATE DATABASE ${name}`);
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    databaseUrl = url.toString();
-    dropDatabase = async () => {
-      await adminDb.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await adminDb.close();
-    };
-  }
+  const database = await benchDatabase(runtime, "feed", postgres);
+  const databaseUrl = database.url;
   const db = runtime.openDatabase(databaseUrl);
   await runtime.migrate(db, runtime.readMigrations(join(example, "generated", "sql", db.dialect)));
 
@@ -156,7 +128,6 @@ async function main() {
   } finally {
     child.kill("SIGTERM");
     await db.close();
-    await dropDatabase();
-    rmSync(dir, { recursive: true, force: true });
+    await database.drop();
   }
 }

@@ -53,7 +53,13 @@ async function bigJpeg(): Promise<Buffer> {
     .toBuffer();
 }
 
-/** The moderation service: refuses "spam", answers 400 once for each text with "#fail" (a dead letter). */
+/** The photo's caption; the moderation service takes 3 s to answer it, so the page shows the step waiting. */
+const SLOW_CAPTION = "a real photo";
+
+/**
+ * The moderation service: refuses "spam", answers 400 once for each text with "#fail" (a dead
+ * letter), and answers {@link SLOW_CAPTION} after 3 s.
+ */
 async function startModeration(): Promise<{ url: string; server: Server }> {
   const failed = new Set<string>();
   const server = createServer((req, res) => {
@@ -68,6 +74,7 @@ async function startModeration(): Promise<{ url: string; server: Server }> {
         return answer(400, '{"error":"cannot read this"}');
       }
       if (text.includes("spam")) return answer(200, '{"allowed":false,"reason":"looks like spam"}');
+      if (text === SLOW_CAPTION) return void setTimeout(() => answer(200, '{"allowed":true}'), 3_000);
       return answer(200, '{"allowed":true}');
     });
   });
@@ -223,8 +230,12 @@ describe.skipIf(!ready)("the Horatio app in Chromium", () => {
       await expect
         .poll(() => alice.page.textContent("#resize-result"), { timeout: 30_000 })
         .toMatch(/^Ready to send: 2048×1365, \d+ KB\.$/);
-      await alice.page.fill("#caption", "a real photo");
+      await alice.page.fill("#caption", SLOW_CAPTION);
       await alice.page.click("#upload");
+      // The moderate step waits for the Moderation service (awaitService); the card says so.
+      await expect
+        .poll(() => alice.page.locator("#photo .steps li").allTextContents(), { timeout: 30_000 })
+        .toContain("moderate: waiting for the service…");
       await expect
         .poll(() => alice.page.textContent("#photo-status"), { timeout: 30_000 })
         .toBe("Done: the photo is processed.");

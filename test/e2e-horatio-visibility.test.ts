@@ -4,15 +4,13 @@
  * sees a post before its time, a pending submission is its author's) and the keyset timeline (pages by `(created_at, id)`: posts sharing one timestamp are
  * neither skipped nor repeated across pages).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createApp } from "../examples/horatio/src/app.js";
+import { describe, expect, it } from "vitest";
 import { createClient } from "../examples/horatio/generated/typescript/client.js";
 import type { Post, TimelineCursor } from "../examples/horatio/generated/typescript/types.js";
-import type { Database, HamletConfig, HamletServer } from "@hamlet/runtime-node";
-import { startServer } from "@hamlet/runtime-node";
+import type { HamletConfig } from "@hamlet/runtime-node";
 import { testDialects, useFreshDatabases } from "../runtime-node/test/support/databases.js";
 import { openSse, type SseEvent } from "../runtime-node/test/support/sse-client.js";
-import { migrateHoratio } from "./support/horatio.js";
+import { useHoratioServer } from "./support/horatio-server.js";
 import { CookieJar, hostFetch, rawRequest } from "./support/ts-http.js";
 
 const fresh = useFreshDatabases();
@@ -27,28 +25,15 @@ const config: HamletConfig = {
 const FIXED = Date.parse("2026-01-02T03:04:05.678Z");
 
 describe.each(testDialects)("horatio visibility and keyset timeline on %s", (dialect) => {
-  let db: Database;
-  let app: HamletServer;
-  let url: string;
-
-  beforeAll(async () => {
-    db = await fresh.open(dialect);
-    await migrateHoratio(db);
-    app = await createApp({ config, database: db, devLogin: true, postsPerMinute: 1000, now: () => FIXED });
-    url = (await startServer(app, { port: 0 })).url;
-  });
-  afterAll(async () => {
-    await app?.close();
-    await db?.close();
-  });
+  const server = useHoratioServer(fresh, dialect, { config, devLogin: true, postsPerMinute: 1000, now: () => FIXED });
 
   async function signedIn(handle: string, jar = new CookieJar()) {
-    const client = createClient({ baseUrl: url, fetch: hostFetch("alpha.test", jar) });
+    const client = createClient({ baseUrl: server.url, fetch: hostFetch("alpha.test", jar) });
     const me = await client.signIn({ handle });
     expect(me).toEqual({ ok: true, value: { handle, admin: false } });
     return client;
   }
-  const anonymous = () => createClient({ baseUrl: url, fetch: hostFetch("alpha.test", new CookieJar()) });
+  const anonymous = () => createClient({ baseUrl: server.url, fetch: hostFetch("alpha.test", new CookieJar()) });
 
   it("shows Followers, Private and scheduled posts to nobody but their author when nobody follows them (scheduled ones not even to them)", async () => {
     const alice = await signedIn("alice");
@@ -73,7 +58,7 @@ describe.each(testDialects)("horatio visibility and keyset timeline on %s", (dia
         });
     }
     // The raw answer of an anonymous request is the same 404, whatever the post's visibility.
-    const raw = await rawRequest(`${url}/api/posts/${secret.id}`, { host: "alpha.test" });
+    const raw = await rawRequest(`${server.url}/api/posts/${secret.id}`, { host: "alpha.test" });
     expect([raw.status, raw.body]).toEqual([404, '{"tag":"NotFound"}']);
     expect(await alice.getPost({ id: secret.id })).toEqual({ ok: true, value: secret });
     expect(await alice.getPost({ id: followers.id })).toEqual({ ok: true, value: followers });
@@ -106,7 +91,7 @@ describe.each(testDialects)("horatio visibility and keyset timeline on %s", (dia
 
     const streams = await Promise.all(
       [ivanJar, judeJar, hanaJar].map((jar) =>
-        openSse(url, "/hamlet/sse/LiveFeed", { host: "alpha.test", cookie: jar.header()! }),
+        openSse(server.url, "/hamlet/sse/LiveFeed", { host: "alpha.test", cookie: jar.header()! }),
       ),
     );
     const [ivanStream, judeStream, hanaStream] = streams;
@@ -201,7 +186,7 @@ describe.each(testDialects)("horatio visibility and keyset timeline on %s", (dia
       status: 403,
       error: { tag: "Forbidden" },
     });
-    const admin = createClient({ baseUrl: url, fetch: hostFetch("alpha.test", new CookieJar()) });
+    const admin = createClient({ baseUrl: server.url, fetch: hostFetch("alpha.test", new CookieJar()) });
     expect(await admin.signIn({ handle: "admin" })).toEqual({ ok: true, value: { handle: "admin", admin: true } });
     expect(await admin.listDeadLetters()).toEqual({ ok: true, value: { letters: [], event_store: true } });
     expect(await admin.retryDeadLetter({ id: "no-such-event" })).toMatchObject({ ok: false, status: 404 });

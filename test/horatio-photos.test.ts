@@ -3,9 +3,12 @@
  * JPEG and PNG are uploaded (`PhotoUpload`), the `PublishPhoto` workflow's `thumbnail` step has the
  * `ImageResizer` worker threads (sharp) shrink them, the thumbnail is stored beside the photo and
  * served at `/thumbnails/<id>` (checked with sharp's metadata: WebP, 480 px on the longest side);
- * `moderate` asks a real local moderation service about the caption; `publish` writes the post and
- * the timeline carries its photo. A file that passes the upload's checks but is not a decodable
- * image fails the run with `ProcessingFailed` (visible in the run's error), instead of hanging.
+ * `moderate` asks a real local moderation service about the caption through the durable
+ * `Moderation` service call and waits for it (`awaitService`: the step is `waiting` on `/hamlet/runs`,
+ * a flaky service answering 503 is retried with the service's `@retry`, a refusal fails the run and
+ * an admin's retry of the dead-lettered call resumes it); `publish` writes the post and the
+ * timeline carries its photo. A file that passes the upload's checks but is not a decodable image
+ * fails the run with `ProcessingFailed` (visible in the run's error), instead of hanging.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -15,7 +18,15 @@ import { join } from "node:path";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../examples/horatio/src/app.js";
-import { startServer, type Database, type Dialect, type HamletConfig, type HamletServer } from "@hamlet/runtime-node";
+import {
+  eventSystemOf,
+  startServer,
+  type Database,
+  type Dialect,
+  type HamletConfig,
+  type HamletServer,
+} from "@hamlet/runtime-node";
+import { openSse } from "../runtime-node/test/support/sse-client.js";
 import { postgresAvailable } from "../runtime-node/test/support/postgres.js";
 import { useFreshDatabases } from "../runtime-node/test/support/databases.js";
 import { migrateHoratio } from "./support/horatio.js";
@@ -31,21 +42,37 @@ const config: HamletConfig = {
   tenants: { mode: "single" },
 };
 
-/** A local moderation service that refuses captions with "spam" and records what it was asked. */
-async function startModeration(): Promise<{ url: string; server: Server; texts: string[] }> {
+/**
+ * A local moderation service that refuses captions with "spam" and records what it was asked.
+ * `failures` plans answers before the real one: a caption listed there first gets that many
+ * answers of the given HTTP status.
+ */
+async function startModeration(): Promise<{
+  url: string;
+  server: Server;
+  texts: string[];
+  failures: Map<string, { count: number; status: number }>;
+}> {
   const texts: string[] = [];
+  const failures = new Map<string, { count: number; status: number }>();
   const server = createServer((req, res) => {
     let body = "";
     req.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
     req.on("end", () => {
       const { text } = JSON.parse(body) as { text: string };
       texts.push(text);
+      const planned = failures.get(text);
+      if (planned !== undefined && planned.count > 0) {
+        planned.count -= 1;
+        res.writeHead(planned.status, { "content-type": "application/json" }).end('{"error":"planned"}');
+        return;
+      }
       const spam = text.includes("spam");
       res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ allowed: !spam }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/check`, server, texts };
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/check`, server, texts, failures };
 }
 
 /** A real photo-like image (a gradient with noise, so it does not compress to nothing). */
@@ -123,14 +150,26 @@ describe.each(dialects)("Horatio photos on %s", (dialect) => {
     return ((await res.json()) as { photo_id: string }).photo_id;
   }
 
-  async function run(photoId: string): Promise<{ status: string; error: string | null }> {
+  /** The run once it ended (or once it has `status`). */
+  async function run(photoId: string, status?: string): Promise<{ status: string; error: string | null }> {
     return eventually(`the run of ${photoId} to end`, async () => {
       const [row] = await db.query<{ status: string; error: string | null }>(
         "SELECT status, error FROM hamlet_workflow_runs WHERE id = $1",
         [`PublishPhoto:${await triggerOf(photoId)}`],
       );
-      return row !== undefined && row.status !== "running" ? row : undefined;
+      if (row === undefined) return undefined;
+      return (status === undefined ? row.status !== "running" : row.status === status) ? row : undefined;
     });
+  }
+
+  /** The Moderation calls made for a caption (service jobs), oldest first. */
+  async function moderationCalls(caption: string): Promise<{ id: string; status: string; attempts: number }[]> {
+    const rows = await db.query<{ id: string; status: string; attempts: number | string; payload: string }>(
+      "SELECT id, status, attempts, payload FROM hamlet_events WHERE name = 'hamlet.service.Moderation' ORDER BY created_at",
+    );
+    return rows
+      .filter((row) => (JSON.parse(row.payload) as { text: string }).text === caption)
+      .map((row) => ({ id: row.id, status: row.status, attempts: Number(row.attempts) }));
   }
 
   async function triggerOf(photoId: string): Promise<string> {
@@ -175,6 +214,67 @@ describe.each(dialects)("Horatio photos on %s", (dialect) => {
     const id = await upload(await photo(64, 64, "png"), "image/png", "buy spam now");
     expect((await run(id)).status).toBe("completed");
     expect((await fetch(`${url}/api/posts/${id}`)).status).toBe(404);
+  });
+
+  it("moderate waits for a flaky service (503 three times, then allowed), shown as waiting on /hamlet/runs", async () => {
+    const caption = `flaky moderation ${dialect}`;
+    moderation.failures.set(caption, { count: 3, status: 503 });
+    const runs = await openSse(url, "/hamlet/runs", { cookie });
+    try {
+      expect(runs.status).toBe(200);
+      const id = await upload(await photo(64, 64, "png"), "image/png", caption);
+      const waiting = await runs.waitFor(
+        1,
+        (event) => {
+          const update = JSON.parse(event.data) as { step: string | null; stepStatus: string | null };
+          return update.step === "moderate" && update.stepStatus === "waiting";
+        },
+        20_000,
+      );
+      expect(waiting).toHaveLength(1);
+      expect(await run(id)).toEqual({ status: "completed", error: null });
+      // The service's @retry did the retrying: one call, four attempts, three of them refused with 503.
+      expect(await moderationCalls(caption)).toEqual([expect.objectContaining({ status: "done", attempts: 4 })]);
+      expect(moderation.texts.filter((text) => text === caption)).toHaveLength(4);
+      const steps = await db.query<{ name: string; status: string; output: string | null }>(
+        "SELECT s.name, s.status, s.output FROM hamlet_workflow_steps s WHERE s.run_id = $1 ORDER BY s.step_index",
+        [`PublishPhoto:${await triggerOf(id)}`],
+      );
+      expect(steps.map((step) => [step.name, step.status])).toEqual([
+        ["thumbnail", "done"],
+        ["moderate", "done"],
+        ["publish", "done"],
+      ]);
+      expect(JSON.parse(steps[1]!.output!)).toEqual({ allowed: true });
+      const done = await runs.waitFor(1, (event) => {
+        const update = JSON.parse(event.data) as { step: string | null; stepStatus: string | null };
+        return update.step === "moderate" && update.stepStatus === "done";
+      });
+      expect(done).toHaveLength(1);
+      expect((await fetch(`${url}/api/posts/${id}`)).status).toBe(200);
+    } finally {
+      runs.close();
+    }
+  });
+
+  it("a refused moderation call fails the run; the admin's retry of its dead letter resumes it", async () => {
+    const caption = `refused once ${dialect}`;
+    moderation.failures.set(caption, { count: 1, status: 400 });
+    const id = await upload(await photo(64, 64, "png"), "image/png", caption);
+    const failed = await run(id);
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toMatch(
+      /^step moderate: PermanentEventError: the moderation service refused the caption: .*HTTP 400/,
+    );
+    const [call] = await moderationCalls(caption);
+    expect(call).toMatchObject({ status: "dead", attempts: 1 });
+    const events = eventSystemOf(app)!;
+    const tenant = (
+      await db.query<{ tenant_id: string }>("SELECT tenant_id FROM hamlet_events WHERE id = $1", [call!.id])
+    )[0]!.tenant_id;
+    expect(await events.admin.retryDeadLetter(tenant, call!.id)).toBe(true);
+    expect(await run(id, "completed")).toEqual({ status: "completed", error: null });
+    expect((await fetch(`${url}/api/posts/${id}`)).status).toBe(200);
   });
 
   it("a broken image fails the run with ProcessingFailed, visibly and at once", async () => {

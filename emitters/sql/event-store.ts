@@ -17,6 +17,7 @@ export const EVENT_STORE_TABLES = [
   "hamlet_workflow_runs",
   "hamlet_workflow_steps",
   "hamlet_schedules",
+  "hamlet_workflow_waits",
 ] as const;
 
 /** PostgreSQL NOTIFY channel the runtime uses to wake dispatchers. */
@@ -89,6 +90,23 @@ const TABLES: readonly string[] = [
   last_fired BIGINT,
   PRIMARY KEY (tenant_id, name)
 )`,
+  // A workflow step waiting for a service call (`awaitService`): one row per call of the step, in
+  // call order (seq). The step shows as waiting while a row is; the call's outcome resumes it.
+  `CREATE TABLE IF NOT EXISTS hamlet_workflow_waits (
+  ${TENANT},
+  run_id TEXT NOT NULL,
+  step_index INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  service TEXT NOT NULL,
+  call_event_id TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('waiting', 'answered', 'refused', 'exhausted')),
+  outcome TEXT,
+  resumes INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  resolved_at BIGINT,
+  PRIMARY KEY (tenant_id, run_id, step_index, seq)
+)`,
+  "CREATE INDEX IF NOT EXISTS hamlet_workflow_waits_call ON hamlet_workflow_waits (tenant_id, call_event_id)",
 ];
 
 const TENANT_PREDICATE = "tenant_id = current_setting('hamlet.tenant_id', true)";

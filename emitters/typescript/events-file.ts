@@ -214,13 +214,20 @@ ${methods.join("\n")}
 
 function workflowBlocks(view: EventsView): string[] {
   if (view.schema.workflows.length === 0) return [];
+  const awaits = view.schema.services.length > 0;
   const blocks: string[] = [
     `/** What a workflow step receives: the trigger's payload and the outputs of the earlier steps. */
 export interface WorkflowStepInput<T, O> {
   readonly trigger: T;
   readonly outputs: O;
   readonly runId: string;
-  readonly context: EventHandlerContext;
+  readonly context: EventHandlerContext;${
+    awaits
+      ? `
+  /** Calls a service and waits for its outcome (the step shows as waiting meanwhile). */
+  readonly awaitService: AwaitServices;`
+      : ""
+  }
 }`,
   ];
   const members: string[] = [];
@@ -266,6 +273,7 @@ function serviceBlocks(view: EventsView): string[] {
   });
   const names = view.schema.services.map((s) => JSON.stringify(camel(s.name)));
   return [
+    ...awaitServicesBlock(view),
     `/**
  * One method per service. On the event store a call is a durable job, sent after the caller's
  * transaction commits and retried with the service's \`@retry\` (then a dead letter); without it,
@@ -280,6 +288,29 @@ ${reactions.join("\n")}
 }`,
     `/** The URL of each service, when it differs from the schema's (from config or the environment). */
 export type ServiceUrls = { readonly [name in ${names.join(" | ")}]?: string };`,
+  ];
+}
+
+/** `AwaitServices`: the services a workflow step can wait for, typed request and typed answer. */
+function awaitServicesBlock(view: EventsView): string[] {
+  if (view.schema.workflows.length === 0) return [];
+  view.runtime.add("type ServiceOutcome");
+  const methods = view.schema.services.map((s) => {
+    const request = view.type(inputName(view.table, s.request));
+    const answer = view.serviceResponse(s).type;
+    const docs = doc([...s.docs, `\`${s.method} ${s.url}\``], 2, s.deprecated);
+    return docs + signature(2, camel(s.name), [`request: ${request}`], `: Promise<ServiceOutcome<${answer}>>;`);
+  });
+  return [
+    `/**
+ * One method per service for workflow steps (\`input.awaitService\`): the call is a durable job with
+ * the service's \`@retry\`, and the step waits for its outcome (shown as waiting). When the call
+ * ends (answered, refused, or dead-lettered after its attempts) the step runs again from its start
+ * and this call returns the outcome; code before it runs twice, so keep it to reads.
+ */
+export interface AwaitServices {
+${methods.join("\n")}
+}`,
   ];
 }
 
@@ -521,7 +552,10 @@ ${stepEntries.join("\n")}
       ],
     },`;
   });
-  const needsAsIs = view.schema.workflows.some((w) => view.steps(w).some((s) => s.type !== undefined && !s.named));
+  const awaits = view.schema.services.length > 0;
+  const needsAsIs =
+    view.schema.workflows.some((w) => view.steps(w).some((s) => s.type !== undefined && !s.named)) ||
+    (awaits && view.schema.services.some((s) => s.response !== undefined && s.response.kind !== "ref"));
   return [
     `function workflowDefinitions(
   handlers: WorkflowHandlers,
@@ -551,7 +585,7 @@ function stepInputs<T>(
       trigger: stored(trigger, input.trigger, "the trigger"),
       outputs: decoded as O,
       runId: input.runId,
-      context: wrap(input.context),
+      context: wrap(input.context),AWAIT_SERVICE
     };
   }
   return decodeInput;
@@ -562,7 +596,14 @@ function stored<T>(decode: PayloadValidator<T>, value: unknown, what: string): T
   if (result.ok) return result.value;
   const issues = result.errors.map((issue) => \`\${issue.path}: \${issue.message}\`).join("; ");
   throw new PermanentEventError(\`\${what} does not decode: \${issues}\`);
-}`,
+}`.replace(
+      "AWAIT_SERVICE",
+      awaits
+        ? `
+      awaitService: awaitServicesFor(input.awaitService),`
+        : "",
+    ),
+    ...(awaits ? awaitServicesFor(view) : []),
     `/** Checks an encoded value with its decoder and keeps the wire value for storage. */
 function checkWire<T>(decode: PayloadValidator<T>): PayloadValidator<unknown> {
   return (value) => {
@@ -574,6 +615,48 @@ function checkWire<T>(decode: PayloadValidator<T>): PayloadValidator<unknown> {
       ? [
           `function asIs(value: unknown): { readonly ok: true; readonly value: unknown } {
   return { ok: true, value };
+}`,
+        ]
+      : []),
+  ];
+}
+
+/** `awaitServicesFor`: encodes each request, decodes each answer of a service a step waits for. */
+function awaitServicesFor(view: EventsView): string[] {
+  view.runtime.add("type AwaitService");
+  const methods = view.schema.services.map((s) => {
+    const { type, named } = view.serviceResponse(s);
+    const call = `await awaitService(${JSON.stringify(s.name)}, ${view.encoder(s.request)}(request))`;
+    // An unnamed answer has no decoder: it is kept as received (the service route checked nothing more).
+    const decode =
+      type === "void" ? "asNothing" : named !== undefined ? view.decoder(named) : `asIs as PayloadValidator<${type}>`;
+    const args = [call, decode, JSON.stringify(s.name)];
+    const head = `    ${camel(s.name)}: async (request) =>`;
+    const flat = `answered(${args.join(", ")}),`;
+    if (`${head} ${flat}`.length <= WIDTH) return `${head} ${flat}`;
+    if (`      ${flat}`.length <= WIDTH) return `${head}\n      ${flat}`;
+    return `${head}\n      answered(\n${args.map((arg) => `        ${arg},`).join("\n")}\n      ),`;
+  });
+  const voids = view.schema.services.some((s) => s.response === undefined);
+  return [
+    `function awaitServicesFor(awaitService: AwaitService): AwaitServices {
+  return {
+${methods.join("\n")}
+  };
+}`,
+    `/** Decodes a recorded answer; one that no longer decodes fails the run (retrying cannot help). */
+function answered<R>(
+  outcome: ServiceOutcome<unknown>,
+  decode: PayloadValidator<R>,
+  service: string,
+): ServiceOutcome<R> {
+  if (!outcome.ok) return outcome;
+  return { ok: true, answer: stored(decode, outcome.answer, \`the answer of \${service}\`) };
+}`,
+    ...(voids
+      ? [
+          `function asNothing(): { readonly ok: true; readonly value: void } {
+  return { ok: true, value: undefined };
 }`,
         ]
       : []),
@@ -665,6 +748,7 @@ const DECLARED_NAMES = [
   "WorkflowStepInput",
   "WorkflowHandlers",
   "Services",
+  "AwaitServices",
   "ServiceResponses",
   "ServiceUrls",
   "SchedulePayloads",

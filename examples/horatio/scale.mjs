@@ -21,6 +21,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { grantAppRole, openDatabase } from "@hamlet/runtime-node";
 import pg from "pg";
 import { compileHoratio, generateHoratio, horatioMain, migrateHoratio } from "./build.mjs";
 import { startRoundRobinProxy } from "./scale-proxy.mjs";
@@ -82,24 +83,6 @@ async function startPostgres() {
   await admin.end();
   const as = (role) => `postgres://${role}@${superuser.host}/horatio`;
   return { ownerUrl: as("horatio_owner"), appUrl: as("horatio_app"), dir };
-}
-
-/** Lets the app role use the tables the owner's migrations created (and the ones later migrations add). */
-async function grantAppRole(ownerUrl) {
-  const owner = new pg.Client({ connectionString: ownerUrl });
-  await owner.connect();
-  // The cross-process bus (SSE, WebSocket broadcasts) keeps large messages in this table, which
-  // runtime-node creates on first use when it may; the app role may not, so the owner does.
-  await owner.query(
-    "CREATE TABLE IF NOT EXISTS hamlet_bus_messages (id BIGSERIAL PRIMARY KEY, payload TEXT NOT NULL, created_at BIGINT NOT NULL)",
-  );
-  await owner.query("GRANT USAGE ON SCHEMA public TO horatio_app");
-  await owner.query("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO horatio_app");
-  await owner.query("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO horatio_app");
-  await owner.query(
-    "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO horatio_app",
-  );
-  await owner.end();
 }
 
 async function startS3() {
@@ -175,7 +158,11 @@ async function main() {
     : await startPostgres();
   // Once, as the owner, before any server starts.
   migrateHoratio(database.ownerUrl);
-  if (!given) await grantAppRole(database.ownerUrl);
+  if (!given) {
+    // The grants of runtime-node's README "Two database roles" (the least-privilege test uses them too).
+    const owner = openDatabase(database.ownerUrl);
+    await grantAppRole(owner, "horatio_app").finally(() => owner.close());
+  }
   const s3 = await startS3();
   const env = {
     DATABASE_URL: database.appUrl,

@@ -68,6 +68,7 @@ export {
 } from "./kv/kv-store.js";
 export { findProjectDir, loadProjectConfig, ProjectConfigError, type ProjectConfigOptions } from "./project-config.js";
 export { purgeExpired, startPurger, type Purger } from "./purge.js";
+export { appRoleGrants, grantAppRole } from "./db/app-role.js";
 export {
   checkRuntimeDatabase,
   DatabaseSetupError,

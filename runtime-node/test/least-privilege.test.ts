@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { migrate, readMigrations } from "../src/db/migrate.js";
 import type { HamletConfig } from "../src/config.js";
 import type { Database } from "../src/db/database.js";
+import { grantAppRole } from "../src/db/app-role.js";
 import { openPostgresDatabase } from "../src/db/postgres.js";
 import { createPostgresBus } from "../src/realtime/bus.js";
 import { DatabaseSetupError } from "../src/runtime-schema.js";
@@ -53,8 +54,7 @@ describe.skipIf(!postgresAvailable)("least privilege on PostgreSQL", () => {
     const result = await migrate(ownerDb, migrations); // what `hamletc migrate` does
     expect(result.applied).toEqual(migrations.map((m) => m.name));
     expect(result.applied).toContain("0002_hamlet_runtime_tables");
-    await ownerDb.execute(`GRANT USAGE ON SCHEMA public TO ${app.name}`);
-    await ownerDb.execute(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${app.name}`);
+    await grantAppRole(ownerDb, app.name); // the grants of README "Two database roles"
     return { url, admin, owner, app };
   }
 

@@ -22,10 +22,9 @@ import { createChat } from "./chat.js";
 import { decodeModerationRequest, encodeModerationResponse } from "../generated/typescript/validators.js";
 import { createHandlers, type HandlerOptions } from "./handlers.js";
 import { createPublishing, type PublishedListener } from "./publishing.js";
-import { audienceOf, sessionsOf } from "./follows.js";
+import { liveAudience } from "./visibility.js";
 import type { Post } from "../generated/typescript/types.js";
 import { createPhotoUploads } from "./photos.js";
-import { MODERATION_URL, moderationClient } from "./moderation.js";
 import { createThumbnails, serveThumbnails } from "./thumbnails.js";
 
 export interface AppOptions extends HandlerOptions {
@@ -74,13 +73,12 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
   });
   // The live feed (SSE): public posts reach every reader of the tenant as they are published.
   const streams = serveSseStreams(app);
-  // Public posts go to every reader of the tenant, the others to the sessions of their audience
-  // (the author, and for Followers posts their followers: follows.ts).
+  // A post goes to the sessions that may read it (visibility.ts): every reader of the tenant for a
+  // public post, else the sessions of its audience, found by index (the author and their followers).
   const push = async (tenant: string, post: Post): Promise<unknown> => {
-    const audience = await audienceOf(app.hamlet.db, tenant, post);
-    if (audience === undefined) return streams.LiveFeed.toTenant(tenant, { tag: "Posted", post });
-    const sessions = await sessionsOf(app.hamlet.db, tenant, audience);
-    return sessions.length === 0 ? 0 : streams.LiveFeed.toSessions(tenant, sessions, { tag: "Posted", post });
+    const audience = await liveAudience(app.hamlet.db, tenant, post, (options.now ?? Date.now)());
+    if (audience === "tenant") return streams.LiveFeed.toTenant(tenant, { tag: "Posted", post });
+    return audience.length === 0 ? 0 : streams.LiveFeed.toSessions(tenant, audience, { tag: "Posted", post });
   };
   const onPublished: PublishedListener = (tenant, post) => {
     // Outside the caller's transaction (an event handler's, on SQLite the database's only writer):
@@ -101,8 +99,7 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
     await thumbnails.close();
     await storage.close();
   });
-  const moderate = moderationClient(options.moderationUrl ?? MODERATION_URL);
-  const publishing = createPublishing(onPublished, { thumbnails, moderate });
+  const publishing = createPublishing(onPublished, { thumbnails });
   const events = registerEvents(app, {
     handlers: publishing.handlers,
     workflows: publishing.workflows,

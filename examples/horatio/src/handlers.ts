@@ -1,7 +1,7 @@
 /**
  * Horatio's endpoint handlers. Posts live in the `posts` table and submissions in `submissions`
- * (the `PostRow` and `SubmissionRow` models, through the generated repositories; see posts.ts for
- * the visibility rule and the keyset timeline). Every row belongs to the request's tenant. A
+ * (the `PostRow` and `SubmissionRow` models, through the generated repositories; see visibility.ts
+ * for who may read a post, posts.ts for the keyset timeline). Every row belongs to the request's tenant. A
  * per-author counter in the KV store with a one-minute TTL, incremented atomically, implements the
  * rate limit. Submitted posts wait for their publish time and the moderation service (see
  * publishing.ts) before they become posts.
@@ -13,8 +13,9 @@ import type { Handlers } from "../generated/typescript/server.js";
 import type { CreatePostError, Me, Uuid } from "../generated/typescript/types.js";
 import { photosOf, postPhotoOf } from "./post-photos.js";
 import { follows, following } from "./follows.js";
-import { postOf, timelinePage, visibleTo } from "./posts.js";
+import { postOf, timelinePage } from "./posts.js";
 import type { PublishedListener } from "./publishing.js";
+import { readablePost } from "./visibility.js";
 import { deadLetterOf, submissionOf } from "./wire.js";
 
 export interface HandlerOptions {
@@ -114,29 +115,17 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
       return { ...page, photos: await photosOf(context.db, context.tenant, page.posts) };
     },
 
-    // The photo of a photo post the caller may see (see post-photos.ts).
+    // The photo of a photo post the caller may read (see post-photos.ts).
     async getPostPhoto(request, context) {
-      const repos = repositories(context.db, context.tenant);
-      const row = await repos.postRow.get({ id: request.id });
-      const reader = readerOf(context);
-      const followsAuthor =
-        row?.visibility === "Followers" &&
-        reader !== undefined &&
-        (await follows(context.db, context.tenant, reader, row.author));
-      if (row === undefined || !visibleTo(row, reader, now(), followsAuthor)) return fail({ tag: "NotFound" });
-      const photo = await repos.photoRow.get({ id: request.id });
+      const row = await readablePost(context.db, context.tenant, request.id, readerOf(context), now());
+      if (row === undefined) return fail({ tag: "NotFound" });
+      const photo = await repositories(context.db, context.tenant).photoRow.get({ id: request.id });
       return { photo: photo === undefined ? undefined : postPhotoOf(photo) };
     },
 
     async getPost(request, context) {
-      const row = await repositories(context.db, context.tenant).postRow.get({ id: request.id });
-      const reader = readerOf(context);
-      const followsAuthor =
-        row?.visibility === "Followers" &&
-        reader !== undefined &&
-        (await follows(context.db, context.tenant, reader, row.author));
-      if (row === undefined || !visibleTo(row, reader, now(), followsAuthor)) return fail({ tag: "NotFound" });
-      return postOf(row);
+      const row = await readablePost(context.db, context.tenant, request.id, readerOf(context), now());
+      return row === undefined ? fail({ tag: "NotFound" }) : postOf(row);
     },
 
     async follow(request, context) {

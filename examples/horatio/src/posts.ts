@@ -1,19 +1,16 @@
 /**
- * Posts in the `posts` table (the `PostRow` model) through the generated repository, and the two
- * rules every read follows:
+ * Posts in the `posts` table (the `PostRow` model) through the generated repository. Every read
+ * follows the visibility rule of visibility.ts; the timeline also pages by keyset:
  *
- * - **Visibility.** A post is visible to a reader when its time has come (`created_at <= now`:
- *   a post written with `publish_at` is stored with that time) and it is `Public`, or the reader
- *   wrote it, or it is `Followers` and the reader follows its author (the `follows` table,
- *   follows.ts). `Private` posts are visible to their author only.
  * - **Keyset paging.** The timeline is newest first, ordered by `(created_at, id)`; a page starts
  *   strictly after the cursor of the previous one. With the index `posts_feed_keyset_idx`
  *   (`tenant_id, created_at, id`, migration 0006) a page is a short index range scan whatever the
  *   number of posts.
  */
-import { scoped, toTimestamp, type RepositoryDatabase } from "@hamlet/runtime-node/repository";
+import { scoped, type RepositoryDatabase } from "@hamlet/runtime-node/repository";
 import type { PostRow } from "../generated/typescript/repositories.js";
 import type { Post, TimelineCursor } from "../generated/typescript/types.js";
+import { POST_COLUMNS, postRowOf, readableBy, type StoredPostRow } from "./visibility.js";
 
 /** `#words` of a post body, at most 10, without duplicates. */
 export function hashtags(body: string): string[] {
@@ -37,19 +34,6 @@ export function postOf(row: PostRow): Post {
   };
 }
 
-/**
- * Whether `reader` (a handle, or undefined when signed out) may see `row` at `now`;
- * `followsAuthor`: whether the reader follows the row's author.
- */
-export function visibleTo(row: PostRow, reader: string | undefined, now: number, followsAuthor: boolean): boolean {
-  if (row.created_at.getTime() > now) return false;
-  return (
-    row.visibility === "Public" ||
-    row.author === reader ||
-    (row.visibility === "Followers" && reader !== undefined && followsAuthor)
-  );
-}
-
 export interface PageQuery {
   readonly tenant: string;
   readonly reader: string | undefined;
@@ -60,21 +44,6 @@ export interface PageQuery {
   /** Start strictly before this time, whatever the id (the older `GetFeed` cursor). */
   readonly before?: Date | undefined;
   readonly limit: number;
-}
-
-/** A `posts` row as the database returns it (timestamps are text on SQLite). */
-type StoredRow = Record<keyof PostRow, unknown>;
-
-/** What the generated repository's decoder does for the same columns (it is private to repositories.ts). */
-function rowOf(row: StoredRow): PostRow {
-  return {
-    id: String(row.id) as PostRow["id"],
-    author: String(row.author),
-    body: String(row.body),
-    visibility: String(row.visibility) as PostRow["visibility"],
-    publish_at: row.publish_at === null || row.publish_at === undefined ? null : toTimestamp(row.publish_at),
-    created_at: toTimestamp(row.created_at),
-  };
 }
 
 /**
@@ -98,21 +67,15 @@ export async function timelinePage(
   } else if (before !== undefined && before.getTime() <= query.now) {
     where.push(`"created_at" < ${param(before.toISOString())}`);
   } else where.push(`"created_at" <= ${param(new Date(query.now).toISOString())}`);
-  if (query.reader === undefined) where.push(`"visibility" = 'Public'`);
-  else {
-    const reader = param(query.reader);
-    const followed = `SELECT 1 FROM "follows" WHERE "follows"."tenant_id" = "posts"."tenant_id" AND "follower" = ${reader} AND "followee" = "posts"."author"`;
-    where.push(
-      `("visibility" = 'Public' OR "author" = ${reader} OR ("visibility" = 'Followers' AND EXISTS (${followed})))`,
-    );
-  }
+  // Who may read (visibility.ts); the time bound above is the rule's `created_at <= now`.
+  where.push(readableBy(query.reader === undefined ? undefined : param(query.reader), undefined));
   if (query.author !== undefined) where.push(`"author" = ${param(query.author)}`);
   params.push(query.limit + 1);
   const sql =
-    `SELECT "id", "author", "body", "visibility", "publish_at", "created_at" FROM "posts" WHERE ${where.join(" AND ")} ` +
+    `SELECT ${POST_COLUMNS} FROM "posts" WHERE ${where.join(" AND ")} ` +
     `ORDER BY "created_at" DESC, "id" DESC LIMIT $${params.length}`;
   return scoped(db, query.tenant, async (tx) => {
-    const found = (await tx.query<StoredRow>(sql, params)).map(rowOf);
+    const found = (await tx.query<StoredPostRow>(sql, params)).map(postRowOf);
     const rows = found.slice(0, query.limit);
     const last = rows[rows.length - 1];
     const more = found.length > query.limit && last !== undefined;

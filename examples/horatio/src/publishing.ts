@@ -9,7 +9,7 @@
  * Every write goes through the event's transaction (`context.tx`), so it commits together with
  * the event's completion: a redelivered event finds the work done and does nothing.
  */
-import { kvFor, type KvStore } from "@hamlet/runtime-node";
+import { kvFor, PermanentEventError, type KvStore } from "@hamlet/runtime-node";
 import { repositories } from "../generated/typescript/repositories.js";
 import type {
   EventHandlerContext,
@@ -93,12 +93,10 @@ const moderationResponses = (onPublished: PublishedListener): ServiceResponses =
   },
 });
 
-/** What the `PublishPhoto` steps use besides the database (app.ts builds them). */
+/** What the `PublishPhoto` steps use besides the database and the services (app.ts builds them). */
 export interface PhotoPipeline {
   /** The `ImageResizer` worker pool and the upload storage (thumbnails.ts). */
   readonly thumbnails: Thumbnails;
-  /** Asks the moderation service about a caption, once (throws when it cannot answer). */
-  readonly moderate: (text: string) => Promise<ModerationResponse>;
 }
 
 /**
@@ -106,8 +104,10 @@ export interface PhotoPipeline {
  * runs once and its output is kept, and the session that uploaded sees every step on `/hamlet/runs`.
  * `thumbnail` has the `ImageResizer` worker shrink the photo to 480 px and stores the result beside
  * it (a file that is not an image fails the run with `ProcessingFailed`; a crashed or timed-out
- * thread fails the attempt, which is retried); `moderate` asks the moderation service about the
- * caption (see `PhotoPipeline.moderate`); `publish` writes the post (the photo's id, its caption).
+ * thread fails the attempt, which is retried); `moderate` asks the `Moderation` service about the
+ * caption and waits for its answer (`awaitService`: a durable call with the service's `@retry`; the
+ * step shows as waiting meanwhile, and a refusal or a call that runs out of attempts fails the run,
+ * which an admin's retry of the call's dead letter resumes); `publish` writes the post.
  */
 export function photoWorkflowFor(onPublished: PublishedListener, photos: PhotoPipeline): WorkflowHandlers {
   return {
@@ -120,10 +120,14 @@ export function photoWorkflowFor(onPublished: PublishedListener, photos: PhotoPi
         );
         return { thumb_url: `/thumbnails/${trigger.photo_id}` };
       },
-      async moderate({ trigger, context }) {
+      async moderate({ trigger, context, awaitService }) {
+        // Runs again from here when the answer arrives: only reads before the call.
         const photo = await repositories(txOf(context), context.tenantId).photoRow.get({ id: trigger.photo_id });
         if (photo === undefined) return { allowed: false };
-        return { allowed: photo.caption === "" || (await photos.moderate(photo.caption)).allowed };
+        if (photo.caption === "") return { allowed: true };
+        const outcome = await awaitService.moderation({ text: photo.caption });
+        if (outcome.ok) return { allowed: outcome.answer.allowed };
+        throw new PermanentEventError(`the moderation service ${outcome.reason} the caption: ${outcome.error}`);
       },
       async publish({ trigger, outputs, context }) {
         const repos = repositories(txOf(context), context.tenantId);

@@ -2,6 +2,7 @@
 import type { Database } from "../db/database.js";
 import { parseErrors, parseJson, toNullableNumber, toNumber, toStoredEvent, type EventRow } from "./rows.js";
 import { notifyDispatchers } from "./store.js";
+import { waitingSteps } from "./waits.js";
 import type { EventAdmin, RunHistory, RunStatus, RunStep } from "./types.js";
 
 interface RunRow {
@@ -114,11 +115,18 @@ export function createEventAdmin(db: Database, clock: () => number, wake: () => 
           "SELECT * FROM hamlet_workflow_steps WHERE tenant_id = $1 AND run_id = $2 ORDER BY step_index",
           [tenantId, runId],
         );
+        // A pending step with a call it waits for shows as waiting.
+        const waiting = await waitingSteps(tx, tenantId, runId);
+        const shown = steps
+          .map(toStep)
+          .map((step) =>
+            step.status === "pending" && waiting.has(step.index) ? { ...step, status: "waiting" as const } : step,
+          );
         const events = await tx.query<EventRow>(
           "SELECT * FROM hamlet_events WHERE tenant_id = $1 AND correlation_id = $2 ORDER BY created_at, id",
           [tenantId, run.correlation_id],
         );
-        return { ...toRun(run), steps: steps.map(toStep), events: events.map(toStoredEvent) };
+        return { ...toRun(run), steps: shown, events: events.map(toStoredEvent) };
       });
     },
     async listRuns(tenantId, options = {}) {

@@ -7,7 +7,13 @@
 import { runAfterCommit as runAll, type AfterCommitCallback } from "../after-commit.js";
 import type { Database } from "../db/database.js";
 import { attemptsExhausted, retryDelayMs } from "./backoff.js";
-import { describeError, invalidPayloadError, LostClaimError, PermanentEventError } from "./errors.js";
+import {
+  AttemptsExhaustedError,
+  describeError,
+  invalidPayloadError,
+  LostClaimError,
+  PermanentEventError,
+} from "./errors.js";
 import type { Route, RouteContext } from "./routes.js";
 import { parseErrors, toNumber, type EventRow } from "./rows.js";
 import type { CompleteAlone } from "./completions.js";
@@ -39,6 +45,7 @@ export async function deliver(deps: DeliveryDeps, row: EventRow, token: string):
     sessionId: row.session_id,
     correlationId: row.correlation_id,
     causationId: row.causation_id,
+    idempotencyKey: row.idempotency_key,
   };
   const scope = {
     tenantId: row.tenant_id,
@@ -65,7 +72,7 @@ export async function deliver(deps: DeliveryDeps, row: EventRow, token: string):
     if (route === undefined) throw new PermanentEventError(`no handler is registered for event ${row.name}`);
     const policy = route.retryFor?.(payload) ?? route.retry;
     if (attempt > Math.max(1, policy.attempts)) {
-      throw new PermanentEventError(
+      throw new AttemptsExhaustedError(
         `attempts exhausted: the process of attempt ${attempt - 1} stopped without finishing`,
       );
     }
@@ -107,6 +114,7 @@ async function recordAttemptFailure(
   const attempt = toNumber(row.attempts);
   const policy = (route?.retryFor?.(payload) ?? route?.retry) || DEFAULT_RETRY;
   const now = deps.clock();
+  const permanent = error instanceof PermanentEventError && !(error instanceof AttemptsExhaustedError);
   const dead = error instanceof PermanentEventError || attemptsExhausted(policy, attempt);
   const message = describeError(error);
   const errors = [...parseErrors(row.errors), { attempt, at: now, message }];
@@ -123,6 +131,8 @@ async function recordAttemptFailure(
           attempt,
           message,
           dead,
+          permanent,
+          idempotencyKey: row.idempotency_key,
           at: now,
           afterCommit: (fn) => void after.push(fn),
         });

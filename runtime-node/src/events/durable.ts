@@ -10,7 +10,8 @@ import { createScheduler } from "./scheduler.js";
 import { serviceEventName, serviceRoutes } from "./services.js";
 import { dueTime, insertEvent } from "./store.js";
 import type { DurableEventOptions, EventSystem } from "./types.js";
-import { workflowStepRoute, workflowTriggers, type WorkflowDeps } from "./workflows.js";
+import { serviceCallHooks } from "./wait-hooks.js";
+import { waitHooks, workflowStepRoute, workflowTriggers, type WorkflowDeps } from "./workflows.js";
 
 /**
  * Builds the event system on the event-store tables (create them with the migrations, or
@@ -27,6 +28,7 @@ export function createEventSystem(options: DurableEventOptions): EventSystem {
     clock,
     insert: (tx, scope, event) => insertEvent(tx, scope, event, clock()),
     publish: updates.publish,
+    services: new Map(services.map((service) => [service.name, service])),
   };
   const triggers = workflowTriggers(workflows, workflowDeps);
   const routes = new Map<string, Route>();
@@ -35,7 +37,7 @@ export function createEventSystem(options: DurableEventOptions): EventSystem {
   if (workflows.length > 0) {
     add(workflowStepRoute(workflows, workflowDeps));
   }
-  serviceRoutes(services, () => options.fetch ?? fetch).forEach(add);
+  serviceRoutes(services, () => options.fetch ?? fetch, serviceCallHooks(waitHooks(workflowDeps))).forEach(add);
 
   const dispatcher = createDispatcher({
     db,

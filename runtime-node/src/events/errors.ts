@@ -5,6 +5,9 @@ export class PermanentEventError extends Error {
   override readonly name = "PermanentEventError";
 }
 
+/** The last attempt's process stopped without finishing (its lease expired): no attempt is left. */
+export class AttemptsExhaustedError extends PermanentEventError {}
+
 /** The payload failed its validator; the message lists every issue with its path. */
 export function invalidPayloadError(name: string, issues: readonly PayloadIssue[]): PermanentEventError {
   const details = issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ");

@@ -176,6 +176,7 @@ export function createMemoryEventSystem(options: MemoryEventOptions): EventSyste
       sessionId: item.sessionId,
       correlationId: item.correlationId,
       causationId: item.causationId,
+      idempotencyKey: item.idempotencyKey,
       tx,
       emit: outbox.emit,
       afterCommit: (fn) => void after.push(fn),

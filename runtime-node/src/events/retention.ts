@@ -83,6 +83,7 @@ async function deleteRuns(db: Database, cutoff: number, limit: number): Promise<
         ? "SELECT k->>0, k->>1 FROM jsonb_array_elements($1::jsonb) k"
         : "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each($1)";
     await tx.execute(`DELETE FROM hamlet_workflow_steps WHERE (tenant_id, run_id) IN (${pairs})`, [keys]);
+    await tx.execute(`DELETE FROM hamlet_workflow_waits WHERE (tenant_id, run_id) IN (${pairs})`, [keys]);
     const deleted = await tx.execute(`DELETE FROM hamlet_workflow_runs WHERE (tenant_id, id) IN (${pairs})`, [keys]);
     return deleted.rowCount;
   });

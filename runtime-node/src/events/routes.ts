@@ -14,8 +14,10 @@ import {
   type RetryPolicy,
 } from "./types.js";
 
-/** The context a route receives (the public one; `afterCommit` also carries run-update notifications). */
-export type RouteContext = EventContext;
+/** The context a route receives: the public one plus the event's idempotency key (waits of workflow steps). */
+export interface RouteContext extends EventContext {
+  readonly idempotencyKey: string | null;
+}
 
 /** What a failed delivery tells a route that keeps its own bookkeeping (workflow steps). */
 export interface RouteFailure {
@@ -24,6 +26,9 @@ export interface RouteFailure {
   readonly attempt: number;
   readonly message: string;
   readonly dead: boolean;
+  /** Dead because retrying cannot help (a permanent error), not because the attempts ran out. */
+  readonly permanent: boolean;
+  readonly idempotencyKey: string | null;
   readonly at: number;
   afterCommit(fn: AfterCommitCallback): void;
 }

@@ -4,7 +4,8 @@
  * other 4xx answers and undecodable responses are dead-lettered at once.
  */
 import { PermanentEventError, invalidPayloadError } from "./errors.js";
-import type { Route, RouteContext } from "./routes.js";
+import type { Database } from "../db/database.js";
+import type { Route, RouteContext, RouteFailure } from "./routes.js";
 import { DEFAULT_RETRY, type PayloadValidator, type ServiceDefinition } from "./types.js";
 
 /** Stored event name of a call to `service`. */
@@ -26,13 +27,19 @@ export function buildServiceRequest(url: string, request: unknown): { url: strin
   return { url: filled, body };
 }
 
-/** Sends one attempt; returns the decoded response or throws (permanent or retryable). */
+/** A service's answer: as received (JSON) and as decoded by its validator. */
+export interface ServiceAnswer {
+  readonly wire: unknown;
+  readonly value: unknown;
+}
+
+/** Sends one attempt; returns the response or throws (permanent or retryable). */
 export async function sendServiceRequest(
   service: AnyService,
   request: unknown,
   context: Pick<RouteContext, "eventId" | "correlationId">,
   fetchImpl: typeof fetch,
-): Promise<unknown> {
+): Promise<ServiceAnswer> {
   const { url, body } = buildServiceRequest(service.url, request);
   const method = service.method.toUpperCase();
   const hasBody = method !== "GET" && method !== "HEAD" && method !== "DELETE";
@@ -63,21 +70,45 @@ export async function sendServiceRequest(
       throw new PermanentEventError(`service ${service.name} answered with a body that is not JSON`);
     }
   }
-  if (service.validateResponse === undefined) return decoded;
+  if (service.validateResponse === undefined) return { wire: decoded, value: decoded };
   const checked = service.validateResponse(decoded);
   if (!checked.ok) throw invalidPayloadError(`the response of ${service.name}`, checked.errors);
-  return checked.value;
+  return { wire: decoded, value: checked.value };
 }
 
-/** One route per service: send before the transaction, hand the response to `onResponse` inside it. */
-export function serviceRoutes(services: readonly AnyService[], fetchImpl: () => typeof fetch): Route[] {
+/** What ends a call that a workflow step waits for (durable mode; see waits.ts). */
+export interface ServiceCallHooks {
+  /** The call answered: in the delivery's transaction, after `onResponse`. */
+  answered(context: RouteContext, answer: unknown): Promise<void>;
+  /** An attempt failed: in the transaction that records it. */
+  failed(tx: Database, failure: RouteFailure): Promise<void>;
+}
+
+/**
+ * One route per service: send before the transaction, hand the response to `onResponse` inside it
+ * (then to `hooks`, which resume a workflow step waiting for the call).
+ */
+export function serviceRoutes(
+  services: readonly AnyService[],
+  fetchImpl: () => typeof fetch,
+  hooks?: ServiceCallHooks,
+): Route[] {
   return services.map((service) => ({
     name: serviceEventName(service.name),
     retry: service.retry ?? DEFAULT_RETRY,
     validate: service.validateRequest as PayloadValidator<unknown>,
     prepare: (payload, context) => sendServiceRequest(service, payload, context, fetchImpl()),
-    async handle(_payload, context, response) {
-      if (service.onResponse !== undefined) await service.onResponse(response, context);
+    async handle(_payload, context, prepared) {
+      const answer = prepared as ServiceAnswer;
+      if (service.onResponse !== undefined) await service.onResponse(answer.value, context);
+      await hooks?.answered(context, answer.wire);
     },
+    ...(hooks === undefined
+      ? {}
+      : {
+          async onFailure(tx: Database | null, _payload: unknown, failure: RouteFailure) {
+            if (tx !== null) await hooks.failed(tx, failure);
+          },
+        }),
   }));
 }

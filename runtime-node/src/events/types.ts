@@ -115,12 +115,43 @@ export interface EventDefinition<P = unknown> {
   readonly schedule?: { readonly everyMs: number; readonly payload: (periodStart: number) => P };
 }
 
+/**
+ * How a service call that a workflow step waited for ended. `refused`: the service answered with a
+ * permanent refusal (a 4xx other than 408/429, or an answer that does not decode); `exhausted`:
+ * every attempt of its `@retry` failed (408, 429, 5xx, network errors). Both leave the call as a
+ * dead letter, which an admin may retry: an answer then resumes the run again.
+ */
+export type ServiceOutcome<R> =
+  | { readonly ok: true; readonly answer: R }
+  | {
+      readonly ok: false;
+      readonly reason: "refused" | "exhausted";
+      /** The last attempt's error. */
+      readonly error: string;
+      /** Attempts made. */
+      readonly attempts: number;
+      /** Id of the dead-lettered call (for the admin API). */
+      readonly callId: string;
+    };
+
+/**
+ * Calls a declared service from a workflow step and waits for its outcome, durably. The first time
+ * a step reaches a call, the call is stored as a service job (sent after the step's transaction
+ * commits, retried with the service's `@retry`) and the step stops: it shows as `waiting`, nothing
+ * after the call runs, and the step's writes so far commit. When the call ends, the step runs again
+ * from its start in a new transaction, and this call (the same call, counted in call order) then
+ * resolves with the recorded outcome. Code before the call therefore runs twice: keep it to reads.
+ */
+export type AwaitService = <R = unknown>(service: string, request: unknown) => Promise<ServiceOutcome<R>>;
+
 /** What a workflow step receives: the trigger payload and the outputs of the earlier steps. */
 export interface StepInput<T, O extends Record<string, unknown> = Record<string, unknown>> {
   readonly trigger: T;
   readonly outputs: Partial<O>;
   readonly runId: string;
   readonly context: EventContext;
+  /** Waits for a service call's outcome (see {@link AwaitService}). */
+  readonly awaitService: AwaitService;
 }
 
 /** One `step name [-> Type]`; `run` returns the step's output (undefined for no output). */
@@ -201,7 +232,8 @@ export type RunStatus = "running" | "completed" | "failed";
 export interface RunStep {
   readonly index: number;
   readonly name: string;
-  readonly status: "pending" | "done" | "failed";
+  /** `waiting`: the step waits for a service call it made through `awaitService`. */
+  readonly status: "pending" | "waiting" | "done" | "failed";
   readonly output: JsonValue | null;
   readonly attempts: number;
   readonly startedAt: number | null;
@@ -232,7 +264,8 @@ export interface RunUpdate {
   readonly workflow: string;
   readonly status: RunStatus;
   readonly step: string | null;
-  readonly stepStatus: "done" | "failed" | null;
+  /** `waiting`: the step called a service through `awaitService` and waits for its outcome. */
+  readonly stepStatus: "waiting" | "done" | "failed" | null;
   readonly correlationId: string;
   /** Session that emitted the trigger, so SSE can push to it. */
   readonly sessionId: string | null;

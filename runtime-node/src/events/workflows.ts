@@ -6,10 +6,11 @@
  * The run id (`<Workflow>:<trigger event id>`) is the idempotency key of the run.
  */
 import type { Database } from "../db/database.js";
-import { invalidPayloadError, PermanentEventError } from "./errors.js";
+import { invalidPayloadError, LostClaimError, PermanentEventError } from "./errors.js";
 import type { Route, RouteContext, RouteFailure, TriggerHook } from "./routes.js";
 import { anyPayload } from "./routes.js";
 import { parseErrors, parseJson } from "./rows.js";
+import { loadWaits, stepAwaits, type WaitDeps, type WaitKey } from "./waits.js";
 import {
   DEFAULT_RETRY,
   type EmittedEvent,
@@ -17,6 +18,7 @@ import {
   type OutgoingEvent,
   type RunStatus,
   type RunUpdate,
+  type ServiceDefinition,
   type WorkflowDefinition,
 } from "./types.js";
 
@@ -33,6 +35,36 @@ export interface WorkflowDeps {
   readonly clock: () => number;
   readonly insert: (tx: Database, scope: EventScope, event: OutgoingEvent<string, unknown>) => Promise<EmittedEvent>;
   readonly publish: (update: RunUpdate) => void;
+  /** Services a step may wait for (`awaitService`). */
+  readonly services: ReadonlyMap<string, ServiceDefinition<unknown, unknown>>;
+}
+
+/**
+ * Emits the step's event again once a call it waited for ended (waits.ts): one resume per
+ * resolution of the wait, whichever process resolves it.
+ */
+export async function resumeStep(
+  deps: WorkflowDeps,
+  tx: Database,
+  scope: EventScope,
+  workflow: string,
+  key: WaitKey,
+  resumes: number,
+): Promise<void> {
+  const payload: StepPayload = { workflow, runId: key.runId, step: key.step };
+  await deps.insert(tx, scope, {
+    name: WORKFLOW_STEP_EVENT,
+    payload,
+    idempotencyKey: `${key.runId}#${key.step}#resume:${key.seq}.${resumes}`,
+  });
+}
+
+/** The hooks that end a waited-for call (durable.ts gives them to the service routes). */
+export function waitHooks(deps: WorkflowDeps): WaitDeps {
+  return {
+    ...deps,
+    resume: (tx, scope, workflow, key, resumes) => resumeStep(deps, tx, scope, workflow, key, resumes),
+  };
 }
 
 function requireTx(context: RouteContext): Database {
@@ -158,23 +190,52 @@ export function workflowStepRoute(workflows: readonly WorkflowDefinition[], deps
         if (Number(row.step_index) < step.step && row.status === "done") outputs[row.name] = parseJson(row.output);
       }
       const startedAt = deps.clock();
-      let output = await definition.run({
-        trigger: JSON.parse(run.trigger_payload) as unknown,
-        outputs,
-        runId: step.runId,
-        context,
-      });
+      const waits = await loadWaits(tx, context.tenantId, step.runId, step.step);
+      const awaits = stepAwaits(waitHooks(deps), tx, context, step.runId, step.step, waits);
+      let output: unknown;
+      try {
+        output = await definition.run({
+          trigger: JSON.parse(run.trigger_payload) as unknown,
+          outputs,
+          runId: step.runId,
+          context,
+          awaitService: awaits.awaitService,
+        });
+      } catch (error) {
+        if (!awaits.suspended()) throw error;
+      }
+      if (awaits.suspended()) {
+        // The step waits for a call (even if its code caught the suspension): no output, no next step.
+        await tx.execute(
+          `UPDATE hamlet_workflow_steps SET attempts = $1, started_at = coalesce(started_at, $2)
+           WHERE tenant_id = $3 AND run_id = $4 AND step_index = $5`,
+          [context.attempt, startedAt, context.tenantId, step.runId, step.step],
+        );
+        await tx.execute("UPDATE hamlet_workflow_runs SET updated_at = $1 WHERE tenant_id = $2 AND id = $3", [
+          startedAt,
+          context.tenantId,
+          step.runId,
+        ]);
+        const waitingContext = { ...context, sessionId: run.session_id, correlationId: run.correlation_id };
+        context.afterCommit(() =>
+          deps.publish(update(waitingContext, step.runId, workflow.name, "running", definition.name, "waiting")),
+        );
+        return;
+      }
       if (definition.validateOutput !== undefined) {
         const checked = definition.validateOutput(output ?? null);
         if (!checked.ok) throw invalidPayloadError(`the output of step ${definition.name}`, checked.errors);
         output = checked.value;
       }
       const now = deps.clock();
-      await tx.execute(
+      const marked = await tx.execute(
         `UPDATE hamlet_workflow_steps SET status = 'done', output = $1, attempts = $2, started_at = coalesce(started_at, $3), finished_at = $4
-         WHERE tenant_id = $5 AND run_id = $6 AND step_index = $7`,
+         WHERE tenant_id = $5 AND run_id = $6 AND step_index = $7 AND status <> 'done'`,
         [JSON.stringify(output ?? null), context.attempt, startedAt, now, context.tenantId, step.runId, step.step],
       );
+      // Another delivery of the same step (a resume racing a retry) finished it first: roll this one
+      // back; its event comes back after the lease and then finds the step done.
+      if (marked.rowCount === 0) throw new LostClaimError(`step ${definition.name} of ${step.runId} is already done`);
       const last = step.step === workflow.steps.length - 1;
       await tx.execute(
         "UPDATE hamlet_workflow_runs SET status = $1, updated_at = $2 WHERE tenant_id = $3 AND id = $4",

@@ -18,7 +18,8 @@ export interface RunUpdateMessage {
   readonly status: RunStatus;
   /** The step that changed, `null` for a change of the run alone. */
   readonly step: string | null;
-  readonly stepStatus: "done" | "failed" | null;
+  /** `waiting`: the step waits for a service call (`awaitService`); `done`/`failed` follow. */
+  readonly stepStatus: "waiting" | "done" | "failed" | null;
   readonly correlationId: string;
 }
 

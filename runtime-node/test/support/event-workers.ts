@@ -12,9 +12,13 @@ export interface Worker {
   readonly exited: Promise<NodeJS.Signals | number | null>;
 }
 
-/** Starts a worker process and waits until its event system runs. */
-export async function startWorker(store: EventStoreDatabase, env: Record<string, string> = {}): Promise<Worker> {
-  const child = spawn(process.execPath, [WORKER], {
+/** Starts a worker process (`fixtures/event-worker.mjs` unless `script` names another) and waits until its event system runs. */
+export async function startWorker(
+  store: EventStoreDatabase,
+  env: Record<string, string> = {},
+  script: string = WORKER,
+): Promise<Worker> {
+  const child = spawn(process.execPath, [script], {
     env: {
       ...process.env,
       EVENTS_DB_URL: store.url,

@@ -165,11 +165,19 @@ update msg photo =
                 ( { photo
                     | steps =
                         case ( run.step, run.stepStatus ) of
+                            ( Just step, Just Sse.StepWaiting ) ->
+                                -- With several server processes a step's end may arrive before its wait.
+                                if List.member (step ++ " ✓") photo.steps || List.member (step ++ " failed") photo.steps then
+                                    photo.steps
+
+                                else
+                                    photo.steps ++ [ waiting step ]
+
                             ( Just step, Just Sse.StepDone ) ->
-                                photo.steps ++ [ step ++ " ✓" ]
+                                List.filter ((/=) (waiting step)) photo.steps ++ [ step ++ " ✓" ]
 
                             ( Just step, Just Sse.StepFailed ) ->
-                                photo.steps ++ [ step ++ " failed" ]
+                                List.filter ((/=) (waiting step)) photo.steps ++ [ step ++ " failed" ]
 
                             _ ->
                                 photo.steps
@@ -189,6 +197,14 @@ update msg photo =
 
         GotRun (Err _) ->
             ( photo, Cmd.none )
+
+
+{-| How a step that waits for a service (the `moderate` step asks the moderation service) is shown
+until it finishes.
+-}
+waiting : String -> String
+waiting step =
+    step ++ ": waiting for the service…"
 
 
 afterComma : String -> String

@@ -6,19 +6,13 @@
  * file with esbuild into public/image-resizer.worker.js; public/app.js gives it to
  * runtime-elm/js/worker.js, and the Elm app (src/Photo.elm) starts it with `Api.Workers`.
  * An image that is small enough already comes back unchanged (same bytes, same type).
+ * Type-checked against the WebWorker library by tsconfig.json beside it (test/horatio-web-worker-types.test.ts).
  */
 import { defineWebWorkerImageResizer } from "../../generated/typescript/web-workers.js";
 import type { Bytes } from "../../generated/typescript/types.js";
 
-/** What this body uses of the worker's global scope (the project compiles without the DOM library). */
-declare function createImageBitmap(image: Blob): Promise<{ width: number; height: number; close(): void }>;
-declare class OffscreenCanvas {
-  constructor(width: number, height: number);
-  getContext(kind: "2d"): { drawImage(image: unknown, x: number, y: number, w: number, h: number): void } | null;
-  convertToBlob(options: { type: string; quality?: number }): Promise<Blob>;
-}
-
-function fromBase64(text: string): Uint8Array {
+/** The bytes of base64 `text`, in an `ArrayBuffer` (a `Blob` part cannot be a shared buffer). */
+function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
@@ -43,7 +37,7 @@ function sniff(bytes: Uint8Array): string {
 
 defineWebWorkerImageResizer(async ({ image, max_side }, { progress, fail }) => {
   const original = fromBase64(image);
-  let bitmap: Awaited<ReturnType<typeof createImageBitmap>>;
+  let bitmap: ImageBitmap;
   try {
     bitmap = await createImageBitmap(new Blob([original]));
   } catch {

@@ -139,7 +139,7 @@ onLiveFeed toMsg =
 port hamletSseLiveFeed : (String -> msg) -> Sub msg
 
 
-{-| A change to a workflow run started by this session: a step done or failed, or the run's end.
+{-| A change to a workflow run started by this session: a step waiting, done or failed, or the run's end.
 `step` is `Nothing` for a change of the run alone.
 -}
 type alias RunUpdate =
@@ -160,10 +160,11 @@ type RunStatus
     | Failed
 
 
-{-| How a step ended.
+{-| Where a step is: waiting for a service call it made (`awaitService`), or how it ended.
 -}
 type StepStatus
-    = StepDone
+    = StepWaiting
+    | StepDone
     | StepFailed
 
 
@@ -187,7 +188,7 @@ runUpdateDecoder =
         (Decode.field "workflow" Decode.string)
         (Decode.field "status" (enumeration [ ( "running", Running ), ( "completed", Completed ), ( "failed", Failed ) ]))
         (Decode.field "step" (Decode.nullable Decode.string))
-        (Decode.field "stepStatus" (Decode.nullable (enumeration [ ( "done", StepDone ), ( "failed", StepFailed ) ])))
+        (Decode.field "stepStatus" (Decode.nullable (enumeration [ ( "waiting", StepWaiting ), ( "done", StepDone ), ( "failed", StepFailed ) ])))
         (Decode.field "correlationId" Decode.string)
 
 

@@ -127,6 +127,23 @@ CREATE TABLE IF NOT EXISTS hamlet_schedules (
   PRIMARY KEY (tenant_id, name)
 );
 
+CREATE TABLE IF NOT EXISTS hamlet_workflow_waits (
+  tenant_id TEXT NOT NULL CHECK (tenant_id <> ''),
+  run_id TEXT NOT NULL,
+  step_index INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  service TEXT NOT NULL,
+  call_event_id TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('waiting', 'answered', 'refused', 'exhausted')),
+  outcome TEXT,
+  resumes INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  resolved_at BIGINT,
+  PRIMARY KEY (tenant_id, run_id, step_index, seq)
+);
+
+CREATE INDEX IF NOT EXISTS hamlet_workflow_waits_call ON hamlet_workflow_waits (tenant_id, call_event_id);
+
 ALTER TABLE hamlet_events ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE hamlet_events FORCE ROW LEVEL SECURITY;
@@ -174,6 +191,18 @@ CREATE POLICY hamlet_tenant_isolation ON hamlet_schedules USING (tenant_id = cur
 DROP POLICY IF EXISTS hamlet_event_dispatcher ON hamlet_schedules;
 
 CREATE POLICY hamlet_event_dispatcher ON hamlet_schedules USING (current_setting('hamlet.event_dispatcher', true) = 'on') WITH CHECK (current_setting('hamlet.event_dispatcher', true) = 'on');
+
+ALTER TABLE hamlet_workflow_waits ENABLE ROW LEVEL SECURITY;
+
+ALTER TABLE hamlet_workflow_waits FORCE ROW LEVEL SECURITY;
+
+DROP POLICY IF EXISTS hamlet_tenant_isolation ON hamlet_workflow_waits;
+
+CREATE POLICY hamlet_tenant_isolation ON hamlet_workflow_waits USING (tenant_id = current_setting('hamlet.tenant_id', true)) WITH CHECK (tenant_id = current_setting('hamlet.tenant_id', true));
+
+DROP POLICY IF EXISTS hamlet_event_dispatcher ON hamlet_workflow_waits;
+
+CREATE POLICY hamlet_event_dispatcher ON hamlet_workflow_waits USING (current_setting('hamlet.event_dispatcher', true) = 'on') WITH CHECK (current_setting('hamlet.event_dispatcher', true) = 'on');
 
 CREATE OR REPLACE FUNCTION hamlet_claim_events(p_now BIGINT, p_limit INTEGER, p_token TEXT, p_lease_until BIGINT)
 RETURNS SETOF hamlet_events LANGUAGE plpgsql SET enable_sort = off SET enable_bitmapscan = off AS $$

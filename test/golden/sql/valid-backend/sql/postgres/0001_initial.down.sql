@@ -20,6 +20,8 @@ DROP FUNCTION IF EXISTS hamlet_complete_event(TEXT, TEXT, TEXT, BIGINT);
 
 DROP FUNCTION IF EXISTS hamlet_next_event_due();
 
+DROP TABLE IF EXISTS hamlet_workflow_waits;
+
 DROP TABLE IF EXISTS hamlet_schedules;
 
 DROP TABLE IF EXISTS hamlet_workflow_steps;

@@ -12,6 +12,8 @@ DROP TABLE IF EXISTS hamlet_sse_messages;
 
 DROP TABLE IF EXISTS hamlet_sse_counters;
 
+DROP TABLE IF EXISTS hamlet_workflow_waits;
+
 DROP TABLE IF EXISTS hamlet_schedules;
 
 DROP TABLE IF EXISTS hamlet_workflow_steps;

@@ -95,6 +95,23 @@ CREATE TABLE IF NOT EXISTS hamlet_schedules (
   PRIMARY KEY (tenant_id, name)
 );
 
+CREATE TABLE IF NOT EXISTS hamlet_workflow_waits (
+  tenant_id TEXT NOT NULL CHECK (tenant_id <> ''),
+  run_id TEXT NOT NULL,
+  step_index INTEGER NOT NULL,
+  seq INTEGER NOT NULL,
+  service TEXT NOT NULL,
+  call_event_id TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('waiting', 'answered', 'refused', 'exhausted')),
+  outcome TEXT,
+  resumes INTEGER NOT NULL DEFAULT 0,
+  created_at BIGINT NOT NULL,
+  resolved_at BIGINT,
+  PRIMARY KEY (tenant_id, run_id, step_index, seq)
+);
+
+CREATE INDEX IF NOT EXISTS hamlet_workflow_waits_call ON hamlet_workflow_waits (tenant_id, call_event_id);
+
 CREATE TABLE IF NOT EXISTS hamlet_sse_counters (
   tenant_id TEXT NOT NULL CHECK (tenant_id <> ''),
   last_id BIGINT NOT NULL,
