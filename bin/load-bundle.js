@@ -18,6 +18,13 @@ function cacheFolders(bundle) {
   return [dirname(bundle), join(user, "hamletc")];
 }
 
+/** FNV-1a, in hex: names a set of Node flags in a file name. */
+function shortHash(text) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16);
+}
+
 function tryRead(path) {
   try {
     return readFileSync(path);
@@ -34,7 +41,10 @@ function tryRead(path) {
 export function loadBundle(bundle, { readCache = true } = {}) {
   const source = readFileSync(bundle, "utf8");
   const hash = /^\/\/ hamletc bundle (\w+)/.exec(source)?.[1] ?? "unknown";
-  const name = `hamletc-${hash}-${process.version}-${process.arch}.v8cache`;
+  // V8 rejects a cache made under other flags (`node --cpu-prof ...`): such runs get their own
+  // file, so that they do not replace the cache every plain run uses.
+  const flags = process.execArgv.length > 0 ? `-${shortHash(process.execArgv.join(" "))}` : "";
+  const name = `hamletc-${hash}-${process.version}-${process.arch}${flags}.v8cache`;
   const folders = cacheFolders(bundle);
   let cachedData;
   if (readCache) for (const folder of folders) if ((cachedData = tryRead(join(folder, name)))) break;

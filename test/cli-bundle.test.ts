@@ -30,15 +30,12 @@ function run(
   });
 }
 
-/** Runs the bundled CLI in a fresh process; prints whether the code cache was used. */
-function hamletc(args: string[], env: Record<string, string> = {}) {
-  const launcher = `
-    const { loadBundle } = await import(${JSON.stringify(join(repoRoot, "bin", "load-bundle.js"))});
-    const cli = loadBundle(${JSON.stringify(bundle)});
-    process.exitCode = await cli.main(${JSON.stringify(args)});
-    const saved = cli.saveCache();
-    console.log(JSON.stringify({ usedCache: cli.usedCache, saved: saved ?? null }));`;
-  return run(["--input-type=module", "-e", launcher], env);
+/**
+ * Runs the bundled CLI in a fresh process (a launcher file, as bin/hamletc.js: `node -e` would
+ * count as Node flags) and prints whether the code cache was used.
+ */
+function hamletc(args: string[], env: Record<string, string> = {}, nodeFlags: string[] = []) {
+  return run([...nodeFlags, join(dir, "launcher.mjs"), JSON.stringify(args)], env);
 }
 
 const caches = (folder: string) =>
@@ -53,6 +50,15 @@ beforeAll(async () => {
   const made = await run([join(repoRoot, "scripts", "bundle-cli.mjs"), "--outdir", out]);
   expect(made.code, made.stderr).toBe(0);
   bundle = join(out, "hamletc.cjs");
+  writeFileSync(
+    join(dir, "launcher.mjs"),
+    `const { loadBundle } = await import(${JSON.stringify(join(repoRoot, "bin", "load-bundle.js"))});
+const cli = loadBundle(${JSON.stringify(bundle)});
+process.exitCode = await cli.main(JSON.parse(process.argv[2]));
+const saved = cli.saveCache();
+console.log(JSON.stringify({ usedCache: cli.usedCache, saved: saved ?? null }));
+`,
+  );
 }, 120_000);
 
 afterAll(() => {
@@ -67,6 +73,18 @@ describe("bundled CLI with a V8 code cache", () => {
     expect(version.code).toBe(0);
     expect(version.stdout).toContain("0.1.0");
     expect(report(version.stdout)).toEqual({ usedCache: true, saved: null });
+  });
+
+  it("keeps the cache of a run with other Node flags apart from the plain one", async () => {
+    const folder = join(dir, "cli");
+    const [plain] = caches(folder);
+    const flagged = await hamletc(["--version"], {}, ["--max-semi-space-size=16"]);
+    expect(flagged.code).toBe(0);
+    const saved = report(flagged.stdout).saved!;
+    expect(saved).not.toBe(join(folder, plain!));
+    expect(report((await hamletc(["--version"], {}, ["--max-semi-space-size=16"])).stdout).usedCache).toBe(true);
+    expect(report((await hamletc(["--version"])).stdout)).toEqual({ usedCache: true, saved: null });
+    rmSync(saved);
   });
 
   it("checks, builds and migrates a shared example, and reports schema errors with exit code 1", async () => {
