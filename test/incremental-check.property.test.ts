@@ -3,7 +3,7 @@
  * between compilations gives exactly the diagnostics and the schema of a fresh compilation, after
  * any sequence of edits (body edits, renames, added and removed declarations and imports, errors
  * introduced and fixed, edits that move the declarations after them); and a body-only edit lowers
- * again only the edited declaration and what read it.
+ * again only the edited declaration and what read it, also when it changes the text's length.
  */
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
@@ -51,6 +51,16 @@ const EDITS: readonly Edit[] = [
     MAIN,
     (t) => t.replace(/(model UserRow[^]*?)@table\("posts"\)|@table\("posts"\)(\nmodel UserRow)/, '$1@table("users")$2'),
   ],
+  // Generated names: a record whose name becomes `Post` in generated code clashes (HAM0215), and a
+  // constraint added to a record without any gives it an Elm validator (a generated name).
+  [
+    MAIN,
+    (t, k) => (t.includes("record post ") ? t : `${t}\nrecord post {\n  id: Uuid\n  n: Int @range(0, ${k + 1})\n}\n`),
+  ],
+  [MAIN, (t) => t.replace(/\nrecord post \{\n {2}id: Uuid\n {2}n: Int @range\(0, \d+\)\n\}\n/, "")],
+  [MAIN, (t) => (t.includes("record Validated") ? t : `${t}\nrecord Validated {\n  n: Int\n}\n`)],
+  [MAIN, (t) => t.replace("record Validated {\n  n: Int\n}", "record Validated {\n  n: Int @min(1)\n}")],
+  [MAIN, (t) => t.replace("record Validated {\n  n: Int @min(1)\n}", "record Validated {\n  n: Int\n}")],
   // Imports removed and restored.
   [MAIN, (t) => t.replace('import "./common.hamlet"\n', "")],
   [
@@ -142,5 +152,15 @@ describe("incremental checking", () => {
     );
     expect(run().schema).toBeDefined();
     expect(cache.lowered.last).toEqual({ reused: 58, lowered: 2 });
+
+    // A length-changing edit of a file's first record moves every later declaration of the file:
+    // they keep their nodes (spans moved in place), so only the edited record and its endpoint.
+    const moved = "/project/file6.hamlet";
+    files.set(moved, files.get(moved)!.replace("@length(1, 200)", "@length(1, 20000)"));
+    const cached = run();
+    expect(cache.lowered.last).toEqual({ reused: 58, lowered: 2 });
+    const fresh = compile({ entries: [entry], features, host: overlayHost(files) });
+    expect(cached.schema).toEqual(fresh.schema);
+    expect(cached.diagnostics).toEqual(fresh.diagnostics);
   });
 });

@@ -2,7 +2,9 @@
  * Incremental emit (src/emit/fragment-cache.ts): text printed for a type in an earlier watch
  * build is reused only when it cannot differ. The cases where a reused fragment would be wrong:
  * a hoisted pattern renumbered by an edit elsewhere, and a type whose printed code depends on a
- * type it references (an alias whose target changed).
+ * type it references (an alias whose target changed). Whole files printed from declarations
+ * (server.ts, client.ts, the Elm endpoint, stream, socket, upload and worker modules) are reused
+ * when none of their declarations changed.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -81,5 +83,54 @@ describe("incremental emit", () => {
     const first = (target: string) => `package p\n\nalias When = ${target}\n`;
     const second = "package p\n\nrecord Event {\n  at: When\n  tags: List<When>\n}\n";
     await rebuildsEqualFresh("aliases", second, [first("String"), first("Timestamp"), first("Uuid"), first("String")]);
+  });
+
+  it("reuses whole files printed from declarations an edit did not change", async () => {
+    const dir = join(root, "files");
+    mkdirSync(dir, { recursive: true });
+    const files = [join(dir, "first.hamlet"), join(dir, "second.hamlet")];
+    const record = (length: number) => `package p\n\nrecord Note {\n  text: String @length(1, ${length})\n}\n`;
+    writeFileSync(
+      files[1]!,
+      [
+        "package p",
+        "",
+        "record Item {\n  id: Uuid\n}",
+        'endpoint GetItem: GET "/items/{id}" {\n  request { id: Uuid }\n  response Item\n}',
+        "sse Feed: Item",
+        'websocket Talk: "/ws" {\n  Say { text: String }\n}',
+        'upload Picture: POST "/pictures" {\n  fields { note: String? }\n  file {\n    max_size: 1MB\n  }\n  response Item\n}',
+        "worker Crunch {\n  input CrunchInput { item: Item }\n  output CrunchOutput { count: Int }\n}",
+        "",
+      ].join("\n\n"),
+    );
+    const cache = new CompileCache();
+    const reported: string[] = [];
+    const reporter: Reporter = { ...quiet, info: (line) => void reported.push(line) };
+    writeFileSync(files[0]!, record(10));
+    expect(await runBuild({ files, out: join(dir, "watched") }, reporter, cache)).toBe(0);
+    const printed = cache.emitted.last.printed;
+    expect(printed).toBeGreaterThan(10);
+    // A record no endpoint, stream, socket, upload or worker reads: no file printed from those
+    // declarations is printed again (validators are, from their kept fragments).
+    writeFileSync(files[0]!, record(20));
+    expect(await runBuild({ files, out: join(dir, "watched") }, reporter, cache)).toBe(0);
+    expect(cache.emitted.last).toEqual({ reused: printed, printed: 0 });
+    expect(reported.at(-1)).toMatch(/\(5 written/); // the validators (TS, Elm), OpenAPI, docs, JSON
+    expect(await runBuild({ files, out: join(dir, "fresh") }, quiet)).toBe(0);
+    expect(snapshot(join(dir, "watched"))).toEqual(snapshot(join(dir, "fresh")));
+    // The record the endpoints read: the files printed from them are printed again.
+    writeFileSync(
+      files[1]!,
+      readFileSync(files[1]!, "utf8").replace(
+        "record Item {\n  id: Uuid\n}",
+        "record Item {\n  id: Uuid\n  name: String\n}",
+      ),
+    );
+    expect(await runBuild({ files, out: join(dir, "watched") }, reporter, cache)).toBe(0);
+    expect(cache.emitted.last.printed).toBeGreaterThan(5);
+    rmSync(join(dir, "fresh"), { recursive: true });
+    expect(await runBuild({ files, out: join(dir, "fresh") }, quiet)).toBe(0);
+    expect(snapshot(join(dir, "watched"))).toEqual(snapshot(join(dir, "fresh")));
   });
 });

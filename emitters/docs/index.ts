@@ -3,8 +3,9 @@
  * uploads, server-sent events, websockets, workers, events, services, workflows, models) with
  * doc comments, fields, constraints and a generated wire example that satisfies them.
  */
+import { FragmentCache, reachedTypesOnce } from "../../src/emit/fragment-cache.js";
 import { defineEmitter } from "../../src/emit/types.js";
-import type { Schema } from "../../src/schema/types.js";
+import type { Schema, TypeDef } from "../../src/schema/types.js";
 import { endpointSection, uploadSection } from "./http-sections.js";
 import {
   eventSection,
@@ -22,6 +23,23 @@ interface Part {
   readonly title: string;
   readonly intro: string;
   readonly sections: string[][];
+}
+
+/**
+ * Type sections printed by earlier builds of a watch session (see src/emit/fragment-cache.ts): a
+ * section reads its type and, for the wire example, the types it reaches.
+ */
+const typeSectionFragments = new FragmentCache<string[]>();
+
+function typeSections(schema: Schema): string[][] {
+  const reachedOf = reachedTypesOnce(new Map(schema.types.map((t): [string, TypeDef] => [t.name, t])));
+  return schema.types.map((d) =>
+    typeSectionFragments.reuseOr(
+      d,
+      () => ({ reached: reachedOf(d) }),
+      () => typeSection(schema, d),
+    ),
+  );
 }
 
 /** The whole reference as Markdown. */
@@ -82,7 +100,7 @@ export function apiMarkdown(schema: Schema, title?: string): string {
       title: "Types",
       intro:
         "Every named type with its JSON wire form. Optional fields may be absent or `null`; fields with a default may be absent or `null` and then take the default.",
-      sections: schema.types.map((d) => typeSection(schema, d)),
+      sections: typeSections(schema),
     },
   ].filter((p) => p.sections.length > 0);
 

@@ -239,9 +239,9 @@ dictSize bounds path entries =
   },
 };
 
-/** The helper declarations `body` mentions, with their own dependencies, in a stable order. */
-export function helperDeclarations(body: string): Block[] {
-  const mentioned = mentions(body);
+/** The helper declarations `body` mentions (or `mentionsOf` it), with their own dependencies, in a stable order. */
+export function helperDeclarations(body: string | ReadonlySet<string>): Block[] {
+  const mentioned = typeof body === "string" ? mentions(body) : body;
   const needed = new Set<string>();
   const add = (name: string): void => {
     if (needed.has(name)) return;
@@ -283,9 +283,26 @@ function mentions(code: string): Set<string> {
   return found;
 }
 
-/** Imports of the modules `code` refers to by their qualified names (`Hamlet.Uuid.decoder`), plus `extra`. */
-export function importsFor(code: string, extra: readonly Import[] = []): Import[] {
-  const mentioned = mentions(code);
+/**
+ * What `blocks` mention, as `mentions` of their text finds (a name never spans a line break), each
+ * block's found once: the blocks of a type printed by an earlier watch build are kept (see
+ * src/emit/fragment-cache.ts), so a rebuild does not scan a whole module's text again.
+ */
+export function mentionsOf(blocks: readonly Block[]): Set<string> {
+  const found = new Set<string>();
+  for (const block of blocks) {
+    let inBlock = mentionsByBlock.get(block);
+    if (inBlock === undefined) mentionsByBlock.set(block, (inBlock = mentions(block.join("\n"))));
+    for (const name of inBlock) found.add(name);
+  }
+  return found;
+}
+
+const mentionsByBlock = new WeakMap<Block, Set<string>>();
+
+/** Imports of the modules `code` refers to by their qualified names (`Hamlet.Uuid.decoder`) (or `mentionsOf` it), plus `extra`. */
+export function importsFor(code: string | ReadonlySet<string>, extra: readonly Import[] = []): Import[] {
+  const mentioned = typeof code === "string" ? mentions(code) : code;
   const uses = (module: string): boolean => mentioned.has(`${module}.`);
   const imports: Import[] = [...extra, ...IMPORTED.filter(uses).map((module) => ({ module }))];
   if (uses("Decode")) imports.push({ module: "Json.Decode", alias: "Decode" });

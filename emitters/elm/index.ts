@@ -6,12 +6,13 @@
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { declarationInputs, reuseFile } from "../../src/emit/fragment-cache.js";
 import { defineEmitter, type EmittedFile } from "../../src/emit/types.js";
-import type { Schema } from "../../src/schema/types.js";
-import { buildContext, qualified } from "./context.js";
+import type { Schema, TypeDef } from "../../src/schema/types.js";
+import { buildContext, qualified, type ElmContext } from "./context.js";
 import { endpointsModule } from "./endpoints-module.js";
 import { sseModule } from "./sse-module.js";
-import { typesModule } from "./types-module.js";
+import { contextKey, typesModule } from "./types-module.js";
 import { uploadsModule } from "./uploads-module.js";
 import { validateModule } from "./validate-module.js";
 import { webSocketModule } from "./websocket-module.js";
@@ -40,25 +41,40 @@ export function runtimeFiles(root: string = packageRoot()): EmittedFile[] {
     .map((name) => ({ path: `Hamlet/${name}`, content: readFileSync(join(dir, name), "utf8") }));
 }
 
+/**
+ * What a module printed from `declarations` reads (watch builds reuse it when unchanged, see
+ * src/emit/fragment-cache.ts): the declarations, the types they reach, and what the context
+ * derived from the whole schema about those types (wrapping, constructor names, recursion).
+ */
+function moduleInputs(ctx: ElmContext, name: string, declarations: readonly (readonly object[])[]) {
+  return (): unknown[] => {
+    const inputs = declarationInputs(ctx.schema, declarations);
+    const types = inputs.filter((i): i is TypeDef => ctx.types.get((i as Partial<TypeDef>).name ?? "") === i);
+    return [name, ...inputs, types.length === 0 ? "" : contextKey(ctx, types[0]!, types.slice(1))];
+  };
+}
+
 /** The generated modules, already in elm-format's layout, for a prefix such as `Api`. */
 export function generateModules(schema: Schema, prefix: string): EmittedFile[] {
   const ctx = buildContext(schema);
   const types = `${prefix}.Types`;
-  const files: EmittedFile[] = [{ path: `${prefix.replace(/\./g, "/")}/Types.elm`, content: typesModule(ctx, types) }];
-  const validate = validateModule(qualified(ctx, "Types."), `${prefix}.Validate`, types);
-  if (validate) files.push({ path: `${prefix.replace(/\./g, "/")}/Validate.elm`, content: validate });
-  const endpoints = endpointsModule(qualified(ctx, "Types."), `${prefix}.Endpoints`, types);
-  if (endpoints) files.push({ path: `${prefix.replace(/\./g, "/")}/Endpoints.elm`, content: endpoints });
-  const sse = sseModule(schema, `${prefix}.Sse`, types);
-  if (sse !== undefined) files.push({ path: `${prefix.replace(/\./g, "/")}/Sse.elm`, content: sse });
-  const webSocket = webSocketModule(qualified(ctx, "Types."), `${prefix}.WebSocket`, types);
-  if (webSocket) files.push({ path: `${prefix.replace(/\./g, "/")}/WebSocket.elm`, content: webSocket });
-  const uploads = uploadsModule(qualified(ctx, "Types."), `${prefix}.Uploads`, types);
-  if (uploads) files.push({ path: `${prefix.replace(/\./g, "/")}/Uploads.elm`, content: uploads });
-  const workers = workersModule(qualified(ctx, "Types."), `${prefix}.Workers`, types);
-  if (workers) files.push({ path: `${prefix.replace(/\./g, "/")}/Workers.elm`, content: workers });
-  const bodies = workerBodiesModule(qualified(ctx, "Types."), `${prefix}.WorkerBodies`, types);
-  if (bodies) files.push({ path: `${prefix.replace(/\./g, "/")}/WorkerBodies.elm`, content: bodies });
+  const path = (module: string) => `${prefix.replace(/\./g, "/")}/${module}.elm`;
+  const inTypes = qualified(ctx, "Types.");
+  const files: EmittedFile[] = [{ path: path("Types"), content: typesModule(ctx, types) }];
+  const validate = validateModule(inTypes, `${prefix}.Validate`, types);
+  if (validate) files.push({ path: path("Validate"), content: validate });
+  const printed: [string, readonly (readonly object[])[], () => string | undefined][] = [
+    ["Endpoints", [schema.endpoints], () => endpointsModule(inTypes, `${prefix}.Endpoints`, types)],
+    ["Sse", [schema.sse, schema.workflows], () => sseModule(schema, `${prefix}.Sse`, types)],
+    ["WebSocket", [schema.websockets], () => webSocketModule(inTypes, `${prefix}.WebSocket`, types)],
+    ["Uploads", [schema.uploads], () => uploadsModule(inTypes, `${prefix}.Uploads`, types)],
+    ["Workers", [schema.workers], () => workersModule(inTypes, `${prefix}.Workers`, types)],
+    ["WorkerBodies", [schema.workers], () => workerBodiesModule(inTypes, `${prefix}.WorkerBodies`, types)],
+  ];
+  for (const [module, declarations, print] of printed) {
+    const content = reuseFile(path(module), moduleInputs(ctx, prefix, declarations), print);
+    if (content) files.push({ path: path(module), content });
+  }
   return files;
 }
 
@@ -80,6 +96,7 @@ export const elmEmitter = defineEmitter<{ prefix: string }>({
   },
   emit(schema, { options }) {
     const prefix = options.prefix;
-    return [...generateModules(schema, prefix), ...runtimeFiles()];
+    // The runtime modules are files of this package: read once per watch session.
+    return [...generateModules(schema, prefix), ...reuseFile("runtime", () => [], runtimeFiles)];
   },
 });

@@ -53,9 +53,18 @@ function importLines(imports: readonly Import[]): string[] {
 function pushDeclarations(lines: string[], declarations: readonly Block[]): void {
   declarations.forEach((d, i) => {
     if (i > 0) lines.push("", "");
-    for (const line of d) lines.push(line);
+    if (d.length > 0) lines.push(blockText(d));
   });
 }
+
+/** A block's lines joined, once per block: watch builds keep the blocks of unchanged types (src/emit/fragment-cache.ts). */
+function blockText(block: Block): string {
+  let text = joinedBlocks.get(block);
+  if (text === undefined) joinedBlocks.set(block, (text = block.join("\n")));
+  return text;
+}
+
+const joinedBlocks = new WeakMap<Block, string>();
 
 /** The text of the module, ending with a newline. */
 export function printModule(m: ElmModule): string {

@@ -2,7 +2,9 @@
  * The `json` emitter: the checked schema as JSON. It proves the emitter interface and gives
  * other tools a stable, resolved view of a schema without parsing `.hamlet` themselves.
  */
+import { FragmentCache } from "../../src/emit/fragment-cache.js";
 import { defineEmitter } from "../../src/emit/types.js";
+import type { Schema } from "../../src/schema/types.js";
 
 /** Drops source spans (absolute paths would make output differ between machines). */
 function withoutSpans(key: string, value: unknown): unknown {
@@ -22,7 +24,36 @@ export const jsonEmitter = defineEmitter<{ spans: boolean; file: string }>({
     file: { type: "string", default: "schema.json", description: "Name of the file to write." },
   },
   emit(schema, { options }) {
-    const content = `${JSON.stringify(schema, options.spans ? undefined : withoutSpans, 2)}\n`;
+    const content = `${options.spans ? JSON.stringify(schema, undefined, 2) : schemaWithoutSpans(schema)}\n`;
     return [{ path: options.file, content }];
   },
 });
+
+/** Each declaration's JSON, kept by a watch build for the next (see src/emit/fragment-cache.ts). */
+const declarationTexts = new FragmentCache<string, object>();
+
+const indented = (text: string, indent: string): string => text.replace(/\n/g, `\n${indent}`);
+
+/**
+ * `JSON.stringify(schema, withoutSpans, 2)`, put together from each declaration's text, which a
+ * watch build reuses for a declaration it printed before: its text depends on it alone (spans
+ * left out, since they move with edits above a declaration that keep it).
+ */
+function schemaWithoutSpans(schema: Schema): string {
+  const members = Object.entries(schema).map(([key, value]: [string, unknown]) => {
+    let text: string;
+    if (!Array.isArray(value) || value.length === 0) text = indented(JSON.stringify(value, withoutSpans, 2), "  ");
+    else {
+      const items = (value as object[]).map((item) =>
+        declarationTexts.reuseOr(
+          item,
+          () => ({ reached: [] }),
+          () => indented(JSON.stringify(item, withoutSpans, 2), "    "),
+        ),
+      );
+      text = `[\n    ${items.join(",\n    ")}\n  ]`;
+    }
+    return `  ${JSON.stringify(key)}: ${text}`;
+  });
+  return `{\n${members.join(",\n")}\n}`;
+}

@@ -41,6 +41,11 @@ export interface LoweringReuse {
     pending: PendingReference[],
     run: () => void,
   ): void;
+  /**
+   * The generated-name check of `schema` (`check` runs it); may answer from the previous check
+   * when the names cannot have changed.
+   */
+  generatedNames?(schema: Schema, naming: readonly NamingRules[], check: () => Diagnostic[]): Diagnostic[];
 }
 
 type Lowering = (ctx: CheckContext, d: ast.Declaration, out: Output, pending: PendingReference[]) => void;
@@ -113,7 +118,8 @@ export function checkDocuments(
   if (hasErrors(ctx.diagnostics)) return { schema: undefined, diagnostics: ctx.diagnostics };
   const { routes: _routes, ...parts } = out;
   const schema: Schema = { package: packageName, features, types, ...parts };
-  const nameProblems = checkGeneratedNames(schema, naming, (name) => ctx.symbols.get(name)?.span);
+  const checkNames = () => checkGeneratedNames(schema, naming, (name) => ctx.symbols.get(name)?.span);
+  const nameProblems = reuse?.generatedNames?.(schema, naming, checkNames) ?? checkNames();
   ctx.diagnostics.push(...nameProblems);
   if (hasErrors(nameProblems)) return { schema: undefined, diagnostics: ctx.diagnostics };
   return { schema, diagnostics: ctx.diagnostics };

@@ -1,13 +1,17 @@
 /**
- * Incremental emit: text an emitter printed for one schema type, kept for the next build of a
- * watch session. The checker keeps the lowered type of an unchanged declaration (the same
- * object, see src/program/lowering-memo.ts), so a fragment is reused when its type and every
- * type it reaches through references are the same objects as when it was printed: its text
- * cannot differ then. Entries go with the schema that keyed them (weak keys). Only builds that
- * keep a cache between them (`build --watch`) keep fragments: a one-shot build would never reuse
- * one, and keeping them would hold every printed fragment until the end of the build.
+ * Incremental emit: what an emitter printed, kept for the next build of a watch session. The
+ * checker keeps the lowered form of an unchanged declaration (the same object, see
+ * src/program/lowering-memo.ts), so printed text is reused when everything it was printed from
+ * is the same objects as then: its text cannot differ. Two depths share this:
+ * - whole files (`reuseFile`), kept per session in an `EmitMemo` that `emitEach` (run.ts) makes
+ *   current while an emitter runs, keyed by emitter and file, with the declarations the file
+ *   reads (`declarationInputs`);
+ * - one schema type's text inside a file that prints every type (`FragmentCache`), kept by type
+ *   (weak keys: entries go with the schema that keyed them).
+ * Only builds that keep a memo between them (`build --watch`) keep anything: a one-shot build
+ * would never reuse it, and keeping it would hold every printed text until the end of the build.
  */
-import type { TypeDef, TypeExpr } from "../schema/types.js";
+import type { Schema, TypeDef, TypeExpr } from "../schema/types.js";
 
 /** Printed text and the identifiers it uses (for imports and preludes that keep only what is used). */
 export interface Fragment {
@@ -34,21 +38,126 @@ interface Entry<V> {
   readonly fragment: V;
 }
 
-let keeping = false;
+/** What the builds of one watch session printed, per emitter and file. */
+export class EmitMemo {
+  readonly #files = new Map<string, { readonly inputs: readonly unknown[]; readonly value: unknown }>();
+  /** Files reused and printed by the last build (for tests and measurements). */
+  readonly last = { reused: 0, printed: 0 };
 
-/** Runs `build` with fragments kept and reused (watch mode). */
-export async function keepingFragments<T>(build: () => Promise<T>): Promise<T> {
-  keeping = true;
-  try {
-    return await build();
-  } finally {
-    keeping = false;
+  /** Starts a build: resets the counts. */
+  begin(): void {
+    this.last.reused = 0;
+    this.last.printed = 0;
+  }
+
+  reuseOr<T>(key: string, inputs: readonly unknown[], print: () => T): T {
+    const entry = this.#files.get(key);
+    if (entry && sameValues(entry.inputs, inputs)) {
+      this.last.reused++;
+      return entry.value as T;
+    }
+    this.last.printed++;
+    const value = print();
+    this.#files.set(key, { inputs, value });
+    return value;
   }
 }
 
-/** Fragments (`Fragment`, or whatever an emitter keeps per type) by type. */
-export class FragmentCache<V = Fragment> {
-  readonly #entries = new WeakMap<TypeDef, Entry<V>>();
+/** The memo of the emitter now running in a watch build (set by `emittingWith`), and its name. */
+let current: { readonly memo: EmitMemo; readonly emitter: string } | undefined;
+
+/** Runs one emitter with `memo` current (run.ts), so its `reuseFile` calls and fragment caches keep text. */
+export async function emittingWith<T>(memo: EmitMemo | undefined, emitter: string, run: () => Promise<T>): Promise<T> {
+  if (memo === undefined) return run();
+  const outer = current;
+  current = { memo, emitter };
+  try {
+    return await run();
+  } finally {
+    current = outer;
+  }
+}
+
+/**
+ * The value `print()` gave for `key` (a file path, or any name unique within the emitter) in the
+ * previous build of this watch session when `inputs()` are the same values (===, in order) as
+ * then; otherwise `print()`, kept for the next build. Outside watch builds just `print()`:
+ * `inputs` is not called. `inputs` must hold everything the printing reads: the declarations
+ * (see `declarationInputs`) and any option or derived fact, as a primitive or a kept object.
+ */
+export function reuseFile<T>(key: string, inputs: () => readonly unknown[], print: () => T): T {
+  if (current === undefined) return print();
+  return current.memo.reuseOr(`${current.emitter}\0${key}`, inputs(), print);
+}
+
+/**
+ * The inputs of a file printed from `declarations` (endpoints, streams, workers...): the
+ * declarations themselves, every schema type reached from a type they name (through a
+ * `TypeExpr` or a name-valued field; over-approximated by any string equal to a type's name),
+ * the names of all types (so a check such as "is this generated name taken" stays covered),
+ * the package and the features.
+ */
+export function declarationInputs(schema: Schema, declarations: readonly (readonly object[])[]): unknown[] {
+  const byName = typesByName(schema);
+  const named: TypeDef[] = [];
+  const seen = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (typeof value === "string") {
+      const def = byName.get(value);
+      if (def !== undefined && !seen.has(value)) {
+        seen.add(value);
+        named.push(def);
+      }
+    } else if (Array.isArray(value)) for (const item of value) visit(item);
+    else if (value !== null && typeof value === "object")
+      for (const [key, inner] of Object.entries(value)) if (key !== "span" && key !== "docs") visit(inner);
+  };
+  const inputs: unknown[] = [schema.package, schema.features.database, schema.features.eventStore, allNames(schema)];
+  for (const list of declarations) {
+    inputs.push(list.length);
+    for (const declaration of list) {
+      inputs.push(declaration);
+      visit(declaration);
+    }
+  }
+  // Every type reached from the named ones, each once, in a stable order.
+  for (let i = 0; i < named.length; i++) {
+    const def = named[i]!;
+    inputs.push(def);
+    for (const name of directRefs(def)) {
+      const target = byName.get(name);
+      if (target === undefined || seen.has(name)) continue;
+      seen.add(name);
+      named.push(target);
+    }
+  }
+  return inputs;
+}
+
+const byNameOf = new WeakMap<Schema, Map<string, TypeDef>>();
+const namesOf = new WeakMap<Schema, string>();
+
+function typesByName(schema: Schema): Map<string, TypeDef> {
+  let byName = byNameOf.get(schema);
+  if (byName === undefined) byNameOf.set(schema, (byName = new Map(schema.types.map((t) => [t.name, t]))));
+  return byName;
+}
+
+function allNames(schema: Schema): string {
+  let names = namesOf.get(schema);
+  if (names === undefined) namesOf.set(schema, (names = schema.types.map((t) => t.name).join(",")));
+  return names;
+}
+
+function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Fragments (`Fragment`, or whatever an emitter keeps per type) by type (or another kept declaration). */
+export class FragmentCache<V = Fragment, K extends object = TypeDef> {
+  readonly #entries = new WeakMap<K, Entry<V>>();
 
   /**
    * The fragment printed for `def` by an earlier build when `inputs()` are what they were then
@@ -56,8 +165,8 @@ export class FragmentCache<V = Fragment> {
    * builds this is just `print()`: `inputs` is not called, since finding every reached type of
    * every declaration costs O(n²) on a long reference chain.
    */
-  reuseOr(def: TypeDef, inputs: () => FragmentInputs, print: () => V, reusable?: (kept: V) => boolean): V {
-    if (!keeping) return print();
+  reuseOr(def: K, inputs: () => FragmentInputs, print: () => V, reusable?: (kept: V) => boolean): V {
+    if (current === undefined) return print();
     const { reached, context = "" } = inputs();
     const entry = this.#entries.get(def);
     if (entry && entry.context === context && sameTypes(entry.reached, reached) && (reusable?.(entry.fragment) ?? true))

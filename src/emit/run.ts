@@ -4,6 +4,7 @@ import { join, posix, relative, sep } from "node:path";
 import { diagnostic } from "../diagnostics/messages.js";
 import type { Diagnostic } from "../diagnostics/types.js";
 import type { Schema } from "../schema/types.js";
+import { emittingWith, type EmitMemo } from "./fragment-cache.js";
 import { resolveOptions, type RawOption } from "./options.js";
 import type { AnyEmitter, EmittedFile } from "./types.js";
 
@@ -47,14 +48,17 @@ function existingOutput(root: string | undefined) {
  * Runs the emitters one by one and hands each one's files (paths relative to the output folder)
  * to `take` as soon as it is done, so a caller that writes them need not hold every output at
  * once; returns the diagnostics. `outDir` (the output folder of earlier builds) lets emitters
- * read their history.
+ * read their history. `memo` (watch mode) keeps what each emitter printed for the next build, so
+ * a file or type whose inputs are unchanged is not printed again (see fragment-cache.ts).
  */
 export async function emitEach(
   schema: Schema,
   selections: readonly EmitterSelection[],
   outDir: string | undefined,
   take: (files: EmittedFile[]) => void,
+  memo?: EmitMemo,
 ): Promise<Diagnostic[]> {
+  memo?.begin();
   const diagnostics: Diagnostic[] = [];
   for (const { emitter, options: raw } of selections) {
     const { options, diagnostics: optionProblems } = resolveOptions(emitter, raw);
@@ -63,7 +67,8 @@ export async function emitEach(
     let files: EmittedFile[];
     try {
       const history = existingOutput(outDir === undefined ? undefined : join(outDir, emitter.outDir));
-      const emitted = await emitter.emit(schema, { options, report: (d) => diagnostics.push(d), ...history });
+      const context = { options, report: (d: Diagnostic) => diagnostics.push(d), ...history };
+      const emitted = await emittingWith(memo, emitter.name, async () => emitter.emit(schema, context));
       files = emitted.map((file) => ({ path: posix.join(emitter.outDir, file.path), content: file.content }));
     } catch (error) {
       diagnostics.push(

@@ -193,13 +193,16 @@ export class StagedOutput {
 }
 
 /**
- * What a watch session's builds left in the output folder: each file's text with the size and
- * modification time it had then. A file whose size and time are still those holds that text,
+ * What a watch session's builds left in the output folder: each file's text with its stat then
+ * (inode, size, modification and change times). A file whose stat is unchanged holds that text,
  * so comparing with the new text needs no read; any other file (edited or touched by someone
- * else, or never seen) is compared on disk.
+ * else, or never seen) is compared on disk. A hand edit can keep the size and put the
+ * modification time back (`touch -r`), but not the change time, which only the kernel sets. As
+ * in git's "racy" check, a file whose stat was taken in the same tick of the clock it was
+ * changed in (a file system with coarse times could hide an edit made right after) is read again.
  */
 export class OutputMemory {
-  readonly #files = new Map<string, { readonly content: string; size: number; mtimeMs: number }>();
+  readonly #files = new Map<string, { readonly content: string; readonly stat: FileStamp; readonly racy: boolean }>();
   readonly #pending = new Map<string, string>();
 
   /** Whether `target` holds `content`, or `undefined` when only reading the file can tell. */
@@ -207,13 +210,12 @@ export class OutputMemory {
     this.#pending.set(target, content);
     const known = this.#files.get(target);
     if (!known) return undefined;
-    try {
-      const stat = statSync(target);
-      if (stat.size !== known.size || stat.mtimeMs !== known.mtimeMs) return undefined;
-    } catch {
-      return false;
-    }
-    return known.content === content;
+    // A text other than the one written last is written whatever the file holds now: no read.
+    if (known.content !== content) return false;
+    if (known.racy) return undefined;
+    const now = stamp(target);
+    if (now === undefined) return false;
+    return sameStamp(now, known.stat) ? true : undefined;
   }
 
   /** Records what `target` holds after a committed build. */
@@ -221,14 +223,33 @@ export class OutputMemory {
     const content = this.#pending.get(target);
     this.#pending.delete(target);
     if (content === undefined) return;
-    try {
-      const stat = statSync(target);
-      this.#files.set(target, { content, size: stat.size, mtimeMs: stat.mtimeMs });
-    } catch {
-      this.#files.delete(target);
-    }
+    const stat = stamp(target);
+    if (stat === undefined) this.#files.delete(target);
+    else this.#files.set(target, { content, stat, racy: Date.now() - stat.ctimeMs < RACY_MS });
   }
 }
+
+/** How close to a file's change its stat must not be taken to be trusted (coarse file system clocks: 2 s). */
+const RACY_MS = 2000;
+
+interface FileStamp {
+  readonly ino: number;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+}
+
+function stamp(path: string): FileStamp | undefined {
+  try {
+    const { ino, size, mtimeMs, ctimeMs } = statSync(path);
+    return { ino, size, mtimeMs, ctimeMs };
+  } catch {
+    return undefined;
+  }
+}
+
+const sameStamp = (a: FileStamp, b: FileStamp): boolean =>
+  a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs;
 
 /** `--check` as each emitter finishes: the files that differ from the output folder. */
 export class OutputComparison {

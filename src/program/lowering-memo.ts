@@ -20,7 +20,8 @@ import { createContext, type CheckContext, type SymbolInfo } from "../check/cont
 import type { PendingReference } from "../check/lower-model.js";
 import type { Output } from "../check/output.js";
 import type { Diagnostic } from "../diagnostics/types.js";
-import type { Features, TypeDef, TypeExpr } from "../schema/types.js";
+import type { NamingRules } from "../schema/naming.js";
+import type { Features, Schema, TypeDef, TypeExpr } from "../schema/types.js";
 
 type Role = "symbols" | "types" | "aliasTargets" | "aliasDefs" | "typeOrder";
 
@@ -164,8 +165,27 @@ const OUTPUT_LISTS: readonly (keyof Output)[] = [
   "routes",
 ];
 
+/**
+ * What the generated-name check can read of a declaration: everything but where it is written,
+ * its docs and the values of its constraints and defaults (only whether it has them: Elm
+ * validators exist for constrained types, input types and `defaultX` for defaulted fields).
+ * A body edit that changes only those (the common keystroke) cannot change a generated name.
+ */
+function namingKey(value: unknown): string {
+  return JSON.stringify(value, (key, inner: unknown) => {
+    if (key === "span" || key === "docs" || key === "deprecated") return undefined;
+    if (key === "constraints" && inner !== null && typeof inner === "object") return Object.keys(inner).sort();
+    if (key === "default") return inner === undefined ? undefined : true;
+    return inner;
+  });
+}
+
 /** Lowered declarations kept between checks; one per watch session or language server. */
 export class LoweringMemo implements LoweringReuse {
+  /** Naming keys of kept declarations (by identity: each is computed once). */
+  readonly #namingKeys = new WeakMap<object, string>();
+  /** The last generated-name check that found no problem: its rules and its schema's naming key. */
+  #names: { readonly naming: readonly NamingRules[]; readonly key: string } | undefined;
   #features = "";
   #targets = new WeakMap<ast.Declaration, Lowered>();
   #lowered = new WeakMap<ast.Declaration, Lowered>();
@@ -189,6 +209,37 @@ export class LoweringMemo implements LoweringReuse {
       aliasDefs: new TrackedMap<TypeDef>("aliasDefs"),
       typeOrder: new TrackedMap<number>("typeOrder"),
     };
+  }
+
+  /**
+   * No problem, without checking, when the last check found none with the same rules and every
+   * declaration has the same naming key; otherwise `check()`. A check that found problems is
+   * never reused (their spans may have moved).
+   */
+  generatedNames(schema: Schema, naming: readonly NamingRules[], check: () => Diagnostic[]): Diagnostic[] {
+    const parts: string[] = [];
+    for (const [field, value] of Object.entries(schema)) {
+      parts.push(field);
+      if (!Array.isArray(value)) parts.push(JSON.stringify(value));
+      else
+        for (const item of value as object[]) {
+          let key = this.#namingKeys.get(item);
+          if (key === undefined) this.#namingKeys.set(item, (key = namingKey(item)));
+          parts.push(key);
+        }
+    }
+    const key = parts.join("\n");
+    const last = this.#names;
+    if (
+      last &&
+      last.key === key &&
+      last.naming.length === naming.length &&
+      last.naming.every((r, i) => r === naming[i])
+    )
+      return [];
+    const problems = check();
+    this.#names = problems.length === 0 ? { naming, key } : undefined;
+    return problems;
   }
 
   lower(

@@ -2,7 +2,8 @@
  * Parsed files kept between compilations (watch mode, the language server): a file whose text
  * is unchanged is not parsed again, and an edited one is re-parsed only where it changed
  * (`reparse`: the declarations the edit touches) when that is sure to equal a full parse.
- * Parsed documents are never modified by the checker, so sharing them between compilations is safe.
+ * Parsed documents are never modified by the checker, so sharing them between compilations is safe;
+ * a re-parse moves the spans of the declarations after an edit in place (the old parse is dropped).
  */
 import { parse } from "../../grammar/parser.js";
 import type { CompilerHost } from "./host.js";

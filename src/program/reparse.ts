@@ -11,6 +11,12 @@
  * that each start on their own line, and a declaration's parse depends only on its own tokens
  * (the grammar's line gates compare lines within one declaration), so parsing the edited
  * declarations alone gives the same nodes as parsing the whole file.
+ *
+ * The declarations after the edit stay the very same nodes, their spans moved in place, so the
+ * checker's memo (keyed by node, src/program/lowering-memo.ts) still finds them, and what it
+ * lowered from them (which holds those span objects) moves with them: a length-changing edit
+ * early in a file does not check, nor print again, every later declaration. The previous parse
+ * is superseded by the returned one and must not be used again.
  */
 import type { Comment, Declaration, Document, Span } from "../ast/nodes.js";
 import type { Diagnostic } from "../diagnostics/types.js";
@@ -39,6 +45,23 @@ function shifted<T>(node: T, delta: number, file: string): T {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(record)) out[key] = shifted(record[key], delta, file);
   return out as T;
+}
+
+/** Moves every span under `node` by `delta`, in place, each span object once. */
+function shiftInPlace(node: unknown, delta: number, seen: Set<object>): void {
+  if (node === null || typeof node !== "object" || seen.has(node)) return;
+  seen.add(node);
+  if (Array.isArray(node)) {
+    for (const n of node) shiftInPlace(n, delta, seen);
+    return;
+  }
+  const record = node as Record<string, unknown>;
+  if (typeof record["start"] === "number" && typeof record["end"] === "number" && typeof record["file"] === "string") {
+    (record as { start: number }).start += delta;
+    (record as { end: number }).end += delta;
+    return;
+  }
+  for (const key of Object.keys(record)) shiftInPlace(record[key], delta, seen);
 }
 
 function isClean(diagnostics: readonly Diagnostic[]): boolean {
@@ -92,7 +115,6 @@ export function reparse(previousText: string, previous: Parsed, text: string, fi
   if (fresh.packageName !== undefined || fresh.imports.length > 0 || fresh.packageDocs.length > 0) return undefined;
   const before = declarations.slice(0, first);
   const after = declarations.slice(last + 1);
-  const moved = (d: Declaration[]): Declaration[] => (delta === 0 ? d : shifted(d, delta, file));
   const comments: Comment[] = [
     ...old.comments.filter((c) => c.span.end <= sliceStart),
     ...shifted(fresh.comments, sliceStart, file),
@@ -104,9 +126,10 @@ export function reparse(previousText: string, previous: Parsed, text: string, fi
           file,
         )),
   ];
+  if (delta !== 0) shiftInPlace(after, delta, new Set());
   const document: Document = {
     ...old,
-    declarations: [...before, ...shifted(fresh.declarations, sliceStart, file), ...moved(after)],
+    declarations: [...before, ...shifted(fresh.declarations, sliceStart, file), ...after],
     comments,
     span: { file, start: 0, end: text.length },
   };

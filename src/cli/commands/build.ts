@@ -2,7 +2,6 @@
 import { relative } from "node:path";
 import { loadEmitters } from "../../../emitters/index.js";
 import { emitterEnabled, type HamletConfig } from "../../config/index.js";
-import { keepingFragments } from "../../emit/fragment-cache.js";
 import { emitEach } from "../../emit/run.js";
 import { OutputComparison, StagedOutput } from "../../emit/write.js";
 import type { Diagnostic } from "../../diagnostics/types.js";
@@ -48,14 +47,18 @@ export async function runBuild(options: BuildOptions, reporter: Reporter, cache?
   let count = 0;
   let diagnostics: Diagnostic[];
   try {
-    const emit = () =>
-      emitEach(schema, selections, config.outDir, (files) => {
+    // Watch mode (a cache kept between builds) reuses what emitters printed from unchanged declarations.
+    diagnostics = await emitEach(
+      schema,
+      selections,
+      config.outDir,
+      (files) => {
         count += files.length;
         (comparison ?? staged!).add(files);
         collectGarbageIfLarge();
-      });
-    // Watch mode (a cache kept between builds) reuses what emitters printed for unchanged types.
-    diagnostics = await (cache ? keepingFragments(emit) : emit());
+      },
+      cache?.emitted,
+    );
   } catch (error) {
     staged?.abort();
     throw error;
