@@ -2,9 +2,11 @@
 // How long other writes wait while a workflow step does slow work (a worker-pool call, an HTTP
 // call) without touching the database: a step that waits --wait ms (a stand-in for the
 // `thumbnail` step's ImageResizer call), and meanwhile --writes KV increments on the app's
-// database, one after another. The step's delivery holds a tenant transaction while it runs: on
-// SQLite that is the database's only writer (BEGIN IMMEDIATE), so the increments wait for the
-// step; on PostgreSQL the transaction holds a pool connection but other rows stay writable.
+// database, one after another. The step's delivery opens its tenant transaction only at the
+// step's first statement, so a step that waits before writing holds nothing meanwhile and the
+// increments go through at once on both dialects. (Before, the transaction was open for the whole
+// step: on SQLite the database's only writer, BEGIN IMMEDIATE, so each increment waited ≈ --wait
+// ms and the first finished after the step's wait ended.)
 //
 //   node bench/step-transaction.mjs [--wait 500] [--writes 10]
 //   HAMLET_TEST_PG_URL=postgres://... node bench/step-transaction.mjs --postgres

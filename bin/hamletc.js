@@ -1,11 +1,10 @@
 #!/usr/bin/env node
-// Thin launcher. The V8 compile cache (Node ≥ 22.1) keeps compiled code between runs; the CLI
-// comes from the esbuild bundle in dist/cli/ (a few files instead of hundreds of modules) when
-// it is at least as new as the tsc output in dist/src/, which it otherwise falls back to.
+// Thin launcher. The CLI comes from the esbuild bundle dist/cli/hamletc.cjs, compiled with a V8
+// code cache (bin/load-bundle.js), when it is at least as new as the tsc output in dist/src/,
+// which it otherwise falls back to (with Node's own compile cache where Node ≥ 22.1 has it).
 import module from "node:module";
 import { statSync } from "node:fs";
-
-module.enableCompileCache?.();
+import { fileURLToPath } from "node:url";
 
 const mtime = (relative) => {
   try {
@@ -14,7 +13,14 @@ const mtime = (relative) => {
     return -1;
   }
 };
-const bundled = mtime("../dist/cli/main.js") >= mtime("../dist/src/cli/main.js");
-const { main } = await import(bundled ? "../dist/cli/main.js" : "../dist/src/cli/main.js");
 
-process.exitCode = await main(process.argv.slice(2));
+if (mtime("../dist/cli/hamletc.cjs") >= mtime("../dist/src/cli/main.js")) {
+  const { loadBundle } = await import("./load-bundle.js");
+  const cli = loadBundle(fileURLToPath(new URL("../dist/cli/hamletc.cjs", import.meta.url)));
+  process.exitCode = await cli.main(process.argv.slice(2));
+  cli.saveCache();
+} else {
+  module.enableCompileCache?.();
+  const { main } = await import("../dist/src/cli/main.js");
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -64,8 +64,13 @@ const isWordPart = (c: number): boolean => isWordStart(c) || isDigit(c);
 const isBlank = (c: number): boolean => c === SPACE || c === TAB || c === LF || c === CR || c === FF || c === BOM;
 
 function token(text: string, start: number, length: number, type: TokenType, line: number, column: number): IToken {
-  // The shape of Chevrotain's `createFullToken`, so the parser sees the objects it expects.
+  // The fields of Chevrotain's `createFullToken`, so the parser sees the objects it expects, but
+  // in another order: an object literal with Chevrotain's order shares its hidden class, which
+  // Chevrotain's EOF token (offsets NaN) turns to boxed doubles, 16 bytes more per number
+  // (76 MB → 42 MB of heap for the 348,000 tokens of a 5,000-record schema).
   return {
+    tokenType: type,
+    tokenTypeIdx: type.tokenTypeIdx!,
     image: text.substring(start, start + length),
     startOffset: start,
     endOffset: start + length - 1,
@@ -73,8 +78,6 @@ function token(text: string, start: number, length: number, type: TokenType, lin
     endLine: line,
     startColumn: column,
     endColumn: column + length - 1,
-    tokenTypeIdx: type.tokenTypeIdx!,
-    tokenType: type,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Horatio's photo pipeline over real HTTP, on SQLite and PostgreSQL with the event store: a real
  * JPEG and PNG are uploaded (`PhotoUpload`), the `PublishPhoto` workflow's `thumbnail` step has the
- * `ImageResizer` worker threads (sharp) shrink them, the thumbnail is stored beside the photo and
+ * `ImageResizer` worker threads (sharp) shrink them (their progress reaching `/hamlet/runs` live),
+ * the thumbnail is stored beside the photo and
  * served at `/thumbnails/<id>` (checked with sharp's metadata: WebP, 480 px on the longest side);
  * `moderate` asks a real local moderation service about the caption through the durable
  * `Moderation` service call and waits for it (`awaitService`: the step is `waiting` on `/hamlet/runs`,
@@ -208,6 +209,32 @@ describe.each(dialects)("Horatio photos on %s", (dialect) => {
     });
     expect(await (await fetch(`${url}/api/posts/${id}/photo`)).json()).toMatchObject({ photo: { post_id: id } });
     expect(moderation.texts).toContain(`a ${c.format} gradient`);
+  });
+
+  it("the thumbnail step's worker progress reaches /hamlet/runs live, before the step is done", async () => {
+    const runs = await openSse(url, "/hamlet/runs", { cookie });
+    type Update = { runId: string; step: string | null; stepStatus: string | null; progress: unknown };
+    const parse = (data: string) => JSON.parse(data) as Update;
+    try {
+      const id = await upload(await photo(640, 480, "jpeg"), "image/jpeg", `progress ${dialect}`);
+      const runId = `PublishPhoto:${await triggerOf(id)}`;
+      await runs.waitFor(1, (event) => {
+        const update = parse(event.data);
+        return update.runId === runId && update.step === "thumbnail" && update.stepStatus === "done";
+      });
+      const thumbnail = runs.events
+        .map((event) => parse(event.data))
+        .filter((update) => update.runId === runId && update.step === "thumbnail")
+        .map((update) => [update.stepStatus, update.progress]);
+      // The ImageResizer worker reports 25 % once the image is read and 100 % once it is resized.
+      expect(thumbnail).toEqual([
+        ["running", { percent: 25 }],
+        ["running", { percent: 100 }],
+        ["done", null],
+      ]);
+    } finally {
+      runs.close();
+    }
   });
 
   it("a caption the moderation service refuses is not published", async () => {

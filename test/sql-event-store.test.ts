@@ -70,6 +70,14 @@ describe("event store migrations", () => {
     const up = upgraded.files.find((f) => f.path === "sql/postgres/0002_event_store.up.sql");
     expect(up?.content).toContain("CREATE OR REPLACE FUNCTION hamlet_claim_events");
     expect(count(up!.content, "CREATE TABLE IF NOT EXISTS hamlet_events (")).toBe(1);
+    // Reverting the upgrade keeps the event store the earlier migration created (and its rows).
+    for (const dialect of ["postgres", "sqlite"]) {
+      const down = upgraded.files.find((f) => f.path === `sql/${dialect}/0002_event_store.down.sql`)?.content;
+      expect(down).toContain("reverting this upgrade keeps its tables");
+      expect(down).not.toContain("DROP");
+      const first = readFileSync(join(out, "sql", dialect, "0001_initial.down.sql"), "utf8");
+      expect(first).toContain("DROP TABLE IF EXISTS hamlet_events;");
+    }
   });
 
   it("are left out when the feature is off", async () => {

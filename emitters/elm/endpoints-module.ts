@@ -9,6 +9,7 @@ import { printModule } from "./module-file.js";
 import { decoderName, encoderName, endpointName, fieldNames, typeName } from "./names.js";
 import { contextKey } from "./types-module.js";
 import {
+  asText,
   call,
   lambda,
   list,
@@ -220,7 +221,7 @@ export function endpointsModule(ctx: ElmContext, moduleName: string, typesModule
     "Config",
     recordType([["baseUrl", "String"]]),
   );
-  const declarations = [config, ...parts.flatMap((p) => p.declarations)];
+  const declarations = [config, ...parts.flatMap((p) => p.declarations.map(asText))];
   const body = declarations.flat().join("\n");
   const helpers = helperDeclarations(body);
   return printModule({

@@ -80,7 +80,8 @@ export function printModule(m: ElmModule): string {
     lines.push("", "", "", "-- HELPERS", "", "");
     pushDeclarations(lines, m.helpers);
   }
-  return `${lines.join("\n")}\n`;
+  lines.push(""); // the final newline, inside the join: one flat string, not joined text + "\n"
+  return lines.join("\n");
 }
 
 /** A generated `port module` (WebSocket, Workers, WorkerBodies): what differs between them. */

@@ -43,6 +43,27 @@ export function parens(code: Code): Block {
   return [...prefixed("(", code), ")"];
 }
 
+/**
+ * A printed declaration as a one-line block holding its whole text: a module holds one flat
+ * string per declaration instead of every line as its own (often concatenated) string, which on
+ * large schemas was most of the Elm emitter's memory. Concatenation rather than `join`, whose
+ * result V8 11 makes two-byte when a line is a thin string (see `concatenate` in src/emit/doc.ts).
+ * The same block always gives the same text block, so what watch builds keep per block (the
+ * blocks of unchanged types, and what module-file.ts and helpers.ts remember about them) is
+ * found again; in a one-shot build the lines are garbage once their text is made.
+ */
+export function asText(block: Block): Block {
+  let text = textBlocks.get(block);
+  if (text !== undefined) return text;
+  let joined = block[0] ?? "";
+  for (let i = 1; i < block.length; i++) joined += "\n" + block[i]!;
+  joined.charCodeAt(0); // flattens it now, so the lines are garbage at once
+  textBlocks.set(block, (text = [joined]));
+  return text;
+}
+
+const textBlocks = new WeakMap<Block, Block>();
+
 /** `head` on the first line, then every argument on its own line four spaces in. */
 export function call(head: string, args: readonly Code[]): Block {
   return [head, ...args.flatMap((a) => indent(a))];

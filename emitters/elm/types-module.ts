@@ -15,6 +15,7 @@ import { helperDeclarations, importsFor, mentionsOf } from "./helpers.js";
 import { printModule } from "./module-file.js";
 import { decoderName, defaultName, encoderName, fieldNames, isTagged, toStringName, typeName } from "./names.js";
 import {
+  asText,
   call,
   caseOf,
   customType,
@@ -73,9 +74,13 @@ function cachedDefinition(ctx: ElmContext, def: TypeDef): Definition {
 }
 
 export function typesModule(ctx: ElmContext, moduleName: string): string {
-  const definitions = ctx.schema.types.map((def) => cachedDefinition(ctx, def));
-  const declarations = definitions.flatMap((d) => d.declarations);
-  const exposing = definitions.flatMap((d) => d.exposing);
+  const declarations: Block[] = [];
+  const exposing: string[] = [];
+  for (const def of ctx.schema.types) {
+    const definition = cachedDefinition(ctx, def);
+    for (const block of definition.declarations) declarations.push(asText(block));
+    exposing.push(...definition.exposing);
+  }
   if (declarations.length === 0) {
     // A module needs a declaration to be valid Elm; a schema without types still gets an importable module.
     declarations.push(

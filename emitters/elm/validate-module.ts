@@ -8,6 +8,7 @@ import { printModule } from "./module-file.js";
 import { fieldNames, typeName, validateAtName, validateName } from "./names.js";
 import { contextKey } from "./types-module.js";
 import {
+  asText,
   call,
   caseOf,
   list,
@@ -235,7 +236,7 @@ export function validateModule(ctx: ElmContext, moduleName: string, typesModule:
             "Hamlet.Validate.Violation",
           ),
         ]
-      : defs.flatMap((d) => cachedValidator(ctx, d, constrained));
+      : defs.flatMap((d) => cachedValidator(ctx, d, constrained).map(asText));
   const mentioned = mentionsOf(declarations);
   const helpers = helperDeclarations(mentioned);
   return printModule({

@@ -24,7 +24,7 @@ export const jsonEmitter = defineEmitter<{ spans: boolean; file: string }>({
     file: { type: "string", default: "schema.json", description: "Name of the file to write." },
   },
   emit(schema, { options }) {
-    const content = `${options.spans ? JSON.stringify(schema, undefined, 2) : schemaWithoutSpans(schema)}\n`;
+    const content = options.spans ? `${JSON.stringify(schema, undefined, 2)}\n` : schemaWithoutSpans(schema);
     return [{ path: options.file, content }];
   },
 });
@@ -40,20 +40,30 @@ const indented = (text: string, indent: string): string => text.replace(/\n/g, `
  * left out, since they move with edits above a declaration that keep it).
  */
 function schemaWithoutSpans(schema: Schema): string {
-  const members = Object.entries(schema).map(([key, value]: [string, unknown]) => {
-    let text: string;
-    if (!Array.isArray(value) || value.length === 0) text = indented(JSON.stringify(value, withoutSpans, 2), "  ");
-    else {
-      const items = (value as object[]).map((item) =>
+  // One list of parts joined once, so the file is a single flat string with no intermediate copy
+  // per member (a 5,000-record schema's JSON is 16 MB; nested joins and the writer's flattening of
+  // `{...}` + "\n" held it up to four times).
+  const parts: string[] = ["{\n"];
+  Object.entries(schema).forEach(([key, value]: [string, unknown], index) => {
+    if (index > 0) parts.push(",\n");
+    parts.push(`  ${JSON.stringify(key)}: `);
+    if (!Array.isArray(value) || value.length === 0) {
+      parts.push(indented(JSON.stringify(value, withoutSpans, 2), "  "));
+      return;
+    }
+    parts.push("[\n    ");
+    (value as object[]).forEach((item, i) => {
+      if (i > 0) parts.push(",\n    ");
+      parts.push(
         declarationTexts.reuseOr(
           item,
           () => ({ reached: [] }),
           () => indented(JSON.stringify(item, withoutSpans, 2), "    "),
         ),
       );
-      text = `[\n    ${items.join(",\n    ")}\n  ]`;
-    }
-    return `  ${JSON.stringify(key)}: ${text}`;
+    });
+    parts.push("\n  ]");
   });
-  return `{\n${members.join(",\n")}\n}`;
+  parts.push("\n}\n");
+  return parts.join("");
 }

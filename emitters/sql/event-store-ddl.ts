@@ -11,6 +11,9 @@ import type { Dialect } from "./ddl.js";
 import { EVENT_STORE_TABLES, eventStoreStatements } from "./event-store.js";
 import type { ExtraDdl } from "./extra-ddl.js";
 
+/** Every version of the event-store set is named this, then a digest of its statements. */
+const EVENT_STORE_PREFIX = "hamlet_event_store_";
+
 /** A short digest of the event-store DDL of both dialects. */
 export function eventStoreDigest(): string {
   const text = JSON.stringify([eventStoreStatements("sqlite"), eventStoreStatements("postgres")]);
@@ -26,7 +29,7 @@ export { usesEventStore };
  * may hold dead letters and history (HAM0839 says so).
  */
 export function eventStoreKeptAfterOff(schema: Schema, recorded: readonly string[]): boolean {
-  return !usesEventStore(schema) && recorded.some((name) => name.startsWith("hamlet_event_store_"));
+  return !usesEventStore(schema) && recorded.some((name) => name.startsWith(EVENT_STORE_PREFIX));
 }
 
 /** `DROP FUNCTION` for each function the DDL creates (PostgreSQL), with its argument types. */
@@ -51,10 +54,16 @@ function down(dialect: Dialect): string[] {
 
 const up = (dialect: Dialect): string[] => eventStoreStatements(dialect).map((statement) => `${statement};`);
 
+/** Reverting an upgrade of the event store keeps it: an earlier migration created it, and it holds events and runs. */
+const KEEP = [
+  "-- The event store was created by an earlier migration; reverting this upgrade keeps its tables (they hold\n-- events, runs and dead letters) and functions. Tables the upgrade added are unused by the earlier runtime.",
+];
+
 export const eventStoreDdl: ExtraDdl = {
-  name: `hamlet_event_store_${eventStoreDigest()}`,
+  name: `${EVENT_STORE_PREFIX}${eventStoreDigest()}`,
   slug: "event_store",
   wanted: usesEventStore,
   up: { sqlite: up("sqlite"), postgres: up("postgres") },
   down: { sqlite: down("sqlite"), postgres: down("postgres") },
+  versions: { prefix: EVENT_STORE_PREFIX, downAfterEarlier: { sqlite: KEEP, postgres: KEEP } },
 };

@@ -28,10 +28,26 @@ export interface ExtraDdl {
   readonly up: Readonly<Record<Dialect, readonly string[]>>;
   /** Statements of the `down` migration, per dialect, in order. */
   readonly down: Readonly<Record<Dialect, readonly string[]>>;
+  /**
+   * For a set whose later versions re-run its idempotent statements under a new name: the prefix
+   * of every version's name and the `down` of a migration that upgrades an earlier version.
+   * Reverting an upgrade must not drop what the earlier version created (and the rows it holds).
+   */
+  readonly versions?: {
+    readonly prefix: string;
+    readonly downAfterEarlier: Readonly<Record<Dialect, readonly string[]>>;
+  };
 }
 
 /** Every set, in the order migrations apply them. */
 export const EXTRA_DDL: readonly ExtraDdl[] = [runtimeTables, eventStoreDdl, sseReplayDdl, busTable];
+
+/** The `down` statements of `extra` in a migration made after the sets `recorded` were added. */
+export function downOf(extra: ExtraDdl, recorded: readonly string[], dialect: Dialect): readonly string[] {
+  const { versions } = extra;
+  const upgrade = versions !== undefined && recorded.some((name) => name.startsWith(versions.prefix));
+  return upgrade ? versions.downAfterEarlier[dialect] : extra.down[dialect];
+}
 
 /** The sets `schema` wants that `recorded` (the snapshot's `extras`) does not list yet. */
 export function pendingExtras(schema: Schema, recorded: readonly string[]): ExtraDdl[] {

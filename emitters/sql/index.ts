@@ -22,7 +22,7 @@ import type { Schema } from "../../src/schema/types.js";
 import { dialects } from "./ddl.js";
 import { eventStoreKeptAfterOff } from "./event-store-ddl.js";
 import { EVENT_STORE_TABLES } from "./event-store.js";
-import { pendingExtras } from "./extra-ddl.js";
+import { downOf, pendingExtras } from "./extra-ddl.js";
 import { emptySnapshot, renamesOf, snapshotOf, type Snapshot } from "./model.js";
 import { invert, matchTables, plan, type Problem } from "./plan.js";
 
@@ -158,7 +158,7 @@ export const sqlEmitter = defineEmitter<{ allow_destructive: boolean }>({
       const upStatements = [...extras.flatMap((extra) => extra.up[dialect]), ...up.statements[dialect]];
       const downStatements = [
         ...down.statements[dialect],
-        ...[...extras].reverse().flatMap((extra) => extra.down[dialect]),
+        ...[...extras].reverse().flatMap((extra) => downOf(extra, recorded, dialect)),
       ];
       files.push({ path: `${dialect}/${name}.up.sql`, content: render(upStatements, header) });
       files.push({

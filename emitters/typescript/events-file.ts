@@ -221,7 +221,9 @@ export interface WorkflowStepInput<T, O> {
   readonly trigger: T;
   readonly outputs: O;
   readonly runId: string;
-  readonly context: EventHandlerContext;${
+  readonly context: EventHandlerContext;
+  /** Reports how far the step got (JSON-encodable, e.g. a worker's progress) on \`/hamlet/runs\` at once. */
+  progress(value: unknown): void;${
     awaits
       ? `
   /** Calls a service and waits for its outcome (the step shows as waiting meanwhile). */
@@ -585,7 +587,8 @@ function stepInputs<T>(
       trigger: stored(trigger, input.trigger, "the trigger"),
       outputs: decoded as O,
       runId: input.runId,
-      context: wrap(input.context),AWAIT_SERVICE
+      context: wrap(input.context),
+      progress: input.progress,AWAIT_SERVICE
     };
   }
   return decodeInput;

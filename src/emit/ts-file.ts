@@ -145,7 +145,13 @@ export class TsFile {
       this.#reexports.join("\n"),
       prelude,
     ].filter((p) => p !== "");
-    return `${this.header}${[...head, ...this.#chunks].join("\n\n")}\n`;
+    // One flat string: the header and the final newline go into the first and last parts rather
+    // than around the joined text, whose concatenation the writer would flatten into a second copy.
+    const parts = [...head, ...this.#chunks];
+    if (parts.length === 0) return `${this.header}\n`;
+    parts[0] = this.header + parts[0];
+    parts[parts.length - 1] += "\n";
+    return parts.join("\n\n");
   }
 }
 

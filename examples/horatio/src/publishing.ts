@@ -102,8 +102,8 @@ export interface PhotoPipeline {
 /**
  * The `PublishPhoto` workflow, started by `PhotoUploaded` (the upload handler emits it): each step
  * runs once and its output is kept, and the session that uploaded sees every step on `/hamlet/runs`.
- * `thumbnail` has the `ImageResizer` worker shrink the photo to 480 px and stores the result beside
- * it (a file that is not an image fails the run with `ProcessingFailed`; a crashed or timed-out
+ * `thumbnail` has the `ImageResizer` worker shrink the photo to 480 px (its progress shown live on
+ * the photo card) and stores the result beside it (a file that is not an image fails the run with `ProcessingFailed`; a crashed or timed-out
  * thread fails the attempt, which is retried); `moderate` asks the `Moderation` service about the
  * caption and waits for its answer (`awaitService`: a durable call with the service's `@retry`; the
  * step shows as waiting meanwhile, and a refusal or a call that runs out of attempts fails the run,
@@ -112,8 +112,10 @@ export interface PhotoPipeline {
 export function photoWorkflowFor(onPublished: PublishedListener, photos: PhotoPipeline): WorkflowHandlers {
   return {
     publishPhoto: {
-      async thumbnail({ trigger, context }) {
-        const made = await photos.thumbnails.make(context.tenantId, trigger.photo_id, trigger.storage_key);
+      async thumbnail({ trigger, context, progress }) {
+        // The worker's progress goes to /hamlet/runs as it comes; no transaction is open meanwhile
+        // (the first statement below opens it), so other writes go on while the worker runs.
+        const made = await photos.thumbnails.make(context.tenantId, trigger.photo_id, trigger.storage_key, progress);
         await repositories(txOf(context), context.tenantId).photoRow.update(
           { id: trigger.photo_id },
           { thumbnail_key: made.key, thumbnail_width: made.width, thumbnail_height: made.height },

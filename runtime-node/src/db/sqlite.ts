@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import BetterSqlite3 from "better-sqlite3";
 import { createTransactionHandle } from "./transaction-handle.js";
 import { assertTenantId, type Database, type ExecuteResult, type SqlParam } from "./database.js";
+import { lazyTransactionScope } from "./lazy-scope.js";
 import { createMutex } from "./mutex.js";
 import { toPositional } from "./placeholders.js";
 
@@ -71,7 +72,8 @@ export function openSqliteDatabase(filename: string, options: SqliteOptions = {}
   }
 
   function guardRoot(): void {
-    if (context.getStore() === owner) {
+    const lazy = lazyTransactionScope.getStore();
+    if (context.getStore() === owner || (lazy?.root === root && lazy.isOpen())) {
       throw new Error(
         "Hamlet: inside transaction()/withTenant() use the handle passed to the callback, not the root SQLite handle",
       );
@@ -128,7 +130,7 @@ export function openSqliteDatabase(filename: string, options: SqliteOptions = {}
     );
   }
 
-  return {
+  const root: Database = {
     dialect: "sqlite",
     tenantId: null,
     async query<T extends object>(sql: string, params: readonly SqlParam[] = []) {
@@ -152,6 +154,7 @@ export function openSqliteDatabase(filename: string, options: SqliteOptions = {}
       });
     },
   };
+  return root;
 }
 
 function toSqliteValue(value: SqlParam): string | number | bigint | Buffer | null {

@@ -8,6 +8,7 @@
 import type { Database } from "../db/database.js";
 import { postgresLiteral } from "../db/postgres.js";
 import type { EventRow } from "./rows.js";
+import { completeEvent } from "./store.js";
 
 interface Waiting {
   readonly row: EventRow;
@@ -20,6 +21,13 @@ interface Waiting {
 const MAX_BATCH = 256;
 
 export type CompleteAlone = (row: EventRow, token: string) => Promise<void>;
+
+/** How this database completes an event whose handler opened no transaction. */
+export function completionsFor(db: Database, clock: () => number): CompleteAlone {
+  // SQLite: one autocommit UPDATE; its single connection gains nothing from batching.
+  if (db.dialect === "sqlite") return (row, token) => completeEvent(db, row, token, clock());
+  return batchedCompletions(db, clock);
+}
 
 export function batchedCompletions(db: Database, clock: () => number): CompleteAlone {
   const queue: Waiting[] = [];

@@ -1,7 +1,7 @@
 /**
  * Delivers one claimed event: validate, outside work, then the handler and the event's completion
- * in one tenant transaction (exactly-once database effects; on PostgreSQL the transaction opens
- * only when the handler uses it). A failed attempt is recorded in a
+ * in one tenant transaction (exactly-once database effects; the transaction opens at the
+ * handler's first statement, on both dialects). A failed attempt is recorded in a
  * second transaction: retried later with backoff, or dead-lettered with its error history.
  */
 import { runAfterCommit as runAll, type AfterCommitCallback } from "../after-commit.js";
@@ -13,6 +13,7 @@ import {
   invalidPayloadError,
   LostClaimError,
   PermanentEventError,
+  SupersededError,
 } from "./errors.js";
 import type { Route, RouteContext } from "./routes.js";
 import { parseErrors, toNumber, type EventRow } from "./rows.js";
@@ -28,7 +29,7 @@ export interface DeliveryDeps {
   readonly onError: (error: unknown) => void;
   /** Called when the delivery stored follow-up work due at `dueAt` (in-process wake-up). */
   readonly wake: (dueAt: number) => void;
-  /** PostgreSQL: completes an event whose handler opened no transaction (batched with others). */
+  /** Completes an event whose handler opened no transaction (PostgreSQL: batched with others). */
   readonly completeAlone: CompleteAlone;
 }
 
@@ -79,27 +80,31 @@ export async function deliver(deps: DeliveryDeps, row: EventRow, token: string):
     const checked = route.validate(payload);
     if (!checked.ok) throw invalidPayloadError(row.name, checked.errors);
     const prepared = route.prepare === undefined ? undefined : await route.prepare(checked.value, context(null));
-    if (deps.db.dialect === "postgres") {
-      // The transaction opens on the handler's first statement; without one the completion joins
-      // the next batch of such completions (one statement for many events).
-      const lazy = lazyTenantTransaction(deps.db, row.tenant_id);
-      after.length = 0;
-      await lazy.finish(
-        route.handle(checked.value, context(lazy.handle), prepared),
-        (tx) => completeEvent(tx, row, token, deps.clock()),
-        () => deps.completeAlone(row, token),
-      );
-    } else {
-      await deps.db.withTenant(row.tenant_id, async (tx) => {
-        after.length = 0;
-        await route.handle(checked.value, context(tx), prepared);
-        await completeEvent(tx, row, token, deps.clock());
-      });
-    }
+    // The transaction opens on the handler's first statement, so slow work the handler does before
+    // (a worker-pool call) holds no lock. Without one the completion commits on its own (PostgreSQL:
+    // batched with others, one statement for many events).
+    const lazy = lazyTenantTransaction(deps.db, row.tenant_id);
+    after.length = 0;
+    await lazy.finish(
+      lazy.run(() => route.handle(checked.value, context(lazy.handle), prepared)),
+      (tx) => completeEvent(tx, row, token, deps.clock()),
+      () => deps.completeAlone(row, token),
+    );
     runAll(after, deps.onError);
   } catch (error) {
     if (error instanceof LostClaimError || (error as { code?: unknown } | null)?.code === LOST_CLAIM_SQLSTATE) return;
+    if (error instanceof SupersededError) return completeSuperseded(deps, row, token);
     await recordAttemptFailure(deps, row, token, route, payload, error);
+  }
+}
+
+/** Completes an event whose handler's writes rolled back because its work was settled elsewhere. */
+async function completeSuperseded(deps: DeliveryDeps, row: EventRow, token: string): Promise<void> {
+  try {
+    await deps.completeAlone(row, token);
+  } catch (failure) {
+    // A lost claim: the process that holds it now finds nothing to do either.
+    if (!(failure instanceof LostClaimError)) deps.onError(failure);
   }
 }
 

@@ -8,7 +8,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Database } from "../db/database.js";
-import { batchedCompletions } from "./completions.js";
+import { completionsFor } from "./completions.js";
 import { deliver, type DeliveryDeps } from "./deliver.js";
 import { startListener, type Listener } from "./listener.js";
 import type { Route } from "./routes.js";
@@ -84,7 +84,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     clock,
     onError,
     wake: (dueAt) => wake(dueAt),
-    completeAlone: batchedCompletions(db, clock),
+    completeAlone: completionsFor(db, clock),
   };
 
   function arm(at: number): void {

@@ -25,6 +25,7 @@ export function createEventSystem(options: DurableEventOptions): EventSystem {
   const workflows = registry.workflows ?? [];
   const services = registry.services ?? [];
   const workflowDeps: WorkflowDeps = {
+    db,
     clock,
     insert: (tx, scope, event) => insertEvent(tx, scope, event, clock()),
     publish: updates.publish,

@@ -19,6 +19,15 @@ export class LostClaimError extends Error {
   override readonly name = "LostClaimError";
 }
 
+/**
+ * The handler found, inside its transaction, that its work was settled elsewhere meanwhile (a
+ * workflow step whose run ended while the step waited on slow work): its writes roll back and the
+ * event is completed, neither retried nor recorded as failed.
+ */
+export class SupersededError extends Error {
+  override readonly name = "SupersededError";
+}
+
 /** A short, single-line description of whatever was thrown. */
 export function describeError(error: unknown): string {
   if (error instanceof Error)

@@ -2,13 +2,18 @@
  * A tenant transaction that opens on its first statement. A handler that never touches `tx`
  * (it mails, logs, calls out) then costs no BEGIN/COMMIT: its event is completed by one
  * autocommit statement instead. A handler that does use `tx` gets an ordinary transaction in
- * which its writes and the event's completion commit together, exactly as before.
+ * which its writes and the event's completion commit together, exactly as before. Work the
+ * handler does before its first statement (a worker-pool call, an HTTP call) holds no lock: on
+ * SQLite, whose one connection a transaction holds whole, other writers go on meanwhile.
  */
 import type { Database, SqlParam } from "../db/database.js";
+import { lazyTransactionScope } from "../db/lazy-scope.js";
 
 export interface LazyTransaction {
   /** The handle to give the handler; its first use opens the transaction. */
   readonly handle: Database;
+  /** Runs the handler; once the transaction is open, SQLite refuses the root handle inside it (it would wait for itself). */
+  run<T>(handler: () => Promise<T>): Promise<T>;
   /**
    * Ends the handler's part once `handled` settles. Rejected: the transaction (if opened) rolls back and this
    * rejects with the same error. Resolved: `commit(tx)` runs last in the transaction, or, when
@@ -65,6 +70,7 @@ export function lazyTenantTransaction(db: Database, tenantId: string): LazyTrans
 
   return {
     handle,
+    run: (handler) => lazyTransactionScope.run({ root: db, isOpen: () => opened !== null && !ended }, handler),
     async finish(handled, commit, complete) {
       const outcome = await handled.then(
         (): Outcome => ({ ok: true }),

@@ -152,6 +152,12 @@ export interface StepInput<T, O extends Record<string, unknown> = Record<string,
   readonly context: EventContext;
   /** Waits for a service call's outcome (see {@link AwaitService}). */
   readonly awaitService: AwaitService;
+  /**
+   * Reports how far the step got (any JSON-encodable value, e.g. a worker's progress): published
+   * at once as a run update with `stepStatus: "running"`, outside the step's transaction (it is
+   * sent even if the step later fails or rolls back). Not stored.
+   */
+  progress(value: unknown): void;
 }
 
 /** One `step name [-> Type]`; `run` returns the step's output (undefined for no output). */
@@ -264,8 +270,13 @@ export interface RunUpdate {
   readonly workflow: string;
   readonly status: RunStatus;
   readonly step: string | null;
-  /** `waiting`: the step called a service through `awaitService` and waits for its outcome. */
-  readonly stepStatus: "waiting" | "done" | "failed" | null;
+  /**
+   * `waiting`: the step called a service through `awaitService` and waits for its outcome;
+   * `running`: the step reported `progress` (then in {@link RunUpdate.progress}).
+   */
+  readonly stepStatus: "running" | "waiting" | "done" | "failed" | null;
+  /** What the step reported with `progress` (`stepStatus: "running"` only). */
+  readonly progress?: unknown;
   readonly correlationId: string;
   /** Session that emitted the trigger, so SSE can push to it. */
   readonly sessionId: string | null;

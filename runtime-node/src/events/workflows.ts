@@ -3,14 +3,17 @@
  * the internal event `hamlet.workflow` for step 0, all in the trigger's transaction. Each step is
  * one delivery of that event: the step's output, its `done` mark and the next step's event commit
  * together with the event's completion, so a crash re-runs only the step that had not committed.
+ * The step's state is read before its code runs and its transaction opens only at its first
+ * statement, so a step that waits on slow work before writing holds no lock meanwhile; the run's
+ * state is checked again inside the transaction before anything commits.
  * The run id (`<Workflow>:<trigger event id>`) is the idempotency key of the run.
  */
 import type { Database } from "../db/database.js";
-import { invalidPayloadError, LostClaimError, PermanentEventError } from "./errors.js";
+import { invalidPayloadError, LostClaimError, PermanentEventError, SupersededError } from "./errors.js";
 import type { Route, RouteContext, RouteFailure, TriggerHook } from "./routes.js";
 import { anyPayload } from "./routes.js";
 import { parseErrors, parseJson } from "./rows.js";
-import { loadWaits, stepAwaits, type WaitDeps, type WaitKey } from "./waits.js";
+import { loadWaits, stepAwaits, type WaitDeps, type WaitKey, type WaitRow } from "./waits.js";
 import {
   DEFAULT_RETRY,
   type EmittedEvent,
@@ -32,6 +35,8 @@ interface StepPayload {
 }
 
 export interface WorkflowDeps {
+  /** Reads a step's state before its delivery's transaction opens. */
+  readonly db: Database;
   readonly clock: () => number;
   readonly insert: (tx: Database, scope: EventScope, event: OutgoingEvent<string, unknown>) => Promise<EmittedEvent>;
   readonly publish: (update: RunUpdate) => void;
@@ -153,6 +158,51 @@ export function workflowTriggers(
   return triggers;
 }
 
+interface StepState {
+  readonly run: RunRow;
+  readonly outputs: Record<string, unknown>;
+  readonly waits: readonly WaitRow[];
+}
+
+/** What a step's code needs (trigger, earlier outputs, its waits), or null when it has nothing to do. */
+async function readStep(tx: Database, tenantId: string, step: StepPayload): Promise<StepState | null> {
+  const [run] = await tx.query<RunRow>(
+    "SELECT status, trigger_payload, session_id, correlation_id FROM hamlet_workflow_runs WHERE tenant_id = $1 AND id = $2",
+    [tenantId, step.runId],
+  );
+  if (run === undefined) throw new PermanentEventError(`workflow run ${step.runId} does not exist`);
+  if (run.status !== "running") return null;
+  const rows = await tx.query<{ step_index: number; name: string; status: string; output: string | null }>(
+    "SELECT step_index, name, status, output FROM hamlet_workflow_steps WHERE tenant_id = $1 AND run_id = $2 ORDER BY step_index",
+    [tenantId, step.runId],
+  );
+  if (rows[step.step]?.status === "done") return null;
+  const outputs: Record<string, unknown> = {};
+  for (const row of rows) {
+    if (Number(row.step_index) < step.step && row.status === "done") outputs[row.name] = parseJson(row.output);
+  }
+  return { run, outputs, waits: await loadWaits(tx, tenantId, step.runId, step.step) };
+}
+
+/**
+ * Inside the step's transaction, before its results are written: the state read before the step
+ * ran may be stale. Finished outputs never change and a wait's outcome only appears (its resume
+ * follows), so only the run and the step themselves need a second look. When another delivery
+ * finished the step or the run ended meanwhile, this one's writes roll back and its event is
+ * completed: there is nothing left for it to do.
+ */
+async function checkStillDue(tx: Database, tenantId: string, step: StepPayload, name: string): Promise<void> {
+  const [current] = await tx.query<{ status: string; step_status: string | null }>(
+    `SELECT r.status, s.status AS step_status FROM hamlet_workflow_runs r
+     LEFT JOIN hamlet_workflow_steps s ON s.tenant_id = r.tenant_id AND s.run_id = r.id AND s.step_index = $3
+     WHERE r.tenant_id = $1 AND r.id = $2`,
+    [tenantId, step.runId, step.step],
+  );
+  if (current?.status !== "running" || current.step_status === "done") {
+    throw new SupersededError(`step ${name} of ${step.runId} finished or its run ended while it ran`);
+  }
+}
+
 /** The route of `hamlet.workflow`: runs one step, stores its output and emits the next step. */
 export function workflowStepRoute(workflows: readonly WorkflowDefinition[], deps: WorkflowDeps): Route {
   const byName = new Map(workflows.map((workflow) => [workflow.name, workflow]));
@@ -170,27 +220,26 @@ export function workflowStepRoute(workflows: readonly WorkflowDefinition[], deps
     retry: DEFAULT_RETRY,
     retryFor: (payload) => byName.get((payload as Partial<StepPayload>).workflow ?? "")?.retry ?? DEFAULT_RETRY,
     validate: anyPayload,
-    async handle(payload, context) {
+    // The run's state, read in a short transaction of its own before the step's code runs.
+    prepare: async (payload, context) => {
+      const { step } = find(payload);
+      return deps.db.withTenant(context.tenantId, (tx) => readStep(tx, context.tenantId, step));
+    },
+    async handle(payload, context, prepared) {
       const tx = requireTx(context);
       const { workflow, step } = find(payload);
       const definition = workflow.steps[step.step]!;
-      const [run] = await tx.query<RunRow>(
-        "SELECT status, trigger_payload, session_id, correlation_id FROM hamlet_workflow_runs WHERE tenant_id = $1 AND id = $2",
-        [context.tenantId, step.runId],
-      );
-      if (run === undefined) throw new PermanentEventError(`workflow run ${step.runId} does not exist`);
-      if (run.status !== "running") return;
-      const rows = await tx.query<{ step_index: number; name: string; status: string; output: string | null }>(
-        "SELECT step_index, name, status, output FROM hamlet_workflow_steps WHERE tenant_id = $1 AND run_id = $2 ORDER BY step_index",
-        [context.tenantId, step.runId],
-      );
-      if (rows[step.step]?.status === "done") return;
-      const outputs: Record<string, unknown> = {};
-      for (const row of rows) {
-        if (Number(row.step_index) < step.step && row.status === "done") outputs[row.name] = parseJson(row.output);
-      }
+      const state = prepared as StepState | null;
+      if (state === null) return;
+      const { run, outputs, waits } = state;
       const startedAt = deps.clock();
-      const waits = await loadWaits(tx, context.tenantId, step.runId, step.step);
+      const runContext = { ...context, sessionId: run.session_id, correlationId: run.correlation_id };
+      // Published straight away, not after commit: it tells of work in progress, outside the transaction.
+      const progress = (value: unknown): void =>
+        deps.publish({
+          ...update(runContext, step.runId, workflow.name, "running", definition.name, "running"),
+          progress: value ?? null,
+        });
       const awaits = stepAwaits(waitHooks(deps), tx, context, step.runId, step.step, waits);
       let output: unknown;
       try {
@@ -200,10 +249,12 @@ export function workflowStepRoute(workflows: readonly WorkflowDefinition[], deps
           runId: step.runId,
           context,
           awaitService: awaits.awaitService,
+          progress,
         });
       } catch (error) {
         if (!awaits.suspended()) throw error;
       }
+      await checkStillDue(tx, context.tenantId, step, definition.name);
       if (awaits.suspended()) {
         // The step waits for a call (even if its code caught the suspension): no output, no next step.
         await tx.execute(
@@ -216,9 +267,8 @@ export function workflowStepRoute(workflows: readonly WorkflowDefinition[], deps
           context.tenantId,
           step.runId,
         ]);
-        const waitingContext = { ...context, sessionId: run.session_id, correlationId: run.correlation_id };
         context.afterCommit(() =>
-          deps.publish(update(waitingContext, step.runId, workflow.name, "running", definition.name, "waiting")),
+          deps.publish(update(runContext, step.runId, workflow.name, "running", definition.name, "waiting")),
         );
         return;
       }
@@ -249,7 +299,6 @@ export function workflowStepRoute(workflows: readonly WorkflowDefinition[], deps
           idempotencyKey: `${step.runId}#${step.step + 1}`,
         });
       }
-      const runContext = { ...context, sessionId: run.session_id, correlationId: run.correlation_id };
       context.afterCommit(() =>
         deps.publish(
           update(runContext, step.runId, workflow.name, last ? "completed" : "running", definition.name, "done"),

@@ -18,8 +18,13 @@ export interface RunUpdateMessage {
   readonly status: RunStatus;
   /** The step that changed, `null` for a change of the run alone. */
   readonly step: string | null;
-  /** `waiting`: the step waits for a service call (`awaitService`); `done`/`failed` follow. */
-  readonly stepStatus: "waiting" | "done" | "failed" | null;
+  /**
+   * `running`: the step reported `progress`; `waiting`: the step waits for a service call
+   * (`awaitService`); `done`/`failed` follow.
+   */
+  readonly stepStatus: "running" | "waiting" | "done" | "failed" | null;
+  /** The step's reported progress (`stepStatus: "running"`), else null. */
+  readonly progress: unknown;
   readonly correlationId: string;
 }
 
@@ -50,6 +55,7 @@ export function serveRunUpdates(
       status: update.status,
       step: update.step,
       stepStatus: update.stepStatus,
+      progress: update.progress ?? null,
       correlationId: update.correlationId,
     };
     chain = chain

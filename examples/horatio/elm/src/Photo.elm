@@ -165,19 +165,27 @@ update msg photo =
                 ( { photo
                     | steps =
                         case ( run.step, run.stepStatus ) of
-                            ( Just step, Just Sse.StepWaiting ) ->
-                                -- With several server processes a step's end may arrive before its wait.
-                                if List.member (step ++ " ✓") photo.steps || List.member (step ++ " failed") photo.steps then
+                            ( Just step, Just Sse.StepRunning ) ->
+                                -- The thumbnail worker's progress, live; a late one never hides the step's end.
+                                if finished step photo.steps then
                                     photo.steps
 
                                 else
-                                    photo.steps ++ [ waiting step ]
+                                    withoutLive step photo.steps ++ [ running step run.progress ]
+
+                            ( Just step, Just Sse.StepWaiting ) ->
+                                -- With several server processes a step's end may arrive before its wait.
+                                if finished step photo.steps then
+                                    photo.steps
+
+                                else
+                                    withoutLive step photo.steps ++ [ waiting step ]
 
                             ( Just step, Just Sse.StepDone ) ->
-                                List.filter ((/=) (waiting step)) photo.steps ++ [ step ++ " ✓" ]
+                                withoutLive step photo.steps ++ [ step ++ " ✓" ]
 
                             ( Just step, Just Sse.StepFailed ) ->
-                                List.filter ((/=) (waiting step)) photo.steps ++ [ step ++ " failed" ]
+                                withoutLive step photo.steps ++ [ step ++ " failed" ]
 
                             _ ->
                                 photo.steps
@@ -197,6 +205,33 @@ update msg photo =
 
         GotRun (Err _) ->
             ( photo, Cmd.none )
+
+
+{-| Whether the step's end was shown already (with several server processes it may arrive first).
+-}
+finished : String -> List String -> Bool
+finished step steps =
+    List.member (step ++ " ✓") steps || List.member (step ++ " failed") steps
+
+
+{-| The steps shown without the live line (progress or waiting) of `step`.
+-}
+withoutLive : String -> List String -> List String
+withoutLive step =
+    List.filter (not << String.startsWith (step ++ ": "))
+
+
+{-| How a running step that reported progress is shown: the `thumbnail` step reports the
+`ImageResizer` worker's `ResizeProgress`.
+-}
+running : String -> Maybe Json.Decode.Value -> String
+running step progress =
+    case Maybe.map (Json.Decode.decodeValue Types.resizeProgressDecoder) progress of
+        Just (Ok { percent }) ->
+            step ++ ": " ++ String.fromInt (round percent) ++ "%"
+
+        _ ->
+            step ++ ": running…"
 
 
 {-| How a step that waits for a service (the `moderate` step asks the moderation service) is shown

@@ -105,6 +105,8 @@ export interface WorkflowStepInput<T, O> {
   readonly outputs: O;
   readonly runId: string;
   readonly context: EventHandlerContext;
+  /** Reports how far the step got (JSON-encodable, e.g. a worker's progress) on `/hamlet/runs` at once. */
+  progress(value: unknown): void;
   /** Calls a service and waits for its outcome (the step shows as waiting meanwhile). */
   readonly awaitService: AwaitServices;
 }
@@ -328,6 +330,7 @@ function stepInputs<T>(
       outputs: decoded as O,
       runId: input.runId,
       context: wrap(input.context),
+      progress: input.progress,
       awaitService: awaitServicesFor(input.awaitService),
     };
   }

@@ -139,8 +139,9 @@ onLiveFeed toMsg =
 port hamletSseLiveFeed : (String -> msg) -> Sub msg
 
 
-{-| A change to a workflow run started by this session: a step waiting, done or failed, or the run's end.
-`step` is `Nothing` for a change of the run alone.
+{-| A change to a workflow run started by this session: a step's progress, a step waiting, done or
+failed, or the run's end. `step` is `Nothing` for a change of the run alone; `progress` is what a
+running step reported (`StepRunning`), as JSON for the app to decode.
 -}
 type alias RunUpdate =
     { runId : String
@@ -148,6 +149,7 @@ type alias RunUpdate =
     , status : RunStatus
     , step : Maybe String
     , stepStatus : Maybe StepStatus
+    , progress : Maybe Decode.Value
     , correlationId : String
     }
 
@@ -160,10 +162,12 @@ type RunStatus
     | Failed
 
 
-{-| Where a step is: waiting for a service call it made (`awaitService`), or how it ended.
+{-| Where a step is: running (it reported `progress`), waiting for a service call it made
+(`awaitService`), or how it ended.
 -}
 type StepStatus
-    = StepWaiting
+    = StepRunning
+    | StepWaiting
     | StepDone
     | StepFailed
 
@@ -183,12 +187,13 @@ port hamletSseRuns : (String -> msg) -> Sub msg
 -}
 runUpdateDecoder : Decode.Decoder RunUpdate
 runUpdateDecoder =
-    Decode.map6 RunUpdate
+    Decode.map7 RunUpdate
         (Decode.field "runId" Decode.string)
         (Decode.field "workflow" Decode.string)
         (Decode.field "status" (enumeration [ ( "running", Running ), ( "completed", Completed ), ( "failed", Failed ) ]))
         (Decode.field "step" (Decode.nullable Decode.string))
-        (Decode.field "stepStatus" (Decode.nullable (enumeration [ ( "waiting", StepWaiting ), ( "done", StepDone ), ( "failed", StepFailed ) ])))
+        (Decode.field "stepStatus" (Decode.nullable (enumeration [ ( "running", StepRunning ), ( "waiting", StepWaiting ), ( "done", StepDone ), ( "failed", StepFailed ) ])))
+        (Decode.oneOf [ Decode.field "progress" (Decode.nullable Decode.value), Decode.succeed Nothing ])
         (Decode.field "correlationId" Decode.string)
 
 

@@ -2,12 +2,5 @@
 -- Do not edit: hamletc migrate refuses applied migrations whose text changed.
 -- Reverts the migration; may lose data.
 
-DROP TABLE IF EXISTS hamlet_workflow_waits;
-
-DROP TABLE IF EXISTS hamlet_schedules;
-
-DROP TABLE IF EXISTS hamlet_workflow_steps;
-
-DROP TABLE IF EXISTS hamlet_workflow_runs;
-
-DROP TABLE IF EXISTS hamlet_events;
+-- The event store was created by an earlier migration; reverting this upgrade keeps its tables (they hold
+-- events, runs and dead letters) and functions. Tables the upgrade added are unused by the earlier runtime.
