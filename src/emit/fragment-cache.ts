@@ -248,20 +248,38 @@ function* directRefs(def: TypeDef): Generator<string> {
   }
 }
 
-/** The types `def` reaches through references, transitively, in a stable order (`def` excluded). */
+/**
+ * What `reachedTypes` found for a type (weak keys): kept when every name it looked up resolved,
+ * so a later call with the same `def` can check the result instead of searching again.
+ */
+const reachedBefore = new WeakMap<TypeDef, TypeDef[]>();
+
+/**
+ * The types `def` reaches through references, transitively, in a stable order (`def` excluded).
+ * The search reads only `def`, the types it reaches and the names they mention, so when `def` and
+ * each type found last time are the same objects under their names in `byName`, the result is
+ * the same (every watch build asks this of every type, for several emitters).
+ */
 export function reachedTypes(def: TypeDef, byName: ReadonlyMap<string, TypeDef>): TypeDef[] {
+  const before = reachedBefore.get(def);
+  if (before !== undefined && before.every((t) => byName.get(t.name) === t)) return before;
   const seen = new Set<string>([def.name]);
   const reached: TypeDef[] = [];
   const queue: TypeDef[] = [def];
+  let resolved = true;
   for (let current = queue.pop(); current !== undefined; current = queue.pop())
     for (const name of directRefs(current)) {
       if (seen.has(name)) continue;
       seen.add(name);
       const target = byName.get(name);
-      if (target === undefined) continue;
+      if (target === undefined) {
+        resolved = false; // another map could resolve it: not kept
+        continue;
+      }
       reached.push(target);
       queue.push(target);
     }
+  if (resolved) reachedBefore.set(def, reached);
   return reached;
 }
 
