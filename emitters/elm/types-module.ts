@@ -52,14 +52,28 @@ const definitionFragments = new FragmentCache<Definition>();
  */
 export function contextKey(ctx: ElmContext, def: TypeDef, reached: readonly TypeDef[]): string {
   const components = new Map<number | undefined, number>();
-  return [def, ...reached]
-    .map((t) => {
-      const component = ctx.component.get(t.name);
-      if (!components.has(component)) components.set(component, components.size);
-      const variants = ctx.variants.get(t.name);
-      return `${t.name}:${ctx.wrapped.has(t.name)}:${components.get(component)}:${variants ? [...variants].join(",") : ""}`;
-    })
-    .join(";");
+  let key = "";
+  for (const t of [def, ...reached]) {
+    const component = ctx.component.get(t.name);
+    if (!components.has(component)) components.set(component, components.size);
+    key += `${factsOf(ctx, t)}:${components.get(component)};`;
+  }
+  return key;
+}
+
+/** Each type's own part of `contextKey`, by name, per build's context (keyed by the maps `buildContext` made). */
+const typeFacts = new WeakMap<ElmContext["variants"], Map<string, string>>();
+
+/** A type's name, whether it is wrapped and its constructors' names (found once per build: every kept type asks). */
+function factsOf(ctx: ElmContext, t: TypeDef): string {
+  let facts = typeFacts.get(ctx.variants);
+  if (facts === undefined) typeFacts.set(ctx.variants, (facts = new Map()));
+  let text = facts.get(t.name);
+  if (text === undefined) {
+    const variants = ctx.variants.get(t.name);
+    facts.set(t.name, (text = `${t.name}:${ctx.wrapped.has(t.name)}:${variants ? [...variants].join(",") : ""}`));
+  }
+  return text;
 }
 
 function cachedDefinition(ctx: ElmContext, def: TypeDef): Definition {
