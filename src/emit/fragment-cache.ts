@@ -7,7 +7,10 @@
  *   current while an emitter runs, keyed by emitter and file, with the declarations the file
  *   reads (`declarationInputs`);
  * - one schema type's text inside a file that prints every type (`FragmentCache`), kept by type
- *   (weak keys: entries go with the schema that keyed them).
+ *   (weak keys: entries go with the schema that keyed them), or one endpoint's (OpenAPI
+ *   operations, Elm endpoint functions);
+ * - a file's last string when the pieces it is printed from are equal text (`reuseText`), so the
+ *   writer sees the same string and need not compare it.
  * Only builds that keep a memo between them (`build --watch`) keep anything: a one-shot build
  * would never reuse it, and keeping it would hold every printed text until the end of the build.
  */
