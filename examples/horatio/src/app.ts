@@ -80,13 +80,18 @@ export async function createApp(options: AppOptions): Promise<HamletServer> {
     if (audience === "tenant") return streams.LiveFeed.toTenant(tenant, { tag: "Posted", post });
     return audience.length === 0 ? 0 : streams.LiveFeed.toSessions(tenant, audience, { tag: "Posted", post });
   };
+  // Pushes go out one after another, in publish order: a post's audience lookup can take longer
+  // than the next post's, and readers must not see a later post before an earlier one.
+  let pushed: Promise<unknown> = Promise.resolve();
   const onPublished: PublishedListener = (tenant, post) => {
     // Outside the caller's transaction (an event handler's, on SQLite the database's only writer):
     // the stream's own write then waits for that commit instead of being refused inside it.
     outsideTransactions.runInAsyncScope(() =>
-      setImmediate(() =>
-        push(tenant, post).catch((error: unknown) => app.log.warn({ err: error }, "horatio: live feed publish failed")),
-      ),
+      setImmediate(() => {
+        pushed = pushed
+          .then(() => push(tenant, post))
+          .catch((error: unknown) => app.log.warn({ err: error }, "horatio: live feed publish failed"));
+      }),
     );
   };
   // Uploaded photos and their thumbnails (made by the ImageResizer worker threads) share one storage.
