@@ -50,6 +50,8 @@ function existingOutput(root: string | undefined) {
  * once; returns the diagnostics. `outDir` (the output folder of earlier builds) lets emitters
  * read their history. `memo` (watch mode) keeps what each emitter printed for the next build, so
  * a file or type whose inputs are unchanged is not printed again (see fragment-cache.ts).
+ * `beforeEach` runs before each emitter, when the previous one's files are no longer held here
+ * (the build collects garbage there).
  */
 export async function emitEach(
   schema: Schema,
@@ -57,28 +59,47 @@ export async function emitEach(
   outDir: string | undefined,
   take: (files: EmittedFile[]) => void,
   memo?: EmitMemo,
+  beforeEach?: () => void,
 ): Promise<Diagnostic[]> {
   memo?.begin();
   const diagnostics: Diagnostic[] = [];
-  for (const { emitter, options: raw } of selections) {
-    const { options, diagnostics: optionProblems } = resolveOptions(emitter, raw);
-    diagnostics.push(...optionProblems);
-    if (optionProblems.length > 0) continue;
-    let files: EmittedFile[];
-    try {
-      const history = existingOutput(outDir === undefined ? undefined : join(outDir, emitter.outDir));
-      const context = { options, report: (d: Diagnostic) => diagnostics.push(d), ...history };
-      const emitted = await emittingWith(memo, emitter.name, async () => emitter.emit(schema, context));
-      files = emitted.map((file) => ({ path: posix.join(emitter.outDir, file.path), content: file.content }));
-    } catch (error) {
-      diagnostics.push(
-        diagnostic("HAM0803", undefined, { emitter: emitter.name, detail: (error as Error).stack ?? String(error) }),
-      );
-      continue;
-    }
-    take(files);
+  for (const selection of selections) {
+    beforeEach?.();
+    await emitOne(schema, selection, outDir, take, diagnostics, memo);
   }
   return diagnostics;
+}
+
+/**
+ * One emitter of `emitEach`, in its own frame: a suspended async frame keeps every value it held
+ * across an `await`, so a loop body holding the files would keep one emitter's output (the 21 MB
+ * docs text of a 5,000-record schema) alive while the next emitter runs. This frame ends before
+ * the next emitter starts.
+ */
+async function emitOne(
+  schema: Schema,
+  { emitter, options: raw }: EmitterSelection,
+  outDir: string | undefined,
+  take: (files: EmittedFile[]) => void,
+  diagnostics: Diagnostic[],
+  memo: EmitMemo | undefined,
+): Promise<void> {
+  const { options, diagnostics: optionProblems } = resolveOptions(emitter, raw);
+  diagnostics.push(...optionProblems);
+  if (optionProblems.length > 0) return;
+  let files: EmittedFile[];
+  try {
+    const history = existingOutput(outDir === undefined ? undefined : join(outDir, emitter.outDir));
+    const context = { options, report: (d: Diagnostic) => diagnostics.push(d), ...history };
+    const emitted = await emittingWith(memo, emitter.name, async () => emitter.emit(schema, context));
+    files = emitted.map((file) => ({ path: posix.join(emitter.outDir, file.path), content: file.content }));
+  } catch (error) {
+    diagnostics.push(
+      diagnostic("HAM0803", undefined, { emitter: emitter.name, detail: (error as Error).stack ?? String(error) }),
+    );
+    return;
+  }
+  take(files);
 }
 
 /** Runs the emitters; `outDir` (the output folder of earlier builds) lets them read their history. */

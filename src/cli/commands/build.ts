@@ -13,6 +13,9 @@ import type { ProjectOptions } from "../project.js";
 import type { Reporter } from "../report.js";
 import { compileProject } from "./compile-project.js";
 
+/** Heap in use above which a one-shot build collects garbage between emitters. */
+const ONE_SHOT_HEAP = 64 * 1024 * 1024;
+
 export interface BuildOptions extends ProjectOptions {
   /** Compare with the files on disk instead of writing. */
   readonly check?: boolean | undefined;
@@ -55,9 +58,13 @@ export async function runBuild(options: BuildOptions, reporter: Reporter, cache?
       (files) => {
         count += files.length;
         (comparison ?? staged!).add(files);
-        collectGarbageIfLarge();
       },
       cache?.emitted,
+      // The previous emitter's output is garbage once written; collected before the next emitter
+      // allocates, V8 reuses its space instead of growing the heap (5,000 records: peak 426 -> ~300 MB).
+      // A one-shot build pays a full collection (tens of ms) per emitter once its heap passes 64 MB;
+      // watch builds keep the larger threshold so a small project's rebuild never pays one.
+      () => collectGarbageIfLarge(cache ? undefined : ONE_SHOT_HEAP),
     );
   } catch (error) {
     staged?.abort();
