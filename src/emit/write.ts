@@ -79,9 +79,13 @@ export function writeOutputs(outDir: string, files: readonly EmittedFile[]): Wri
   return report;
 }
 
+const PIECE_CHARS = 1 << 20;
+/** The most UTF-8 bytes a piece can take: 3 per UTF-16 unit, and one more unit for a surrogate pair. */
+const PIECE_BYTES = 3 * (PIECE_CHARS + 1);
+
 /** Pieces of about a megabyte of `text`, never splitting a surrogate pair. */
 function* pieces(text: string): Generator<string> {
-  const size = 1 << 20;
+  const size = PIECE_CHARS;
   for (let start = 0; start < text.length;) {
     let end = Math.min(text.length, start + size);
     const last = text.charCodeAt(end - 1);
@@ -106,13 +110,19 @@ function sameAsFile(path: string, content: string): boolean {
   if (size !== Buffer.byteLength(content, "utf8")) return false;
   const fd = openSync(path, "r");
   try {
+    // Two buffers for the whole comparison: a fresh pair per piece left the 100 MB of a large
+    // build's unchanged output as external garbage, which raised the build's peak memory.
+    const expected = Buffer.allocUnsafe(Math.min(size, PIECE_BYTES));
+    const actual = Buffer.allocUnsafe(expected.length);
     let offset = 0;
     for (const piece of pieces(content)) {
-      const expected = Buffer.from(piece, "utf8");
-      const actual = Buffer.allocUnsafe(expected.length);
-      if (readSync(fd, actual, 0, expected.length, offset) !== expected.length || !actual.equals(expected))
+      const length = expected.write(piece, 0, "utf8");
+      if (
+        readSync(fd, actual, 0, length, offset) !== length ||
+        !actual.subarray(0, length).equals(expected.subarray(0, length))
+      )
         return false;
-      offset += expected.length;
+      offset += length;
     }
     return true;
   } finally {
