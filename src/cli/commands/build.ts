@@ -61,7 +61,7 @@ export async function runBuild(options: BuildOptions, reporter: Reporter, cache?
       },
       cache?.emitted,
       // The previous emitter's output is garbage once written; collected before the next emitter
-      // allocates, V8 reuses its space instead of growing the heap (5,000 records: peak 426 -> ~300 MB).
+      // allocates, V8 reuses its space instead of growing the heap (5,000 records: peak 417 -> 297 MB).
       // A one-shot build pays a full collection (tens of ms) per emitter once its heap passes 64 MB;
       // watch builds keep the larger threshold so a small project's rebuild never pays one.
       () => collectGarbageIfLarge(cache ? undefined : ONE_SHOT_HEAP),
