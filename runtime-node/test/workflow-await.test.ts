@@ -265,6 +265,70 @@ describe.each(testDialects)("steps waiting for a service on %s", (dialect) => {
     }
   });
 
+  it("fails the run at once when a resumed step calls a different service at a recorded call's position", async () => {
+    const { url } = await setUp();
+    const accept = (value: unknown) => ({ ok: true as const, value });
+    const check = {
+      method: "POST",
+      url,
+      validateRequest: accept,
+      retry: { attempts: 3, backoff: { kind: "fixed", delayMs: 50 } },
+    } as const;
+    let runs = 0;
+    const system = createEventSystem({
+      db: store!.db,
+      pollMs: 50,
+      onError: () => undefined,
+      registry: {
+        events: [{ name: "Swap", validate: accept }],
+        handlers: {},
+        services: [
+          { name: "Check", ...check },
+          { name: "Audit", ...check },
+        ],
+        workflows: [
+          {
+            name: "Swaps",
+            trigger: "Swap",
+            steps: [
+              {
+                name: "swap",
+                // The step's code changed between its first run and its resume (a deploy in between).
+                async run({ awaitService }) {
+                  runs += 1;
+                  return awaitService(runs === 1 ? "Check" : "Audit", { text: `swap ${runs}` });
+                },
+              },
+            ],
+          },
+        ],
+      },
+    });
+    await system.start();
+    try {
+      const { id } = await system.transaction(store!.db, { tenantId: TENANT }, (_tx, emit) =>
+        emit({ name: "Swap", payload: {} }),
+      );
+      let run: RunHistory | null = null;
+      await eventually(async () => {
+        run = await system.admin.getRun(TENANT, `Swaps:${id}`);
+        return run?.status === "failed";
+      });
+      expect(run!.error).toBe(
+        "step swap: PermanentEventError: call 1 of the step went to service Check before and to Audit now; a step must make the same calls in the same order",
+      );
+      expect(run!.steps[0]!.status).toBe("failed");
+      // Not retried: the resume failed on its first attempt, and only the first call was ever sent.
+      expect(runs).toBe(2);
+      const resume = run!.events.filter((event) => event.name === "hamlet.workflow").at(-1)!;
+      expect([resume.status, resume.attempts]).toEqual(["dead", 1]);
+      expect(service!.received.map((r) => r.text)).toEqual(["swap 1"]);
+      expect(run!.events.filter((event) => event.name.startsWith("hamlet.service."))).toHaveLength(1);
+    } finally {
+      await system.stop();
+    }
+  });
+
   it.skipIf(dialect !== "postgres")("resumes each run exactly once with two server processes", async () => {
     const { url } = await setUp();
     const texts = Array.from({ length: 8 }, (_, index) => `two-${index}`);
