@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database.js";
 import { createEventSystem } from "../src/events/durable.js";
+import { SupersededError } from "../src/index.js";
 import type { DurableEventOptions, EventRegistry, EventSystem, RunUpdate } from "../src/events/types.js";
 import { testDialects } from "./support/databases.js";
 import { eventually, useEventStoreDatabases, validateWork, type EventStoreDatabase } from "./support/event-store.js";
@@ -210,6 +211,45 @@ describe.each(testDialects)("durable events on %s", (dialect) => {
       attempts: 2,
       lastError: expect.stringMatching(/^lease of .+ expired$/),
     });
+  });
+
+  it("completes an event whose handler throws SupersededError: writes and emits rolled back, no retry", async () => {
+    const log: string[] = [];
+    const { store, system } = await setup({
+      events: [
+        { name: "Work", validate: validateWork, retry: fast },
+        { name: "Follow", validate: validateWork },
+      ],
+      handlers: {
+        Work: async (payload: { key: string; amount: number }, context) => {
+          log.push(`work:${payload.key}:${context.attempt}`);
+          await writeEffect(context.tx, context.tenantId, payload.key, "x");
+          await context.emit({ name: "Follow", payload });
+          if (payload.key === "settled") throw new SupersededError("another process did it");
+        },
+        Follow: async (payload: { key: string; amount: number }) => void log.push(`follow:${payload.key}`),
+      },
+    });
+    await system.start();
+    const settled = await system.transaction(store.db, { tenantId: "t1" }, (_tx, emit) =>
+      emit({ name: "Work", payload: { key: "settled", amount: 1 } }),
+    );
+    await system.transaction(store.db, { tenantId: "t1" }, (_tx, emit) =>
+      emit({ name: "Work", payload: { key: "done", amount: 1 } }),
+    );
+    await eventually(() => log.includes("follow:done"));
+    await eventually(async () => (await statusOf(store, "t1", settled.id)) === "done");
+    // Longer than several retry delays (20 ms): a retry would have shown by now.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(log.filter((entry) => entry.includes("settled"))).toEqual(["work:settled:1"]);
+    expect(await effects(store)).toEqual({ done: "x" });
+    expect(await system.admin.listDeadLetters("t1")).toEqual([]);
+    const follows = await store.admin.withTenant("t1", (tx) =>
+      tx.query("SELECT id FROM hamlet_events WHERE name = 'Follow'"),
+    );
+    expect(follows).toHaveLength(1);
+    const stored = await system.admin.getEvent("t1", settled.id);
+    expect([stored?.attempts, stored?.errors]).toEqual([1, []]);
   });
 
   it("dead-letters after the last attempt with the error history; dead letters can be retried and discarded", async () => {

@@ -9,6 +9,7 @@ import type { Database } from "../src/db/database.js";
 import { openSqliteDatabase } from "../src/db/sqlite.js";
 import { createMemoryEventSystem } from "../src/events/memory.js";
 import type { EventContext, EventRegistry, EventSystem } from "../src/events/types.js";
+import { SupersededError } from "../src/index.js";
 import { createEventStoreTables, eventually, validateWork } from "./support/event-store.js";
 
 const fast = { attempts: 3, backoff: { kind: "fixed", delayMs: 10 } } as const;
@@ -85,6 +86,48 @@ describe("in-memory event system", () => {
     expect(await system.admin.retryDeadLetter("t1", dead!.id)).toBe(true);
     await eventually(() => log.length === 1);
     expect(log).toEqual(["t1:x:2"]);
+  });
+
+  it("completes an event whose handler throws SupersededError: writes rolled back, emits dropped, no retry", async () => {
+    const db = openSqliteDatabase(":memory:");
+    dbs.push(db);
+    await createEventStoreTables(db);
+    const log: string[] = [];
+    const system = make({
+      db,
+      onError: () => undefined,
+      registry: {
+        events: [
+          { name: "Work", validate: validateWork, retry: fast },
+          { name: "Follow", validate: validateWork },
+        ],
+        handlers: {
+          Work: async (payload: { key: string; amount: number }, context: EventContext) => {
+            log.push(`work:${payload.key}:${context.attempt}`);
+            await context.tx!.execute("INSERT INTO effects (tenant_id, key, value) VALUES ($1, $2, 'x')", [
+              context.tenantId,
+              payload.key,
+            ]);
+            await context.emit({ name: "Follow", payload });
+            if (payload.key === "settled") throw new SupersededError("another process did it");
+          },
+          Follow: async (payload: { key: string; amount: number }) => void log.push(`follow:${payload.key}`),
+        },
+      },
+    });
+    await system.start();
+    await system.transaction(db, { tenantId: "t1" }, (_tx, emit) =>
+      emit({ name: "Work", payload: { key: "settled", amount: 1 } }),
+    );
+    await system.transaction(db, { tenantId: "t1" }, (_tx, emit) =>
+      emit({ name: "Work", payload: { key: "done", amount: 1 } }),
+    );
+    await eventually(() => log.includes("follow:done"));
+    // Longer than several retry delays (10 ms): a retry would have shown by now.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(log).toEqual(["work:settled:1", "work:done:1", "follow:done"]);
+    expect(await db.withTenant("t1", (tx) => tx.query("SELECT key FROM effects"))).toEqual([{ key: "done" }]);
+    expect(await system.admin.listDeadLetters("t1")).toEqual([]);
   });
 
   it("dead-letters an invalid payload at once and honours delays and idempotency keys", async () => {

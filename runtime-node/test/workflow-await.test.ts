@@ -265,6 +265,149 @@ describe.each(testDialects)("steps waiting for a service on %s", (dialect) => {
     }
   });
 
+  it("fails the run at once when a resumed step calls a different service at a recorded call's position", async () => {
+    const { url } = await setUp();
+    const accept = (value: unknown) => ({ ok: true as const, value });
+    const check = {
+      method: "POST",
+      url,
+      validateRequest: accept,
+      retry: { attempts: 3, backoff: { kind: "fixed", delayMs: 50 } },
+    } as const;
+    let runs = 0;
+    const system = createEventSystem({
+      db: store!.db,
+      pollMs: 50,
+      onError: () => undefined,
+      registry: {
+        events: [{ name: "Swap", validate: accept }],
+        handlers: {},
+        services: [
+          { name: "Check", ...check },
+          { name: "Audit", ...check },
+        ],
+        workflows: [
+          {
+            name: "Swaps",
+            trigger: "Swap",
+            steps: [
+              {
+                name: "swap",
+                // The step's code changed between its first run and its resume (a deploy in between).
+                async run({ awaitService }) {
+                  runs += 1;
+                  return awaitService(runs === 1 ? "Check" : "Audit", { text: `swap ${runs}` });
+                },
+              },
+            ],
+          },
+        ],
+      },
+    });
+    await system.start();
+    try {
+      const { id } = await system.transaction(store!.db, { tenantId: TENANT }, (_tx, emit) =>
+        emit({ name: "Swap", payload: {} }),
+      );
+      let run: RunHistory | null = null;
+      await eventually(async () => {
+        run = await system.admin.getRun(TENANT, `Swaps:${id}`);
+        return run?.status === "failed";
+      });
+      expect(run!.error).toBe(
+        "step swap: PermanentEventError: call 1 of the step went to service Check before and to Audit now; a step must make the same calls in the same order",
+      );
+      expect(run!.steps[0]!.status).toBe("failed");
+      // Not retried: the resume failed on its first attempt, and only the first call was ever sent.
+      expect(runs).toBe(2);
+      const resume = run!.events.filter((event) => event.name === "hamlet.workflow").at(-1)!;
+      expect([resume.status, resume.attempts]).toEqual(["dead", 1]);
+      expect(service!.received.map((r) => r.text)).toEqual(["swap 1"]);
+      expect(run!.events.filter((event) => event.name.startsWith("hamlet.service."))).toHaveLength(1);
+    } finally {
+      await system.stop();
+    }
+  });
+
+  it("fails the run at once when a recorded outcome was edited into something that is not one", async () => {
+    const { url } = await setUp();
+    const accept = (value: unknown) => ({ ok: true as const, value });
+    // The second call of each step fails once, so the test edits the first call's outcome meanwhile.
+    for (const text of ["garbled-2", "reshaped-2"])
+      service!.plans.set(text, { failures: 1, status: 503, allowed: true });
+    const system = createEventSystem({
+      db: store!.db,
+      pollMs: 50,
+      onError: () => undefined,
+      registry: {
+        events: [{ name: "Twice", validate: accept }],
+        handlers: {},
+        services: [
+          {
+            name: "Check",
+            method: "POST",
+            url,
+            validateRequest: accept,
+            retry: { attempts: 3, backoff: { kind: "fixed", delayMs: 1500 } },
+          },
+        ],
+        workflows: [
+          {
+            name: "Twices",
+            trigger: "Twice",
+            steps: [
+              {
+                name: "twice",
+                async run({ trigger, awaitService }) {
+                  const { text } = trigger as { text: string };
+                  await awaitService("Check", { text: `${text}-1` });
+                  return awaitService("Check", { text: `${text}-2` });
+                },
+              },
+            ],
+          },
+        ],
+      },
+    });
+    await system.start();
+    try {
+      const edits = { garbled: "{ not json", reshaped: JSON.stringify({ answer: { allowed: true } }) };
+      for (const [text, outcome] of Object.entries(edits)) {
+        const { id } = await system.transaction(store!.db, { tenantId: TENANT }, (_tx, emit) =>
+          emit({ name: "Twice", payload: { text } }),
+        );
+        const runId = `Twices:${id}`;
+        await eventually(() => service!.received.some((r) => r.text === `${text}-2`));
+        const edited = await store!.admin.withTenant(TENANT, (tx) =>
+          tx.execute(
+            "UPDATE hamlet_workflow_waits SET outcome = $1 WHERE tenant_id = $2 AND run_id = $3 AND seq = 0 AND status = 'answered'",
+            [outcome, TENANT, runId],
+          ),
+        );
+        expect(edited.rowCount).toBe(1);
+        let run: RunHistory | null = null;
+        await eventually(async () => {
+          run = await system.admin.getRun(TENANT, runId);
+          return run?.status === "failed";
+        });
+        expect(run!.error).toBe(
+          text === "garbled"
+            ? "step twice: PermanentEventError: the recorded outcome of call 1 of the step (Check) is not JSON"
+            : "step twice: PermanentEventError: the recorded outcome of call 1 of the step (Check) is not a service outcome ({ ok: true, answer } or { ok: false, reason, error, ... })",
+        );
+        const resume = run!.events.filter((event) => event.name === "hamlet.workflow").at(-1)!;
+        expect([resume.status, resume.attempts]).toEqual(["dead", 1]);
+        expect(service!.received.filter((r) => r.text.startsWith(text)).map((r) => r.text)).toEqual([
+          `${text}-1`,
+          `${text}-2`,
+          `${text}-2`,
+        ]);
+      }
+    } finally {
+      await system.stop();
+    }
+  });
+
   it.skipIf(dialect !== "postgres")("resumes each run exactly once with two server processes", async () => {
     const { url } = await setUp();
     const texts = Array.from({ length: 8 }, (_, index) => `two-${index}`);

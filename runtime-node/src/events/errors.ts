@@ -22,7 +22,9 @@ export class LostClaimError extends Error {
 /**
  * The handler found, inside its transaction, that its work was settled elsewhere meanwhile (a
  * workflow step whose run ended while the step waited on slow work): its writes roll back and the
- * event is completed, neither retried nor recorded as failed.
+ * event is completed, neither retried nor recorded as failed. The runtime throws it for workflow
+ * steps; an event handler may throw it too, e.g. when a row it re-reads shows another process
+ * already did the work.
  */
 export class SupersededError extends Error {
   override readonly name = "SupersededError";

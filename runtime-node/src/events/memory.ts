@@ -10,7 +10,7 @@ import { runAfterCommit, type AfterCommitCallback } from "../after-commit.js";
 import type { Database } from "../db/database.js";
 import type { JsonValue } from "../json.js";
 import { attemptsExhausted, retryDelayMs } from "./backoff.js";
-import { describeError, invalidPayloadError, PermanentEventError } from "./errors.js";
+import { describeError, invalidPayloadError, PermanentEventError, SupersededError } from "./errors.js";
 import { eventRoutes, type Route, type RouteContext } from "./routes.js";
 import { createRunUpdates } from "./run-updates.js";
 import { serviceEventName, serviceRoutes } from "./services.js";
@@ -188,14 +188,12 @@ export function createMemoryEventSystem(options: MemoryEventOptions): EventSyste
       const prepared = route.prepare === undefined ? undefined : await route.prepare(checked.value, context(null));
       if (db === null) await route.handle(checked.value, context(null), prepared);
       else await db.withTenant(item.tenantId, (tx) => route.handle(checked.value, context(tx), prepared));
-      item.status = "done";
-      item.completedAt = clock();
-      items.delete(item.id);
-      // Nothing finished is kept, so its idempotency key is forgotten too (no unbounded map).
-      if (item.idempotencyKey !== null) keys.delete(`${item.tenantId}\u0000${item.name}\u0000${item.idempotencyKey}`);
+      complete(item);
       outbox.flush();
       runAfterCommit(after, onError);
     } catch (error) {
+      // Settled elsewhere: its writes rolled back and its emits are dropped; nothing to retry.
+      if (error instanceof SupersededError) return complete(item);
       const policy = route?.retryFor?.(item.payload) ?? route?.retry;
       const now = clock();
       item.errors.push({ attempt: item.attempts, at: now, message: describeError(error) });
@@ -208,6 +206,14 @@ export function createMemoryEventSystem(options: MemoryEventOptions): EventSyste
       item.due = now + retryDelayMs(policy, item.attempts);
       if (!stopped) later(item);
     }
+  }
+
+  function complete(item: Item): void {
+    item.status = "done";
+    item.completedAt = clock();
+    items.delete(item.id);
+    // Nothing finished is kept, so its idempotency key is forgotten too (no unbounded map).
+    if (item.idempotencyKey !== null) keys.delete(`${item.tenantId}\u0000${item.name}\u0000${item.idempotencyKey}`);
   }
 
   const tenantItems = (tenantId: string): Item[] => [...items.values()].filter((item) => item.tenantId === tenantId);

@@ -69,14 +69,43 @@ interface RawWait {
 }
 
 function toWait(row: RawWait): WaitRow {
+  const seq = toNumber(row.seq);
   return {
-    seq: toNumber(row.seq),
+    seq,
     service: row.service,
     callEventId: row.call_event_id,
     status: row.status as WaitRow["status"],
-    outcome: parseJson(row.outcome) as ServiceOutcome<unknown> | null,
+    outcome: row.outcome === null ? null : storedOutcome(row.outcome, `call ${seq + 1} of the step (${row.service})`),
     resumes: toNumber(row.resumes),
   };
+}
+
+/**
+ * A recorded outcome as the runtime wrote it; anything else (the row was edited by hand) fails the
+ * run at once, since every retry would read the same row.
+ */
+function storedOutcome(text: string, what: string): ServiceOutcome<unknown> {
+  let value: unknown;
+  try {
+    value = parseJson(text);
+  } catch {
+    throw new PermanentEventError(`the recorded outcome of ${what} is not JSON`);
+  }
+  const outcome = value as Partial<Record<string, unknown>> | null;
+  const valid =
+    typeof outcome === "object" &&
+    outcome !== null &&
+    (outcome["ok"] === true
+      ? "answer" in outcome
+      : outcome["ok"] === false &&
+        (outcome["reason"] === "refused" || outcome["reason"] === "exhausted") &&
+        typeof outcome["error"] === "string");
+  if (!valid) {
+    throw new PermanentEventError(
+      `the recorded outcome of ${what} is not a service outcome ({ ok: true, answer } or { ok: false, reason, error, ... })`,
+    );
+  }
+  return value as ServiceOutcome<unknown>;
 }
 
 /** The waits of one step, by call order. */
@@ -176,13 +205,14 @@ interface RunState {
  */
 export async function resolveWait(deps: WaitDeps, tx: Database, resolution: Resolution): Promise<void> {
   const { tenantId, key } = resolution;
-  const [wait] = await tx.query<RawWait>(
-    `SELECT seq, service, call_event_id, status, outcome, resumes FROM hamlet_workflow_waits
+  // The recorded outcome itself is not read: it is replaced, whatever it holds.
+  const [wait] = await tx.query<Omit<RawWait, "outcome">>(
+    `SELECT seq, service, call_event_id, status, resumes FROM hamlet_workflow_waits
      WHERE tenant_id = $1 AND run_id = $2 AND step_index = $3 AND seq = $4`,
     [tenantId, key.runId, key.step, key.seq],
   );
   if (wait === undefined) return;
-  const current = toWait(wait);
+  const current = toWait({ ...wait, outcome: null });
   const firstOutcome = current.status === "waiting";
   const lateAnswer = current.status !== "answered" && !firstOutcome && resolution.status === "answered";
   if (!firstOutcome && !lateAnswer) return;
