@@ -20,6 +20,9 @@ export function collectGarbageIfLarge(threshold = LARGE_HEAP): void {
   if (gc === undefined) {
     setFlagsFromString("--expose-gc");
     gc = runInNewContext("gc") as () => void;
+    // V8 hashes its flags into code caches: left on, this flag would make the CLI's code cache
+    // written at exit (bin/load-bundle.js) one the next run rejects. The function stays usable.
+    setFlagsFromString("--no-expose-gc");
   }
   gc();
 }
