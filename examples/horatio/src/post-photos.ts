@@ -5,6 +5,7 @@
 import type { Database } from "@hamlet/runtime-node";
 import { repositories, type PhotoRow } from "../generated/typescript/repositories.js";
 import type { Post, PostPhoto } from "../generated/typescript/types.js";
+import { thumbnailUrl } from "./thumbnails.js";
 
 /** The photo of a post as clients see it; undefined until its thumbnail exists. */
 export function postPhotoOf(row: PhotoRow): PostPhoto | undefined {
@@ -12,7 +13,7 @@ export function postPhotoOf(row: PhotoRow): PostPhoto | undefined {
   return {
     post_id: row.id,
     caption: row.caption,
-    thumbnail_url: `/thumbnails/${row.id}`,
+    thumbnail_url: thumbnailUrl(row.id),
     full_url: `/files/PhotoUpload/${row.id}`,
     width: row.thumbnail_width,
     height: row.thumbnail_height,

@@ -19,7 +19,7 @@ import type {
 } from "../generated/typescript/events.js";
 import type { ModerationResponse, Post, Uuid } from "../generated/typescript/types.js";
 import { postOf } from "./posts.js";
-import type { Thumbnails } from "./thumbnails.js";
+import { thumbnailUrl, type Thumbnails } from "./thumbnails.js";
 
 /** `moderating:<id of the PublishScheduledPost event>` → the submission it asked about. */
 const MODERATING_PREFIX = "moderating:";
@@ -120,7 +120,7 @@ export function photoWorkflowFor(onPublished: PublishedListener, photos: PhotoPi
           { id: trigger.photo_id },
           { thumbnail_key: made.key, thumbnail_width: made.width, thumbnail_height: made.height },
         );
-        return { thumb_url: `/thumbnails/${trigger.photo_id}` };
+        return { thumb_url: thumbnailUrl(trigger.photo_id) };
       },
       async moderate({ trigger, context, awaitService }) {
         // Runs again from here when the answer arrives: only reads before the call.

@@ -20,6 +20,9 @@ const THUMBNAIL_TIMEOUT_MS = 30_000;
 /** The storage "upload name" of thumbnails: keys are `<tenant>/PhotoThumbnail/<photo id>`. */
 const THUMBNAILS = "PhotoThumbnail";
 
+/** Where clients fetch the thumbnail of photo `photoId` ({@link serveThumbnails}). */
+export const thumbnailUrl = (photoId: string): string => `/thumbnails/${photoId}`;
+
 export interface Thumbnail {
   readonly key: string;
   readonly width: number;
