@@ -206,18 +206,17 @@ export class FragmentCache<V = Fragment, K extends object = TypeDef> {
     if (current === undefined) return print();
     const { reached, context = "" } = inputs();
     const entry = this.#entries.get(def);
-    if (entry && entry.context === context && sameTypes(entry.reached, reached) && (reusable?.(entry.fragment) ?? true))
+    if (
+      entry &&
+      entry.context === context &&
+      sameValues(entry.reached, reached) &&
+      (reusable?.(entry.fragment) ?? true)
+    )
       return entry.fragment;
     const fragment = print();
     this.#entries.set(def, { reached, context, fragment });
     return fragment;
   }
-}
-
-function sameTypes(a: readonly TypeDef[], b: readonly TypeDef[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function* refs(type: TypeExpr): Generator<string> {
