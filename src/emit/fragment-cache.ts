@@ -174,7 +174,8 @@ export function declarationTypes(schema: Schema, declarations: readonly (readonl
 const byNameOf = new WeakMap<Schema, Map<string, TypeDef>>();
 const namesOf = new WeakMap<Schema, string>();
 
-function typesByName(schema: Schema): Map<string, TypeDef> {
+/** The schema's types by name, built once per schema (weak keys) for every emitter that asks. */
+export function typesByName(schema: Schema): ReadonlyMap<string, TypeDef> {
   let byName = byNameOf.get(schema);
   if (byName === undefined) byNameOf.set(schema, (byName = new Map(schema.types.map((t) => [t.name, t]))));
   return byName;
