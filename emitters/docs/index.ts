@@ -3,7 +3,7 @@
  * uploads, server-sent events, websockets, workers, events, services, workflows, models) with
  * doc comments, fields, constraints and a generated wire example that satisfies them.
  */
-import { FragmentCache, reachedTypesOnce } from "../../src/emit/fragment-cache.js";
+import { FragmentCache, reachedTypesOnce, typesByName } from "../../src/emit/fragment-cache.js";
 import { defineEmitter } from "../../src/emit/types.js";
 import type { Schema, TypeDef } from "../../src/schema/types.js";
 import { endpointSection, uploadSection } from "./http-sections.js";
@@ -32,7 +32,7 @@ interface Part {
 const typeSectionFragments = new FragmentCache<string[]>();
 
 function typeSections(schema: Schema): string[][] {
-  const reachedOf = reachedTypesOnce(new Map(schema.types.map((t): [string, TypeDef] => [t.name, t])));
+  const reachedOf = reachedTypesOnce(typesByName(schema));
   return schema.types.map((d) =>
     typeSectionFragments.reuseOr(
       d,

@@ -5,7 +5,7 @@
  * depth where `JSON.stringify(doc, null, 2)` prints them, so a rebuild joins kept texts instead
  * of printing the whole document again.
  */
-import { declarationTypes, FragmentCache, reachedTypesOnce } from "../../src/emit/fragment-cache.js";
+import { declarationTypes, FragmentCache, reachedTypesOnce, typesByName } from "../../src/emit/fragment-cache.js";
 import { exampleOfType } from "../../src/schema/examples.js";
 import type { EndpointDef, Schema, TypeDef, UploadDef } from "../../src/schema/types.js";
 import { typeComponents, type JsonSchema } from "./json-schema.js";
@@ -44,8 +44,7 @@ const uploadPieces = new FragmentCache<OperationPiece, UploadDef>();
 
 /** Every type's components, the first with the type's wire example when `examples`. */
 export function typeMembers(schema: Schema, examples: boolean): Member[] {
-  const byName = new Map(schema.types.map((t) => [t.name, t]));
-  const reached = reachedTypesOnce(byName);
+  const reached = reachedTypesOnce(typesByName(schema));
   return schema.types.flatMap((def) =>
     typePieces.reuseOr(
       def,

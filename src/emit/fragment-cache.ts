@@ -174,7 +174,8 @@ export function declarationTypes(schema: Schema, declarations: readonly (readonl
 const byNameOf = new WeakMap<Schema, Map<string, TypeDef>>();
 const namesOf = new WeakMap<Schema, string>();
 
-function typesByName(schema: Schema): Map<string, TypeDef> {
+/** The schema's types by name, built once per schema (weak keys) for every emitter that asks. */
+export function typesByName(schema: Schema): ReadonlyMap<string, TypeDef> {
   let byName = byNameOf.get(schema);
   if (byName === undefined) byNameOf.set(schema, (byName = new Map(schema.types.map((t) => [t.name, t]))));
   return byName;
@@ -206,18 +207,17 @@ export class FragmentCache<V = Fragment, K extends object = TypeDef> {
     if (current === undefined) return print();
     const { reached, context = "" } = inputs();
     const entry = this.#entries.get(def);
-    if (entry && entry.context === context && sameTypes(entry.reached, reached) && (reusable?.(entry.fragment) ?? true))
+    if (
+      entry &&
+      entry.context === context &&
+      sameValues(entry.reached, reached) &&
+      (reusable?.(entry.fragment) ?? true)
+    )
       return entry.fragment;
     const fragment = print();
     this.#entries.set(def, { reached, context, fragment });
     return fragment;
   }
-}
-
-function sameTypes(a: readonly TypeDef[], b: readonly TypeDef[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 function* refs(type: TypeExpr): Generator<string> {
