@@ -206,6 +206,7 @@ async function checkStillDue(tx: Database, tenantId: string, step: StepPayload, 
 /** The route of `hamlet.workflow`: runs one step, stores its output and emits the next step. */
 export function workflowStepRoute(workflows: readonly WorkflowDefinition[], deps: WorkflowDeps): Route {
   const byName = new Map(workflows.map((workflow) => [workflow.name, workflow]));
+  const waitDeps = waitHooks(deps);
   const find = (payload: unknown): { workflow: WorkflowDefinition; step: StepPayload } => {
     const step = payload as StepPayload;
     const workflow = byName.get(step.workflow);
@@ -240,7 +241,7 @@ export function workflowStepRoute(workflows: readonly WorkflowDefinition[], deps
           ...update(runContext, step.runId, workflow.name, "running", definition.name, "running"),
           progress: value ?? null,
         });
-      const awaits = stepAwaits(waitHooks(deps), tx, context, step.runId, step.step, waits);
+      const awaits = stepAwaits(waitDeps, tx, context, step.runId, step.step, waits);
       let output: unknown;
       try {
         output = await definition.run({
