@@ -13,7 +13,7 @@ import { invalidPayloadError, LostClaimError, PermanentEventError, SupersededErr
 import type { Route, RouteContext, RouteFailure, TriggerHook } from "./routes.js";
 import { anyPayload } from "./routes.js";
 import { parseErrors, parseJson } from "./rows.js";
-import { loadWaits, stepAwaits, type WaitDeps, type WaitKey, type WaitRow } from "./waits.js";
+import { loadWaits, runAndStep, stepAwaits, type WaitDeps, type WaitKey, type WaitRow } from "./waits.js";
 import {
   DEFAULT_RETRY,
   type EmittedEvent,
@@ -192,12 +192,7 @@ async function readStep(tx: Database, tenantId: string, step: StepPayload): Prom
  * completed: there is nothing left for it to do.
  */
 async function checkStillDue(tx: Database, tenantId: string, step: StepPayload, name: string): Promise<void> {
-  const [current] = await tx.query<{ status: string; step_status: string | null }>(
-    `SELECT r.status, s.status AS step_status FROM hamlet_workflow_runs r
-     LEFT JOIN hamlet_workflow_steps s ON s.tenant_id = r.tenant_id AND s.run_id = r.id AND s.step_index = $3
-     WHERE r.tenant_id = $1 AND r.id = $2`,
-    [tenantId, step.runId, step.step],
-  );
+  const current = await runAndStep(tx, tenantId, step.runId, step.step);
   if (current?.status !== "running" || current.step_status === "done") {
     throw new SupersededError(`step ${name} of ${step.runId} finished or its run ended while it ran`);
   }
