@@ -190,12 +190,28 @@ interface Resolution {
   readonly outcome: ServiceOutcome<unknown>;
 }
 
-interface RunState {
+export interface RunState {
   workflow: string;
   status: string;
   session_id: string | null;
   correlation_id: string;
   step_status: string | null;
+}
+
+/** A run and the status of one of its steps (null: the step has no row), or undefined when the run does not exist. */
+export async function runAndStep(
+  tx: Database,
+  tenantId: string,
+  runId: string,
+  step: number,
+): Promise<RunState | undefined> {
+  const [run] = await tx.query<RunState>(
+    `SELECT r.workflow, r.status, r.session_id, r.correlation_id, s.status AS step_status FROM hamlet_workflow_runs r
+     LEFT JOIN hamlet_workflow_steps s ON s.tenant_id = r.tenant_id AND s.run_id = r.id AND s.step_index = $3
+     WHERE r.tenant_id = $1 AND r.id = $2`,
+    [tenantId, runId, step],
+  );
+  return run;
 }
 
 /**
@@ -216,12 +232,7 @@ export async function resolveWait(deps: WaitDeps, tx: Database, resolution: Reso
   const firstOutcome = current.status === "waiting";
   const lateAnswer = current.status !== "answered" && !firstOutcome && resolution.status === "answered";
   if (!firstOutcome && !lateAnswer) return;
-  const [run] = await tx.query<RunState>(
-    `SELECT r.workflow, r.status, r.session_id, r.correlation_id, s.status AS step_status FROM hamlet_workflow_runs r
-     LEFT JOIN hamlet_workflow_steps s ON s.tenant_id = r.tenant_id AND s.run_id = r.id AND s.step_index = $3
-     WHERE r.tenant_id = $1 AND r.id = $2`,
-    [tenantId, key.runId, key.step],
-  );
+  const run = await runAndStep(tx, tenantId, key.runId, key.step);
   const now = deps.clock();
   const resumes = current.resumes + 1;
   await tx.execute(

@@ -13,7 +13,7 @@ import { invalidPayloadError, LostClaimError, PermanentEventError, SupersededErr
 import type { Route, RouteContext, RouteFailure, TriggerHook } from "./routes.js";
 import { anyPayload } from "./routes.js";
 import { parseErrors, parseJson } from "./rows.js";
-import { loadWaits, stepAwaits, type WaitDeps, type WaitKey, type WaitRow } from "./waits.js";
+import { loadWaits, runAndStep, stepAwaits, type WaitDeps, type WaitKey, type WaitRow } from "./waits.js";
 import {
   DEFAULT_RETRY,
   type EmittedEvent,
@@ -192,12 +192,7 @@ async function readStep(tx: Database, tenantId: string, step: StepPayload): Prom
  * completed: there is nothing left for it to do.
  */
 async function checkStillDue(tx: Database, tenantId: string, step: StepPayload, name: string): Promise<void> {
-  const [current] = await tx.query<{ status: string; step_status: string | null }>(
-    `SELECT r.status, s.status AS step_status FROM hamlet_workflow_runs r
-     LEFT JOIN hamlet_workflow_steps s ON s.tenant_id = r.tenant_id AND s.run_id = r.id AND s.step_index = $3
-     WHERE r.tenant_id = $1 AND r.id = $2`,
-    [tenantId, step.runId, step.step],
-  );
+  const current = await runAndStep(tx, tenantId, step.runId, step.step);
   if (current?.status !== "running" || current.step_status === "done") {
     throw new SupersededError(`step ${name} of ${step.runId} finished or its run ended while it ran`);
   }
@@ -206,6 +201,7 @@ async function checkStillDue(tx: Database, tenantId: string, step: StepPayload, 
 /** The route of `hamlet.workflow`: runs one step, stores its output and emits the next step. */
 export function workflowStepRoute(workflows: readonly WorkflowDefinition[], deps: WorkflowDeps): Route {
   const byName = new Map(workflows.map((workflow) => [workflow.name, workflow]));
+  const waitDeps = waitHooks(deps);
   const find = (payload: unknown): { workflow: WorkflowDefinition; step: StepPayload } => {
     const step = payload as StepPayload;
     const workflow = byName.get(step.workflow);
@@ -240,7 +236,7 @@ export function workflowStepRoute(workflows: readonly WorkflowDefinition[], deps
           ...update(runContext, step.runId, workflow.name, "running", definition.name, "running"),
           progress: value ?? null,
         });
-      const awaits = stepAwaits(waitHooks(deps), tx, context, step.runId, step.step, waits);
+      const awaits = stepAwaits(waitDeps, tx, context, step.runId, step.step, waits);
       let output: unknown;
       try {
         output = await definition.run({
