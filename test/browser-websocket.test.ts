@@ -333,7 +333,12 @@ describe.skipIf(!ready)("two Elm chat pages over the generated WebSocket module,
         .toContain("disconnected:1001");
     // Sent while the server is down (the typing notice of the input and the message): queued in the companion.
     await say(ada.page, "sent while down");
-    expect(await ada.page.evaluate(() => (window as unknown as { chat: { queued(): number } }).chat.queued())).toBe(2);
+    // Polled: the click reaches the companion through Elm's update and port, which a loaded CI machine can delay.
+    await expect
+      .poll(() => ada.page.evaluate(() => (window as unknown as { chat: { queued(): number } }).chat.queued()), {
+        timeout: 10_000,
+      })
+      .toBe(2);
 
     await startChatServer();
     for (const { page } of [ada, bob])
