@@ -2,8 +2,8 @@
  * The bundled CLI (scripts/bundle-cli.mjs → hamletc.cjs) run through bin/load-bundle.js with its
  * V8 code cache, as bin/hamletc.js runs it: the bundle works in real processes, the cache made
  * at bundling time is accepted by the next process, a cache that does not fit is rejected and
- * replaced, and a read-only bundle folder falls back to the user's cache folder. The suites run
- * dist/src (tsc output, newer than any bundle), so without this file nothing would run the bundle.
+ * replaced, and a read-only bundle folder falls back to the user's cache folder. (The other suites
+ * run the bundle too: test/global-setup.ts rebuilds it after dist/src.)
  */
 import { execFile } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";

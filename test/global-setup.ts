@@ -1,9 +1,11 @@
 /**
  * Before any test file starts: fills the project's Elm package cache when missing, builds
  * runtime-node/dist (the `@hamlet/runtime-node` package that generated code and the example
- * import by name), then dist/. Several suites run the real `hamletc` launcher
- * (bin/hamletc.js → dist/), and rebuilding it from inside a suite while another suite runs the
- * CLI would let a process load a half-written file.
+ * import by name), then dist/ and the CLI bundle dist/cli/hamletc.cjs (`npm run build` does the
+ * same). Several suites run the real `hamletc` launcher, which runs the bundle only when it is at
+ * least as new as dist/src: rebuilding the bundle here keeps the tests on the code users run, and
+ * keeps a developer's bundle from going stale (and slow) after a test run. Rebuilding either from
+ * inside a suite while another suite runs the CLI would let a process load a half-written file.
  */
 import { execFile } from "node:child_process";
 import { join } from "node:path";
@@ -14,19 +16,19 @@ export default async function setup(): Promise<void> {
   await fillElmCache(root);
   await build(tsc, join(root, "runtime-node"), "runtime-node/dist");
   await build(tsc, root, "dist");
+  await run([join(root, "scripts", "bundle-cli.mjs")], root, "the CLI bundle");
 }
 
 function build(tsc: string, cwd: string, what: string): Promise<void> {
+  return run([tsc, "-p", "tsconfig.build.json"], cwd, what);
+}
+
+function run(argv: string[], cwd: string, what: string): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    execFile(
-      process.execPath,
-      [tsc, "-p", "tsconfig.build.json"],
-      { cwd, maxBuffer: 1 << 26 },
-      (error, stdout, stderr) => {
-        if (error) reject(new Error(`building ${what} for the tests failed:\n${stdout}${stderr}`));
-        else resolve();
-      },
-    );
+    execFile(process.execPath, argv, { cwd, maxBuffer: 1 << 26 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`building ${what} for the tests failed:\n${stdout}${stderr}`));
+      else resolve();
+    });
   });
 }
 
