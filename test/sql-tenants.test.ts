@@ -1,7 +1,7 @@
 /**
  * Tenant isolation through the generated repositories (the goldens' repositories.ts): for each
- * tenant-scoped model × insert/select/update/delete × two tenants, no row crosses tenants, on
- * SQLite and PostgreSQL. On PostgreSQL also through a non-superuser connection that never set a
+ * tenant-scoped model × insert/insertIfAbsent/get/getMany/list/update/delete × two tenants, no row
+ * crosses tenants, on SQLite and PostgreSQL. On PostgreSQL also through a non-superuser connection that never set a
  * tenant: it sees nothing and cannot insert (row-level security fails closed).
  */
 import { randomUUID } from "node:crypto";
@@ -21,7 +21,9 @@ import { compileSchema, emitRepositories, emitSql, migrationsOf, sqlCases } from
 type Row = Record<string, unknown>;
 interface Repo {
   insert(row: Row): Promise<Row>;
+  insertIfAbsent(row: Row): Promise<{ inserted: boolean; row: Row }>;
   get(key: Row): Promise<Row | undefined>;
+  getMany(keys: readonly Row[]): Promise<Row[]>;
   list(options?: Record<string, unknown>): Promise<Row[]>;
   update(key: Row, patch: Row): Promise<Row | undefined>;
   delete(key: Row): Promise<boolean>;
@@ -130,6 +132,8 @@ describe("tenant matrix through the generated repositories", () => {
             expect(await a.get(keyOf(m, rowB))).toBeUndefined();
             expect(await a.get(keyOf(m, rowA))).toEqual(rowA);
             expect(await b.get(keyOf(m, rowA))).toEqual(twin);
+            expect(await a.getMany([keyOf(m, rowB), keyOf(m, rowA)])).toEqual([rowA]);
+            expect(await b.getMany([keyOf(m, rowA), keyOf(m, rowB)])).toEqual([twin, rowB]);
             expect((await a.list()).map((r) => keyOf(m, r))).toEqual([keyOf(m, rowA)]);
             expect(await b.list()).toHaveLength(2);
             expect(await db.withTenant("tenant-a", (tx) => new Repo(tx).list())).toEqual([rowA]);
@@ -155,6 +159,18 @@ describe("tenant matrix through the generated repositories", () => {
             expect(await b.get(keyOf(m, twin))).toEqual(twin);
             expect(await a.list()).toEqual([]);
             expect(await countByTenant(db, m.table)).toEqual({ "tenant-b": 2 });
+            // insertIfAbsent: B's key is free in A; B's row stays as it was.
+            const absent = { ...(await values(schema, mod, db, m, "tenant-a")), ...keyOf(m, rowB) };
+            const added = await a.insertIfAbsent(absent);
+            expect(added.inserted).toBe(true);
+            expect(keyOf(m, added.row)).toEqual(keyOf(m, rowB));
+            expect(await b.get(keyOf(m, rowB))).toEqual(rowB);
+            const again = await a.insertIfAbsent({
+              ...(await values(schema, mod, db, m, "tenant-a")),
+              ...keyOf(m, rowB),
+            });
+            expect(again).toEqual({ inserted: false, row: added.row });
+            expect(await countByTenant(db, m.table)).toEqual({ "tenant-a": 1, "tenant-b": 2 });
           }
         } finally {
           await db.close();
@@ -199,6 +215,10 @@ describe.runIf(postgresAvailable)("PostgreSQL row-level security through a non-s
           // A tenant's repository over the same connection sees exactly that tenant's rows.
           const seen = await new Repo(app, "tenant-a").list();
           expect(seen.map((r) => keyOf(m, r))).toEqual([keyOf(m, inserted)]);
+          expect(await new Repo(app, "tenant-a").getMany([keyOf(m, inserted)])).toEqual(seen);
+          expect(await new Repo(app, "tenant-b").getMany([keyOf(m, inserted)])).toEqual([]);
+          const present = { ...(await values(schema, mod, db, m, "tenant-a")), ...keyOf(m, inserted) };
+          expect(await new Repo(app, "tenant-a").insertIfAbsent(present)).toEqual({ inserted: false, row: seen[0] });
           // Even SQL asking for the other tenant finds nothing inside tenant A's scope.
           expect(
             await app.withTenant("tenant-a", (tx) =>

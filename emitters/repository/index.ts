@@ -1,7 +1,7 @@
 /**
  * The `repository` emitter: `typescript/repositories.ts`, a tenant-scoped typed repository per
- * model (insert, get, list, update, delete) over runtime-node's `Database`, for the tables the
- * `sql` emitter's migrations create.
+ * model (insert, insertIfAbsent, get, getMany, list, update, delete) over runtime-node's
+ * `Database`, for the tables the `sql` emitter's migrations create.
  *
  * Every statement is parameterized; identifiers come only from the generated column lists.
  * A tenant-scoped repository adds `tenant_id = $1` to every statement on both dialects and, on
@@ -10,8 +10,9 @@
  * scoping, the structural `RepositoryDatabase` a runtime `Database` fits) are imported from
  * `@hamlet/runtime-node/repository` (runtime-node/src/repository).
  */
-import { hardline, indent, join, type Doc } from "../../src/emit/doc.js";
+import { hardline, ifBreak, indent, join, line, softline, type Doc } from "../../src/emit/doc.js";
 import { runtimeSubpath } from "../../src/emit/runtime-path.js";
+import { parseType, typeDoc } from "../../src/emit/ts-types.js";
 import { TsFile } from "../../src/emit/ts-file.js";
 import {
   arr,
@@ -105,8 +106,10 @@ function propKey(name: string): string {
 /** What `@hamlet/runtime-node/repository` exports that generated repositories may use. */
 const RUNTIME_VALUES = [
   "fromTimestamp",
+  "keyIdentity",
   "limitOf",
   "q",
+  "rowsInKeyOrder",
   "scoped",
   "tenantOf",
   "toBool",
@@ -115,8 +118,18 @@ const RUNTIME_VALUES = [
   "toJson",
   "toNumber",
   "toTimestamp",
+  "uuidIdentity",
 ];
-const RUNTIME_TYPES = ["IsoDate", "Json", "ListOptions", "RepositoryDatabase", "Row", "SqlValue", "Uuid"];
+const RUNTIME_TYPES = [
+  "InsertIfAbsentResult",
+  "IsoDate",
+  "Json",
+  "ListOptions",
+  "RepositoryDatabase",
+  "Row",
+  "SqlValue",
+  "Uuid",
+];
 /** Every name a generated repositories.ts may import from the runtime (reserved for the checker). */
 export const REPOSITORY_IMPORTS: readonly string[] = [...RUNTIME_VALUES, ...RUNTIME_TYPES];
 
@@ -138,8 +151,36 @@ function interfaceOf(name: string, members: readonly Doc[]): Doc {
 }
 
 /** A class member: doc comment, then the method head and body. */
-function methodOf(doc: string, head: string, list: readonly string[], returns: string, body: readonly Stmt[]): Doc {
-  return [doc, hardline, group([head, params(list, returns)]), " ", block(body)];
+function methodOf(
+  doc: string | readonly string[],
+  head: string,
+  list: readonly string[],
+  returns: string,
+  body: readonly Stmt[],
+): Doc {
+  return memberOf(doc, group([head, params(list, returns)]), body);
+}
+
+/** A class member whose signature is already laid out. */
+function memberOf(doc: string | readonly string[], signature: Doc, body: readonly Stmt[]): Doc {
+  const lines = typeof doc === "string" ? [doc] : doc;
+  return [...join(hardline, lines), hardline, signature, " ", block(body)];
+}
+
+/**
+ * `async insertIfAbsent(row: <M>Insert & <M>Key): Promise<InsertIfAbsentResult<M>>`, breaking
+ * the intersection as Prettier does (`params` keeps intersections on one line).
+ */
+function insertIfAbsentSignature(n: string): Doc {
+  const row = group([`${n}Insert &`, indent([line, `${n}Key`])]);
+  return group([
+    "async insertIfAbsent(",
+    indent([softline, "row: ", row]),
+    ifBreak(","),
+    softline,
+    "): ",
+    typeDoc(parseType(`Promise<InsertIfAbsentResult<${n}>>`)),
+  ]);
 }
 
 function modelCode(schema: Schema, model: ModelDef, file: TsFile): Doc[] {
@@ -263,6 +304,27 @@ function modelCode(schema: Schema, model: ModelDef, file: TsFile): Doc[] {
     " ",
     block([ret(obj(decoded))]),
   ]);
+  const keyField = (c: { def: ColumnDef }) =>
+    /^[A-Za-z_$][\w$]*$/.test(c.def.name) ? m(`key.${c.def.name}`) : index("key", str(c.def.name));
+  const hasUuidKey = pk.some((c) => c.type.base === "Uuid");
+  out.push([
+    `/** A ${n} key as the database compares it: \`getMany\` returns rows in the order of its keys. */`,
+    hardline,
+    `function identityOf${n}`,
+    params([`key: ${n}Key | ${n}`, `${hasUuidKey ? "dialect" : "_dialect"}: RepositoryDatabase["dialect"]`], "string"),
+    " ",
+    block([
+      ret(
+        call(
+          "keyIdentity",
+          ...pk.map((c) => {
+            const encoded = call(`encode${n}`, str(c.def.column), keyField(c));
+            return c.type.base === "Uuid" ? call("uuidIdentity", encoded, a("dialect")) : encoded;
+          }),
+        ),
+      ),
+    ]),
+  ]);
 
   const tenantArg = a(tenant ? "this.#tenant" : "null");
   const start: Stmt[] = tenant
@@ -311,6 +373,91 @@ function modelCode(schema: Schema, model: ModelDef, file: TsFile): Doc[] {
       ],
     ]),
   ]);
+  members.push([
+    "/** Matches a row with any of `keys`. */",
+    hardline,
+    group([`#keysWhere`, params([`keys: readonly ${n}Key[]`, "params: SqlValue[]", "where: string[]"], "void")]),
+    " ",
+    block(
+      pk.length === 1
+        ? [
+            "const placeholders: string[] = [];",
+            forStmt("const key of keys", {
+              block: [
+                exprStmt(call("params.push", call(`encode${n}`, str(pk[0]!.def.column), keyField(pk[0]!)))),
+                "placeholders.push(`$${params.length}`);",
+              ],
+            }),
+            `where.push(\`${JSON.stringify(pk[0]!.def.column)} IN (\${placeholders.join(", ")})\`);`,
+          ]
+        : [
+            "const matches: string[] = [];",
+            forStmt("const key of keys", {
+              block: [
+                "const match: string[] = [];",
+                "this.#keyWhere(key, params, match);",
+                'matches.push(`(${match.join(" AND ")})`);',
+              ],
+            }),
+            'where.push(`(${matches.join(" OR ")})`);',
+          ],
+    ),
+  ]);
+  members.push([
+    "/** An INSERT of `row`, then `clause`, returning the stored row; unset columns take defaults. */",
+    hardline,
+    group([`#insertStatement`, params([`row: ${n}Insert`, "clause: string"], "{ sql: string; params: SqlValue[] }")]),
+    " ",
+    block([
+      `const columns: string[] = ${tenant ? '["tenant_id"]' : "[]"};`,
+      `const params: SqlValue[] = ${tenant ? "[this.#tenant]" : "[]"};`,
+      [
+        `for (const column of ${meta}.all) `,
+        block([
+          declare("const", "value", undefined, index("row", a(`column as keyof ${n}Insert`))),
+          "if (value === undefined) continue;",
+          "columns.push(column);",
+          exprStmt(call("params.push", call(`encode${n}`, a("column"), a("value")))),
+        ]),
+      ],
+      'const values = params.map((_, i) => `$${i + 1}`).join(", ");',
+      ret(
+        obj([
+          [
+            "sql",
+            template(
+              `\`INSERT INTO "${model.table}" (\${columns.map(q).join(", ")}) VALUES (\${values})\${clause} RETURNING *\``,
+            ),
+          ],
+          ["params", null],
+        ]),
+      ),
+    ]),
+  ]);
+  members.push([
+    `/** The row with this primary key${tenant ? " in this tenant" : ""}, read through \`db\`, or undefined. */`,
+    hardline,
+    group([`async #find`, params(["db: RepositoryDatabase", `key: ${n}Key`], `Promise<${n} | undefined>`)]),
+    " ",
+    block([
+      ...start,
+      keyWhere(""),
+      declare("const", "sql", undefined, template(`\`SELECT * FROM "${model.table}" WHERE \${where.join(" AND ")}\``)),
+      ...rowOrUndefined.block,
+    ]),
+  ]);
+  members.push([
+    "/** The rows with any of `keys`, read through `db` in one statement. */",
+    hardline,
+    group([`async #findMany`, params(["db: RepositoryDatabase", `keys: readonly ${n}Key[]`], `Promise<${n}[]>`)]),
+    " ",
+    block([
+      ...start,
+      "this.#keysWhere(keys, params, where);",
+      declare("const", "sql", undefined, template(`\`SELECT * FROM "${model.table}" WHERE \${where.join(" AND ")}\``)),
+      ret(call("(await db.query<Row>(sql, params)).map", arrow("row", call(`decode${n}`, a("row"), m("db.dialect"))))),
+    ]),
+  ]);
   members.push(
     methodOf(
       "/** Inserts a row and returns it with the database's defaults filled in. */",
@@ -318,26 +465,59 @@ function modelCode(schema: Schema, model: ModelDef, file: TsFile): Doc[] {
       [`row: ${n}Insert`],
       `Promise<${n}>`,
       [
-        `const columns: string[] = ${tenant ? '["tenant_id"]' : "[]"};`,
-        `const params: SqlValue[] = ${tenant ? "[this.#tenant]" : "[]"};`,
-        [
-          `for (const column of ${meta}.all) `,
-          block([
-            declare("const", "value", undefined, index("row", a(`column as keyof ${n}Insert`))),
-            "if (value === undefined) continue;",
-            "columns.push(column);",
-            exprStmt(call("params.push", call(`encode${n}`, a("column"), a("value")))),
-          ]),
-        ],
+        'const { sql, params } = this.#insertStatement(row, "");',
+        scoped(call(`decode${n}`, a("(await db.query<Row>(sql, params))[0]!"), m("db.dialect"))),
+      ],
+    ),
+  );
+  const conflictTarget = [...(tenant ? ["tenant_id"] : []), ...pk.map((c) => c.def.column)]
+    .map((c) => JSON.stringify(c))
+    .join(", ");
+  members.push(
+    memberOf(
+      [
+        "/**",
+        ` * Inserts the row unless one with its primary key exists${tenant ? " in this tenant" : ""}, in one`,
+        " * `INSERT ... ON CONFLICT DO NOTHING`: a concurrent insert of the same key neither fails nor adds",
+        " * a second row. `inserted` says whether this call added it, `row` is the stored row. Runs in the",
+        " * caller's transaction.",
+        " */",
+      ],
+      insertIfAbsentSignature(n),
+      [
         declare(
           "const",
-          "sql",
+          "{ sql, params }",
           undefined,
-          template(
-            `\`INSERT INTO "${model.table}" (\${columns.map(q).join(", ")}) VALUES (\${params.map((_, i) => \`$\${i + 1}\`).join(", ")}) RETURNING *\``,
-          ),
+          call("this.#insertStatement", a("row"), str(` ON CONFLICT (${conflictTarget}) DO NOTHING`)),
         ),
-        scoped(call(`decode${n}`, a("(await db.query<Row>(sql, params))[0]!"), m("db.dialect"))),
+        scoped({
+          block: [
+            "// A conflicting row deleted before it was read: insert again.",
+            forStmt("let attempt = 0; attempt < 3; attempt++", {
+              block: [
+                "const inserted = (await db.query<Row>(sql, params))[0];",
+                ifStmt(
+                  bin(a("inserted"), "!==", a("undefined")),
+                  ret(
+                    obj([
+                      ["inserted", a("true")],
+                      ["row", call(`decode${n}`, a("inserted"), m("db.dialect"))],
+                    ]),
+                  ),
+                ),
+                "const existing = await this.#find(db, row);",
+                "if (existing !== undefined) return { inserted: false, row: existing };",
+              ],
+            }),
+            throwStmt(
+              call(
+                "new Error",
+                str(`Hamlet: ${n}.insertIfAbsent: the row with this key kept being deleted; try again`),
+              ),
+            ),
+          ],
+        }),
       ],
     ),
   );
@@ -347,16 +527,34 @@ function modelCode(schema: Schema, model: ModelDef, file: TsFile): Doc[] {
       "async get",
       [`key: ${n}Key`],
       `Promise<${n} | undefined>`,
+      [scoped(call("this.#find", a("db"), a("key")))],
+    ),
+  );
+  const perStatement = Math.floor((999 - 1) / pk.length);
+  members.push(
+    methodOf(
       [
-        ...start,
-        keyWhere(""),
-        declare(
-          "const",
-          "sql",
-          undefined,
-          template(`\`SELECT * FROM "${model.table}" WHERE \${where.join(" AND ")}\``),
-        ),
-        scoped(rowOrUndefined),
+        "/**",
+        ` * The rows with these primary keys${tenant ? " in this tenant" : ""}, in the order of \`keys\`: a key without a row`,
+        ` * is left out, a key given twice gives its row once. One query per ${perStatement} keys.`,
+        " */",
+      ],
+      "async getMany",
+      [`keys: readonly ${n}Key[]`],
+      `Promise<${n}[]>`,
+      [
+        "if (keys.length === 0) return [];",
+        scoped({
+          block: [
+            declare(
+              "const",
+              "read",
+              undefined,
+              arrow(`chunk: readonly ${n}Key[]`, call("this.#findMany", a("db"), a("chunk"))),
+            ),
+            ret(call("rowsInKeyOrder", m("db.dialect"), a("keys"), m(`${meta}.key`), a(`identityOf${n}`), a("read"))),
+          ],
+        }),
       ],
     ),
   );
@@ -471,7 +669,10 @@ export function repositoriesFile(schema: Schema, runtimeImport = "@hamlet/runtim
   for (const name of RUNTIME_VALUES) file.importIfUsed(name, runtime);
   for (const name of RUNTIME_TYPES) file.importIfUsed(name, runtime, { type: true });
   // Applications name these types through repositories.ts.
-  file.reexportTypes(["IsoDate", "Json", "ListOptions", "RepositoryDatabase", "SqlValue", "Uuid"], runtime);
+  file.reexportTypes(
+    ["InsertIfAbsentResult", "IsoDate", "Json", "ListOptions", "RepositoryDatabase", "SqlValue", "Uuid"],
+    runtime,
+  );
   for (const model of schema.models) for (const d of modelCode(schema, model, file)) file.print(d);
   const anyTenant = schema.models.some((mm) => !mm.global);
   file.print([

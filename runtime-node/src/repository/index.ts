@@ -31,6 +31,12 @@ export interface ListOptions<Filter, Column extends string> {
   readonly limit?: number;
 }
 
+/** What `insertIfAbsent` returns: whether this call added the row, and the stored row. */
+export interface InsertIfAbsentResult<T> {
+  readonly inserted: boolean;
+  readonly row: T;
+}
+
 export type Row = Record<string, unknown>;
 
 export function tenantOf(db: RepositoryDatabase, tenantId: string | undefined): string {
@@ -83,6 +89,63 @@ export function toBytes(value: unknown): Uint8Array {
 export function q(name: string): string {
   return `"${name}"`;
 }
+/**
+ * The most parameters one statement of `getMany` binds: 999, SQLite's limit before 3.32 and the
+ * lowest any SQLite build has by default (PostgreSQL allows 65535), so every build runs it.
+ */
+export const MAX_STATEMENT_PARAMS = 999;
+
+/**
+ * The identity of a primary key: its column values, encoded as they are bound, in one string
+ * (`getMany` matches the rows it reads to the keys it was asked for with it).
+ */
+export function keyIdentity(...values: readonly SqlValue[]): string {
+  return values
+    .map((value) => {
+      if (value instanceof Uint8Array)
+        return `x${Array.from(value, (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+      if (typeof value === "string") return JSON.stringify(value);
+      return `${typeof value}:${String(value)}`;
+    })
+    .join(",");
+}
+
+/** A `Uuid` key value as the database compares it: PostgreSQL's `uuid` ignores case, SQLite's text does not. */
+export function uuidIdentity(value: SqlValue, dialect: RepositoryDatabase["dialect"]): SqlValue {
+  return dialect === "postgres" && typeof value === "string" ? value.toLowerCase() : value;
+}
+
+/**
+ * What `getMany` does around its statement: reads the distinct `keys` (by `identity` on
+ * `dialect`) in chunks that keep each statement within {@link MAX_STATEMENT_PARAMS} (a parameter
+ * for each of the `keyColumns` of a key, one for the tenant), and returns the rows found in the order of `keys`, each
+ * once.
+ */
+export async function rowsInKeyOrder<K, R>(
+  dialect: RepositoryDatabase["dialect"],
+  keys: readonly K[],
+  keyColumns: readonly string[],
+  identity: (key: K | R, dialect: RepositoryDatabase["dialect"]) => string,
+  read: (chunk: readonly K[]) => Promise<R[]>,
+): Promise<R[]> {
+  const distinct = new Map<string, K>();
+  for (const key of keys) {
+    const id = identity(key, dialect);
+    if (!distinct.has(id)) distinct.set(id, key);
+  }
+  const wanted = [...distinct.values()];
+  const size = Math.max(1, Math.floor((MAX_STATEMENT_PARAMS - 1) / Math.max(1, keyColumns.length)));
+  const found = new Map<string, R>();
+  for (let start = 0; start < wanted.length; start += size)
+    for (const row of await read(wanted.slice(start, start + size))) found.set(identity(row, dialect), row);
+  const rows: R[] = [];
+  for (const id of distinct.keys()) {
+    const row = found.get(id);
+    if (row !== undefined) rows.push(row);
+  }
+  return rows;
+}
+
 export function limitOf(limit: number | undefined): number | undefined {
   if (limit === undefined) return undefined;
   if (!Number.isSafeInteger(limit) || limit < 0)
