@@ -86,6 +86,10 @@ describe.each(testDialects)("horatio visibility and keyset timeline on %s", (dia
     expect(await ivan.follow({ handle: "hana" })).toEqual({ ok: true, value: { handles: ["hana"] } });
     expect(await ivan.follow({ handle: "hana" })).toEqual({ ok: true, value: { handles: ["hana"] } });
     expect(await ivan.follow({ handle: "ivan" })).toEqual({ ok: true, value: { handles: ["hana"] } });
+    // Four follows of one handle at once (on PostgreSQL over several connections) all succeed, with one row.
+    const together = await Promise.all(Array.from({ length: 4 }, () => ivan.follow({ handle: "kit" })));
+    for (const answer of together) expect(answer).toEqual({ ok: true, value: { handles: ["hana", "kit"] } });
+    expect(await ivan.unfollow({ handle: "kit" })).toEqual({ ok: true, value: { handles: ["hana"] } });
     expect(await ivan.listFollowing()).toEqual({ ok: true, value: { handles: ["hana"] } });
     expect(await anonymous().follow({ handle: "hana" })).toMatchObject({ ok: false, kind: "unauthorized" });
 

@@ -1,12 +1,14 @@
 /**
  * Who hears of a post live (examples/horatio/src/visibility.ts `liveAudience`), on SQLite and
  * PostgreSQL: a Followers post reaches the unexpired sessions of its author and their followers in
- * its tenant only, a Private one its author's, a public one the whole tenant. On SQLite the sessions
- * are found through the handle index of migration 0012 (the query plan says so): a comparison
- * whose affinity does not match the indexed expression would silently scan every session.
+ * its tenant only, a Private one its author's, a public one the whole tenant, each in one
+ * statement. On SQLite the sessions are found through the handle index of migration 0012 (the
+ * query plan says so): a comparison whose affinity does not match the indexed expression would
+ * silently scan every session.
  */
 import { describe, expect, it } from "vitest";
 import type { Database } from "@hamlet/runtime-node";
+import type { RepositoryDatabase } from "@hamlet/runtime-node/repository";
 import { repositories } from "../examples/horatio/generated/typescript/repositories.js";
 import { postOf } from "../examples/horatio/src/posts.js";
 import { liveAudience } from "../examples/horatio/src/visibility.js";
@@ -67,6 +69,25 @@ describe.each(testDialects)("horatio live audience on %s", (dialect) => {
       expect(await audience("Public")).toBe("tenant");
       expect(await audience("Followers")).toEqual(["ana-1", "ana-2", "fay-1"]);
       expect(await audience("Private")).toEqual(["ana-1", "ana-2"]);
+      // One statement answers, whatever the visibility (a handle already in the tenant, so none is added).
+      for (const visibility of ["Public", "Followers", "Private"] as const) {
+        const written = await post(visibility);
+        const statements = await db.withTenant("alpha", async (tx) => {
+          let count = 0;
+          const counted: RepositoryDatabase = {
+            dialect: tx.dialect,
+            tenantId: tx.tenantId,
+            query: (sql, params) => {
+              count++;
+              return tx.query(sql, params);
+            },
+            withTenant: (tenant, fn) => tx.withTenant(tenant, fn),
+          };
+          await liveAudience(counted, "alpha", written, Date.now());
+          return count;
+        });
+        expect(statements, visibility).toBe(1);
+      }
 
       if (dialect === "sqlite") {
         const query = db.query.bind(db);

@@ -12,12 +12,15 @@ export async function following(db: RepositoryDatabase, tenant: string, follower
   return { handles: rows.map((row) => row.followee).sort() };
 }
 
-/** Whether `follower` follows `followee`. */
-export async function follows(
+/**
+ * `follower` follows `followee` from now on (already following is no error). One insert that
+ * skips an existing row, so two follows at once neither fail on the key nor add a second row.
+ */
+export async function follow(
   db: RepositoryDatabase,
   tenant: string,
   follower: string,
   followee: string,
-): Promise<boolean> {
-  return (await repositories(db, tenant).followRow.get({ follower, followee })) !== undefined;
+): Promise<void> {
+  await repositories(db, tenant).followRow.insertIfAbsent({ follower, followee });
 }

@@ -12,7 +12,7 @@ import { repositories } from "../generated/typescript/repositories.js";
 import type { Handlers } from "../generated/typescript/server.js";
 import type { CreatePostError, Me, Uuid } from "../generated/typescript/types.js";
 import { photosOf, postPhotoOf } from "./post-photos.js";
-import { follows, following } from "./follows.js";
+import { follow, following } from "./follows.js";
 import { postOf, timelinePage } from "./posts.js";
 import type { PublishedListener } from "./publishing.js";
 import { readablePost } from "./visibility.js";
@@ -130,8 +130,7 @@ export function createHandlers(options: HandlerOptions = {}): Handlers {
 
     async follow(request, context) {
       const follower = authorOf(context);
-      if (request.handle !== follower && !(await follows(context.db, context.tenant, follower, request.handle)))
-        await repositories(context.db, context.tenant).followRow.insert({ follower, followee: request.handle });
+      if (request.handle !== follower) await follow(context.db, context.tenant, follower, request.handle);
       return following(context.db, context.tenant, follower);
     },
 

@@ -82,7 +82,7 @@ function sessionHandle(db: RepositoryDatabase, table: string): string {
 /**
  * Who hears of `post` on the live feed at `now`: `"tenant"` when signed-out readers may read it
  * (every reader of the tenant), else the ids of the sessions whose handle may (unexpired by the
- * wall clock, as the session manager expires them).
+ * wall clock, as the session manager expires them). One query answers both.
  * Only the author and their followers can read a post that is not public, so those are the
  * candidates (the `follows_followee_follower_idx` index), their sessions are found by the handle index, and
  * {@link readableBy} decides: the cost grows with the audience, not with the tenant's sessions.
@@ -93,18 +93,26 @@ export async function liveAudience(
   post: Post,
   now: number,
 ): Promise<"tenant" | string[]> {
-  if ((await readablePost(db, tenant, post.id, undefined, now)) !== undefined) return "tenant";
   const handle = sessionHandle(db, `"s"`);
-  // CROSS JOIN keeps SQLite's join order: candidates first, then each one's sessions by index.
+  // A row without a session id: signed-out readers may read the post, so everyone hears of it.
+  const everyone =
+    `SELECT NULL AS "id" FROM "posts" WHERE "posts"."tenant_id" = $1 AND "posts"."id" = $2 ` +
+    `AND ${readableBy(undefined, "$5")}`;
+  // CROSS JOIN keeps SQLite's join order: the post first (a public one stops there), then the
+  // candidates, then each one's sessions by index.
   // `SELECT $3`, not `CAST($3 AS TEXT)`: a TEXT-affinity candidate would make SQLite compare the
   // indexed expression (no affinity) after conversion, and scan the tenant's sessions instead.
+  const sessions =
+    `SELECT "s"."id" FROM "posts" CROSS JOIN "reader" CROSS JOIN "hamlet_sessions" AS "s" ` +
+    `WHERE "posts"."tenant_id" = $1 AND "posts"."id" = $2 AND "posts"."visibility" <> 'Public' ` +
+    `AND "s"."tenant_id" = $1 AND ${handle} = "reader"."handle" AND "s"."expires_at" > $4 ` +
+    `AND ${readableBy(`"reader"."handle"`, "$5")}`;
   const sql =
     `WITH "reader" ("handle") AS (SELECT $3 UNION ` +
     `SELECT "follower" FROM "follows" WHERE "tenant_id" = $1 AND "followee" = $3) ` +
-    `SELECT "s"."id" FROM "reader" CROSS JOIN "hamlet_sessions" AS "s" CROSS JOIN "posts" ` +
-    `WHERE "s"."tenant_id" = $1 AND ${handle} = "reader"."handle" AND "s"."expires_at" > $4 ` +
-    `AND "posts"."tenant_id" = $1 AND "posts"."id" = $2 AND ${readableBy(`"reader"."handle"`, "$5")}`;
+    `${everyone} UNION ALL ${sessions}`;
   const params: SqlValue[] = [tenant, post.id, post.author, Date.now(), new Date(now).toISOString()];
-  const rows = await scoped(db, tenant, (tx) => tx.query<{ id: string }>(sql, params));
-  return rows.map((row) => row.id);
+  const rows = await scoped(db, tenant, (tx) => tx.query<{ id: string | null }>(sql, params));
+  if (rows.some((row) => row.id === null)) return "tenant";
+  return rows.map((row) => row.id as string);
 }
