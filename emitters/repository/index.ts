@@ -700,7 +700,8 @@ export function repositoriesFile(schema: Schema, runtimeImport = "@hamlet/runtim
 
 export const repositoryEmitter = defineEmitter<{ file: string; runtime_import: string }>({
   name: "repository",
-  description: "Tenant-scoped typed repositories (insert, get, list, update, delete) for the models, in TypeScript.",
+  description:
+    "Tenant-scoped typed repositories (insert, insertIfAbsent, get, getMany, list, update, delete) for the models, in TypeScript.",
   outDir: "typescript",
   options: {
     file: { type: "string", default: "repositories.ts", description: "Name of the file to write." },
