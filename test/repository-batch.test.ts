@@ -19,7 +19,8 @@ import { testDialects, useFreshDatabases } from "../runtime-node/test/support/da
 import { postgresAvailable, usePostgres } from "../runtime-node/test/support/postgres.js";
 import type { MigrationFile } from "../runtime-node/src/db/migrate.js";
 import { repoRoot } from "./support/corpus.js";
-import { compileSchema, emitRepositories, emitSql, migrationsOf } from "./sql-helpers.js";
+import { emitRepositories, emitSql, migrationsOf } from "./sql-helpers.js";
+import { compileSchema } from "./support/compile-schema.js";
 
 const SCHEMA = `package batch
 

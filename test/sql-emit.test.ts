@@ -11,16 +11,8 @@ import { testDialects, useFreshDatabases } from "../runtime-node/test/support/da
 import { migrate, splitStatements } from "../runtime-node/src/db/migrate.js";
 import { repoRoot } from "./support/corpus.js";
 import { strictProjectOptions } from "./support/ts-emit.js";
-import {
-  catalog,
-  compileSchema,
-  emitRepositories,
-  emitSql,
-  migrationsOf,
-  sqlCases,
-  tempDir,
-  writeFiles,
-} from "./sql-helpers.js";
+import { catalog, emitRepositories, emitSql, migrationsOf, sqlCases, tempDir, writeFiles } from "./sql-helpers.js";
+import { compileSchema } from "./support/compile-schema.js";
 
 const run = promisify(execFile);
 const RECORD = process.env["RECORD"] === "1";

@@ -1,5 +1,5 @@
 /** Shared helpers of the SQL emitter, migration and repository tests. */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { repositoryEmitter } from "../emitters/repository/index.js";
@@ -10,22 +10,14 @@ import { runEmitters } from "../src/emit/run.js";
 import type { EmittedFile } from "../src/emit/types.js";
 import { writeOutputs } from "../src/emit/write.js";
 import { checksum, type MigrationFile } from "../runtime-node/src/db/migrate.js";
-import { compile } from "../src/program/compile.js";
 import type { Schema } from "../src/schema/types.js";
+import { compileSchema } from "./support/compile-schema.js";
 import { corpus, sharedExamples } from "./support/corpus.js";
-import { readFeatures } from "./support/markers.js";
 
 export interface SqlCase {
   /** Golden folder name: `valid-backend`, `shared-horatio`. */
   readonly name: string;
   readonly entry: string;
-}
-
-export function compileSchema(entry: string): Schema {
-  const result = compile({ entries: [entry], features: readFeatures(readFileSync(entry, "utf8")) });
-  if (!result.schema)
-    throw new Error(`${entry}: ${result.diagnostics.map((d) => `${d.code} ${d.message}`).join("; ")}`);
-  return result.schema;
 }
 
 /** Every corpus entry and shared example with models. */

@@ -12,7 +12,8 @@ import { migrate, splitStatements } from "../runtime-node/src/db/migrate.js";
 import { compile } from "../src/program/compile.js";
 import type { Schema } from "../src/schema/types.js";
 import { specDir } from "./support/corpus.js";
-import { buildInto, catalog, compileSchema, emitSql, migrationsOf, tempDir } from "./sql-helpers.js";
+import { buildInto, catalog, emitSql, migrationsOf, tempDir } from "./sql-helpers.js";
+import { compileSchema } from "./support/compile-schema.js";
 
 const chainsDir = join(specDir, "migrations");
 const chains = readdirSync(chainsDir).sort();

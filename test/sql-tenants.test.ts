@@ -16,7 +16,8 @@ import { postgresAvailable, usePostgres } from "../runtime-node/test/support/pos
 import { migrate } from "../runtime-node/src/db/migrate.js";
 import type { ModelDef, Schema } from "../src/schema/types.js";
 import { repoRoot } from "./support/corpus.js";
-import { compileSchema, emitRepositories, emitSql, migrationsOf, sqlCases } from "./sql-helpers.js";
+import { emitRepositories, emitSql, migrationsOf, sqlCases } from "./sql-helpers.js";
+import { compileSchema } from "./support/compile-schema.js";
 
 type Row = Record<string, unknown>;
 interface Repo {

@@ -1,11 +1,9 @@
 /** Helpers for the TypeScript emitter tests: compile a corpus case and run the emitter on it. */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { typescriptEmitter } from "../../emitters/typescript/index.js";
-import { compile } from "../../src/program/compile.js";
 import type { Schema } from "../../src/schema/types.js";
 import { corpus, repoRoot, sharedExamples } from "./corpus.js";
-import { readFeatures } from "./markers.js";
 
 export interface TsCase {
   /** Golden folder name: `valid-http`, `shared-horatio`. */
@@ -21,12 +19,8 @@ export function tsCases(): TsCase[] {
   ];
 }
 
-export function compileSchema(entry: string): Schema {
-  const result = compile({ entries: [entry], features: readFeatures(readFileSync(entry, "utf8")) });
-  if (!result.schema)
-    throw new Error(`${entry} does not compile: ${result.diagnostics.map((d) => d.message).join("; ")}`);
-  return result.schema;
-}
+/** Re-exported for the TypeScript emitter tests that import it from here. */
+export { compileSchema } from "./compile-schema.js";
 
 export async function emitTypescript(
   schema: Schema,
