@@ -10,9 +10,8 @@
  * scoping, the structural `RepositoryDatabase` a runtime `Database` fits) are imported from
  * `@hamlet/runtime-node/repository` (runtime-node/src/repository).
  */
-import { hardline, ifBreak, indent, join, line, softline, type Doc } from "../../src/emit/doc.js";
+import { hardline, indent, join, type Doc } from "../../src/emit/doc.js";
 import { runtimeSubpath } from "../../src/emit/runtime-path.js";
-import { parseType, typeDoc } from "../../src/emit/ts-types.js";
 import { TsFile } from "../../src/emit/ts-file.js";
 import {
   arr,
@@ -45,6 +44,15 @@ import {
   type Stmt,
 } from "../../src/emit/ts-syntax.js";
 import { defineEmitter } from "../../src/emit/types.js";
+import {
+  findManyMember,
+  getManyMember,
+  identityFunction,
+  insertIfAbsentMember,
+  keysWhereMember,
+  type KeyContext,
+} from "./by-key.js";
+import { methodOf } from "./members.js";
 import type { ColumnDef, ModelDef, Schema } from "../../src/schema/types.js";
 import { columnType, type ColumnType } from "../../src/schema/query.js";
 
@@ -148,39 +156,6 @@ const m = member;
 function interfaceOf(name: string, members: readonly Doc[]): Doc {
   if (members.length === 0) return `export interface ${name} {}`;
   return [`export interface ${name} {`, indent([hardline, ...join(hardline, members)]), hardline, "}"];
-}
-
-/** A class member: doc comment, then the method head and body. */
-function methodOf(
-  doc: string | readonly string[],
-  head: string,
-  list: readonly string[],
-  returns: string,
-  body: readonly Stmt[],
-): Doc {
-  return memberOf(doc, group([head, params(list, returns)]), body);
-}
-
-/** A class member whose signature is already laid out. */
-function memberOf(doc: string | readonly string[], signature: Doc, body: readonly Stmt[]): Doc {
-  const lines = typeof doc === "string" ? [doc] : doc;
-  return [...join(hardline, lines), hardline, signature, " ", block(body)];
-}
-
-/**
- * `async insertIfAbsent(row: <M>Insert & <M>Key): Promise<InsertIfAbsentResult<M>>`, breaking
- * the intersection as Prettier does (`params` keeps intersections on one line).
- */
-function insertIfAbsentSignature(n: string): Doc {
-  const row = group([`${n}Insert &`, indent([line, `${n}Key`])]);
-  return group([
-    "async insertIfAbsent(",
-    indent([softline, "row: ", row]),
-    ifBreak(","),
-    softline,
-    "): ",
-    typeDoc(parseType(`Promise<InsertIfAbsentResult<${n}>>`)),
-  ]);
 }
 
 function modelCode(schema: Schema, model: ModelDef, file: TsFile): Doc[] {
@@ -304,34 +279,14 @@ function modelCode(schema: Schema, model: ModelDef, file: TsFile): Doc[] {
     " ",
     block([ret(obj(decoded))]),
   ]);
-  const keyField = (c: { def: ColumnDef }) =>
-    /^[A-Za-z_$][\w$]*$/.test(c.def.name) ? m(`key.${c.def.name}`) : index("key", str(c.def.name));
-  const hasUuidKey = pk.some((c) => c.type.base === "Uuid");
-  out.push([
-    `/** A ${n} key as the database compares it: \`getMany\` returns rows in the order of its keys. */`,
-    hardline,
-    `function identityOf${n}`,
-    params([`key: ${n}Key | ${n}`, `${hasUuidKey ? "dialect" : "_dialect"}: RepositoryDatabase["dialect"]`], "string"),
-    " ",
-    block([
-      ret(
-        call(
-          "keyIdentity",
-          ...pk.map((c) => {
-            const encoded = call(`encode${n}`, str(c.def.column), keyField(c));
-            return c.type.base === "Uuid" ? call("uuidIdentity", encoded, a("dialect")) : encoded;
-          }),
-        ),
-      ),
-    ]),
-  ]);
-
   const tenantArg = a(tenant ? "this.#tenant" : "null");
   const start: Stmt[] = tenant
     ? ["const params: SqlValue[] = [this.#tenant];", `const where: string[] = ['"tenant_id" = $1'];`]
     : ["const params: SqlValue[] = [];", "const where: string[] = [];"];
   const scoped = (body: Expr | { block: Stmt[] }) =>
     ret(call("scoped", m("this.#db"), tenantArg, arrow("db", body, true)));
+  const keys: KeyContext = { name: n, table: model.table, tenant, key: pk, columns: meta, start, scoped };
+  out.push(identityFunction(keys));
   const rowOrUndefined: { block: Stmt[] } = {
     block: [
       "const row = (await db.query<Row>(sql, params))[0];",
@@ -373,36 +328,7 @@ function modelCode(schema: Schema, model: ModelDef, file: TsFile): Doc[] {
       ],
     ]),
   ]);
-  members.push([
-    "/** Matches a row with any of `keys`. */",
-    hardline,
-    group([`#keysWhere`, params([`keys: readonly ${n}Key[]`, "params: SqlValue[]", "where: string[]"], "void")]),
-    " ",
-    block(
-      pk.length === 1
-        ? [
-            "const placeholders: string[] = [];",
-            forStmt("const key of keys", {
-              block: [
-                exprStmt(call("params.push", call(`encode${n}`, str(pk[0]!.def.column), keyField(pk[0]!)))),
-                "placeholders.push(`$${params.length}`);",
-              ],
-            }),
-            `where.push(\`${JSON.stringify(pk[0]!.def.column)} IN (\${placeholders.join(", ")})\`);`,
-          ]
-        : [
-            "const matches: string[] = [];",
-            forStmt("const key of keys", {
-              block: [
-                "const match: string[] = [];",
-                "this.#keyWhere(key, params, match);",
-                'matches.push(`(${match.join(" AND ")})`);',
-              ],
-            }),
-            'where.push(`(${matches.join(" OR ")})`);',
-          ],
-    ),
-  ]);
+  members.push(keysWhereMember(keys));
   members.push([
     "/** An INSERT of `row`, then `clause`, returning the stored row; unset columns take defaults. */",
     hardline,
@@ -446,18 +372,7 @@ function modelCode(schema: Schema, model: ModelDef, file: TsFile): Doc[] {
       ...rowOrUndefined.block,
     ]),
   ]);
-  members.push([
-    "/** The rows with any of `keys`, read through `db` in one statement. */",
-    hardline,
-    group([`async #findMany`, params(["db: RepositoryDatabase", `keys: readonly ${n}Key[]`], `Promise<${n}[]>`)]),
-    " ",
-    block([
-      ...start,
-      "this.#keysWhere(keys, params, where);",
-      declare("const", "sql", undefined, template(`\`SELECT * FROM "${model.table}" WHERE \${where.join(" AND ")}\``)),
-      ret(call("(await db.query<Row>(sql, params)).map", arrow("row", call(`decode${n}`, a("row"), m("db.dialect"))))),
-    ]),
-  ]);
+  members.push(findManyMember(keys));
   members.push(
     methodOf(
       "/** Inserts a row and returns it with the database's defaults filled in. */",
@@ -470,57 +385,7 @@ function modelCode(schema: Schema, model: ModelDef, file: TsFile): Doc[] {
       ],
     ),
   );
-  const conflictTarget = [...(tenant ? ["tenant_id"] : []), ...pk.map((c) => c.def.column)]
-    .map((c) => JSON.stringify(c))
-    .join(", ");
-  members.push(
-    memberOf(
-      [
-        "/**",
-        ` * Inserts the row unless one with its primary key exists${tenant ? " in this tenant" : ""}, in one`,
-        " * `INSERT ... ON CONFLICT DO NOTHING`: a concurrent insert of the same key neither fails nor adds",
-        " * a second row. `inserted` says whether this call added it, `row` is the stored row. Runs in the",
-        " * caller's transaction.",
-        " */",
-      ],
-      insertIfAbsentSignature(n),
-      [
-        declare(
-          "const",
-          "{ sql, params }",
-          undefined,
-          call("this.#insertStatement", a("row"), str(` ON CONFLICT (${conflictTarget}) DO NOTHING`)),
-        ),
-        scoped({
-          block: [
-            "// A conflicting row deleted before it was read: insert again.",
-            forStmt("let attempt = 0; attempt < 3; attempt++", {
-              block: [
-                "const inserted = (await db.query<Row>(sql, params))[0];",
-                ifStmt(
-                  bin(a("inserted"), "!==", a("undefined")),
-                  ret(
-                    obj([
-                      ["inserted", a("true")],
-                      ["row", call(`decode${n}`, a("inserted"), m("db.dialect"))],
-                    ]),
-                  ),
-                ),
-                "const existing = await this.#find(db, row);",
-                "if (existing !== undefined) return { inserted: false, row: existing };",
-              ],
-            }),
-            throwStmt(
-              call(
-                "new Error",
-                str(`Hamlet: ${n}.insertIfAbsent: the row with this key kept being deleted; try again`),
-              ),
-            ),
-          ],
-        }),
-      ],
-    ),
-  );
+  members.push(insertIfAbsentMember(keys));
   members.push(
     methodOf(
       `/** The row with this primary key${tenant ? " in this tenant" : ""}, or undefined. */`,
@@ -530,34 +395,7 @@ function modelCode(schema: Schema, model: ModelDef, file: TsFile): Doc[] {
       [scoped(call("this.#find", a("db"), a("key")))],
     ),
   );
-  const perStatement = Math.floor((999 - 1) / pk.length);
-  members.push(
-    methodOf(
-      [
-        "/**",
-        ` * The rows with these primary keys${tenant ? " in this tenant" : ""}, in the order of \`keys\`: a key without a row`,
-        ` * is left out, a key given twice gives its row once. One query per ${perStatement} keys.`,
-        " */",
-      ],
-      "async getMany",
-      [`keys: readonly ${n}Key[]`],
-      `Promise<${n}[]>`,
-      [
-        "if (keys.length === 0) return [];",
-        scoped({
-          block: [
-            declare(
-              "const",
-              "read",
-              undefined,
-              arrow(`chunk: readonly ${n}Key[]`, call("this.#findMany", a("db"), a("chunk"))),
-            ),
-            ret(call("rowsInKeyOrder", m("db.dialect"), a("keys"), m(`${meta}.key`), a(`identityOf${n}`), a("read"))),
-          ],
-        }),
-      ],
-    ),
-  );
+  members.push(getManyMember(keys));
   members.push(
     methodOf(
       `/** Rows${tenant ? " of this tenant" : ""} matching every filter, ordered (then by primary key), at most \`limit\`. */`,
