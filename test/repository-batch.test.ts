@@ -4,7 +4,7 @@
  * `getMany` keeps the order of the keys, leaves out missing keys and other tenants' rows, runs no
  * query for no keys and splits more keys than SQLite binds in one statement; `insertIfAbsent`
  * adds a row once, returns the stored row after, stays in its tenant and in the caller's
- * transaction, and on PostgreSQL two connections inserting the same key at the same time both
+ * transaction, inserts again when the conflicting row vanished before it was read, and on PostgreSQL two connections inserting the same key at the same time both
  * succeed with exactly one row and exactly one `inserted: true` (plain `insert` fails there).
  */
 import { randomUUID } from "node:crypto";
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database, Dialect } from "../runtime-node/src/db/database.js";
 import { migrate } from "../runtime-node/src/db/migrate.js";
 import { openDatabase } from "../runtime-node/src/db/open.js";
-import type { RepositoryDatabase } from "../runtime-node/src/repository/index.js";
+import type { RepositoryDatabase, SqlValue } from "../runtime-node/src/repository/index.js";
 import { testDialects, useFreshDatabases } from "../runtime-node/test/support/databases.js";
 import { postgresAvailable, usePostgres } from "../runtime-node/test/support/postgres.js";
 import type { MigrationFile } from "../runtime-node/src/db/migrate.js";
@@ -227,6 +227,41 @@ describe.each(testDialects)("getMany and insertIfAbsent on %s", (dialect) => {
       }),
     ).rejects.toThrow("roll back");
     expect(await new repos.EdgeRepository(db, "zeta").get(key)).toBeUndefined();
+  });
+
+  it("insertIfAbsent inserts again when the row it conflicted with is gone before it is read, three times at most", async () => {
+    const key = { source: "gone", target: "again" };
+    await new repos.EdgeRepository(db, "eta").insert({ ...key, weight: 1 });
+    /**
+     * Runs `fn` on a handle that deletes the row after each of the first `times` inserts that did
+     * nothing, and puts it back after the read that missed it while deletions are left.
+     */
+    const deleting = (times: number, fn: (repo: Repo) => Promise<unknown>) =>
+      db.withTenant("eta", async (tx) => {
+        let left = times;
+        const handle: RepositoryDatabase = {
+          dialect: tx.dialect,
+          tenantId: tx.tenantId,
+          query: async <T extends object>(sql: string, params?: readonly SqlValue[]) => {
+            const rows = await tx.query<T>(sql, params);
+            if (rows.length === 0 && sql.startsWith("INSERT") && left > 0) {
+              left--;
+              await tx.execute(`DELETE FROM "edge" WHERE "tenant_id" = 'eta' AND "source" = 'gone'`);
+            } else if (rows.length === 0 && sql.startsWith("SELECT") && left > 0)
+              await tx.execute(`INSERT INTO "edge" ("tenant_id", "source", "target") VALUES ('eta', 'gone', 'again')`);
+            return rows;
+          },
+          withTenant: (tenant, fn2) => tx.withTenant(tenant, fn2),
+        };
+        return fn(new repos.EdgeRepository(handle));
+      });
+    expect(await deleting(1, (repo) => repo.insertIfAbsent({ ...key, weight: 2 }))).toEqual({
+      inserted: true,
+      row: { ...key, weight: 2 },
+    });
+    await expect(deleting(3, (repo) => repo.insertIfAbsent({ ...key, weight: 3 }))).rejects.toThrow(
+      /Edge\.insertIfAbsent: the row with this key kept being deleted/,
+    );
   });
 });
 
