@@ -16,8 +16,11 @@ const mtime = (relative) => {
 
 if (mtime("../dist/cli/hamletc.cjs") >= mtime("../dist/src/cli/main.js")) {
   const { loadBundle } = await import("./load-bundle.js");
-  const cli = loadBundle(fileURLToPath(new URL("../dist/cli/hamletc.cjs", import.meta.url)));
-  process.exitCode = await cli.main(process.argv.slice(2));
+  const args = process.argv.slice(2);
+  const cli = loadBundle(fileURLToPath(new URL("../dist/cli/hamletc.cjs", import.meta.url)), {
+    shortRun: args[0] === "check",
+  });
+  process.exitCode = await cli.main(args);
   cli.saveCache();
 } else {
   module.enableCompileCache?.();
