@@ -224,6 +224,17 @@ export interface FieldFacts {
   readonly renamedFrom: string | undefined;
 }
 
+/** The facts of a field without annotations (each gets its own `constraints` object). */
+const NO_FACTS: Omit<FieldFacts, "constraints"> = {
+  deprecated: undefined,
+  primary: false,
+  unique: false,
+  indexed: false,
+  columnDefault: undefined,
+  references: undefined,
+  renamedFrom: undefined,
+};
+
 /** Checks the trailing annotations of a field, column or alias of type `type`. */
 export function fieldAnnotations(
   ctx: CheckContext,
@@ -231,11 +242,12 @@ export function fieldAnnotations(
   type: TypeExpr,
   target: FieldTarget,
 ): FieldFacts {
+  // Most fields have no annotation: nothing to check, and nothing to allocate but the constraints.
+  if (annotations.length === 0) return { constraints: {}, ...NO_FACTS };
   const valid = validAnnotations(ctx, annotations, target, type);
   const c: { -readonly [K in keyof Constraints]: Constraints[K] } = {};
-  const isInt =
-    underlying(ctx, required(type)).kind === "primitive" &&
-    (underlying(ctx, required(type)) as { name: string }).name === "Int";
+  const base = underlying(ctx, required(type));
+  const isInt = base.kind === "primitive" && base.name === "Int";
   const numberArg = (a: ast.Annotation, v: ast.Value | undefined): number | undefined => {
     const n = numberOf(v);
     if (n !== undefined && isInt && !Number.isInteger(n)) {
