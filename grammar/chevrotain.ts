@@ -15,6 +15,13 @@ const chevrotain = (await import(
 )) as typeof Chevrotain;
 
 export const { createToken, EmbeddedActionsParser, EOF, Lexer, LLkLookaheadStrategy } = chevrotain;
-export type { ILexingResult, ILookaheadStrategy, IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
+export type {
+  ILexingResult,
+  ILookaheadStrategy,
+  IOrAlt,
+  IParserErrorMessageProvider,
+  IToken,
+  TokenType,
+} from "chevrotain";
 /** The lexer class as a type. */
 export type Lexer = Chevrotain.Lexer;

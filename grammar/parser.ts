@@ -5,6 +5,7 @@
 import {
   EmbeddedActionsParser,
   EOF,
+  type IOrAlt,
   type IParserErrorMessageProvider,
   type IToken,
   type TokenType,
@@ -50,6 +51,7 @@ function pushDefined<T>(list: T[], item: T | undefined): void {
 }
 
 const declarationStarts = new Set<TokenType>([t.AnnotationName, ...Object.values(decl)]);
+const sectionStarts = new Set<TokenType>(Object.values(section));
 
 class HamletParser extends EmbeddedActionsParser {
   private file = "";
@@ -392,7 +394,7 @@ class HamletParser extends EmbeddedActionsParser {
   );
 
   private isSectionStart(): boolean {
-    return Object.values(section).includes(this.LA(1).tokenType as (typeof section)[keyof typeof section]);
+    return sectionStarts.has(this.LA(1).tokenType);
   }
 
   private section = this.RULE("section", (): ast.Section => {
@@ -533,7 +535,7 @@ class HamletParser extends EmbeddedActionsParser {
   // -- fields and variants ----------------------------------------------------------------------
 
   private isIdentifier(token: IToken): boolean {
-    return token.tokenType === t.Identifier || (token.tokenType.CATEGORIES ?? []).includes(t.Identifier);
+    return token.tokenType === t.Identifier || token.tokenType.CATEGORIES?.includes(t.Identifier) === true;
   }
 
   private fieldBlock = this.RULE(
@@ -697,94 +699,103 @@ class HamletParser extends EmbeddedActionsParser {
     },
   );
 
+  /**
+   * The alternatives of `value`, made on its first run (grammar recording) and reused: they
+   * capture nothing but the parser, and a new array of nine objects and closures per value was a
+   * good part of a parse's garbage.
+   */
+  private valueAlternatives: IOrAlt<ast.Value>[] | undefined;
+
   private value = this.RULE(
     "value",
     (): ast.Value => {
-      return this.OR([
-        { ALT: () => this.SUBRULE(this.stringValue) },
-        {
-          ALT: () => {
-            const tok = this.CONSUME(t.IntegerLiteral);
-            const value = Number(tok.image);
-            this.ACTION(() => {
-              if (!Number.isSafeInteger(value))
-                this.extraDiagnostics.push(diagnostic("HAM0009", this.span(tok, tok), { text: tok.image }));
-            });
-            return { kind: "Integer" as const, value, raw: tok.image, span: this.span(tok, tok) };
+      return this.OR(
+        (this.valueAlternatives ??= [
+          { ALT: () => this.SUBRULE(this.stringValue) },
+          {
+            ALT: () => {
+              const tok = this.CONSUME(t.IntegerLiteral);
+              const value = Number(tok.image);
+              this.ACTION(() => {
+                if (!Number.isSafeInteger(value))
+                  this.extraDiagnostics.push(diagnostic("HAM0009", this.span(tok, tok), { text: tok.image }));
+              });
+              return { kind: "Integer" as const, value, raw: tok.image, span: this.span(tok, tok) };
+            },
           },
-        },
-        {
-          ALT: () => {
-            const tok = this.CONSUME(t.FloatLiteral);
-            return { kind: "Float" as const, value: Number(tok.image), raw: tok.image, span: this.span(tok, tok) };
+          {
+            ALT: () => {
+              const tok = this.CONSUME(t.FloatLiteral);
+              return { kind: "Float" as const, value: Number(tok.image), raw: tok.image, span: this.span(tok, tok) };
+            },
           },
-        },
-        {
-          ALT: () => {
-            const tok = this.OR2([{ ALT: () => this.CONSUME(t.True) }, { ALT: () => this.CONSUME(t.False) }]);
-            return { kind: "Boolean" as const, value: tok.tokenType === t.True, span: this.span(tok, tok) };
+          {
+            ALT: () => {
+              const tok = this.OR2([{ ALT: () => this.CONSUME(t.True) }, { ALT: () => this.CONSUME(t.False) }]);
+              return { kind: "Boolean" as const, value: tok.tokenType === t.True, span: this.span(tok, tok) };
+            },
           },
-        },
-        {
-          ALT: () => {
-            const tok = this.CONSUME(t.DurationLiteral);
-            const [, amount = "0", unit = "ms"] = /^([0-9]+)(ms|s|m|h|d)$/.exec(tok.image ?? "") ?? [];
-            return {
-              kind: "Duration" as const,
-              milliseconds: Number(amount) * DURATION_UNITS[unit]!,
-              raw: tok.image,
-              span: this.span(tok, tok),
-            };
+          {
+            ALT: () => {
+              const tok = this.CONSUME(t.DurationLiteral);
+              const [, amount = "0", unit = "ms"] = /^([0-9]+)(ms|s|m|h|d)$/.exec(tok.image ?? "") ?? [];
+              return {
+                kind: "Duration" as const,
+                milliseconds: Number(amount) * DURATION_UNITS[unit]!,
+                raw: tok.image,
+                span: this.span(tok, tok),
+              };
+            },
           },
-        },
-        {
-          ALT: () => {
-            const tok = this.CONSUME(t.SizeLiteral);
-            const [, amount = "0", unit = "B"] = /^([0-9]+)(B|KB|MB|GB|TB)$/.exec(tok.image ?? "") ?? [];
-            return {
-              kind: "Size" as const,
-              bytes: Number(amount) * SIZE_UNITS[unit]!,
-              raw: tok.image,
-              span: this.span(tok, tok),
-            };
+          {
+            ALT: () => {
+              const tok = this.CONSUME(t.SizeLiteral);
+              const [, amount = "0", unit = "B"] = /^([0-9]+)(B|KB|MB|GB|TB)$/.exec(tok.image ?? "") ?? [];
+              return {
+                kind: "Size" as const,
+                bytes: Number(amount) * SIZE_UNITS[unit]!,
+                raw: tok.image,
+                span: this.span(tok, tok),
+              };
+            },
           },
-        },
-        {
-          ALT: () => {
-            const tok = this.CONSUME(t.DimensionLiteral);
-            const [w = "0", h = "0"] = (tok.image ?? "0x0").split("x");
-            return {
-              kind: "Dimension" as const,
-              width: Number(w),
-              height: Number(h),
-              raw: tok.image,
-              span: this.span(tok, tok),
-            };
+          {
+            ALT: () => {
+              const tok = this.CONSUME(t.DimensionLiteral);
+              const [w = "0", h = "0"] = (tok.image ?? "0x0").split("x");
+              return {
+                kind: "Dimension" as const,
+                width: Number(w),
+                height: Number(h),
+                raw: tok.image,
+                span: this.span(tok, tok),
+              };
+            },
           },
-        },
-        {
-          ALT: () => {
-            const tok = this.CONSUME(t.Identifier);
-            const args = this.OPTION(() => this.SUBRULE(this.argumentList));
-            if (args) {
-              return { kind: "Call" as const, callee: this.ident(tok), args, span: this.spanFrom(tok) };
-            }
-            return { kind: "Name" as const, name: tok.image, span: this.span(tok, tok) };
+          {
+            ALT: () => {
+              const tok = this.CONSUME(t.Identifier);
+              const args = this.OPTION(() => this.SUBRULE(this.argumentList));
+              if (args) {
+                return { kind: "Call" as const, callee: this.ident(tok), args, span: this.spanFrom(tok) };
+              }
+              return { kind: "Name" as const, name: tok.image, span: this.span(tok, tok) };
+            },
           },
-        },
-        {
-          ALT: () => {
-            const open = this.CONSUME(t.LSquare);
-            const items: ast.Value[] = [];
-            this.MANY(() => {
-              pushDefined(items, this.SUBRULE(this.value));
-              this.OPTION2(() => this.CONSUME(t.Comma));
-            });
-            this.CONSUME(t.RSquare);
-            return { kind: "List" as const, items, span: this.spanFrom(open) };
+          {
+            ALT: () => {
+              const open = this.CONSUME(t.LSquare);
+              const items: ast.Value[] = [];
+              this.MANY(() => {
+                pushDefined(items, this.SUBRULE(this.value));
+                this.OPTION2(() => this.CONSUME(t.Comma));
+              });
+              this.CONSUME(t.RSquare);
+              return { kind: "List" as const, items, span: this.spanFrom(open) };
+            },
           },
-        },
-      ]);
+        ]),
+      );
     },
     { recoveryValueFunc: (): ast.Value => ({ kind: "Name", name: "", span: { file: "", start: 0, end: 0 } }) },
   );
