@@ -14,7 +14,8 @@ const chevrotain = (await import(
   pathToFileURL(join(dirname(entry), "..", "chevrotain.mjs")).href
 )) as typeof Chevrotain;
 
-export const { createToken, EmbeddedActionsParser, EOF, Lexer, LLkLookaheadStrategy } = chevrotain;
+export const { createToken, EmbeddedActionsParser, EOF, getLookaheadPaths, Lexer, LLkLookaheadStrategy, tokenMatcher } =
+  chevrotain;
 export type {
   ILexingResult,
   ILookaheadStrategy,

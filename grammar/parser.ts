@@ -5,6 +5,7 @@
 import {
   EmbeddedActionsParser,
   EOF,
+  type ILookaheadStrategy,
   type IOrAlt,
   type IParserErrorMessageProvider,
   type IToken,
@@ -13,7 +14,8 @@ import {
 import type * as ast from "../src/ast/nodes.js";
 import { diagnostic } from "../src/diagnostics/messages.js";
 import type { Diagnostic } from "../src/diagnostics/types.js";
-import { LazyLookaheadStrategy } from "./lazy-lookahead.js";
+import { RecordingLookaheadStrategy, TableLookaheadStrategy, type LookaheadTable } from "./lookahead.js";
+import { lookaheadTable } from "./lookahead-table.js";
 import { lex, stringValue } from "./lexer.js";
 import * as t from "./tokens.js";
 
@@ -50,6 +52,10 @@ function pushDefined<T>(list: T[], item: T | undefined): void {
   if (item !== undefined) list.push(item);
 }
 
+const MAX_LOOKAHEAD = 2;
+/** The token types the lookahead table names. */
+const tableTokens: readonly TokenType[] = [...t.allTokens, EOF];
+
 const declarationStarts = new Set<TokenType>([t.AnnotationName, ...Object.values(decl)]);
 const sectionStarts = new Set<TokenType>(Object.values(section));
 
@@ -63,12 +69,17 @@ class HamletParser extends EmbeddedActionsParser {
   /** Declarations parsed so far, kept in case the document rule itself fails to recover. */
   partial: ast.Declaration[] = [];
 
-  constructor(validate: boolean) {
+  /**
+   * Validation (tests) computes and checks the lookahead up front; otherwise it comes from the
+   * table made ahead of time (./lookahead.ts), or from `lookahead` when given.
+   */
+  constructor(validate: boolean, lookahead?: ILookaheadStrategy) {
     super([...t.allTokens], {
       recoveryEnabled: true,
-      maxLookahead: 2,
-      // Validation (tests) checks the lookahead up front; otherwise it is built as it is needed.
-      ...(validate ? {} : { lookaheadStrategy: new LazyLookaheadStrategy(2) }),
+      maxLookahead: MAX_LOOKAHEAD,
+      ...(validate
+        ? {}
+        : { lookaheadStrategy: lookahead ?? new TableLookaheadStrategy(MAX_LOOKAHEAD, lookaheadTable, tableTokens) }),
       skipValidations: !validate,
       errorMessageProvider: errorMessages,
     });
@@ -877,4 +888,16 @@ function emptyDocument(file: string): ast.Document {
 /** Builds the parser with full grammar validation; used by tests to catch grammar mistakes. */
 export function validateGrammar(): void {
   new HamletParser(true);
+}
+
+/** Builds a parser whose lookahead comes from `lookahead` (the table's generator and its test). */
+export function buildParserWith(lookahead: ILookaheadStrategy): void {
+  new HamletParser(false, lookahead);
+}
+
+/** The lookahead paths of every production, computed by Chevrotain (for ./lookahead-table.ts). */
+export function computeLookaheadTable(): LookaheadTable {
+  const recording = new RecordingLookaheadStrategy(MAX_LOOKAHEAD);
+  buildParserWith(recording);
+  return recording.table;
 }

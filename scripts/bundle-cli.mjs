@@ -29,7 +29,7 @@ const staticChevrotain = {
   name: "static-chevrotain",
   setup(b) {
     b.onLoad({ filter: /[\\/]grammar[\\/]chevrotain\.ts$/ }, () => ({
-      contents: `export { createToken, EmbeddedActionsParser, EOF, Lexer, LLkLookaheadStrategy } from ${JSON.stringify(chevrotainBundle)};`,
+      contents: `export { createToken, EmbeddedActionsParser, EOF, getLookaheadPaths, Lexer, LLkLookaheadStrategy, tokenMatcher } from ${JSON.stringify(chevrotainBundle)};`,
       loader: "js",
       resolveDir: root,
     }));
