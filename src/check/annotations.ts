@@ -378,8 +378,21 @@ export interface DeclarationFacts {
   readonly renamedFrom: string | undefined;
 }
 
+/** The facts of a declaration without annotations (each gets its own `emits` list). */
+const NO_DECLARATION_FACTS: DeclarationFacts = {
+  auth: undefined,
+  retry: undefined,
+  emits: [],
+  schedule: undefined,
+  table: undefined,
+  global: false,
+  deprecated: undefined,
+  renamedFrom: undefined,
+};
+
 /** Checks the leading annotations of a declaration. */
 export function declarationAnnotations(ctx: CheckContext, declaration: ast.Declaration): DeclarationFacts {
+  if (declaration.annotations.length === 0) return { ...NO_DECLARATION_FACTS, emits: [] };
   const valid = validAnnotations(ctx, declaration.annotations, declaration.kind);
   const emits: ast.NameValue[] = [];
   let auth: DeclarationFacts["auth"];

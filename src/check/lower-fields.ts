@@ -81,14 +81,19 @@ export function lowerFieldWithFacts(
     if (type.kind === "optional") ctx.report(diagnostic("HAM0310", field.defaultValue.span));
     defaultValue = checkDefault(ctx, field.defaultValue, type, facts.constraints);
   }
-  const def: FieldDef = {
-    name,
-    type,
-    constraints: facts.constraints,
-    ...(defaultValue !== undefined ? { default: defaultValue } : {}),
-    ...(facts.deprecated !== undefined ? { deprecated: facts.deprecated } : {}),
-    docs: docLines(field.docs),
-    span: field.span,
-  };
+  // The common field (no default, not deprecated) without the spreads' temporary objects; the
+  // keys keep one order either way.
+  const def: FieldDef =
+    defaultValue === undefined && facts.deprecated === undefined
+      ? { name, type, constraints: facts.constraints, docs: docLines(field.docs), span: field.span }
+      : {
+          name,
+          type,
+          constraints: facts.constraints,
+          ...(defaultValue !== undefined ? { default: defaultValue } : {}),
+          ...(facts.deprecated !== undefined ? { deprecated: facts.deprecated } : {}),
+          docs: docLines(field.docs),
+          span: field.span,
+        };
   return { def, facts };
 }
