@@ -10,7 +10,6 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
-import { setFlagsFromString } from "node:v8";
 import { Script } from "node:vm";
 
 /**
@@ -67,7 +66,9 @@ export function loadBundle(bundle, { readCache = true, shortRun = false } = {}) 
   // After the cache is read and before any function of the bundle exists (V8 gives a function its
   // budget when it first runs). Flags are part of a code cache's key, so only a run that does not
   // write a cache at exit changes one.
-  if (shortRun && usedCache) setFlagsFromString(`--interrupt-budget=${SHORT_RUN_BUDGET}`);
+  // `node:v8` is required only here: loading it costs about 2 ms, which other commands need not pay.
+  if (shortRun && usedCache)
+    createRequire(import.meta.url)("node:v8").setFlagsFromString(`--interrupt-budget=${SHORT_RUN_BUDGET}`);
   const module = { exports: {} };
   const importModule = (specifier) => import(specifier);
   script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle), importModule);
