@@ -14,7 +14,15 @@ const chevrotain = (await import(
   pathToFileURL(join(dirname(entry), "..", "chevrotain.mjs")).href
 )) as typeof Chevrotain;
 
-export const { createToken, EmbeddedActionsParser, EOF, Lexer, LLkLookaheadStrategy } = chevrotain;
-export type { ILexingResult, ILookaheadStrategy, IParserErrorMessageProvider, IToken, TokenType } from "chevrotain";
+export const { createToken, EmbeddedActionsParser, EOF, getLookaheadPaths, Lexer, LLkLookaheadStrategy, tokenMatcher } =
+  chevrotain;
+export type {
+  ILexingResult,
+  ILookaheadStrategy,
+  IOrAlt,
+  IParserErrorMessageProvider,
+  IToken,
+  TokenType,
+} from "chevrotain";
 /** The lexer class as a type. */
 export type Lexer = Chevrotain.Lexer;

@@ -5,6 +5,8 @@
 import {
   EmbeddedActionsParser,
   EOF,
+  type ILookaheadStrategy,
+  type IOrAlt,
   type IParserErrorMessageProvider,
   type IToken,
   type TokenType,
@@ -12,7 +14,8 @@ import {
 import type * as ast from "../src/ast/nodes.js";
 import { diagnostic } from "../src/diagnostics/messages.js";
 import type { Diagnostic } from "../src/diagnostics/types.js";
-import { LazyLookaheadStrategy } from "./lazy-lookahead.js";
+import { RecordingLookaheadStrategy, TableLookaheadStrategy, type LookaheadTable } from "./lookahead.js";
+import { lookaheadTable } from "./lookahead-table.js";
 import { lex, stringValue } from "./lexer.js";
 import * as t from "./tokens.js";
 
@@ -49,7 +52,12 @@ function pushDefined<T>(list: T[], item: T | undefined): void {
   if (item !== undefined) list.push(item);
 }
 
+const MAX_LOOKAHEAD = 2;
+/** The token types the lookahead table names. */
+const tableTokens: readonly TokenType[] = [...t.allTokens, EOF];
+
 const declarationStarts = new Set<TokenType>([t.AnnotationName, ...Object.values(decl)]);
+const sectionStarts = new Set<TokenType>(Object.values(section));
 
 class HamletParser extends EmbeddedActionsParser {
   private file = "";
@@ -61,12 +69,17 @@ class HamletParser extends EmbeddedActionsParser {
   /** Declarations parsed so far, kept in case the document rule itself fails to recover. */
   partial: ast.Declaration[] = [];
 
-  constructor(validate: boolean) {
+  /**
+   * Validation (tests) computes and checks the lookahead up front; otherwise it comes from the
+   * table made ahead of time (./lookahead.ts), or from `lookahead` when given.
+   */
+  constructor(validate: boolean, lookahead?: ILookaheadStrategy) {
     super([...t.allTokens], {
       recoveryEnabled: true,
-      maxLookahead: 2,
-      // Validation (tests) checks the lookahead up front; otherwise it is built as it is needed.
-      ...(validate ? {} : { lookaheadStrategy: new LazyLookaheadStrategy(2) }),
+      maxLookahead: MAX_LOOKAHEAD,
+      ...(validate
+        ? {}
+        : { lookaheadStrategy: lookahead ?? new TableLookaheadStrategy(MAX_LOOKAHEAD, lookaheadTable, tableTokens) }),
       skipValidations: !validate,
       errorMessageProvider: errorMessages,
     });
@@ -392,7 +405,7 @@ class HamletParser extends EmbeddedActionsParser {
   );
 
   private isSectionStart(): boolean {
-    return Object.values(section).includes(this.LA(1).tokenType as (typeof section)[keyof typeof section]);
+    return sectionStarts.has(this.LA(1).tokenType);
   }
 
   private section = this.RULE("section", (): ast.Section => {
@@ -533,7 +546,7 @@ class HamletParser extends EmbeddedActionsParser {
   // -- fields and variants ----------------------------------------------------------------------
 
   private isIdentifier(token: IToken): boolean {
-    return token.tokenType === t.Identifier || (token.tokenType.CATEGORIES ?? []).includes(t.Identifier);
+    return token.tokenType === t.Identifier || token.tokenType.CATEGORIES?.includes(t.Identifier) === true;
   }
 
   private fieldBlock = this.RULE(
@@ -697,94 +710,103 @@ class HamletParser extends EmbeddedActionsParser {
     },
   );
 
+  /**
+   * The alternatives of `value`, made on its first run (grammar recording) and reused: they
+   * capture nothing but the parser, and a new array of nine objects and closures per value was a
+   * good part of a parse's garbage.
+   */
+  private valueAlternatives: IOrAlt<ast.Value>[] | undefined;
+
   private value = this.RULE(
     "value",
     (): ast.Value => {
-      return this.OR([
-        { ALT: () => this.SUBRULE(this.stringValue) },
-        {
-          ALT: () => {
-            const tok = this.CONSUME(t.IntegerLiteral);
-            const value = Number(tok.image);
-            this.ACTION(() => {
-              if (!Number.isSafeInteger(value))
-                this.extraDiagnostics.push(diagnostic("HAM0009", this.span(tok, tok), { text: tok.image }));
-            });
-            return { kind: "Integer" as const, value, raw: tok.image, span: this.span(tok, tok) };
+      return this.OR(
+        (this.valueAlternatives ??= [
+          { ALT: () => this.SUBRULE(this.stringValue) },
+          {
+            ALT: () => {
+              const tok = this.CONSUME(t.IntegerLiteral);
+              const value = Number(tok.image);
+              this.ACTION(() => {
+                if (!Number.isSafeInteger(value))
+                  this.extraDiagnostics.push(diagnostic("HAM0009", this.span(tok, tok), { text: tok.image }));
+              });
+              return { kind: "Integer" as const, value, raw: tok.image, span: this.span(tok, tok) };
+            },
           },
-        },
-        {
-          ALT: () => {
-            const tok = this.CONSUME(t.FloatLiteral);
-            return { kind: "Float" as const, value: Number(tok.image), raw: tok.image, span: this.span(tok, tok) };
+          {
+            ALT: () => {
+              const tok = this.CONSUME(t.FloatLiteral);
+              return { kind: "Float" as const, value: Number(tok.image), raw: tok.image, span: this.span(tok, tok) };
+            },
           },
-        },
-        {
-          ALT: () => {
-            const tok = this.OR2([{ ALT: () => this.CONSUME(t.True) }, { ALT: () => this.CONSUME(t.False) }]);
-            return { kind: "Boolean" as const, value: tok.tokenType === t.True, span: this.span(tok, tok) };
+          {
+            ALT: () => {
+              const tok = this.OR2([{ ALT: () => this.CONSUME(t.True) }, { ALT: () => this.CONSUME(t.False) }]);
+              return { kind: "Boolean" as const, value: tok.tokenType === t.True, span: this.span(tok, tok) };
+            },
           },
-        },
-        {
-          ALT: () => {
-            const tok = this.CONSUME(t.DurationLiteral);
-            const [, amount = "0", unit = "ms"] = /^([0-9]+)(ms|s|m|h|d)$/.exec(tok.image ?? "") ?? [];
-            return {
-              kind: "Duration" as const,
-              milliseconds: Number(amount) * DURATION_UNITS[unit]!,
-              raw: tok.image,
-              span: this.span(tok, tok),
-            };
+          {
+            ALT: () => {
+              const tok = this.CONSUME(t.DurationLiteral);
+              const [, amount = "0", unit = "ms"] = /^([0-9]+)(ms|s|m|h|d)$/.exec(tok.image ?? "") ?? [];
+              return {
+                kind: "Duration" as const,
+                milliseconds: Number(amount) * DURATION_UNITS[unit]!,
+                raw: tok.image,
+                span: this.span(tok, tok),
+              };
+            },
           },
-        },
-        {
-          ALT: () => {
-            const tok = this.CONSUME(t.SizeLiteral);
-            const [, amount = "0", unit = "B"] = /^([0-9]+)(B|KB|MB|GB|TB)$/.exec(tok.image ?? "") ?? [];
-            return {
-              kind: "Size" as const,
-              bytes: Number(amount) * SIZE_UNITS[unit]!,
-              raw: tok.image,
-              span: this.span(tok, tok),
-            };
+          {
+            ALT: () => {
+              const tok = this.CONSUME(t.SizeLiteral);
+              const [, amount = "0", unit = "B"] = /^([0-9]+)(B|KB|MB|GB|TB)$/.exec(tok.image ?? "") ?? [];
+              return {
+                kind: "Size" as const,
+                bytes: Number(amount) * SIZE_UNITS[unit]!,
+                raw: tok.image,
+                span: this.span(tok, tok),
+              };
+            },
           },
-        },
-        {
-          ALT: () => {
-            const tok = this.CONSUME(t.DimensionLiteral);
-            const [w = "0", h = "0"] = (tok.image ?? "0x0").split("x");
-            return {
-              kind: "Dimension" as const,
-              width: Number(w),
-              height: Number(h),
-              raw: tok.image,
-              span: this.span(tok, tok),
-            };
+          {
+            ALT: () => {
+              const tok = this.CONSUME(t.DimensionLiteral);
+              const [w = "0", h = "0"] = (tok.image ?? "0x0").split("x");
+              return {
+                kind: "Dimension" as const,
+                width: Number(w),
+                height: Number(h),
+                raw: tok.image,
+                span: this.span(tok, tok),
+              };
+            },
           },
-        },
-        {
-          ALT: () => {
-            const tok = this.CONSUME(t.Identifier);
-            const args = this.OPTION(() => this.SUBRULE(this.argumentList));
-            if (args) {
-              return { kind: "Call" as const, callee: this.ident(tok), args, span: this.spanFrom(tok) };
-            }
-            return { kind: "Name" as const, name: tok.image, span: this.span(tok, tok) };
+          {
+            ALT: () => {
+              const tok = this.CONSUME(t.Identifier);
+              const args = this.OPTION(() => this.SUBRULE(this.argumentList));
+              if (args) {
+                return { kind: "Call" as const, callee: this.ident(tok), args, span: this.spanFrom(tok) };
+              }
+              return { kind: "Name" as const, name: tok.image, span: this.span(tok, tok) };
+            },
           },
-        },
-        {
-          ALT: () => {
-            const open = this.CONSUME(t.LSquare);
-            const items: ast.Value[] = [];
-            this.MANY(() => {
-              pushDefined(items, this.SUBRULE(this.value));
-              this.OPTION2(() => this.CONSUME(t.Comma));
-            });
-            this.CONSUME(t.RSquare);
-            return { kind: "List" as const, items, span: this.spanFrom(open) };
+          {
+            ALT: () => {
+              const open = this.CONSUME(t.LSquare);
+              const items: ast.Value[] = [];
+              this.MANY(() => {
+                pushDefined(items, this.SUBRULE(this.value));
+                this.OPTION2(() => this.CONSUME(t.Comma));
+              });
+              this.CONSUME(t.RSquare);
+              return { kind: "List" as const, items, span: this.spanFrom(open) };
+            },
           },
-        },
-      ]);
+        ]),
+      );
     },
     { recoveryValueFunc: (): ast.Value => ({ kind: "Name", name: "", span: { file: "", start: 0, end: 0 } }) },
   );
@@ -866,4 +888,16 @@ function emptyDocument(file: string): ast.Document {
 /** Builds the parser with full grammar validation; used by tests to catch grammar mistakes. */
 export function validateGrammar(): void {
   new HamletParser(true);
+}
+
+/** Builds a parser whose lookahead comes from `lookahead` (the table's generator and its test). */
+export function buildParserWith(lookahead: ILookaheadStrategy): void {
+  new HamletParser(false, lookahead);
+}
+
+/** The lookahead paths of every production, computed by Chevrotain (for ./lookahead-table.ts). */
+export function computeLookaheadTable(): LookaheadTable {
+  const recording = new RecordingLookaheadStrategy(MAX_LOOKAHEAD);
+  buildParserWith(recording);
+  return recording.table;
 }

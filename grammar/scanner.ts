@@ -58,10 +58,22 @@ const numberTokens: readonly (readonly [TokenType, RegExp])[] = [
   t.IntegerLiteral,
 ].map((type) => [type, new RegExp((type.PATTERN as RegExp).source, "y")] as const);
 
+// Character classes of ASCII codes; the loops below test these instead of calling a predicate
+// per character (most of a cold lex runs in V8's interpreter, where each call costs).
+const BLANK = 1;
+const WORD_START = 2;
+const DIGIT = 4;
+const charClass = new Uint8Array(128);
+for (const c of [SPACE, TAB, LF, CR, FF]) charClass[c] = BLANK;
+for (let c = 97; c <= 122; c++) charClass[c] = WORD_START;
+for (let c = 65; c <= 90; c++) charClass[c] = WORD_START;
+charClass[95] = WORD_START;
+for (let c = 48; c <= 57; c++) charClass[c] = DIGIT;
+const WORD_PART = WORD_START | DIGIT;
+
+/** The class bits of a character code (`NaN` past the end and non-ASCII: 0, except the BOM). */
+const classOf = (c: number): number => (c < 128 ? charClass[c]! : c === BOM ? BLANK : 0);
 const isDigit = (c: number): boolean => c >= 48 && c <= 57;
-const isWordStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
-const isWordPart = (c: number): boolean => isWordStart(c) || isDigit(c);
-const isBlank = (c: number): boolean => c === SPACE || c === TAB || c === LF || c === CR || c === FF || c === BOM;
 
 function token(text: string, start: number, length: number, type: TokenType, line: number, column: number): IToken {
   // The fields of Chevrotain's `createFullToken`, so the parser sees the objects it expects, but
@@ -81,25 +93,35 @@ function token(text: string, start: number, length: number, type: TokenType, lin
   };
 }
 
-/** The token type and length that start at `offset`, or `undefined` (whitespace has type `WhiteSpace`). */
-function match(text: string, offset: number): { type: TokenType; length: number } | undefined {
+/** Type of the token found by the last `match` (a variable, not an object per token). */
+let matchedType: TokenType = t.WhiteSpace;
+
+/**
+ * The length of the token that starts at `offset`, its type in `matchedType` (whitespace has
+ * type `WhiteSpace`), or 0 when no token can start there.
+ */
+function match(text: string, offset: number): number {
   const c = text.charCodeAt(offset);
-  if (isBlank(c)) {
+  const kind = classOf(c);
+  if (kind === BLANK) {
     let end = offset + 1;
-    while (end < text.length && isBlank(text.charCodeAt(end))) end++;
-    return { type: t.WhiteSpace, length: end - offset };
+    while (end < text.length && classOf(text.charCodeAt(end)) === BLANK) end++;
+    matchedType = t.WhiteSpace;
+    return end - offset;
   }
-  if (isWordStart(c)) {
+  if (kind === WORD_START) {
     let end = offset + 1;
-    while (end < text.length && isWordPart(text.charCodeAt(end))) end++;
+    while (end < text.length && (classOf(text.charCodeAt(end)) & WORD_PART) !== 0) end++;
     const keyword = end - offset <= longestKeyword ? keywords.get(text.substring(offset, end)) : undefined;
-    return { type: keyword ?? t.Identifier, length: end - offset };
+    matchedType = keyword ?? t.Identifier;
+    return end - offset;
   }
   if (c === SLASH) {
-    if (text.charCodeAt(offset + 1) !== SLASH) return undefined;
+    if (text.charCodeAt(offset + 1) !== SLASH) return 0;
     let end = offset + 2;
     while (end < text.length && text.charCodeAt(end) !== LF && text.charCodeAt(end) !== CR) end++;
-    return { type: text.charCodeAt(offset + 2) === SLASH ? t.DocComment : t.LineComment, length: end - offset };
+    matchedType = text.charCodeAt(offset + 2) === SLASH ? t.DocComment : t.LineComment;
+    return end - offset;
   }
   if (c === QUOTE) {
     let end = offset + 1;
@@ -120,25 +142,36 @@ function match(text: string, offset: number): { type: TokenType; length: number 
       }
       end++;
     }
-    return { type: t.StringLiteral, length: end - offset };
+    matchedType = t.StringLiteral;
+    return end - offset;
   }
   if (c === AT) {
-    if (!isWordStart(text.charCodeAt(offset + 1))) return undefined;
+    if (classOf(text.charCodeAt(offset + 1)) !== WORD_START) return 0;
     let end = offset + 2;
-    while (end < text.length && isWordPart(text.charCodeAt(end))) end++;
-    return { type: t.AnnotationName, length: end - offset };
+    while (end < text.length && (classOf(text.charCodeAt(end)) & WORD_PART) !== 0) end++;
+    matchedType = t.AnnotationName;
+    return end - offset;
   }
-  if (isDigit(c) || (c === MINUS && isDigit(text.charCodeAt(offset + 1)))) {
+  if (kind === DIGIT || (c === MINUS && isDigit(text.charCodeAt(offset + 1)))) {
     for (const [type, pattern] of numberTokens) {
       pattern.lastIndex = offset;
       const found = pattern.exec(text);
-      if (found !== null) return { type, length: found[0].length };
+      if (found !== null) {
+        matchedType = type;
+        return found[0].length;
+      }
     }
-    return undefined;
+    return 0;
   }
-  if (c === MINUS) return text.charCodeAt(offset + 1) === GREATER ? { type: t.Arrow, length: 2 } : undefined;
+  if (c === MINUS) {
+    if (text.charCodeAt(offset + 1) !== GREATER) return 0;
+    matchedType = t.Arrow;
+    return 2;
+  }
   const single = punctuation[c];
-  return single === undefined ? undefined : { type: single, length: 1 };
+  if (single === undefined) return 0;
+  matchedType = single;
+  return 1;
 }
 
 /** Tokenizes `text` as Chevrotain's lexer does with `positionTracking: "full"` and recovery. */
@@ -150,17 +183,17 @@ export function scan(text: string): ScanResult {
   let line = 1;
   let column = 1;
   while (offset < text.length) {
-    const found = match(text, offset);
-    if (found === undefined) {
+    const length = match(text, offset);
+    if (length === 0) {
       // Skip to the next place a token can start, as one error.
       const start = offset;
       do offset++;
-      while (offset < text.length && match(text, offset) === undefined);
+      while (offset < text.length && match(text, offset) === 0);
       errors.push({ offset: start, length: offset - start, line, column });
       column += offset - start;
       continue;
     }
-    const { type, length } = found;
+    const type = matchedType;
     if (type === t.WhiteSpace) {
       // Lines end at \n, \r\n or a lone \r; the column restarts after the last one.
       let lastBreakEnd = -1;

@@ -6,7 +6,16 @@
  * run the bundle too: test/global-setup.ts rebuilds it after dist/src.)
  */
 import { execFile } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot, sharedExamplesDir } from "./support/corpus.js";
@@ -53,8 +62,9 @@ beforeAll(async () => {
   writeFileSync(
     join(dir, "launcher.mjs"),
     `const { loadBundle } = await import(${JSON.stringify(join(repoRoot, "bin", "load-bundle.js"))});
-const cli = loadBundle(${JSON.stringify(bundle)});
-process.exitCode = await cli.main(JSON.parse(process.argv[2]));
+const args = JSON.parse(process.argv[2]);
+const cli = loadBundle(${JSON.stringify(bundle)}, { shortRun: args[0] === "check" });
+process.exitCode = await cli.main(args);
 const saved = cli.saveCache();
 console.log(JSON.stringify({ usedCache: cli.usedCache, saved: saved ?? null }));
 `,
@@ -69,6 +79,8 @@ afterAll(() => {
 describe("bundled CLI with a V8 code cache", () => {
   it("bundling leaves one cache, which the next process uses", async () => {
     expect(caches(join(dir, "cli"))).toHaveLength(1);
+    // ASCII only: a single other character makes Node read the whole bundle as a two-byte string.
+    expect(readFileSync(bundle, "latin1")).toMatch(/^[\x00-\x7f]*$/);
     const version = await hamletc(["--version"]);
     expect(version.code).toBe(0);
     expect(version.stdout).toContain("0.1.0");
@@ -85,6 +97,17 @@ describe("bundled CLI with a V8 code cache", () => {
     expect(report((await hamletc(["--version"], {}, ["--max-semi-space-size=16"])).stdout).usedCache).toBe(true);
     expect(report((await hamletc(["--version"])).stdout)).toEqual({ usedCache: true, saved: null });
     rmSync(saved);
+  });
+
+  it("a check (which raises V8's optimization budget) uses the cache and leaves it as it was", async () => {
+    const folder = join(dir, "cli");
+    const [name] = caches(folder);
+    const before = readFileSync(join(folder, name!));
+    const checked = await hamletc(["check", join(sharedExamplesDir, "game.hamlet")]);
+    expect(checked.code, checked.stderr).toBe(0);
+    expect(report(checked.stdout)).toEqual({ usedCache: true, saved: null });
+    expect(readFileSync(join(folder, name!)).equals(before)).toBe(true);
+    expect(report((await hamletc(["--version"])).stdout)).toEqual({ usedCache: true, saved: null });
   });
 
   it("checks, builds and migrates a shared example, and reports schema errors with exit code 1", async () => {

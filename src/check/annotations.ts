@@ -224,6 +224,17 @@ export interface FieldFacts {
   readonly renamedFrom: string | undefined;
 }
 
+/** The facts of a field without annotations (each gets its own `constraints` object). */
+const NO_FACTS: Omit<FieldFacts, "constraints"> = {
+  deprecated: undefined,
+  primary: false,
+  unique: false,
+  indexed: false,
+  columnDefault: undefined,
+  references: undefined,
+  renamedFrom: undefined,
+};
+
 /** Checks the trailing annotations of a field, column or alias of type `type`. */
 export function fieldAnnotations(
   ctx: CheckContext,
@@ -231,11 +242,12 @@ export function fieldAnnotations(
   type: TypeExpr,
   target: FieldTarget,
 ): FieldFacts {
+  // Most fields have no annotation: nothing to check, and nothing to allocate but the constraints.
+  if (annotations.length === 0) return { constraints: {}, ...NO_FACTS };
   const valid = validAnnotations(ctx, annotations, target, type);
   const c: { -readonly [K in keyof Constraints]: Constraints[K] } = {};
-  const isInt =
-    underlying(ctx, required(type)).kind === "primitive" &&
-    (underlying(ctx, required(type)) as { name: string }).name === "Int";
+  const base = underlying(ctx, required(type));
+  const isInt = base.kind === "primitive" && base.name === "Int";
   const numberArg = (a: ast.Annotation, v: ast.Value | undefined): number | undefined => {
     const n = numberOf(v);
     if (n !== undefined && isInt && !Number.isInteger(n)) {
@@ -366,8 +378,21 @@ export interface DeclarationFacts {
   readonly renamedFrom: string | undefined;
 }
 
+/** The facts of a declaration without annotations (each gets its own `emits` list). */
+const NO_DECLARATION_FACTS: DeclarationFacts = {
+  auth: undefined,
+  retry: undefined,
+  emits: [],
+  schedule: undefined,
+  table: undefined,
+  global: false,
+  deprecated: undefined,
+  renamedFrom: undefined,
+};
+
 /** Checks the leading annotations of a declaration. */
 export function declarationAnnotations(ctx: CheckContext, declaration: ast.Declaration): DeclarationFacts {
+  if (declaration.annotations.length === 0) return { ...NO_DECLARATION_FACTS, emits: [] };
   const valid = validAnnotations(ctx, declaration.annotations, declaration.kind);
   const emits: ast.NameValue[] = [];
   let auth: DeclarationFacts["auth"];

@@ -8,60 +8,97 @@ import type { Diagnostic } from "../diagnostics/types.js";
 import type { NameClaim, NameSpans, NamingRules, ReservedNames } from "../schema/naming.js";
 import type { Schema } from "../schema/types.js";
 
+/** One scope's state while its claims are read: the first claim of each name, and problems found. */
+interface ScopeState {
+  readonly reserved: ReservedLookup;
+  readonly first: Map<string, NameClaim>;
+  /** Problems in claim order, with their once-only keys; reported after the rule's scopes are read. */
+  problems: { key: string; diagnostic: Diagnostic }[] | undefined;
+}
+
 export function checkGeneratedNames(schema: Schema, rules: readonly NamingRules[], spans: NameSpans): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const reported = new Set<string>();
-  const once = (key: string, d: Diagnostic): void => {
-    if (reported.has(key)) return;
-    reported.add(key);
-    diagnostics.push(d);
-  };
   for (const rule of rules) {
-    const byScope = new Map<string, NameClaim[]>();
+    // One pass over the claims; scopes keep the order of their first claim, and the problems are
+    // reported scope by scope, as grouping the claims by scope first would.
+    const scopes = new Map<string, ScopeState>();
     for (const claim of rule.claims(schema, spans)) {
-      const list = byScope.get(claim.scope) ?? [];
-      list.push(claim);
-      byScope.set(claim.scope, list);
-    }
-    for (const [scope, claims] of byScope) {
-      const first = new Map<string, NameClaim>();
-      const reserved = rule.reserved[scope] ?? [];
-      for (const claim of claims) {
-        const taken = reservedBy(reserved, claim.name);
-        // Built only for a problem: most claims are fine, and this runs on every check.
-        const key = (): string => `${claim.span.file}:${claim.span.start}:${claim.source}`;
-        if (taken) {
-          once(
-            `${key()}:reserved`,
-            diagnostic("HAM0214", claim.span, {
-              source: claim.source,
-              name: claim.name,
-              what: claim.what,
-              why: taken.why,
-            }),
-          );
-          continue;
-        }
-        const earlier = first.get(claim.name);
-        if (!earlier) first.set(claim.name, claim);
-        else if (earlier.source !== claim.source) {
-          once(
-            `${key()}:clash:${earlier.source}`,
-            diagnostic("HAM0215", claim.span, {
-              source: claim.source,
-              other: earlier.source,
-              name: claim.name,
-              what: claim.what,
-              otherWhat: earlier.what,
-            }),
-          );
-        }
+      let state = scopes.get(claim.scope);
+      if (state === undefined) {
+        state = { reserved: reservedLookup(rule, claim.scope), first: new Map(), problems: undefined };
+        scopes.set(claim.scope, state);
+      }
+      const taken = state.reserved(claim.name);
+      if (taken) {
+        (state.problems ??= []).push({
+          key: `${problemKey(claim)}:reserved`,
+          diagnostic: diagnostic("HAM0214", claim.span, {
+            source: claim.source,
+            name: claim.name,
+            what: claim.what,
+            why: taken.why,
+          }),
+        });
+        continue;
+      }
+      const earlier = state.first.get(claim.name);
+      if (!earlier) state.first.set(claim.name, claim);
+      else if (earlier.source !== claim.source) {
+        (state.problems ??= []).push({
+          key: `${problemKey(claim)}:clash:${earlier.source}`,
+          diagnostic: diagnostic("HAM0215", claim.span, {
+            source: claim.source,
+            other: earlier.source,
+            name: claim.name,
+            what: claim.what,
+            otherWhat: earlier.what,
+          }),
+        });
       }
     }
+    for (const state of scopes.values())
+      for (const problem of state.problems ?? []) {
+        if (reported.has(problem.key)) continue;
+        reported.add(problem.key);
+        diagnostics.push(problem.diagnostic);
+      }
   }
   return diagnostics;
 }
 
-function reservedBy(reserved: readonly ReservedNames[], name: string): ReservedNames | undefined {
-  return reserved.find((r) => r.names.has(name) || (r.prefixes ?? []).some((p) => name.startsWith(p)));
+/** Built only for a problem: most claims are fine, and this runs on every check. */
+function problemKey(claim: NameClaim): string {
+  return `${claim.span.file}:${claim.span.start}:${claim.source}`;
+}
+
+/** The first of a scope's reserved lists that takes a name, if any. */
+type ReservedLookup = (name: string) => ReservedNames | undefined;
+
+/** Lookups by rules object and scope: the rules are module constants, so each is made once. */
+const lookups = new WeakMap<NamingRules, Map<string, ReservedLookup>>();
+
+/**
+ * The first list (in order) that holds the name or one of its prefixes, as
+ * `reserved.find(...)` would find it, but with one map lookup per name: the lists hold hundreds
+ * of names and there are thousands of claims.
+ */
+function reservedLookup(rule: NamingRules, scope: string): ReservedLookup {
+  let byScope = lookups.get(rule);
+  if (byScope === undefined) lookups.set(rule, (byScope = new Map()));
+  let lookup = byScope.get(scope);
+  if (lookup !== undefined) return lookup;
+  const reserved = rule.reserved[scope] ?? [];
+  const firstByName = new Map<string, number>();
+  reserved.forEach((r, i) => {
+    for (const name of r.names) if (!firstByName.has(name)) firstByName.set(name, i);
+  });
+  const prefixed = reserved.flatMap((r, i) => (r.prefixes ?? []).map((prefix) => ({ prefix, index: i })));
+  lookup = (name) => {
+    let index = firstByName.get(name) ?? reserved.length;
+    for (const p of prefixed) if (p.index < index && name.startsWith(p.prefix)) index = p.index;
+    return reserved[index];
+  };
+  byScope.set(scope, lookup);
+  return lookup;
 }
