@@ -8,6 +8,7 @@
  * separated by one blank line; fixed text already in its final layout goes in as it is.
  */
 import { hardline, join, printDoc, type Doc } from "./doc.js";
+import { collectGarbageIfLarge } from "../program/memory.js";
 import { collectNames, type Prelude } from "./prelude.js";
 import { importDecl } from "./ts-syntax.js";
 
@@ -21,10 +22,17 @@ interface ImportedModule {
 
 export const PRINT_WIDTH = 100;
 
+/** Printed text (UTF-16 units) above which `toString` first collects the garbage of printing it. */
+const LARGE_TEXT = 4 * 1024 * 1024;
+/** The heap in use above which that collection runs (as between the emitters of a one-shot build). */
+const LARGE_HEAP = 64 * 1024 * 1024;
+
 export class TsFile {
   readonly #modules: ImportedModule[] = [];
   /** Printed statements. */
   readonly #chunks: string[] = [];
+  /** Their total length. */
+  #length = 0;
   /** Identifiers the printed statements use (for `importIfUsed` and the prelude). */
   readonly #used = new Set<string>();
   readonly #candidates: { name: string; from: string; type: boolean }[] = [];
@@ -118,10 +126,12 @@ export class TsFile {
   /** Appends a statement from `render`. */
   appendRendered(text: string): void {
     this.#chunks.push(text);
+    this.#length += text.length;
   }
 
   #add(text: string): void {
     this.#chunks.push(text);
+    this.#length += text.length;
     if (this.#candidates.length > 0 || this.#prelude !== undefined) collectNames(text, this.#used);
   }
 
@@ -147,6 +157,10 @@ export class TsFile {
     ].filter((p) => p !== "");
     // One flat string: the header and the final newline go into the first and last parts rather
     // than around the joined text, whose concatenation the writer would flatten into a second copy.
+    // Joining copies the statements into one more string as large as all of them (validators.ts
+    // of 5,000 records: 37 MB): the garbage their printing left goes first, so the heap does not
+    // grow for the copy (the build's peak memory).
+    if (this.#length > LARGE_TEXT) collectGarbageIfLarge(LARGE_HEAP);
     const parts = [...head, ...this.#chunks];
     if (parts.length === 0) return `${this.header}\n`;
     parts[0] = this.header + parts[0];
