@@ -565,10 +565,12 @@ const encoderFragments = new FragmentCache();
  * same order, and if that numbers them differently the reader is printed again.
  */
 function reader(gen: Generator, file: TsFile, def: TypeDef, inputs: () => FragmentInputs): string {
+  let printed = false;
   const fragment = readerFragments.reuseOr(
     def,
     inputs,
     () => {
+      printed = true;
       gen.used = [];
       const { text, names } = file.renderWithNames(gen.reader(def));
       const registered = gen.used;
@@ -581,7 +583,8 @@ function reader(gen: Generator, file: TsFile, def: TypeDef, inputs: () => Fragme
       return names.every((name, i) => name === kept.names[kept.names.length - names.length + i]);
     },
   );
-  file.useNames(fragment.names);
+  // Printed now, its names (the patterns' among them) are counted already (`renderWithNames`).
+  if (!printed) file.useNames(fragment.names);
   return fragment.text;
 }
 
@@ -593,8 +596,12 @@ function statement(
   inputs: () => FragmentInputs,
   doc: () => Doc,
 ): void {
-  const fragment: Fragment = cache.reuseOr(def, inputs, () => ({ ...file.renderWithNames(doc()), registered: [] }));
-  file.useNames(fragment.names);
+  let printed = false;
+  const fragment: Fragment = cache.reuseOr(def, inputs, () => {
+    printed = true;
+    return { ...file.renderWithNames(doc()), registered: [] };
+  });
+  if (!printed) file.useNames(fragment.names);
   file.appendRendered(fragment.text);
 }
 
