@@ -107,15 +107,11 @@ export class TsFile {
   }
 
   /**
-   * `render` that also returns the identifiers the text uses, for a fragment kept between builds
+   * `render` that also gives the identifiers the text uses, for a fragment kept between builds
    * (src/emit/fragment-cache.ts); `useNames` adds them again when the fragment is reused.
    */
-  renderWithNames(statement: Doc): { text: string; names: string[] } {
-    const text = printDoc(statement, PRINT_WIDTH);
-    const names = new Set<string>();
-    collectNames(text, names);
-    this.useNames(names);
-    return { text, names: [...names] };
+  renderWithNames(statement: Doc): Rendered {
+    return new Rendered(this.render(statement));
   }
 
   /** Counts `names` as used by the printed statements (text printed by an earlier build). */
@@ -166,6 +162,26 @@ export class TsFile {
     parts[0] = this.header + parts[0];
     parts[parts.length - 1] += "\n";
     return parts.join("\n\n");
+  }
+}
+
+/**
+ * A printed statement as a fragment (src/emit/fragment-cache.ts): its text, and the identifiers
+ * it uses, found when first asked for. A one-shot build never asks (the file counted them as it
+ * printed), so it makes no list of them.
+ */
+export class Rendered {
+  readonly registered: readonly string[] = [];
+  #names: string[] | undefined;
+  constructor(readonly text: string) {}
+
+  get names(): readonly string[] {
+    if (this.#names === undefined) {
+      const names = new Set<string>();
+      collectNames(this.text, names);
+      this.#names = [...names];
+    }
+    return this.#names;
   }
 }
 
