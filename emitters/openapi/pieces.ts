@@ -6,6 +6,7 @@
  * of printing the whole document again.
  */
 import { declarationTypes, FragmentCache, reachedTypesOnce, typesByName } from "../../src/emit/fragment-cache.js";
+import { flatText } from "../../src/emit/large-text.js";
 import { exampleOfType } from "../../src/schema/examples.js";
 import type { EndpointDef, Schema, TypeDef, UploadDef } from "../../src/schema/types.js";
 import { typeComponents, type JsonSchema } from "./json-schema.js";
@@ -36,7 +37,7 @@ const MEMBER_INDENT = "      ";
 
 /** `value` as `JSON.stringify` prints it nested `indent` deep (string values hold no raw newline). */
 export function nestedJson(value: unknown, indent: string): string {
-  return JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}`);
+  return flatText(JSON.stringify(value, null, 2).replace(/\n/g, `\n${indent}`));
 }
 
 export function member(name: string, value: JsonSchema, withValue: boolean): Member {

@@ -8,7 +8,7 @@
  * separated by one blank line; fixed text already in its final layout goes in as it is.
  */
 import { hardline, join, printDoc, type Doc } from "./doc.js";
-import { collectGarbageIfLarge } from "../program/memory.js";
+import { collectAfterLargeText } from "./large-text.js";
 import { collectNames, type Prelude } from "./prelude.js";
 import { importDecl } from "./ts-syntax.js";
 
@@ -21,11 +21,6 @@ interface ImportedModule {
 }
 
 export const PRINT_WIDTH = 100;
-
-/** Printed text (UTF-16 units) above which `toString` first collects the garbage of printing it. */
-const LARGE_TEXT = 4 * 1024 * 1024;
-/** The heap in use above which that collection runs (as between the emitters of a one-shot build). */
-const LARGE_HEAP = 64 * 1024 * 1024;
 
 export class TsFile {
   readonly #modules: ImportedModule[] = [];
@@ -156,7 +151,7 @@ export class TsFile {
     // Joining copies the statements into one more string as large as all of them (validators.ts
     // of 5,000 records: 37 MB): the garbage their printing left goes first, so the heap does not
     // grow for the copy (the build's peak memory).
-    if (this.#length > LARGE_TEXT) collectGarbageIfLarge(LARGE_HEAP);
+    collectAfterLargeText(this.#length);
     const parts = [...head, ...this.#chunks];
     if (parts.length === 0) return `${this.header}\n`;
     parts[0] = this.header + parts[0];
