@@ -23,6 +23,9 @@ const code = fc.array(fc.constantFrom(...pieces), { maxLength: 40 }).map((parts)
 /** Without `'`, `/*` and `//`: the texts the scanner handles itself. */
 const scanned = code.filter((t) => !t.includes("'") && !t.includes("/*") && !t.includes("//"));
 
+/** Led by a doc comment, as generated declarations are. */
+const documented = fc.tuple(code, code).map(([comment, rest]) => `/*${comment}*/${rest}`);
+
 const collected = (text: string): string[] => {
   const names = new Set<string>();
   collectNames(text, names);
@@ -41,6 +44,12 @@ it("finds the names the regular expressions find, in the same order", () => {
       expect(collected(text)).toEqual(reference(text));
     }),
     { numRuns: 2000 },
+  );
+  fc.assert(
+    fc.property(documented, (text) => {
+      expect(collected(text)).toEqual(reference(text));
+    }),
+    { numRuns: 3000 },
   );
 });
 

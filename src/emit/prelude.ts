@@ -102,8 +102,17 @@ export function collectNames(code: string, into: Set<string>): void {
   // copies of the text the replacements make and the array `match` builds (this runs over every
   // generated statement of a build). It finds exactly what the regular expressions find.
   if (!code.includes("'") && !code.includes("/*") && !code.includes("//")) {
-    scanNames(code, into);
+    scanNames(code, into, 0);
     return;
+  }
+  // A statement led by its doc comment (`/** ... */`) and without other comments or `'`: the
+  // comment is dropped as the expressions drop it, and the code after it scanned.
+  if (code.startsWith("/*")) {
+    const end = code.indexOf("*/", 2) + 2;
+    if (end > 1 && code.indexOf("'", end) < 0 && code.indexOf("/*", end) < 0 && code.indexOf("//", end) < 0) {
+      scanNames(code, into, end);
+      return;
+    }
   }
   for (const name of codeOnly(code).match(/[A-Za-z_$][\w$]*/g) ?? []) into.add(name);
 }
@@ -114,12 +123,12 @@ const identifierStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 6
 const identifierPart = (c: number): boolean => identifierStart(c) || (c >= 48 && c <= 57);
 
 /**
- * The identifiers of `code` outside double-quoted strings, in order: what
+ * The identifiers of `code` from `from` on outside double-quoted strings, in order: what
  * `code.replace(/"(?:[^"\\\n]|\\.)*"/g, '""').match(/[A-Za-z_$][\w$]*\/g)` finds, in one pass.
  */
-function scanNames(code: string, into: Set<string>): void {
+function scanNames(code: string, into: Set<string>, from: number): void {
   const n = code.length;
-  let i = 0;
+  let i = from;
   while (i < n) {
     const c = code.charCodeAt(i);
     if (c === 34) {
