@@ -11,6 +11,7 @@ export default defineConfig({
       "test/corpus.test.ts",
       "test/parser.property.test.ts",
       "test/lookahead-table.test.ts",
+      "test/collect-names.property.test.ts",
       "test/reparse.property.test.ts",
       "test/staged-output.test.ts",
       "test/deep-chain.test.ts",

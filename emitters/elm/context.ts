@@ -177,8 +177,12 @@ export function paren(text: string): string {
  */
 const HEX_ESCAPED = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
 
+/** Printable ASCII but the quote and the backslash: text elm-format prints as it is (most literals: keys, messages). */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** A string literal as elm-format prints it. */
 export function elmString(text: string): string {
+  if (PLAIN.test(text)) return `"${text}"`;
   let out = '"';
   for (const ch of text) {
     if (ch === '"') out += '\\"';

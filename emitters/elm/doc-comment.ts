@@ -24,6 +24,7 @@ export const bullets = (items: readonly ListItem[]): DocBlock => ({ kind: "list"
 
 /** `{-` and `-}` would end or nest the comment. */
 function safe(text: string): string {
+  if (!text.includes("-}") && !text.includes("{-")) return text; // most lines: no copy
   return text.replace(/-\}/g, "- }").replace(/\{-/g, "{ -");
 }
 

@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { declarationInputs, reuseFile } from "../../src/emit/fragment-cache.js";
+import { afterLargeFile } from "../../src/emit/large-text.js";
 import { defineEmitter, type EmittedFile } from "../../src/emit/types.js";
 import type { Schema, TypeDef } from "../../src/schema/types.js";
 import { buildContext, qualified, type ElmContext } from "./context.js";
@@ -60,7 +61,8 @@ export function generateModules(schema: Schema, prefix: string): EmittedFile[] {
   const types = `${prefix}.Types`;
   const path = (module: string) => `${prefix.replace(/\./g, "/")}/${module}.elm`;
   const inTypes = qualified(ctx, "Types.");
-  const files: EmittedFile[] = [{ path: path("Types"), content: typesModule(ctx, types) }];
+  // A large module's garbage goes before the next is printed (a one-shot build's peak memory).
+  const files: EmittedFile[] = [{ path: path("Types"), content: afterLargeFile(typesModule(ctx, types)) }];
   const validate = validateModule(inTypes, `${prefix}.Validate`, types);
   if (validate) files.push({ path: path("Validate"), content: validate });
   const printed: [string, readonly (readonly object[])[], () => string | undefined][] = [

@@ -2,6 +2,7 @@
  * The `json` emitter: the checked schema as JSON. It proves the emitter interface and gives
  * other tools a stable, resolved view of a schema without parsing `.hamlet` themselves.
  */
+import { flatText } from "../../src/emit/large-text.js";
 import { FragmentCache } from "../../src/emit/fragment-cache.js";
 import { defineEmitter } from "../../src/emit/types.js";
 import type { Schema } from "../../src/schema/types.js";
@@ -32,7 +33,7 @@ export const jsonEmitter = defineEmitter<{ spans: boolean; file: string }>({
 /** Each declaration's JSON, kept by a watch build for the next (see src/emit/fragment-cache.ts). */
 const declarationTexts = new FragmentCache<string, object>();
 
-const indented = (text: string, indent: string): string => text.replace(/\n/g, `\n${indent}`);
+const indented = (text: string, indent: string): string => flatText(text.replace(/\n/g, `\n${indent}`));
 
 /**
  * `JSON.stringify(schema, withoutSpans, 2)`, put together from each declaration's text, which a

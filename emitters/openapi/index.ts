@@ -38,11 +38,12 @@ interface DocumentParts {
   readonly securitySchemes: JsonSchema | undefined;
 }
 
-function documentParts(schema: Schema, options: Partial<OpenApiOptions>): DocumentParts {
+/** `withValues`: members keep their values (for the document as an object), not only their JSON text. */
+function documentParts(schema: Schema, options: Partial<OpenApiOptions>, withValues: boolean): DocumentParts {
   const o = { ...DEFAULT_OPENAPI_OPTIONS, ...options };
   const withAuth =
     schema.endpoints.some((e) => e.auth === "session") || schema.uploads.some((u) => u.auth === "session");
-  const operations = operationPieces(schema);
+  const operations = operationPieces(schema, withValues);
   const byPath = new Map<string, Map<string, Member>>();
   for (const piece of operations) {
     const item = byPath.get(piece.path) ?? new Map<string, Member>();
@@ -55,9 +56,9 @@ function documentParts(schema: Schema, options: Partial<OpenApiOptions>): Docume
   });
 
   const schemas = [
-    ...typeMembers(schema, o.examples),
+    ...typeMembers(schema, o.examples, withValues),
     ...operations.flatMap((piece) => piece.components),
-    ...runtimeComponents(withAuth).map(([name, value]) => member(name, value)),
+    ...runtimeComponents(withAuth).map(([name, value]) => member(name, value, withValues)),
   ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
   const head: JsonSchema = {
@@ -84,13 +85,19 @@ function documentParts(schema: Schema, options: Partial<OpenApiOptions>): Docume
 
 const objectOf = (members: readonly Member[]): JsonSchema => {
   const out: JsonSchema = {};
-  for (const m of members) out[m.name] = m.value;
+  for (const m of members) {
+    if (m.value === undefined) throw new Error(`openapi member ${m.name} was printed without its value`);
+    out[m.name] = m.value;
+  }
   return out;
 };
 
 /** Builds the OpenAPI document as a plain object (stable key order). */
 export function openApiDocument(schema: Schema, options: Partial<OpenApiOptions> = {}): JsonSchema {
-  const { head, paths, schemas, securitySchemes } = documentParts(schema, options);
+  return documentOf(documentParts(schema, options, true));
+}
+
+function documentOf({ head, paths, schemas, securitySchemes }: DocumentParts): JsonSchema {
   const doc: JsonSchema = { ...head };
   doc.paths = Object.fromEntries(paths.map(([path, operations]) => [path, objectOf(operations)]));
   const componentsObject: JsonSchema = { schemas: objectOf(schemas) };
@@ -114,7 +121,10 @@ function objectText(members: readonly string[], indent: string): string {
  * type's components and each operation (see pieces.ts), so a watch build prints only what changed.
  */
 export function openApiJson(schema: Schema, options: Partial<OpenApiOptions> = {}): string {
-  const { head, paths, schemas, securitySchemes } = documentParts(schema, options);
+  return jsonOf(documentParts(schema, options, false));
+}
+
+function jsonOf({ head, paths, schemas, securitySchemes }: DocumentParts): string {
   const members = Object.entries(head).map(([key, value]) => `  ${JSON.stringify(key)}: ${nestedJson(value, "  ")}`);
   const pathMembers = paths.map(
     ([path, operations]) =>
@@ -177,12 +187,13 @@ export const openapiEmitter = defineEmitter<{
       examples: options.examples,
     };
     const files: EmittedFile[] = [];
-    if (options.format !== "yaml")
-      files.push({ path: "openapi.json", content: `${openApiJson(schema, documentOptions)}\n` });
+    // One set of parts for both files; only the YAML file needs the members' values.
+    const parts = documentParts(schema, documentOptions, options.format !== "json");
+    if (options.format !== "yaml") files.push({ path: "openapi.json", content: `${jsonOf(parts)}\n` });
     if (options.format !== "json")
       files.push({
         path: "openapi.yaml",
-        content: stringify(openApiDocument(schema, documentOptions), { aliasDuplicateObjects: false, lineWidth: 0 }),
+        content: stringify(documentOf(parts), { aliasDuplicateObjects: false, lineWidth: 0 }),
       });
     return files;
   },

@@ -29,6 +29,7 @@
  *   workflow step types, typed service clients and `registerEvents(app, ...)`; imports runtime-node.
  */
 import { declarationInputs, reuseFile } from "../../src/emit/fragment-cache.js";
+import { afterLargeFile } from "../../src/emit/large-text.js";
 import { defineEmitter, type EmittedFile } from "../../src/emit/types.js";
 import type { AliasDef, Schema, TypeDef } from "../../src/schema/types.js";
 import { clientFile, responseName, serverFile } from "./http-file.js";
@@ -87,7 +88,7 @@ export const typescriptEmitter = defineEmitter<{ runtime_import: string }>({
     const http = from(input.endpoints);
     const files: EmittedFile[] = [
       { path: "types.ts", content: typesFile(table, header) },
-      { path: "validators.ts", content: validatorsFile(table, header, options.runtime_import) },
+      { path: "validators.ts", content: afterLargeFile(validatorsFile(table, header, options.runtime_import)) },
       {
         path: "server.ts",
         content: reuseFile("server.ts", http, () => serverFile(table, header, options.runtime_import)),

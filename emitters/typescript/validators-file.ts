@@ -8,7 +8,7 @@ import { hardline, indent, join, type Doc } from "../../src/emit/doc.js";
 import { plural } from "../../src/check/constraint-check.js";
 import { FragmentCache, reachedTypesOnce, type Fragment, type FragmentInputs } from "../../src/emit/fragment-cache.js";
 import { runtimeSubpath } from "../../src/emit/runtime-path.js";
-import { TsFile } from "../../src/emit/ts-file.js";
+import { TsFile, type Rendered } from "../../src/emit/ts-file.js";
 import {
   as,
   assign,
@@ -559,29 +559,53 @@ const readerFragments = new FragmentCache();
 const decoderFragments = new FragmentCache();
 const encoderFragments = new FragmentCache();
 
+/** A reader's fragment: its names (listed when first asked for) end with its patterns', for the check in `reader`. */
+class ReaderFragment implements Fragment {
+  #names: string[] | undefined;
+  constructor(
+    readonly rendered: Rendered,
+    readonly registered: readonly string[],
+    readonly patterns: readonly string[],
+  ) {}
+
+  get text(): string {
+    return this.rendered.text;
+  }
+
+  get names(): readonly string[] {
+    return (this.#names ??= [...this.rendered.names, ...this.patterns]);
+  }
+}
+
 /**
  * A reader from an earlier build, or printed now. Its text names the patterns it uses
  * (`PATTERN_<n>`, numbered by first use in the file): reused, they are registered again in the
  * same order, and if that numbers them differently the reader is printed again.
  */
 function reader(gen: Generator, file: TsFile, def: TypeDef, inputs: () => FragmentInputs): string {
+  let printed = false;
   const fragment = readerFragments.reuseOr(
     def,
     inputs,
     () => {
+      printed = true;
       gen.used = [];
-      const { text, names } = file.renderWithNames(gen.reader(def));
+      const rendered = file.renderWithNames(gen.reader(def));
       const registered = gen.used;
       gen.used = undefined;
-      // The names of its patterns go last, for the check below.
-      return { text, names: [...names, ...registered.map((source) => gen.pattern(source))], registered };
+      return new ReaderFragment(
+        rendered,
+        registered,
+        registered.map((source) => gen.pattern(source)),
+      );
     },
     (kept) => {
       const names = kept.registered.map((source) => gen.pattern(source));
       return names.every((name, i) => name === kept.names[kept.names.length - names.length + i]);
     },
   );
-  file.useNames(fragment.names);
+  // Printed now, its names (the patterns' among them) are counted already (`renderWithNames`).
+  if (!printed) file.useNames(fragment.names);
   return fragment.text;
 }
 
@@ -593,8 +617,12 @@ function statement(
   inputs: () => FragmentInputs,
   doc: () => Doc,
 ): void {
-  const fragment: Fragment = cache.reuseOr(def, inputs, () => ({ ...file.renderWithNames(doc()), registered: [] }));
-  file.useNames(fragment.names);
+  let printed = false;
+  const fragment: Fragment = cache.reuseOr(def, inputs, () => {
+    printed = true;
+    return file.renderWithNames(doc());
+  });
+  if (!printed) file.useNames(fragment.names);
   file.appendRendered(fragment.text);
 }
 

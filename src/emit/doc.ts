@@ -274,6 +274,12 @@ function endsWithBlank(text: string): boolean {
   return c === 32 || c === 9;
 }
 
+/** `"\n"` and `indent` spaces, made once per width: a large file breaks millions of lines. */
+const newlines: string[] = [];
+function newlineIndent(indent: number): string {
+  return (newlines[indent] ??= "\n" + " ".repeat(indent));
+}
+
 /** Prints a document at `printWidth` columns with two-space indentation. */
 let printCount = 0;
 
@@ -375,7 +381,7 @@ export function printDoc(doc: Doc, printWidth: number): string {
         }
         if (mode === FLAT) shouldRemeasure = true;
         trimTrailing();
-        out.push("\n" + " ".repeat(ind));
+        out.push(newlineIndent(ind));
         position = ind;
         break;
       case "break-parent":

@@ -98,5 +98,64 @@ export class Prelude {
 
 /** Adds the identifiers `code` uses outside strings and comments to `into`. */
 export function collectNames(code: string, into: Set<string>): void {
+  // Most printed statements have no comment and no single-quoted string: one scan, without the
+  // copies of the text the replacements make and the array `match` builds (this runs over every
+  // generated statement of a build). It finds exactly what the regular expressions find.
+  if (!code.includes("'") && !code.includes("/*") && !code.includes("//")) {
+    scanNames(code, into, 0);
+    return;
+  }
+  // A statement led by its doc comment (`/** ... */`) and without other comments or `'`: the
+  // comment is dropped as the expressions drop it, and the code after it scanned.
+  if (code.startsWith("/*")) {
+    const end = code.indexOf("*/", 2) + 2;
+    if (end > 1 && code.indexOf("'", end) < 0 && code.indexOf("/*", end) < 0 && code.indexOf("//", end) < 0) {
+      scanNames(code, into, end);
+      return;
+    }
+  }
   for (const name of codeOnly(code).match(/[A-Za-z_$][\w$]*/g) ?? []) into.add(name);
+}
+
+/** `[A-Za-z_$]`. */
+const identifierStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
+/** `[\w$]`. */
+const identifierPart = (c: number): boolean => identifierStart(c) || (c >= 48 && c <= 57);
+
+/**
+ * The identifiers of `code` from `from` on outside double-quoted strings, in order: what
+ * `code.replace(/"(?:[^"\\\n]|\\.)*"/g, '""').match(/[A-Za-z_$][\w$]*\/g)` finds, in one pass.
+ */
+function scanNames(code: string, into: Set<string>, from: number): void {
+  const n = code.length;
+  let i = from;
+  while (i < n) {
+    const c = code.charCodeAt(i);
+    if (c === 34) {
+      const end = stringEnd(code, i);
+      i = end < 0 ? i + 1 : end; // an unterminated quote is only a character, as for the expression
+    } else if (identifierStart(c)) {
+      let j = i + 1;
+      while (j < n && identifierPart(code.charCodeAt(j))) j++;
+      into.add(code.slice(i, j));
+      i = j;
+    } else i++;
+  }
+}
+
+/** The index after the string literal opened by the `"` at `start`, or -1 when the line ends first. */
+function stringEnd(code: string, start: number): number {
+  const n = code.length;
+  for (let j = start + 1; j < n; j++) {
+    const c = code.charCodeAt(j);
+    if (c === 34) return j + 1;
+    if (c === 10) return -1;
+    if (c === 92) {
+      // `\\.`: any character but a line terminator follows the backslash.
+      const next = j + 1 < n ? code.charCodeAt(j + 1) : 10;
+      if (next === 10 || next === 13 || next === 0x2028 || next === 0x2029) return -1;
+      j++;
+    }
+  }
+  return -1;
 }

@@ -8,6 +8,7 @@
  * separated by one blank line; fixed text already in its final layout goes in as it is.
  */
 import { hardline, join, printDoc, type Doc } from "./doc.js";
+import { collectAfterLargeText } from "./large-text.js";
 import { collectNames, type Prelude } from "./prelude.js";
 import { importDecl } from "./ts-syntax.js";
 
@@ -25,6 +26,8 @@ export class TsFile {
   readonly #modules: ImportedModule[] = [];
   /** Printed statements. */
   readonly #chunks: string[] = [];
+  /** Their total length. */
+  #length = 0;
   /** Identifiers the printed statements use (for `importIfUsed` and the prelude). */
   readonly #used = new Set<string>();
   readonly #candidates: { name: string; from: string; type: boolean }[] = [];
@@ -99,15 +102,11 @@ export class TsFile {
   }
 
   /**
-   * `render` that also returns the identifiers the text uses, for a fragment kept between builds
+   * `render` that also gives the identifiers the text uses, for a fragment kept between builds
    * (src/emit/fragment-cache.ts); `useNames` adds them again when the fragment is reused.
    */
-  renderWithNames(statement: Doc): { text: string; names: string[] } {
-    const text = printDoc(statement, PRINT_WIDTH);
-    const names = new Set<string>();
-    collectNames(text, names);
-    this.useNames(names);
-    return { text, names: [...names] };
+  renderWithNames(statement: Doc): Rendered {
+    return new Rendered(this.render(statement));
   }
 
   /** Counts `names` as used by the printed statements (text printed by an earlier build). */
@@ -118,10 +117,12 @@ export class TsFile {
   /** Appends a statement from `render`. */
   appendRendered(text: string): void {
     this.#chunks.push(text);
+    this.#length += text.length;
   }
 
   #add(text: string): void {
     this.#chunks.push(text);
+    this.#length += text.length;
     if (this.#candidates.length > 0 || this.#prelude !== undefined) collectNames(text, this.#used);
   }
 
@@ -147,11 +148,35 @@ export class TsFile {
     ].filter((p) => p !== "");
     // One flat string: the header and the final newline go into the first and last parts rather
     // than around the joined text, whose concatenation the writer would flatten into a second copy.
+    // Joining copies the statements into one more string as large as all of them (validators.ts
+    // of 5,000 records: 37 MB): the garbage their printing left goes first, so the heap does not
+    // grow for the copy (the build's peak memory).
+    collectAfterLargeText(this.#length);
     const parts = [...head, ...this.#chunks];
     if (parts.length === 0) return `${this.header}\n`;
     parts[0] = this.header + parts[0];
     parts[parts.length - 1] += "\n";
     return parts.join("\n\n");
+  }
+}
+
+/**
+ * A printed statement as a fragment (src/emit/fragment-cache.ts): its text, and the identifiers
+ * it uses, found when first asked for. A one-shot build never asks (the file counted them as it
+ * printed), so it makes no list of them.
+ */
+export class Rendered {
+  readonly registered: readonly string[] = [];
+  #names: string[] | undefined;
+  constructor(readonly text: string) {}
+
+  get names(): readonly string[] {
+    if (this.#names === undefined) {
+      const names = new Set<string>();
+      collectNames(this.text, names);
+      this.#names = [...names];
+    }
+    return this.#names;
   }
 }
 

@@ -236,7 +236,9 @@ export function expr(e: Expr, place: Place = "plain"): Doc {
     case "index":
       return group([e.object, "[", indent([softline, expr(e.index, "plain")]), softline, "]"]);
     case "call": {
-      const callee = /^[A-Za-z_$][\w$.]*<.*>$/.test(e.callee) ? typeDoc(parseType(e.callee)) : e.callee;
+      // Type arguments (`new Map<K, V>`) end the callee: most calls have none, and skip the test.
+      const generic = e.callee.endsWith(">") && /^[A-Za-z_$][\w$.]*<.*>$/.test(e.callee);
+      const callee = generic ? typeDoc(parseType(e.callee)) : e.callee;
       return e.member ? group([callee, callArgs(e.args)]) : [callee, callArgs(e.args)];
     }
     case "binary":
