@@ -12,7 +12,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runBuild } from "../src/cli/commands/build.js";
 import type { Reporter } from "../src/cli/report.js";
-import { EmitMemo, emittingWith, reuseText } from "../src/emit/fragment-cache.js";
+import fc from "fast-check";
+import { EmitMemo, emittingWith, joinKept, reuseText } from "../src/emit/fragment-cache.js";
 import { CompileCache } from "../src/program/compile-cache.js";
 
 const root = mkdtempSync(join(tmpdir(), "hamlet-incremental-emit-"));
@@ -162,6 +163,57 @@ describe("reuseText", () => {
     await emittingWith(undefined, "elm", async () => reuseText("module", ["x"], () => String(++prints)));
     expect(await emittingWith(undefined, "elm", async () => reuseText("module", ["x"], () => String(++prints)))).toBe(
       "5",
+    );
+  });
+});
+
+describe("joinKept", () => {
+  const joined = (memo: EmitMemo | undefined, parts: readonly string[], separator = "\n") =>
+    emittingWith(memo, "typescript", async () => joinKept("validators.ts", parts, separator));
+  const lines = (n: number, tag = "") => Array.from({ length: n }, (_, i) => `line ${i}${tag}`);
+
+  it("is the very string of the last build when no part changed, and equals a join when one did", async () => {
+    const memo = new EmitMemo();
+    const parts = lines(1000);
+    const first = await joined(memo, parts);
+    expect(first).toBe(parts.join("\n"));
+    // The same parts again, and parts printed again with equal text (new strings): the last string.
+    expect(await joined(memo, [...parts])).toBe(first);
+    const reprinted = parts.map((p) => `${p}!`.slice(0, -1));
+    expect(await joined(memo, reprinted)).toBe(first);
+    // One part in the middle changed, one inserted, one removed, the separator changed.
+    const changed = [...parts];
+    changed[500] = "changed";
+    expect(await joined(memo, changed)).toBe(changed.join("\n"));
+    const inserted = [...changed.slice(0, 300), "inserted", ...changed.slice(300)];
+    expect(await joined(memo, inserted)).toBe(inserted.join("\n"));
+    expect(await joined(memo, inserted.slice(1))).toBe(inserted.slice(1).join("\n"));
+    expect(await joined(memo, inserted.slice(1), "\n\n")).toBe(inserted.slice(1).join("\n\n"));
+    // Outside a watch build: a join.
+    expect(await joined(undefined, parts)).toBe(first);
+  });
+
+  it("equals a join after any sequence of edits to the parts", async () => {
+    const edit = fc.oneof(
+      fc.tuple(fc.constant("set" as const), fc.nat(), fc.string({ maxLength: 3 })),
+      fc.tuple(fc.constant("insert" as const), fc.nat(), fc.string({ maxLength: 3 })),
+      fc.tuple(fc.constant("remove" as const), fc.nat(), fc.nat({ max: 200 })),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: 600 }), fc.array(edit, { maxLength: 8 }), async (size, edits) => {
+        const memo = new EmitMemo();
+        let parts = lines(size);
+        expect(await joined(memo, parts, "")).toBe(parts.join(""));
+        for (const [kind, at, value] of edits) {
+          const i = parts.length === 0 ? 0 : at % parts.length;
+          parts = [...parts];
+          if (kind === "set") parts[i] = value;
+          else if (kind === "insert") parts.splice(i, 0, value);
+          else parts.splice(i, value);
+          expect(await joined(memo, parts, "")).toBe(parts.join(""));
+        }
+      }),
+      { numRuns: 60 },
     );
   });
 });

@@ -2,7 +2,7 @@
  * The `json` emitter: the checked schema as JSON. It proves the emitter interface and gives
  * other tools a stable, resolved view of a schema without parsing `.hamlet` themselves.
  */
-import { FragmentCache } from "../../src/emit/fragment-cache.js";
+import { FragmentCache, joinKept } from "../../src/emit/fragment-cache.js";
 import { defineEmitter } from "../../src/emit/types.js";
 import type { Schema } from "../../src/schema/types.js";
 
@@ -65,5 +65,5 @@ function schemaWithoutSpans(schema: Schema): string {
     parts.push("\n  ]");
   });
   parts.push("\n}\n");
-  return parts.join("");
+  return joinKept("schema", parts, "");
 }

@@ -8,6 +8,7 @@
  * separated by one blank line; fixed text already in its final layout goes in as it is.
  */
 import { hardline, join, printDoc, type Doc } from "./doc.js";
+import { joinKept } from "./fragment-cache.js";
 import { collectNames, type Prelude } from "./prelude.js";
 import { importDecl } from "./ts-syntax.js";
 
@@ -30,6 +31,7 @@ export class TsFile {
   readonly #candidates: { name: string; from: string; type: boolean }[] = [];
   #prelude: Prelude | undefined;
   readonly #reexports: string[] = [];
+  #keptAs: string | undefined;
 
   /** `header` is the first comment line(s), printed before the imports. */
   constructor(readonly header: string) {}
@@ -70,6 +72,15 @@ export class TsFile {
   reexportTypes(names: readonly string[], from: string): void {
     const decl = importDecl(names, from, true) as Doc[];
     this.#reexports.push(printDoc(["export type ", ...decl.slice(1)], PRINT_WIDTH));
+  }
+
+  /**
+   * Names the file within its emitter so a watch build joins its text from the chunks of
+   * statements kept since the last build (`joinKept`): for files of hundreds of statements.
+   */
+  keptAs(key: string): this {
+    this.#keptAs = key;
+    return this;
   }
 
   /** Fixed helpers printed after the imports, keeping only what the rest of the file uses. */
@@ -151,7 +162,7 @@ export class TsFile {
     if (parts.length === 0) return `${this.header}\n`;
     parts[0] = this.header + parts[0];
     parts[parts.length - 1] += "\n";
-    return parts.join("\n\n");
+    return this.#keptAs === undefined ? parts.join("\n\n") : joinKept(this.#keptAs, parts, "\n\n");
   }
 }
 
