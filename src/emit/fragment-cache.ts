@@ -205,26 +205,46 @@ export function declarationTypes(schema: Schema, declarations: readonly (readonl
   const byName = typesByName(schema);
   const named: TypeDef[] = [];
   const seen = new Set<string>();
-  const visit = (value: unknown): void => {
-    if (typeof value === "string") {
-      const def = byName.get(value);
-      if (def !== undefined && !seen.has(value)) {
-        seen.add(value);
-        named.push(def);
+  for (const list of declarations)
+    for (const declaration of list)
+      for (const name of stringsIn(declaration)) {
+        const def = byName.get(name);
+        if (def !== undefined && !seen.has(name)) {
+          seen.add(name);
+          named.push(def);
+        }
       }
-    } else if (Array.isArray(value)) for (const item of value) visit(item);
+  // What each named type reaches, from the per-type memo every emitter shares.
+  const direct = named.length;
+  for (let i = 0; i < direct; i++)
+    for (const target of reachedTypes(named[i]!, byName))
+      if (!seen.has(target.name)) {
+        seen.add(target.name);
+        named.push(target);
+      }
+  return named;
+}
+
+/** The strings found in a declaration (spans and docs left out), kept per declaration object. */
+const stringsOf = new WeakMap<object, readonly string[]>();
+
+/**
+ * Every string in `declaration` (where type names are; spans and docs left out), found once per
+ * declaration object: an unchanged declaration is the same object in the next watch build.
+ */
+function stringsIn(declaration: object): readonly string[] {
+  let found = stringsOf.get(declaration);
+  if (found !== undefined) return found;
+  const strings = new Set<string>();
+  const visit = (value: unknown): void => {
+    if (typeof value === "string") strings.add(value);
+    else if (Array.isArray(value)) for (const item of value) visit(item);
     else if (value !== null && typeof value === "object")
       for (const [key, inner] of Object.entries(value)) if (key !== "span" && key !== "docs") visit(inner);
   };
-  for (const list of declarations) for (const declaration of list) visit(declaration);
-  for (let i = 0; i < named.length; i++)
-    for (const name of directRefs(named[i]!)) {
-      const target = byName.get(name);
-      if (target === undefined || seen.has(name)) continue;
-      seen.add(name);
-      named.push(target);
-    }
-  return named;
+  visit(declaration);
+  stringsOf.set(declaration, (found = [...strings]));
+  return found;
 }
 
 const byNameOf = new WeakMap<Schema, Map<string, TypeDef>>();
