@@ -137,6 +137,46 @@ describe("incremental emit", () => {
   });
 });
 
+describe("server.ts and client.ts per endpoint", () => {
+  it("print again only the endpoints an edit changed, with the imports each needs now", async () => {
+    const dir = join(root, "endpoints");
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, "api.hamlet");
+    const endpoint = (name: string, extra = "") =>
+      `record ${name}Item {\n  id: Uuid\n  title: String @length(1, 20)\n}\n\nendpoint Get${name}: GET "/${name.toLowerCase()}/{id}" {\n  request { id: Uuid }\n  response ${name}Item\n${extra}}\n`;
+    const schema = (b: string) => ["package p\n", endpoint("A"), b, endpoint("C")].join("\n");
+    const versions = [
+      schema(endpoint("B")),
+      // Only GetB's response type changed.
+      schema(endpoint("B").replace("@length(1, 20)", "@length(1, 30)")),
+      // GetB gains declared errors: server.ts now imports `Failure` for its handler's return type.
+      schema(endpoint("B", "  errors { Missing }\n")),
+      schema(endpoint("B")),
+    ];
+    const cache = new CompileCache();
+    const counts: unknown[] = [];
+    for (const [i, text] of versions.entries()) {
+      writeFileSync(file, text);
+      expect(await runBuild({ files: [file], out: join(dir, "watched") }, quiet, cache)).toBe(0);
+      counts.push(["server.ts endpoints", "client.ts endpoints"].map((name) => cache.emitted.pieces.get(name)));
+      expect(await runBuild({ files: [file], out: join(dir, `fresh${i}`) }, quiet)).toBe(0);
+      expect(snapshot(join(dir, "watched"))).toEqual(snapshot(join(dir, `fresh${i}`)));
+      const server = readFileSync(join(dir, "watched", "typescript", "server.ts"), "utf8");
+      expect(/\bFailure\b/.test(server)).toBe(i === 2);
+    }
+    const once = { reused: 2, printed: 1 };
+    expect(counts).toEqual([
+      [
+        { reused: 0, printed: 3 },
+        { reused: 0, printed: 3 },
+      ],
+      [once, once],
+      [once, once],
+      [once, once],
+    ]);
+  });
+});
+
 describe("reuseText", () => {
   let prints = 0;
   const build = (memo: EmitMemo, parts: readonly (string | readonly string[])[]) =>

@@ -99,6 +99,12 @@ const EDITS = [
   (text: string) => text.replace("  response Item2\n", "  response Item0\n"),
   (text: string) => text.replace("  response Item0\n", "  response Nope\n"),
   (text: string) => text.replace("  response Nope\n", "  response Item0\n"),
+  // Declared errors appear and go (server.ts imports `Failure` only while an endpoint has them).
+  (text: string) =>
+    text.includes("errors { Missing }")
+      ? text
+      : text.replace("  response Item0\n}", "  response Item0\n  errors { Missing }\n}"),
+  (text: string) => text.replace("  errors { Missing }\n", ""),
   // Streams, websockets, uploads, workers and events appear and go.
   (text: string) => (text.includes("sse Feed") ? text : `${text}\nsse Feed: Item1\n`),
   (text: string) => text.replace("\nsse Feed: Item1\n", ""),

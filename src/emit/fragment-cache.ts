@@ -48,11 +48,22 @@ export class EmitMemo {
   readonly #files = new Map<string, { readonly inputs: readonly unknown[]; readonly value: unknown }>();
   /** Files reused and printed by the last build (for tests and measurements). */
   readonly last = { reused: 0, printed: 0 };
+  /** Pieces reused and printed by the last build, per named `FragmentCache` (for tests and measurements). */
+  readonly pieces = new Map<string, { reused: number; printed: number }>();
 
   /** Starts a build: resets the counts. */
   begin(): void {
     this.last.reused = 0;
     this.last.printed = 0;
+    this.pieces.clear();
+  }
+
+  /** Counts a piece of the cache `name` reused or printed. */
+  countPiece(name: string, reused: boolean): void {
+    let count = this.pieces.get(name);
+    if (count === undefined) this.pieces.set(name, (count = { reused: 0, printed: 0 }));
+    if (reused) count.reused++;
+    else count.printed++;
   }
 
   reuseOr<T>(key: string, inputs: readonly unknown[], print: () => T): T {
@@ -273,6 +284,9 @@ function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
 export class FragmentCache<V = Fragment, K extends object = TypeDef> {
   readonly #entries = new WeakMap<K, Entry<V>>();
 
+  /** `name` (optional) counts this cache's pieces in `EmitMemo.pieces`. */
+  constructor(readonly name?: string) {}
+
   /**
    * The fragment printed for `def` by an earlier build when `inputs()` are what they were then
    * (and `reusable` accepts it), otherwise `print()`, kept for the next build. Outside watch
@@ -288,8 +302,11 @@ export class FragmentCache<V = Fragment, K extends object = TypeDef> {
       entry.context === context &&
       sameValues(entry.reached, reached) &&
       (reusable?.(entry.fragment) ?? true)
-    )
+    ) {
+      if (this.name !== undefined) current.memo.countPiece(this.name, true);
       return entry.fragment;
+    }
+    if (this.name !== undefined) current.memo.countPiece(this.name, false);
     const fragment = print();
     this.#entries.set(def, { reached, context, fragment });
     return fragment;
