@@ -219,10 +219,13 @@ export class StagedOutput {
     for (const { target, content } of this.#overwrites) overwriteInPlace(target, content);
     if (this.memory) for (const path of this.#paths) this.memory.remember(join(this.outDir, path));
     mkdirSync(this.outDir, { recursive: true });
-    writeFileSync(
-      join(this.outDir, MANIFEST),
-      `${JSON.stringify({ generator: "hamletc", files: [...this.#paths].sort() }, null, 2)}\n`,
-    );
+    const manifest = join(this.outDir, MANIFEST);
+    const listed = `${JSON.stringify({ generator: "hamletc", files: [...this.#paths].sort() }, null, 2)}\n`;
+    // A watch build whose file set is unchanged leaves the manifest alone (rewriting even a small
+    // file costs the file system a block freed and allocated: about a millisecond).
+    if (!this.memory || !(this.memory.holds(manifest, listed) ?? sameAsFile(manifest, listed)))
+      writeFileSync(manifest, listed);
+    this.memory?.remember(manifest);
     const sorted = (paths: string[]) => paths.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const written = [...this.#staged.map((s) => s.path), ...this.#overwrites.map((o) => o.path)];
     return { written: sorted(written), unchanged: sorted(this.#unchanged), removed };
