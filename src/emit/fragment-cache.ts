@@ -56,6 +56,25 @@ export class EmitMemo {
     this.last.reused = 0;
     this.last.printed = 0;
     this.pieces.clear();
+    this.#joined = [];
+  }
+
+  /** The texts `joinKept` gave in this build, with the flat pieces each is the concatenation of. */
+  #joined: { readonly text: string; readonly pieces: readonly string[] }[] = [];
+
+  /** Records a text made of `pieces` (`joinKept`). */
+  joined(text: string, pieces: readonly string[]): void {
+    this.#joined.push({ text, pieces });
+  }
+
+  /**
+   * Flat strings whose concatenation is `content`, when a `joinKept` of this build gave it (the
+   * writer writes them instead of flattening the text); otherwise `undefined`.
+   */
+  piecesOf(content: string): readonly string[] | undefined {
+    // Equal length first: comparing two long texts of different ropes would copy both.
+    for (const j of this.#joined) if (j.text.length === content.length && j.text === content) return j.pieces;
+    return undefined;
   }
 
   /** Counts a piece of the cache `name` reused or printed. */
@@ -136,13 +155,23 @@ export function reuseText(key: string, parts: readonly (string | readonly string
   return text;
 }
 
-/** Parts per kept chunk of `joinKept`: small enough that a changed part re-joins little, large enough that the final join is short. */
+/** Parts per kept chunk of `joinKept`: small enough that a changed part re-joins little, large enough that the pieces are few. */
 const JOIN_CHUNK = 128;
+
+interface KeptChunk {
+  readonly parts: readonly string[];
+  /** The parts joined. */
+  readonly text: string;
+  /** The parts joined and the separator after them (made when the chunk is not the last). */
+  followed?: string;
+}
 
 interface KeptJoin {
   readonly separator: string;
-  readonly chunks: readonly { readonly parts: readonly string[]; readonly text: string }[];
+  readonly chunks: readonly KeptChunk[];
+  /** The joined text: the pieces concatenated (a rope of a few hundred flat strings, not copied). */
   readonly text: string;
+  readonly pieces: readonly string[];
 }
 
 /** What `joinKept` joined last, per emitter and key. */
@@ -151,11 +180,12 @@ const keptJoins = new WeakMap<EmitMemo, Map<string, KeptJoin>>();
 /**
  * `parts.join(separator)`; in a watch build joined a chunk of parts at a time, each chunk's text
  * kept for the next build and reused while its parts are the same strings (pointer-equal for the
- * pieces fragment caches keep, so comparing them costs nothing). A large file printed from
- * hundreds of kept pieces of which one changed then copies one chunk and the chunk texts instead
- * of joining every piece again (joining 1.5 MB from 40,000 pieces took milliseconds); when no chunk
- * changed it is the very string of last time, which the writer recognises without comparing.
- * `key` names the file within the emitter.
+ * pieces fragment caches keep, so comparing them costs nothing). The text is the chunks'
+ * concatenation, which V8 keeps as a rope of them: nothing is copied until someone reads the text
+ * through, and the writer does not (it writes the chunks, `EmitMemo.piecesOf`). Joining 1.5 MB
+ * from 40,000 pieces took milliseconds, and flattening it again as long. When no chunk changed
+ * it is the very string of last time, which the writer recognises without comparing. `key`
+ * names the file within the emitter.
  */
 export function joinKept(key: string, parts: readonly string[], separator: string): string {
   if (current === undefined || parts.length <= JOIN_CHUNK) return parts.join(separator);
@@ -164,7 +194,7 @@ export function joinKept(key: string, parts: readonly string[], separator: strin
   const fullKey = `${current.emitter}\0${key}`;
   const before = joins.get(fullKey);
   const previous = before?.separator === separator ? before.chunks : [];
-  const chunks: { parts: readonly string[]; text: string }[] = [];
+  const chunks: KeptChunk[] = [];
   let reused = 0;
   for (let start = 0; start < parts.length; start += JOIN_CHUNK) {
     const end = Math.min(parts.length, start + JOIN_CHUNK);
@@ -177,12 +207,18 @@ export function joinKept(key: string, parts: readonly string[], separator: strin
       chunks.push({ parts: slice, text: slice.join(separator) });
     }
   }
-  const text =
-    before !== undefined && reused === chunks.length && previous.length === chunks.length
-      ? before.text
-      : chunks.map((c) => c.text).join(separator);
-  joins.set(fullKey, { separator, chunks, text });
-  return text;
+  let kept: KeptJoin;
+  if (before !== undefined && reused === chunks.length && previous.length === chunks.length) kept = before;
+  else {
+    const last = chunks.length - 1;
+    const pieces = chunks.map((c, i) => (i === last ? c.text : (c.followed ??= [...c.parts, ""].join(separator))));
+    let text = pieces[0]!;
+    for (let i = 1; i < pieces.length; i++) text += pieces[i]!;
+    kept = { separator, chunks, text, pieces };
+  }
+  joins.set(fullKey, kept);
+  current.memo.joined(kept.text, kept.pieces);
+  return kept.text;
 }
 
 function sameRange(kept: readonly string[], parts: readonly string[], start: number): boolean {
