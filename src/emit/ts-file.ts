@@ -139,16 +139,19 @@ export class TsFile {
   toString(): string {
     const prelude = this.#prelude?.for(this.#used) ?? "";
     if (this.#candidates.length > 0) {
-      const used = new Set(this.#used);
-      collectNames(prelude, used);
-      for (const c of this.#candidates) if (used.has(c.name)) this.import(c.name, c.from, { type: c.type });
+      const inPrelude = new Set<string>();
+      collectNames(prelude, inPrelude);
+      for (const c of this.#candidates)
+        if (this.#used.has(c.name) || inPrelude.has(c.name)) this.import(c.name, c.from, { type: c.type });
     }
     const imports: Doc[] = [];
     for (const m of this.#modules) {
       if (m.names.size === 0) continue;
+      // Each name lowered once, not in every comparison (validators.ts imports every type).
       const names = [...m.names]
-        .sort(([a], [b]) => compareNames(a, b))
-        .map(([name, asType]) => (asType ? `type ${name}` : name));
+        .map(([name, asType]) => ({ name, lower: name.toLowerCase(), asType }))
+        .sort((a, b) => compareNames(a.lower, a.name, b.lower, b.name))
+        .map(({ name, asType }) => (asType ? `type ${name}` : name));
       imports.push(importDecl(names, m.from, m.typeOnly));
     }
     const head = [
@@ -166,10 +169,8 @@ export class TsFile {
   }
 }
 
-/** Case-insensitive, then by code point: `authenticated` before `AuthenticatedContext`. */
-function compareNames(a: string, b: string): number {
-  const la = a.toLowerCase();
-  const lb = b.toLowerCase();
+/** Case-insensitive (`la`, `lb`: the names lowered), then by code point: `authenticated` before `AuthenticatedContext`. */
+function compareNames(la: string, a: string, lb: string, b: string): number {
   if (la !== lb) return la < lb ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
 }
