@@ -5,7 +5,7 @@
  */
 import { hardline, indent, join, printDoc, type Doc } from "../../src/emit/doc.js";
 import { declarationTypes, FragmentCache } from "../../src/emit/fragment-cache.js";
-import { Prelude } from "../../src/emit/prelude.js";
+import { collectNames, Prelude } from "../../src/emit/prelude.js";
 import { PRINT_WIDTH, TsFile } from "../../src/emit/ts-file.js";
 import { findRecord } from "../../src/schema/query.js";
 import {
@@ -131,7 +131,10 @@ interface ClientPiece {
 }
 
 const serverPieces = new FragmentCache<ServerPiece, EndpointDef>("server.ts endpoints");
-const clientPieces = new FragmentCache<ClientPiece & { readonly text: string }, EndpointDef>("client.ts endpoints");
+const clientPieces = new FragmentCache<
+  ClientPiece & { readonly text: string; readonly names: readonly string[] },
+  EndpointDef
+>("client.ts endpoints");
 
 /**
  * What an endpoint's pieces are printed from besides the endpoint: the types it reaches (its
@@ -419,7 +422,11 @@ function sender(options: ClientOptions): Send {
   };
 }`;
 
-function clientPiece(table: TypeTable, file: TsFile, e: EndpointDef): ClientPiece & { readonly text: string } {
+function clientPiece(
+  table: TypeTable,
+  file: TsFile,
+  e: EndpointDef,
+): ClientPiece & { readonly text: string; readonly names: readonly string[] } {
   const imports: Imported[] = [];
   const imp = recording(file, imports);
   const types = (name: string) => imp.import(name, "./types.js", { type: true });
@@ -462,7 +469,12 @@ function clientPiece(table: TypeTable, file: TsFile, e: EndpointDef): ClientPiec
   ];
   // Inside `createClient`'s returned object, broken one entry per line (two entries never fit on a line).
   const text = printIndented([property(entry[0], entry[1]), ","], 2);
-  return { member: printIndented(member, 1), entry, text, imports };
+  const printed = printIndented(member, 1);
+  // The identifiers both texts use, found once (the prelude and `importIfUsed` ask for them).
+  const names = new Set<string>();
+  collectNames(printed, names);
+  collectNames(text, names);
+  return { member: printed, entry, text, imports, names: [...names] };
 }
 
 export function clientFile(table: TypeTable, header: string): string {
@@ -474,9 +486,17 @@ export function clientFile(table: TypeTable, header: string): string {
     replay(file, piece.imports);
     return piece;
   });
+  // Fixed text around the pieces: its names, and each piece's kept names, instead of scanning the file's text.
+  const around = (before: string, inside: string, after: string): void => {
+    file.appendRendered(`${before}${inside}${after}`);
+    const names = new Set<string>();
+    collectNames(`${before}${after}`, names);
+    file.useNames(names);
+  };
+  for (const p of pieces) file.useNames(p.names);
   const clientDoc = "/** One method per endpoint; each encodes its request and decodes the response. */";
   if (pieces.length === 0) file.print([clientDoc, hardline, interfaceBody("export interface Client", [])]);
-  else file.verbatim(`${clientDoc}\nexport interface Client {\n${pieces.map((p) => p.member).join("\n\n")}\n}`);
+  else around(`${clientDoc}\nexport interface Client {\n`, pieces.map((p) => p.member).join("\n\n"), "\n}");
   const createDoc = "/** A typed client for the schema's endpoints over `fetch`. */";
   if (pieces.length < 2)
     file.print([
@@ -491,8 +511,10 @@ export function clientFile(table: TypeTable, header: string): string {
           ]),
     ]);
   else
-    file.verbatim(
-      `${createDoc}\nexport function createClient(options: ClientOptions): Client {\n  const send = sender(options);\n  return {\n${pieces.map((p) => p.text).join("\n")}\n  };\n}`,
+    around(
+      `${createDoc}\nexport function createClient(options: ClientOptions): Client {\n  const send = sender(options);\n  return {\n`,
+      pieces.map((p) => p.text).join("\n"),
+      "\n  };\n}",
     );
   return file.toString();
 }
