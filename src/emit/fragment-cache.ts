@@ -221,6 +221,43 @@ export function joinKept(key: string, parts: readonly string[], separator: strin
   return kept.text;
 }
 
+/** What `unionKept` found last, per emitter and key: each chunk's lists and their union. */
+const keptUnions = new WeakMap<
+  EmitMemo,
+  Map<string, readonly { readonly lists: readonly (readonly string[])[]; readonly names: ReadonlySet<string> }[]>
+>();
+
+/**
+ * The names of `lists`, as sets whose union they are. In a watch build a chunk of lists keeps its
+ * set for the next build while its lists are the same arrays (the kept fragments' name lists), so
+ * a file of thousands of kept statements does not add every statement's names again.
+ */
+export function unionKept(key: string, lists: readonly (readonly string[])[]): readonly ReadonlySet<string>[] {
+  const chunk = (part: readonly (readonly string[])[]): ReadonlySet<string> => {
+    const names = new Set<string>();
+    for (const list of part) for (const name of list) names.add(name);
+    return names;
+  };
+  if (current === undefined) return [chunk(lists)];
+  let unions = keptUnions.get(current.memo);
+  if (unions === undefined) keptUnions.set(current.memo, (unions = new Map()));
+  const fullKey = `${current.emitter}\0${key}`;
+  const before = unions.get(fullKey) ?? [];
+  const chunks: { lists: readonly (readonly string[])[]; names: ReadonlySet<string> }[] = [];
+  for (let start = 0; start < lists.length; start += JOIN_CHUNK) {
+    const end = Math.min(lists.length, start + JOIN_CHUNK);
+    const old = before[chunks.length];
+    if (old !== undefined && old.lists.length === end - start && old.lists.every((l, i) => l === lists[start + i]))
+      chunks.push(old);
+    else {
+      const part = lists.slice(start, end);
+      chunks.push({ lists: part, names: chunk(part) });
+    }
+  }
+  unions.set(fullKey, chunks);
+  return chunks.map((c) => c.names);
+}
+
 function sameRange(kept: readonly string[], parts: readonly string[], start: number): boolean {
   for (let i = 0; i < kept.length; i++) if (kept[i] !== parts[start + i]) return false;
   return true;

@@ -8,7 +8,7 @@
  * separated by one blank line; fixed text already in its final layout goes in as it is.
  */
 import { hardline, join, printDoc, type Doc } from "./doc.js";
-import { joinKept } from "./fragment-cache.js";
+import { joinKept, unionKept } from "./fragment-cache.js";
 import { collectNames, type Prelude } from "./prelude.js";
 import { importDecl } from "./ts-syntax.js";
 
@@ -32,6 +32,8 @@ export class TsFile {
   #prelude: Prelude | undefined;
   readonly #reexports: string[] = [];
   #keptAs: string | undefined;
+  /** Name lists of kept statements (`useNames`), added to `#used` when the file is printed. */
+  readonly #nameLists: (readonly string[])[] = [];
 
   /** `header` is the first comment line(s), printed before the imports. */
   constructor(readonly header: string) {}
@@ -123,7 +125,9 @@ export class TsFile {
 
   /** Counts `names` as used by the printed statements (text printed by an earlier build). */
   useNames(names: Iterable<string>): void {
-    if (this.#candidates.length > 0 || this.#prelude !== undefined) for (const name of names) this.#used.add(name);
+    if (this.#candidates.length === 0 && this.#prelude === undefined) return;
+    if (this.#keptAs !== undefined && Array.isArray(names)) this.#nameLists.push(names as readonly string[]);
+    else for (const name of names) this.#used.add(name);
   }
 
   /** Appends a statement from `render`. */
@@ -137,6 +141,8 @@ export class TsFile {
   }
 
   toString(): string {
+    if (this.#nameLists.length > 0)
+      for (const names of unionKept(this.#keptAs!, this.#nameLists)) for (const name of names) this.#used.add(name);
     const prelude = this.#prelude?.for(this.#used) ?? "";
     if (this.#candidates.length > 0) {
       const inPrelude = new Set<string>();
