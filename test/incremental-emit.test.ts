@@ -13,7 +13,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runBuild } from "../src/cli/commands/build.js";
 import type { Reporter } from "../src/cli/report.js";
 import fc from "fast-check";
-import { EmitMemo, emittingWith, joinKept, reuseText } from "../src/emit/fragment-cache.js";
+import { EmitMemo, emittingWith, joinKept, reuseText, unionKept } from "../src/emit/fragment-cache.js";
 import { CompileCache } from "../src/program/compile-cache.js";
 
 const root = mkdtempSync(join(tmpdir(), "hamlet-incremental-emit-"));
@@ -248,6 +248,36 @@ describe("joinKept", () => {
           expect(await joined(memo, parts, "")).toBe(parts.join(""));
         }
       }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe("unionKept", () => {
+  it("gives sets whose union is every name of the lists, after any sequence of edits", async () => {
+    const union = (memo: EmitMemo, lists: readonly (readonly string[])[]) =>
+      emittingWith(memo, "typescript", async () => {
+        const all = new Set<string>();
+        for (const names of unionKept("validators.ts", lists)) for (const name of names) all.add(name);
+        return [...all].sort();
+      });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(fc.constantFrom("a", "b", "c", "Item", "decodeItem"), { maxLength: 3 }), { maxLength: 400 }),
+        fc.array(fc.tuple(fc.nat(), fc.array(fc.constantFrom("x", "y", "a"), { maxLength: 2 })), { maxLength: 6 }),
+        async (start, edits) => {
+          const memo = new EmitMemo();
+          let lists: (readonly string[])[] = start;
+          const expected = () => [...new Set(lists.flat())].sort();
+          expect(await union(memo, lists)).toEqual(expected());
+          for (const [at, names] of edits) {
+            lists = [...lists];
+            if (lists.length > 0 && at % 2 === 0) lists[at % lists.length] = names;
+            else lists.splice(lists.length === 0 ? 0 : at % lists.length, 0, names);
+            expect(await union(memo, lists)).toEqual(expected());
+          }
+        },
+      ),
       { numRuns: 60 },
     );
   });
