@@ -12,7 +12,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runBuild } from "../src/cli/commands/build.js";
 import type { Reporter } from "../src/cli/report.js";
-import { EmitMemo, emittingWith, reuseText } from "../src/emit/fragment-cache.js";
+import fc from "fast-check";
+import { EmitMemo, emittingWith, joinKept, reuseText, unionKept } from "../src/emit/fragment-cache.js";
 import { CompileCache } from "../src/program/compile-cache.js";
 
 const root = mkdtempSync(join(tmpdir(), "hamlet-incremental-emit-"));
@@ -136,6 +137,41 @@ describe("incremental emit", () => {
   });
 });
 
+describe("server.ts, client.ts and the docs per endpoint", () => {
+  it("print again only the endpoints an edit changed, with the imports each needs now", async () => {
+    const dir = join(root, "endpoints");
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, "api.hamlet");
+    const endpoint = (name: string, extra = "") =>
+      `record ${name}Item {\n  id: Uuid\n  title: String @length(1, 20)\n}\n\nendpoint Get${name}: GET "/${name.toLowerCase()}/{id}" {\n  request { id: Uuid }\n  response ${name}Item\n${extra}}\n`;
+    const schema = (b: string) => ["package p\n", endpoint("A"), b, endpoint("C")].join("\n");
+    const versions = [
+      schema(endpoint("B")),
+      // Only GetB's response type changed.
+      schema(endpoint("B").replace("@length(1, 20)", "@length(1, 30)")),
+      // GetB gains declared errors: server.ts now imports `Failure` for its handler's return type.
+      schema(endpoint("B", "  errors { Missing }\n")),
+      schema(endpoint("B")),
+    ];
+    const cache = new CompileCache();
+    const counts: unknown[] = [];
+    for (const [i, text] of versions.entries()) {
+      writeFileSync(file, text);
+      expect(await runBuild({ files: [file], out: join(dir, "watched") }, quiet, cache)).toBe(0);
+      counts.push(
+        ["server.ts endpoints", "client.ts endpoints", "docs endpoints"].map((name) => cache.emitted.pieces.get(name)),
+      );
+      expect(await runBuild({ files: [file], out: join(dir, `fresh${i}`) }, quiet)).toBe(0);
+      expect(snapshot(join(dir, "watched"))).toEqual(snapshot(join(dir, `fresh${i}`)));
+      const server = readFileSync(join(dir, "watched", "typescript", "server.ts"), "utf8");
+      expect(/\bFailure\b/.test(server)).toBe(i === 2);
+    }
+    const once = { reused: 2, printed: 1 };
+    const first = { reused: 0, printed: 3 };
+    expect(counts).toEqual([[first, first, first], ...Array(3).fill([once, once, once])]);
+  });
+});
+
 describe("reuseText", () => {
   let prints = 0;
   const build = (memo: EmitMemo, parts: readonly (string | readonly string[])[]) =>
@@ -162,6 +198,87 @@ describe("reuseText", () => {
     await emittingWith(undefined, "elm", async () => reuseText("module", ["x"], () => String(++prints)));
     expect(await emittingWith(undefined, "elm", async () => reuseText("module", ["x"], () => String(++prints)))).toBe(
       "5",
+    );
+  });
+});
+
+describe("joinKept", () => {
+  const joined = (memo: EmitMemo | undefined, parts: readonly string[], separator = "\n") =>
+    emittingWith(memo, "typescript", async () => joinKept("validators.ts", parts, separator));
+  const lines = (n: number, tag = "") => Array.from({ length: n }, (_, i) => `line ${i}${tag}`);
+
+  it("is the very string of the last build when no part changed, and equals a join when one did", async () => {
+    const memo = new EmitMemo();
+    const parts = lines(1000);
+    const first = await joined(memo, parts);
+    expect(first).toBe(parts.join("\n"));
+    // The same parts again, and parts printed again with equal text (new strings): the last string.
+    expect(await joined(memo, [...parts])).toBe(first);
+    const reprinted = parts.map((p) => `${p}!`.slice(0, -1));
+    expect(await joined(memo, reprinted)).toBe(first);
+    // One part in the middle changed, one inserted, one removed, the separator changed.
+    const changed = [...parts];
+    changed[500] = "changed";
+    expect(await joined(memo, changed)).toBe(changed.join("\n"));
+    const inserted = [...changed.slice(0, 300), "inserted", ...changed.slice(300)];
+    expect(await joined(memo, inserted)).toBe(inserted.join("\n"));
+    expect(await joined(memo, inserted.slice(1))).toBe(inserted.slice(1).join("\n"));
+    expect(await joined(memo, inserted.slice(1), "\n\n")).toBe(inserted.slice(1).join("\n\n"));
+    // Outside a watch build: a join.
+    expect(await joined(undefined, parts)).toBe(first);
+  });
+
+  it("equals a join after any sequence of edits to the parts", async () => {
+    const edit = fc.oneof(
+      fc.tuple(fc.constant("set" as const), fc.nat(), fc.string({ maxLength: 3 })),
+      fc.tuple(fc.constant("insert" as const), fc.nat(), fc.string({ maxLength: 3 })),
+      fc.tuple(fc.constant("remove" as const), fc.nat(), fc.nat({ max: 200 })),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: 600 }), fc.array(edit, { maxLength: 8 }), async (size, edits) => {
+        const memo = new EmitMemo();
+        let parts = lines(size);
+        expect(await joined(memo, parts, "")).toBe(parts.join(""));
+        for (const [kind, at, value] of edits) {
+          const i = parts.length === 0 ? 0 : at % parts.length;
+          parts = [...parts];
+          if (kind === "set") parts[i] = value;
+          else if (kind === "insert") parts.splice(i, 0, value);
+          else parts.splice(i, value);
+          expect(await joined(memo, parts, "")).toBe(parts.join(""));
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe("unionKept", () => {
+  it("gives sets whose union is every name of the lists, after any sequence of edits", async () => {
+    const union = (memo: EmitMemo, lists: readonly (readonly string[])[]) =>
+      emittingWith(memo, "typescript", async () => {
+        const all = new Set<string>();
+        for (const names of unionKept("validators.ts", lists)) for (const name of names) all.add(name);
+        return [...all].sort();
+      });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(fc.constantFrom("a", "b", "c", "Item", "decodeItem"), { maxLength: 3 }), { maxLength: 400 }),
+        fc.array(fc.tuple(fc.nat(), fc.array(fc.constantFrom("x", "y", "a"), { maxLength: 2 })), { maxLength: 6 }),
+        async (start, edits) => {
+          const memo = new EmitMemo();
+          let lists: (readonly string[])[] = start;
+          const expected = () => [...new Set(lists.flat())].sort();
+          expect(await union(memo, lists)).toEqual(expected());
+          for (const [at, names] of edits) {
+            lists = [...lists];
+            if (lists.length > 0 && at % 2 === 0) lists[at % lists.length] = names;
+            else lists.splice(lists.length === 0 ? 0 : at % lists.length, 0, names);
+            expect(await union(memo, lists)).toEqual(expected());
+          }
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 });

@@ -16,7 +16,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { MANIFEST, StagedOutput } from "../src/emit/write.js";
+import { MANIFEST, OutputMemory, StagedOutput } from "../src/emit/write.js";
 
 const folders: string[] = [];
 afterEach(() => {
@@ -87,6 +87,43 @@ describe("staged build output", () => {
     sameLength.add([{ path: "big.txt", content: big.replace("ü", "ý") }]);
     expect(sameLength.commit().written).toEqual(["big.txt"]);
     expect(readFileSync(join(dir, "big.txt"), "utf8")).toBe(big.replace("ü", "ý"));
+  });
+
+  it("writes a watch build's files over the old ones at commit, from the pieces a text is made of", () => {
+    const dir = outDir();
+    // Texts made of pieces (as `joinKept` gives them): one longer than a write's megabyte, with a
+    // surrogate pair across that boundary.
+    const made = new Map<string, readonly string[]>();
+    const text = (...pieces: string[]): string => {
+      const joined = pieces.join("");
+      made.set(joined, pieces);
+      return joined;
+    };
+    const memory = new OutputMemory((content) => made.get(content));
+    const build = (content: string, commit = true) => {
+      const staged = new StagedOutput(dir, memory);
+      staged.add([{ path: "big.txt", content }]);
+      if (!commit) {
+        staged.abort();
+        return undefined;
+      }
+      return staged.commit();
+    };
+    const long = `${"a".repeat((1 << 20) - 1)}😀${"é".repeat(1000)}`;
+    const first = text("head\n", long, "\ntail\n");
+    expect(build(first)?.written).toEqual(["big.txt"]);
+    expect(readFileSync(join(dir, "big.txt"), "utf8")).toBe(first);
+    expect(build(text("head\n", long, "\ntail\n"))?.unchanged).toEqual(["big.txt"]);
+    // Shorter (the old bytes past the new end are cut off), then longer; an aborted build writes nothing.
+    const shorter = text("h\n", long, "\n");
+    expect(build(shorter)?.written).toEqual(["big.txt"]);
+    expect(readFileSync(join(dir, "big.txt"), "utf8")).toBe(shorter);
+    build(text("head\n", long, "\nmore tail\n"), false);
+    expect(readFileSync(join(dir, "big.txt"), "utf8")).toBe(shorter);
+    const longer = text("head\n", long, long, "\nmore tail\n");
+    expect(build(longer)?.written).toEqual(["big.txt"]);
+    expect(readFileSync(join(dir, "big.txt"), "utf8")).toBe(longer);
+    expect(listing(dir)).toEqual([MANIFEST, "big.txt"]);
   });
 
   it("keeps the previous output when a later build aborts", () => {

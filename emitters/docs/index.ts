@@ -3,9 +3,9 @@
  * uploads, server-sent events, websockets, workers, events, services, workflows, models) with
  * doc comments, fields, constraints and a generated wire example that satisfies them.
  */
-import { FragmentCache, reachedTypesOnce, typesByName } from "../../src/emit/fragment-cache.js";
+import { declarationTypes, FragmentCache, reachedTypesOnce, typesByName } from "../../src/emit/fragment-cache.js";
 import { defineEmitter } from "../../src/emit/types.js";
-import type { Schema, TypeDef } from "../../src/schema/types.js";
+import type { EndpointDef, Schema, TypeDef, UploadDef } from "../../src/schema/types.js";
 import { endpointSection, uploadSection } from "./http-sections.js";
 import {
   eventSection,
@@ -42,6 +42,28 @@ function typeSections(schema: Schema): string[][] {
   );
 }
 
+/**
+ * Endpoint and upload sections printed by earlier builds of a watch session: a section reads its
+ * declaration and the types it names (request, response, errors) with what those reach.
+ */
+const endpointSectionFragments = new FragmentCache<string[], EndpointDef>("docs endpoints");
+const uploadSectionFragments = new FragmentCache<string[], UploadDef>();
+
+function httpSections<D extends EndpointDef | UploadDef>(
+  schema: Schema,
+  declarations: readonly D[],
+  cache: FragmentCache<string[], D>,
+  section: (schema: Schema, def: D) => string[],
+): string[][] {
+  return declarations.map((d) =>
+    cache.reuseOr(
+      d,
+      () => ({ reached: declarationTypes(schema, [[d]]) }),
+      () => section(schema, d),
+    ),
+  );
+}
+
 /** The whole reference as Markdown. */
 export function apiMarkdown(schema: Schema, title?: string): string {
   const parts: Part[] = [
@@ -50,13 +72,13 @@ export function apiMarkdown(schema: Schema, title?: string): string {
       title: "Endpoints",
       intro:
         "JSON over HTTP. `GET` and `DELETE` take their fields in the query string, the other methods in a JSON body.",
-      sections: schema.endpoints.map((d) => endpointSection(schema, d)),
+      sections: httpSections(schema, schema.endpoints, endpointSectionFragments, endpointSection),
     },
     {
       id: "uploads",
       title: "Uploads",
       intro: "Multipart uploads: text parts for the fields, one `file` part.",
-      sections: schema.uploads.map((d) => uploadSection(schema, d)),
+      sections: httpSections(schema, schema.uploads, uploadSectionFragments, uploadSection),
     },
     {
       id: "server-sent-events",

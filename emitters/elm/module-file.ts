@@ -3,6 +3,7 @@
  * module doc comment, sorted and merged imports, declarations two blank lines apart, and an
  * optional `-- HELPERS` section of private helpers.
  */
+import { joinKept } from "../../src/emit/fragment-cache.js";
 import { docComment, paragraph } from "./doc-comment.js";
 import type { Block } from "./printer.js";
 
@@ -81,7 +82,7 @@ export function printModule(m: ElmModule): string {
     pushDeclarations(lines, m.helpers);
   }
   lines.push(""); // the final newline, inside the join: one flat string, not joined text + "\n"
-  return lines.join("\n");
+  return joinKept(`module ${m.name}`, lines, "\n");
 }
 
 /** A generated `port module` (WebSocket, Workers, WorkerBodies): what differs between them. */

@@ -2,8 +2,8 @@
  * The `json` emitter: the checked schema as JSON. It proves the emitter interface and gives
  * other tools a stable, resolved view of a schema without parsing `.hamlet` themselves.
  */
+import { FragmentCache, joinKept } from "../../src/emit/fragment-cache.js";
 import { flatText } from "../../src/emit/large-text.js";
-import { FragmentCache } from "../../src/emit/fragment-cache.js";
 import { defineEmitter } from "../../src/emit/types.js";
 import type { Schema } from "../../src/schema/types.js";
 
@@ -66,5 +66,5 @@ function schemaWithoutSpans(schema: Schema): string {
     parts.push("\n  ]");
   });
   parts.push("\n}\n");
-  return parts.join("");
+  return joinKept("schema", parts, "");
 }

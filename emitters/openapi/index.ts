@@ -3,6 +3,7 @@
  * Schema component for every type, describing exactly the encoding of `spec/wire-format.md`.
  */
 import { stringify } from "yaml";
+import { joinKept } from "../../src/emit/fragment-cache.js";
 import { defineEmitter, type EmittedFile } from "../../src/emit/types.js";
 import type { Schema } from "../../src/schema/types.js";
 import type { JsonSchema } from "./json-schema.js";
@@ -106,11 +107,16 @@ function documentOf({ head, paths, schemas, securitySchemes }: DocumentParts): J
   return doc;
 }
 
-/** An object's JSON text `depth` levels deep from members already printed one level deeper. */
-function objectText(members: readonly string[], indent: string): string {
+/**
+ * An object's JSON text `depth` levels deep from members already printed one level deeper.
+ * `key` (the large objects: paths, component schemas) lets a watch build join the members from
+ * the chunks of them kept since the last build (`joinKept`) instead of copying every member again.
+ */
+function objectText(members: readonly string[], indent: string, key?: string): string {
   if (members.length === 0) return "{}";
-  // Concatenation, not join: it copies nothing until the writer reads the text once (join copied
-  // every kept member on each watch build, and made a two-byte string when one part was).
+  if (key !== undefined) return `{\n${joinKept(key, members, ",\n")}\n${indent}}`;
+  // Concatenation, not join: it copies nothing until the writer reads the text once (and a join
+  // made a two-byte string when one part was).
   let text = `{\n${members[0]!}`;
   for (let i = 1; i < members.length; i++) text += `,\n${members[i]!}`;
   return `${text}\n${indent}}`;
@@ -133,11 +139,12 @@ function jsonOf({ head, paths, schemas, securitySchemes }: DocumentParts): strin
         "    ",
       )}`,
   );
-  members.push(`  "paths": ${objectText(pathMembers, "  ")}`);
+  members.push(`  "paths": ${objectText(pathMembers, "  ", "paths")}`);
   const components = [
     `    "schemas": ${objectText(
       schemas.map((m) => m.text),
       "    ",
+      "schemas",
     )}`,
   ];
   if (securitySchemes !== undefined) components.push(`    "securitySchemes": ${nestedJson(securitySchemes, "    ")}`);

@@ -1,7 +1,12 @@
-/** `server.ts` (handler interface + Fastify wiring) and `client.ts` (typed fetch client). */
-import { hardline, indent, join, type Doc } from "../../src/emit/doc.js";
-import { Prelude } from "../../src/emit/prelude.js";
-import { TsFile } from "../../src/emit/ts-file.js";
+/**
+ * `server.ts` (handler interface + Fastify wiring) and `client.ts` (typed fetch client). Each
+ * endpoint's members, route and client method are printed apart, with the imports they use, so a
+ * watch build prints again only the endpoints whose declarations changed (`FragmentCache`).
+ */
+import { hardline, indent, join, printDoc, type Doc } from "../../src/emit/doc.js";
+import { declarationTypes, FragmentCache } from "../../src/emit/fragment-cache.js";
+import { collectNames, Prelude } from "../../src/emit/prelude.js";
+import { PRINT_WIDTH, TsFile } from "../../src/emit/ts-file.js";
 import { findRecord } from "../../src/schema/query.js";
 import {
   arr,
@@ -14,6 +19,7 @@ import {
   group,
   obj,
   params,
+  property,
   ret,
   str,
   type Expr,
@@ -81,100 +87,165 @@ export function method(docs: Doc[], name: string, list: readonly string[], retur
   return [...docs, group([name, params(list, returns, true)]), ";"];
 }
 
+/** An import a printed piece used: name, module, and whether only as a type. */
+type Imported = readonly [name: string, from: string, type: boolean];
+
+/** `file`'s imports, also recorded in `used` so a kept piece can declare them again. */
+function recording(file: TsFile, used: Imported[]): Pick<TsFile, "import"> {
+  return {
+    import(name, from, options = {}) {
+      used.push([name, from, options.type === true]);
+      return file.import(name, from, options);
+    },
+  };
+}
+
+/** Declares a kept piece's imports in `file` again. */
+function replay(file: TsFile, used: readonly Imported[]): void {
+  for (const [name, from, type] of used) file.import(name, from, { type });
+}
+
+/**
+ * `doc` printed as a member or statement `depth` blocks deep, without the line break before it:
+ * what it prints as inside its block, where a line break always precedes and follows it.
+ */
+function printIndented(doc: Doc, depth: number): string {
+  let d: Doc = [hardline, doc];
+  for (let i = 0; i < depth; i++) d = indent(d);
+  return printDoc(d, PRINT_WIDTH).slice(1);
+}
+
+/** What one endpoint adds to `server.ts`: its `Handlers` method, its route, and their imports. */
+interface ServerPiece {
+  readonly member: string;
+  readonly route: string;
+  readonly imports: readonly Imported[];
+}
+
+/** What one endpoint adds to `client.ts`: its `Client` method, its `createClient` entry, and their imports. */
+interface ClientPiece {
+  readonly member: string;
+  /** The `createClient` entry as a property (printed apart only when there are at least two). */
+  readonly entry: readonly [string, Expr];
+  readonly imports: readonly Imported[];
+}
+
+const serverPieces = new FragmentCache<ServerPiece, EndpointDef>("server.ts endpoints");
+const clientPieces = new FragmentCache<
+  ClientPiece & { readonly text: string; readonly names: readonly string[] },
+  EndpointDef
+>("client.ts endpoints");
+
+/**
+ * What an endpoint's pieces are printed from besides the endpoint: the types it reaches (its
+ * request, response and error types, and what those reach) and the runtime module.
+ */
+const endpointInputs = (table: TypeTable, e: EndpointDef, runtimeImport: string) => () => ({
+  reached: declarationTypes(table.schema, [[e]]),
+  context: runtimeImport,
+});
+
+function serverPiece(table: TypeTable, file: TsFile, e: EndpointDef, runtimeImport: string): ServerPiece {
+  const imports: Imported[] = [];
+  const imp = recording(file, imports);
+  const rt = (name: string, type = false) => imp.import(name, runtimeImport, { type });
+  const types = (name: string) => imp.import(name, "./types.js", { type: true });
+  const validators = (name: string) => imp.import(name, "./validators.js");
+  const request = requestRecord(table, e);
+  const response = responseName(e);
+  let success = "void";
+  if (response !== undefined) success = types(inputName(table, response));
+  let returns = success;
+  if (e.errors !== undefined) returns = `${success} | ${rt("Failure", true)}<${types(e.errors)}>`;
+  const context = handlerContextType(imp, rt, e);
+  const member = method(
+    docLines(e.docs, e.deprecated, [routeLine(e)]),
+    camel(e.name),
+    [`request: ${types(e.request)}`, `context: ${context}`],
+    `Promise<${returns}>`,
+  );
+  const query = e.bodyless ? request.fields.map((f) => f.name).filter((n) => !e.pathParams.includes(n)) : [];
+  let errors: Expr = atom("undefined");
+  if (e.errors !== undefined) {
+    const def = table.get(e.errors);
+    if (def.kind !== "enum") throw new Error(`errors ${e.errors} is not an enum`);
+    errors = obj([
+      ["status", obj(def.variants.map((v) => [propKey(v.name), atom(String(v.status ?? 422))]))],
+      ["encode", atom(validators(`encode${e.errors}`))],
+    ]);
+  }
+  const given = e.auth ? call(rt("authenticated"), atom("context")) : atom("context");
+  const handle =
+    e.emits.length === 0
+      ? call(`handlers.${camel(e.name)}`, atom("request"), given)
+      : call(
+          rt("withEmit"),
+          given,
+          arrow(
+            "c",
+            call(`handlers.${camel(e.name)}`, atom("request"), call(imp.import("emitting", "./events.js"), atom("c"))),
+          ),
+        );
+  const route = exprStmt(
+    call(
+      rt("serveEndpoint"),
+      atom("app"),
+      obj([
+        ["name", str(e.name)],
+        ["method", str(e.method)],
+        ["path", str(e.path)],
+        ["auth", atom(e.auth ? "true" : "false")],
+        ["pathParams", paramSpecs(table, request, e.pathParams)],
+        ["query", paramSpecs(table, request, query)],
+        ["body", atom(e.bodyless ? "false" : "true")],
+        ["decode", atom(validators(`decode${e.request}`))],
+        ["encode", atom(response === undefined ? "undefined" : validators(`encode${response}`))],
+        ["errors", errors],
+        ["handle", arrow("request, context", handle)],
+      ]),
+    ),
+  );
+  return { member: printIndented(member, 1), route: printIndented(route, 1), imports };
+}
+
+const HANDLERS_DOC = [
+  "/**",
+  " * One method per endpoint. Return the response, or `fail(error)` (from the runtime) for a",
+  ' * declared error; a thrown exception answers 500 `{"tag":"InternalError"}`.',
+  " */",
+];
+
 export function serverFile(table: TypeTable, header: string, runtimeImport: string): string {
   const file = new TsFile(header)
     .module(runtimeImport)
     .module("./types.js", true)
     .module("./validators.js")
     .module("./events.js");
-  const rt = (name: string, type = false) => file.import(name, runtimeImport, { type });
-  const types = (name: string) => file.import(name, "./types.js", { type: true });
-  const validators = (name: string) => file.import(name, "./validators.js");
-  const methods: Doc[] = [];
-  const routes: Doc[] = [];
-  for (const e of table.schema.endpoints) {
-    const request = requestRecord(table, e);
-    const response = responseName(e);
-    let success = "void";
-    if (response !== undefined) success = types(inputName(table, response));
-    let returns = success;
-    if (e.errors !== undefined) returns = `${success} | ${rt("Failure", true)}<${types(e.errors)}>`;
-    const context = handlerContextType(file, rt, e);
-    methods.push(
-      method(
-        docLines(e.docs, e.deprecated, [routeLine(e)]),
-        camel(e.name),
-        [`request: ${types(e.request)}`, `context: ${context}`],
-        `Promise<${returns}>`,
-      ),
+  const pieces = table.schema.endpoints.map((e) => {
+    const piece = serverPieces.reuseOr(e, endpointInputs(table, e, runtimeImport), () =>
+      serverPiece(table, file, e, runtimeImport),
     );
-    const query = e.bodyless ? request.fields.map((f) => f.name).filter((n) => !e.pathParams.includes(n)) : [];
-    let errors: Expr = atom("undefined");
-    if (e.errors !== undefined) {
-      const def = table.get(e.errors);
-      if (def.kind !== "enum") throw new Error(`errors ${e.errors} is not an enum`);
-      errors = obj([
-        ["status", obj(def.variants.map((v) => [propKey(v.name), atom(String(v.status ?? 422))]))],
-        ["encode", atom(validators(`encode${e.errors}`))],
-      ]);
-    }
-    const given = e.auth ? call(rt("authenticated"), atom("context")) : atom("context");
-    const handle =
-      e.emits.length === 0
-        ? call(`handlers.${camel(e.name)}`, atom("request"), given)
-        : call(
-            rt("withEmit"),
-            given,
-            arrow(
-              "c",
-              call(
-                `handlers.${camel(e.name)}`,
-                atom("request"),
-                call(file.import("emitting", "./events.js"), atom("c")),
-              ),
-            ),
-          );
-    routes.push(
-      exprStmt(
-        call(
-          rt("serveEndpoint"),
-          atom("app"),
-          obj([
-            ["name", str(e.name)],
-            ["method", str(e.method)],
-            ["path", str(e.path)],
-            ["auth", atom(e.auth ? "true" : "false")],
-            ["pathParams", paramSpecs(table, request, e.pathParams)],
-            ["query", paramSpecs(table, request, query)],
-            ["body", atom(e.bodyless ? "false" : "true")],
-            ["decode", atom(validators(`decode${e.request}`))],
-            ["encode", atom(response === undefined ? "undefined" : validators(`encode${response}`))],
-            ["errors", errors],
-            ["handle", arrow("request, context", handle)],
-          ]),
-        ),
-      ),
-    );
+    replay(file, piece.imports); // a kept piece's imports (declaring one twice changes nothing)
+    return piece;
+  });
+  file.import("HamletServer", runtimeImport, { type: true });
+  if (pieces.length === 0) {
+    file.print([join(hardline, HANDLERS_DOC), hardline, interfaceBody("export interface Handlers", [])]);
+    file.print([
+      "/** Registers every endpoint of the schema on `app`. */",
+      hardline,
+      "export function registerRoutes(_app: HamletServer, _handlers: Handlers): void ",
+      block([]),
+    ]);
+    return file.toString();
   }
-  rt("HamletServer", true);
-  file.print([
-    join(hardline, [
-      "/**",
-      " * One method per endpoint. Return the response, or `fail(error)` (from the runtime) for a",
-      ' * declared error; a thrown exception answers 500 `{"tag":"InternalError"}`.',
-      " */",
-    ]),
-    hardline,
-    interfaceBody("export interface Handlers", methods),
-  ]);
-  file.print([
-    "/** Registers every endpoint of the schema on `app`. */",
-    hardline,
-    routes.length === 0
-      ? "export function registerRoutes(_app: HamletServer, _handlers: Handlers): void "
-      : "export function registerRoutes(app: HamletServer, handlers: Handlers): void ",
-    block(routes),
-  ]);
+  // The layout `interfaceBody` and `block` print: members a blank line apart, routes one per line.
+  file.verbatim(
+    `${HANDLERS_DOC.join("\n")}\nexport interface Handlers {\n${pieces.map((p) => p.member).join("\n\n")}\n}`,
+  );
+  file.verbatim(
+    `/** Registers every endpoint of the schema on \`app\`. */\nexport function registerRoutes(app: HamletServer, handlers: Handlers): void {\n${pieces.map((p) => p.route).join("\n")}\n}`,
+  );
   return file.toString();
 }
 
@@ -351,67 +422,100 @@ function sender(options: ClientOptions): Send {
   };
 }`;
 
+function clientPiece(
+  table: TypeTable,
+  file: TsFile,
+  e: EndpointDef,
+): ClientPiece & { readonly text: string; readonly names: readonly string[] } {
+  const imports: Imported[] = [];
+  const imp = recording(file, imports);
+  const types = (name: string) => imp.import(name, "./types.js", { type: true });
+  const validators = (name: string) => imp.import(name, "./validators.js");
+  const request = requestRecord(table, e);
+  const response = responseName(e);
+  const hasArg = request.fields.length > 0;
+  const value = response === undefined ? "void" : types(response);
+  const error = e.errors === undefined ? undefined : types(e.errors);
+  const result = `ClientResult<${value}${error !== undefined ? `, ${error}` : ""}>`;
+  const member = method(
+    docLines(e.docs, e.deprecated, [`\`${e.method} ${e.path}\``]),
+    camel(e.name),
+    hasArg ? [`request: ${types(inputName(table, e.request))}`] : [],
+    `Promise<${result}>`,
+  );
+  const query = e.bodyless
+    ? arr(
+        request.fields
+          .map((f) => f.name)
+          .filter((n) => !e.pathParams.includes(n))
+          .map(str),
+      )
+    : atom("null");
+  const entry: [string, Expr] = [
+    camel(e.name),
+    arrow(
+      hasArg ? "request" : "",
+      call(
+        `send<${value}, ${error ?? "never"}>`,
+        str(e.method),
+        str(e.path),
+        arr(e.pathParams.map(str)),
+        query,
+        call(validators(`encode${e.request}`), atom(hasArg ? "request" : "{}")),
+        atom(response === undefined ? "undefined" : validators(`decode${response}`)),
+        atom(e.errors === undefined ? "undefined" : validators(`decode${e.errors}`)),
+      ),
+    ),
+  ];
+  // Inside `createClient`'s returned object, broken one entry per line (two entries never fit on a line).
+  const text = printIndented([property(entry[0], entry[1]), ","], 2);
+  const printed = printIndented(member, 1);
+  // The identifiers both texts use, found once (the prelude and `importIfUsed` ask for them).
+  const names = new Set<string>();
+  collectNames(printed, names);
+  collectNames(text, names);
+  return { member: printed, entry, text, imports, names: [...names] };
+}
+
 export function clientFile(table: TypeTable, header: string): string {
   const file = new TsFile(header).module("./types.js", true).module("./validators.js").prelude(CLIENT);
-  const types = (name: string) => file.import(name, "./types.js", { type: true });
-  const validators = (name: string, type = false) => file.import(name, "./validators.js", { type });
   file.importIfUsed("Decoded", "./validators.js", { type: true });
   file.importIfUsed("Issue", "./validators.js", { type: true });
-  const members: Doc[] = [];
-  const impls: [string, Expr][] = [];
-  for (const e of table.schema.endpoints) {
-    const request = requestRecord(table, e);
-    const response = responseName(e);
-    const hasArg = request.fields.length > 0;
-    const value = response === undefined ? "void" : types(response);
-    const error = e.errors === undefined ? undefined : types(e.errors);
-    const result = `ClientResult<${value}${error !== undefined ? `, ${error}` : ""}>`;
-    members.push(
-      method(
-        docLines(e.docs, e.deprecated, [`\`${e.method} ${e.path}\``]),
-        camel(e.name),
-        hasArg ? [`request: ${types(inputName(table, e.request))}`] : [],
-        `Promise<${result}>`,
-      ),
-    );
-    const query = e.bodyless
-      ? arr(
-          request.fields
-            .map((f) => f.name)
-            .filter((n) => !e.pathParams.includes(n))
-            .map(str),
-        )
-      : atom("null");
-    impls.push([
-      camel(e.name),
-      arrow(
-        hasArg ? "request" : "",
-        call(
-          `send<${value}, ${error ?? "never"}>`,
-          str(e.method),
-          str(e.path),
-          arr(e.pathParams.map(str)),
-          query,
-          call(validators(`encode${e.request}`), atom(hasArg ? "request" : "{}")),
-          atom(response === undefined ? "undefined" : validators(`decode${response}`)),
-          atom(e.errors === undefined ? "undefined" : validators(`decode${e.errors}`)),
-        ),
-      ),
+  const pieces = table.schema.endpoints.map((e) => {
+    const piece = clientPieces.reuseOr(e, endpointInputs(table, e, ""), () => clientPiece(table, file, e));
+    replay(file, piece.imports);
+    return piece;
+  });
+  // Fixed text around the pieces: its names, and each piece's kept names, instead of scanning the file's text.
+  const around = (before: string, inside: string, after: string): void => {
+    file.appendRendered(`${before}${inside}${after}`);
+    const names = new Set<string>();
+    collectNames(`${before}${after}`, names);
+    file.useNames(names);
+  };
+  for (const p of pieces) file.useNames(p.names);
+  const clientDoc = "/** One method per endpoint; each encodes its request and decodes the response. */";
+  if (pieces.length === 0) file.print([clientDoc, hardline, interfaceBody("export interface Client", [])]);
+  else around(`${clientDoc}\nexport interface Client {\n`, pieces.map((p) => p.member).join("\n\n"), "\n}");
+  const createDoc = "/** A typed client for the schema's endpoints over `fetch`. */";
+  if (pieces.length < 2)
+    file.print([
+      createDoc,
+      hardline,
+      `export function createClient(${pieces.length === 0 ? "_options" : "options"}: ClientOptions): Client `,
+      pieces.length === 0
+        ? block(["return {};"])
+        : block([
+            declare("const", "send", undefined, call("sender", atom("options"))),
+            ret(obj(pieces.map((p) => p.entry))),
+          ]),
     ]);
-  }
-  file.print([
-    "/** One method per endpoint; each encodes its request and decodes the response. */",
-    hardline,
-    interfaceBody("export interface Client", members),
-  ]);
-  file.print([
-    "/** A typed client for the schema's endpoints over `fetch`. */",
-    hardline,
-    `export function createClient(${impls.length === 0 ? "_options" : "options"}: ClientOptions): Client `,
-    impls.length === 0
-      ? block(["return {};"])
-      : block([declare("const", "send", undefined, call("sender", atom("options"))), ret(obj(impls))]),
-  ]);
+  else
+    around(
+      `${createDoc}\nexport function createClient(options: ClientOptions): Client {\n  const send = sender(options);\n  return {\n`,
+      pieces.map((p) => p.text).join("\n"),
+      "\n  };\n}",
+    );
   return file.toString();
 }
 
@@ -419,7 +523,7 @@ const CLIENT = new Prelude(CLIENT_PRELUDE);
 
 /** What a handler of a route gets: the session's context or not, plus a typed `emit` for its `@emits` events. */
 export function handlerContextType(
-  file: TsFile,
+  file: Pick<TsFile, "import">,
   rt: (name: string, type?: boolean) => string,
   route: { readonly auth?: string | undefined; readonly emits: readonly string[] },
 ): string {

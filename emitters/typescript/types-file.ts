@@ -118,7 +118,7 @@ function taggedUnion(head: string, members: readonly { comment: Doc[]; type: Doc
 const declarationFragments = new FragmentCache<string[]>();
 
 export function typesFile(table: TypeTable, header: string): string {
-  const file = new TsFile(`${header}\n`);
+  const file = new TsFile(`${header}\n`).keptAs("types.ts");
   file.verbatim(PRELUDE);
   for (const def of table.schema.types) {
     const texts = declarationFragments.reuseOr(

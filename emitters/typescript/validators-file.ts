@@ -630,7 +630,7 @@ export function validatorsFile(table: TypeTable, header: string, runtimeImport: 
   const runtime = runtimeSubpath(runtimeImport, "validate");
   const gen = new Generator(table);
   const types = table.schema.types;
-  const file = new TsFile(header).module(runtime).module("./types.js", true);
+  const file = new TsFile(header).keptAs("validators.ts").module(runtime).module("./types.js", true);
   for (const name of RUNTIME_VALUES) file.importIfUsed(name, runtime);
   for (const name of ["Decoded", "Issue"]) file.importIfUsed(name, runtime, { type: true });
   // The client (and applications) take these from validators.ts.

@@ -7,6 +7,8 @@
 interface PreludePart {
   readonly name: string;
   readonly text: string;
+  /** The names its code uses (found once: a prelude is fixed text, asked for on every build). */
+  readonly uses: ReadonlySet<string>;
   readonly exported: boolean;
   /** Whether a blank line separates it from the declaration before it. */
   readonly blankBefore: boolean;
@@ -43,6 +45,7 @@ function split(text: string): PreludePart[] {
     return {
       name: match[1]!,
       text: body,
+      uses: names(body),
       exported: body.includes(`export ${match[0].split(" ")[1]}`) || /^export /m.test(body),
       blankBefore: c.blankBefore,
     };
@@ -78,9 +81,8 @@ export class Prelude {
       const part = pending.pop()!;
       if (keep.has(part)) continue;
       keep.add(part);
-      const inner = names(part.text);
       for (const other of this.#parts)
-        if (!keep.has(other) && other !== part && inner.has(other.name)) pending.push(other);
+        if (!keep.has(other) && other !== part && part.uses.has(other.name)) pending.push(other);
     }
     let out = "";
     for (const part of this.#parts) {

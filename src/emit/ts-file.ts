@@ -8,6 +8,7 @@
  * separated by one blank line; fixed text already in its final layout goes in as it is.
  */
 import { hardline, join, printDoc, type Doc } from "./doc.js";
+import { joinKept, unionKept } from "./fragment-cache.js";
 import { collectAfterLargeText } from "./large-text.js";
 import { collectNames, type Prelude } from "./prelude.js";
 import { importDecl } from "./ts-syntax.js";
@@ -33,6 +34,9 @@ export class TsFile {
   readonly #candidates: { name: string; from: string; type: boolean }[] = [];
   #prelude: Prelude | undefined;
   readonly #reexports: string[] = [];
+  #keptAs: string | undefined;
+  /** Name lists of kept statements (`useNames`), added to `#used` when the file is printed. */
+  readonly #nameLists: (readonly string[])[] = [];
 
   /** `header` is the first comment line(s), printed before the imports. */
   constructor(readonly header: string) {}
@@ -75,6 +79,15 @@ export class TsFile {
     this.#reexports.push(printDoc(["export type ", ...decl.slice(1)], PRINT_WIDTH));
   }
 
+  /**
+   * Names the file within its emitter so a watch build joins its text from the chunks of
+   * statements kept since the last build (`joinKept`): for files of hundreds of statements.
+   */
+  keptAs(key: string): this {
+    this.#keptAs = key;
+    return this;
+  }
+
   /** Fixed helpers printed after the imports, keeping only what the rest of the file uses. */
   prelude(prelude: Prelude): this {
     this.#prelude = prelude;
@@ -111,7 +124,9 @@ export class TsFile {
 
   /** Counts `names` as used by the printed statements (text printed by an earlier build). */
   useNames(names: Iterable<string>): void {
-    if (this.#candidates.length > 0 || this.#prelude !== undefined) for (const name of names) this.#used.add(name);
+    if (this.#candidates.length === 0 && this.#prelude === undefined) return;
+    if (this.#keptAs !== undefined && Array.isArray(names)) this.#nameLists.push(names as readonly string[]);
+    else for (const name of names) this.#used.add(name);
   }
 
   /** Appends a statement from `render`. */
@@ -127,18 +142,23 @@ export class TsFile {
   }
 
   toString(): string {
+    if (this.#nameLists.length > 0)
+      for (const names of unionKept(this.#keptAs!, this.#nameLists)) for (const name of names) this.#used.add(name);
     const prelude = this.#prelude?.for(this.#used) ?? "";
     if (this.#candidates.length > 0) {
-      const used = new Set(this.#used);
-      collectNames(prelude, used);
-      for (const c of this.#candidates) if (used.has(c.name)) this.import(c.name, c.from, { type: c.type });
+      const inPrelude = new Set<string>();
+      collectNames(prelude, inPrelude);
+      for (const c of this.#candidates)
+        if (this.#used.has(c.name) || inPrelude.has(c.name)) this.import(c.name, c.from, { type: c.type });
     }
     const imports: Doc[] = [];
     for (const m of this.#modules) {
       if (m.names.size === 0) continue;
+      // Each name lowered once, not in every comparison (validators.ts imports every type).
       const names = [...m.names]
-        .sort(([a], [b]) => compareNames(a, b))
-        .map(([name, asType]) => (asType ? `type ${name}` : name));
+        .map(([name, asType]) => ({ name, lower: name.toLowerCase(), asType }))
+        .sort((a, b) => compareNames(a.lower, a.name, b.lower, b.name))
+        .map(({ name, asType }) => (asType ? `type ${name}` : name));
       imports.push(importDecl(names, m.from, m.typeOnly));
     }
     const head = [
@@ -156,7 +176,7 @@ export class TsFile {
     if (parts.length === 0) return `${this.header}\n`;
     parts[0] = this.header + parts[0];
     parts[parts.length - 1] += "\n";
-    return parts.join("\n\n");
+    return this.#keptAs === undefined ? parts.join("\n\n") : joinKept(this.#keptAs, parts, "\n\n");
   }
 }
 
@@ -180,10 +200,8 @@ export class Rendered {
   }
 }
 
-/** Case-insensitive, then by code point: `authenticated` before `AuthenticatedContext`. */
-function compareNames(a: string, b: string): number {
-  const la = a.toLowerCase();
-  const lb = b.toLowerCase();
+/** Case-insensitive (`la`, `lb`: the names lowered), then by code point: `authenticated` before `AuthenticatedContext`. */
+function compareNames(la: string, a: string, lb: string, b: string): number {
   if (la !== lb) return la < lb ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
 }

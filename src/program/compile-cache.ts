@@ -16,7 +16,7 @@ export class CompileCache {
   /** What the emitters printed in the last build of a watch session, reused where its inputs are unchanged. */
   readonly emitted = new EmitMemo();
   /** What the builds of a watch session wrote, so unchanged output files are not read back. */
-  readonly outputs = new OutputMemory();
+  readonly outputs = new OutputMemory((content) => this.emitted.piecesOf(content));
 
   /** `host` parsing through the cache. */
   host(host: CompilerHost): CompilerHost {
