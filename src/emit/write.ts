@@ -197,8 +197,10 @@ export class StagedOutput {
     for (const file of files) {
       this.#paths.add(file.path);
       const target = join(this.outDir, file.path);
-      const parts = this.memory?.partsOf(file.content) ?? [file.content];
-      const same = this.memory ? this.memory.holds(target, file.content) : undefined;
+      // Looked up once: `holds` keeps them for the next build, the comparison and the write use them.
+      const pieces = this.memory?.partsOf(file.content);
+      const parts = pieces ?? [file.content];
+      const same = this.memory?.holds(target, file.content, pieces);
       if (same ?? sameAsFile(target, file.content, parts)) {
         this.#unchanged.push(file.path);
         continue;
@@ -231,7 +233,7 @@ export class StagedOutput {
     const listed = `${JSON.stringify({ generator: "hamletc", files: [...this.#paths].sort() }, null, 2)}\n`;
     // A watch build whose file set is unchanged leaves the manifest alone (rewriting even a small
     // file costs the file system a block freed and allocated: about a millisecond).
-    if (!this.memory || !(this.memory.holds(manifest, listed) ?? sameAsFile(manifest, listed)))
+    if (!this.memory || !(this.memory.holds(manifest, listed, undefined) ?? sameAsFile(manifest, listed)))
       writeFileSync(manifest, listed);
     this.memory?.remember(manifest);
     const sorted = (paths: string[]) => paths.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -280,9 +282,11 @@ export class OutputMemory {
     return this.piecesOf?.(content);
   }
 
-  /** Whether `target` holds `content`, or `undefined` when only reading the file can tell. */
-  holds(target: string, content: string): boolean | undefined {
-    const parts = this.partsOf(content);
+  /**
+   * Whether `target` holds `content`, or `undefined` when only reading the file can tell. `parts`
+   * is `partsOf(content)`, which the caller has looked up already.
+   */
+  holds(target: string, content: string, parts: readonly string[] | undefined): boolean | undefined {
     this.#pending.set(target, { content, parts });
     const known = this.#files.get(target);
     if (!known) return undefined;

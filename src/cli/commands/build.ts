@@ -2,6 +2,7 @@
 import { relative } from "node:path";
 import { loadEmitters } from "../../../emitters/index.js";
 import { emitterEnabled, type HamletConfig } from "../../config/index.js";
+import { collectAfterLargeText } from "../../emit/large-text.js";
 import { emitEach } from "../../emit/run.js";
 import { OutputComparison, StagedOutput } from "../../emit/write.js";
 import type { Diagnostic } from "../../diagnostics/types.js";
@@ -15,8 +16,6 @@ import { compileProject } from "./compile-project.js";
 
 /** Heap in use above which a one-shot build collects garbage between emitters. */
 const ONE_SHOT_HEAP = 64 * 1024 * 1024;
-/** Text length (UTF-16 units) of an emitted file above which a one-shot build collects garbage before writing it. */
-const LARGE_FILE = 4 * 1024 * 1024;
 
 export interface BuildOptions extends ProjectOptions {
   /** Compare with the files on disk instead of writing. */
@@ -61,7 +60,7 @@ export async function runBuild(options: BuildOptions, reporter: Reporter, cache?
         count += files.length;
         // A large file's text may still be pieces the writer joins (OpenAPI's 21 MB at 5,000
         // records): the emitter's garbage goes first, so the heap does not grow for the copy.
-        if (!cache && files.some((f) => f.content.length > LARGE_FILE)) collectGarbageIfLarge(ONE_SHOT_HEAP);
+        if (!cache) collectAfterLargeText(files.reduce((longest, f) => Math.max(longest, f.content.length), 0));
         (comparison ?? staged!).add(files);
       },
       cache?.emitted,
