@@ -94,17 +94,16 @@ export async function liveAudience(
   now: number,
 ): Promise<"tenant" | string[]> {
   const handle = sessionHandle(db, `"s"`);
+  const signedOut = readableBy(undefined, "$5");
   // A row without a session id: signed-out readers may read the post, so everyone hears of it.
-  const everyone =
-    `SELECT NULL AS "id" FROM "posts" WHERE "posts"."tenant_id" = $1 AND "posts"."id" = $2 ` +
-    `AND ${readableBy(undefined, "$5")}`;
-  // CROSS JOIN keeps SQLite's join order: the post first (a public one stops there), then the
-  // candidates, then each one's sessions by index.
+  const everyone = `SELECT NULL AS "id" FROM "posts" WHERE "posts"."tenant_id" = $1 AND "posts"."id" = $2 AND ${signedOut}`;
+  // CROSS JOIN keeps SQLite's join order: the post first (one that signed-out readers may read
+  // stops there), then the candidates, then each one's sessions by index.
   // `SELECT $3`, not `CAST($3 AS TEXT)`: a TEXT-affinity candidate would make SQLite compare the
   // indexed expression (no affinity) after conversion, and scan the tenant's sessions instead.
   const sessions =
     `SELECT "s"."id" FROM "posts" CROSS JOIN "reader" CROSS JOIN "hamlet_sessions" AS "s" ` +
-    `WHERE "posts"."tenant_id" = $1 AND "posts"."id" = $2 AND "posts"."visibility" <> 'Public' ` +
+    `WHERE "posts"."tenant_id" = $1 AND "posts"."id" = $2 AND NOT (${signedOut}) ` +
     `AND "s"."tenant_id" = $1 AND ${handle} = "reader"."handle" AND "s"."expires_at" > $4 ` +
     `AND ${readableBy(`"reader"."handle"`, "$5")}`;
   const sql =
