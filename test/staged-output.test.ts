@@ -5,6 +5,7 @@
  */
 import {
   existsSync,
+  linkSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
@@ -89,7 +90,7 @@ describe("staged build output", () => {
     expect(readFileSync(join(dir, "big.txt"), "utf8")).toBe(big.replace("ü", "ý"));
   });
 
-  it("writes a watch build's files over the old ones at commit, from the pieces a text is made of", () => {
+  it("replaces a watch build's changed files at commit, atomically, from the pieces a text is made of", () => {
     const dir = outDir();
     // Texts made of pieces (as `joinKept` gives them): one longer than a write's megabyte, with a
     // surrogate pair across that boundary.
@@ -114,10 +115,15 @@ describe("staged build output", () => {
     expect(build(first)?.written).toEqual(["big.txt"]);
     expect(readFileSync(join(dir, "big.txt"), "utf8")).toBe(first);
     expect(build(text("head\n", long, "\ntail\n"))?.unchanged).toEqual(["big.txt"]);
+    // Replaced by a rename, never written through: a reader holding the old file (here a hard link
+    // to it) keeps the whole old text, not a mix of new and old bytes.
+    linkSync(join(dir, "big.txt"), join(dir, "held.txt"));
     // Shorter (the old bytes past the new end are cut off), then longer; an aborted build writes nothing.
     const shorter = text("h\n", long, "\n");
     expect(build(shorter)?.written).toEqual(["big.txt"]);
     expect(readFileSync(join(dir, "big.txt"), "utf8")).toBe(shorter);
+    expect(readFileSync(join(dir, "held.txt"), "utf8")).toBe(first);
+    rmSync(join(dir, "held.txt"));
     build(text("head\n", long, "\nmore tail\n"), false);
     expect(readFileSync(join(dir, "big.txt"), "utf8")).toBe(shorter);
     const longer = text("head\n", long, long, "\nmore tail\n");

@@ -6,7 +6,6 @@
 import {
   closeSync,
   existsSync,
-  ftruncateSync,
   mkdirSync,
   openSync,
   readSync,
@@ -149,25 +148,20 @@ function writeInPieces(path: string, content: string): void {
 }
 
 /**
- * Writes `content` over the file at `path` (created when missing) and cuts it to its new length:
- * overwriting the blocks a file already has is several times faster than writing a new file and
- * renaming it over the old one, whose blocks the file system then frees (1.5 MB: 0.2 vs 1.4 ms).
+ * Replaces the file at `path` with `parts`: written to a hidden file beside it, then renamed over
+ * it, so a reader, a crash, Ctrl-C or a full disk mid-write never leaves a mix of new and old text
+ * (overwriting in place was ≈1 ms faster per file and could). Used by watch builds at `commit`.
  */
-function overwriteInPlace(path: string, parts: Iterable<string>): void {
-  let fd: number;
+function replaceAtomically(path: string, parts: Iterable<string>): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = join(dirname(path), `.${basename(path)}.hamlet-new`);
+  const fd = openSync(temp, "w");
   try {
-    fd = openSync(path, "r+");
-  } catch {
-    mkdirSync(dirname(path), { recursive: true });
-    fd = openSync(path, "w");
-  }
-  try {
-    let offset = 0;
-    for (const piece of piecesOfAll(parts)) offset += writeSync(fd, piece, offset, "utf8");
-    ftruncateSync(fd, offset);
+    for (const piece of piecesOfAll(parts)) writeSync(fd, piece, null, "utf8");
   } finally {
     closeSync(fd);
   }
+  renameSync(temp, path);
 }
 
 /**
@@ -176,14 +170,14 @@ function overwriteInPlace(path: string, parts: Iterable<string>): void {
  * changed file goes to a hidden file beside its target first; `commit` moves them all into
  * place (and removes what the last build wrote and this one did not), `abort` deletes them, so
  * a build that fails half-way changes nothing, as before. Unchanged files are not touched.
- * Watch builds (`memory`), whose output texts are held anyway, write changed files over the old
- * ones at `commit` instead: still nothing before the build succeeded, at the cost of a reader
- * that opens a file during the commit seeing it half-written (as with most watch-mode tools).
+ * Watch builds (`memory`), whose output texts are held anyway, write their changed files at
+ * `commit` instead, each to a hidden file renamed over its target: still nothing before the build
+ * succeeded, and never a half-written file.
  */
 export class StagedOutput {
   readonly #paths = new Set<string>();
   readonly #staged: { readonly path: string; readonly temp: string; readonly target: string }[] = [];
-  /** Watch builds: changed files written over the old ones at `commit`. */
+  /** Watch builds: changed files written (atomically, each) at `commit`. */
   readonly #overwrites: { readonly path: string; readonly target: string; readonly parts: Iterable<string> }[] = [];
   readonly #unchanged: string[] = [];
 
@@ -226,7 +220,7 @@ export class StagedOutput {
       }
     }
     for (const { temp, target } of this.#staged) renameSync(temp, target);
-    for (const { target, parts } of this.#overwrites) overwriteInPlace(target, parts);
+    for (const { target, parts } of this.#overwrites) replaceAtomically(target, parts);
     if (this.memory) for (const path of this.#paths) this.memory.remember(join(this.outDir, path));
     mkdirSync(this.outDir, { recursive: true });
     const manifest = join(this.outDir, MANIFEST);
