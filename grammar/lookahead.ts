@@ -107,20 +107,15 @@ function optionalLookahead(paths: readonly Path[], dynamicTokensEnabled: boolean
   };
 }
 
-export class TableLookaheadStrategy implements ILookaheadStrategy {
-  readonly #eager: Strategy & { validate: Strategy["validate"] };
+export class TableLookaheadStrategy extends LLkLookaheadStrategy {
   readonly #table: LookaheadTable;
   readonly #types: ReadonlyMap<string, TokenType>;
 
   /** `tokens`: every token type the table names. */
   constructor(maxLookahead: number, table: LookaheadTable, tokens: readonly TokenType[]) {
-    this.#eager = new LLkLookaheadStrategy({ maxLookahead });
+    super({ maxLookahead });
     this.#table = table;
     this.#types = new Map(tokens.map((type) => [type.name, type]));
-  }
-
-  validate(options: Parameters<Strategy["validate"]>[0]): ReturnType<Strategy["validate"]> {
-    return this.#eager.validate(options);
   }
 
   #paths(rule: string, kind: string, occurrence: number): Path[][] | undefined {
@@ -132,24 +127,24 @@ export class TableLookaheadStrategy implements ILookaheadStrategy {
       : undefined;
   }
 
-  buildLookaheadForAlternation(options: AlternationOptions): AlternationLookahead {
+  override buildLookaheadForAlternation(options: AlternationOptions): AlternationLookahead {
     const paths = this.#paths(options.rule.name, "Alternation", options.prodOccurrence);
     if (paths !== undefined) return alternativesLookahead(paths, options.hasPredicates, options.dynamicTokensEnabled);
-    const eager = this.#eager;
+    const build = (): AlternationLookahead => super.buildLookaheadForAlternation(options);
     let built: AlternationLookahead | undefined;
     return function (this: unknown, alternatives) {
-      built ??= eager.buildLookaheadForAlternation(options);
+      built ??= build();
       return built.call(this, alternatives);
     };
   }
 
-  buildLookaheadForOptional(options: OptionalOptions): OptionalLookahead {
+  override buildLookaheadForOptional(options: OptionalOptions): OptionalLookahead {
     const paths = this.#paths(options.rule.name, options.prodType, options.prodOccurrence);
     if (paths !== undefined && paths.length === 1) return optionalLookahead(paths[0]!, options.dynamicTokensEnabled);
-    const eager = this.#eager;
+    const build = (): OptionalLookahead => super.buildLookaheadForOptional(options);
     let built: OptionalLookahead | undefined;
     return function (this: unknown) {
-      built ??= eager.buildLookaheadForOptional(options);
+      built ??= build();
       return built.call(this);
     };
   }
@@ -159,19 +154,14 @@ export class TableLookaheadStrategy implements ILookaheadStrategy {
  * A strategy that records the lookahead paths of every production while Chevrotain's own
  * strategy builds the functions: building a parser with it fills `table`.
  */
-export class RecordingLookaheadStrategy implements ILookaheadStrategy {
-  readonly #eager: Strategy & { validate: Strategy["validate"] };
+export class RecordingLookaheadStrategy extends LLkLookaheadStrategy {
   readonly table: Record<string, string[][][]> = {};
 
   constructor(maxLookahead: number) {
-    this.#eager = new LLkLookaheadStrategy({ maxLookahead });
+    super({ maxLookahead });
   }
 
-  validate(options: Parameters<Strategy["validate"]>[0]): ReturnType<Strategy["validate"]> {
-    return this.#eager.validate(options);
-  }
-
-  buildLookaheadForAlternation(options: AlternationOptions): AlternationLookahead {
+  override buildLookaheadForAlternation(options: AlternationOptions): AlternationLookahead {
     const paths = getLookaheadPaths({
       occurrence: options.prodOccurrence,
       rule: options.rule,
@@ -179,10 +169,10 @@ export class RecordingLookaheadStrategy implements ILookaheadStrategy {
       maxLookahead: options.maxLookahead,
     });
     this.table[productionKey(options.rule.name, "Alternation", options.prodOccurrence)] = names(paths);
-    return this.#eager.buildLookaheadForAlternation(options);
+    return super.buildLookaheadForAlternation(options);
   }
 
-  buildLookaheadForOptional(options: OptionalOptions): OptionalLookahead {
+  override buildLookaheadForOptional(options: OptionalOptions): OptionalLookahead {
     // Chevrotain's optional lookahead reads only the paths into the optional part (the first).
     const [inside = []] = getLookaheadPaths({
       occurrence: options.prodOccurrence,
@@ -191,7 +181,7 @@ export class RecordingLookaheadStrategy implements ILookaheadStrategy {
       maxLookahead: options.maxLookahead,
     });
     this.table[productionKey(options.rule.name, options.prodType, options.prodOccurrence)] = names([inside]);
-    return this.#eager.buildLookaheadForOptional(options);
+    return super.buildLookaheadForOptional(options);
   }
 }
 

@@ -8,61 +8,54 @@ import type { Diagnostic } from "../diagnostics/types.js";
 import type { NameClaim, NameSpans, NamingRules, ReservedNames } from "../schema/naming.js";
 import type { Schema } from "../schema/types.js";
 
-/** One scope's state while its claims are read: the first claim of each name, and problems found. */
-interface ScopeState {
-  readonly reserved: ReservedLookup;
-  readonly first: Map<string, NameClaim>;
-  /** Problems in claim order, with their once-only keys; reported after the rule's scopes are read. */
-  problems: { key: string; diagnostic: Diagnostic }[] | undefined;
-}
-
 export function checkGeneratedNames(schema: Schema, rules: readonly NamingRules[], spans: NameSpans): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const reported = new Set<string>();
+  const once = (key: string, d: Diagnostic): void => {
+    if (reported.has(key)) return;
+    reported.add(key);
+    diagnostics.push(d);
+  };
   for (const rule of rules) {
-    // One pass over the claims; scopes keep the order of their first claim, and the problems are
-    // reported scope by scope, as grouping the claims by scope first would.
-    const scopes = new Map<string, ScopeState>();
+    const byScope = new Map<string, NameClaim[]>();
     for (const claim of rule.claims(schema, spans)) {
-      let state = scopes.get(claim.scope);
-      if (state === undefined) {
-        state = { reserved: reservedLookup(rule, claim.scope), first: new Map(), problems: undefined };
-        scopes.set(claim.scope, state);
-      }
-      const taken = state.reserved(claim.name);
-      if (taken) {
-        (state.problems ??= []).push({
-          key: `${problemKey(claim)}:reserved`,
-          diagnostic: diagnostic("HAM0214", claim.span, {
-            source: claim.source,
-            name: claim.name,
-            what: claim.what,
-            why: taken.why,
-          }),
-        });
-        continue;
-      }
-      const earlier = state.first.get(claim.name);
-      if (!earlier) state.first.set(claim.name, claim);
-      else if (earlier.source !== claim.source) {
-        (state.problems ??= []).push({
-          key: `${problemKey(claim)}:clash:${earlier.source}`,
-          diagnostic: diagnostic("HAM0215", claim.span, {
-            source: claim.source,
-            other: earlier.source,
-            name: claim.name,
-            what: claim.what,
-            otherWhat: earlier.what,
-          }),
-        });
+      const list = byScope.get(claim.scope);
+      if (list === undefined) byScope.set(claim.scope, [claim]);
+      else list.push(claim);
+    }
+    for (const [scope, claims] of byScope) {
+      const first = new Map<string, NameClaim>();
+      const reserved = reservedLookup(rule, scope);
+      for (const claim of claims) {
+        const taken = reserved(claim.name);
+        if (taken) {
+          once(
+            `${problemKey(claim)}:reserved`,
+            diagnostic("HAM0214", claim.span, {
+              source: claim.source,
+              name: claim.name,
+              what: claim.what,
+              why: taken.why,
+            }),
+          );
+          continue;
+        }
+        const earlier = first.get(claim.name);
+        if (!earlier) first.set(claim.name, claim);
+        else if (earlier.source !== claim.source) {
+          once(
+            `${problemKey(claim)}:clash:${earlier.source}`,
+            diagnostic("HAM0215", claim.span, {
+              source: claim.source,
+              other: earlier.source,
+              name: claim.name,
+              what: claim.what,
+              otherWhat: earlier.what,
+            }),
+          );
+        }
       }
     }
-    for (const state of scopes.values())
-      for (const problem of state.problems ?? []) {
-        if (reported.has(problem.key)) continue;
-        reported.add(problem.key);
-        diagnostics.push(problem.diagnostic);
-      }
   }
   return diagnostics;
 }
