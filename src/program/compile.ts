@@ -41,7 +41,9 @@ export interface CompileResult {
 
 export function compile(options: CompileOptions): CompileResult {
   const loaded = loadDocuments(options.entries, options.host ?? nodeHost);
-  collectGarbageIfLarge(options.host === undefined && options.lowered === undefined ? ONE_SHOT_HEAP : undefined);
+  // Only one-shot compilations: the language server and watch builds (a kept host or lowerings)
+  // must not pay a full collection on every check once their heap is large.
+  if (options.host === undefined && options.lowered === undefined) collectGarbageIfLarge(ONE_SHOT_HEAP);
   const checked = checkDocuments(
     loaded.documents,
     options.features,
