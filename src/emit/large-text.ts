@@ -2,12 +2,10 @@
  * Keeping the text of large generated files small in memory (a one-shot build of a 5,000-record
  * schema must stay under 300 MB).
  */
-import { collectGarbageIfLarge } from "../program/memory.js";
+import { collectGarbageIfLarge, ONE_SHOT_HEAP } from "../program/memory.js";
 
 /** Printed text (UTF-16 units) above which a file counts as large. */
 export const LARGE_TEXT = 4 * 1024 * 1024;
-/** The heap in use above which collecting garbage for a large file pays (as between the emitters of a one-shot build). */
-const LARGE_HEAP = 64 * 1024 * 1024;
 
 /**
  * `text` as one flat string. V8 builds the result of a global `replace` as a tree of its pieces
@@ -26,7 +24,7 @@ export function flatText(text: string): string {
  * once its text is made and what it was printed from is gone. Nothing for a small file or a small heap.
  */
 export function collectAfterLargeText(length: number): void {
-  if (length > LARGE_TEXT) collectGarbageIfLarge(LARGE_HEAP);
+  if (length > LARGE_TEXT) collectGarbageIfLarge(ONE_SHOT_HEAP);
 }
 
 /** `text`, once the garbage of printing it is collected (`collectAfterLargeText`). */

@@ -12,14 +12,7 @@ import type { NamingRules } from "../schema/naming.js";
 import type { Features, Schema } from "../schema/types.js";
 import { nodeHost, type CompilerHost } from "./host.js";
 import { loadDocuments } from "./load.js";
-import { collectGarbageIfLarge } from "./memory.js";
-
-/**
- * Heap in use above which a one-shot compilation (no kept host or lowerings) collects the parse
- * garbage (tokens, parser state) before checking: left, it grew the heap the checker then filled
- * (a 5,000-record schema: about 120 MB in use after parsing, most of it garbage).
- */
-const ONE_SHOT_HEAP = 64 * 1024 * 1024;
+import { collectGarbageIfLarge, ONE_SHOT_HEAP } from "./memory.js";
 
 export interface CompileOptions {
   readonly entries: readonly string[];
@@ -41,8 +34,10 @@ export interface CompileResult {
 
 export function compile(options: CompileOptions): CompileResult {
   const loaded = loadDocuments(options.entries, options.host ?? nodeHost);
-  // Only one-shot compilations: the language server and watch builds (a kept host or lowerings)
-  // must not pay a full collection on every check once their heap is large.
+  // The parse garbage (tokens, parser state) goes before checking, or the heap grows for the
+  // checker (5,000 records: about 120 MB in use after parsing, most of it garbage). Only in
+  // one-shot compilations: the language server and watch builds (a kept host or lowerings) must
+  // not pay a full collection on every check once their heap is large.
   if (options.host === undefined && options.lowered === undefined) collectGarbageIfLarge(ONE_SHOT_HEAP);
   const checked = checkDocuments(
     loaded.documents,

@@ -8,14 +8,11 @@ import { OutputComparison, StagedOutput } from "../../emit/write.js";
 import type { Diagnostic } from "../../diagnostics/types.js";
 import type { Schema } from "../../schema/types.js";
 import { ExitCode } from "../exit-codes.js";
-import { collectGarbageIfLarge } from "../../program/memory.js";
+import { collectGarbageIfLarge, ONE_SHOT_HEAP } from "../../program/memory.js";
 import type { CompileCache } from "../../program/compile-cache.js";
 import type { ProjectOptions } from "../project.js";
 import type { Reporter } from "../report.js";
 import { compileProject } from "./compile-project.js";
-
-/** Heap in use above which a one-shot build collects garbage between emitters. */
-const ONE_SHOT_HEAP = 64 * 1024 * 1024;
 
 export interface BuildOptions extends ProjectOptions {
   /** Compare with the files on disk instead of writing. */
