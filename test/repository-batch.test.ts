@@ -14,7 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database, Dialect } from "../runtime-node/src/db/database.js";
 import { migrate } from "../runtime-node/src/db/migrate.js";
 import { openDatabase } from "../runtime-node/src/db/open.js";
+import { MAX_STATEMENT_PARAMS as RUNTIME_LIMIT } from "../runtime-node/src/repository/index.js";
 import type { RepositoryDatabase, SqlValue } from "../runtime-node/src/repository/index.js";
+import { MAX_STATEMENT_PARAMS as EMITTED_LIMIT } from "../emitters/repository/by-key.js";
 import { testDialects, useFreshDatabases } from "../runtime-node/test/support/databases.js";
 import { postgresAvailable, usePostgres } from "../runtime-node/test/support/postgres.js";
 import type { MigrationFile } from "../runtime-node/src/db/migrate.js";
@@ -84,6 +86,10 @@ function counting(db: RepositoryDatabase): { db: RepositoryDatabase; statements:
     statements: () => statements,
   };
 }
+
+it("the generated code's statement size (its doc comments) is the runtime's chunk size", () => {
+  expect(EMITTED_LIMIT).toBe(RUNTIME_LIMIT);
+});
 
 describe.each(testDialects)("getMany and insertIfAbsent on %s", (dialect) => {
   const fresh = useFreshDatabases();

@@ -33,7 +33,7 @@ import type { ColumnType } from "../../src/schema/query.js";
 import { memberOf, methodOf } from "./members.js";
 
 /** runtime-node's `MAX_STATEMENT_PARAMS` (runtime-node/src/repository): the most a statement binds. */
-const MAX_STATEMENT_PARAMS = 999;
+export const MAX_STATEMENT_PARAMS = 999;
 
 /** What the members need to know of their model and class. */
 export interface KeyContext {
