@@ -8,12 +8,12 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Database } from "@hamlet/runtime-node";
-import type { RepositoryDatabase } from "@hamlet/runtime-node/repository";
 import { repositories } from "../examples/horatio/generated/typescript/repositories.js";
 import { postOf } from "../examples/horatio/src/posts.js";
 import { liveAudience } from "../examples/horatio/src/visibility.js";
 import type { Visibility } from "../examples/horatio/generated/typescript/types.js";
 import { testDialects, useFreshDatabases } from "../runtime-node/test/support/databases.js";
+import { countingDatabase } from "./support/counting-database.js";
 import { migrateHoratio } from "./support/horatio.js";
 
 const fresh = useFreshDatabases();
@@ -73,18 +73,9 @@ describe.each(testDialects)("horatio live audience on %s", (dialect) => {
       for (const visibility of ["Public", "Followers", "Private"] as const) {
         const written = await post(visibility);
         const statements = await db.withTenant("alpha", async (tx) => {
-          let count = 0;
-          const counted: RepositoryDatabase = {
-            dialect: tx.dialect,
-            tenantId: tx.tenantId,
-            query: (sql, params) => {
-              count++;
-              return tx.query(sql, params);
-            },
-            withTenant: (tenant, fn) => tx.withTenant(tenant, fn),
-          };
-          await liveAudience(counted, "alpha", written, Date.now());
-          return count;
+          const counted = countingDatabase(tx);
+          await liveAudience(counted.db, "alpha", written, Date.now());
+          return counted.statements();
         });
         expect(statements, visibility).toBe(1);
       }

@@ -23,6 +23,7 @@ import type { MigrationFile } from "../runtime-node/src/db/migrate.js";
 import { repoRoot } from "./support/corpus.js";
 import { emitRepositories, emitSql, migrationsOf } from "./sql-helpers.js";
 import { compileSchema } from "./support/compile-schema.js";
+import { countingDatabase as counting } from "./support/counting-database.js";
 
 const SCHEMA = `package batch
 
@@ -69,23 +70,6 @@ beforeAll(async () => {
   repos = (await import(join(dir, "repositories.ts"))) as typeof repos;
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** `db` with every statement counted (a handle already in `tenant`, so the repository uses it as it is). */
-function counting(db: RepositoryDatabase): { db: RepositoryDatabase; statements: () => number } {
-  let statements = 0;
-  return {
-    db: {
-      dialect: db.dialect,
-      tenantId: db.tenantId,
-      query: (sql, params) => {
-        statements++;
-        return db.query(sql, params);
-      },
-      withTenant: (tenant, fn) => db.withTenant(tenant, fn),
-    },
-    statements: () => statements,
-  };
-}
 
 it("the generated code's statement size (its doc comments) is the runtime's chunk size", () => {
   expect(EMITTED_LIMIT).toBe(RUNTIME_LIMIT);

@@ -209,8 +209,9 @@ describe("watch rebuilds", () => {
     await editsEqualFreshBuilds(60, 6);
   });
 
-  it("rewrites an output file changed by hand although the schema did not change", async () => {
-    const dir = join(root, "by-hand");
+  /** A two-file project built once in a watch session (`cache`), for the hand-edit cases. */
+  async function builtProject(name: string): Promise<{ file: string; out: string; cache: CompileCache }> {
+    const dir = join(root, name);
     mkdirSync(join(dir, "schema"), { recursive: true });
     writeFileSync(join(dir, "schema", "common.hamlet"), COMMON);
     const file = join(dir, "schema", "items.hamlet");
@@ -218,6 +219,11 @@ describe("watch rebuilds", () => {
     const out = join(dir, "out");
     const cache = new CompileCache();
     expect(await runBuild({ files: [file], out }, recorder(), cache)).toBe(0);
+    return { file, out, cache };
+  }
+
+  it("rewrites an output file changed by hand although the schema did not change", async () => {
+    const { file, out, cache } = await builtProject("by-hand");
     const built = snapshot(out);
     // The watch session remembers what it wrote; a file edited since is read again and restored.
     writeFileSync(join(out, "typescript", "types.ts"), "// edited by hand\n");
@@ -228,14 +234,7 @@ describe("watch rebuilds", () => {
   });
 
   it("rewrites an output file changed by hand that kept its size and modification time", async () => {
-    const dir = join(root, "same-size");
-    mkdirSync(join(dir, "schema"), { recursive: true });
-    writeFileSync(join(dir, "schema", "common.hamlet"), COMMON);
-    const file = join(dir, "schema", "items.hamlet");
-    writeFileSync(file, records(2, 20, ""));
-    const out = join(dir, "out");
-    const cache = new CompileCache();
-    expect(await runBuild({ files: [file], out }, recorder(), cache)).toBe(0);
+    const { file, out, cache } = await builtProject("same-size");
     const target = join(out, "typescript", "types.ts");
     const time = new Date(Math.floor(Date.now() / 1000) * 1000); // whole seconds: utimes restores it exactly
     utimesSync(target, time, time);
