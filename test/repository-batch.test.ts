@@ -21,7 +21,7 @@ import { testDialects, useFreshDatabases } from "../runtime-node/test/support/da
 import { postgresAvailable, usePostgres } from "../runtime-node/test/support/postgres.js";
 import type { MigrationFile } from "../runtime-node/src/db/migrate.js";
 import { repoRoot } from "./support/corpus.js";
-import { emitRepositories, emitSql, migrationsOf } from "./sql-helpers.js";
+import { emitRepositories, emitSql, migrationsOf, type RepositoryRow, type UntypedRepository } from "./sql-helpers.js";
 import { compileSchema } from "./support/compile-schema.js";
 import { countingDatabase as counting } from "./support/counting-database.js";
 
@@ -46,13 +46,8 @@ model Tag {
 }
 `;
 
-type Row = Record<string, unknown>;
-interface Repo {
-  insert(row: Row): Promise<Row>;
-  insertIfAbsent(row: Row): Promise<{ inserted: boolean; row: Row }>;
-  get(key: Row): Promise<Row | undefined>;
-  getMany(keys: readonly Row[]): Promise<Row[]>;
-}
+type Row = RepositoryRow;
+type Repo = UntypedRepository;
 type RepoClass = new (db: RepositoryDatabase, tenantId?: string) => Repo;
 
 const dir = join(repoRoot, "test", ".tmp", `repository-batch-${process.pid}`);

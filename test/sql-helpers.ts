@@ -77,6 +77,20 @@ export function migrationsOf(files: readonly EmittedFile[], dialect: Dialect): M
 }
 
 /** The repository emitter's file (`typescript/repositories.ts`). */
+/** A row as the generated repositories take and give it, untyped for tests over many models. */
+export type RepositoryRow = Record<string, unknown>;
+
+/** The generated repository class's members that tests drive without its types. */
+export interface UntypedRepository {
+  insert(row: RepositoryRow): Promise<RepositoryRow>;
+  insertIfAbsent(row: RepositoryRow): Promise<{ inserted: boolean; row: RepositoryRow }>;
+  get(key: RepositoryRow): Promise<RepositoryRow | undefined>;
+  getMany(keys: readonly RepositoryRow[]): Promise<RepositoryRow[]>;
+  list(options?: Record<string, unknown>): Promise<RepositoryRow[]>;
+  update(key: RepositoryRow, patch: RepositoryRow): Promise<RepositoryRow | undefined>;
+  delete(key: RepositoryRow): Promise<boolean>;
+}
+
 export async function emitRepositories(schema: Schema): Promise<EmittedFile[]> {
   const result = await runEmitters(schema, [{ emitter: repositoryEmitter as never, options: {} }]);
   if (result.diagnostics.length > 0) throw new Error(result.diagnostics.map((d) => d.message).join("; "));

@@ -16,19 +16,18 @@ import { postgresAvailable, usePostgres } from "../runtime-node/test/support/pos
 import { migrate } from "../runtime-node/src/db/migrate.js";
 import type { ModelDef, Schema } from "../src/schema/types.js";
 import { repoRoot } from "./support/corpus.js";
-import { emitRepositories, emitSql, migrationsOf, sqlCases } from "./sql-helpers.js";
+import {
+  emitRepositories,
+  emitSql,
+  migrationsOf,
+  sqlCases,
+  type RepositoryRow,
+  type UntypedRepository,
+} from "./sql-helpers.js";
 import { compileSchema } from "./support/compile-schema.js";
 
-type Row = Record<string, unknown>;
-interface Repo {
-  insert(row: Row): Promise<Row>;
-  insertIfAbsent(row: Row): Promise<{ inserted: boolean; row: Row }>;
-  get(key: Row): Promise<Row | undefined>;
-  getMany(keys: readonly Row[]): Promise<Row[]>;
-  list(options?: Record<string, unknown>): Promise<Row[]>;
-  update(key: Row, patch: Row): Promise<Row | undefined>;
-  delete(key: Row): Promise<boolean>;
-}
+type Row = RepositoryRow;
+type Repo = UntypedRepository;
 type RepoClass = new (db: Database, tenantId?: string) => Repo;
 
 const cases = sqlCases();
