@@ -145,9 +145,7 @@ export function reuseText(key: string, parts: readonly (string | readonly string
       flat.push(`\0${part.length}`); // where a block starts and its length: no two splits look alike
       for (const line of part) flat.push(line);
     }
-  let texts = keptTexts.get(current.memo);
-  if (texts === undefined) keptTexts.set(current.memo, (texts = new Map()));
-  const fullKey = `${current.emitter}\0${key}`;
+  const { map: texts, fullKey } = keptIn(keptTexts, current, key);
   const kept = texts.get(fullKey);
   if (kept !== undefined && sameValues(kept.parts, flat)) return kept.text;
   const text = print();
@@ -155,11 +153,46 @@ export function reuseText(key: string, parts: readonly (string | readonly string
   return text;
 }
 
+/** The map `kept` holds for the running watch session (made when missing) and `key` made unique across emitters. */
+function keptIn<V>(
+  kept: WeakMap<EmitMemo, Map<string, V>>,
+  running: { readonly memo: EmitMemo; readonly emitter: string },
+  key: string,
+): { map: Map<string, V>; fullKey: string } {
+  let map = kept.get(running.memo);
+  if (map === undefined) kept.set(running.memo, (map = new Map()));
+  return { map, fullKey: `${running.emitter}\0${key}` };
+}
+
+/**
+ * `items` in chunks of `JOIN_CHUNK`, each the chunk at its position in `before` when that one
+ * holds the same items (===, so kept pieces and name lists compare for nothing), otherwise
+ * `make(slice)`; and how many were reused.
+ */
+function keptChunks<T, C extends { readonly items: readonly T[] }>(
+  items: readonly T[],
+  before: readonly C[],
+  make: (slice: readonly T[]) => C,
+): { chunks: C[]; reused: number } {
+  const chunks: C[] = [];
+  let reused = 0;
+  for (let start = 0; start < items.length; start += JOIN_CHUNK) {
+    const end = Math.min(items.length, start + JOIN_CHUNK);
+    const old = before[chunks.length];
+    if (old !== undefined && old.items.length === end - start && sameRange(old.items, items, start)) {
+      chunks.push(old);
+      reused++;
+    } else chunks.push(make(items.slice(start, end)));
+  }
+  return { chunks, reused };
+}
+
 /** Parts per kept chunk of `joinKept`: small enough that a changed part re-joins little, large enough that the pieces are few. */
 const JOIN_CHUNK = 128;
 
 interface KeptChunk {
-  readonly parts: readonly string[];
+  /** The parts. */
+  readonly items: readonly string[];
   /** The parts joined. */
   readonly text: string;
   /** The parts joined and the separator after them (made when the chunk is not the last). */
@@ -189,29 +222,18 @@ const keptJoins = new WeakMap<EmitMemo, Map<string, KeptJoin>>();
  */
 export function joinKept(key: string, parts: readonly string[], separator: string): string {
   if (current === undefined || parts.length <= JOIN_CHUNK) return parts.join(separator);
-  let joins = keptJoins.get(current.memo);
-  if (joins === undefined) keptJoins.set(current.memo, (joins = new Map()));
-  const fullKey = `${current.emitter}\0${key}`;
+  const { map: joins, fullKey } = keptIn(keptJoins, current, key);
   const before = joins.get(fullKey);
   const previous = before?.separator === separator ? before.chunks : [];
-  const chunks: KeptChunk[] = [];
-  let reused = 0;
-  for (let start = 0; start < parts.length; start += JOIN_CHUNK) {
-    const end = Math.min(parts.length, start + JOIN_CHUNK);
-    const old = previous[chunks.length];
-    if (old !== undefined && old.parts.length === end - start && sameRange(old.parts, parts, start)) {
-      chunks.push(old);
-      reused++;
-    } else {
-      const slice = parts.slice(start, end);
-      chunks.push({ parts: slice, text: slice.join(separator) });
-    }
-  }
+  const { chunks, reused } = keptChunks<string, KeptChunk>(parts, previous, (slice) => ({
+    items: slice,
+    text: slice.join(separator),
+  }));
   let kept: KeptJoin;
   if (before !== undefined && reused === chunks.length && previous.length === chunks.length) kept = before;
   else {
     const last = chunks.length - 1;
-    const pieces = chunks.map((c, i) => (i === last ? c.text : (c.followed ??= [...c.parts, ""].join(separator))));
+    const pieces = chunks.map((c, i) => (i === last ? c.text : (c.followed ??= [...c.items, ""].join(separator))));
     let text = pieces[0]!;
     for (let i = 1; i < pieces.length; i++) text += pieces[i]!;
     kept = { separator, chunks, text, pieces };
@@ -222,10 +244,13 @@ export function joinKept(key: string, parts: readonly string[], separator: strin
 }
 
 /** What `unionKept` found last, per emitter and key: each chunk's lists and their union. */
-const keptUnions = new WeakMap<
-  EmitMemo,
-  Map<string, readonly { readonly lists: readonly (readonly string[])[]; readonly names: ReadonlySet<string> }[]>
->();
+const keptUnions = new WeakMap<EmitMemo, Map<string, readonly KeptUnion[]>>();
+
+interface KeptUnion {
+  /** The name lists. */
+  readonly items: readonly (readonly string[])[];
+  readonly names: ReadonlySet<string>;
+}
 
 /**
  * The names of `lists`, as sets whose union they are. In a watch build a chunk of lists keeps its
@@ -239,26 +264,16 @@ export function unionKept(key: string, lists: readonly (readonly string[])[]): r
     return names;
   };
   if (current === undefined) return [chunk(lists)];
-  let unions = keptUnions.get(current.memo);
-  if (unions === undefined) keptUnions.set(current.memo, (unions = new Map()));
-  const fullKey = `${current.emitter}\0${key}`;
-  const before = unions.get(fullKey) ?? [];
-  const chunks: { lists: readonly (readonly string[])[]; names: ReadonlySet<string> }[] = [];
-  for (let start = 0; start < lists.length; start += JOIN_CHUNK) {
-    const end = Math.min(lists.length, start + JOIN_CHUNK);
-    const old = before[chunks.length];
-    if (old !== undefined && old.lists.length === end - start && old.lists.every((l, i) => l === lists[start + i]))
-      chunks.push(old);
-    else {
-      const part = lists.slice(start, end);
-      chunks.push({ lists: part, names: chunk(part) });
-    }
-  }
+  const { map: unions, fullKey } = keptIn(keptUnions, current, key);
+  const { chunks } = keptChunks<readonly string[], KeptUnion>(lists, unions.get(fullKey) ?? [], (part) => ({
+    items: part,
+    names: chunk(part),
+  }));
   unions.set(fullKey, chunks);
   return chunks.map((c) => c.names);
 }
 
-function sameRange(kept: readonly string[], parts: readonly string[], start: number): boolean {
+function sameRange<T>(kept: readonly T[], parts: readonly T[], start: number): boolean {
   for (let i = 0; i < kept.length; i++) if (kept[i] !== parts[start + i]) return false;
   return true;
 }
