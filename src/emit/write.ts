@@ -137,31 +137,14 @@ function sameAsFile(path: string, content: string, parts: Iterable<string> = [co
   }
 }
 
-/** Writes `content` a piece at a time (no second copy of a large file's text as one buffer). */
-function writeInPieces(path: string, content: string): void {
+/** Writes the text made of `parts` a piece at a time (no second copy of a large file's text as one buffer). */
+function writeInPieces(path: string, parts: Iterable<string>): void {
   const fd = openSync(path, "w");
-  try {
-    for (const piece of pieces(content)) writeSync(fd, piece, null, "utf8");
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * Replaces the file at `path` with `parts`: written to a hidden file beside it, then renamed over
- * it, so a reader, a crash, Ctrl-C or a full disk mid-write never leaves a mix of new and old text
- * (overwriting in place was ≈1 ms faster per file and could). Used by watch builds at `commit`.
- */
-function replaceAtomically(path: string, parts: Iterable<string>): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${basename(path)}.hamlet-new`);
-  const fd = openSync(temp, "w");
   try {
     for (const piece of piecesOfAll(parts)) writeSync(fd, piece, null, "utf8");
   } finally {
     closeSync(fd);
   }
-  renameSync(temp, path);
 }
 
 /**
@@ -169,16 +152,13 @@ function replaceAtomically(path: string, parts: Iterable<string>): void {
  * held in memory (the build of a large schema would otherwise hold every output at once). A
  * changed file goes to a hidden file beside its target first; `commit` moves them all into
  * place (and removes what the last build wrote and this one did not), `abort` deletes them, so
- * a build that fails half-way changes nothing, as before. Unchanged files are not touched.
- * Watch builds (`memory`), whose output texts are held anyway, write their changed files at
- * `commit` instead, each to a hidden file renamed over its target: still nothing before the build
- * succeeded, and never a half-written file.
+ * a build that fails half-way changes nothing, and no reader, crash, Ctrl-C or full disk ever
+ * leaves a file half-written. Unchanged files are not touched. Watch builds (`memory`) write a
+ * text made of kept pieces (`OutputMemory.partsOf`) piece by piece, without flattening it.
  */
 export class StagedOutput {
   readonly #paths = new Set<string>();
   readonly #staged: { readonly path: string; readonly temp: string; readonly target: string }[] = [];
-  /** Watch builds: changed files written (atomically, each) at `commit`. */
-  readonly #overwrites: { readonly path: string; readonly target: string; readonly parts: Iterable<string> }[] = [];
   readonly #unchanged: string[] = [];
 
   /** `memory` (watch mode) remembers what earlier builds left on disk, so unchanged files are not read back. */
@@ -199,13 +179,9 @@ export class StagedOutput {
         this.#unchanged.push(file.path);
         continue;
       }
-      if (this.memory) {
-        this.#overwrites.push({ path: file.path, target, parts });
-        continue;
-      }
       mkdirSync(dirname(target), { recursive: true });
       const temp = join(dirname(target), `.${basename(target)}.hamlet-new`);
-      writeInPieces(temp, file.content);
+      writeInPieces(temp, parts);
       this.#staged.push({ path: file.path, temp, target });
     }
   }
@@ -220,7 +196,6 @@ export class StagedOutput {
       }
     }
     for (const { temp, target } of this.#staged) renameSync(temp, target);
-    for (const { target, parts } of this.#overwrites) replaceAtomically(target, parts);
     if (this.memory) for (const path of this.#paths) this.memory.remember(join(this.outDir, path));
     mkdirSync(this.outDir, { recursive: true });
     const manifest = join(this.outDir, MANIFEST);
@@ -231,8 +206,7 @@ export class StagedOutput {
       writeFileSync(manifest, listed);
     this.memory?.remember(manifest);
     const sorted = (paths: string[]) => paths.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const written = [...this.#staged.map((s) => s.path), ...this.#overwrites.map((o) => o.path)];
-    return { written: sorted(written), unchanged: sorted(this.#unchanged), removed };
+    return { written: sorted(this.#staged.map((s) => s.path)), unchanged: sorted(this.#unchanged), removed };
   }
 
   abort(): void {
